@@ -1,0 +1,57 @@
+// The analyze pipeline for one input: lines -> traces -> reports. Streams; holds one trace at a time.
+
+import type { Readable } from 'node:stream';
+import { forEachLine, forEachLineOfText, openText } from './ingest/lines.js';
+import { readHead, sniff } from './ingest/sniff.js';
+import { CoredxInputError } from './errors.js';
+import type { AnalyzeResult, Report } from './model.js';
+import { SCHEMA_VERSION } from './model.js';
+import { buildReport } from './normalize/build-report.js';
+import { SIGNATURE_VERSION } from './normalize/signature.js';
+import { Extractor, type ExtractOptions } from './parse/extract.js';
+import { PARSERS } from './parse/registry.js';
+import type { TraceParser } from './parse/types.js';
+
+export interface AnalyzeOptions extends ExtractOptions {
+  /** Name reported as `source.path` (default "<stdin>" for streams and texts). */
+  path?: string;
+  /** Formats to look for (default: all registered parsers). */
+  parsers?: readonly TraceParser[];
+}
+
+function collector(options: AnalyzeOptions) {
+  const reports: Report[] = [];
+  const path = options.path ?? '<stdin>';
+  const extractor = new Extractor(options.parsers ?? PARSERS, (t) => reports.push(buildReport(t, path)), options);
+  const result = (): AnalyzeResult => ({ schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports });
+  return { extractor, result };
+}
+
+/** Analyzes an in-memory text (a pasted backtrace or a whole log). Never throws on any text. */
+export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): AnalyzeResult {
+  const text = typeof input === 'string' ? input : input.toString('utf8');
+  const { extractor, result } = collector(options);
+  forEachLineOfText(text, (line, n) => extractor.push(line, n));
+  extractor.end();
+  return result();
+}
+
+/** Analyzes a stream of text (stdin, a pipe) without holding it in memory. */
+export async function analyzeStream(stream: Readable, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const { extractor, result } = collector(options);
+  await forEachLine(stream, (line, n) => extractor.push(line, n));
+  extractor.end();
+  return result();
+}
+
+/**
+ * Analyzes a file: text or gzip-compressed text. Rejects with CoredxInputError for binary data
+ * and (until core analysis exists) ELF core files; with the system error when unreadable.
+ */
+export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const head = await readHead(path);
+  const kind = sniff(head);
+  if (kind === 'elf-core') throw new CoredxInputError('core-file', `${path}: ELF core file; core files are not analyzed yet, run gdb on it and pass the backtrace`);
+  if (kind === 'elf' || kind === 'binary') throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
+  return analyzeStream(openText(path, head), { ...options, path: options.path ?? path });
+}

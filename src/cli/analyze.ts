@@ -1,0 +1,70 @@
+// `coredx analyze [FILE...]`: flags -> library calls -> output and exit code. Nothing else.
+
+import type { Command } from 'commander';
+import { analyzeFile, analyzeStream } from '../analyze.js';
+import { describeError } from '../errors.js';
+import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
+import { SIGNATURE_VERSION } from '../normalize/signature.js';
+import { renderJson } from '../render/json.js';
+import { renderText } from '../render/text.js';
+import { chalkFor } from './color.js';
+import { EXIT } from './exit-codes.js';
+
+interface AnalyzeFlags {
+  format: 'text' | 'json';
+  allThreads?: boolean;
+  color?: boolean;
+}
+
+const LOOKED_FOR = 'gdb (#0 frames, "Thread N (...):" headers, core/live session lines) or lldb ("* thread #N", "frame #N:")';
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('parse gdb/lldb backtraces in files or stdin and explain the crash')
+    .argument('[files...]', 'files to read; "-" or none reads stdin')
+    .option('-f, --format <format>', 'output format: text or json', 'text')
+    .option('-a, --all-threads', 'text output: show every thread, not only the crashing one')
+    .option('--color', 'force colour in text output')
+    .option('--no-color', 'never colour text output')
+    .action(async (files: string[], flags: AnalyzeFlags) => {
+      process.exitCode = await runAnalyze(files, flags);
+    });
+}
+
+async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number> {
+  if (flags.format !== 'text' && flags.format !== 'json') {
+    process.stderr.write(`coredx: unknown format "${flags.format}" (expected text or json)\n`);
+    return EXIT.USAGE_OR_INPUT;
+  }
+  const inputs = files.length === 0 ? ['-'] : files;
+  const reports: Report[] = [];
+  let failed = false;
+  for (const input of inputs) {
+    try {
+      const result = input === '-' ? await readStdin() : await analyzeFile(input);
+      reports.push(...result.reports);
+    } catch (err) {
+      process.stderr.write(`coredx: ${describeError(err)}\n`);
+      failed = true;
+    }
+  }
+  const result: AnalyzeResult = { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
+  if (flags.format === 'json') process.stdout.write(renderJson(result));
+  else if (reports.length > 0) {
+    process.stdout.write(renderText(result, { chalk: chalkFor(process.stdout, flags.color), allThreads: flags.allThreads }));
+  }
+  if (failed) return EXIT.USAGE_OR_INPUT;
+  if (reports.length === 0) {
+    process.stderr.write(`coredx: no backtrace found in ${inputs.map((i) => (i === '-' ? 'stdin' : i)).join(', ')}; looked for ${LOOKED_FOR}\n`);
+    return EXIT.NO_TRACE;
+  }
+  return EXIT.OK;
+}
+
+function readStdin() {
+  if (process.stdin.isTTY) {
+    process.stderr.write('Paste the backtrace, then press Ctrl-D on an empty line to analyze it (Ctrl-C to cancel).\n');
+  }
+  return analyzeStream(process.stdin, { path: '<stdin>' });
+}

@@ -1,0 +1,41 @@
+// What a file is, from its first bytes: text to read, gzip to unpack, an ELF core, or binary data.
+
+import { open } from 'node:fs/promises';
+
+export type FileKind = 'text' | 'gzip' | 'elf-core' | 'elf' | 'binary';
+
+export const SNIFF_BYTES = 64 * 1024;
+
+export async function readHead(path: string, bytes = SNIFF_BYTES): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function sniff(head: Buffer): FileKind {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 18 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) {
+    // e_type at offset 16 (little- or big-endian): 4 = ET_CORE.
+    const type = head[5] === 2 ? head.readUInt16BE(16) : head.readUInt16LE(16);
+    return type === 4 ? 'elf-core' : 'elf';
+  }
+  return looksBinary(head) ? 'binary' : 'text';
+}
+
+/** NUL bytes or a high share of control characters mean this is not a log. */
+export function looksBinary(head: Buffer): boolean {
+  const n = Math.min(head.length, 8192);
+  if (n === 0) return false;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = head[i]!;
+    if (b === 0) return true;
+    if (b < 7 || (b > 13 && b < 32 && b !== 27)) control++;
+  }
+  return control / n > 0.1;
+}

@@ -1,0 +1,67 @@
+// ParsedTrace (what a parser read) -> Report (the crash model): names normalized, crashing thread
+// chosen, signature computed. Everything format-independent lives here, so every parser gets it.
+
+import type { ContextLine, Frame, Report, Thread } from '../model.js';
+import type { ExtractedTrace } from '../parse/extract.js';
+import type { ParsedFrame } from '../parse/types.js';
+import { findAbortMessage } from './abort-message.js';
+import { chooseCrashedThread } from './crashed-thread.js';
+import { normalizeFunctionName } from './function-name.js';
+import { computeSignature, SIGNATURE_VERSION } from './signature.js';
+
+export function buildReport(extracted: ExtractedTrace, path: string): Report {
+  const { trace } = extracted;
+  const crashed = chooseCrashedThread(trace.threads, trace.hints, (raw) => normalizeFunctionName(raw).short);
+  const threads: Thread[] = trace.threads.map((t, i) => ({
+    id: t.id,
+    name: t.name,
+    lwp: t.lwp,
+    crashed: i === crashed.index,
+    frames: t.frames.map(toFrame),
+    ...(t.droppedFrames ? { droppedFrames: t.droppedFrames } : {}),
+  }));
+  const crashKind = trace.crashKind ?? trace.signal ?? 'UNKNOWN';
+  const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
+  const signature = computeSignature(crashKind, crashedFrames);
+  const context: ContextLine[] = [
+    ...extracted.before.map((l) => ({ ...l, position: 'before' as const })),
+    ...trace.inside.map((l) => ({ ...l, position: 'inside' as const })),
+    ...extracted.after.map((l) => ({ ...l, position: 'after' as const })),
+  ];
+  return {
+    source: { path, line: trace.startLine, endLine: trace.endLine },
+    format: trace.format,
+    signal: trace.signal,
+    signalDescription: trace.signalDescription,
+    faultAddress: trace.faultAddress,
+    program: trace.program,
+    abortMessage: findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]),
+    crashedThread: crashed.index,
+    crashedThreadReason: crashed.reason,
+    threads,
+    context,
+    crashKind,
+    ...signature,
+    signatureVersion: SIGNATURE_VERSION,
+    diagnoses: [],
+  };
+}
+
+function toFrame(f: ParsedFrame): Frame {
+  const name = normalizeFunctionName(f.rawFunction);
+  const frame: Frame = {
+    index: f.index,
+    address: f.address,
+    function: name.short,
+    fullFunction: name.full,
+    rawFunction: f.rawFunction,
+    module: f.module,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    inlined: f.inlined,
+    raw: f.raw,
+  };
+  if (f.locals) frame.locals = f.locals;
+  return frame;
+}

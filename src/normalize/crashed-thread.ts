@@ -1,0 +1,29 @@
+// Which thread crashed. The debugger's own statement wins; otherwise the thread that holds the
+// signal frames; otherwise the only or first thread. The reason is reported with the answer.
+
+import type { CrashedThreadReason } from '../model.js';
+import type { CrashedThreadHint, ParsedThread } from '../parse/types.js';
+
+const HINT_STRENGTH: CrashedThreadHint['reason'][] = ['current-thread', 'stop-reason', 'received-signal', 'selected-thread'];
+
+/** Functions that only appear on the stack of a thread that is handling a fatal signal. */
+const SIGNAL_FRAME = /^(?:<signal handler called>|raise|__GI_raise|gsignal|abort|__GI_abort|__pthread_kill_implementation|__pthread_kill_internal|pthread_kill|__restore_rt|_sigtramp)$/;
+
+export function chooseCrashedThread(
+  threads: ParsedThread[],
+  hints: CrashedThreadHint[],
+  functionOf: (raw: string) => string,
+): { index: number | null; reason: CrashedThreadReason } {
+  if (threads.length === 0) return { index: null, reason: 'none' };
+  for (const reason of HINT_STRENGTH) {
+    for (const hint of hints) {
+      if (hint.reason !== reason) continue;
+      const index = threads.findIndex((t) => t.id === hint.threadId);
+      if (index >= 0) return { index, reason };
+    }
+  }
+  const withSignal = threads.findIndex((t) => t.frames.some((f) => SIGNAL_FRAME.test(functionOf(f.rawFunction))));
+  if (withSignal >= 0) return { index: withSignal, reason: 'signal-frame' };
+  if (threads.length === 1) return { index: 0, reason: 'only-thread' };
+  return { index: 0, reason: 'first-thread' };
+}

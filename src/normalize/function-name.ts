@@ -1,0 +1,172 @@
+// Function-name normalization: one name per function whatever the debugger, optimizer or
+// compiler version printed around it. Everything here is a single left-to-right scan that tracks
+// nesting of (), <>, [] and {}, so names like `std::function<void (int)>::operator()(int) const`
+// or `(anonymous namespace)::{lambda()#1}::operator()` come out right and no regex ever runs
+// over untrusted text with backtracking.
+
+export interface NormalizedName {
+  /** Arguments, return type, clone suffixes and ABI tags dropped; template arguments kept. */
+  full: string;
+  /** `full` with every template argument list collapsed to `<>`: the name rules and signatures use. */
+  short: string;
+}
+
+const UNKNOWN = '??';
+
+const OPERATOR_SYMBOLS = new Set('<>=!+-*/%^&|~,'.split(''));
+
+function isIdentChar(c: string | undefined): boolean {
+  return c !== undefined && /[A-Za-z0-9_$]/.test(c);
+}
+
+/** Length of the operator token starting at `i` (which points at "operator"), 0 if none. */
+function operatorLength(s: string, i: number): number {
+  if (!s.startsWith('operator', i) || isIdentChar(s[i - 1]) || isIdentChar(s[i + 8])) return 0;
+  let j = i + 8;
+  if (s.startsWith('()', j) || s.startsWith('[]', j)) return j + 2 - i;
+  if (s.startsWith(' ()', j) || s.startsWith(' []', j)) return j + 3 - i;
+  let k = j;
+  while (k < s.length && OPERATOR_SYMBOLS.has(s[k]!)) k++;
+  if (k > j) return k - i;
+  // operator new / delete / conversion operators: "operator new[]", "operator bool"
+  if (s[j] === ' ') {
+    let m = j + 1;
+    while (m < s.length && isIdentChar(s[m])) m++;
+    if (s.startsWith('[]', m)) m += 2;
+    return m - i;
+  }
+  return j - i;
+}
+
+/** Index of the closing quote of the string or char literal opening at `i` (or `end - 1`). */
+export function skipQuoted(s: string, i: number, end: number): number {
+  const q = s[i];
+  for (let j = i + 1; j < end; j++) {
+    if (s[j] === '\\') j++;
+    else if (s[j] === q) return j;
+  }
+  return end - 1;
+}
+
+/**
+ * Index of the top-level `(` that opens the parameter list at the end of `s`, or -1.
+ * Top level means outside <>, [], {} and outside an earlier parenthesis group that is part of
+ * the name ("(anonymous namespace)", "{lambda(int)#1}").
+ */
+function trailingParamsStart(s: string): number {
+  let end = s.length;
+  while (end > 0 && s[end - 1] === ' ') end--;
+  if (s[end - 1] !== ')') return -1;
+  // Walk forward so operator tokens and template brackets are recognized in order.
+  let angle = 0;
+  let paren = 0;
+  let brace = 0;
+  let lastTop = -1;
+  for (let i = 0; i < end; i++) {
+    const c = s[i]!;
+    if (paren > 0 && (c === '"' || c === "'")) {
+      // Argument values: quoted strings and chars may hold any bracket.
+      i = skipQuoted(s, i, end);
+      continue;
+    }
+    const op = c === 'o' ? operatorLength(s, i) : 0;
+    if (op > 0) {
+      i += op - 1;
+      continue;
+    }
+    if (paren > 0 && (c === '<' || c === '>')) continue; // "<optimized out>", "x=60 '<'"
+    if (c === '<') angle++;
+    else if (c === '>') angle = Math.max(0, angle - 1);
+    else if (c === '{') brace++;
+    else if (c === '}') brace = Math.max(0, brace - 1);
+    else if (c === '(') {
+      if (paren === 0 && angle === 0 && brace === 0) lastTop = i;
+      paren++;
+    } else if (c === ')') paren = Math.max(0, paren - 1);
+  }
+  // "(anonymous namespace)" alone is a name part, not parameters.
+  if (lastTop >= 0 && s.startsWith('(anonymous namespace)', lastTop) && lastTop + 21 >= end) return -1;
+  return lastTop;
+}
+
+const TRAILING_QUALIFIERS = [' const', ' volatile', ' &&', ' &', ' noexcept', '&&', '&'];
+
+function stripTrailingQualifiers(s: string): string {
+  for (let changed = true; changed; ) {
+    changed = false;
+    s = s.trimEnd();
+    for (const q of TRAILING_QUALIFIERS) {
+      if (s.endsWith(q) && !s.endsWith('operator' + q.trim())) {
+        s = s.slice(0, -q.length);
+        changed = true;
+      }
+    }
+  }
+  return s;
+}
+
+/** Drops a leading return type: the text before the last top-level space (outside brackets). */
+function stripReturnType(s: string): string {
+  let depth = 0;
+  let cut = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const op = c === 'o' ? operatorLength(s, i) : 0;
+    if (op > 0) {
+      i += op - 1;
+      continue;
+    }
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === '>' || c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === ' ' && depth === 0) cut = i;
+  }
+  return cut >= 0 ? s.slice(cut + 1) : s;
+}
+
+/** Collapses every template argument list to `<>`, leaving operator tokens intact. */
+export function collapseTemplates(s: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const op = c === 'o' && depth === 0 ? operatorLength(s, i) : 0;
+    if (op > 0) {
+      out += s.slice(i, i + op);
+      i += op - 1;
+      continue;
+    }
+    if (c === '<') {
+      if (depth === 0) out += '<>';
+      depth++;
+    } else if (c === '>' && depth > 0) depth--;
+    else if (depth === 0) out += c;
+  }
+  return out;
+}
+
+// Compiler-made clones and tags that differ between builds of the same function.
+const CLONE_SUFFIX = / ?\[clone [^\]]*\]/g;
+const DOT_SUFFIX = /\.(?:isra|constprop|part|cold|lto_priv|localalias|llvm)(?:\.\d+)*/g;
+const ABI_TAG = /\[abi:[A-Za-z0-9_]+\]/g;
+
+/** Normalizes a function as a debugger printed it (with or without its argument list). */
+export function normalizeFunctionName(raw: string): NormalizedName {
+  let s = raw.trim();
+  if (s === '' || s === UNKNOWN || s.startsWith('?? ') || s === '??()') return { full: UNKNOWN, short: UNKNOWN };
+  if (s.startsWith('<')) return { full: s, short: s }; // "<signal handler called>"
+  if (s.length > 4096) s = s.slice(0, 4096);
+  s = s.replace(CLONE_SUFFIX, '').replace(ABI_TAG, '');
+  // Remove argument lists repeatedly: "f(int) const" and gdb's "f (x=1)" both end in one.
+  // gdb without debug info prints "foo(int) ()": a parameter-type list, then the empty argument list.
+  for (let round = 0; round < 2; round++) {
+    s = stripTrailingQualifiers(s);
+    const p = trailingParamsStart(s);
+    if (p <= 0) break;
+    s = s.slice(0, p);
+  }
+  s = stripTrailingQualifiers(s.trimEnd());
+  s = s.replace(DOT_SUFFIX, '');
+  s = stripReturnType(s.trim());
+  if (s === '') return { full: UNKNOWN, short: UNKNOWN };
+  return { full: s, short: collapseTemplates(s) };
+}

@@ -1,0 +1,131 @@
+// Finds traces in a stream of cleaned lines: the one place that knows the lines around a trace
+// (context for rules) and hands the trace's own lines to the parser that claimed them.
+// Memory: a small ring of recent lines, the trace being read, and nothing else.
+
+import type { BlockParser, ParsedTrace, TraceParser } from './types.js';
+
+export interface ExtractOptions {
+  /** Lines kept before a trace as context. */
+  contextBefore?: number;
+  /** Lines kept after a trace as context. */
+  contextAfter?: number;
+}
+
+export interface ExtractedTrace {
+  trace: ParsedTrace;
+  before: { line: number; text: string }[];
+  after: { line: number; text: string }[];
+}
+
+interface Active {
+  parser: TraceParser;
+  block: BlockParser;
+  before: { line: number; text: string }[];
+  inside: { line: number; text: string }[];
+  pending: { line: number; text: string }[];
+}
+
+/** Push-style extractor: feed cleaned lines in order, collect traces through `onTrace`. */
+export class Extractor {
+  private readonly ring: { line: number; text: string }[] = [];
+  private active: Active | null = null;
+  private open: ExtractedTrace | null = null;
+  private readonly contextBefore: number;
+  private readonly contextAfter: number;
+
+  constructor(
+    private readonly parsers: readonly TraceParser[],
+    private readonly onTrace: (t: ExtractedTrace) => void,
+    options: ExtractOptions = {},
+  ) {
+    this.contextBefore = options.contextBefore ?? 40;
+    this.contextAfter = options.contextAfter ?? 10;
+  }
+
+  push(text: string, line: number): void {
+    const a = this.active;
+    if (!a) return this.idle(text, line);
+    const verdict = a.block.feed(text, line);
+    switch (verdict) {
+      case 'take':
+        if (a.pending.length) {
+          a.inside.push(...a.pending);
+          a.pending = [];
+        }
+        return;
+      case 'maybe':
+        a.pending.push({ line, text });
+        return;
+      case 'end': {
+        const replay = a.pending;
+        this.close();
+        for (const p of replay) this.idle(p.text, p.line);
+        return this.idle(text, line);
+      }
+      case 'split': {
+        const replay = a.pending;
+        this.close();
+        for (const p of replay) this.idle(p.text, p.line);
+        return this.start(a.parser, text, line);
+      }
+    }
+  }
+
+  /** Ends the input: closes the trace being read and flushes the last one. */
+  end(): void {
+    if (this.active) {
+      const replay = this.active.pending;
+      this.close();
+      for (const p of replay) this.idle(p.text, p.line);
+    }
+    this.flushOpen();
+  }
+
+  private idle(text: string, line: number): void {
+    for (const parser of this.parsers) {
+      if (parser.startsTrace(text)) return this.start(parser, text, line);
+    }
+    if (text.trim() === '') return;
+    const entry = { line, text };
+    if (this.open) {
+      this.open.after.push(entry);
+      if (this.open.after.length >= this.contextAfter) this.flushOpen();
+    }
+    this.ring.push(entry);
+    if (this.ring.length > this.contextBefore) this.ring.shift();
+  }
+
+  private start(parser: TraceParser, text: string, line: number): void {
+    this.flushOpen();
+    const block = parser.begin();
+    this.active = { parser, block, before: this.ring.splice(0), inside: [], pending: [] };
+    const first = block.feed(text, line);
+    if (first !== 'take') {
+      // A parser that claims a line must take it; treat a refusal as "not a trace".
+      this.active = null;
+      this.ring.push({ line, text });
+    }
+  }
+
+  private close(): void {
+    const a = this.active;
+    this.active = null;
+    if (!a) return;
+    const trace = a.block.finish();
+    if (!trace) {
+      // Not a trace after all: its lines become ordinary context again.
+      this.ring.push(...a.before.slice(-this.contextBefore), ...a.inside);
+      while (this.ring.length > this.contextBefore) this.ring.shift();
+      return;
+    }
+    trace.inside.push(...a.inside);
+    this.open = { trace, before: a.before, after: [] };
+  }
+
+  private flushOpen(): void {
+    if (!this.open) return;
+    const done = this.open;
+    this.open = null;
+    this.onTrace(done);
+  }
+}

@@ -1,0 +1,8 @@
+// Every input format, in the order their start lines are tried. Adding a format means adding a
+// module in parse/ and one line here; nothing else changes.
+
+import { gdbParser } from './gdb.js';
+import { lldbParser } from './lldb.js';
+import type { TraceParser } from './types.js';
+
+export const PARSERS: readonly TraceParser[] = [gdbParser, lldbParser];

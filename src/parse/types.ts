@@ -1,0 +1,74 @@
+// The one small interface every input format implements. A parser recognizes the line that
+// starts one of its traces, then consumes lines one at a time, so extraction streams with memory
+// bounded by the trace being read, never by the file.
+
+/** A frame as the parser read it; normalize/ derives the matching names from `rawFunction`. */
+export interface ParsedFrame {
+  index: number;
+  address: string | null;
+  rawFunction: string;
+  module: string | null;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  inlined: boolean;
+  raw: string;
+  locals?: string[];
+}
+
+export interface ParsedThread {
+  id: string;
+  name: string | null;
+  lwp: number | null;
+  frames: ParsedFrame[];
+  /** Frames dropped beyond the per-thread cap (very deep recursion). */
+  droppedFrames?: number;
+}
+
+/** How the parser learned which thread crashed, strongest first. */
+export interface CrashedThreadHint {
+  threadId: string;
+  reason: 'current-thread' | 'received-signal' | 'selected-thread' | 'stop-reason';
+}
+
+export interface ParsedTrace {
+  format: string;
+  startLine: number;
+  endLine: number;
+  signal: string | null;
+  signalDescription: string | null;
+  faultAddress: string | null;
+  program: string | null;
+  threads: ParsedThread[];
+  hints: CrashedThreadHint[];
+  /** Lines inside the trace that were not frames or headers (program output, debugger chatter). */
+  inside: { line: number; text: string }[];
+  /** A crash kind the format itself states (a sanitizer verdict); null to derive it from the signal. */
+  crashKind?: string | null;
+}
+
+/**
+ * What a block parser says about a line:
+ * - take:  the line is part of the trace;
+ * - maybe: not part of the trace, but the trace may go on after it (kept aside by the driver);
+ * - end:   the trace is over; this line (and the pending maybes) belong to the surrounding text;
+ * - split: this line starts a new trace of the same format (a second crash); close and restart.
+ */
+export type FeedResult = 'take' | 'maybe' | 'end' | 'split';
+
+export interface BlockParser {
+  feed(line: string, lineNo: number): FeedResult;
+  /** The trace read so far, or null if it turned out not to be one (e.g. no frames). */
+  finish(): ParsedTrace | null;
+}
+
+export interface TraceParser {
+  readonly format: string;
+  /** Cheap, exact test for a line that begins a trace of this format. */
+  startsTrace(line: string): boolean;
+  /** A fresh block parser; the driver then feeds it the starting line. */
+  begin(): BlockParser;
+}
+
+/** Frames kept per thread; deeper stacks (runaway recursion) keep the innermost ones and a count. */
+export const MAX_FRAMES_PER_THREAD = 2000;
