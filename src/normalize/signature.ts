@@ -20,8 +20,11 @@ export interface Signature {
 export function computeSignature(crashKind: string, frames: Frame[]): Signature {
   const skippedFrames: number[] = [];
   const chosen: string[] = [];
+  // Frames above "<signal handler called>" are the program's own crash handler (it logs, then
+  // aborts); the fault happened in the frame below it.
+  const handler = frames.findIndex((f) => f.function === '<signal handler called>');
   frames.forEach((frame, i) => {
-    if (isSkippedFrame(frame)) skippedFrames.push(i);
+    if (i <= handler || isSkippedFrame(frame)) skippedFrames.push(i);
     else if (chosen.length < SIGNATURE_FRAMES) chosen.push(frame.function);
   });
   // A stack with no symbol at all (stripped binary) still groups by the modules it ran in.

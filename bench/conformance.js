@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// Conformance run over ../shared/corpus (real crash logs from ClusterFuzz, FuzzManager and satyr,
+// with the results their own tests expect). Read in place at run time; never copied.
+// Reports, per peer and format: how many files yield a report, and how often the crashing
+// thread's top frame agrees with the peer's expectation.
+// Usage: node bench/conformance.js [--corpus DIR] [--check] [--verbose]
+//   --check  exit 1 when a goal is missed (every gdb file parses; top-frame >= 90% on the
+//            ClusterFuzz and FuzzManager gdb entries).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeFile, normalizeFunctionName } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const corpus = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : join(here, '..', '..', 'shared', 'corpus');
+const verbose = args.includes('--verbose');
+const check = args.includes('--check');
+/** Formats coredx has a parser for; the others are listed as "no parser yet". */
+const SUPPORTED = new Set(['gdb', 'lldb']);
+/** Goals from the issues: [peer, format, minimum top-frame agreement]. */
+const GOALS = [['clusterfuzz', 'gdb', 0.9], ['fuzzmanager', 'gdb', 0.9]];
+/** Files filed under a format their content is not; counted under the real one. */
+const MISFILED = { 'fuzzmanager/trace_3.txt': 'asan' };
+
+if (!existsSync(corpus)) {
+  console.log(`conformance: no corpus at ${corpus}; nothing to do`);
+  process.exit(0);
+}
+
+/** The expected top frame and which of our frames to compare it with, per peer. */
+function expectation(peer, entry) {
+  const e = entry.expected;
+  if (!e) return null;
+  if (peer === 'fuzzmanager') {
+    const top = e.frames_at?.['0'];
+    return top ? { name: top, pick: 'raw-top' } : null;
+  }
+  const state = e.crash_state;
+  if (!state || state.length === 0 || state[0] === 'NULL' || state[0] === '') return null;
+  if (peer === 'satyr') {
+    const kind = entry.state_kind ?? '';
+    // A crash thread chosen by a tid the test passes in cannot be compared.
+    if (entry.conditions?.crash_tid !== undefined) return null;
+    return { name: state[0], pick: kind.startsWith('crash frame') || kind.includes('normalization') ? 'meaningful' : 'raw-top' };
+  }
+  return { name: state[0], pick: 'meaningful' };
+}
+
+function ourTop(report, pick) {
+  if (!report || report.crashedThread === null) return null;
+  const frames = report.threads[report.crashedThread].frames;
+  if (pick === 'meaningful') {
+    const skipped = new Set(report.skippedFrames);
+    return frames.find((_, i) => !skipped.has(i)) ?? null;
+  }
+  return frames[0] ?? null;
+}
+
+function sameName(frame, expected) {
+  if (!frame) return false;
+  const want = normalizeFunctionName(expected);
+  const rawName = frame.rawFunction.replace(/ \(.*$/s, '');
+  return [frame.function, frame.fullFunction, rawName].some((n) => n === expected || n === want.full || n === want.short);
+}
+
+const rows = new Map();
+const misses = [];
+for (const peer of ['clusterfuzz', 'fuzzmanager', 'satyr']) {
+  const manifestPath = join(corpus, peer, 'MANIFEST.json');
+  if (!existsSync(manifestPath)) continue;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  for (let entry of manifest) {
+    if (entry.file.endsWith('.json')) continue; // parser test tables, not crash logs
+    const format = MISFILED[`${peer}/${entry.file}`] ?? entry.format;
+    entry = { ...entry, format };
+    const key = `${peer}/${format}`;
+    const row = rows.get(key) ?? { peer, format: entry.format, files: 0, parsed: 0, errors: 0, compared: 0, agreed: 0 };
+    rows.set(key, row);
+    row.files++;
+    let result;
+    try {
+      result = await analyzeFile(join(corpus, peer, entry.file));
+    } catch (err) {
+      row.errors++;
+      misses.push(`${key} ${entry.file}: error ${err.message}`);
+      continue;
+    }
+    const report = result.reports.find((r) => r.format === entry.format) ?? result.reports[0];
+    if (report) row.parsed++;
+    else if (SUPPORTED.has(entry.format)) misses.push(`${key} ${entry.file}: no report`);
+    const want = expectation(peer, entry);
+    if (!want || !SUPPORTED.has(entry.format)) continue;
+    row.compared++;
+    const got = ourTop(report, want.pick);
+    if (sameName(got, want.name)) row.agreed++;
+    else misses.push(`${key} ${entry.file}: expected top frame "${want.name}", got "${got ? got.function : 'nothing'}"`);
+  }
+}
+
+const pct = (a, b) => (b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
+console.log('peer/format            files  parsed   top-frame agreement');
+for (const r of [...rows.values()].sort((a, b) => a.peer.localeCompare(b.peer) || a.format.localeCompare(b.format))) {
+  const note = SUPPORTED.has(r.format) ? '' : '  (no parser yet)';
+  console.log(`${`${r.peer}/${r.format}`.padEnd(22)} ${String(r.files).padStart(5)}  ${pct(r.parsed, r.files)}   ${pct(r.agreed, r.compared)} (${r.agreed}/${r.compared})${note}`);
+}
+if (verbose) for (const m of misses) console.log('  miss: ' + m);
+
+let failed = false;
+for (const r of rows.values()) {
+  if (r.format === 'gdb' && r.parsed < r.files) {
+    console.log(`goal missed: ${r.peer}/gdb: ${r.files - r.parsed} file(s) without a report`);
+    failed = true;
+  }
+}
+for (const [peer, format, min] of GOALS) {
+  const r = rows.get(`${peer}/${format}`);
+  if (r && r.compared > 0 && r.agreed / r.compared < min) {
+    console.log(`goal missed: ${peer}/${format} top-frame agreement ${pct(r.agreed, r.compared).trim()} < ${min * 100}%`);
+    failed = true;
+  }
+}
+if (check && failed) process.exit(1);
