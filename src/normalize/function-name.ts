@@ -118,7 +118,7 @@ function stripReturnType(s: string): string {
     }
     if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
     else if (c === '>' || c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    else if (c === ' ' && depth === 0) cut = i;
+    else if (c === ' ' && depth === 0 && s[i + 1] !== '<') cut = i; // "operator<< <T>" keeps its space
   }
   return cut >= 0 ? s.slice(cut + 1) : s;
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeFunctionName } from '../src/normalize/function-name.js';
+import { cleanLine } from '../src/ingest/clean.js';
+import { isSkippedFrame } from '../src/normalize/skip-list.js';
+
+describe('normalizeFunctionName', () => {
+  const cases: [string, string, string][] = [
+    // [as printed, full, short]
+    ['crash (p=0x0)', 'crash', 'crash'],
+    ['main ()', 'main', 'main'],
+    ['?? ()', '??', '??'],
+    ['std::thread::join() ()', 'std::thread::join', 'std::thread::join'],
+    ['app::(anonymous namespace)::Box<int>::get (this=0x7ffff6a1ad28)', 'app::(anonymous namespace)::Box<int>::get', 'app::(anonymous namespace)::Box<>::get'],
+    ['(anonymous namespace)::helper (x=1)', '(anonymous namespace)::helper', '(anonymous namespace)::helper'],
+    ['operator() (__closure=0x7ffff6a1ad90, k=2)', 'operator()', 'operator()'],
+    ['main::{lambda(int)#1}::operator()(int) const', 'main::{lambda(int)#1}::operator()', 'main::{lambda(int)#1}::operator()'],
+    ['std::__invoke_impl<void, void (*)(int), int> (__f=@0x55: 0x5 <app::work(int)>)', 'std::__invoke_impl<void, void (*)(int), int>', 'std::__invoke_impl<>'],
+    ['void std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>(iterator, int const&)', 'std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>', 'std::vector<>::_M_realloc_insert<>'],
+    ['foo(int) [clone .isra.0]', 'foo', 'foo'],
+    ['bar.constprop.0 (x=3)', 'bar', 'bar'],
+    ['baz.part.0.cold ()', 'baz', 'baz'],
+    ['std::__cxx11::basic_string<char>::_M_create[abi:cxx11](unsigned long&, unsigned long)', 'std::__cxx11::basic_string<char>::_M_create', 'std::__cxx11::basic_string<>::_M_create'],
+    ['std::operator<< <std::char_traits<char> > (__out=..., __s=0x0)', 'std::operator<< <std::char_traits<char> >', 'std::operator<< <>'],
+    ['Foo::operator< (this=0x1, o=...)', 'Foo::operator<', 'Foo::operator<'],
+    ['operator new (sz=8)', 'operator new', 'operator new'],
+    ['operator delete[](void*) ()', 'operator delete[]', 'operator delete[]'],
+    ['f (s=0x4006 "a) (b", c=60 \'<\')', 'f', 'f'],
+    ['<signal handler called>', '<signal handler called>', '<signal handler called>'],
+    ['std::function<void (int)>::operator()(int) const', 'std::function<void (int)>::operator()', 'std::function<>::operator()'],
+  ];
+  for (const [raw, full, short] of cases) {
+    it(`normalizes ${raw}`, () => {
+      expect(normalizeFunctionName(raw)).toEqual({ full, short });
+    });
+  }
+});
+
+describe('cleanLine', () => {
+  it('strips CI timestamps, ANSI colours, CR and pid prefixes', () => {
+    expect(cleanLine('2025-01-02T03:04:05.1234567Z #0  main () at a.c:3\r')).toBe('#0  main () at a.c:3');
+    expect(cleanLine('\x1b[31m#0\x1b[0m  main ()')).toBe('#0  main ()');
+    expect(cleanLine('[pid 1234] #1  0x1 in f ()')).toBe('#1  0x1 in f ()');
+    expect(cleanLine('[2025-01-02 03:04:05] Thread 1 (LWP 5):')).toBe('Thread 1 (LWP 5):');
+  });
+  it('leaves ordinary lines alone', () => {
+    expect(cleanLine('[Current thread is 1 (LWP 5)]')).toBe('[Current thread is 1 (LWP 5)]');
+    expect(cleanLine('5\t  *p = 1;')).toBe('5\t  *p = 1;');
+  });
+});
+
+describe('skip list', () => {
+  it('skips glibc machinery by function and location', () => {
+    expect(isSkippedFrame({ function: 'raise', module: '/lib/x86_64-linux-gnu/libc.so.6', file: null })).toBe(true);
+    expect(isSkippedFrame({ function: '__GI_abort', module: null, file: './stdlib/abort.c' })).toBe(true);
+    expect(isSkippedFrame({ function: 'raise', module: null, file: null })).toBe(true);
+  });
+  it('does not skip a user function of the same name', () => {
+    expect(isSkippedFrame({ function: 'raise', module: null, file: 'src/alarm.c' })).toBe(false);
+    expect(isSkippedFrame({ function: 'free', module: '/usr/lib/libmyalloc.so', file: null })).toBe(false);
+  });
+});
