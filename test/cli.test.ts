@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import Ajv from 'ajv';
+import { readFileSync } from 'node:fs';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
 const dir = mkdtempSync(join(tmpdir(), 'coredx-cli-'));
@@ -46,6 +48,8 @@ describe('coredx analyze', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.schemaVersion).toBe(1);
+    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'docs', 'analyze.schema.json'), 'utf8')));
+    expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
     expect(out.reports).toHaveLength(1);
     const rep = out.reports[0];
     expect(rep.source).toEqual({ path: expect.stringContaining('core.txt'), line: 2, endLine: expect.any(Number) });
