@@ -54,7 +54,7 @@ export class Extractor {
         }
         return;
       case 'maybe':
-        a.pending.push({ line, text });
+        if (text.trim() !== '') a.pending.push({ line, text });
         return;
       case 'end': {
         const replay = a.pending;

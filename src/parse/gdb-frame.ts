@@ -19,34 +19,43 @@ const FRAME_HEAD = /^#(\d+) +(?:(0x[0-9a-fA-F]+) in )?/;
 
 /** Quick shape test used to decide whether a line is a gdb frame at all. */
 export function looksLikeGdbFrame(line: string): boolean {
-  if (line.charCodeAt(0) !== 35 /* # */) return false;
-  const m = FRAME_HEAD.exec(line);
-  if (!m) return false;
-  const rest = line.slice(m[0].length);
-  if (rest.startsWith('<signal handler called>') || rest.startsWith('<function called from gdb>')) return true;
-  // A function name followed by its argument list: gdb always prints "name (" (with a space),
-  // or "name(" for names that end in an operator; never a bare word.
-  const paren = rest.indexOf('(');
-  if (paren <= 0) return false;
-  const first = rest.charCodeAt(0);
-  // Names start with an identifier char, '?', '(' of "(anonymous namespace)", '_' or '~' or '{'.
-  return /[A-Za-z_?~({.$]/.test(String.fromCharCode(first));
+  return splitGdbFrame(line) !== null;
 }
+
+/** The "name (args) [at file:line] [from lib]" shape: one name token, an argument list, a known tail. */
+function plausibleFrame(rest: string, argsAt: number): boolean {
+  if (argsAt <= 0) return false;
+  const name = rest.slice(0, argsAt - 1);
+  if (!/^[A-Za-z_?~({.$]/.test(name)) return false;
+  // Outside brackets a function name has no spaces, except in operator names ("operator new").
+  let depth = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    if (c === '<' || c === '(' || c === '{' || c === '[') depth++;
+    else if (c === '>' || c === ')' || c === '}' || c === ']') depth = Math.max(0, depth - 1);
+    else if (c === ' ' && depth === 0 && !name.slice(0, i).endsWith('operator') && name[i + 1] !== '<' && name[i - 1] !== ',') return false;
+  }
+  return true;
+}
+
+const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?)?\s*(?:from \S.*)?$/;
 
 /** Splits the frame line; returns null when it is not one. */
 export function splitGdbFrame(line: string): GdbFrameParts | null {
-  if (!looksLikeGdbFrame(line)) return null;
-  const m = FRAME_HEAD.exec(line)!;
+  if (line.charCodeAt(0) !== 35 /* # */) return null;
+  const m = FRAME_HEAD.exec(line);
+  if (!m) return null;
   const index = Number(m[1]);
   const address = m[2] ?? null;
   const rest = line.slice(m[0].length);
-  if (rest.startsWith('<')) {
+  if (rest.startsWith('<signal handler called>') || rest.startsWith('<function called from gdb>')) {
     const close = rest.indexOf('>');
     return { index, address, rawFunction: rest.slice(0, close + 1), open: false, tail: rest.slice(close + 1) };
   }
   const argsAt = argumentListStart(rest);
-  if (argsAt < 0) return { index, address, rawFunction: rest.trim(), open: false, tail: '' };
+  if (!plausibleFrame(rest, argsAt)) return null;
   const { end, depth } = scanArguments(rest, argsAt, 0);
+  if (depth === 0 && rest.length - end < 4096 && !TAIL_SHAPE.test(rest.slice(end))) return null;
   return {
     index,
     address,

@@ -80,6 +80,8 @@ class GdbBlock implements BlockParser {
   /** The stop location line after "received signal", used as frame #0 when no `bt` follows. */
   private stopFrame: ParsedFrame | null = null;
   private expectStop = false;
+  /** Set while a thread header repeats an id already read, until its first frame is compared. */
+  private reprintOf: ParsedThread | null = null;
 
   feed(line: string, lineNo: number): FeedResult {
     if (this.start === 0) this.start = lineNo;
@@ -151,16 +153,27 @@ class GdbBlock implements BlockParser {
 
   private startThread(id: string, details: string): FeedResult {
     this.frame = null;
-    // The same thread printed again means another `thread apply all` of possibly another crash.
-    if (this.threads.some((t) => t.id === id)) return 'split';
     const lwp = LWP.exec(details) ?? PROCESS.exec(details);
     const name = THREAD_NAME.exec(details);
     this.current = { id, name: name ? name[1]! : null, lwp: lwp ? Number(lwp[1]) : null, frames: [] };
-    this.threads.push(this.current);
+    // The same thread printed again: `thread apply all bt` then `... bt full` in one session, or
+    // another crash. Decided at its first frame (see addFrame).
+    this.reprintOf = this.threads.find((t) => t.id === id) ?? null;
+    if (!this.reprintOf) this.threads.push(this.current);
     return 'take';
   }
 
   private addFrame(parts: NonNullable<ReturnType<typeof splitGdbFrame>>, line: string, lineNo: number): FeedResult {
+    if (this.reprintOf) {
+      const earlier = this.reprintOf;
+      this.reprintOf = null;
+      const first = earlier.frames[0];
+      if (parts.index !== 0 || (first && functionPart(first.rawFunction) !== functionPart(parts.rawFunction))) return 'split';
+      // Same thread, same stack printed again (e.g. now with locals): the later copy replaces it.
+      earlier.frames = [];
+      earlier.droppedFrames = 0;
+      this.current = earlier;
+    }
     let thread = this.current;
     const last = thread?.frames[thread.frames.length - 1];
     if (!thread || (last && parts.index <= last.index)) {
