@@ -39,7 +39,12 @@ export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): A
 /** Analyzes a stream of text (stdin, a pipe) without holding it in memory. */
 export async function analyzeStream(stream: Readable, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const { extractor, result } = collector(options);
-  await forEachLine(stream, (line, n) => extractor.push(line, n));
+  const parsers = options.parsers ?? PARSERS;
+  const markers = parsers.every((p) => p.markers) ? parsers.flatMap((p) => p.markers!.map((m) => Buffer.from(m))) : null;
+  await forEachLine(stream, {
+    push: (line, n) => extractor.push(line, n),
+    ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
+  });
   extractor.end();
   return result();
 }

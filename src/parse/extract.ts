@@ -71,6 +71,16 @@ export class Extractor {
     }
   }
 
+  /** True when no trace is being read and no report waits for its after-context lines. */
+  isIdle(): boolean {
+    return this.active === null && this.open === null;
+  }
+
+  /** How many recent lines the extractor keeps as context before a trace. */
+  get contextLines(): number {
+    return this.contextBefore;
+  }
+
   /** Ends the input: closes the trace being read and flushes the last one. */
   end(): void {
     if (this.active) {

@@ -51,6 +51,7 @@ const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 
 export const gdbParser: TraceParser = {
   format: 'gdb',
+  markers: ['#0', 'Core was generated', 'Program terminated', 'received signal', 'Thread '],
   startsTrace(line: string): boolean {
     const c = line.charCodeAt(0);
     if (c === 35 /* # */) return line.startsWith('#0 ') && looksLikeGdbFrame(line);

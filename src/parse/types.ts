@@ -64,6 +64,11 @@ export interface BlockParser {
 
 export interface TraceParser {
   readonly format: string;
+  /**
+   * Byte strings of which every starting line contains at least one. Lets the reader skip whole
+   * chunks of a large log without decoding them; a parser without markers disables that.
+   */
+  readonly markers?: readonly string[];
   /** Cheap, exact test for a line that begins a trace of this format. */
   startsTrace(line: string): boolean;
   /** A fresh block parser; the driver then feeds it the starting line. */
