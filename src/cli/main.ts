@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { TOOL } from '../render/json.js';
 import { registerAnalyze } from './analyze.js';
+import { registerScan } from './scan.js';
 import { EXIT } from './exit-codes.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerAnalyze(program);
+  registerScan(program);
   program.commands.forEach((c) => c.exitOverride());
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,30 @@
+// `coredx scan --format text`: summary table, top frames per group, totals.
+
+import type { ChalkInstance } from 'chalk';
+import type { ScanResult } from '../scan/scan.js';
+import { groupTitle, topFrames } from './group-text.js';
+
+export function renderScanText(result: ScanResult, chalk: ChalkInstance): string {
+  const c = chalk;
+  const out: string[] = [];
+  if (result.groups.length > 0) {
+    const rows = result.groups.map((g, i) => [String(i + 1), String(g.count), g.severity, groupTitle(g), `${g.occurrences[0]!.path}:${g.occurrences[0]!.line}`]);
+    const head = ['#', 'count', 'severity', 'diagnosis', 'first seen'];
+    const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+    const fmt = (r: string[]) => r.map((cell, i) => (cell.length > widths[i]! ? cell.slice(0, widths[i]! - 1) + '…' : cell.padEnd(widths[i]!))).join('  ');
+    out.push(c.bold(fmt(head)));
+    for (const r of rows) out.push(fmt(r));
+    out.push('');
+    result.groups.forEach((g, i) => {
+      out.push(c.bold(`[${i + 1}] ${groupTitle(g)}`) + c.dim(`  ${g.signatureText} [${g.signature}]`));
+      for (const f of topFrames(g, 5)) out.push(`    ${f}`);
+      if (g.diagnosis?.remediation[0]) out.push(c.green(`    fix: ${g.diagnosis.remediation[0]}`));
+      if (g.count > 1) out.push(c.dim(`    also at: ${g.occurrences.slice(1, 4).map((o) => `${o.path}:${o.line}`).join(', ')}${g.count > 4 ? `, +${g.count - 4} more` : ''}`));
+    });
+    out.push('');
+  }
+  for (const s of result.files.skipped) out.push(c.dim(`skipped ${s.path}: ${s.reason}`));
+  const t = result.totals;
+  out.push(`${t.files} file${t.files === 1 ? '' : 's'} found, ${t.scanned} scanned, ${t.skipped} skipped${t.errors ? ` (${t.errors} unreadable)` : ''}; ${t.crashes} crash${t.crashes === 1 ? '' : 'es'} in ${t.groups} group${t.groups === 1 ? '' : 's'}`);
+  return out.join('\n') + '\n';
+}

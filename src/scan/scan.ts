@@ -1,0 +1,97 @@
+// The scanner: find artifacts, analyze each (bounded concurrency, streaming), account for every
+// file as scanned or skipped with a reason, group the crashes.
+
+import { stat } from 'node:fs/promises';
+import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
+import { openText } from '../ingest/lines.js';
+import { readHead, sniff } from '../ingest/sniff.js';
+import { SCHEMA_VERSION } from '../model.js';
+import { SIGNATURE_VERSION } from '../normalize/signature.js';
+import { GroupCollector, type CrashGroup } from './group.js';
+import { reasonOf, walkArtifacts, type WalkOptions } from './walk.js';
+
+export interface ScanOptions extends WalkOptions {
+  /** Files analyzed at once (default 4). */
+  jobs?: number;
+  analyze?: Omit<AnalyzeOptions, 'path'>;
+  /** Called as work progresses (for a progress bar). */
+  onProgress?: (p: ScanProgress) => void;
+}
+
+export interface ScanProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  crashes: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+  /** True when the file could not be read at all (an I/O error, not a choice). */
+  error: boolean;
+}
+
+export interface ScanResult {
+  schemaVersion: number;
+  signatureVersion: number;
+  groups: CrashGroup[];
+  files: { scanned: number; skipped: SkippedFile[] };
+  totals: { files: number; scanned: number; skipped: number; errors: number; bytes: number; crashes: number; groups: number };
+}
+
+export async function scan(inputs: string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const walked = await walkArtifacts(inputs, options);
+  const skipped: SkippedFile[] = walked.problems.map((p) => ({ ...p, error: true }));
+  const collector = new GroupCollector();
+  let crashes = 0;
+  const progress: ScanProgress = { filesDone: 0, filesTotal: walked.files.length, bytesDone: 0, crashes: 0 };
+  let scanned = 0;
+
+  const one = async (path: string) => {
+    try {
+      const size = (await stat(path)).size;
+      const head = await readHead(path);
+      const kind = sniff(head);
+      if (kind === 'elf-core') skipped.push({ path, reason: 'core file, not analyzed', error: false });
+      else if (kind === 'elf') skipped.push({ path, reason: 'ELF executable or library', error: false });
+      else if (kind === 'binary') skipped.push({ path, reason: 'binary data', error: false });
+      else {
+        const result = await analyzeStream(openText(path, head), { ...options.analyze, path });
+        for (const report of result.reports) collector.add(report);
+        crashes += result.reports.length;
+        progress.crashes = crashes;
+        scanned++;
+      }
+      progress.bytesDone += size;
+    } catch (err) {
+      skipped.push({ path, reason: reasonOf(err), error: true });
+    }
+    progress.filesDone++;
+    options.onProgress?.(progress);
+  };
+
+  const queue = [...walked.files];
+  const jobs = Math.max(1, options.jobs ?? 4);
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) await one(path);
+  }));
+
+  skipped.sort((a, b) => a.path.localeCompare(b.path));
+  const groups = collector.groups();
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    signatureVersion: SIGNATURE_VERSION,
+    groups,
+    files: { scanned, skipped },
+    totals: {
+      files: walked.files.length,
+      scanned,
+      skipped: skipped.length,
+      errors: skipped.filter((s) => s.error).length,
+      bytes: progress.bytesDone,
+      crashes,
+      groups: groups.length,
+    },
+  };
+}

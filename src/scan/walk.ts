@@ -1,0 +1,101 @@
+// Finding artifacts: paths, directories and globs -> a sorted list of files, plus the entries that
+// could not be read (reported, never dropped). Symlinks are followed; a directory reached twice
+// (a symlink loop) is walked once.
+
+import { opendir, realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import fg from 'fast-glob';
+import picomatch from 'picomatch';
+
+export interface WalkOptions {
+  include?: string[];
+  exclude?: string[];
+  /** Walk hidden folders (".git", ".cache"), left out by default. */
+  hidden?: boolean;
+}
+
+export interface WalkResult {
+  files: string[];
+  /** Paths that could not be walked or were not found, with the reason. */
+  problems: { path: string; reason: string }[];
+}
+
+const ALWAYS_EXCLUDED = ['**/node_modules/**'];
+
+export async function walkArtifacts(inputs: string[], options: WalkOptions = {}): Promise<WalkResult> {
+  const include = options.include?.length ? picomatch(options.include, { dot: true }) : () => true;
+  const exclude = picomatch([...ALWAYS_EXCLUDED, ...(options.exclude ?? [])], { dot: true });
+  const files = new Set<string>();
+  const problems: WalkResult['problems'] = [];
+  const seenDirs = new Set<string>();
+
+  const consider = (file: string, base: string) => {
+    const rel = relative(base, file) || file;
+    if (include(rel) && !exclude(rel)) files.add(file);
+  };
+
+  async function walkDir(dir: string, base: string): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (err) {
+      problems.push({ path: dir, reason: reasonOf(err) });
+      return;
+    }
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch (err) {
+      problems.push({ path: dir, reason: reasonOf(err) });
+      return;
+    }
+    const subdirs: string[] = [];
+    for await (const entry of handle) {
+      const path = join(dir, entry.name);
+      if (entry.name === 'node_modules' || (!options.hidden && entry.name.startsWith('.'))) continue;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const s = await stat(path);
+          isDir = s.isDirectory();
+          isFile = s.isFile();
+        } catch (err) {
+          problems.push({ path, reason: `broken symlink (${reasonOf(err)})` });
+          continue;
+        }
+      }
+      if (isDir) subdirs.push(path);
+      else if (isFile) consider(path, base);
+    }
+    for (const sub of subdirs.sort()) await walkDir(sub, base);
+  }
+
+  for (const input of inputs) {
+    let s;
+    try {
+      s = await stat(input);
+    } catch {
+      s = null;
+    }
+    if (s?.isDirectory()) await walkDir(input, input);
+    else if (s?.isFile()) files.add(input);
+    else if (fg.isDynamicPattern(input)) {
+      const matched = await fg(input, { dot: !!options.hidden, followSymbolicLinks: true, onlyFiles: true, ignore: ALWAYS_EXCLUDED, suppressErrors: false }).catch((err) => {
+        problems.push({ path: input, reason: reasonOf(err) });
+        return [] as string[];
+      });
+      if (matched.length === 0) problems.push({ path: input, reason: 'glob matched no file' });
+      for (const m of matched) consider(m, resolve('.'));
+    } else problems.push({ path: input, reason: 'no such file or directory' });
+  }
+  return { files: [...files].sort(), problems };
+}
+
+export function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const known: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ELOOP: 'symlink loop', EISDIR: 'is a directory', EPERM: 'operation not permitted' };
+  return (code && known[code]) ?? (err as Error)?.message?.split('\n')[0] ?? String(err);
+}
