@@ -103,6 +103,11 @@ const dense = measure('dense traces', densePath);
 console.log(`sparse log:   ${sparse.mb.toFixed(0)} MB, ${sparse.reports} traces, ${sparse.seconds.toFixed(2)} s, ${(sparse.mb / sparse.seconds).toFixed(1)} MB/s, peak RSS ${sparse.rssMb.toFixed(0)} MB`);
 console.log(`dense traces: ${dense.mb.toFixed(1)} MB, ${dense.reports} traces, ${dense.seconds.toFixed(2)} s, ${(dense.reports / dense.seconds).toFixed(0)} traces/s, peak RSS ${dense.rssMb.toFixed(0)} MB (all reports kept in memory)`);
 
+if (!args.includes('--no-scan')) {
+  const scanBench = await import('./scan-bench.js');
+  await scanBench.run({ gb: args.includes('--gb') ? Number(args[args.indexOf('--gb') + 1]) : 1 });
+}
+
 try {
   const rules = await import('./rules-bench.js');
   await rules.run();

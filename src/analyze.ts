@@ -1,8 +1,7 @@
 // The analyze pipeline for one input: lines -> traces -> reports. Streams; holds one trace at a time.
 
 import type { Readable } from 'node:stream';
-import { forEachLine, forEachLineOfText, openText } from './ingest/lines.js';
-import { readHead, sniff } from './ingest/sniff.js';
+import { forEachLine, forEachLineOfText, openFile } from './ingest/lines.js';
 import { CoredxInputError } from './errors.js';
 import type { AnalyzeResult, Report } from './model.js';
 import { SCHEMA_VERSION } from './model.js';
@@ -36,8 +35,8 @@ export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): A
   return result();
 }
 
-/** Analyzes a stream of text (stdin, a pipe) without holding it in memory. */
-export async function analyzeStream(stream: Readable, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+/** Analyzes a stream of text (stdin, a pipe, file chunks) without holding it in memory. */
+export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const { extractor, result } = collector(options);
   const parsers = options.parsers ?? PARSERS;
   const markers = parsers.every((p) => p.markers) ? parsers.flatMap((p) => p.markers!.map((m) => Buffer.from(m))) : null;
@@ -54,9 +53,9 @@ export async function analyzeStream(stream: Readable, options: AnalyzeOptions = 
  * and (until core analysis exists) ELF core files; with the system error when unreadable.
  */
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const head = await readHead(path);
-  const kind = sniff(head);
-  if (kind === 'elf-core') throw new CoredxInputError('core-file', `${path}: ELF core file; core files are not analyzed yet, run gdb on it and pass the backtrace`);
-  if (kind === 'elf' || kind === 'binary') throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
-  return analyzeStream(openText(path, head), { ...options, path: options.path ?? path });
+  const file = openFile(path);
+  if (file.kind === 'text' || file.kind === 'gzip') return analyzeStream(file.chunks(), { ...options, path: options.path ?? path });
+  file.close();
+  if (file.kind === 'elf-core') throw new CoredxInputError('core-file', `${path}: ELF core file; core files are not analyzed yet, run gdb on it and pass the backtrace`);
+  throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
 }

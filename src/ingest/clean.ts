@@ -5,8 +5,8 @@
 // CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
-// Prefixes CI systems and process supervisors put in front of every line. Tried in order,
-// repeatedly, at the start of the line only (anchored, linear-time patterns).
+// Prefixes CI systems and process supervisors put in front of every line. Tried once each, in
+// this order (a timestamp comes before a pid prefix), anchored at the start of the line.
 const PREFIXES: RegExp[] = [
   // GitHub Actions / Azure: 2025-01-02T03:04:05.1234567Z
   /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? ?/,
@@ -26,15 +26,11 @@ export function cleanLine(line: string): string {
   const first = line.charCodeAt(0);
   // Fast path: every prefix starts with a digit or '['.
   if ((first >= 48 && first <= 57) || first === 91) {
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const re of PREFIXES) {
-        const m = re.exec(line);
-        if (m && m[0].length > 0) {
-          line = line.slice(m[0].length);
-          changed = true;
-        }
-      }
+    for (const re of PREFIXES) {
+      const c = line.charCodeAt(0);
+      if (!((c >= 48 && c <= 57) || c === 91)) break;
+      const m = re.exec(line);
+      if (m) line = line.slice(m[0].length);
     }
   }
   return line;

@@ -1,21 +1,9 @@
 // What a file is, from its first bytes: text to read, gzip to unpack, an ELF core, or binary data.
 
-import { open } from 'node:fs/promises';
 
 export type FileKind = 'text' | 'gzip' | 'elf-core' | 'elf' | 'binary';
 
 export const SNIFF_BYTES = 64 * 1024;
-
-export async function readHead(path: string, bytes = SNIFF_BYTES): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 export function sniff(head: Buffer): FileKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';

@@ -51,7 +51,9 @@ const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 
 export const gdbParser: TraceParser = {
   format: 'gdb',
-  markers: ['#0', 'Core was generated', 'Program terminated', 'received signal', 'Thread '],
+  // Every gdb backtrace has "#N" frame lines; a chunk without '#' is skipped undecoded (its last
+  // lines are still read, so a session header just before the next chunk's frames is kept).
+  markers: ['#'],
   startsTrace(line: string): boolean {
     const c = line.charCodeAt(0);
     if (c === 35 /* # */) return line.startsWith('#0 ') && looksLikeGdbFrame(line);

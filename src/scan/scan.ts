@@ -1,10 +1,8 @@
 // The scanner: find artifacts, analyze each (bounded concurrency, streaming), account for every
 // file as scanned or skipped with a reason, group the crashes.
 
-import { stat } from 'node:fs/promises';
 import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
-import { openText } from '../ingest/lines.js';
-import { readHead, sniff } from '../ingest/sniff.js';
+import { openFile } from '../ingest/lines.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { GroupCollector, type CrashGroup } from './group.js';
@@ -50,14 +48,14 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
 
   const one = async (path: string) => {
     try {
-      const size = (await stat(path)).size;
-      const head = await readHead(path);
-      const kind = sniff(head);
+      const file = openFile(path);
+      const { kind, size } = file;
+      if (kind !== 'text' && kind !== 'gzip') file.close();
       if (kind === 'elf-core') skipped.push({ path, reason: 'core file, not analyzed', error: false });
       else if (kind === 'elf') skipped.push({ path, reason: 'ELF executable or library', error: false });
       else if (kind === 'binary') skipped.push({ path, reason: 'binary data', error: false });
       else {
-        const result = await analyzeStream(openText(path, head), { ...options.analyze, path });
+        const result = await analyzeStream(file.chunks(), { ...options.analyze, path });
         for (const report of result.reports) collector.add(report);
         crashes += result.reports.length;
         progress.crashes = crashes;
