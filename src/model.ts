@@ -40,6 +40,9 @@ export interface Thread {
   lwp: number | null;
   crashed: boolean;
   frames: Frame[];
+  /** What this stack is when a report holds several (sanitizers): "access", "freed-by",
+   *  "allocated-by", "previous-access", "mutex-created", "thread-created"... Absent for debuggers. */
+  role?: string;
   /** Frames beyond the per-thread cap that were counted but not kept (runaway recursion). */
   droppedFrames?: number;
 }

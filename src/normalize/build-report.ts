@@ -18,6 +18,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     lwp: t.lwp,
     crashed: i === crashed.index,
     frames: t.frames.map(toFrame),
+    ...(t.role ? { role: t.role } : {}),
     ...(t.droppedFrames ? { droppedFrames: t.droppedFrames } : {}),
   }));
   const crashKind = trace.crashKind ?? trace.signal ?? 'UNKNOWN';

@@ -21,6 +21,9 @@ export interface ParsedThread {
   name: string | null;
   lwp: number | null;
   frames: ParsedFrame[];
+  /** What this stack is when a report holds several for one thread (sanitizers): "access",
+   *  "freed-by", "allocated-by", "previous-access", "mutex-created", "thread-created", ... */
+  role?: string;
   /** Frames dropped beyond the per-thread cap (very deep recursion). */
   droppedFrames?: number;
 }
