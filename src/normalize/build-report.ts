@@ -11,7 +11,7 @@ import { computeSignature, SIGNATURE_VERSION } from './signature.js';
 
 export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const { trace } = extracted;
-  const crashed = chooseCrashedThread(trace.threads, trace.hints, (raw) => normalizeFunctionName(raw).short);
+  const crashed = chooseCrashedThread(trace.threads, trace.hints, (f) => normalizeFunctionName(f.functionName ?? f.rawFunction).short);
   const threads: Thread[] = trace.threads.map((t, i) => ({
     id: t.id,
     name: t.name,
@@ -49,7 +49,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
 }
 
 function toFrame(f: ParsedFrame): Frame {
-  const name = normalizeFunctionName(f.rawFunction);
+  const name = normalizeFunctionName(f.functionName ?? f.rawFunction);
   const frame: Frame = {
     index: f.index,
     address: f.address,

@@ -2,7 +2,7 @@
 // signal frames; otherwise the only or first thread. The reason is reported with the answer.
 
 import type { CrashedThreadReason } from '../model.js';
-import type { CrashedThreadHint, ParsedThread } from '../parse/types.js';
+import type { CrashedThreadHint, ParsedFrame, ParsedThread } from '../parse/types.js';
 
 const HINT_STRENGTH: CrashedThreadHint['reason'][] = ['current-thread', 'stop-reason', 'received-signal', 'selected-thread'];
 
@@ -12,7 +12,7 @@ const SIGNAL_FRAME = /^(?:<signal handler called>|raise|__GI_raise|gsignal|abort
 export function chooseCrashedThread(
   threads: ParsedThread[],
   hints: CrashedThreadHint[],
-  functionOf: (raw: string) => string,
+  functionOf: (frame: ParsedFrame) => string,
 ): { index: number | null; reason: CrashedThreadReason } {
   if (threads.length === 0) return { index: null, reason: 'none' };
   for (const reason of HINT_STRENGTH) {
@@ -22,7 +22,7 @@ export function chooseCrashedThread(
       if (index >= 0) return { index, reason };
     }
   }
-  const withSignal = threads.findIndex((t) => t.frames.some((f) => SIGNAL_FRAME.test(functionOf(f.rawFunction))));
+  const withSignal = threads.findIndex((t) => t.frames.some((f) => SIGNAL_FRAME.test(functionOf(f))));
   if (withSignal >= 0) return { index: withSignal, reason: 'signal-frame' };
   if (threads.length === 1) return { index: 0, reason: 'only-thread' };
   return { index: 0, reason: 'first-thread' };

@@ -7,6 +7,9 @@ export interface ParsedFrame {
   index: number;
   address: string | null;
   rawFunction: string;
+  /** The bare function name when the format mixes argument values into it (lldb); normalization
+   *  then starts from this instead of `rawFunction`. */
+  functionName?: string;
   module: string | null;
   file: string | null;
   line: number | null;
