@@ -10,18 +10,31 @@ import { SIGNATURE_VERSION } from './normalize/signature.js';
 import { Extractor, type ExtractOptions } from './parse/extract.js';
 import { PARSERS } from './parse/registry.js';
 import type { TraceParser } from './parse/types.js';
+import { builtinRules } from './rules/load.js';
+import type { RuleSet } from './rules/engine.js';
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** Name reported as `source.path` (default "<stdin>" for streams and texts). */
   path?: string;
   /** Formats to look for (default: all registered parsers). */
   parsers?: readonly TraceParser[];
+  /** Rules that diagnose each report (default: the bundled packs; null: none, diagnoses stay empty). */
+  rules?: RuleSet | null;
 }
 
 function collector(options: AnalyzeOptions) {
   const reports: Report[] = [];
   const path = options.path ?? '<stdin>';
-  const extractor = new Extractor(options.parsers ?? PARSERS, (t) => reports.push(buildReport(t, path)), options);
+  const rules = options.rules === undefined ? builtinRules() : options.rules;
+  const extractor = new Extractor(
+    options.parsers ?? PARSERS,
+    (t) => {
+      const report = buildReport(t, path);
+      if (rules) report.diagnoses = rules.diagnose(report);
+      reports.push(report);
+    },
+    options,
+  );
   const result = (): AnalyzeResult => ({ schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports });
   return { extractor, result };
 }

@@ -36,6 +36,11 @@ const EXPECT: Record<string, Expectation> = {
   inlined: { signal: 'SIGSEGV', top: 'read_value|compute' },
   shapes: { signal: 'SIGSEGV', top: 'geo::(anonymous namespace)::measure<>' },
   stripped: { signal: 'SIGSEGV', top: '' },
+  pure_virtual: { signal: 'SIGABRT', top: 'media::Codec::announce', message: /^pure virtual method called$/ },
+  divide_by_zero: { signal: 'SIGFPE', top: 'average' },
+  exit_order: { signal: 'SIGSEGV', top: 'std::vector<>::emplace_back<>|std::vector<>::push_back|app::Registry::forget' },
+  bad_alloc: { signal: 'SIGABRT', top: 'std::__new_allocator<>::allocate|cache::reserve_slab', message: /^terminate called after throwing an instance of 'std::bad_alloc'$/ },
+  brpc_reenact: { signal: 'SIGSEGV', top: 'brpc::policy::ProcessHttpResponse', threads: 2, crashedName: 'brpc_worker', gdbLive: ['bt', 'thread apply all bt'], lldbLive: ['bt', 'bt all'] },
 };
 
 const problems = [haveCompiler(), haveGdb()].filter((p) => !p.ok);

@@ -14,10 +14,12 @@ const ABORT_MESSAGES: RegExp[] = [
 ];
 
 export function findAbortMessage(lines: { text: string }[]): string | null {
-  for (const { text } of lines) {
-    if (text.length > 2000) continue;
-    const t = text.trim();
-    if (ABORT_MESSAGES.some((re) => re.test(t))) return t;
+  const found = lines.filter(({ text }) => text.length <= 2000 && ABORT_MESSAGES.some((re) => re.test(text.trim()))).map((l) => l.text.trim());
+  // libstdc++ prints "pure virtual method called" and then, as a consequence, "terminate called
+  // without an active exception": the first one says what happened.
+  if (found[0]?.startsWith('terminate called without an active exception')) {
+    const cause = found.find((t) => t.startsWith('pure virtual method called'));
+    if (cause) return cause;
   }
-  return null;
+  return found[0] ?? null;
 }

@@ -34,6 +34,11 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
     library: { output: 'libshapes.so', sources: ['libshapes.cpp'], flags: ['-g', '-O0', '-shared', '-fPIC'] },
   },
   stripped: { sources: ['stripped.c'], compiler: 'gcc', flags: ['-O0'], strip: true },
+  pure_virtual: { sources: ['pure_virtual.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
+  divide_by_zero: { sources: ['divide_by_zero.c'], compiler: 'gcc', flags: ['-g', '-O0'] },
+  exit_order: { sources: ['exit_order.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
+  bad_alloc: { sources: ['bad_alloc.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
+  brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
 };
 
 export interface RunResult {

@@ -1,0 +1,77 @@
+// The project config file, .coredx.toml, found upward from the working directory. Paths in it
+// are relative to the file's own directory.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import TOML from '@iarna/toml';
+import { Ajv } from 'ajv';
+import { CoredxInputError } from './errors.js';
+import { keyLines, lineOf } from './rules/toml-lines.js';
+import { closest } from './rules/validate.js';
+
+export const CONFIG_NAME = '.coredx.toml';
+
+export interface CoredxConfig {
+  /** The file it came from, or null when none was found. */
+  path: string | null;
+  rules: { dirs: string[]; builtin: boolean };
+  scan: { include: string[]; exclude: string[] };
+}
+
+const strings = { type: 'array', items: { type: 'string', minLength: 1 } };
+const SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rules: { type: 'object', additionalProperties: false, properties: { dirs: strings, builtin: { type: 'boolean' } } },
+    scan: { type: 'object', additionalProperties: false, properties: { include: strings, exclude: strings } },
+  },
+};
+const validate = new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
+
+export function findConfigFile(from: string): string | null {
+  let dir = resolve(from);
+  for (;;) {
+    const candidate = join(dir, CONFIG_NAME);
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** Reads the nearest .coredx.toml; a broken one is a CoredxInputError naming file and line. */
+export function loadConfig(from = process.cwd()): CoredxConfig {
+  const empty: CoredxConfig = { path: null, rules: { dirs: [], builtin: true }, scan: { include: [], exclude: [] } };
+  const path = findConfigFile(from);
+  if (!path) return empty;
+  const text = readFileSync(path, 'utf8');
+  let doc: Record<string, Record<string, unknown>>;
+  try {
+    doc = TOML.parse(text) as typeof doc;
+  } catch (err) {
+    const e = err as { line?: number; message: string };
+    throw new CoredxInputError('usage', `${path}${e.line !== undefined ? `:${e.line + 1}` : ''}: TOML syntax: ${e.message.split('\n')[0]}`);
+  }
+  if (!validate(doc)) {
+    const e = validate.errors![0]!;
+    const path2 = e.instancePath.split('/').slice(1);
+    let msg = `${path2.join('.') || 'config'} ${e.message}`;
+    if (e.keyword === 'additionalProperties') {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      path2.push(key);
+      const guess = closest(key, Object.keys((e.parentSchema as { properties: object }).properties));
+      msg = `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
+    }
+    const line = lineOf(keyLines(text), path2);
+    throw new CoredxInputError('usage', `${path}${line ? `:${line}` : ''}: ${msg}`);
+  }
+  const base = dirname(path);
+  const rules = (doc.rules ?? {}) as { dirs?: string[]; builtin?: boolean };
+  const scan = (doc.scan ?? {}) as { include?: string[]; exclude?: string[] };
+  return {
+    path,
+    rules: { dirs: (rules.dirs ?? []).map((d) => resolve(base, d)), builtin: rules.builtin ?? true },
+    scan: { include: scan.include ?? [], exclude: scan.exclude ?? [] },
+  };
+}

@@ -1,0 +1,145 @@
+// Matching: a RuleSet looks up candidate rules by the identifiers in a report's frames, runs only
+// those (plus the unindexed few), scores and ranks what fired. Also explains near misses.
+
+import type { Diagnosis, Evidence, Report } from '../model.js';
+import type { CompiledRule } from './compile.js';
+import { createContext, type MatchContext, type Outcome } from './conditions.js';
+import { identifierTokens } from './pattern.js';
+
+const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+const MAX_CONFIDENCE = 0.99;
+
+export class RuleSet {
+  private readonly byToken = new Map<string, CompiledRule[]>();
+  private readonly unindexed: CompiledRule[] = [];
+
+  constructor(readonly rules: readonly CompiledRule[]) {
+    for (const r of rules) {
+      if (!r.indexTokens) {
+        this.unindexed.push(r);
+        continue;
+      }
+      for (const t of new Set(r.indexTokens)) {
+        const list = this.byToken.get(t);
+        if (list) list.push(r);
+        else this.byToken.set(t, [r]);
+      }
+    }
+  }
+
+  get(id: string): CompiledRule | undefined {
+    return this.rules.find((r) => r.id === id);
+  }
+
+  /** Rules worth trying on this report, in load order. */
+  candidates(report: Report): CompiledRule[] {
+    const picked = new Set<CompiledRule>(this.unindexed);
+    const seen = new Set<string>();
+    for (const t of report.threads) {
+      for (const f of t.frames) {
+        for (const tok of identifierTokens(f.fullFunction)) {
+          if (seen.has(tok)) continue;
+          seen.add(tok);
+          this.byToken.get(tok)?.forEach((r) => picked.add(r));
+        }
+      }
+    }
+    return this.rules.filter((r) => picked.has(r));
+  }
+
+  /** Ranked diagnoses: known issues first, then by confidence, severity and id. */
+  diagnose(report: Report): Diagnosis[] {
+    const ctx = createContext(report);
+    const out: { d: Diagnosis; scope: number }[] = [];
+    for (const rule of this.candidates(report)) {
+      const d = evaluate(rule, ctx);
+      if (d) out.push({ d, scope: rule.scope === 'known-issue' ? 0 : 1 });
+    }
+    out.sort((a, b) => a.scope - b.scope || b.d.confidence - a.d.confidence || SEVERITY_RANK[b.d.severity] - SEVERITY_RANK[a.d.severity] || a.d.ruleId.localeCompare(b.d.ruleId));
+    return out.map((o) => o.d);
+  }
+
+  /** Every rule's conditions checked (no index, no short cut), closest first. */
+  explain(report: Report, limit = 5): RuleExplanation[] {
+    const ctx = createContext(report);
+    const all = this.rules.map((rule) => {
+      const conditions = rule.when.map((c) => ({ label: c.label, ...pick(c.test(ctx)) }));
+      const held = conditions.filter((c) => c.held).length;
+      return { ruleId: rule.id, file: rule.file, fired: held === conditions.length, held, total: conditions.length, conditions };
+    });
+    return all
+      .filter((e) => e.held > 0)
+      .sort((a, b) => Number(b.fired) - Number(a.fired) || b.held / b.total - a.held / a.total || b.held - a.held)
+      .slice(0, Math.max(limit, all.filter((e) => e.fired).length));
+  }
+}
+
+export interface RuleExplanation {
+  ruleId: string;
+  file: string;
+  fired: boolean;
+  held: number;
+  total: number;
+  conditions: { label: string; held: boolean; detail: string }[];
+}
+
+function pick(o: Outcome) {
+  return { held: o.held, detail: o.detail };
+}
+
+function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
+  const evidence: Evidence[] = [];
+  const captures: Record<string, string> = {};
+  for (const c of rule.when) {
+    const o = c.test(ctx);
+    if (!o.held) return null;
+    evidence.push(...o.evidence);
+    Object.assign(captures, o.captures);
+  }
+  let confidence = rule.baseConfidence;
+  for (const item of rule.evidence) {
+    const outcomes = item.conditions.map((c) => c.test(ctx));
+    if (!outcomes.every((o) => o.held)) continue;
+    confidence += item.weight;
+    for (const o of outcomes) {
+      evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: item.why })));
+      Object.assign(captures, o.captures);
+    }
+  }
+  const s = rule.spec;
+  const fill = (t: string) => fillTemplate(t, captures, ctx);
+  return {
+    ruleId: rule.id,
+    title: s.title,
+    category: s.category,
+    severity: s.severity,
+    confidence: Math.round(Math.min(MAX_CONFIDENCE, confidence) * 100) / 100,
+    summary: fill(s.diagnosis.summary),
+    rootCause: fill(s.diagnosis.root_cause),
+    remediation: s.diagnosis.remediation.map(fill),
+    evidence,
+    references: s.references ?? [],
+    ...(s.diagnosis.notes ? { notes: fill(s.diagnosis.notes) } : {}),
+  };
+}
+
+/**
+ * "{name}" or "{name|fallback}": regex captures of the rule's patterns, then facts of the report
+ * (signal, fault_address, function, abort_message, crash_kind, program).
+ */
+export function fillTemplate(text: string, captures: Record<string, string>, ctx: MatchContext): string {
+  const r = ctx.report;
+  const facts: Record<string, string | null | undefined> = {
+    signal: r.signal,
+    fault_address: r.faultAddress,
+    function: ctx.crashed && ctx.firstMeaningful >= 0 ? ctx.crashed.frames[ctx.firstMeaningful]!.function : null,
+    abort_message: r.abortMessage,
+    crash_kind: r.crashKind,
+    program: r.program,
+  };
+  return text.replace(/\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}/gi, (whole, name: string, fallback?: string) => {
+    const v = captures[name] ?? facts[name];
+    if (v !== undefined && v !== null && v !== '') return v;
+    return fallback ?? whole;
+  });
+}

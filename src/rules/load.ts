@@ -1,0 +1,126 @@
+// Loading rule directories: find *.toml files, validate, compile, resolve duplicate ids.
+// Bundled packs load first; a user rule with a bundled rule's id replaces it (with a note).
+
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fg from 'fast-glob';
+import { compileRule, type CompiledRule } from './compile.js';
+import { RuleSet } from './engine.js';
+import { compileTextPattern, PatternError } from './pattern.js';
+import { keyLines, lineOf } from './toml-lines.js';
+import { parseRuleText, type RuleProblem } from './validate.js';
+
+/** The packs shipped with coredx (rules/ at the package root). */
+export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+
+export interface LoadOptions {
+  /** Extra rule directories (or single .toml files), after the bundled packs. */
+  dirs?: readonly string[];
+  /** Include the bundled packs (default true). */
+  builtin?: boolean;
+}
+
+export interface LoadedRules {
+  ruleSet: RuleSet;
+  /** Files that could not be loaded, and why (file:line messages). Their rules are left out. */
+  problems: RuleProblem[];
+  /** Informational: user rules replacing bundled ones. */
+  notes: string[];
+  files: number;
+}
+
+export function ruleFiles(dir: string): string[] {
+  const st = statSync(dir);
+  if (st.isFile()) return [dir];
+  return fg.sync('**/*.toml', { cwd: dir, absolute: false, onlyFiles: true, dot: false }).sort().map((f) => `${dir.replace(/\/+$/, '')}/${f}`);
+}
+
+export function loadRuleFile(file: string): { rule: CompiledRule | null; problems: RuleProblem[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { rule: null, problems: [{ file, line: null, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
+  }
+  const { spec, problems } = parseRuleText(text, file);
+  if (!spec) return { rule: null, problems };
+  const regexProblems = checkRegexes(spec, text, file);
+  if (regexProblems.length) return { rule: null, problems: regexProblems };
+  return { rule: compileRule(spec, file), problems: [] };
+}
+
+/** Every {regex = ...} in the rule compiles under RE2 (no backreferences, no lookaround). */
+function checkRegexes(spec: unknown, text: string, file: string): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const lines = keyLines(text);
+  const walk = (v: unknown, path: string[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, String(i)]));
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.regex === 'string' && Object.keys(o).length === 1) {
+        try {
+          compileTextPattern({ regex: o.regex });
+        } catch (err) {
+          if (!(err instanceof PatternError)) throw err;
+          problems.push({ file, line: lineOf(lines, path), message: `${path.join('.')}: ${err.message} (regexes use RE2 syntax: no backreferences or lookaround)` });
+        }
+      } else for (const [k, x] of Object.entries(o)) walk(x, [...path, k]);
+    }
+  };
+  walk(spec, []);
+  return problems;
+}
+
+export function loadRules(options: LoadOptions = {}): LoadedRules {
+  const problems: RuleProblem[] = [];
+  const notes: string[] = [];
+  const byId = new Map<string, CompiledRule>();
+  const builtinIds = new Set<string>();
+  const sources: { dir: string; builtin: boolean }[] = [
+    ...(options.builtin === false ? [] : [{ dir: BUILTIN_RULES_DIR, builtin: true }]),
+    ...(options.dirs ?? []).map((dir) => ({ dir, builtin: false })),
+  ];
+  let files = 0;
+  for (const { dir, builtin } of sources) {
+    let list: string[];
+    try {
+      list = ruleFiles(dir);
+    } catch {
+      problems.push({ file: dir, line: null, message: 'rule directory not found' });
+      continue;
+    }
+    for (const file of list) {
+      files++;
+      const { rule, problems: p } = loadRuleFile(file);
+      problems.push(...p);
+      if (!rule) continue;
+      const previous = byId.get(rule.id);
+      if (previous && builtinIds.has(rule.id) && !builtin) {
+        notes.push(`rule ${rule.id} from ${file} replaces the bundled one`);
+        builtinIds.delete(rule.id);
+      } else if (previous) {
+        problems.push({ file, line: 1, message: `duplicate rule id "${rule.id}" (also in ${previous.file}); this one is left out` });
+        continue;
+      }
+      byId.set(rule.id, rule);
+      if (builtin) builtinIds.add(rule.id);
+    }
+  }
+  return { ruleSet: new RuleSet([...byId.values()]), problems, notes, files };
+}
+
+let builtinCache: RuleSet | null = null;
+
+/** The bundled packs, loaded once per process (what `analyze()` uses by default). */
+export function builtinRules(): RuleSet {
+  if (!builtinCache) {
+    const loaded = loadRules({ builtin: true });
+    if (loaded.problems.length) throw new Error(`bundled rules are invalid: ${formatProblem(loaded.problems[0]!)}`);
+    builtinCache = loaded.ruleSet;
+  }
+  return builtinCache;
+}
+
+export function formatProblem(p: RuleProblem): string {
+  return `${p.file}${p.line !== null ? `:${p.line}` : ''}: ${p.message}`;
+}

@@ -1,0 +1,164 @@
+// The rule file format as a JSON Schema (draft 2020-12 subset that ajv checks). Rules are data:
+// this schema is the whole contract a contributor writes against (docs/rules.md explains it).
+
+export const CATEGORIES = [
+  'null-deref', 'use-after-free', 'double-free', 'heap-corruption', 'stack-overflow', 'uncaught-exception',
+  'assertion', 'pure-virtual-call', 'arithmetic', 'bus-error', 'deadlock', 'static-destruction-order',
+  'out-of-memory', 'abi-mismatch', 'data-race', 'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const RULE_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+
+/** Fault address classes a rule can ask for (see conditions.ts for the exact ranges). */
+export const ADDRESS_CLASSES = ['null-page', 'near-null', 'non-canonical', 'kernel', 'user'] as const;
+
+const text = { type: 'string', minLength: 1 };
+const textPattern = {
+  oneOf: [text, { type: 'object', properties: { regex: text }, required: ['regex'], additionalProperties: false }],
+};
+const textPatterns = { oneOf: [textPattern, { type: 'array', items: textPattern, minItems: 1 }] };
+const globs = { oneOf: [text, { type: 'array', items: text, minItems: 1 }] };
+const hex = { type: 'string', pattern: '^0[xX][0-9a-fA-F]+$' };
+
+const framePatternProps = {
+  function: textPatterns,
+  module: globs,
+  file: globs,
+  args: textPatterns,
+  locals: textPatterns,
+};
+const framePattern = {
+  type: 'object',
+  properties: framePatternProps,
+  additionalProperties: false,
+  minProperties: 1,
+};
+const stackStep = {
+  type: 'object',
+  properties: {
+    ...framePatternProps,
+    first_meaningful: { type: 'boolean' },
+    max_gap: { type: 'integer', minimum: 0 },
+  },
+  additionalProperties: false,
+  anyOf: [{ required: ['function'] }, { required: ['module'] }, { required: ['file'] }, { required: ['args'] }, { required: ['locals'] }],
+};
+const logPattern = {
+  type: 'object',
+  properties: { pattern: textPatterns, where: { enum: ['before', 'after', 'inside', 'any'] } },
+  required: ['pattern'],
+  additionalProperties: false,
+};
+
+/** Every condition kind; used both under [when] (all must hold) and in each [[evidence]] item. */
+const conditionProps = {
+  signal: globs,
+  crash_kind: globs,
+  fault_address: { oneOf: [{ enum: [...ADDRESS_CLASSES] }, { type: 'array', items: { enum: [...ADDRESS_CLASSES] }, minItems: 1 }] },
+  fault_address_below: hex,
+  abort_message: textPatterns,
+  modules: globs,
+  stack: { type: 'array', items: stackStep, minItems: 1 },
+  any_thread: { type: 'array', items: framePattern, minItems: 1 },
+  other_thread: { type: 'array', items: framePattern, minItems: 1 },
+  main_thread: { type: 'array', items: framePattern, minItems: 1 },
+  threads: {
+    type: 'object',
+    properties: { min: { type: 'integer', minimum: 1 }, frames: { type: 'array', items: framePattern, minItems: 1 } },
+    required: ['min', 'frames'],
+    additionalProperties: false,
+  },
+  repeated: {
+    type: 'object',
+    properties: { min: { type: 'integer', minimum: 2 }, function: textPatterns },
+    required: ['min'],
+    additionalProperties: false,
+  },
+  log: { type: 'array', items: logPattern, minItems: 1 },
+};
+
+export const RULE_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_.-]*$' },
+    title: text,
+    category: { enum: [...CATEGORIES] },
+    severity: { enum: [...RULE_SEVERITIES] },
+    scope: { enum: ['known-issue', 'crash-class'] },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    references: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
+    when: { type: 'object', properties: conditionProps, additionalProperties: false, minProperties: 1 },
+    evidence: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { weight: { type: 'number', minimum: 0, maximum: 1 }, why: text, ...conditionProps },
+        required: ['weight', 'why'],
+        additionalProperties: false,
+        minProperties: 3,
+      },
+    },
+    diagnosis: {
+      type: 'object',
+      properties: {
+        summary: text,
+        root_cause: text,
+        remediation: { type: 'array', items: text, minItems: 1 },
+        notes: text,
+      },
+      required: ['summary', 'root_cause', 'remediation'],
+      additionalProperties: false,
+    },
+    tests: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: text, sample: text, input: text, match: { type: 'boolean' } },
+        required: ['match'],
+        additionalProperties: false,
+        oneOf: [{ required: ['sample'] }, { required: ['input'] }],
+      },
+    },
+  },
+  required: ['id', 'title', 'category', 'severity', 'when', 'diagnosis', 'tests'],
+  additionalProperties: false,
+} as const;
+
+// The validated shape, for the compiler.
+export type TextPatternSpec = string | { regex: string };
+export type TextPatternsSpec = TextPatternSpec | TextPatternSpec[];
+export type GlobsSpec = string | string[];
+export interface FramePatternSpec { function?: TextPatternsSpec; module?: GlobsSpec; file?: GlobsSpec; args?: TextPatternsSpec; locals?: TextPatternsSpec }
+export interface StackStepSpec extends FramePatternSpec { first_meaningful?: boolean; max_gap?: number }
+export interface LogSpec { pattern: TextPatternsSpec; where?: 'before' | 'after' | 'inside' | 'any' }
+export interface ConditionsSpec {
+  signal?: GlobsSpec;
+  crash_kind?: GlobsSpec;
+  fault_address?: string | string[];
+  fault_address_below?: string;
+  abort_message?: TextPatternsSpec;
+  modules?: GlobsSpec;
+  stack?: StackStepSpec[];
+  any_thread?: FramePatternSpec[];
+  other_thread?: FramePatternSpec[];
+  main_thread?: FramePatternSpec[];
+  threads?: { min: number; frames: FramePatternSpec[] };
+  repeated?: { min: number; function?: TextPatternsSpec };
+  log?: LogSpec[];
+}
+export interface EvidenceSpec extends ConditionsSpec { weight: number; why: string }
+export interface RuleTestSpec { name?: string; sample?: string; input?: string; match: boolean }
+export interface RuleSpec {
+  id: string;
+  title: string;
+  category: Category;
+  severity: (typeof RULE_SEVERITIES)[number];
+  scope?: 'known-issue' | 'crash-class';
+  confidence?: number;
+  references?: string[];
+  when: ConditionsSpec;
+  evidence?: EvidenceSpec[];
+  diagnosis: { summary: string; root_cause: string; remediation: string[]; notes?: string };
+  tests: RuleTestSpec[];
+}

@@ -1,0 +1,115 @@
+// Rule files -> validated specs or problems with file, line and a hint. A typo must never
+// silently disable a rule, so unknown keys are errors with a "did you mean".
+
+import TOML from '@iarna/toml';
+import { Ajv, type ErrorObject } from 'ajv';
+import { RULE_SCHEMA, type RuleSpec } from './schema.js';
+import { keyLines, lineOf } from './toml-lines.js';
+
+export interface RuleProblem {
+  file: string;
+  line: number | null;
+  message: string;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateSchema = ajv.compile<RuleSpec>(RULE_SCHEMA);
+
+export function parseRuleText(text: string, file: string): { spec: RuleSpec | null; problems: RuleProblem[] } {
+  let doc: unknown;
+  try {
+    doc = TOML.parse(text);
+  } catch (err) {
+    const e = err as { line?: number; message?: string };
+    const first = (e.message ?? String(err)).split('\n')[0]!.replace(/ at row \d+, col \d+, pos \d+:?$/, '');
+    return { spec: null, problems: [{ file, line: typeof e.line === 'number' ? e.line + 1 : null, message: `TOML syntax: ${first}` }] };
+  }
+  if (validateSchema(doc)) return { spec: doc, problems: [] };
+  const lines = keyLines(text);
+  return { spec: null, problems: explainErrors(validateSchema.errors ?? []).map((p) => ({ file, line: lineOf(lines, p.path), message: p.message })) };
+}
+
+/** Ajv's errors -> one message per real mistake (oneOf/anyOf noise folded into its branch errors). */
+function explainErrors(errors: ErrorObject[]): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  const seen = new Set<string>();
+  const add = (path: string[], message: string) => {
+    const key = path.join('.') + message;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ path, message });
+    }
+  };
+  const hasSpecific = (path: string) => errors.some((e) => e.instancePath.startsWith(path) && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'type' && e.keyword !== 'required');
+  for (const e of errors) {
+    const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const where = path.length ? path.join('.') : 'rule';
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = (e.params as { additionalProperty: string }).additionalProperty;
+        const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+        const guess = closest(key, allowed);
+        add([...path, key], `unknown key "${key}" in ${path.length ? `[${where}]` : 'the rule'}${guess ? ` (did you mean "${guess}"?)` : ''}; allowed: ${allowed.join(', ')}`);
+        break;
+      }
+      case 'required': {
+        const missing = (e.params as { missingProperty: string }).missingProperty;
+        if (/^\d+$/.test(path.at(-1) ?? '') && hasSpecific(e.instancePath + '/')) break;
+        add(path, `missing "${missing}" in ${path.length ? `[${where}]` : 'the rule'}`);
+        break;
+      }
+      case 'enum':
+        add(path, `${where} must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}`);
+        break;
+      case 'oneOf':
+      case 'anyOf':
+        if (!hasSpecific(e.instancePath)) add(path, `${where} has the wrong shape: ${shapeHint(path)}`);
+        break;
+      case 'type':
+        if (!errors.some((x) => (x.keyword === 'oneOf' || x.keyword === 'anyOf') && x.instancePath === e.instancePath)) add(path, `${where} must be ${e.params.type}`);
+        break;
+      case 'pattern':
+        add(path, `${where} ${path[0] === 'id' ? 'must look like "pack/name" (lower case, digits, - _ .)' : path[0] === 'references' ? 'must be an http(s) URL' : 'must be a hex address like "0x1000"'}`);
+        break;
+      default:
+        add(path, `${where} ${e.message ?? 'is invalid'}`);
+    }
+  }
+  return out;
+}
+
+function shapeHint(path: string[]): string {
+  const key = [...path].reverse().find((p) => !/^\d+$/.test(p)) ?? '';
+  if (key === 'tests') return 'each test needs exactly one of "sample" (a file) or "input" (inline text), and "match"';
+  if (['function', 'abort_message', 'pattern'].includes(key)) return 'a glob string, {regex = "..."}, or an array of those';
+  if (key === 'stack') return 'each step needs at least one of function, module, file';
+  return 'a string or an array of strings';
+}
+
+/** The allowed key within edit distance 2, if any. */
+export function closest(word: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
