@@ -98,6 +98,8 @@ export interface Report {
 /** Filled in by the rule engine; an empty array until rules exist. */
 export interface Diagnosis {
   ruleId: string;
+  /** "known-issue" (a library's bug or misuse pattern) or "crash-class" (the generic classification). */
+  scope: 'known-issue' | 'crash-class';
   title: string;
   category: string;
   severity: 'info' | 'low' | 'medium' | 'high' | 'critical';

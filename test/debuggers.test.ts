@@ -83,7 +83,7 @@ describe.skipIf(problems.length > 0).each(Object.keys(EXPECT))('%s', (program) =
   });
 
   it('gdb, live', () => {
-    const out = gdbLive(bin, dir, e.gdbLive ?? ['bt']).output;
+    const out = gdbLive(bin, dir, e.gdbLive).output;
     const r = only(out);
     checkCommon(r, e, 'gdb');
     expect(r.crashedThreadReason).toBe('received-signal');
@@ -103,6 +103,7 @@ describe.skipIf(problems.length > 0).each(Object.keys(EXPECT))('%s', (program) =
     checkCommon(r, e, 'gdb');
     expect(r.crashedThreadReason).toBe(e.threads ? 'current-thread' : program === 'recursion' ? 'only-thread' : 'current-thread');
     expect(r.program).toContain(program);
+    if (e.signal === 'SIGSEGV' && !e.gdbCore) expect(r.faultAddress).toMatch(/^0x[0-9a-f]+$/); // from `p $_siginfo._sifields._sigfault`
     if (e.threads) {
       expect(r.threads).toHaveLength(e.threads);
       expect(r.threads.every((t) => t.lwp !== null && t.id !== '')).toBe(true);

@@ -46,6 +46,9 @@ const STOP_LOCATION = /^(0x[0-9a-fA-F]+) in (.*)$/;
 /** `x/i $pc` and `info registers` output that FuzzManager-style harnesses print after a stop. */
 const MACHINE_STATE = /^(?:=> 0x[0-9a-fA-F]+|[a-z][a-z0-9]{1,5} +0x[0-9a-fA-F]+ +\S)/;
 
+/** "$1 = {si_addr = 0x0, _addr_lsb = 0, ...}" (or the whole $_siginfo with _sigfault inside). */
+const SIGINFO_ADDRESS = /^\$\d+ = \{.*\bsi_addr = (0x[0-9a-fA-F]+)/;
+
 const MAX_FOREIGN_LINES = 25;
 const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 
@@ -71,6 +74,7 @@ class GdbBlock implements BlockParser {
   private signal: string | null = null;
   private signalDescription: string | null = null;
   private program: string | null = null;
+  private faultAddress: string | null = null;
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
   private readonly hints: CrashedThreadHint[] = [];
@@ -145,6 +149,11 @@ class GdbBlock implements BlockParser {
     }
     if ((m = THREAD_HEADER.exec(line))) return this.startThread(m[1]!, m[2]!);
     this.frame = null;
+    // `p $_siginfo` or `p $_siginfo._sifields._sigfault`: gdb's only way to show a core's fault address.
+    if (c === 36 /* $ */ && (m = SIGINFO_ADDRESS.exec(line))) {
+      this.faultAddress ??= m[1]!.toLowerCase();
+      return 'take';
+    }
     if (line.length < 4096 && (CHATTER.some((re) => re.test(line)) || MACHINE_STATE.test(line))) return 'take';
     return 'maybe';
   }
@@ -265,7 +274,7 @@ class GdbBlock implements BlockParser {
       endLine: this.end,
       signal: this.signal,
       signalDescription: this.signalDescription,
-      faultAddress: null,
+      faultAddress: this.faultAddress,
       program: this.program,
       threads,
       hints: this.hints,

@@ -110,6 +110,7 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
   const fill = (t: string) => fillTemplate(t, captures, ctx);
   return {
     ruleId: rule.id,
+    scope: rule.scope,
     title: s.title,
     category: s.category,
     severity: s.severity,

@@ -117,7 +117,7 @@ export function buildProgram(name: string, dir: string): string {
 const GDB_BASE = ['-q', '-batch', '-nx', '-iex', 'set debuginfod enabled off'];
 
 /** Runs the program under gdb until it crashes, then the given commands (default `bt`). */
-export function gdbLive(bin: string, dir: string, commands: string[] = ['bt']): RunResult {
+export function gdbLive(bin: string, dir: string, commands: string[] = ['bt', 'p $_siginfo._sifields._sigfault']): RunResult {
   return run('gdb', [...GDB_BASE, '-ex', 'run', ...commands.flatMap((c) => ['-ex', c]), `./${bin}`], dir);
 }
 
@@ -128,7 +128,10 @@ export function makeCore(bin: string, dir: string, core = `${bin}.core`): string
   return core;
 }
 
-export function gdbCore(bin: string, dir: string, core: string, commands: string[] = ['thread apply all bt full']): RunResult {
+/** What the README recommends: every thread with locals, and the fault address from the core's siginfo. */
+export const GDB_RECOMMENDED = ['thread apply all bt full', 'p $_siginfo._sifields._sigfault'];
+
+export function gdbCore(bin: string, dir: string, core: string, commands: string[] = GDB_RECOMMENDED): RunResult {
   return run('gdb', [...GDB_BASE, ...commands.flatMap((c) => ['-ex', c]), `./${bin}`, core], dir);
 }
 
