@@ -9,8 +9,11 @@ import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
+import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
+import type { RuleSet } from '../rules/engine.js';
 
-interface AnalyzeFlags {
+interface AnalyzeFlags extends RuleFlags {
+  explain?: boolean;
   format: 'text' | 'json';
   allThreads?: boolean;
   color?: boolean;
@@ -19,7 +22,7 @@ interface AnalyzeFlags {
 const LOOKED_FOR = 'gdb (#0 frames, "Thread N (...):" headers, core/live session lines) or lldb ("* thread #N", "frame #N:")';
 
 export function registerAnalyze(program: Command): void {
-  program
+  const cmd = program
     .command('analyze')
     .description('parse gdb/lldb backtraces in files or stdin and explain the crash')
     .argument('[files...]', 'files to read; "-" or none reads stdin')
@@ -27,9 +30,10 @@ export function registerAnalyze(program: Command): void {
     .option('-a, --all-threads', 'text output: show every thread, not only the crashing one')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never colour text output')
-    .action(async (files: string[], flags: AnalyzeFlags) => {
-      process.exitCode = await runAnalyze(files, flags);
-    });
+    .option('--explain', 'show, per report, the rules that came closest and which conditions held');
+  addRuleOptions(cmd).action(async (files: string[], flags: AnalyzeFlags) => {
+    process.exitCode = await runAnalyze(files, flags);
+  });
 }
 
 async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number> {
@@ -37,12 +41,15 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
     process.stderr.write(`coredx: unknown format "${flags.format}" (expected text or json)\n`);
     return EXIT.USAGE_OR_INPUT;
   }
+  const loaded = loadRulesForCli(flags);
+  if (!loaded) return EXIT.USAGE_OR_INPUT;
+  const rules: RuleSet = loaded.ruleSet;
   const inputs = files.length === 0 ? ['-'] : files;
   const reports: Report[] = [];
-  let failed = false;
+  let failed = loaded.broken;
   for (const input of inputs) {
     try {
-      const result = input === '-' ? await readStdin() : await analyzeFile(input);
+      const result = input === '-' ? await readStdin(rules) : await analyzeFile(input, { rules });
       reports.push(...result.reports);
     } catch (err) {
       process.stderr.write(`coredx: ${describeError(err)}\n`);
@@ -50,9 +57,17 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
     }
   }
   const result: AnalyzeResult = { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
-  if (flags.format === 'json') process.stdout.write(renderJson(result));
-  else if (reports.length > 0) {
-    process.stdout.write(renderText(result, { chalk: chalkFor(process.stdout, flags.color), allThreads: flags.allThreads }));
+  if (flags.format === 'json') {
+    if (flags.explain) for (const r of reports) (r as Report & { explain?: unknown }).explain = rules.explain(r);
+    process.stdout.write(renderJson(result));
+  } else if (reports.length > 0) {
+    process.stdout.write(
+      renderText(result, {
+        chalk: chalkFor(process.stdout, flags.color),
+        allThreads: flags.allThreads,
+        ...(flags.explain ? { explain: (r: Report) => rules.explain(r) } : {}),
+      }),
+    );
   }
   if (failed) return EXIT.USAGE_OR_INPUT;
   if (reports.length === 0) {
@@ -62,9 +77,9 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
   return EXIT.OK;
 }
 
-function readStdin() {
+function readStdin(rules: RuleSet) {
   if (process.stdin.isTTY) {
     process.stderr.write('Paste the backtrace, then press Ctrl-D on an empty line to analyze it (Ctrl-C to cancel).\n');
   }
-  return analyzeStream(process.stdin, { path: '<stdin>' });
+  return analyzeStream(process.stdin, { path: '<stdin>', rules });
 }

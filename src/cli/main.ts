@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { TOOL } from '../render/json.js';
 import { registerAnalyze } from './analyze.js';
 import { registerScan } from './scan.js';
+import { registerRules } from './rules.js';
 import { EXIT } from './exit-codes.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -14,7 +15,12 @@ export async function main(argv: string[]): Promise<void> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerAnalyze(program);
   registerScan(program);
-  program.commands.forEach((c) => c.exitOverride());
+  registerRules(program);
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  program.commands.forEach(override);
   try {
     await program.parseAsync(argv);
   } catch (err) {

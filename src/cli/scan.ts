@@ -15,11 +15,12 @@ import { scan, type ScanResult } from '../scan/scan.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { progressReporter } from './progress.js';
+import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const;
 type ScanFormat = (typeof FORMATS)[number];
 
-interface ScanFlags {
+interface ScanFlags extends RuleFlags {
   format: string[];
   output?: string;
   include: string[];
@@ -34,7 +35,7 @@ interface ScanFlags {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerScan(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description('find, group and report every crash in logs and artifacts (for CI)')
     .argument('[paths...]', 'files, directories or globs (default: .)')
@@ -47,10 +48,10 @@ export function registerScan(program: Command): void {
     .option('--fail-on <severity>', `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}, or "none" to never fail`, 'info')
     .option('-q, --quiet', 'no progress, no summary on stderr')
     .option('--color', 'force colour in text output')
-    .option('--no-color', 'never colour text output')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      process.exitCode = await runScan(paths, flags);
-    });
+    .option('--no-color', 'never colour text output');
+  addRuleOptions(cmd).action(async (paths: string[], flags: ScanFlags) => {
+    process.exitCode = await runScan(paths, flags);
+  });
 }
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
@@ -61,10 +62,14 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const jobs = Number(flags.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) return fail(`--jobs must be a positive integer, got "${flags.jobs}"`);
 
+  const loaded = loadRulesForCli(flags);
+  if (!loaded) return EXIT.USAGE_OR_INPUT;
+  const include = [...loaded.config.scan.include, ...flags.include];
+  const exclude = [...loaded.config.scan.exclude, ...flags.exclude];
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
-    result = await scan(paths.length ? paths : ['.'], { include: flags.include, exclude: flags.exclude, hidden: flags.hidden, jobs, onProgress: progress.update });
+    result = await scan(paths.length ? paths : ['.'], { include, exclude, hidden: flags.hidden, jobs, onProgress: progress.update, analyze: { rules: loaded.ruleSet } });
   } catch (err) {
     progress.done();
     return fail(describeError(err));
@@ -98,7 +103,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     process.stderr.write(`coredx: ${t.crashes} crash${t.crashes === 1 ? '' : 'es'} in ${t.groups} group${t.groups === 1 ? '' : 's'}; ${t.scanned}/${t.files} files scanned, ${t.skipped} skipped\n`);
   }
   for (const s of result.files.skipped.filter((s) => s.error)) process.stderr.write(`coredx: ${s.path}: ${s.reason}\n`);
-  if (result.totals.errors > 0) return EXIT.USAGE_OR_INPUT;
+  if (result.totals.errors > 0 || loaded.broken) return EXIT.USAGE_OR_INPUT;
   if (flags.failOn === 'none') return EXIT.OK;
   const threshold = SEVERITIES.indexOf(flags.failOn as Severity);
   return result.groups.some((g) => SEVERITIES.indexOf(g.severity) >= threshold) ? EXIT.FINDINGS : EXIT.OK;

@@ -2,7 +2,8 @@
 // meaningful frame highlighted), signature. Colour comes from the caller's chalk instance.
 
 import type { ChalkInstance } from 'chalk';
-import type { AnalyzeResult, Frame, Report, Thread } from '../model.js';
+import type { AnalyzeResult, Diagnosis, Frame, Report, Thread } from '../model.js';
+import type { RuleExplanation } from '../rules/engine.js';
 
 export interface TextOptions {
   chalk: ChalkInstance;
@@ -10,6 +11,8 @@ export interface TextOptions {
   allThreads?: boolean;
   /** Frames shown per thread before "... N more". */
   maxFrames?: number;
+  /** --explain: per report, the rules that came closest and which of their conditions held. */
+  explain?: (report: Report) => RuleExplanation[];
 }
 
 const REASONS: Record<Report['crashedThreadReason'], string> = {
@@ -39,7 +42,8 @@ function renderReport(r: Report, o: TextOptions): string {
   if (r.abortMessage) lines.push(`  Message:   ${c.yellow(r.abortMessage)}`);
   const crashed = r.crashedThread === null ? null : r.threads[r.crashedThread]!;
   if (crashed) lines.push(`  Thread:    ${threadLabel(crashed)} ${c.dim(`(${REASONS[r.crashedThreadReason]}; ${r.threads.length} thread${r.threads.length === 1 ? '' : 's'} in trace)`)}`);
-  if (crashed) lines.push(...renderFrames(crashed, r, o, true));
+  const top = r.diagnoses[0];
+  if (crashed) lines.push(...renderFrames(crashed, r, o, true, top));
   if (o.allThreads) {
     for (const t of r.threads) {
       if (t === crashed) continue;
@@ -50,8 +54,70 @@ function renderReport(r: Report, o: TextOptions): string {
     lines.push(c.dim(`  ... ${r.threads.length - 1} other thread${r.threads.length > 2 ? 's' : ''} (--all-threads to show)`));
   }
   lines.push(`  Signature: ${c.cyan(r.signatureText)} ${c.dim(`[${r.signature}]`)}`);
-  if (r.diagnoses.length === 0) lines.push(c.dim('  Diagnosis: none (no rule matched)'));
+  lines.push(...renderDiagnoses(r, o));
+  if (o.explain) lines.push(...renderExplanations(o.explain(r), o));
   return lines.join('\n') + '\n';
+}
+
+const SEVERITY_COLOR = { critical: 'red', high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' } as const;
+
+function renderDiagnoses(r: Report, o: TextOptions): string[] {
+  const c = o.chalk;
+  if (r.diagnoses.length === 0) return [c.dim('  Diagnosis: none (no rule matched)')];
+  const lines: string[] = [];
+  const [top, ...rest] = r.diagnoses as [Diagnosis, ...Diagnosis[]];
+  if (top.scope === 'crash-class') lines.push(c.dim('  No known-issue rule matched; the generic pack classifies the crash:'));
+  lines.push('');
+  lines.push(`  ${c.bold('Diagnosis:')} ${c.bold[SEVERITY_COLOR[top.severity]](top.title)} ${c.dim(`[${top.ruleId}, ${top.category}, ${top.severity}, confidence ${top.confidence.toFixed(2)}]`)}`);
+  lines.push(...wrap(top.summary, 4));
+  lines.push(`  ${c.bold('Root cause:')}`);
+  lines.push(...wrap(top.rootCause, 4));
+  lines.push(`  ${c.bold('Remediation:')}`);
+  top.remediation.forEach((step, i) => lines.push(...wrap(step, 7, `    ${i + 1}. `)));
+  const lineEvidence = top.evidence.filter((e) => e.line !== undefined || (e.frame === undefined && e.thread === undefined));
+  if (lineEvidence.length) {
+    lines.push(`  ${c.bold('Evidence:')}`);
+    for (const e of lineEvidence) {
+      const text = e.text.length > 160 ? `${e.text.slice(0, 157)}...` : e.text;
+      lines.push(`    ${c.green('+')} ${c.dim(`${e.condition}${e.line !== undefined ? `, line ${e.line}` : ''}:`)} ${text}${e.why ? c.dim(` (${e.why})`) : ''}`);
+    }
+  }
+  if (top.notes) lines.push(...wrap(`Note: ${top.notes}`, 4));
+  if (top.references.length) lines.push(`  ${c.bold('References:')} ${top.references.join(' ')}`);
+  if (rest.length) {
+    lines.push(`  ${c.bold('Also matched:')}`);
+    for (const d of rest) lines.push(`    - ${d.title} ${c.dim(`[${d.ruleId}, ${d.category}, confidence ${d.confidence.toFixed(2)}]`)}`);
+  }
+  return lines;
+}
+
+function renderExplanations(explanations: RuleExplanation[], o: TextOptions): string[] {
+  const c = o.chalk;
+  const lines = ['', `  ${c.bold('Explain:')} rules that came closest (conditions that held ${c.green('+')}, did not ${c.red('-')})`];
+  if (explanations.length === 0) lines.push(c.dim('    no rule had any condition hold'));
+  for (const e of explanations) {
+    lines.push(`    ${e.fired ? c.green('fired') : c.yellow(`${e.held}/${e.total}`)} ${e.ruleId} ${c.dim(e.file)}`);
+    for (const cond of e.conditions) lines.push(`      ${cond.held ? c.green('+') : c.red('-')} ${cond.label} ${c.dim(`(${cond.detail})`)}`);
+  }
+  return lines;
+}
+
+function wrap(text: string, indent: number, first?: string, width = 100): string[] {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  const out: string[] = [];
+  let line = first ?? ' '.repeat(indent);
+  let empty = true;
+  for (const w of words) {
+    if (!empty && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = ' '.repeat(indent) + w;
+    } else {
+      line += (empty ? '' : ' ') + w;
+    }
+    empty = false;
+  }
+  out.push(line);
+  return out;
 }
 
 function threadLabel(t: Thread): string {
@@ -61,15 +127,22 @@ function threadLabel(t: Thread): string {
   return parts.join(' ');
 }
 
-function renderFrames(t: Thread, r: Report, o: TextOptions, isCrashed: boolean): string[] {
+function renderFrames(t: Thread, r: Report, o: TextOptions, isCrashed: boolean, diagnosis?: Diagnosis): string[] {
   const c = o.chalk;
+  const threadIndex = r.threads.indexOf(t);
+  // Frames the top diagnosis used as evidence are marked inline, with the condition they satisfied.
+  const marks = new Map<number, string>();
+  for (const e of diagnosis?.evidence ?? []) {
+    if (e.thread === threadIndex && e.frame !== undefined && !marks.has(e.frame)) marks.set(e.frame, e.condition);
+  }
   const max = o.maxFrames ?? 25;
   const skipped = new Set(isCrashed ? r.skippedFrames : []);
   const firstMeaningful = isCrashed ? t.frames.findIndex((_, i) => !skipped.has(i)) : -1;
   const lines = t.frames.slice(0, max).map((f, i) => {
     const text = `    #${String(f.index).padEnd(3)} ${frameText(f)}`;
-    if (i === firstMeaningful) return c.bold.yellow(text) + c.yellow('  <- first meaningful frame');
-    return skipped.has(i) ? c.dim(text) : text;
+    const mark = marks.has(i) ? c.green(`  <- matched ${marks.get(i)}`) : '';
+    if (i === firstMeaningful) return c.bold.yellow(text) + c.yellow('  <- first meaningful frame') + mark;
+    return (skipped.has(i) ? c.dim(text) : text) + mark;
   });
   const more = t.frames.length - max + (t.droppedFrames ?? 0);
   if (more > 0) lines.push(c.dim(`    ... ${more} more frame${more === 1 ? '' : 's'}`));
