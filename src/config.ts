@@ -27,7 +27,7 @@ const SCHEMA = {
     scan: { type: 'object', additionalProperties: false, properties: { include: strings, exclude: strings } },
   },
 };
-const validate = new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(SCHEMA);
 
 export function findConfigFile(from: string): string | null {
   let dir = resolve(from);

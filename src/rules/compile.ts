@@ -20,8 +20,9 @@ export interface CompiledRule {
   spec: RuleSpec;
   when: Condition[];
   evidence: CompiledEvidence[];
-  /** The report must contain one of these identifiers for the rule to be tried; null: always tried. */
-  indexTokens: string[] | null;
+  /** Alternatives of identifier sets: the rule is tried only on reports whose function names hold
+   *  every identifier of one alternative (the RuleSet keys it by the rarest); null: always tried. */
+  indexTokens: string[][] | null;
 }
 
 export const DEFAULT_CONFIDENCE = { 'known-issue': 0.6, 'crash-class': 0.5 } as const;
@@ -43,17 +44,13 @@ export function compileRule(spec: RuleSpec, file: string): CompiledRule {
   };
 }
 
-/** The required condition with the most selective tokens (longest shortest alternative) keys the rule. */
-function chooseIndexTokens(conditions: Condition[]): string[] | null {
-  let best: string[] | null = null;
-  let bestScore = 0;
+/** The required condition with the fewest alternatives (then the most tokens) keys the rule. */
+function chooseIndexTokens(conditions: Condition[]): string[][] | null {
+  let best: string[][] | null = null;
   for (const c of conditions) {
     if (!c.tokens || c.tokens.length === 0) continue;
-    const score = Math.min(...c.tokens.map((t) => t.length));
-    if (score > bestScore) {
-      best = c.tokens;
-      bestScore = score;
-    }
+    const tokens = (alts: string[][]) => Math.min(...alts.map((a) => a.length));
+    if (!best || c.tokens.length < best.length || (c.tokens.length === best.length && tokens(c.tokens) > tokens(best))) best = c.tokens;
   }
   return best;
 }

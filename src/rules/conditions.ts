@@ -31,8 +31,9 @@ export interface Condition {
   /** The condition as the rule wrote it ("stack[0]: function brpc::...", "signal SIGSEGV"). */
   label: string;
   test(ctx: MatchContext): Outcome;
-  /** Index tokens: the report must contain one of these identifiers for the condition to hold. */
-  tokens: string[] | null;
+  /** Index tokens: for the condition to hold, the report's function names contain every token of
+   *  at least one of these alternatives. Null when nothing is certain. */
+  tokens: string[][] | null;
 }
 
 const fail = (detail: string): Outcome => ({ held: false, evidence: [], captures: {}, detail });
@@ -257,7 +258,7 @@ function threadCount(min: number, patterns: FramePattern[]): Condition {
 function repeated(min: number, fn: TextPattern[] | null): Condition {
   return {
     label: `repeated: a frame${fn ? ` matching ${fn.map((p) => p.source).join(' | ')}` : ''} at least ${min} times`,
-    tokens: fn && fn.every((p) => p.tokens.length > 0) ? fn.map((p) => p.tokens[0]!) : null,
+    tokens: fn && fn.every((p) => p.tokens.length > 0) ? fn.map((p) => p.tokens) : null,
     test(ctx) {
       const t = ctx.crashed;
       if (!t) return fail('no crashing thread');

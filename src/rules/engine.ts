@@ -14,15 +14,20 @@ export class RuleSet {
   private readonly unindexed: CompiledRule[] = [];
 
   constructor(readonly rules: readonly CompiledRule[]) {
+    // Each alternative is filed under its rarest token among all rules, so a common identifier
+    // ("std", "Widget") does not make every rule a candidate for every report.
+    const frequency = new Map<string, number>();
+    for (const r of rules) for (const alt of r.indexTokens ?? []) for (const t of new Set(alt)) frequency.set(t, (frequency.get(t) ?? 0) + 1);
     for (const r of rules) {
       if (!r.indexTokens) {
         this.unindexed.push(r);
         continue;
       }
-      for (const t of new Set(r.indexTokens)) {
-        const list = this.byToken.get(t);
-        if (list) list.push(r);
-        else this.byToken.set(t, [r]);
+      for (const alt of r.indexTokens) {
+        const key = [...alt].sort((a, b) => frequency.get(a)! - frequency.get(b)! || b.length - a.length)[0]!;
+        const list = this.byToken.get(key);
+        if (list) list.includes(r) || list.push(r);
+        else this.byToken.set(key, [r]);
       }
     }
   }

@@ -82,8 +82,9 @@ export function compilePathGlobs(spec: GlobsSpec): (value: string | null) => boo
 export interface FramePattern {
   describe: string;
   test(frame: Frame): TextMatch | null;
-  /** Alternatives' index tokens: the frame's function must contain one of these sets. Null when unindexable. */
-  tokens: string[] | null;
+  /** Index tokens per alternative: a matching frame's function contains every token of one of
+   *  the alternatives. Null when some alternative guarantees none (a regex, a bare wildcard). */
+  tokens: string[][] | null;
 }
 
 export function compileFramePattern(spec: FramePatternSpec): FramePattern {
@@ -101,8 +102,8 @@ export function compileFramePattern(spec: FramePatternSpec): FramePattern {
   if (spec.file !== undefined) parts.push(`file ${globList(spec.file).join(' | ')}`);
   if (args) parts.push(`args ${args.map((p) => p.source).join(' | ')}`);
   if (locals) parts.push(`locals ${locals.map((p) => p.source).join(' | ')}`);
-  let tokens: string[] | null = null;
-  if (fn && fn.every((p) => p.tokens.length > 0)) tokens = fn.map((p) => p.tokens[0]!);
+  let tokens: string[][] | null = null;
+  if (fn && fn.every((p) => p.tokens.length > 0)) tokens = fn.map((p) => p.tokens);
   return {
     describe: parts.join(', '),
     tokens,

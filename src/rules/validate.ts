@@ -12,7 +12,7 @@ export interface RuleProblem {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSchema = ajv.compile<RuleSpec>(RULE_SCHEMA);
 
 export function parseRuleText(text: string, file: string): { spec: RuleSpec | null; problems: RuleProblem[] } {
@@ -54,6 +54,13 @@ function explainErrors(errors: ErrorObject[]): { path: string[]; message: string
       }
       case 'required': {
         const missing = (e.params as { missingProperty: string }).missingProperty;
+        if (/\/(anyOf|oneOf)\//.test(e.schemaPath)) {
+          // "at least one of" branches: one message, and none when a misspelt key explains it.
+          if (errors.some((x) => x.keyword === 'additionalProperties' && x.instancePath === e.instancePath)) break;
+          const options = errors.filter((x) => x.keyword === 'required' && x.instancePath === e.instancePath && x.schemaPath.replace(/\/\d+\/required$/, '') === e.schemaPath.replace(/\/\d+\/required$/, ''));
+          add(path, `[${where}] needs one of: ${options.map((x) => (x.params as { missingProperty: string }).missingProperty).join(', ')}`);
+          break;
+        }
         if (/^\d+$/.test(path.at(-1) ?? '') && hasSpecific(e.instancePath + '/')) break;
         add(path, `missing "${missing}" in ${path.length ? `[${where}]` : 'the rule'}`);
         break;
