@@ -66,7 +66,8 @@ describe('coredx analyze', () => {
     expect(f0.rawFunction).toBe('app::(anonymous namespace)::Box<int>::get (this=0x7ffff6a1ad28)');
     expect(rep.signatureFrames).toEqual(['app::(anonymous namespace)::Box<>::get', 'app::(anonymous namespace)::deref', 'operator()']);
     expect(rep.signature).toMatch(/^1:[0-9a-f]{16}$/);
-    expect(rep.diagnoses).toEqual([]);
+    // No fault address and no null argument: only the generic catch-all classifies it.
+    expect(rep.diagnoses.map((d: { ruleId: string }) => d.ruleId)).toEqual(['generic/invalid-memory-access']);
   });
 
   it('reads stdin and CI-wrapped input (timestamps, CRLF, ANSI) with the same signature', () => {

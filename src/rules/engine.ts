@@ -112,7 +112,7 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     }
   }
   const s = rule.spec;
-  const fill = (t: string) => fillTemplate(t, captures, ctx);
+  const fill = (t: string) => fillTemplate(reflow(t), captures, ctx);
   return {
     ruleId: rule.id,
     scope: rule.scope,
@@ -127,6 +127,11 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     references: s.references ?? [],
     ...(s.diagnosis.notes ? { notes: fill(s.diagnosis.notes) } : {}),
   };
+}
+
+/** TOML multi-line strings are wrapped for the editor: single line breaks become spaces, blank lines stay. */
+function reflow(text: string): string {
+  return text.trim().split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ')).join('\n\n');
 }
 
 /**
