@@ -59,3 +59,29 @@ describe('skip list', () => {
     expect(isSkippedFrame({ function: 'free', module: '/usr/lib/libmyalloc.so', file: null })).toBe(false);
   });
 });
+
+describe('globs', () => {
+  // Reference: the obvious regex translation. The matcher takes a faster path for `*`-only globs.
+  const reference = (glob: string, text: string, ci: boolean) =>
+    new RegExp('^' + [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('') + '$', ci ? 'is' : 's').test(text);
+
+  it('agree with the regex translation on random globs and texts', async () => {
+    const fc = (await import('fast-check')).default;
+    const { compileGlob } = await import('../src/normalize/glob.js');
+    const glob = fc.array(fc.constantFrom('a', 'b', 'A', ':', '*', '?', '.'), { maxLength: 8 }).map((a) => a.join(''));
+    const text = fc.array(fc.constantFrom('a', 'b', 'A', ':', '.'), { maxLength: 10 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(glob, text, fc.boolean(), (g, t, ci) => compileGlob(g, { caseInsensitive: ci })(t) === reference(g, t, ci)),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('match log patterns by their literal runs', async () => {
+    const { compileGlob } = await import('../src/normalize/glob.js');
+    const m = compileGlob('*Got EOF of Socket{*');
+    expect(m('E1125 shard_client.cpp:88] [E1014]Got EOF of Socket{id=1 fd=2}')).toBe(true);
+    expect(m('Got EOF of Socket')).toBe(false);
+    expect(compileGlob('a*a')('a')).toBe(false);
+    expect(compileGlob('ab*ba')('aba')).toBe(false);
+  });
+});

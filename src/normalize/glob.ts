@@ -13,6 +13,7 @@ export function compileGlob(glob: string, options: { caseInsensitive?: boolean }
     return (t) => t === glob;
   }
   if (glob === '*') return () => true;
+  if (!glob.includes('?')) return literalRuns(glob.split('*'), options.caseInsensitive ?? false);
   let source = '^';
   for (const c of glob) {
     if (c === '*') source += source.endsWith('.*') ? '' : '.*';
@@ -21,6 +22,30 @@ export function compileGlob(glob: string, options: { caseInsensitive?: boolean }
   }
   const re = new RegExp(source + '$', options.caseInsensitive ? 'is' : 's');
   return (t) => re.test(t);
+}
+
+/**
+ * `*`-only globs ("*Got EOF of Socket{*", "brpc::policy::Process*Response") as a prefix, a suffix
+ * and runs found in order with indexOf: no regex, linear, and the common case for log patterns.
+ */
+function literalRuns(parts: string[], caseInsensitive: boolean): GlobMatcher {
+  if (caseInsensitive) parts = parts.map((p) => p.toLowerCase());
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const middle = parts.slice(1, -1).filter((p) => p.length > 0);
+  const minLength = parts.reduce((n, p) => n + p.length, 0);
+  return (input) => {
+    const t = caseInsensitive ? input.toLowerCase() : input;
+    if (t.length < minLength || !t.startsWith(first) || !t.endsWith(last)) return false;
+    let at = first.length;
+    const end = t.length - last.length;
+    for (const m of middle) {
+      const i = t.indexOf(m, at);
+      if (i < 0 || i + m.length > end) return false;
+      at = i + m.length;
+    }
+    return true;
+  };
 }
 
 /** The literal runs of a glob, longest first: what an index can look up before matching. */
