@@ -243,6 +243,19 @@ describe('user rules and .coredx.toml', () => {
     expect(brpcOnly.stdout).toMatch(/\[brpc\/controller-destroyed-in-flight, use-after-free, critical/);
   });
 
+  it('scan takes include/exclude from the config', () => {
+    const logs = join(project, 'sub', 'logs');
+    mkdirSync(logs, { recursive: true });
+    const crash = readFileSync(join(SAMPLES, 'gdb-core-null_deref.txt'), 'utf8');
+    writeFileSync(join(logs, 'kept.log'), crash);
+    writeFileSync(join(logs, 'old.bak'), crash);
+    const r = run(['scan', 'logs', '-f', 'json', '--quiet'], join(project, 'sub'));
+    const result = JSON.parse(r.stdout);
+    expect(result.groups).toHaveLength(1);
+    expect(result.groups[0].occurrences.map((o: { path: string }) => o.path)).toEqual(['logs/kept.log']);
+    expect(result.groups[0].diagnosis.ruleId).toBe('generic/null-deref');
+  });
+
   it('a broken config or rule is reported with file:line and exit 2, never ignored', () => {
     const bad = mkdtempSync(join(tmpdir(), 'coredx-bad-'));
     writeFileSync(join(bad, 'r.toml'), MINIMAL().replace('[when]', '[when]\nsignall = "SIGSEGV"'));
