@@ -12,6 +12,7 @@ import { PARSERS } from './parse/registry.js';
 import type { TraceParser } from './parse/types.js';
 import { builtinRules } from './rules/load.js';
 import type { RuleSet } from './rules/engine.js';
+import { analyzeCore, type CoreOptions } from './core/analyze-core.js';
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** Name reported as `source.path` (default "<stdin>" for streams and texts). */
@@ -20,6 +21,8 @@ export interface AnalyzeOptions extends ExtractOptions {
   parsers?: readonly TraceParser[];
   /** Rules that diagnose each report (default: the bundled packs; null: none, diagnoses stay empty). */
   rules?: RuleSet | null;
+  /** How ELF core files are analyzed (executable, sysroot, debugger, timeout). */
+  core?: Omit<CoreOptions, 'rules'>;
 }
 
 function collector(options: AnalyzeOptions) {
@@ -62,13 +65,14 @@ export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, op
 }
 
 /**
- * Analyzes a file: text or gzip-compressed text. Rejects with CoredxInputError for binary data
- * and (until core analysis exists) ELF core files; with the system error when unreadable.
+ * Analyzes a file: text, gzip-compressed text, or an ELF core (read natively, then with gdb/lldb
+ * when available; see core/). Rejects with CoredxInputError for other binary data or a corrupt
+ * core; with the system error when unreadable.
  */
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const file = openFile(path);
   if (file.kind === 'text' || file.kind === 'gzip') return analyzeStream(file.chunks(), { ...options, path: options.path ?? path });
   file.close();
-  if (file.kind === 'elf-core') throw new CoredxInputError('core-file', `${path}: ELF core file; core files are not analyzed yet, run gdb on it and pass the backtrace`);
+  if (file.kind === 'elf-core') return analyzeCore(path, { ...options.core, ...(options.rules !== undefined ? { rules: options.rules } : {}) });
   throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
 }

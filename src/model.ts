@@ -56,6 +56,7 @@ export interface ContextLine {
 }
 
 export type CrashedThreadReason =
+  | 'core-signal' // the core's NT_PRSTATUS that carries the signal (read natively)
   | 'current-thread' // gdb "[Current thread is N (...)]"
   | 'received-signal' // gdb live "Thread N "x" received signal ..."
   | 'selected-thread' // lldb "* thread #N"
@@ -93,6 +94,11 @@ export interface Report {
   /** Indexes (into the crashing thread's frames) the signature skipped as uninformative. */
   skippedFrames: number[];
   diagnoses: Diagnosis[];
+  /** Files mapped into the process (from a core's NT_FILE note), when known. */
+  modules?: string[];
+  /** Things the user should know about how this report was made (missing symbols, a debugger
+   *  that timed out, native and debugger facts that disagreed). */
+  warnings?: string[];
 }
 
 /** Filled in by the rule engine; an empty array until rules exist. */

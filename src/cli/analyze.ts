@@ -9,11 +9,17 @@ import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
+import { fromCoredumpctl } from './coredumpctl.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 import type { RuleSet } from '../rules/engine.js';
 
 interface AnalyzeFlags extends RuleFlags {
   explain?: boolean;
+  exe?: string;
+  sysroot?: string;
+  debugger: string;
+  debuggerTimeout: string;
+  coredumpctl?: string | boolean;
   format: 'text' | 'json';
   allThreads?: boolean;
   color?: boolean;
@@ -30,7 +36,12 @@ export function registerAnalyze(program: Command): void {
     .option('-a, --all-threads', 'text output: show every thread, not only the crashing one')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never colour text output')
-    .option('--explain', 'show, per report, the rules that came closest and which conditions held');
+    .option('--explain', 'show, per report, the rules that came closest and which conditions held')
+    .option('--exe <path>', 'core files: the crashed program (default: the one the core names)')
+    .option('--sysroot <dir>', "core files: the crashed machine's libraries (gdb set sysroot)")
+    .option('--debugger <name>', 'core files: gdb, lldb, none (native reading only) or auto', 'auto')
+    .option('--debugger-timeout <seconds>', 'core files: stop the debugger after this long', '60')
+    .option('--coredumpctl [match]', 'take the newest core from systemd-coredump (optionally matching PID, name or path)');
   addRuleOptions(cmd).action(async (files: string[], flags: AnalyzeFlags) => {
     process.exitCode = await runAnalyze(files, flags);
   });
@@ -41,15 +52,38 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
     process.stderr.write(`coredx: unknown format "${flags.format}" (expected text or json)\n`);
     return EXIT.USAGE_OR_INPUT;
   }
+  if (!['auto', 'gdb', 'lldb', 'none'].includes(flags.debugger)) {
+    process.stderr.write(`coredx: unknown --debugger "${flags.debugger}" (expected gdb, lldb, none or auto)\n`);
+    return EXIT.USAGE_OR_INPUT;
+  }
+  const timeout = Number(flags.debuggerTimeout);
+  if (!(timeout > 0)) {
+    process.stderr.write(`coredx: --debugger-timeout must be a positive number of seconds\n`);
+    return EXIT.USAGE_OR_INPUT;
+  }
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;
+  const core = {
+    debugger: flags.debugger as 'auto' | 'gdb' | 'lldb' | 'none',
+    timeoutMs: timeout * 1000,
+    ...(flags.exe ? { exe: flags.exe } : {}),
+    ...(flags.sysroot ? { sysroot: flags.sysroot } : {}),
+  };
+  if (flags.coredumpctl !== undefined) {
+    const dumped = fromCoredumpctl(typeof flags.coredumpctl === 'string' ? flags.coredumpctl : null);
+    if (typeof dumped === 'string') {
+      process.stderr.write(`coredx: ${dumped}\n`);
+      return EXIT.USAGE_OR_INPUT;
+    }
+    files = [...files, dumped.path];
+  }
   const rules: RuleSet = loaded.ruleSet;
   const inputs = files.length === 0 ? ['-'] : files;
   const reports: Report[] = [];
   let failed = loaded.broken;
   for (const input of inputs) {
     try {
-      const result = input === '-' ? await readStdin(rules) : await analyzeFile(input, { rules });
+      const result = input === '-' ? await readStdin(rules) : await analyzeFile(input, { rules, core });
       reports.push(...result.reports);
     } catch (err) {
       process.stderr.write(`coredx: ${describeError(err)}\n`);

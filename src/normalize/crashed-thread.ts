@@ -4,7 +4,7 @@
 import type { CrashedThreadReason } from '../model.js';
 import type { CrashedThreadHint, ParsedFrame, ParsedThread } from '../parse/types.js';
 
-const HINT_STRENGTH: CrashedThreadHint['reason'][] = ['current-thread', 'stop-reason', 'received-signal', 'selected-thread'];
+const HINT_STRENGTH: CrashedThreadHint['reason'][] = ['core-signal', 'current-thread', 'stop-reason', 'received-signal', 'selected-thread'];
 
 /** Functions that only appear on the stack of a thread that is handling a fatal signal. */
 const SIGNAL_FRAME = /^(?:<signal handler called>|raise|__GI_raise|gsignal|abort|__GI_abort|__pthread_kill_implementation|__pthread_kill_internal|pthread_kill|__restore_rt|_sigtramp)$/;

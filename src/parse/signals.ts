@@ -13,3 +13,16 @@ export function signalName(text: string): string {
   if (!/^\d+$/.test(text)) return text;
   return LINUX_SIGNALS[Number(text)] ?? `SIG${text}`;
 }
+
+/** What gdb calls each signal ("Segmentation fault"), for reports made without a debugger. */
+const DESCRIPTIONS: Record<string, string> = {
+  SIGSEGV: 'Segmentation fault', SIGABRT: 'Aborted', SIGBUS: 'Bus error', SIGFPE: 'Arithmetic exception',
+  SIGILL: 'Illegal instruction', SIGTRAP: 'Trace/breakpoint trap', SIGKILL: 'Killed', SIGTERM: 'Terminated',
+  SIGQUIT: 'Quit', SIGINT: 'Interrupt', SIGSYS: 'Bad system call', SIGXCPU: 'CPU time limit exceeded',
+  SIGXFSZ: 'File size limit exceeded', SIGPIPE: 'Broken pipe',
+};
+
+export function signalNameOf(signo: number): { name: string; description: string | null } {
+  const name = signalName(String(signo));
+  return { name, description: DESCRIPTIONS[name] ?? null };
+}

@@ -34,7 +34,7 @@ export interface ParsedThread {
 /** How the parser learned which thread crashed, strongest first. */
 export interface CrashedThreadHint {
   threadId: string;
-  reason: 'current-thread' | 'received-signal' | 'selected-thread' | 'stop-reason';
+  reason: 'core-signal' | 'current-thread' | 'received-signal' | 'selected-thread' | 'stop-reason';
 }
 
 export interface ParsedTrace {

@@ -16,6 +16,7 @@ export interface TextOptions {
 }
 
 const REASONS: Record<Report['crashedThreadReason'], string> = {
+  'core-signal': 'the thread the core file records with the signal',
   'current-thread': 'the debugger\'s current thread',
   'received-signal': 'the thread that received the signal',
   'selected-thread': 'the debugger\'s selected thread',
@@ -35,11 +36,15 @@ export function renderText(result: AnalyzeResult, options: TextOptions): string 
 function renderReport(r: Report, o: TextOptions): string {
   const c = o.chalk;
   const lines: string[] = [];
-  lines.push(c.bold(`${r.source.path}:${r.source.line}`) + c.dim(` (${r.format} trace, lines ${r.source.line}-${r.source.endLine})`));
+  if (r.format.startsWith('core')) {
+    const how = r.format === 'core' ? 'read natively, no debugger' : `read natively and with ${r.format.slice(5)}`;
+    lines.push(c.bold(r.source.path) + c.dim(` (core file, ${how})`));
+  } else lines.push(c.bold(`${r.source.path}:${r.source.line}`) + c.dim(` (${r.format} trace, lines ${r.source.line}-${r.source.endLine})`));
   const signal = r.signal ? `${c.red.bold(r.signal)}${r.signalDescription ? ` (${r.signalDescription})` : ''}` : c.yellow('signal not shown in the trace');
   lines.push(`  Crash:     ${signal}${r.faultAddress ? ` at address ${c.bold(r.faultAddress)}` : ''}`);
   if (r.program) lines.push(`  Program:   ${r.program}`);
   if (r.abortMessage) lines.push(`  Message:   ${c.yellow(r.abortMessage)}`);
+  for (const w of r.warnings ?? []) lines.push(`  ${c.yellow('Note:')}      ${w}`);
   const crashed = r.crashedThread === null ? null : r.threads[r.crashedThread]!;
   if (crashed) lines.push(`  Thread:    ${threadLabel(crashed)} ${c.dim(`(${REASONS[r.crashedThreadReason]}; ${r.threads.length} thread${r.threads.length === 1 ? '' : 's'} in trace)`)}`);
   const top = r.diagnoses[0];

@@ -2,6 +2,8 @@
 // file as scanned or skipped with a reason, group the crashes.
 
 import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
+import { analyzeCore } from '../core/analyze-core.js';
+import { CoredxInputError } from '../errors.js';
 import { openFile } from '../ingest/lines.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
@@ -51,8 +53,18 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       const file = openFile(path);
       const { kind, size } = file;
       if (kind !== 'text' && kind !== 'gzip') file.close();
-      if (kind === 'elf-core') skipped.push({ path, reason: 'core file, not analyzed', error: false });
-      else if (kind === 'elf') skipped.push({ path, reason: 'ELF executable or library', error: false });
+      if (kind === 'elf-core') {
+        try {
+          const result = await analyzeCore(path, { ...options.analyze?.core, ...(options.analyze?.rules !== undefined ? { rules: options.analyze.rules } : {}) });
+          for (const report of result.reports) collector.add(report);
+          crashes += result.reports.length;
+          progress.crashes = crashes;
+          scanned++;
+        } catch (err) {
+          if (!(err instanceof CoredxInputError)) throw err;
+          skipped.push({ path, reason: `core file not analyzed: ${err.message.replace(`${path}: `, '')}`, error: false });
+        }
+      } else if (kind === 'elf') skipped.push({ path, reason: 'ELF executable or library', error: false });
       else if (kind === 'binary') skipped.push({ path, reason: 'binary data', error: false });
       else {
         const result = await analyzeStream(file.chunks(), { ...options.analyze, path });

@@ -3,9 +3,11 @@
 // beyond system libraries. Every call has a timeout; nothing here can hang a test run.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GDB_COMMANDS, lldbEnv } from '../../src/core/debugger.js';
+export { lldbEnv };
 
 const PROGRAMS_DIR = join(import.meta.dirname, '..', 'programs');
 const TIMEOUT_MS = 90_000;
@@ -39,6 +41,8 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   exit_order: { sources: ['exit_order.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   bad_alloc: { sources: ['bad_alloc.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
+  // The seed crash with tcmalloc as the allocator (Debian libgoogle-perftools-dev), for core tests.
+  brpc_reenact_tcmalloc: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread', '-ltcmalloc'] },
 };
 
 export interface RunResult {
@@ -62,21 +66,6 @@ export function haveGdb(): { ok: boolean; reason?: string } {
 }
 
 /** Debian's lldb 14 looks for its Python module in the wrong place; point it at the real one. */
-export function lldbEnv(): NodeJS.ProcessEnv {
-  for (const root of ['/usr/lib']) {
-    if (!existsSync(root)) continue;
-    for (const llvm of readdirSync(root).filter((d) => d.startsWith('llvm-')).sort().reverse()) {
-      const lib = join(root, llvm, 'lib');
-      if (!existsSync(lib)) continue;
-      for (const py of readdirSync(lib).filter((d) => d.startsWith('python3'))) {
-        const dist = join(lib, py, 'dist-packages');
-        if (existsSync(join(dist, 'lldb'))) return { PYTHONPATH: dist };
-      }
-    }
-  }
-  return {};
-}
-
 let lldbStatus: { ok: boolean; reason?: string } | null = null;
 export function haveLldb(): { ok: boolean; reason?: string } {
   if (lldbStatus) return lldbStatus;
@@ -129,7 +118,7 @@ export function makeCore(bin: string, dir: string, core = `${bin}.core`): string
 }
 
 /** What the README recommends: every thread with locals, and the fault address from the core's siginfo. */
-export const GDB_RECOMMENDED = ['thread apply all bt full', 'p $_siginfo._sifields._sigfault'];
+export const GDB_RECOMMENDED = GDB_COMMANDS;
 
 export function gdbCore(bin: string, dir: string, core: string, commands: string[] = GDB_RECOMMENDED): RunResult {
   return run('gdb', [...GDB_BASE, ...commands.flatMap((c) => ['-ex', c]), `./${bin}`, core], dir);
