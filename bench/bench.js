@@ -108,10 +108,6 @@ if (!args.includes('--no-scan')) {
   await scanBench.run({ gb: args.includes('--gb') ? Number(args[args.indexOf('--gb') + 1]) : 1 });
 }
 
-try {
-  const rules = await import('./rules-bench.js');
-  await rules.run();
-} catch (err) {
-  if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
-}
+await (await import('./rules-bench.js')).run();
+await (await import('./core-bench.js')).run();
 rmSync(dir, { recursive: true, force: true });
