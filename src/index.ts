@@ -24,3 +24,5 @@ export { parseRuleText, type RuleProblem } from './rules/validate.js';
 export { runRuleTests, type RuleTestResult } from './rules/tester.js';
 export { RULE_SCHEMA, CATEGORIES, type RuleSpec } from './rules/schema.js';
 export { loadConfig, findConfigFile, type CoredxConfig } from './config.js';
+export { analyzeCore, type CoreOptions } from './core/analyze-core.js';
+export { readCoreFacts, type CoreFacts } from './core/native.js';
