@@ -18,7 +18,7 @@ const corpus = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : 
 const verbose = args.includes('--verbose');
 const check = args.includes('--check');
 /** Formats coredx has a parser for; the others are listed as "no parser yet". */
-const SUPPORTED = new Set(['gdb', 'lldb']);
+const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan']);
 /** Goals from the issues: [peer, format, minimum top-frame agreement]. */
 const GOALS = [['clusterfuzz', 'gdb', 0.9], ['fuzzmanager', 'gdb', 0.9]];
 /** Files filed under a format their content is not; counted under the real one. */
@@ -45,6 +45,9 @@ function expectation(peer, entry) {
     if (entry.conditions?.crash_tid !== undefined) return null;
     return { name: state[0], pick: kind.startsWith('crash frame') || kind.includes('normalization') ? 'meaningful' : 'raw-top' };
   }
+  // ClusterFuzz's state for these crash types is a message (the CHECK/assert text, the bad-cast
+  // description, a fuzzer name), not a frame: there is no top frame to agree with.
+  if (/^(CHECK failure|DCHECK failure|Security DCHECK failure|ASSERT|Bad-cast|Fatal error|Out-of-memory|Timeout|Command injection|V8 API error|Unreachable code|Log fatal)/.test(e.crash_type ?? '')) return null;
   return { name: state[0], pick: 'meaningful' };
 }
 
@@ -62,7 +65,9 @@ function sameName(frame, expected) {
   if (!frame) return false;
   const want = normalizeFunctionName(expected);
   const rawName = frame.rawFunction.replace(/ \(.*$/s, '');
-  return [frame.function, frame.fullFunction, rawName].some((n) => n === expected || n === want.full || n === want.short);
+  // ClusterFuzz drops "(anonymous namespace)::" and cuts names at "(" ("operator()" -> "operator").
+  const variants = [frame.function, frame.fullFunction, rawName].flatMap((n) => [n, n.replaceAll('(anonymous namespace)::', ''), n.replace(/\(\)$/, '')]);
+  return variants.some((n) => n === expected || n === want.full || n === want.short);
 }
 
 const rows = new Map();

@@ -123,7 +123,10 @@ describe('coredx analyze', () => {
     const elfCore = Buffer.alloc(64);
     elfCore.write('\x7fELF', 0, 'latin1');
     elfCore[4] = 2; elfCore[5] = 1; elfCore.writeUInt16LE(4, 16);
-    expect(run(['analyze', file('core.1234', elfCore)]).stderr).toContain('ELF core file');
+    // A core header with no machine: a foreign/corrupt core is one line and exit 2 (real cores: test/core.test.ts).
+    const fake = run(['analyze', file('core.1234', elfCore)]);
+    expect(fake.code).toBe(2);
+    expect(fake.stderr).toMatch(/^coredx: .*core\.1234: core of an unsupported architecture \(e_machine 0\); coredx reads x86-64 and AArch64 cores\n$/);
     const usage = run(['analyze', '--format', 'yaml', file('u.txt', CORE_SESSION)]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('unknown format');

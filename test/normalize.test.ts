@@ -85,3 +85,9 @@ describe('globs', () => {
     expect(compileGlob('ab*ba')('aba')).toBe(false);
   });
 });
+
+describe('Windows spellings', () => {
+  it('reads "`anonymous namespace\'" as (anonymous namespace)', () => {
+    expect(normalizeFunctionName("v8::internal::`anonymous namespace'::GenerateSourceString(int)").short).toBe('v8::internal::(anonymous namespace)::GenerateSourceString');
+  });
+});

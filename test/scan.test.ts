@@ -46,7 +46,7 @@ describe('scan()', () => {
     const skipped = r.files.skipped.map((s) => [s.path.slice(root.length + 1), s.reason, s.error]);
     expect(skipped).toEqual([
       ['blob.bin', 'binary data', false],
-      ['core.4242', 'core file, not analyzed', false],
+      ['core.4242', 'core file not analyzed: core of an unsupported architecture (e_machine 0); coredx reads x86-64 and AArch64 cores', false],
       ['dangling.log', 'broken symlink (no such file or directory)', true],
     ]);
     const [first, second] = r.groups;

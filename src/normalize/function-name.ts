@@ -156,6 +156,8 @@ export function normalizeFunctionName(raw: string): NormalizedName {
   if (s.startsWith('<')) return { full: s, short: s }; // "<signal handler called>"
   if (s.length > 4096) s = s.slice(0, 4096);
   s = s.replace(CLONE_SUFFIX, '').replace(ABI_TAG, '');
+  // MSVC and Windows symbolizers spell it "`anonymous namespace'".
+  if (s.includes('`anonymous namespace\'')) s = s.replaceAll('`anonymous namespace\'', '(anonymous namespace)');
   // Remove argument lists repeatedly: "f(int) const" and gdb's "f (x=1)" both end in one.
   // gdb without debug info prints "foo(int) ()": a parameter-type list, then the empty argument list.
   for (let round = 0; round < 2; round++) {

@@ -3,6 +3,7 @@
 
 import { gdbParser } from './gdb.js';
 import { lldbParser } from './lldb.js';
+import { sanitizerParser } from './sanitizer.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, gdbParser, lldbParser];

@@ -41,6 +41,12 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   exit_order: { sources: ['exit_order.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   bad_alloc: { sources: ['bad_alloc.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
+  // Sanitizer builds (test/formats.test.ts): the programs run on their own, the sanitizer reports.
+  asan_uaf: { sources: ['asan_uaf.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
+  asan_overflow: { sources: ['asan_overflow.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=address'] },
+  lsan_leak: { sources: ['lsan_leak.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=leak'] },
+  tsan_race: { sources: ['tsan_race.cpp'], compiler: 'g++', flags: ['-g', '-O1', '-fsanitize=thread'] },
+  ubsan_errors: { sources: ['ubsan_errors.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=undefined'] },
   // The seed crash with tcmalloc as the allocator (Debian libgoogle-perftools-dev), for core tests.
   brpc_reenact_tcmalloc: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread', '-ltcmalloc'] },
 };

@@ -1,0 +1,59 @@
+// The frame line every LLVM sanitizer prints (ASan, LSan, MSan, TSan, UBSan, HWASan):
+//   #0 0x55d1c3 in ns::f(int) /src/a.cc:12:3
+//   #1 0x7f12 in __libc_start_main (/lib/x86_64-linux-gnu/libc.so.6+0x29d90) (BuildId: 4f7b...)
+//   #2 0x4005d4  (/out/fuzzer+0x4005d4)
+//   #3 0x7fd88a3089da  (<unknown module>)
+//   #4 0x10bfc31b in v8::Script::Run C:\b\src\v8\src\api.cc:2060
+// TSan leaves out "in" and puts the module last: "#0 bump counter.cpp:8 (counter+0x12a1)".
+
+import type { ParsedFrame } from './types.js';
+
+export const SANITIZER_FRAME = /^\s*#(\d+)\s+(?:(0x[0-9a-fA-F]+)\s+)?(?:in\s+)?(.*)$/;
+const BUILD_ID = /\s+\(BuildId: [0-9a-fA-F]+\)\s*$/;
+const MODULE_ONLY = /^\((.+?)\+0x[0-9a-fA-F]+\)$/;
+const MODULE_TAIL = /^(.*?)\s+\(([^()\s]+?)\+0x[0-9a-fA-F]+\)$/;
+const FILE_TAIL = /^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$/;
+
+export function parseSanitizerFrame(line: string): ParsedFrame | null {
+  const m = SANITIZER_FRAME.exec(line);
+  if (!m) return null;
+  const index = Number(m[1]);
+  const address = m[2] ?? null;
+  let rest = m[3]!.replace(BUILD_ID, '').trim();
+  // A frame line needs an address, or TSan's "func file:line (module+off)" shape.
+  if (!address && !MODULE_TAIL.test(rest) && !FILE_TAIL.test(rest)) return null;
+  let module: string | null = null;
+  let file: string | null = null;
+  let lineNo: number | null = null;
+  let column: number | null = null;
+  // TSan prints "<null>" for an unknown function or file.
+  rest = rest.replace(/^<null>(?:\s+<null>)?(?=\s|$)/, '??').replace(/\s+<null>(?=\s+\(|$)/, '');
+  if (rest === '(<unknown module>)' || rest === '') rest = '??';
+  let mm = MODULE_ONLY.exec(rest);
+  if (mm) {
+    module = mm[1]!;
+    rest = '??';
+  } else if ((mm = MODULE_TAIL.exec(rest))) {
+    module = mm[2]!;
+    rest = mm[1]!;
+  }
+  const f = FILE_TAIL.exec(rest);
+  if (f && !/^\(/.test(f[2]!)) {
+    rest = f[1]!;
+    file = f[2]!;
+    lineNo = Number(f[3]);
+    column = f[4] ? Number(f[4]) : null;
+  }
+  // "memcpy-ssse3-back.S:1702" or "??:?": a location without a function name.
+  const loc = /^(\S+):(\d+|\?)(?::\d+)?$/.exec(rest);
+  if (loc && !/[()]/.test(rest)) {
+    if (file === null && loc[2] !== '?') {
+      file = loc[1]!;
+      lineNo = Number(loc[2]);
+    }
+    rest = '??';
+  }
+  // Windows symbolizers print "Function+0x1a2" (an offset into the symbol).
+  rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
+  return { index, address, rawFunction: rest || '??', module, file, line: lineNo, column, inlined: false, raw: line.trim() };
+}

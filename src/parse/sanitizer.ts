@@ -1,0 +1,206 @@
+// Reports of the LLVM sanitizers: AddressSanitizer (every bug kind in its header), LeakSanitizer,
+// MemorySanitizer, ThreadSanitizer, UndefinedBehaviorSanitizer and HWASan. One report is one
+// trace; its stacks (the access, "freed by", "previously allocated by", TSan's previous access,
+// mutex and thread creation, MSan's origin) become separate, labelled threads, the access first.
+// The sanitizer's verdict ("heap-use-after-free", "data race") becomes the crash kind.
+
+import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+
+const TOOLS: Record<string, string> = {
+  AddressSanitizer: 'asan', LeakSanitizer: 'lsan', MemorySanitizer: 'msan', ThreadSanitizer: 'tsan',
+  HWAddressSanitizer: 'hwasan', UndefinedBehaviorSanitizer: 'ubsan',
+};
+const ERROR = /^==\d+==\s*(?:ERROR|WARNING): (AddressSanitizer|LeakSanitizer|MemorySanitizer|HWAddressSanitizer|ThreadSanitizer|UndefinedBehaviorSanitizer):? (.*)$/;
+const TSAN_WARNING = /^WARNING: (ThreadSanitizer|MemorySanitizer|AddressSanitizer): (.*?)(?: \(pid=\d+\))?\s*$/;
+const UBSAN = /^(\S.*?):(\d+):(\d+): runtime error: (.*)$/;
+const SUMMARY = /^SUMMARY: (\w+Sanitizer): /;
+const ADDRESS = / (?:on (?:unknown )?address|at address|at) (0x[0-9a-fA-F]+)/;
+
+/** Headers of the stacks after the first, and the role each stack plays. */
+const STACKS: [RegExp, string][] = [
+  [/^(?:READ|WRITE) of size \d+ at 0x[0-9a-fA-F]+ thread (T\d+)/, 'access'],
+  [/^freed by thread (T\d+)/, 'freed-by'],
+  [/^(?:previously )?allocated by thread (T\d+)/, 'allocated-by'],
+  [/^(?:Direct|Indirect) leak of \d+ byte/, 'leak'],
+  [/^\s*(?:Atomic )?(?:[Rr]ead|[Ww]rite) of size \d+ at 0x[0-9a-fA-F]+ by (?:thread (T\d+)|main thread)/, 'access'],
+  [/^\s*Previous (?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-fA-F]+ by (?:thread (T\d+)|main thread)/, 'previous-access'],
+  [/^\s*Location is heap block/, 'location'],
+  [/^\s*Mutex M\d+ .*created at:/, 'mutex-created'],
+  [/^\s*Thread (T\d+) .*created (?:by .*)?at:/, 'thread-created'],
+  [/^\s*Thread (T\d+) created by /, 'thread-created'],
+  [/^\s*Uninitialized value was (?:created|stored)/, 'origin'],
+  [/^Cause: /, 'access'],
+];
+
+/** The verdict as a short kind: "heap-use-after-free", "SEGV", "double-free", "data race". */
+function kindOf(tool: string, text: string): string {
+  if (tool === 'ubsan') return ubsanKind(text);
+  let t = text.replace(/\s*\(pid=\d+\)\s*$/, '').trim();
+  t = t.replace(/ on (?:unknown )?address.*$/, '').replace(/ at pc .*$/, '').replace(/:.*$/, '');
+  if (/^attempting double-free/.test(t)) return 'double-free';
+  if (/^attempting free on address which was not malloc/.test(text)) return 'bad-free';
+  if (/^detected memory leaks/.test(t)) return 'memory-leak';
+  return t.split(' on ')[0]!.trim() || 'unknown';
+}
+
+function ubsanKind(message: string): string {
+  const rules: [RegExp, string][] = [
+    [/division by zero/, 'division-by-zero'], [/null pointer/, 'null-pointer-use'],
+    [/signed integer overflow/, 'signed-integer-overflow'], [/unsigned integer overflow/, 'unsigned-integer-overflow'],
+    [/out of bounds/, 'index-out-of-bounds'], [/misaligned address/, 'misaligned-address'],
+    [/not a valid value for type/, 'invalid-value'], [/shift/, 'invalid-shift'],
+    [/control flow integrity/, 'cfi-bad-cast'], [/implicit conversion/, 'implicit-conversion'],
+    [/pointer overflow|applying (?:non-)?zero offset/, 'pointer-overflow'], [/unreachable/, 'unreachable'],
+    [/does not point to an object of type|downcast|upcast|vptr/, 'bad-cast'], [/function .* through pointer/, 'function-type-mismatch'],
+  ];
+  return `ubsan: ${rules.find(([re]) => re.test(message))?.[1] ?? 'undefined-behavior'}`;
+}
+
+const SIGNALS: Record<string, string> = { SEGV: 'SIGSEGV', ABRT: 'SIGABRT', BUS: 'SIGBUS', FPE: 'SIGFPE', ILL: 'SIGILL', TRAP: 'SIGTRAP', 'stack-overflow': 'SIGSEGV' };
+
+export const sanitizerParser: TraceParser = {
+  format: 'asan',
+  markers: ['Sanitizer', 'runtime error: '],
+  startsTrace(line: string): boolean {
+    if (line.includes('Sanitizer')) return ERROR.test(line) || TSAN_WARNING.test(line);
+    return line.includes('runtime error: ') && UBSAN.test(line);
+  },
+  begin: () => new SanitizerBlock(),
+};
+
+/** Non-frame lines tolerated inside a report (shadow dumps, hints, register values) before giving up. */
+const MAX_FOREIGN_LINES = 120;
+
+class SanitizerBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private tool = 'asan';
+  private kind = '';
+  private signal: string | null = null;
+  private description: string | null = null;
+  private faultAddress: string | null = null;
+  private readonly threads: ParsedThread[] = [];
+  private current: ParsedThread | null = null;
+  private foreign = 0;
+  private done = false;
+  /** UBSan without a stack ends at the first line that is not a frame. */
+  private ubsanFrames: boolean | null = null;
+  private ubsanLocation: { file: string; line: number; column: number } | null = null;
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) {
+      this.start = this.end = lineNo;
+      this.header(line);
+      return 'take';
+    }
+    if (this.done) return 'end';
+    const verdict = this.classify(line);
+    if (verdict === 'take') {
+      this.end = lineNo;
+      this.foreign = 0;
+    } else if (verdict === 'maybe' && ++this.foreign > MAX_FOREIGN_LINES) return 'end';
+    return verdict;
+  }
+
+  private header(line: string): void {
+    let m = ERROR.exec(line) ?? TSAN_WARNING.exec(line);
+    if (m) {
+      this.tool = TOOLS[m[1]!] ?? 'asan';
+      this.description = m[2]!.trim();
+      this.kind = kindOf(this.tool, this.description);
+      this.signal = SIGNALS[this.kind] ?? null;
+      const a = ADDRESS.exec(this.description);
+      if (a) this.faultAddress = a[1]!.toLowerCase();
+      return;
+    }
+    m = UBSAN.exec(line)!;
+    this.tool = 'ubsan';
+    this.description = m[4]!.trim();
+    this.kind = ubsanKind(this.description);
+    this.ubsanLocation = { file: m[1]!, line: Number(m[2]), column: Number(m[3]) };
+  }
+
+  private classify(line: string): FeedResult {
+    if (line.includes('#') && SANITIZER_FRAME.test(line)) {
+      const frame = parseSanitizerFrame(line);
+      if (frame) {
+        if (!this.current || (frame.index === 0 && this.current.frames.length > 0)) this.newStack(null, this.threads.length === 0 ? 'access' : 'stack');
+        if (this.current!.frames.length < MAX_FRAMES_PER_THREAD) this.current!.frames.push(frame);
+        else this.current!.droppedFrames = (this.current!.droppedFrames ?? 0) + 1;
+        if (this.tool === 'ubsan') this.ubsanFrames = true;
+        return 'take';
+      }
+    }
+    if (this.tool === 'ubsan' && this.threads.length === 0 && !line.includes('Sanitizer')) {
+      // A runtime error without a stack: the report is the error line alone.
+      this.done = true;
+      return 'end';
+    }
+    if (SUMMARY.test(line)) {
+      this.done = this.tool !== 'tsan'; // TSan closes with a "==================" rule after SUMMARY
+      return 'take';
+    }
+    if (this.tool === 'tsan' && /^={10,}\s*$/.test(line) && this.threads.length > 0) {
+      this.done = true;
+      return 'take';
+    }
+    if (/^==\d+==ABORTING/.test(line)) {
+      this.done = true;
+      return 'take';
+    }
+    if (this.tool === 'ubsan' && this.ubsanFrames) {
+      this.done = true;
+      return 'end';
+    }
+    for (const [re, role] of STACKS) {
+      const m = re.exec(line);
+      if (m) {
+        // The access header comes before the first stack; later headers open new stacks.
+        if (role === 'access' && this.threads.length === 0) this.pendingThread = m[1] ?? (line.includes('main thread') ? 'T0' : null);
+        else this.newStack(m[1] ?? (line.includes('main thread') ? 'T0' : null), role);
+        return 'take';
+      }
+    }
+    if (/^(?:==\d+==|\s{2,}0x[0-9a-f]+:|Shadow |\s+(?:Addressable|Partially|Heap left|Freed heap|Stack|Global|Poisoned|Container|Array cookie|Intra object|ASan internal|Left alloca|Right alloca)|HINT: |0x[0-9a-f]+ is located|address 0x|Address 0x|Register values|\s*r[a-z0-9]{1,3} = 0x|IMPORTANT: |The signal is caused|AddressSanitizer can not|Memory access|This frame has|\s+\[\d+, \d+\)|Thread T\d+ |  Mutex |  Location|  Thread|SUMMARY|MS: |base unit:|artifact_prefix|Test unit written|Uninitialized|DEDUP_TOKEN)/.test(line) || line.trim() === '') {
+      return 'take';
+    }
+    return 'maybe';
+  }
+
+  private pendingThread: string | null = null;
+
+  private newStack(threadName: string | null, role: string): void {
+    this.current = {
+      id: String(this.threads.length + 1),
+      name: threadName ?? this.pendingThread,
+      lwp: null,
+      frames: [],
+      role,
+    };
+    this.pendingThread = null;
+    this.threads.push(this.current);
+  }
+
+  finish(): ParsedTrace | null {
+    let threads = this.threads.filter((t) => t.frames.length > 0);
+    if (threads.length === 0 && this.ubsanLocation) {
+      const { file, line, column } = this.ubsanLocation;
+      threads = [{ id: '1', name: null, lwp: null, role: 'access', frames: [{ index: 0, address: null, rawFunction: '??', module: null, file, line, column, inlined: false, raw: `${file}:${line}:${column}` }] }];
+    }
+    if (threads.length === 0) return null;
+    return {
+      format: this.tool,
+      startLine: this.start,
+      endLine: this.end,
+      signal: this.signal,
+      signalDescription: this.description,
+      faultAddress: this.faultAddress,
+      program: null,
+      threads,
+      hints: [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
+      inside: [],
+      crashKind: this.kind,
+    };
+  }
+}
