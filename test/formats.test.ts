@@ -3,7 +3,7 @@
 // COREDX_WRITE_SAMPLES=1 npx vitest run test/formats.test.ts); committed samples must still
 // analyze to what the live run gives.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -13,6 +13,7 @@ import type { Report } from '../src/model.js';
 import { buildProgram, haveCompiler } from './support/debuggers.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
+const cxxfilt = spawnSync('c++filt', ['--version']).status === 0;
 const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
 const compiler = haveCompiler();
 if (!compiler.ok) console.log(`skipping sanitizer builds: ${compiler.reason}`);
@@ -79,6 +80,48 @@ const CASES: Record<string, Case> = {
   },
 };
 
+const glog = existsSync('/usr/include/glog/logging.h');
+if (!glog) console.log('skipping glog programs: libgoogle-glog-dev not installed');
+Object.assign(CASES, {
+  ...(glog
+    ? {
+        glog_crash: {
+          sample: 'glog-failure-signal-handler.txt',
+          check([r]: Report[]) {
+            expect(r!.format).toBe('glog');
+            expect(r!).toMatchObject({ signal: 'SIGSEGV', faultAddress: '0x0' });
+            expect(r!.signatureFrames).toEqual(['cache::touch', 'main']);
+            expect(r!.diagnoses[0]!.ruleId).toBe('generic/null-deref');
+          },
+        },
+        glog_check: {
+          sample: 'glog-check-failed.txt',
+          check([r]: Report[]) {
+            expect(r!.signal).toBe('SIGABRT');
+            expect(r!.abortMessage).toMatch(/Check failed: i < shards\.size\(\) \(3 vs\. 3\) shard index out of range$/);
+            expect(r!.signatureFrames[0]).toBe('shard::pick'); // glog's LogMessage frames are machinery
+            expect(r!.diagnoses[0]!.ruleId).toBe('generic/check-failed');
+          },
+        },
+      }
+    : {}),
+  backtrace_symbols: {
+    sample: 'backtrace-symbols-fd.txt',
+    check([r]: Report[]) {
+      expect(r!.format).toBe('backtrace_symbols');
+      expect(r!.signal).toBe('SIGSEGV'); // from the handler's "fatal signal 11" line
+      expect(r!.signatureFrames).toEqual(['parse_record', 'load_records', 'main']);
+    },
+  },
+  backtrace_symbols_cpp: {
+    sample: 'backtrace-symbols-cpp.txt',
+    check([r]: Report[]) {
+      expect(r!.threads[0]!.frames[2]!.rawFunction).toBe(cxxfilt ? 'ingest::measure(ingest::Record const*)' : '_ZN6ingest7measureEPKNS_6RecordE');
+      if (cxxfilt) expect(r!.signatureFrames).toEqual(['ingest::measure', 'ingest::run', 'main']);
+    },
+  },
+} satisfies Record<string, Case>);
+
 describe.skipIf(!compiler.ok).each(Object.keys(CASES))('%s', (program) => {
   it('parses the live report and the committed sample alike', () => {
     const c = CASES[program]!;
@@ -130,5 +173,117 @@ describe('sanitizer detection does not misfire', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe.skipIf(!compiler.ok || spawnSync('eu-stack', ['--version']).status !== 0)('eu-stack', () => {
+  it('reads eu-stack on a real core, every thread, the crashing one first', async () => {
+    const { makeCore } = await import('./support/debuggers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-eustack-'));
+    const bin = buildProgram('threads', dir);
+    const core = makeCore(bin, dir);
+    for (const [flags, sample] of [[[], 'eu-stack-core.txt'], [['-s', '-m'], 'eu-stack-core-source.txt']] as const) {
+      const out = spawnSync('eu-stack', [...flags, `--core=${core}`, `--executable=./${bin}`], { cwd: dir, encoding: 'utf8' });
+      const text = out.stdout + out.stderr;
+      const check = (t: string) => {
+        const [r] = analyze(t).reports;
+        expect(r!.format).toBe('eu-stack');
+        expect(r!.threads).toHaveLength(4);
+        expect(r!.signatureFrames).toEqual(['pool::run_job', 'pool::crashing_worker']);
+        if (flags.length) expect(r!.threads[0]!.frames[0]).toMatchObject({ module: 'threads', line: 22 });
+      };
+      check(text);
+      if (WRITE) writeFileSync(join(SAMPLES, sample), text.split(dir).join('.'));
+      else if (existsSync(join(SAMPLES, sample))) check(readFileSync(join(SAMPLES, sample), 'utf8'));
+    }
+  }, 120_000);
+});
+
+describe('coredumpctl info', () => {
+  // systemd-coredump is not installed on the test machine; this is the layout coredumpctl(1) prints.
+  it('reads the signal, the command line and every thread', () => {
+    const text = [
+      '           PID: 4242 (server)',
+      '        Signal: 11 (SEGV)',
+      '  Command Line: ./server --port 8080',
+      '    Executable: /srv/bin/server',
+      '       Message: Process 4242 (server) of user 1000 dumped core.',
+      '',
+      '                Stack trace of thread 4247:',
+      '                #0  0x0000555555555343 pool::run_job(pool::Job const&) (server + 0x1343)',
+      '                #1  0x00005555555553a6 pool::crashing_worker() (server + 0x13a6)',
+      '                #2  0x00007ffff7aa71f5 n/a (libc.so.6 + 0x891f5)',
+      '',
+      '                Stack trace of thread 4242:',
+      '                #0  0x00007ffff7aa3f16 __futex_abstimed_wait_common (libc.so.6 + 0x85f16)',
+      '                #1  0x0000555555555446 main (server + 0x1446)',
+    ].join('\n');
+    const [r] = analyze(text).reports;
+    expect(r).toMatchObject({ format: 'coredumpctl', signal: 'SIGSEGV', program: './server --port 8080' });
+    expect(r!.threads.map((t) => t.lwp)).toEqual([4247, 4242]);
+    expect(r!.threads[0]!.frames[0]).toMatchObject({ function: 'pool::run_job', module: 'server' });
+    expect(r!.signatureFrames).toEqual(['pool::run_job', 'pool::crashing_worker']);
+  });
+});
+
+describe('fatal-signal handler formats do not misfire', () => {
+  it('ignores lines that look like parts of them', () => {
+    const text = [
+      '*** Important: read the docs ***',
+      '    @ meeting at 10',
+      'PID 12 - not a stack',
+      'see ./prog(main+0x1) [0x1] for details',
+      'TID 3:',
+    ].join('\n');
+    expect(analyze(text).reports).toEqual([]);
+  });
+});
+
+const rustc = spawnSync('rustc', ['--version']).status === 0;
+const go = spawnSync('go', ['version']).status === 0;
+if (!rustc) console.log('skipping the Rust panic: rustc not installed');
+if (!go) console.log('skipping the Go panic: go not installed');
+
+function keep(sample: string, output: string, dir: string, check: (reports: Report[]) => void): void {
+  check(analyze(output).reports);
+  const path = join(SAMPLES, sample);
+  if (WRITE) writeFileSync(path, output.split(dir).join('.'));
+  else if (existsSync(path)) check(analyze(readFileSync(path, 'utf8')).reports);
+}
+
+describe('panics of the languages native services embed', () => {
+  it.skipIf(!rustc)('Rust: RUST_BACKTRACE=1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-rust-'));
+    copyFileSync(join(import.meta.dirname, 'programs', 'rust_panic.rs'), join(dir, 'rust_panic.rs'));
+    const built = spawnSync('rustc', ['-g', 'rust_panic.rs', '-o', 'rust_panic'], { cwd: dir, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    const r = spawnSync('./rust_panic', [], { cwd: dir, encoding: 'utf8', env: { ...process.env, RUST_BACKTRACE: '1' } });
+    keep('rust-panic.txt', r.stdout + r.stderr, dir, ([rep]) => {
+      expect(rep!.format).toBe('rust');
+      expect(rep!.crashKind).toBe('rust-panic');
+      expect(rep!.signalDescription).toMatch(/called `Option::unwrap\(\)` on a `None` value/);
+      expect(rep!.signatureFrames.slice(0, 2)).toEqual(['rust_panic::start_server', 'rust_panic::main']);
+      expect(rep!.diagnoses[0]!.ruleId).toBe('generic/rust-panic');
+    });
+  }, 120_000);
+
+  it.skipIf(!go)('Go: a nil pointer panic in a goroutine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-go-'));
+    const src = join(import.meta.dirname, 'programs', 'go_panic.go');
+    const r = spawnSync('go', ['run', src], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOCACHE: join(dir, 'cache'), GOPATH: join(dir, 'gopath'), GOFLAGS: '-mod=mod', GO111MODULE: 'off' } });
+    const output = (r.stdout + r.stderr).split(join(import.meta.dirname, 'programs')).join('.');
+    keep('go-panic-nil-pointer.txt', output, dir, ([rep]) => {
+      expect(rep!.format).toBe('go');
+      expect(rep!).toMatchObject({ signal: 'SIGSEGV', faultAddress: '0x0' });
+      expect(rep!.threads[0]!.name).toMatch(/^goroutine \d+ \[running\]$/);
+      expect(rep!.signatureFrames).toEqual(['main.account', 'main.main.func1']);
+      expect(rep!.threads[0]!.frames[0]).toMatchObject({ file: './go_panic.go', line: 12 });
+      expect(rep!.diagnoses[0]!.category).toBe('null-deref');
+    });
+  }, 180_000);
+
+  it('ignores "panic:" and "panicked at" in ordinary log lines', () => {
+    const text = 'panic: disk almost full, rotating logs\nthe build panicked at 3am\nthread \'x\' panicked at nothing useful\n';
+    expect(analyze(text).reports).toEqual([]);
   });
 });

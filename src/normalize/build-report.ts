@@ -5,6 +5,7 @@ import type { ContextLine, Frame, Report, Thread } from '../model.js';
 import type { ExtractedTrace } from '../parse/extract.js';
 import type { ParsedFrame } from '../parse/types.js';
 import { findAbortMessage } from './abort-message.js';
+import { signalName } from '../parse/signals.js';
 import { chooseCrashedThread } from './crashed-thread.js';
 import { normalizeFunctionName } from './function-name.js';
 import { computeSignature, SIGNATURE_VERSION } from './signature.js';
@@ -21,7 +22,8 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     ...(t.role ? { role: t.role } : {}),
     ...(t.droppedFrames ? { droppedFrames: t.droppedFrames } : {}),
   }));
-  const crashKind = trace.crashKind ?? trace.signal ?? 'UNKNOWN';
+  const signal = trace.signal ?? signalFromHandlerLine(extracted.before);
+  const crashKind = trace.crashKind ?? signal ?? 'UNKNOWN';
   const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
   const signature = computeSignature(crashKind, crashedFrames);
   const context: ContextLine[] = [
@@ -32,7 +34,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   return {
     source: { path, line: trace.startLine, endLine: trace.endLine },
     format: trace.format,
-    signal: trace.signal,
+    signal,
     signalDescription: trace.signalDescription,
     faultAddress: trace.faultAddress,
     program: trace.program,
@@ -65,4 +67,19 @@ function toFrame(f: ParsedFrame): Frame {
   };
   if (f.locals) frame.locals = f.locals;
   return frame;
+}
+
+/**
+ * Formats that print no signal (backtrace_symbols from a program's own handler) usually follow a
+ * line the handler wrote: "fatal signal 11, backtrace:", "*** SIGSEGV caught". Only the last three
+ * lines before the trace are looked at, and only a clear signal mention counts.
+ */
+function signalFromHandlerLine(before: { text: string }[]): string | null {
+  for (const { text } of before.slice(-3).reverse()) {
+    const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
+    if (named) return named[1]!;
+    const numbered = /\bsignal (\d{1,2})\b/i.exec(text);
+    if (numbered) return signalName(numbered[1]!);
+  }
+  return null;
 }

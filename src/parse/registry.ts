@@ -4,6 +4,11 @@
 import { gdbParser } from './gdb.js';
 import { lldbParser } from './lldb.js';
 import { sanitizerParser } from './sanitizer.js';
+import { glogParser } from './glog.js';
+import { elfutilsParser } from './elfutils.js';
+import { backtraceSymbolsParser } from './backtrace-symbols.js';
+import { rustParser } from './rust.js';
+import { goParser } from './go.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, gdbParser, lldbParser];

@@ -67,6 +67,7 @@ function collectModules(report: Report): string[] {
 
 export function compileConditions(spec: ConditionsSpec): Condition[] {
   const out: Condition[] = [];
+  if (spec.format !== undefined) out.push(valueGlobs('format', spec.format, (r) => r.format));
   if (spec.signal !== undefined) out.push(valueGlobs('signal', spec.signal, (r) => r.signal));
   if (spec.crash_kind !== undefined) out.push(valueGlobs('crash_kind', spec.crash_kind, (r) => r.crashKind));
   if (spec.fault_address !== undefined) out.push(addressClass(globList(spec.fault_address)));

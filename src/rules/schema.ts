@@ -53,6 +53,7 @@ const logPattern = {
 
 /** Every condition kind; used both under [when] (all must hold) and in each [[evidence]] item. */
 const conditionProps = {
+  format: globs,
   signal: globs,
   crash_kind: globs,
   fault_address: { oneOf: [{ enum: [...ADDRESS_CLASSES] }, { type: 'array', items: { enum: [...ADDRESS_CLASSES] }, minItems: 1 }] },
@@ -133,6 +134,7 @@ export interface FramePatternSpec { function?: TextPatternsSpec; module?: GlobsS
 export interface StackStepSpec extends FramePatternSpec { first_meaningful?: boolean; max_gap?: number }
 export interface LogSpec { pattern: TextPatternsSpec; where?: 'before' | 'after' | 'inside' | 'any' }
 export interface ConditionsSpec {
+  format?: GlobsSpec;
   signal?: GlobsSpec;
   crash_kind?: GlobsSpec;
   fault_address?: string | string[];

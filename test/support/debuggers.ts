@@ -47,6 +47,11 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   lsan_leak: { sources: ['lsan_leak.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=leak'] },
   tsan_race: { sources: ['tsan_race.cpp'], compiler: 'g++', flags: ['-g', '-O1', '-fsanitize=thread'] },
   ubsan_errors: { sources: ['ubsan_errors.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=undefined'] },
+  // Fatal-signal handlers (test/formats.test.ts): glog (Debian libgoogle-glog-dev) and glibc backtrace_symbols.
+  glog_crash: { sources: ['glog_crash.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-lglog'] },
+  glog_check: { sources: ['glog_check.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-lglog'] },
+  backtrace_symbols: { sources: ['backtrace_symbols.c'], compiler: 'gcc', flags: ['-g', '-O0', '-rdynamic'] },
+  backtrace_symbols_cpp: { sources: ['backtrace_symbols_cpp.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-rdynamic'] },
   // The seed crash with tcmalloc as the allocator (Debian libgoogle-perftools-dev), for core tests.
   brpc_reenact_tcmalloc: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread', '-ltcmalloc'] },
 };

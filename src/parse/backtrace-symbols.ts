@@ -1,0 +1,83 @@
+// glibc backtrace_symbols()/backtrace_symbols_fd() lines, as programs' own crash handlers print them:
+//   ./prog(_ZN6ingest3runEi+0x3d) [0x557bcc9081f6]      (backtrace_symbols: a space before "[")
+//   /lib/x86_64-linux-gnu/libc.so.6(+0x3c050)[0x7fc2...]  (backtrace_symbols_fd: none)
+// A trace is two or more such lines in a row. Itanium C++ names (_Z...) are demangled with
+// binutils' c++filt when it is installed (one process per trace); otherwise they stay mangled.
+
+import { spawnSync } from 'node:child_process';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+
+const LINE = /^\s*(\S[^()\s]*)\(([^()\s]*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
+
+export const backtraceSymbolsParser: TraceParser = {
+  format: 'backtrace_symbols',
+  // Every line holds "[0x" (the address), with or without the space before it.
+  markers: ['[0x'],
+  startsTrace: (line: string) => line.includes('[0x') && LINE.test(line),
+  begin: () => new BacktraceSymbolsBlock(),
+};
+
+let cxxfilt: boolean | null = null;
+
+/** Demangles Itanium names with c++filt; returns the input unchanged when it is not available. */
+export function demangle(names: string[]): string[] {
+  if (names.length === 0) return names;
+  if (cxxfilt === false) return names;
+  const r = spawnSync('c++filt', [], { input: names.join('\n') + '\n', encoding: 'utf8', timeout: 5000 });
+  if (r.error || r.status !== 0) {
+    cxxfilt = false;
+    return names;
+  }
+  cxxfilt = true;
+  const out = r.stdout.split('\n');
+  return names.map((n, i) => out[i] || n);
+}
+
+class BacktraceSymbolsBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private readonly frames: ParsedFrame[] = [];
+  private dropped = 0;
+
+  feed(line: string, lineNo: number): FeedResult {
+    const m = LINE.exec(line);
+    if (!m) return 'end';
+    if (this.start === 0) this.start = lineNo;
+    this.end = lineNo;
+    if (this.frames.length >= MAX_FRAMES_PER_THREAD) {
+      this.dropped++;
+      return 'take';
+    }
+    const symbol = m[2]!.replace(/\+0x[0-9a-fA-F]+$/, '');
+    this.frames.push({
+      index: this.frames.length,
+      address: m[3]!,
+      rawFunction: symbol || '??',
+      module: m[1]!,
+      file: null,
+      line: null,
+      column: null,
+      inlined: false,
+      raw: line.trim(),
+    });
+    return 'take';
+  }
+
+  finish(): ParsedTrace | null {
+    if (this.frames.length < 2) return null;
+    const mangled = this.frames.filter((f) => f.rawFunction.startsWith('_Z'));
+    demangle(mangled.map((f) => f.rawFunction)).forEach((name, i) => (mangled[i]!.rawFunction = name));
+    return {
+      format: 'backtrace_symbols',
+      startLine: this.start,
+      endLine: this.end,
+      signal: null,
+      signalDescription: null,
+      faultAddress: null,
+      program: null,
+      threads: [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }],
+      hints: [],
+      inside: [],
+    };
+  }
+}

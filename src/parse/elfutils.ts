@@ -1,0 +1,121 @@
+// elfutils stacks: `eu-stack` (on a process or a core) and systemd-coredump's `coredumpctl info`.
+//   eu-stack:     PID 25756 - core
+//                 TID 25761:
+//                 #0  0x0000555555555343 pool::run_job(pool::Job const&) - threads      (-m: module)
+//                     /src/threads.cpp:22:38                                            (-s: source)
+//   coredumpctl:          Signal: 11 (SEGV)
+//                         Stack trace of thread 25761:
+//                         #0  0x0000555555555343 pool::run_job(pool::Job const&) (threads + 0x1343)
+// The first thread listed is the one that crashed (elfutils and systemd print it first).
+
+import { signalName } from './signals.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+
+const EU_PID = /^PID (\d+) - (core|process)\s*$/;
+const EU_TID = /^TID (\d+):\s*$/;
+const CD_THREAD = /^\s*Stack trace of thread (\d+):\s*$/;
+const CD_FIELD = /^\s*(PID|Signal|Command Line|Executable|Message|Timestamp|UID|GID|Boot ID|Machine ID|Hostname|Storage|Disk Size|Size on Disk|Package|build-id|Module)\s*: ?(.*)$/;
+const FRAME = /^\s*#(\d+)\s+(0x[0-9a-fA-F]+)(?:\s+(.*))?$/;
+const CD_MODULE = /^(.*?)\s*\(([^()\s]+?)(?: \+ 0x[0-9a-fA-F]+)?\)$/;
+const EU_MODULE = /^(?:(.*?)\s+)?-\s+(\S+)$/;
+const SOURCE = /^\s{4,}(\S+?):(\d+)(?::(\d+))?\s*$/;
+
+export const elfutilsParser: TraceParser = {
+  format: 'eu-stack',
+  markers: ['PID ', 'Stack trace of thread', 'PID: '],
+  startsTrace(line: string): boolean {
+    return EU_PID.test(line) || CD_THREAD.test(line) || (/^\s*PID: \d+ \(/.test(line));
+  },
+  begin: () => new ElfutilsBlock(),
+};
+
+class ElfutilsBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private format = 'eu-stack';
+  private signal: string | null = null;
+  private description: string | null = null;
+  private program: string | null = null;
+  private readonly threads: ParsedThread[] = [];
+  private current: ParsedThread | null = null;
+  private blank = 0;
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) this.start = lineNo;
+    const v = this.classify(line);
+    if (v === 'take') this.end = lineNo;
+    return v;
+  }
+
+  private classify(line: string): FeedResult {
+    let m: RegExpExecArray | null;
+    if (line.trim() === '') return ++this.blank > 2 && this.threads.length > 0 ? 'end' : 'maybe';
+    this.blank = 0;
+    if ((m = FRAME.exec(line)) && this.current) {
+      if (this.current.frames.length >= MAX_FRAMES_PER_THREAD) this.current.droppedFrames = (this.current.droppedFrames ?? 0) + 1;
+      else this.current.frames.push(this.frame(m, line));
+      return 'take';
+    }
+    if ((m = SOURCE.exec(line)) && this.current?.frames.length) {
+      const f = this.current.frames[this.current.frames.length - 1]!;
+      Object.assign(f, { file: m[1]!, line: Number(m[2]), column: m[3] ? Number(m[3]) : null, raw: `${f.raw}\n${line}` });
+      return 'take';
+    }
+    if ((m = EU_PID.exec(line))) {
+      if (this.threads.length) return 'split';
+      return 'take';
+    }
+    if ((m = EU_TID.exec(line)) || (m = CD_THREAD.exec(line))) {
+      if (CD_THREAD.test(line)) this.format = 'coredumpctl';
+      this.current = { id: m[1]!, name: null, lwp: Number(m[1]), frames: [] };
+      this.threads.push(this.current);
+      return 'take';
+    }
+    if ((m = CD_FIELD.exec(line))) {
+      if (this.threads.length && m[1] === 'PID') return 'split';
+      this.format = 'coredumpctl';
+      if (m[1] === 'Signal') {
+        const s = /^(\d+)\s*\((\w+)\)/.exec(m[2]!);
+        if (s) this.signal = signalName(s[1]!);
+      }
+      if (m[1] === 'Command Line') this.program = m[2]!.trim();
+      return 'take';
+    }
+    return this.threads.length ? 'end' : 'take';
+  }
+
+  private frame(m: RegExpExecArray, line: string) {
+    let rest = (m[3] ?? '').trim();
+    let module: string | null = null;
+    let mm: RegExpExecArray | null;
+    if (this.format === 'coredumpctl' && (mm = CD_MODULE.exec(rest))) {
+      rest = mm[1]!;
+      module = mm[2]!;
+    } else if ((mm = EU_MODULE.exec(rest))) {
+      rest = mm[1] ?? '';
+      module = mm[2]!;
+    }
+    // Symbol versions ("__libc_start_main@@GLIBC_2.34") and coredumpctl's "n/a" say nothing about the code.
+    rest = rest.replace(/@@?[A-Z_]+[\d.]*$/, '');
+    if (rest === 'n/a' || rest === '') rest = '??';
+    return { index: Number(m[1]), address: m[2]!, rawFunction: rest, module, file: null, line: null, column: null, inlined: false, raw: line.trim() };
+  }
+
+  finish(): ParsedTrace | null {
+    const threads = this.threads.filter((t) => t.frames.length > 0);
+    if (threads.length === 0) return null;
+    return {
+      format: this.format,
+      startLine: this.start,
+      endLine: this.end,
+      signal: this.signal,
+      signalDescription: this.description,
+      faultAddress: null,
+      program: this.program,
+      threads,
+      // Both tools print the crashing thread first.
+      hints: [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
+      inside: [],
+    };
+  }
+}

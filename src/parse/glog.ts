@@ -1,0 +1,142 @@
+// Fatal-signal handlers of server frameworks, and glog CHECK failures:
+//   glog:    *** Aborted at 1795584983 (unix time) try "date -d @1795584983" if you are using GNU date ***
+//            *** SIGSEGV (@0x0) received by PID 25618 (TID 0x7f8d...) from PID 0; stack trace: ***
+//                @     0x561deb5ff1c5 cache::touch()
+//   CHECK:   F20261125 05:36:23.972752 25620 glog_check.cpp:7] Check failed: i < shards.size() (3 vs. 3)
+//            *** Check failure stack trace: ***
+//                @     0x55cc0eee7304  shard::pick()
+//   Abseil:  *** SIGSEGV received at time=1700000000 on cpu 3 ***
+//            PC: @     0x55f1c8a0b1c4  (unknown)  cache::touch()
+//                @     0x55f1c8a0b1c4         32  cache::touch()
+//   folly:   *** Signal 11 (SIGSEGV) (0x0) received by PID 123 (pthread TID 0x7f..) (linux TID 123) (code: address not mapped to object), stack trace: ***
+//                @ 0000000000401b6e main
+//                                   ./main.cpp:10
+
+import { signalName } from './signals.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+
+const ABORTED_AT = /^\*\*\* Aborted at \d+ \(unix time\)/;
+const GLOG_SIGNAL = /^\*\*\* (SIG[A-Z0-9]+) \(@(0x[0-9a-fA-F]+)\) received by PID (\d+) \(TID (0x[0-9a-fA-F]+)\)/;
+const ABSL_SIGNAL = /^\*\*\* (SIG[A-Z0-9]+) received at time=\d+(?: on cpu \d+)? \*\*\*/;
+const FOLLY_SIGNAL = /^\*\*\* Signal (\d+) \((SIG[A-Z0-9]+)\) \((0x[0-9a-fA-F]+)\) received by PID (\d+).*?(?:\(code: ([^)]*)\))?, stack trace: \*\*\*/;
+const CHECK_TRACE = /^\*\*\* Check failure stack trace: \*\*\*/;
+const PC_LINE = /^PC: @\s+(0x[0-9a-fA-F]+)/;
+const FRAME = /^\s*@\s+(?:0x)?([0-9a-fA-F]{6,16})\s+(?:(\d+)\s+)?(.*)$/;
+const FOLLY_LOCATION = /^\s{6,}(\S+):(\d+)\s*$/;
+
+export const glogParser: TraceParser = {
+  format: 'glog',
+  markers: ['*** '],
+  startsTrace(line: string): boolean {
+    if (!line.startsWith('*** ')) return false;
+    return ABORTED_AT.test(line) || GLOG_SIGNAL.test(line) || ABSL_SIGNAL.test(line) || FOLLY_SIGNAL.test(line) || CHECK_TRACE.test(line);
+  },
+  begin: () => new GlogBlock(),
+};
+
+class GlogBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private signal: string | null = null;
+  private description: string | null = null;
+  private faultAddress: string | null = null;
+  private pid: number | null = null;
+  private frames: ParsedFrame[] = [];
+  private dropped = 0;
+  private kind: 'glog' | 'abseil' | 'folly' = 'glog';
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) this.start = lineNo;
+    const v = this.classify(line);
+    if (v === 'take') this.end = lineNo;
+    return v;
+  }
+
+  private classify(line: string): FeedResult {
+    let m: RegExpExecArray | null;
+    if ((m = FRAME.exec(line))) {
+      this.addFrame(m, line);
+      return 'take';
+    }
+    if (this.frames.length > 0) {
+      if ((m = FOLLY_LOCATION.exec(line)) && this.kind === 'folly') {
+        const f = this.frames[this.frames.length - 1]!;
+        f.file = m[1]!;
+        f.line = Number(m[2]);
+        f.raw += `\n${line}`;
+        return 'take';
+      }
+      // A second handler banner after the frames (glog's SIGABRT after a CHECK) is another trace.
+      return line.startsWith('*** ') && glogParser.startsTrace(line) ? 'split' : 'end';
+    }
+    if (ABORTED_AT.test(line) || PC_LINE.test(line)) return 'take';
+    if ((m = GLOG_SIGNAL.exec(line))) {
+      this.setSignal(m[1]!, m[2]!);
+      this.pid = Number(m[3]);
+      return 'take';
+    }
+    if ((m = ABSL_SIGNAL.exec(line))) {
+      this.kind = 'abseil';
+      this.setSignal(m[1]!, null);
+      return 'take';
+    }
+    if ((m = FOLLY_SIGNAL.exec(line))) {
+      this.kind = 'folly';
+      this.setSignal(m[2]!, m[3]!);
+      this.pid = Number(m[4]);
+      if (m[5]) this.description = `${this.description}, ${m[5]}`;
+      return 'take';
+    }
+    if (CHECK_TRACE.test(line)) {
+      // glog aborts once the check-failure trace is printed.
+      this.signal = 'SIGABRT';
+      this.description = 'Check failed';
+      return 'take';
+    }
+    return this.start === this.end ? 'take' : 'end';
+  }
+
+  private setSignal(name: string, address: string | null): void {
+    this.signal = signalName(name);
+    this.description = { SIGSEGV: 'Segmentation fault', SIGABRT: 'Aborted', SIGBUS: 'Bus error', SIGFPE: 'Arithmetic exception', SIGILL: 'Illegal instruction' }[this.signal] ?? this.signal;
+    if (address) this.faultAddress = address.toLowerCase();
+  }
+
+  private addFrame(m: RegExpExecArray, line: string): void {
+    if (this.frames.length >= MAX_FRAMES_PER_THREAD) {
+      this.dropped++;
+      return;
+    }
+    let name = m[3]!.trim();
+    // Abseil prints "(unknown)  symbol" (the first column is the frame size or "(unknown)").
+    name = name.replace(/^\(unknown\)\s+(?=\S)/, '');
+    if (name === '(unknown)' || name === '') name = '??';
+    this.frames.push({
+      index: this.frames.length,
+      address: `0x${m[1]!.toLowerCase().replace(/^0+(?=.)/, '')}`,
+      rawFunction: name,
+      module: null,
+      file: null,
+      line: null,
+      column: null,
+      inlined: false,
+      raw: line.trim(),
+    });
+  }
+
+  finish(): ParsedTrace | null {
+    if (this.frames.length === 0) return null;
+    return {
+      format: this.kind,
+      startLine: this.start,
+      endLine: this.end,
+      signal: this.signal,
+      signalDescription: this.description,
+      faultAddress: this.faultAddress,
+      program: null,
+      threads: [{ id: '1', name: null, lwp: this.pid, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }],
+      hints: [{ threadId: '1', reason: 'stop-reason' }],
+      inside: [],
+    };
+  }
+}

@@ -1,0 +1,104 @@
+// Go panics and fatal errors with their goroutine dumps:
+//   panic: runtime error: invalid memory address or nil pointer dereference
+//   [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4817f1]
+//
+//   goroutine 18 [running]:
+//   main.account(...)
+//   	/src/go_panic.go:12
+//   created by main.main
+//   	/src/go_panic.go:18 +0x76
+// The first goroutine printed is the one that panicked; GOTRACEBACK=all adds the others.
+
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+
+const HEADER = /^(panic|fatal error): (.*)$/;
+const SIGNAL = /^\[signal (SIG[A-Z0-9]+): ([^\]]*?)(?: code=(0x[0-9a-f]+))?(?: addr=(0x[0-9a-f]+))?(?: pc=(0x[0-9a-f]+))?\]\s*$/;
+const GOROUTINE = /^goroutine (\d+) \[([^\]]*)\]:\s*$/;
+const LOCATION = /^\t(.+?):(\d+)(?: \+0x[0-9a-f]+)?\s*$/;
+const CALL = /^(\S.*)\((.*)\)$/;
+
+export const goParser: TraceParser = {
+  format: 'go',
+  markers: ['panic: ', 'fatal error: '],
+  startsTrace: (line: string) => (line.startsWith('panic: ') || line.startsWith('fatal error: ')) && HEADER.test(line),
+  begin: () => new GoBlock(),
+};
+
+class GoBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private message = '';
+  private kind = 'panic';
+  private signal: string | null = null;
+  private faultAddress: string | null = null;
+  private readonly goroutines: ParsedThread[] = [];
+  private current: ParsedThread | null = null;
+  private createdBy = false;
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) {
+      this.start = this.end = lineNo;
+      const m = HEADER.exec(line)!;
+      this.kind = m[1] === 'panic' ? 'go-panic' : 'go-fatal-error';
+      this.message = m[2]!;
+      return 'take';
+    }
+    const v = this.classify(line);
+    if (v === 'take') this.end = lineNo;
+    return v;
+  }
+
+  private classify(line: string): FeedResult {
+    let m: RegExpExecArray | null;
+    if (line.trim() === '' || /^\s*\[recovered\]/.test(line) || /^goroutine \d+ gp=/.test(line)) return 'take';
+    if ((m = SIGNAL.exec(line))) {
+      this.signal = m[1]!;
+      if (m[4]) this.faultAddress = m[4];
+      return 'take';
+    }
+    if ((m = GOROUTINE.exec(line))) {
+      this.current = { id: m[1]!, name: `goroutine ${m[1]} [${m[2]}]`, lwp: null, frames: [] };
+      this.goroutines.push(this.current);
+      this.createdBy = false;
+      return 'take';
+    }
+    if (!this.current) return /^(?:panic|fatal error|\s)/.test(line) ? 'take' : 'end';
+    if ((m = LOCATION.exec(line))) {
+      const f = this.current.frames[this.current.frames.length - 1];
+      if (f && !this.createdBy && f.file === null) Object.assign(f, { file: m[1]!, line: Number(m[2]), raw: `${f.raw}\n${line}` });
+      return 'take';
+    }
+    if (line.startsWith('created by ')) {
+      this.createdBy = true; // the creation site, not a frame of this goroutine
+      return 'take';
+    }
+    if (/^exit status \d+/.test(line)) return 'take';
+    if ((m = CALL.exec(line)) && !line.startsWith(' ')) {
+      this.createdBy = false;
+      if (this.current.frames.length < MAX_FRAMES_PER_THREAD) {
+        this.current.frames.push({ index: this.current.frames.length, address: null, rawFunction: line, functionName: m[1]!, module: null, file: null, line: null, column: null, inlined: false, raw: line });
+      }
+      return 'take';
+    }
+    if (/^\.\.\.\d+ frames elided\.\.\./.test(line)) return 'take';
+    return 'end';
+  }
+
+  finish(): ParsedTrace | null {
+    const threads = this.goroutines.filter((g) => g.frames.length > 0);
+    if (threads.length === 0) return null;
+    return {
+      format: 'go',
+      startLine: this.start,
+      endLine: this.end,
+      signal: this.signal,
+      signalDescription: `${this.kind === 'go-panic' ? 'panic' : 'fatal error'}: ${this.message}`,
+      faultAddress: this.faultAddress,
+      program: null,
+      threads,
+      hints: [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
+      inside: [],
+      crashKind: this.signal ?? this.kind,
+    };
+  }
+}

@@ -1,0 +1,104 @@
+// Rust panics with RUST_BACKTRACE=1 (or full), as native services that embed Rust print them:
+//   thread 'main' (26649) panicked at src/main.rs:7:23:        (Rust >= 1.73; before: at 'msg', file:l:c)
+//   called `Option::unwrap()` on a `None` value
+//   stack backtrace:
+//      5: rust_panic::start_server
+//                at ./rust_panic.rs:7:23
+//      6: 0x55d1c3a2 - rust_panic::main                          (RUST_BACKTRACE=full)
+
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+
+const HEADER = /^thread '([^']*)'(?: \((\d+)\))? panicked at (.*)$/;
+const OLD_LOCATION = /^'(.*)', (\S+):(\d+):(\d+)$/;
+const NEW_LOCATION = /^(\S+):(\d+):(\d+):$/;
+const FRAME = /^\s*(\d+):\s+(?:(0x[0-9a-fA-F]+) - )?(.+)$/;
+const AT = /^\s+at (.+?):(\d+)(?::(\d+))?\s*$/;
+
+export const rustParser: TraceParser = {
+  format: 'rust',
+  markers: ["' panicked at", ") panicked at"],
+  startsTrace: (line: string) => line.includes('panicked at') && HEADER.test(line),
+  begin: () => new RustBlock(),
+};
+
+class RustBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private thread = 'main';
+  private tid: number | null = null;
+  private message: string | null = null;
+  private expectMessage = false;
+  private location: { file: string; line: number; column: number } | null = null;
+  private inBacktrace = false;
+  private readonly frames: ParsedFrame[] = [];
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) {
+      this.start = this.end = lineNo;
+      const m = HEADER.exec(line)!;
+      this.thread = m[1]!;
+      this.tid = m[2] ? Number(m[2]) : null;
+      const old = OLD_LOCATION.exec(m[3]!);
+      const loc = old ? { file: old[2]!, line: Number(old[3]), column: Number(old[4]) } : NEW_LOCATION.exec(m[3]!);
+      if (old) this.message = old[1]!;
+      else this.expectMessage = true;
+      if (loc && !old) this.location = { file: (loc as RegExpExecArray)[1]!, line: Number((loc as RegExpExecArray)[2]), column: Number((loc as RegExpExecArray)[3]) };
+      else if (old) this.location = loc as { file: string; line: number; column: number };
+      return 'take';
+    }
+    const v = this.classify(line);
+    if (v === 'take') this.end = lineNo;
+    return v;
+  }
+
+  private classify(line: string): FeedResult {
+    if (this.expectMessage) {
+      this.expectMessage = false;
+      this.message = line.trim();
+      return 'take';
+    }
+    if (/^stack backtrace:\s*$/.test(line)) {
+      this.inBacktrace = true;
+      return 'take';
+    }
+    if (/^note: (?:run with `RUST_BACKTRACE|Some details are omitted)/.test(line)) return 'take';
+    if (!this.inBacktrace) return 'end';
+    let m: RegExpExecArray | null;
+    if ((m = AT.exec(line)) && this.frames.length) {
+      const f = this.frames[this.frames.length - 1]!;
+      Object.assign(f, { file: m[1]!, line: Number(m[2]), column: m[3] ? Number(m[3]) : null, raw: `${f.raw}\n${line}` });
+      return 'take';
+    }
+    if ((m = FRAME.exec(line))) {
+      if (this.frames.length < MAX_FRAMES_PER_THREAD) {
+        // "<unknown>" frames and symbol hashes ("::h1a2b3c4d5e6f7a8b") say nothing.
+        const name = m[3]!.trim().replace(/::h[0-9a-f]{16}$/, '');
+        this.frames.push({ index: Number(m[1]), address: m[2] ?? null, rawFunction: name === '<unknown>' ? '??' : name, module: null, file: null, line: null, column: null, inlined: false, raw: line.trim() });
+      }
+      return 'take';
+    }
+    return 'end';
+  }
+
+  finish(): ParsedTrace | null {
+    const frames = this.frames.length
+      ? this.frames
+      : this.location
+        ? [{ index: 0, address: null, rawFunction: '??', module: null, file: this.location.file, line: this.location.line, column: this.location.column, inlined: false, raw: `${this.location.file}:${this.location.line}:${this.location.column}` }]
+        : [];
+    if (frames.length === 0) return null;
+    return {
+      format: 'rust',
+      startLine: this.start,
+      endLine: this.end,
+      signal: null,
+      signalDescription: this.message ? `panicked: ${this.message}` : 'panicked',
+      faultAddress: null,
+      program: null,
+      threads: [{ id: '1', name: this.thread, lwp: this.tid, frames }],
+      hints: [{ threadId: '1', reason: 'stop-reason' }],
+      inside: [],
+      crashKind: 'rust-panic',
+    };
+  }
+}
