@@ -18,7 +18,7 @@ const corpus = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : 
 const verbose = args.includes('--verbose');
 const check = args.includes('--check');
 /** Formats coredx has a parser for; the others are listed as "no parser yet". */
-const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan']);
+const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust']);
 /** Goals from the issues: [peer, format, minimum top-frame agreement]. */
 const GOALS = [['clusterfuzz', 'gdb', 0.9], ['fuzzmanager', 'gdb', 0.9]];
 /** Files filed under a format their content is not; counted under the real one. */
