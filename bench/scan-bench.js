@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PARSERS } from '../dist/index.js';
+import { minimalMarkers } from '../dist/analyze.js';
 import { TRACE_MAKERS } from './traces.js';
 
 /** Deterministic pseudo-random numbers, so every run builds the same tree. */
@@ -69,7 +70,7 @@ export async function run({ gb = 1 } = {}) {
     const child = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 }));
     const mb = child.totals.bytes / 1e6;
     console.log(`scan tree:    ${(mb / 1000).toFixed(2)} GB in ${tree.files} files, ${child.totals.crashes} crashes in ${child.totals.groups} groups (${tree.traces} planted), ${child.s.toFixed(2)} s on one job: ${(mb / child.s).toFixed(0)} MB/s, ${(child.totals.crashes / child.s).toFixed(0)} crashes/s, peak RSS ${child.rss.toFixed(0)} MB`);
-    const markers = [...new Set(PARSERS.flatMap((p) => p.markers ?? []))];
+    const markers = minimalMarkers(PARSERS.flatMap((p) => p.markers ?? []));
     const rgArgs = ['-c', '-F', '-j1', ...markers.flatMap((m) => ['-e', m]), root];
     const t0 = process.hrtime.bigint();
     const rg = spawnSync('rg', rgArgs, { encoding: 'utf8', maxBuffer: 1 << 26 });

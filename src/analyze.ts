@@ -55,7 +55,7 @@ export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): A
 export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const { extractor, result } = collector(options);
   const parsers = options.parsers ?? PARSERS;
-  const markers = parsers.every((p) => p.markers) ? parsers.flatMap((p) => p.markers!.map((m) => Buffer.from(m))) : null;
+  const markers = parsers.every((p) => p.markers) ? minimalMarkers(parsers.flatMap((p) => p.markers!)).map((m) => Buffer.from(m)) : null;
   await forEachLine(stream, {
     push: (line, n) => extractor.push(line, n),
     ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
@@ -75,4 +75,10 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   file.close();
   if (file.kind === 'elf-core') return analyzeCore(path, { ...options.core, ...(options.rules !== undefined ? { rules: options.rules } : {}) });
   throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
+}
+
+/** Each raw-byte search costs a pass over the data: drop duplicates and markers containing another. */
+export function minimalMarkers(markers: readonly string[]): string[] {
+  const unique = [...new Set(markers)];
+  return unique.filter((m) => !unique.some((o) => o !== m && m.includes(o)));
 }

@@ -22,7 +22,8 @@ const SOURCE = /^\s{4,}(\S+?):(\d+)(?::(\d+))?\s*$/;
 
 export const elfutilsParser: TraceParser = {
   format: 'eu-stack',
-  markers: ['PID ', 'Stack trace of thread', 'PID: '],
+  // Every stack has "#N" frame lines; the PID/TID header sits within the context kept before them.
+  markers: ['#'],
   startsTrace(line: string): boolean {
     return EU_PID.test(line) || CD_THREAD.test(line) || (/^\s*PID: \d+ \(/.test(line));
   },

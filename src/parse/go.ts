@@ -19,7 +19,7 @@ const CALL = /^(\S.*)\((.*)\)$/;
 
 export const goParser: TraceParser = {
   format: 'go',
-  markers: ['panic: ', 'fatal error: '],
+  markers: ['panic', 'fatal error: '],
   startsTrace: (line: string) => (line.startsWith('panic: ') || line.startsWith('fatal error: ')) && HEADER.test(line),
   begin: () => new GoBlock(),
 };

@@ -16,7 +16,7 @@ const AT = /^\s+at (.+?):(\d+)(?::(\d+))?\s*$/;
 
 export const rustParser: TraceParser = {
   format: 'rust',
-  markers: ["' panicked at", ") panicked at"],
+  markers: ['panic'],
   startsTrace: (line: string) => line.includes('panicked at') && HEADER.test(line),
   begin: () => new RustBlock(),
 };

@@ -61,7 +61,8 @@ const SIGNALS: Record<string, string> = { SEGV: 'SIGSEGV', ABRT: 'SIGABRT', BUS:
 
 export const sanitizerParser: TraceParser = {
   format: 'asan',
-  markers: ['Sanitizer', 'runtime error: '],
+  // Reports with a stack have "#N" frames a few lines under their header; UBSan errors may have none.
+  markers: ['#', 'runtime error: '],
   startsTrace(line: string): boolean {
     if (line.includes('Sanitizer')) return ERROR.test(line) || TSAN_WARNING.test(line);
     return line.includes('runtime error: ') && UBSAN.test(line);
