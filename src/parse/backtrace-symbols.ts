@@ -11,8 +11,9 @@ const LINE = /^\s*(\S[^()\s]*)\(([^()\s]*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
 
 export const backtraceSymbolsParser: TraceParser = {
   format: 'backtrace_symbols',
-  // Every line holds "[0x" (the address), with or without the space before it.
-  markers: ['[0x'],
+  // Lines hold "+0x" (the offset into the symbol or module): cheaper to search raw bytes for than
+  // "[0x", since "[" starts many log lines ("[INFO]").
+  markers: ['+0x'],
   startsTrace: (line: string) => line.includes('[0x') && LINE.test(line),
   begin: () => new BacktraceSymbolsBlock(),
 };

@@ -19,7 +19,10 @@ const CALL = /^(\S.*)\((.*)\)$/;
 
 export const goParser: TraceParser = {
   format: 'go',
-  markers: ['panic', 'fatal error: '],
+  // Every dump has frame locations with a pc offset ("\t/src/main.go:20 +0xd1") a few lines under
+  // the panic/fatal error header (kept as context); "+0x" is far cheaper to search raw bytes for
+  // than the header words, whose first letters are everywhere in a log.
+  markers: ['+0x'],
   startsTrace: (line: string) => (line.startsWith('panic: ') || line.startsWith('fatal error: ')) && HEADER.test(line),
   begin: () => new GoBlock(),
 };
