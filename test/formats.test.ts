@@ -3,12 +3,12 @@
 // COREDX_WRITE_SAMPLES=1 npx vitest run test/formats.test.ts); committed samples must still
 // analyze to what the live run gives.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze, analyzeFile } from '../src/analyze.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, haveCompiler } from './support/debuggers.js';
 
@@ -299,5 +299,27 @@ describe('panics of the languages native services embed', () => {
   it('ignores "panic:" and "panicked at" in ordinary log lines', () => {
     const text = 'panic: disk almost full, rotating logs\nthe build panicked at 3am\nthread \'x\' panicked at nothing useful\n';
     expect(analyze(text).reports).toEqual([]);
+  });
+});
+
+describe('every format is found in the middle of a large log read as a stream', () => {
+  // Marker-free stretches of a log are skipped without being decoded; each format's markers must
+  // still lead the reader to its traces. Filler lines look like a busy CI log ("[INFO]", words, numbers).
+  const filler = Array.from({ length: 40_000 }, (_, i) => `2025-01-02T03:04:05.${String(i).padStart(7, '0')}Z [INFO] worker-${i % 16} handled request id=${i} in ${i % 97}ms status=200 path=/api/v1/items\n`).join('');
+  const samples = readdirSync(SAMPLES).filter((f) => f.endsWith('.txt') && !f.startsWith('gdb-') && !f.startsWith('lldb-'));
+  const inline: Record<string, string> = {
+    'ubsan without a stack': 'ubsan_errors.c:6:43: runtime error: division by zero\n',
+    'rust panic without a backtrace': "thread 'main' panicked at src/main.rs:7:23:\ncalled `Option::unwrap()` on a `None` value\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+  };
+  it.each([...samples, ...Object.keys(inline)])('%s', async (sample) => {
+    const text = inline[sample] ?? readFileSync(join(SAMPLES, sample), 'utf8');
+    const expected = analyze(text).reports.map((r) => r.signature);
+    expect(expected.length).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-big-'));
+    const path = join(dir, 'ci.log');
+    writeFileSync(path, filler + text + filler);
+    const { reports } = await analyzeFile(path);
+    expect(reports.map((r) => r.signature)).toEqual(expected);
+    expect(reports[0]!.source.line).toBe(40_001 + (analyze(text).reports[0]!.source.line - 1));
   });
 });
