@@ -16,7 +16,9 @@ const AT = /^\s+at (.+?):(\d+)(?::(\d+))?\s*$/;
 
 export const rustParser: TraceParser = {
   format: 'rust',
-  markers: ['panic'],
+  // Raw-byte searches are fast when the needle starts with a rare byte: the quote that closes the
+  // thread name ("thread 'main' panicked at", "thread 'main' (26649) panicked at").
+  markers: ["' panicked", "' ("],
   startsTrace: (line: string) => line.includes('panicked at') && HEADER.test(line),
   begin: () => new RustBlock(),
 };
