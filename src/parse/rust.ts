@@ -18,7 +18,7 @@ export const rustParser: TraceParser = {
   format: 'rust',
   // Raw-byte searches are fast when the needle starts with a rare byte: the quote that closes the
   // thread name ("thread 'main' panicked at", "thread 'main' (26649) panicked at").
-  markers: ["' panicked", "' ("],
+  markers: ["' panic", "' ("],
   startsTrace: (line: string) => line.includes('panicked at') && HEADER.test(line),
   begin: () => new RustBlock(),
 };
