@@ -142,6 +142,10 @@ describe('gdb sessions and logs', () => {
     expect(reports[0]!.threads[reports[0]!.crashedThread!]!.id).toBe('1');
     expect(reports[0]!.context.filter((c) => c.position === 'inside').map((c) => c.text)).toEqual(['INFO some log line', 'WARN another one']);
   });
+  it('reads the LWP of "Thread N (LWP n):" headers (gdb without libthread_db, e.g. another machine\'s core)', () => {
+    const r = analyze(thread(2, 'wait') + thread(1, 'crash')).reports[0]!;
+    expect(r.threads.map((t) => [t.id, t.lwp])).toEqual([['2', 102], ['1', 101]]);
+  });
   it('picks the thread with the signal frame when nothing else says', () => {
     const text = thread(1, 'main_loop') + 'Thread 2 (LWP 7):\n#0  0x1 in raise () from /lib/libc.so.6\n#1  0x2 in abort () from /lib/libc.so.6\n#2  0x3 in fail () at f.c:3\n';
     const r = analyze(text).reports[0]!;

@@ -2,123 +2,176 @@
 // The native signal and fault address come from the kernel's own notes, so they win when the two
 // disagree (and the report says so).
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { analyze } from '../analyze.js';
 import type { AnalyzeResult, Report } from '../model.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { computeSignature, SIGNATURE_VERSION } from '../normalize/signature.js';
+import { gdbParser } from '../parse/gdb.js';
+import { lldbParser } from '../parse/lldb.js';
 import type { RuleSet } from '../rules/engine.js';
 import { builtinRules } from '../rules/load.js';
-import { onPath, runDebugger, type DebuggerName, type DebuggerRun } from './debugger.js';
+import { debuggerNotes, onPath, runDebugger, type DebuggerName, type DebuggerRun } from './debugger.js';
 import { readCoreFacts, type CoreFacts } from './native.js';
-import { nativeReport } from './report.js';
+import { debugPackageHint } from './packages.js';
+import { missingSymbolsAdvice, nativeReport } from './summary.js';
 
 export interface CoreOptions {
-  /** The crashed program's executable (default: the one the core names, if it still exists). */
+  /** The crashed program's executable (default: the one the core names, or a file of that name beside the core). */
   exe?: string;
   /** Directory holding the crashed machine's libraries (gdb `set sysroot`). */
   sysroot?: string;
-  /** 'auto' (default): gdb when on PATH, else lldb, else none. */
+  /** 'auto' (default): gdb when on PATH, else lldb, else none. 'none': the native summary only. */
   debugger?: DebuggerName | 'none' | 'auto';
-  /** Debugger time limit (default 60 s). */
+  /** Debugger time limit in milliseconds (default 60 s); the debugger is killed when it is reached. */
   timeoutMs?: number;
+  /** Rules that diagnose the report (default: the bundled packs; null: none). */
   rules?: RuleSet | null;
 }
 
+export const DEFAULT_DEBUGGER_TIMEOUT_MS = 60_000;
+
+/**
+ * Analyzes an ELF core file. Resolves to one report; rejects with CoredxInputError when the file
+ * is not a core coredx can read (truncated before its notes, corrupt, another architecture), with
+ * the system error when it cannot be opened. Problems after that (no debugger, no executable, a
+ * debugger that hangs or fails) leave the native summary with warnings saying what to do.
+ */
 export async function analyzeCore(path: string, options: CoreOptions = {}): Promise<AnalyzeResult> {
   const facts = readCoreFacts(path);
   const native = nativeReport(facts);
   const rules = options.rules === undefined ? builtinRules() : options.rules;
   const result = (report: Report): AnalyzeResult => {
+    report.warnings = [...new Set(report.warnings ?? [])];
     report.diagnoses = rules ? rules.diagnose(report) : [];
     return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports: [report] };
   };
+  const nativeOnly = (...advice: string[]) => {
+    native.warnings!.push(...advice);
+    return result(native);
+  };
 
   const choice = options.debugger ?? 'auto';
-  const name: DebuggerName | null = choice === 'none' ? null : choice === 'auto' ? (onPath('gdb') ? 'gdb' : onPath('lldb') ? 'lldb' : null) : choice;
-  if (choice === 'auto' && !name) native.warnings!.push('no debugger found (install gdb or lldb for symbols and full stacks); this is the native summary only');
-  if (!name) return result(withNativeHints(native, facts, null));
-  if (!onPath(name)) {
-    native.warnings!.push(`${name} is not installed; this is the native summary only`);
-    return result(native);
-  }
+  if (choice === 'none') return nativeOnly(...missingSymbolsAdvice(facts, 'debugger-none'));
+  const name: DebuggerName | null = choice === 'auto' ? (onPath('gdb') ? 'gdb' : onPath('lldb') ? 'lldb' : null) : choice;
+  if (!name) return nativeOnly(...missingSymbolsAdvice(facts, 'no-debugger'));
+  if (!onPath(name)) return nativeOnly(`${name} is not installed (Debian/Ubuntu: apt-get install ${name}); this is the native summary only`);
 
+  if (options.exe && !isFile(options.exe)) return nativeOnly(`--exe ${options.exe}: no such file`, ...missingSymbolsAdvice(facts, 'no-executable', options.exe));
   const exe = findExecutable(path, facts, options.exe);
-  if (options.exe && !exe) native.warnings!.push(`--exe ${options.exe}: no such file`);
-  if (!exe) {
-    native.warnings!.push(`executable ${facts.executable ?? facts.process?.fname ?? '(unknown)'} not found: pass --exe PATH (and --sysroot DIR for another machine's libraries) for symbols`);
-    return result(native);
-  }
-  if (options.sysroot && name === 'lldb') native.warnings!.push('--sysroot is applied to gdb only');
+  if (!exe) return nativeOnly(...missingSymbolsAdvice(facts, 'no-executable'));
+  if (options.sysroot && !existsSync(options.sysroot)) native.warnings!.push(`--sysroot ${options.sysroot}: no such directory`);
+  if (options.sysroot && name === 'lldb') native.warnings!.push('--sysroot is applied to gdb only; lldb looks for libraries at the paths the core names');
 
-  const run = await runDebugger(name, path, exe, { sysroot: options.sysroot ?? null, timeoutMs: options.timeoutMs ?? 60_000 });
+  const run = await runDebugger(name, path, exe, { sysroot: options.sysroot ?? null, timeoutMs: options.timeoutMs ?? DEFAULT_DEBUGGER_TIMEOUT_MS });
   const problem = debuggerProblem(run);
-  const parsed = run.output ? analyze(run.output, { path, rules: null }).reports[0] : undefined;
-  if (!parsed) {
-    native.warnings!.push(problem ?? `${name} printed no backtrace (${firstLine(run.output) ?? 'no output'}); this is the native summary only`);
-    return result(native);
+  const notes = debuggerNotes(run, options.sysroot ?? null);
+  const parsed = run.output ? analyze(run.output, { path, rules: null, parsers: [name === 'gdb' ? gdbParser : lldbParser] }).reports[0] : undefined;
+  if (!parsed || parsed.threads.length === 0) {
+    const why = problem ?? `${name} printed no backtrace (${firstLine(run.output) ?? 'no output'})`;
+    return nativeOnly(...notes, ...missingSymbolsAdvice(facts, 'debugger-failed', `${why}; this is the native summary only`));
   }
-  if (problem) parsed.warnings = [...(parsed.warnings ?? []), problem];
+  parsed.warnings = [...native.warnings!, ...(problem ? [problem] : []), ...notes];
   return result(merge(parsed, native, facts, run));
 }
 
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
 function findExecutable(core: string, facts: CoreFacts, given: string | undefined): string | null {
-  if (given) return existsSync(given) ? given : null;
+  if (given) return isFile(given) ? given : null;
   const named = facts.executable;
-  if (named && existsSync(named)) return named;
+  if (named && isFile(named)) return named;
   // Cores are often copied next to the binary (CI artifacts): try the core's own directory.
   const local = named ? join(dirname(core), basename(named)) : null;
-  if (local && existsSync(local)) return local;
+  if (local && isFile(local)) return local;
   return null;
 }
 
 function debuggerProblem(run: DebuggerRun): string | null {
   if (run.error) return `${run.debugger} could not be started: ${run.error}`;
-  if (run.timedOut) return `${run.debugger} did not finish in time and was stopped; the stacks may be incomplete`;
+  if (run.timedOut) return `${run.debugger} did not finish in time and was stopped; the stacks may be incomplete (raise --debugger-timeout)`;
+  if (run.signal) return `${run.debugger} crashed (${run.signal}); the stacks may be incomplete`;
   return null;
 }
 
 function firstLine(text: string): string | null {
-  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? null;
+  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0)?.slice(0, 200) ?? null;
 }
 
+/** The debugger's report, corrected and completed by the facts the kernel wrote into the core. */
 function merge(r: Report, native: Report, facts: CoreFacts, run: DebuggerRun): Report {
-  const warnings = [...(r.warnings ?? []), ...facts.warnings];
+  const warnings = r.warnings ?? [];
   // Line numbers of the debugger's output mean nothing to the user: the core is the source.
   r.source = { path: facts.path, line: 1, endLine: 1 };
   r.format = `core+${run.debugger}`;
+  let resign = false;
+
+  // Threads: lldb prints no thread ids for cores, but numbers its threads in the core's note order.
+  if (run.debugger === 'lldb' && r.threads.length === facts.threads.length && r.threads.every((t) => t.lwp === null)) {
+    r.threads.forEach((t, i) => (t.lwp = facts.threads[i]!.lwp));
+  }
+  // The crashing thread: the one the core records with the signal.
+  const nativeLwp = facts.crashed === null ? null : facts.threads[facts.crashed]!.lwp;
+  const byLwp = nativeLwp === null ? -1 : r.threads.findIndex((t) => t.lwp === nativeLwp);
+  if (byLwp >= 0 && byLwp !== r.crashedThread) {
+    if (r.crashedThread !== null) warnings.push(`${run.debugger} chose thread ${r.threads[r.crashedThread]!.id || r.crashedThread + 1} as the crashing one, the core records the signal for LWP ${nativeLwp}; the core's is kept`);
+    r.threads.forEach((t, i) => (t.crashed = i === byLwp));
+    r.crashedThread = byLwp;
+    r.crashedThreadReason = 'core-signal';
+    resign = true;
+  }
+
   if (native.signal && r.signal !== native.signal) {
     if (r.signal) warnings.push(`${run.debugger} says ${r.signal}, the core's siginfo says ${native.signal}; the core's is kept`);
     r.signal = native.signal;
     r.signalDescription = native.signalDescription;
     r.crashKind = native.crashKind;
-    const crashed = r.crashedThread === null ? [] : r.threads[r.crashedThread]!.frames;
-    Object.assign(r, computeSignature(r.crashKind, crashed));
+    resign = true;
+  } else if (native.signalDescription && facts.signal) {
+    r.signalDescription = native.signalDescription; // with si_code: "address not mapped", "sent by kill()..."
   }
-  if (native.faultAddress && r.faultAddress && BigInt(r.faultAddress) !== BigInt(native.faultAddress)) {
-    warnings.push(`${run.debugger} says fault address ${r.faultAddress}, the core's siginfo says ${native.faultAddress}; the core's is kept`);
+  if (resign) Object.assign(r, computeSignature(r.crashKind, r.crashedThread === null ? [] : r.threads[r.crashedThread]!.frames));
+
+  // Fault address: with the core's siginfo, the kernel's si_addr (or its absence) is the answer.
+  // gdb's `p $_siginfo._sifields._sigfault` prints the union as si_addr whatever the signal, so a
+  // SIGABRT shows the sender's pid there: that is not an address and is dropped silently.
+  if (facts.signal) {
+    const isFault = facts.signal.address !== null;
+    if (r.faultAddress && native.faultAddress && BigInt(r.faultAddress) !== BigInt(native.faultAddress)) {
+      warnings.push(`${run.debugger} says fault address ${r.faultAddress}, the core's siginfo says ${native.faultAddress}; the core's is kept`);
+    } else if (r.faultAddress && !isFault && facts.signal.code > 0) {
+      warnings.push(`${run.debugger} shows fault address ${r.faultAddress}, but the kernel reported none for this ${native.signal} (si_code ${facts.signal.code}); it is dropped`);
+    }
+    r.faultAddress = native.faultAddress;
   }
-  r.faultAddress = native.faultAddress ?? r.faultAddress;
   r.program ??= native.program;
-  r.modules = facts.modules;
-  r.warnings = [...new Set([...warnings, ...missingSymbols(r)])];
+  r.modules = [...facts.modules];
+  r.warnings = [...warnings, ...missingSymbols(r, facts)];
   return r;
 }
 
 /** Frames the debugger could not name near the crash, by module: what to install or pass. */
-function missingSymbols(r: Report): string[] {
+function missingSymbols(r: Report, facts: CoreFacts): string[] {
   const crashed = r.crashedThread === null ? null : r.threads[r.crashedThread];
   if (!crashed) return [];
   const top = crashed.frames.slice(0, 5);
   // One unnamed libstdc++ thunk deep in a stack is normal; unnamed frames where the crash is are not.
   if (top[0]?.function !== '??' && r.signatureFrames.length > 0 && !r.signatureFrames.some((f) => f.includes('??'))) return [];
   const unnamed = new Map<string, number>();
-  for (const f of top) if (f.function === '??') unnamed.set(f.module ?? 'the executable', (unnamed.get(f.module ?? 'the executable') ?? 0) + 1);
-  return [...unnamed].map(([m, n]) => `no symbols for ${n} frame${n === 1 ? '' : 's'} in ${m}: build with -g or install its debug symbols (Debian: the -dbgsym/-dbg package), or pass --exe/--sysroot`);
-}
-
-function withNativeHints(r: Report, facts: CoreFacts, _run: null): Report {
-  if (facts.threads.length) r.warnings!.push('frames are program counters only (no debugger): run with gdb or lldb installed for function names');
-  return r;
+  for (const f of top) if (f.function === '??') unnamed.set(f.module ?? '', (unnamed.get(f.module ?? '') ?? 0) + 1);
+  return [...unnamed].map(([m, n]) => {
+    const frames = `${n} frame${n === 1 ? '' : 's'} near the crash`;
+    if (!m) return `no symbols for ${frames} (in the executable, or outside any file): pass the unstripped binary with --exe, or build with -g`;
+    // lldb names modules by file name, gdb by path: the core's own mapping gives the full path.
+    const full = m.startsWith('/') ? m : facts.modules.find((p) => basename(p) === m) ?? m;
+    const pkg = debugPackageHint(full);
+    return `no symbols for ${frames} in ${full}: install its debug symbols (${pkg ?? 'Debian: the -dbgsym/-dbg package of the library'}), or pass --sysroot with the crashed machine's libraries`;
+  });
 }

@@ -12,6 +12,8 @@ export interface DebuggerRun {
   command: string;
   output: string;
   exitCode: number | null;
+  /** The signal that ended the debugger (SIGKILL after a timeout, SIGSEGV when it crashed). */
+  signal: NodeJS.Signals | null;
   timedOut: boolean;
   /** Set when the debugger could not be started at all. */
   error: string | null;
@@ -76,10 +78,17 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     const chunks: Buffer[] = [];
     let bytes = 0;
     let timedOut = false;
+    let done = false;
     const child = spawn(name, args, {
       env: { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const finish = (run: Omit<DebuggerRun, 'debugger' | 'command' | 'output'>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), ...run });
+    };
     const take = (b: Buffer) => {
       if (bytes < MAX_OUTPUT) chunks.push(b);
       bytes += b.length;
@@ -90,13 +99,39 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ debugger: name, command, output: '', exitCode: null, timedOut: false, error: err.message });
+    child.on('error', (err) => finish({ exitCode: null, signal: null, timedOut: false, error: err.message }));
+    // 'close' waits for the pipes; after a kill, a process the debugger started may still hold
+    // them, so a killed debugger is done as soon as it exits.
+    child.on('exit', (code, signal) => {
+      if (timedOut) {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish({ exitCode: code, signal, timedOut, error: null });
+      }
     });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), exitCode: code, timedOut, error: null });
-    });
+    child.on('close', (code, signal) => finish({ exitCode: code, signal, timedOut, error: null }));
   });
+}
+
+/**
+ * What the debugger's own messages say about the inputs, as advice: an executable that does not
+ * match the core, libraries or files it could not find (--sysroot), binaries without debug info,
+ * the debugger's own failures.
+ */
+export function debuggerNotes(run: DebuggerRun, sysroot: string | null = null): string[] {
+  const notes: string[] = [];
+  const out = run.output;
+  if (/core file may not match specified executable file/.test(out)) {
+    notes.push(`${run.debugger}: the core may not match the executable (a different build?); symbols and stacks may be wrong: pass the exact binary that crashed with --exe`);
+  }
+  const libs = /Could not load shared library symbols for (\d+) librar(?:y|ies), e\.g\. (.+?)\.?$/m.exec(out);
+  const where = sysroot ? `--sysroot ${sysroot} must hold the crashed machine's libraries at their paths (e.g. ${sysroot}/lib/...)` : "pass --sysroot DIR holding the crashed machine's libraries";
+  if (libs) notes.push(`${run.debugger} could not load ${libs[1]} shared librar${libs[1] === '1' ? 'y' : 'ies'} (e.g. ${libs[2]}): ${where}`);
+  const unopened = [...out.matchAll(/Can't open file (.+?) during file-backed mapping note processing/g)].map((m) => m[1]!);
+  if (unopened.length && !libs) notes.push(`${run.debugger} could not open ${unopened.length} file${unopened.length === 1 ? '' : 's'} the core maps (e.g. ${unopened[0]}): ${where}`);
+  const nodebug = [...new Set([...out.matchAll(/\(No debugging symbols found in (.+?)\)/g)].map((m) => m[1]!))];
+  for (const file of nodebug.slice(0, 3)) notes.push(`${file} has no debug symbols: build with -g, or install its debug symbols (Debian: the -dbgsym/-dbg package)`);
+  const internal = /^(?:.*internal-error: .*|Fatal signal: .*|.*Assertion .* failed\.)$/m.exec(out);
+  if (internal) notes.push(`${run.debugger} reported an internal error: ${internal[0].trim().slice(0, 200)}`);
+  return notes;
 }

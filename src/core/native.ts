@@ -2,10 +2,10 @@
 // address, threads with their pc/sp, program, mapped files). No debugger, no symbols.
 
 import { signalNameOf } from '../parse/signals.js';
-import { readElfCore } from './elf.js';
+import { readElfCore, type Machine } from './elf.js';
 import {
   decodeFileNote, decodePrpsinfo, decodePrstatus, decodeSiginfo,
-  NT_FILE, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO,
+  NT_FILE, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO, SI_KERNEL,
   type Mapping, type ProcessInfo, type SignalInfo, type ThreadStatus,
 } from './notes.js';
 
@@ -17,7 +17,7 @@ export interface CoreThread extends ThreadStatus {
 
 export interface CoreFacts {
   path: string;
-  machine: 'x86-64' | 'aarch64';
+  machine: Machine;
   size: number;
   process: ProcessInfo | null;
   signal: SignalInfo | null;
@@ -30,8 +30,11 @@ export interface CoreFacts {
   mappings: Mapping[];
   /** Distinct mapped files, in address order. */
   modules: string[];
-  /** The executable: the file mapped at the lowest address whose name matches the program, else the first. */
+  /** The executable's path as mapped: the mapped file named like the program (NT_PRPSINFO), else
+   *  the first mapped file. Without the " (deleted)" the kernel adds for a file replaced since. */
   executable: string | null;
+  /** The executable was deleted or replaced after the process started (a rebuild, a deploy). */
+  executableReplaced: boolean;
   warnings: string[];
 }
 
@@ -42,18 +45,28 @@ export function readCoreFacts(path: string): CoreFacts {
   let process: ProcessInfo | null = null;
   let signal: SignalInfo | null = null;
   let mappings: Mapping[] = [];
+  let sawFile = false;
   for (const note of elf.notes) {
     if (note.name !== 'CORE') continue;
     if (note.type === NT_PRSTATUS) {
       const s = decodePrstatus(note, elf.machine);
       if (s) statuses.push(s);
-      else warnings.push('a thread status note (NT_PRSTATUS) is too short to read');
-    } else if (note.type === NT_PRPSINFO) process ??= decodePrpsinfo(note);
-    else if (note.type === NT_SIGINFO) signal ??= decodeSiginfo(note);
-    else if (note.type === NT_FILE) mappings = decodeFileNote(note);
+      else warnings.push('a thread status note (NT_PRSTATUS) is too short to read; that thread is left out');
+    } else if (note.type === NT_PRPSINFO) {
+      process ??= decodePrpsinfo(note);
+      if (!process) warnings.push('the process note (NT_PRPSINFO) is too short to read: program name unknown');
+    } else if (note.type === NT_SIGINFO) {
+      signal ??= decodeSiginfo(note);
+      if (!signal) warnings.push('the signal note (NT_SIGINFO) is too short to read: fault address unknown');
+    } else if (note.type === NT_FILE && !sawFile) {
+      sawFile = true;
+      const table = decodeFileNote(note);
+      mappings = table.mappings;
+      if (table.problem) warnings.push(table.problem);
+    }
   }
   if (statuses.length === 0) warnings.push('no thread status (NT_PRSTATUS) notes: no threads, pc or signal per thread');
-  if (mappings.length === 0) warnings.push('no mapped-file (NT_FILE) note: modules unknown');
+  if (!sawFile) warnings.push('no mapped-file (NT_FILE) note: modules unknown');
   const moduleOf = (pc: bigint) => mappings.find((m) => pc >= m.start && pc < m.end) ?? null;
   const threads: CoreThread[] = statuses.map((s) => {
     const m = moduleOf(s.pc);
@@ -64,7 +77,8 @@ export function readCoreFacts(path: string): CoreFacts {
   if (crashed < 0) crashed = threads.length ? 0 : null;
   const modules = [...new Set(mappings.map((m) => m.path))];
   const fname = process?.fname ?? '';
-  const executable = (fname && modules.find((p) => p.endsWith(`/${fname}`) || p.split('/').pop()!.startsWith(fname))) || modules[0] || null;
+  const base = (p: string) => p.replace(DELETED, '').split('/').pop()!;
+  const mappedExe = (fname && modules.find((p) => base(p) === fname || (fname.length >= 15 && base(p).startsWith(fname)))) || modules[0] || null;
   const name = signo === null ? null : signalNameOf(signo);
   return {
     path,
@@ -79,10 +93,14 @@ export function readCoreFacts(path: string): CoreFacts {
     crashed,
     mappings,
     modules,
-    executable,
+    executable: mappedExe ? mappedExe.replace(DELETED, '') : null,
+    executableReplaced: mappedExe !== null && DELETED.test(mappedExe),
     warnings,
   };
 }
+
+/** The kernel appends this to the path of a mapped file deleted or replaced since it was mapped. */
+const DELETED = / \(deleted\)$/;
 
 const CODES: Record<number, Record<number, string>> = {
   11: { 1: 'address not mapped', 2: 'invalid permissions for mapped object', 3: 'failed address bound checks', 4: 'failed protection key checks' },
@@ -94,6 +112,7 @@ const CODES: Record<number, Record<number, string>> = {
 function describeCode(s: SignalInfo, base: string | null): string | null {
   const parts = base ? [base] : [];
   if (s.code <= 0) parts.push(s.code === 0 ? `sent by kill() from pid ${s.senderPid}` : s.code === -6 ? `sent by tkill()/raise() from pid ${s.senderPid}` : `sent (si_code ${s.code})`);
+  else if (s.code === SI_KERNEL && (s.signo === 11 || s.signo === 7)) parts.push('general protection fault, no address reported (e.g. a non-canonical pointer)');
   else if (CODES[s.signo]?.[s.code]) parts.push(CODES[s.signo]![s.code]!);
   return parts.length ? parts.join(', ') : null;
 }

@@ -20,7 +20,7 @@ const TERMINATED = /^Program terminated with signal (SIG[A-Z0-9]+|\d+), (.+?)\.?
 const RECEIVED = /^(?:Thread (\d+)(?: "((?:[^"\\]|\\.)*)")? received|Program received) signal (SIG[A-Z0-9]+|\d+), (.+?)\.?\s*$/;
 const CURRENT_THREAD = /^\[Current thread is (\d+) \((.*)\)\]\s*$/;
 const THREAD_HEADER = /^Thread (\d+) \((.*)\):\s*$/;
-const LWP = /\bLWP (\d+)\)/;
+const LWP = /\bLWP (\d+)\b/;
 const PROCESS = /^process (\d+)$/;
 const THREAD_NAME = /"((?:[^"\\]|\\.)*)"\s*$/;
 

@@ -1,0 +1,9 @@
+// Core files: the public surface of src/core. analyzeCore is what the CLI and scan call; the native
+// reader and the debugger runner are exported for tools that want only part of it.
+
+export { analyzeCore, DEFAULT_DEBUGGER_TIMEOUT_MS, type CoreOptions } from './analyze-core.js';
+export { readCoreFacts, type CoreFacts, type CoreThread } from './native.js';
+export { nativeReport } from './summary.js';
+export { readElfCore, MACHINES, type ElfCore, type Machine, type RawNote } from './elf.js';
+export type { Mapping, ProcessInfo, SignalInfo, ThreadStatus } from './notes.js';
+export { runDebugger, debuggerArgs, debuggerNotes, lldbEnv, onPath, GDB_COMMANDS, LLDB_COMMANDS, type DebuggerName, type DebuggerRun } from './debugger.js';
