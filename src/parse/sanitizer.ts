@@ -109,7 +109,7 @@ class SanitizerBlock implements BlockParser {
     let m = ERROR.exec(line) ?? TSAN_WARNING.exec(line);
     if (m) {
       this.tool = TOOLS[m[1]!] ?? 'asan';
-      this.description = m[2]!.trim();
+      this.description = m[2]!.trim().replace(/\s*\(pc 0x.*$/, '');
       this.kind = kindOf(this.tool, this.description);
       this.signal = SIGNALS[this.kind] ?? null;
       const a = ADDRESS.exec(this.description);
@@ -134,7 +134,7 @@ class SanitizerBlock implements BlockParser {
         return 'take';
       }
     }
-    if (this.tool === 'ubsan' && this.threads.length === 0 && !line.includes('Sanitizer')) {
+    if (this.ubsanLocation && this.threads.length === 0 && !line.includes('Sanitizer')) {
       // A runtime error without a stack: the report is the error line alone.
       this.done = true;
       return 'end';
@@ -151,7 +151,7 @@ class SanitizerBlock implements BlockParser {
       this.done = true;
       return 'take';
     }
-    if (this.tool === 'ubsan' && this.ubsanFrames) {
+    if (this.ubsanLocation && this.ubsanFrames) {
       this.done = true;
       return 'end';
     }
@@ -190,7 +190,9 @@ class SanitizerBlock implements BlockParser {
       const { file, line, column } = this.ubsanLocation;
       threads = [{ id: '1', name: null, lwp: null, role: 'access', frames: [{ index: 0, address: null, rawFunction: '??', module: null, file, line, column, inlined: false, raw: `${file}:${line}:${column}` }] }];
     }
-    if (threads.length === 0) return null;
+    // A sanitizer header with no stack (truncated logs, "can not provide additional info") is still
+    // a crash: it is reported with its kind and no frames rather than dropped.
+    if (threads.length === 0 && !this.description) return null;
     return {
       format: this.tool,
       startLine: this.start,
@@ -200,7 +202,7 @@ class SanitizerBlock implements BlockParser {
       faultAddress: this.faultAddress,
       program: null,
       threads,
-      hints: [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
+      hints: threads.length ? [{ threadId: threads[0]!.id, reason: 'stop-reason' }] : [],
       inside: [],
       crashKind: this.kind,
     };
