@@ -107,7 +107,7 @@ function expectAgreesWithGdb(core: string, dir: string, bin: string, threads: nu
 
 describe.skipIf(ready.length > 0)('native core reading vs gdb (cores written by gdb generate-core-file)', () => {
   const cases: Record<string, { bin: string; core: string; dir: string }> = {};
-  const programs = ['null_deref', 'threads', 'double_free', 'wild_pointer', ...(tcmalloc ? ['brpc_reenact_tcmalloc'] : [])];
+  const programs = ['null_deref', 'threads', 'double_free', 'wild_pointer', 'stripped', ...(tcmalloc ? ['brpc_reenact_tcmalloc'] : [])];
   beforeAll(() => {
     for (const program of programs) {
       const dir = temp(`core-${program}`);
@@ -122,6 +122,7 @@ describe.skipIf(ready.length > 0)('native core reading vs gdb (cores written by 
     expectAgreesWithGdb(core, dir, bin, THREADS[program] ?? 1);
     const facts = readCoreFacts(core);
     const crashed = facts.threads[facts.crashed!]!;
+    expect(facts.warnings).toEqual([]);
     expect(facts.crashed).toBe(0); // the thread that took the signal comes first
     if (program === 'double_free') {
       expect(facts.faultAddress).toBeNull(); // SIGABRT: sent by raise(), not a fault
@@ -216,6 +217,13 @@ describe.skipIf(ready.length > 0)('native core reading vs gdb (cores written by 
     expect([...list.matchAll(/thread #\d+: tid = (\d+)/g)].map((m) => Number(m[1]))).toEqual(facts.threads.map((t) => t.lwp));
     expect(r.signatureFrames[0]).toBe('pool::run_job');
     expect(r.faultAddress).toBe('0x0');
+  });
+
+  it('a stripped executable: gdb has no names for the crash, and the report says what to do', async () => {
+    const r = (await analyzeCore(cases.stripped!.core)).reports[0]!;
+    expect(r).toMatchObject({ format: 'core+gdb', signal: 'SIGSEGV', faultAddress: '0x3' });
+    const warnings = r.warnings!.join('\n');
+    expect(warnings).toMatch(/no symbols for \d+ frames? near the crash \(in the executable, or outside any file\): pass the unstripped binary with --exe, or build with -g/);
   });
 
   it('a missing executable still gives the native summary, and says what to pass', async () => {
@@ -434,6 +442,7 @@ describe.skipIf(ready.length > 0)('cores written by the kernel', () => {
     // The kernel records the signal for every thread and writes the dumping thread first.
     expect(facts.threads.every((t) => t.signal === 11)).toBe(true);
     expect(facts.crashed).toBe(0);
+    expect(facts.warnings).toEqual([]); // skipped zero pages are holes, not truncation
     const r = (await analyzeCore(k.core)).reports[0]!;
     expect(r).toMatchObject({ format: 'core+gdb', signal: 'SIGSEGV', faultAddress: '0x0' });
     expect(r.signatureFrames[0]).toBe(program === 'threads' ? 'pool::run_job' : 'apply_config');
