@@ -406,7 +406,10 @@ describe.skipIf(ready.length > 0)('native core reading vs gdb (cores written by 
     const s = spawnSync(process.execPath, [BIN, 'scan', join(dir, 'artifacts'), '-f', 'json', '--quiet'], { encoding: 'utf8' });
     const result = JSON.parse(s.stdout);
     expect(result.totals.crashes).toBe(1);
-    expect(result.groups[0].report.format).toMatch(/^core/);
+    expect(result.groups[0].report.format).toBe('core+gdb');
+    const native = JSON.parse(spawnSync(process.execPath, [BIN, 'scan', join(dir, 'artifacts'), '-f', 'json', '--quiet', '--debugger', 'none'], { encoding: 'utf8' }).stdout);
+    expect(native.groups[0].report.format).toBe('core');
+    expect(spawnSync(process.execPath, [BIN, 'scan', dir, '--debugger-timeout', '0'], { encoding: 'utf8' }).status).toBe(2);
     const bad = spawnSync(process.execPath, [BIN, 'analyze', '--debugger', 'gdbx', join(dir, 'artifacts', 'dump.bin')], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown --debugger "gdbx"/);

@@ -30,6 +30,9 @@ interface ScanFlags extends RuleFlags {
   failOn: string;
   quiet?: boolean;
   color?: boolean;
+  debugger: string;
+  debuggerTimeout: string;
+  sysroot?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -48,7 +51,10 @@ export function registerScan(program: Command): void {
     .option('--fail-on <severity>', `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}, or "none" to never fail`, 'info')
     .option('-q, --quiet', 'no progress, no summary on stderr')
     .option('--color', 'force colour in text output')
-    .option('--no-color', 'never colour text output');
+    .option('--no-color', 'never colour text output')
+    .option('--debugger <name>', 'core files: gdb, lldb, none (native reading only) or auto', 'auto')
+    .option('--debugger-timeout <seconds>', 'core files: stop the debugger after this long (per core)', '60')
+    .option('--sysroot <dir>', "core files: the crashed machine's libraries (gdb set sysroot)");
   addRuleOptions(cmd).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
   });
@@ -61,6 +67,10 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (flags.failOn !== 'none' && !SEVERITIES.includes(flags.failOn as Severity)) return fail(`unknown --fail-on "${flags.failOn}" (expected ${SEVERITIES.join(', ')} or none)`);
   const jobs = Number(flags.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) return fail(`--jobs must be a positive integer, got "${flags.jobs}"`);
+  if (!['auto', 'gdb', 'lldb', 'none'].includes(flags.debugger)) return fail(`unknown --debugger "${flags.debugger}" (expected gdb, lldb, none or auto)`);
+  const timeout = Number(flags.debuggerTimeout);
+  if (!(timeout > 0)) return fail('--debugger-timeout must be a positive number of seconds');
+  const core = { debugger: flags.debugger as 'auto' | 'gdb' | 'lldb' | 'none', timeoutMs: timeout * 1000, ...(flags.sysroot ? { sysroot: flags.sysroot } : {}) };
 
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;
@@ -69,7 +79,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
-    result = await scan(paths.length ? paths : ['.'], { include, exclude, hidden: flags.hidden, jobs, onProgress: progress.update, analyze: { rules: loaded.ruleSet } });
+    result = await scan(paths.length ? paths : ['.'], { include, exclude, hidden: flags.hidden, jobs, onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
   } catch (err) {
     progress.done();
     return fail(describeError(err));

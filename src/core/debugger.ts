@@ -57,7 +57,12 @@ export function lldbEnv(): NodeJS.ProcessEnv {
   return {};
 }
 
-export function debuggerArgs(name: DebuggerName, core: string, exe: string | null, sysroot: string | null): string[] {
+/** A path the debugger cannot mistake for an option. */
+const operand = (path: string) => (path.startsWith('-') ? `./${path}` : path);
+
+export function debuggerArgs(name: DebuggerName, coreFile: string, exeFile: string | null, sysroot: string | null): string[] {
+  const core = operand(coreFile);
+  const exe = exeFile === null ? null : operand(exeFile);
   if (name === 'gdb') {
     return [
       '-q', '-batch', '-nx',
