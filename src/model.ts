@@ -30,6 +30,9 @@ export interface Frame {
   raw: string;
   /** `bt full` locals belonging to this frame (one entry per line as printed). */
   locals?: string[];
+  /** Offset of the pc inside `module` ("0x1206"), when known (natively read cores): stable across
+   *  address-space randomization, so it stands in for the name of a frame without symbols. */
+  moduleOffset?: string;
 }
 
 export interface Thread {

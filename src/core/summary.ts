@@ -28,6 +28,7 @@ export function nativeReport(facts: CoreFacts): Report {
           column: null,
           inlined: false,
           raw: `#0  ${hex(t.pc)} in ??${where}  sp=${hex(t.sp)}`,
+          ...(t.module && t.moduleOffset !== null ? { moduleOffset: `0x${t.moduleOffset.toString(16)}` } : {}),
         },
       ],
     };

@@ -66,6 +66,7 @@ function toFrame(f: ParsedFrame): Frame {
     raw: f.raw,
   };
   if (f.locals) frame.locals = f.locals;
+  if (f.moduleOffset) frame.moduleOffset = f.moduleOffset;
   return frame;
 }
 

@@ -7,7 +7,7 @@ import { basename } from './glob.js';
 import { isSkippedFrame } from './skip-list.js';
 import type { Frame } from '../model.js';
 
-export const SIGNATURE_VERSION = 1;
+export const SIGNATURE_VERSION = 2;
 export const SIGNATURE_FRAMES = 3;
 
 export interface Signature {
@@ -27,7 +27,9 @@ export function computeSignature(crashKind: string, frames: Frame[]): Signature 
     if (i <= handler || isSkippedFrame(frame)) skippedFrames.push(i);
     else if (chosen.length < SIGNATURE_FRAMES) chosen.push(frame.function);
   });
-  // A stack with no symbol at all (stripped binary) still groups by the modules it ran in.
+  // A stack with no symbol at all (stripped binary) still groups by the modules it ran in, and by
+  // the pc's offset inside its module when known (native core reading): two different crashes in
+  // one stripped binary then stay apart, while ASLR does not split one crash.
   const parts = chosen.length > 0 ? chosen : fallbackParts(frames);
   const signatureText = [crashKind, ...parts].join(' | ');
   const digest = createHash('sha256').update(`v${SIGNATURE_VERSION}\n${crashKind}\n${parts.join('\n')}`).digest('hex');
@@ -35,6 +37,9 @@ export function computeSignature(crashKind: string, frames: Frame[]): Signature 
 }
 
 function fallbackParts(frames: Frame[]): string[] {
-  const modules = frames.filter((f) => f.module).slice(0, SIGNATURE_FRAMES).map((f) => `${basename(f.module!)}!??`);
+  const modules = frames
+    .filter((f) => f.module)
+    .slice(0, SIGNATURE_FRAMES)
+    .map((f) => `${basename(f.module!)}!${f.moduleOffset ? `+${f.moduleOffset}` : '??'}`);
   return modules.length > 0 ? modules : ['??'];
 }

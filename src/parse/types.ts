@@ -17,6 +17,8 @@ export interface ParsedFrame {
   inlined: boolean;
   raw: string;
   locals?: string[];
+  /** Offset of the pc inside its module ("0x1206"), when known (native core reading). */
+  moduleOffset?: string;
 }
 
 export interface ParsedThread {
