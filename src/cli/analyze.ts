@@ -10,6 +10,7 @@ import { renderText } from '../render/text.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { fromCoredumpctl } from './coredumpctl.js';
+import { LOOKED_FOR } from '../parse/registry.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 import type { RuleSet } from '../rules/engine.js';
 
@@ -25,7 +26,6 @@ interface AnalyzeFlags extends RuleFlags {
   color?: boolean;
 }
 
-const LOOKED_FOR = 'gdb (#0 frames, "Thread N (...):" headers, core/live session lines) or lldb ("* thread #N", "frame #N:")';
 
 export function registerAnalyze(program: Command): void {
   const cmd = program

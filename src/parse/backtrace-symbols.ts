@@ -1,20 +1,32 @@
 // glibc backtrace_symbols()/backtrace_symbols_fd() lines, as programs' own crash handlers print them:
 //   ./prog(_ZN6ingest3runEi+0x3d) [0x557bcc9081f6]      (backtrace_symbols: a space before "[")
 //   /lib/x86_64-linux-gnu/libc.so.6(+0x3c050)[0x7fc2...]  (backtrace_symbols_fd: none)
+//   ./client(brpc::Socket::ProcessEvent(void*)+0x20) [0x55d0c0b01e3a]
+//                                      (butil/Chromium StackTrace: demangled in place, so the symbol
+//                                       itself holds parentheses and spaces)
 // A trace is two or more such lines in a row. Itanium C++ names (_Z...) are demangled with
 // binutils' c++filt when it is installed (one process per trace); otherwise they stay mangled.
 
 import { spawnSync } from 'node:child_process';
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
 
-const LINE = /^\s*(\S[^()\s]*)\(([^()\s]*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
+// The module has no parentheses; the symbol runs to the last ") [0x": greedy, one backtrack point.
+const LINE = /^\s*(\S[^()\s]*)\((.*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
+/** What glibc writes between the parentheses: nothing, "+0x1f", or "symbol+0x1f" (or "-0x"). */
+const SYMBOL = /(?:^|\S)[+-]0x[0-9a-fA-F]+$/;
+
+function parseLine(line: string): RegExpExecArray | null {
+  const m = LINE.exec(line);
+  return m && (m[2] === '' || SYMBOL.test(m[2]!)) ? m : null;
+}
 
 export const backtraceSymbolsParser: TraceParser = {
   format: 'backtrace_symbols',
+  label: "backtrace_symbols lines ('prog(f+0x12) [0x...]')",
   // Lines hold "+0x" (the offset into the symbol or module): cheaper to search raw bytes for than
   // "[0x", since "[" starts many log lines ("[INFO]").
   markers: ['+0x'],
-  startsTrace: (line: string) => line.includes('[0x') && LINE.test(line),
+  startsTrace: (line: string) => line.includes('[0x') && parseLine(line) !== null,
   begin: () => new BacktraceSymbolsBlock(),
 };
 
@@ -41,7 +53,7 @@ class BacktraceSymbolsBlock implements BlockParser {
   private dropped = 0;
 
   feed(line: string, lineNo: number): FeedResult {
-    const m = LINE.exec(line);
+    const m = parseLine(line);
     if (!m) return 'end';
     if (this.start === 0) this.start = lineNo;
     this.end = lineNo;
@@ -49,7 +61,7 @@ class BacktraceSymbolsBlock implements BlockParser {
       this.dropped++;
       return 'take';
     }
-    const symbol = m[2]!.replace(/\+0x[0-9a-fA-F]+$/, '');
+    const symbol = m[2]!.replace(/[+-]0x[0-9a-fA-F]+$/, '');
     this.frames.push({
       index: this.frames.length,
       address: m[3]!,

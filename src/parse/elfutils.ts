@@ -22,6 +22,7 @@ const SOURCE = /^\s{4,}(\S+?):(\d+)(?::(\d+))?\s*$/;
 
 export const elfutilsParser: TraceParser = {
   format: 'eu-stack',
+  label: "eu-stack/coredumpctl stacks",
   // Every stack has "#N" frame lines; the PID/TID header sits within the context kept before them.
   markers: ['#'],
   startsTrace(line: string): boolean {

@@ -21,6 +21,8 @@ interface Active {
   parser: TraceParser;
   block: BlockParser;
   before: { line: number; text: string }[];
+  /** The line that started the trace: context again if the trace turns out not to be one. */
+  first: { line: number; text: string };
   inside: { line: number; text: string }[];
   pending: { line: number; text: string }[];
 }
@@ -108,7 +110,7 @@ export class Extractor {
   private start(parser: TraceParser, text: string, line: number): void {
     this.flushOpen();
     const block = parser.begin();
-    this.active = { parser, block, before: this.ring.splice(0), inside: [], pending: [] };
+    this.active = { parser, block, before: this.ring.splice(0), first: { line, text }, inside: [], pending: [] };
     const first = block.feed(text, line);
     if (first !== 'take') {
       // A parser that claims a line must take it; treat a refusal as "not a trace".
@@ -123,8 +125,9 @@ export class Extractor {
     if (!a) return;
     const trace = a.block.finish();
     if (!trace) {
-      // Not a trace after all: its lines become ordinary context again.
-      this.ring.push(...a.before.slice(-this.contextBefore), ...a.inside);
+      // Not a trace after all: its lines become ordinary context again (a handler's header such as
+      // "Received signal 11" then still tells the next parser which signal it was).
+      this.ring.push(...a.before.slice(-this.contextBefore), a.first, ...a.inside);
       while (this.ring.length > this.contextBefore) this.ring.shift();
       return;
     }

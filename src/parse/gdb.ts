@@ -54,6 +54,7 @@ const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 
 export const gdbParser: TraceParser = {
   format: 'gdb',
+  label: "gdb backtraces ('#0 ...' frames, 'Thread N (...):')",
   // Every gdb backtrace has "#N" frame lines; a chunk without '#' is skipped undecoded (its last
   // lines are still read, so a session header just before the next chunk's frames is kept).
   markers: ['#'],

@@ -26,6 +26,7 @@ const FOLLY_LOCATION = /^\s{6,}(\S+):(\d+)\s*$/;
 
 export const glogParser: TraceParser = {
   format: 'glog',
+  label: "glog/Abseil/folly failure handlers ('*** SIGSEGV ... ***', 'Check failed:')",
   markers: ['*** '],
   startsTrace(line: string): boolean {
     if (!line.startsWith('*** ')) return false;

@@ -40,6 +40,7 @@ const MAX_FOREIGN_LINES = 25;
 
 export const lldbParser: TraceParser = {
   format: 'lldb',
+  label: "lldb backtraces ('* thread #N', 'frame #N:')",
   // Every lldb backtrace has "frame #N:" lines (and thread lines "thread #N").
   markers: ['#'],
   startsTrace(line: string): boolean {

@@ -72,6 +72,8 @@ export interface BlockParser {
 
 export interface TraceParser {
   readonly format: string;
+  /** What the parser looks for, in words a user recognizes ("no backtrace found; looked for ..."). */
+  readonly label?: string;
   /**
    * Byte strings of which every starting line contains at least one. Lets the reader skip whole
    * chunks of a large log without decoding them; a parser without markers disables that.

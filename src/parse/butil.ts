@@ -1,0 +1,87 @@
+// brpc's butil (and Chromium's base) StackTrace when built with USE_SYMBOLIZE, as its fatal-signal
+// handler (butil::debug::EnableInProcessStackDumping) prints it:
+//   Received signal 11 SEGV_MAPERR 000000000010
+//   #0 0x55d0c0a1b2cd butil::debug::StackTrace::StackTrace()
+//   #1 0x7f1e2c43bfd0 <unknown>
+//   #2 0x55d0c0b01e3a brpc::policy::ProcessHttpResponse()
+//     r8: 0000000000000000  r9: ...                      (registers: the end of the trace)
+// One space after "#N" and no " in " tell it from gdb ("#1  0x... in f () at ..."). Without
+// USE_SYMBOLIZE butil prints backtrace_symbols lines instead (backtrace-symbols.ts reads those).
+
+import { signalNameOf } from './signals.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+
+const RECEIVED = /^\s*Received signal (\d{1,2})(?: ([A-Z_]+|<unknown>))?(?: ([0-9a-fA-F]{1,16}))?\s*$/;
+const FRAME = /^\s*#(\d{1,4}) 0x([0-9a-fA-F]{1,16}) (?!in )(\S.*?)\s*$/;
+/** Signals for which the handler prints si_addr after the code. */
+const ADDRESS_SIGNALS = new Set([4, 7, 8, 11]);
+
+export const butilParser: TraceParser = {
+  format: 'butil',
+  label: "brpc/butil stack dumps ('Received signal N')",
+  markers: ['Received signal ', '#0 0x'],
+  startsTrace: (line: string) => RECEIVED.test(line) || (line.includes('#0 0x') && FRAME.exec(line)?.[1] === '0'),
+  begin: () => new ButilBlock(),
+};
+
+class ButilBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private signo: number | null = null;
+  private code: string | null = null;
+  private address: string | null = null;
+  private readonly frames: ParsedFrame[] = [];
+  private dropped = 0;
+
+  feed(line: string, lineNo: number): FeedResult {
+    let m: RegExpExecArray | null;
+    if (this.start === 0 && (m = RECEIVED.exec(line))) {
+      this.start = this.end = lineNo;
+      this.signo = Number(m[1]);
+      this.code = m[2] ?? null;
+      if (m[3] && ADDRESS_SIGNALS.has(this.signo)) this.address = `0x${BigInt(`0x${m[3]}`).toString(16)}`;
+      return 'take';
+    }
+    m = FRAME.exec(line);
+    // Frame numbers run 0, 1, 2...: anything else is another text that happens to start with '#'.
+    if (!m || Number(m[1]) !== this.frames.length + this.dropped) return 'end';
+    if (this.start === 0) this.start = lineNo;
+    this.end = lineNo;
+    if (this.frames.length >= MAX_FRAMES_PER_THREAD) {
+      this.dropped++;
+      return 'take';
+    }
+    const name = m[3]!;
+    this.frames.push({
+      index: Number(m[1]),
+      address: `0x${m[2]!}`,
+      rawFunction: name === '<unknown>' ? '??' : name,
+      module: null,
+      file: null,
+      line: null,
+      column: null,
+      inlined: false,
+      raw: line.trim(),
+    });
+    return 'take';
+  }
+
+  finish(): ParsedTrace | null {
+    // Without the handler's header, two numbered lines could be anything: ask for three.
+    if (this.frames.length < (this.signo === null ? 3 : 1)) return null;
+    const named = this.signo === null ? null : signalNameOf(this.signo);
+    const code = this.code && this.code !== '<unknown>' ? this.code : null;
+    return {
+      format: 'butil',
+      startLine: this.start,
+      endLine: this.end,
+      signal: named?.name ?? null,
+      signalDescription: [named?.description, code].filter(Boolean).join(', ') || null,
+      faultAddress: this.address,
+      program: null,
+      threads: [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }],
+      hints: [],
+      inside: [],
+    };
+  }
+}
