@@ -8,7 +8,8 @@
 // binutils' c++filt when it is installed (one process per trace); otherwise they stay mangled.
 
 import { spawnSync } from 'node:child_process';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+import { bareFrame, CappedStack } from './stack.js';
+import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 // The module has no parentheses; the symbol runs to the last ") [0x": greedy, one backtrack point.
 const LINE = /^\s*(\S[^()\s]*)\((.*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
@@ -49,36 +50,21 @@ export function demangle(names: string[]): string[] {
 class BacktraceSymbolsBlock implements BlockParser {
   private start = 0;
   private end = 0;
-  private readonly frames: ParsedFrame[] = [];
-  private dropped = 0;
+  private readonly stack = new CappedStack();
 
   feed(line: string, lineNo: number): FeedResult {
     const m = parseLine(line);
     if (!m) return 'end';
     if (this.start === 0) this.start = lineNo;
     this.end = lineNo;
-    if (this.frames.length >= MAX_FRAMES_PER_THREAD) {
-      this.dropped++;
-      return 'take';
-    }
     const symbol = m[2]!.replace(/[+-]0x[0-9a-fA-F]+$/, '');
-    this.frames.push({
-      index: this.frames.length,
-      address: m[3]!,
-      rawFunction: symbol || '??',
-      module: m[1]!,
-      file: null,
-      line: null,
-      column: null,
-      inlined: false,
-      raw: line.trim(),
-    });
+    this.stack.push((index) => bareFrame(index, m[3]!, symbol || '??', m[1]!, line.trim()));
     return 'take';
   }
 
   finish(): ParsedTrace | null {
-    if (this.frames.length < 2) return null;
-    const mangled = this.frames.filter((f) => f.rawFunction.startsWith('_Z'));
+    if (this.stack.frames.length < 2) return null;
+    const mangled = this.stack.frames.filter((f) => f.rawFunction.startsWith('_Z'));
     demangle(mangled.map((f) => f.rawFunction)).forEach((name, i) => (mangled[i]!.rawFunction = name));
     return {
       format: 'backtrace_symbols',
@@ -88,7 +74,7 @@ class BacktraceSymbolsBlock implements BlockParser {
       signalDescription: null,
       faultAddress: null,
       program: null,
-      threads: [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }],
+      threads: [this.stack.thread()],
       hints: [],
       inside: [],
     };

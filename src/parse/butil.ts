@@ -9,7 +9,8 @@
 // USE_SYMBOLIZE butil prints backtrace_symbols lines instead (backtrace-symbols.ts reads those).
 
 import { signalNameOf } from './signals.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+import { bareFrame, CappedStack } from './stack.js';
+import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 const RECEIVED = /^\s*Received signal (\d{1,2})(?: ([A-Z_]+|<unknown>))?(?: ([0-9a-fA-F]{1,16}))?\s*$/;
 const FRAME = /^\s*#(\d{1,4}) 0x([0-9a-fA-F]{1,16}) (?!in )(\S.*?)\s*$/;
@@ -30,8 +31,7 @@ class ButilBlock implements BlockParser {
   private signo: number | null = null;
   private code: string | null = null;
   private address: string | null = null;
-  private readonly frames: ParsedFrame[] = [];
-  private dropped = 0;
+  private readonly stack = new CappedStack();
 
   feed(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
@@ -44,31 +44,17 @@ class ButilBlock implements BlockParser {
     }
     m = FRAME.exec(line);
     // Frame numbers run 0, 1, 2...: anything else is another text that happens to start with '#'.
-    if (!m || Number(m[1]) !== this.frames.length + this.dropped) return 'end';
+    if (!m || Number(m[1]) !== this.stack.count) return 'end';
     if (this.start === 0) this.start = lineNo;
     this.end = lineNo;
-    if (this.frames.length >= MAX_FRAMES_PER_THREAD) {
-      this.dropped++;
-      return 'take';
-    }
-    const name = m[3]!;
-    this.frames.push({
-      index: Number(m[1]),
-      address: `0x${m[2]!}`,
-      rawFunction: name === '<unknown>' ? '??' : name,
-      module: null,
-      file: null,
-      line: null,
-      column: null,
-      inlined: false,
-      raw: line.trim(),
-    });
+    const name = m[3] === '<unknown>' ? '??' : m[3]!;
+    this.stack.push((index) => bareFrame(index, `0x${m![2]!}`, name, null, line.trim()));
     return 'take';
   }
 
   finish(): ParsedTrace | null {
     // Without the handler's header, two numbered lines could be anything: ask for three.
-    if (this.frames.length < (this.signo === null ? 3 : 1)) return null;
+    if (this.stack.frames.length < (this.signo === null ? 3 : 1)) return null;
     const named = this.signo === null ? null : signalNameOf(this.signo);
     const code = this.code && this.code !== '<unknown>' ? this.code : null;
     return {
@@ -79,7 +65,7 @@ class ButilBlock implements BlockParser {
       signalDescription: [named?.description, code].filter(Boolean).join(', ') || null,
       faultAddress: this.address,
       program: null,
-      threads: [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }],
+      threads: [this.stack.thread()],
       hints: [],
       inside: [],
     };

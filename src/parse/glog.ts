@@ -13,7 +13,8 @@
 //                                   ./main.cpp:10
 
 import { signalName } from './signals.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+import { bareFrame, CappedStack } from './stack.js';
+import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 const ABORTED_AT = /^\*\*\* Aborted at \d+ \(unix time\)/;
 const GLOG_SIGNAL = /^\*\*\* (SIG[A-Z0-9]+) \(@(0x[0-9a-fA-F]+)\) received by PID (\d+) \(TID (0x[0-9a-fA-F]+)\)/;
@@ -42,8 +43,7 @@ class GlogBlock implements BlockParser {
   private description: string | null = null;
   private faultAddress: string | null = null;
   private pid: number | null = null;
-  private frames: ParsedFrame[] = [];
-  private dropped = 0;
+  private readonly stack = new CappedStack();
   private kind: 'glog' | 'abseil' | 'folly' = 'glog';
 
   feed(line: string, lineNo: number): FeedResult {
@@ -59,9 +59,9 @@ class GlogBlock implements BlockParser {
       this.addFrame(m, line);
       return 'take';
     }
-    if (this.frames.length > 0) {
+    if (this.stack.frames.length > 0) {
       if ((m = FOLLY_LOCATION.exec(line)) && this.kind === 'folly') {
-        const f = this.frames[this.frames.length - 1]!;
+        const f = this.stack.frames[this.stack.frames.length - 1]!;
         f.file = m[1]!;
         f.line = Number(m[2]);
         f.raw += `\n${line}`;
@@ -104,29 +104,16 @@ class GlogBlock implements BlockParser {
   }
 
   private addFrame(m: RegExpExecArray, line: string): void {
-    if (this.frames.length >= MAX_FRAMES_PER_THREAD) {
-      this.dropped++;
-      return;
-    }
     let name = m[3]!.trim();
     // Abseil prints "(unknown)  symbol" (the first column is the frame size or "(unknown)").
     name = name.replace(/^\(unknown\)\s+(?=\S)/, '');
     if (name === '(unknown)' || name === '') name = '??';
-    this.frames.push({
-      index: this.frames.length,
-      address: `0x${m[1]!.toLowerCase().replace(/^0+(?=.)/, '')}`,
-      rawFunction: name,
-      module: null,
-      file: null,
-      line: null,
-      column: null,
-      inlined: false,
-      raw: line.trim(),
-    });
+    const address = `0x${m[1]!.toLowerCase().replace(/^0+(?=.)/, '')}`;
+    this.stack.push((index) => bareFrame(index, address, name, null, line.trim()));
   }
 
   finish(): ParsedTrace | null {
-    if (this.frames.length === 0) return null;
+    if (this.stack.frames.length === 0) return null;
     return {
       format: this.kind,
       startLine: this.start,
@@ -135,7 +122,7 @@ class GlogBlock implements BlockParser {
       signalDescription: this.description,
       faultAddress: this.faultAddress,
       program: null,
-      threads: [{ id: '1', name: null, lwp: this.pid, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }],
+      threads: [this.stack.thread(this.pid)],
       hints: [{ threadId: '1', reason: 'stop-reason' }],
       inside: [],
     };
