@@ -13,6 +13,8 @@ export interface SkippableFrame {
 
 interface SkipEntry {
   functions: GlobMatcher[];
+  /** The entry names every function ("*"): only its locations can say a frame is machinery. */
+  anyName: boolean;
   locations: GlobMatcher[];
 }
 
@@ -27,6 +29,7 @@ function load(): SkipEntry[] {
   };
   return doc.skip.map((entry) => ({
     functions: entry.functions.map((f) => compileGlob(f)),
+    anyName: entry.functions.includes('*'),
     locations: entry.where.flatMap((group) => {
       const globs = doc.locations[group];
       if (!globs) throw new Error(`${SKIP_FILE}: unknown location group "${group}"`);
@@ -42,7 +45,10 @@ export function isSkippedFrame(frame: SkippableFrame): boolean {
   const module = frame.module ? basename(frame.module) : null;
   for (const entry of compiled) {
     if (!entry.functions.some((m) => m(frame.function))) continue;
-    if (module === null && frame.file === null) return true;
+    if (module === null && frame.file === null) {
+      if (entry.anyName) continue;
+      return true;
+    }
     if (module !== null && entry.locations.some((m) => m(module))) return true;
     if (frame.file !== null && entry.locations.some((m) => m(frame.file!) || m(basename(frame.file!)))) return true;
   }

@@ -12,9 +12,11 @@
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const HEADER = /^(panic|fatal error): (.*)$/;
-const SIGNAL = /^\[signal (SIG[A-Z0-9]+): ([^\]]*?)(?: code=(0x[0-9a-f]+))?(?: addr=(0x[0-9a-f]+))?(?: pc=(0x[0-9a-f]+))?\]\s*$/;
+const SIGNAL = /^\[signal (SIG[A-Z0-9]+): ([^\]]*?)(?: code=(0x[0-9a-f]+))?(?: addr=(0x[0-9a-f]+))?(?: pc=(0x[0-9a-f]+))?\]/;
 const GOROUTINE = /^goroutine (\d+) \[([^\]]*)\]:\s*$/;
-const LOCATION = /^\t(.+?):(\d+)(?: \+0x[0-9a-f]+)?\s*$/;
+// Locations are tab-indented as Go prints them, but logs re-indent them with spaces or not at all;
+// a fatal error adds "fp=0x.. sp=0x.. pc=0x..".
+const LOCATION = /^\s*(\S.*?):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
 const CALL = /^(\S.*)\((.*)\)$/;
 
 export const goParser: TraceParser = {
@@ -59,6 +61,13 @@ class GoBlock implements BlockParser {
       if (m[4]) this.faultAddress = m[4];
       return 'take';
     }
+    // A fatal error prints the runtime's own stack (system stack) before the goroutines.
+    if (/^runtime stack:\s*$/.test(line)) {
+      this.current = { id: 'runtime', name: 'runtime stack', lwp: null, frames: [], role: 'runtime' };
+      this.goroutines.push(this.current);
+      this.createdBy = false;
+      return 'take';
+    }
     if ((m = GOROUTINE.exec(line))) {
       this.current = { id: m[1]!, name: `goroutine ${m[1]} [${m[2]}]`, lwp: null, frames: [] };
       this.goroutines.push(this.current);
@@ -99,7 +108,7 @@ class GoBlock implements BlockParser {
       faultAddress: this.faultAddress,
       program: null,
       threads,
-      hints: [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
+      hints: [{ threadId: (threads.find((t) => t.role !== 'runtime') ?? threads[0]!).id, reason: 'stop-reason' }],
       inside: [],
       crashKind: this.signal ?? this.kind,
     };

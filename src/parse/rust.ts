@@ -9,7 +9,12 @@
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
 
 const HEADER = /^thread '([^']*)'(?: \((\d+)\))? panicked at (.*)$/;
-const OLD_LOCATION = /^'(.*)', (\S+):(\d+):(\d+)$/;
+// Before Rust 1.42 the location had no column ("'msg', src/lib.rs:161"); a message with newlines
+// (assert_eq!'s left/right) goes on over the next lines up to the one that closes the quote.
+const OLD_LOCATION = /^'(.*)', (\S+):(\d+)(?::(\d+))?$/s;
+const OLD_MESSAGE_LINES = 12;
+/** Consecutive lines that are not frames tolerated inside a backtrace. */
+const MAX_FOREIGN_LINES = 3;
 const NEW_LOCATION = /^(\S+):(\d+):(\d+):$/;
 const FRAME = /^\s*(\d+):\s+(?:(0x[0-9a-fA-F]+) - )?(.+)$/;
 const AT = /^\s+at (.+?):(\d+)(?::(\d+))?\s*$/;
@@ -30,7 +35,10 @@ class RustBlock implements BlockParser {
   private tid: number | null = null;
   private message: string | null = null;
   private expectMessage = false;
-  private location: { file: string; line: number; column: number } | null = null;
+  /** An old-style quoted message still open over several lines. */
+  private openMessage: string[] | null = null;
+  private foreign = 0;
+  private location: { file: string; line: number; column: number | null } | null = null;
   private inBacktrace = false;
   private readonly frames: ParsedFrame[] = [];
 
@@ -40,17 +48,36 @@ class RustBlock implements BlockParser {
       const m = HEADER.exec(line)!;
       this.thread = m[1]!;
       this.tid = m[2] ? Number(m[2]) : null;
-      const old = OLD_LOCATION.exec(m[3]!);
-      const loc = old ? { file: old[2]!, line: Number(old[3]), column: Number(old[4]) } : NEW_LOCATION.exec(m[3]!);
-      if (old) this.message = old[1]!;
-      else this.expectMessage = true;
-      if (loc && !old) this.location = { file: (loc as RegExpExecArray)[1]!, line: Number((loc as RegExpExecArray)[2]), column: Number((loc as RegExpExecArray)[3]) };
-      else if (old) this.location = loc as { file: string; line: number; column: number };
+      if (m[3]!.startsWith("'") && !OLD_LOCATION.test(m[3]!)) this.openMessage = [m[3]!];
+      else this.location_(m[3]!);
+      return 'take';
+    }
+    if (this.openMessage) {
+      this.openMessage.push(line);
+      const joined = this.openMessage.join('\n');
+      if (OLD_LOCATION.test(joined) || this.openMessage.length > OLD_MESSAGE_LINES) {
+        this.openMessage = null;
+        this.location_(joined);
+      }
+      this.end = lineNo;
       return 'take';
     }
     const v = this.classify(line);
     if (v === 'take') this.end = lineNo;
     return v;
+  }
+
+  /** Reads "'msg', file:line[:col]" (old) or "file:line:col:" with the message on the next line. */
+  private location_(text: string): void {
+    const old = OLD_LOCATION.exec(text);
+    if (old) {
+      this.message = old[1]!;
+      this.location = { file: old[2]!, line: Number(old[3]), column: old[4] ? Number(old[4]) : null };
+      return;
+    }
+    this.expectMessage = true;
+    const loc = NEW_LOCATION.exec(text);
+    if (loc) this.location = { file: loc[1]!, line: Number(loc[2]), column: Number(loc[3]) };
   }
 
   private classify(line: string): FeedResult {
@@ -66,6 +93,9 @@ class RustBlock implements BlockParser {
     if (/^note: (?:run with `RUST_BACKTRACE|Some details are omitted)/.test(line)) return 'take';
     if (!this.inBacktrace) return 'end';
     let m: RegExpExecArray | null;
+    // Other processes' output lands between frames in a shared log; a few such lines are kept aside.
+    if (!FRAME.test(line) && !AT.test(line)) return ++this.foreign <= MAX_FOREIGN_LINES ? 'maybe' : 'end';
+    this.foreign = 0;
     if ((m = AT.exec(line)) && this.frames.length) {
       const f = this.frames[this.frames.length - 1]!;
       Object.assign(f, { file: m[1]!, line: Number(m[2]), column: m[3] ? Number(m[3]) : null, raw: `${f.raw}\n${line}` });
@@ -79,14 +109,14 @@ class RustBlock implements BlockParser {
       }
       return 'take';
     }
-    return 'end';
+    return 'maybe';
   }
 
   finish(): ParsedTrace | null {
     const frames = this.frames.length
       ? this.frames
       : this.location
-        ? [{ index: 0, address: null, rawFunction: '??', module: null, file: this.location.file, line: this.location.line, column: this.location.column, inlined: false, raw: `${this.location.file}:${this.location.line}:${this.location.column}` }]
+        ? [{ index: 0, address: null, rawFunction: '??', module: null, file: this.location.file, line: this.location.line, column: this.location.column, inlined: false, raw: `${this.location.file}:${this.location.line}${this.location.column === null ? '' : `:${this.location.column}`}` }]
         : [];
     if (frames.length === 0) return null;
     return {

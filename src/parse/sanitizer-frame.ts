@@ -5,21 +5,27 @@
 //   #3 0x7fd88a3089da  (<unknown module>)
 //   #4 0x10bfc31b in v8::Script::Run C:\b\src\v8\src\api.cc:2060
 // TSan leaves out "in" and puts the module last: "#0 bump counter.cpp:8 (counter+0x12a1)".
+// Fuchsia numbers inlined frames "#1.1" and names modules "<libc.so>+0x964de" ("<<application>>"
+// for the executable).
 
 import type { ParsedFrame } from './types.js';
 
-export const SANITIZER_FRAME = /^\s*#(\d+)\s+(?:(0x[0-9a-fA-F]+)\s+)?(?:in\s+)?(.*)$/;
+export const SANITIZER_FRAME = /^\s*#(\d+)(\.\d+)?\s+(?:(0x[0-9a-fA-F]+)\s+)?(?:in\s+)?(.*)$/;
 const BUILD_ID = /\s+\(BuildId: [0-9a-fA-F]+\)\s*$/;
 const MODULE_ONLY = /^\((.+?)\+0x[0-9a-fA-F]+\)$/;
 const MODULE_TAIL = /^(.*?)\s+\(([^()\s]+?)\+0x[0-9a-fA-F]+\)$/;
+const FUCHSIA_MODULE_TAIL = /^(?:(.*?)\s+)?<(<[^<>\s]+>|[^<>\s]+)>\+0x[0-9a-fA-F]+$/;
+/** llvm-symbolizer's "no location" marker after a function name: "malloc ??:?", "f ??:0". */
+const UNKNOWN_LOCATION = /\s+\?\?:[?0](?::[?0])?$/;
 const FILE_TAIL = /^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$/;
 
 export function parseSanitizerFrame(line: string): ParsedFrame | null {
   const m = SANITIZER_FRAME.exec(line);
   if (!m) return null;
   const index = Number(m[1]);
-  const address = m[2] ?? null;
-  let rest = m[3]!.replace(BUILD_ID, '').trim();
+  const inlined = m[2] !== undefined;
+  const address = m[3] ?? null;
+  let rest = m[4]!.replace(BUILD_ID, '').replace(UNKNOWN_LOCATION, '').trim();
   // A frame line needs an address, or TSan's "func file:line (module+off)" shape.
   if (!address && !MODULE_TAIL.test(rest) && !FILE_TAIL.test(rest)) return null;
   let module: string | null = null;
@@ -30,7 +36,11 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   rest = rest.replace(/^<null>(?:\s+<null>)?(?=\s|$)/, '??').replace(/\s+<null>(?=\s+\(|$)/, '');
   if (rest === '(<unknown module>)' || rest === '') rest = '??';
   let mm = MODULE_ONLY.exec(rest);
-  if (mm) {
+  const fuchsia = FUCHSIA_MODULE_TAIL.exec(rest);
+  if (fuchsia) {
+    module = fuchsia[2]!;
+    rest = fuchsia[1] || '??';
+  } else if (mm) {
     module = mm[1]!;
     rest = '??';
   } else if ((mm = MODULE_TAIL.exec(rest))) {
@@ -55,5 +65,5 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   }
   // Windows symbolizers print "Function+0x1a2" (an offset into the symbol).
   rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
-  return { index, address, rawFunction: rest || '??', module, file, line: lineNo, column, inlined: false, raw: line.trim() };
+  return { index, address, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim() };
 }

@@ -11,9 +11,14 @@ const TOOLS: Record<string, string> = {
   AddressSanitizer: 'asan', LeakSanitizer: 'lsan', MemorySanitizer: 'msan', ThreadSanitizer: 'tsan',
   HWAddressSanitizer: 'hwasan', UndefinedBehaviorSanitizer: 'ubsan',
 };
-const ERROR = /^==\d+==\s*(?:ERROR|WARNING): (AddressSanitizer|LeakSanitizer|MemorySanitizer|HWAddressSanitizer|ThreadSanitizer|UndefinedBehaviorSanitizer):? (.*)$/;
+// The "==pid==" prefix is missing where the runtime logs through the system's logger (Fuchsia,
+// some Android builds): "ERROR: AddressSanitizer: ..." alone still starts a report.
+const ERROR = /^(?:==\d+==\s*(?:ERROR|WARNING): (AddressSanitizer|LeakSanitizer|MemorySanitizer|HWAddressSanitizer|ThreadSanitizer|UndefinedBehaviorSanitizer):?|ERROR: (AddressSanitizer|LeakSanitizer|MemorySanitizer|HWAddressSanitizer|UndefinedBehaviorSanitizer):) (.*)$/;
+/** ASan's RSS limit (-rss_limit_mb) reports, followed by a heap profile of the live allocations. */
+const RSS_LIMIT = /^==\d+==\s*(AddressSanitizer): ((?:hard|soft) rss limit exhausted)\b.*$/;
 const TSAN_WARNING = /^WARNING: (ThreadSanitizer|MemorySanitizer|AddressSanitizer): (.*?)(?: \(pid=\d+\))?\s*$/;
 const UBSAN = /^(\S.*?):(\d+):(\d+): runtime error: (.*)$/;
+const UBSAN_NOTE = /: note: |^\s*(?:[0-9a-f]{2}\s+){4,}[0-9a-f]{2}\s*$|^\s*\^[~\s]*$/;
 const SUMMARY = /^SUMMARY: (\w+Sanitizer): /;
 const ADDRESS = / (?:on (?:unknown )?address|at address|at) (0x[0-9a-fA-F]+)/;
 
@@ -31,6 +36,7 @@ const STACKS: [RegExp, string][] = [
   [/^\s*Thread (T\d+) created by /, 'thread-created'],
   [/^\s*Uninitialized value was (?:created|stored)/, 'origin'],
   [/^Cause: /, 'access'],
+  [/^\d+ byte\(s\) \(\d+%\) in \d+ allocation\(s\)/, 'heap-profile'],
 ];
 
 /** The verdict as a short kind: "heap-use-after-free", "SEGV", "double-free", "data race". */
@@ -41,6 +47,7 @@ function kindOf(tool: string, text: string): string {
   if (/^attempting double-free/.test(t)) return 'double-free';
   if (/^attempting free on address which was not malloc/.test(text)) return 'bad-free';
   if (/^detected memory leaks/.test(t)) return 'memory-leak';
+  if (/rss limit exhausted/.test(t)) return 'rss-limit-exhausted';
   return t.split(' on ')[0]!.trim() || 'unknown';
 }
 
@@ -65,7 +72,7 @@ export const sanitizerParser: TraceParser = {
   // Needles of up to 7 bytes search about twice as fast as longer ones (V8's Buffer.indexOf).
   markers: ['#', 'runtime'],
   startsTrace(line: string): boolean {
-    if (line.includes('Sanitizer')) return ERROR.test(line) || TSAN_WARNING.test(line);
+    if (line.includes('Sanitizer')) return ERROR.test(line) || TSAN_WARNING.test(line) || RSS_LIMIT.test(line);
     return line.includes('runtime error: ') && UBSAN.test(line);
   },
   begin: () => new SanitizerBlock(),
@@ -89,6 +96,7 @@ class SanitizerBlock implements BlockParser {
   /** UBSan without a stack ends at the first line that is not a frame. */
   private ubsanFrames: boolean | null = null;
   private ubsanLocation: { file: string; line: number; column: number } | null = null;
+  private ubsanNotes = 0;
 
   feed(line: string, lineNo: number): FeedResult {
     if (this.start === 0) {
@@ -106,7 +114,8 @@ class SanitizerBlock implements BlockParser {
   }
 
   private header(line: string): void {
-    let m = ERROR.exec(line) ?? TSAN_WARNING.exec(line);
+    const e = ERROR.exec(line);
+    let m = e ? [e[0], e[1] ?? e[2], e[3]] : (TSAN_WARNING.exec(line) ?? RSS_LIMIT.exec(line));
     if (m) {
       this.tool = TOOLS[m[1]!] ?? 'asan';
       this.description = m[2]!.trim().replace(/\s*\(pc 0x.*$/, '');
@@ -124,6 +133,8 @@ class SanitizerBlock implements BlockParser {
   }
 
   private classify(line: string): FeedResult {
+    // A second report's header after this one's stacks (a heap profile, then the crash) starts anew.
+    if (this.threads.length > 0 && line.includes('Sanitizer') && sanitizerParser.startsTrace(line) && !UBSAN.test(line)) return 'split';
     if (line.includes('#') && SANITIZER_FRAME.test(line)) {
       const frame = parseSanitizerFrame(line);
       if (frame) {
@@ -133,6 +144,12 @@ class SanitizerBlock implements BlockParser {
         if (this.tool === 'ubsan') this.ubsanFrames = true;
         return 'take';
       }
+    }
+    // UBSan's notes between the error and its stack: "<loc>: note: pointer points here" with a
+    // hex dump and a caret line under it, or "note: f defined here".
+    if (this.ubsanLocation && this.threads.length === 0 && this.ubsanNotes < 8 && UBSAN_NOTE.test(line)) {
+      this.ubsanNotes++;
+      return 'take';
     }
     if (this.ubsanLocation && this.threads.length === 0 && !line.includes('Sanitizer')) {
       // A runtime error without a stack: the report is the error line alone.
