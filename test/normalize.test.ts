@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { normalizeFunctionName } from '../src/normalize/function-name.js';
 import { cleanLine } from '../src/ingest/clean.js';
 import { isSkippedFrame } from '../src/normalize/skip-list.js';
+import { computeSignature } from '../src/normalize/signature.js';
+import type { Frame } from '../src/model.js';
 
 describe('normalizeFunctionName', () => {
   const cases: [string, string, string][] = [
@@ -57,6 +59,29 @@ describe('skip list', () => {
   it('does not skip a user function of the same name', () => {
     expect(isSkippedFrame({ function: 'raise', module: null, file: 'src/alarm.c' })).toBe(false);
     expect(isSkippedFrame({ function: 'free', module: '/usr/lib/libmyalloc.so', file: null })).toBe(false);
+  });
+  it('skips by location alone only with a location: C++ library headers, harness sources', () => {
+    expect(isSkippedFrame({ function: 'operator[]', module: null, file: '/usr/include/c++/12/bits/stl_vector.h' })).toBe(true);
+    expect(isSkippedFrame({ function: 'size', module: null, file: 'third_party/libc++/src/include/__hash_table' })).toBe(true);
+    expect(isSkippedFrame({ function: 'Run', module: null, file: 'third_party/googletest/src/googletest/src/gtest.cc' })).toBe(true);
+    expect(isSkippedFrame({ function: 'size', module: null, file: null })).toBe(false);
+    expect(isSkippedFrame({ function: 'size', module: null, file: 'src/include/buffer.h' })).toBe(false);
+  });
+});
+
+describe('signature of a stack overflow', () => {
+  const frame = (name: string, index: number): Frame => ({ index, address: null, function: name, fullFunction: name, rawFunction: name, module: null, file: 'src/p.c', line: 1, column: null, inlined: false, raw: name });
+  const stack = (...names: string[]) => names.map(frame);
+  it('signs by the recursion, not by what ran when the stack ran out', () => {
+    const cycle = ['parse_list', 'parse_item', 'parse_list', 'parse_item', 'parse_list', 'parse_item', 'parse_list'];
+    const a = computeSignature('stack-overflow', stack('memcmp_helper', 'is_keyword', ...cycle));
+    const b = computeSignature('stack-overflow', stack('alloc_token', ...cycle));
+    expect(a.signatureFrames).toEqual(['parse_list', 'parse_item', 'parse_list']);
+    expect(b.signature).toBe(a.signature);
+  });
+  it('leaves other crash kinds and stacks without a cycle alone', () => {
+    expect(computeSignature('SEGV', stack('f', 'g', 'g', 'g', 'g')).signatureFrames).toEqual(['f', 'g', 'g']);
+    expect(computeSignature('stack-overflow', stack('f', 'g', 'h', 'main')).signatureFrames).toEqual(['f', 'g', 'h']);
   });
 });
 

@@ -7,7 +7,8 @@ import { basename } from './glob.js';
 import { isSkippedFrame } from './skip-list.js';
 import type { Frame } from '../model.js';
 
-// v3: skip list gained C++ standard-library headers, test and fuzzing harnesses, all of Go's runtime.
+// v3: skip list gained C++ standard-library headers, test and fuzzing harnesses, all of Go's runtime;
+// a stack overflow signs by its recursion.
 export const SIGNATURE_VERSION = 3;
 export const SIGNATURE_FRAMES = 3;
 
@@ -24,8 +25,9 @@ export function computeSignature(crashKind: string, frames: Frame[]): Signature 
   // Frames above "<signal handler called>" are the program's own crash handler (it logs, then
   // aborts); the fault happened in the frame below it.
   const handler = frames.findIndex((f) => f.function === '<signal handler called>');
+  const recursion = /stack-overflow/.test(crashKind) ? recursionStart(frames.map((f) => f.function)) : -1;
   frames.forEach((frame, i) => {
-    if (i <= handler || isSkippedFrame(frame)) skippedFrames.push(i);
+    if (i <= handler || i < recursion || isSkippedFrame(frame)) skippedFrames.push(i);
     else if (chosen.length < SIGNATURE_FRAMES) chosen.push(frame.function);
   });
   // A stack with no symbol at all (stripped binary) still groups by the modules it ran in, and by
@@ -35,6 +37,27 @@ export function computeSignature(crashKind: string, frames: Frame[]): Signature 
   const signatureText = [crashKind, ...parts].join(' | ');
   const digest = createHash('sha256').update(`v${SIGNATURE_VERSION}\n${crashKind}\n${parts.join('\n')}`).digest('hex');
   return { signature: `${SIGNATURE_VERSION}:${digest.slice(0, 16)}`, signatureText, signatureFrames: chosen, skippedFrames };
+}
+
+/** A run of up to this many frames repeated this many times in a row is a recursion. */
+const MAX_CYCLE = 10;
+const CYCLE_REPEATS = 3;
+const CYCLE_SEARCH_FRAMES = 200;
+
+/**
+ * Where a stack overflow's recursion begins, or -1. The frames above it are whatever happened to
+ * run when the stack ran out, different from run to run; the recursive cycle is the bug.
+ */
+function recursionStart(names: string[]): number {
+  const n = Math.min(names.length, CYCLE_SEARCH_FRAMES);
+  for (let i = 0; i < n; i++) {
+    for (let len = 1; len <= MAX_CYCLE && i + len * CYCLE_REPEATS <= names.length; len++) {
+      let periodic = true;
+      for (let k = i + len; k < i + len * CYCLE_REPEATS && periodic; k++) periodic = names[k] === names[k - len];
+      if (periodic) return i;
+    }
+  }
+  return -1;
 }
 
 function fallbackParts(frames: Frame[]): string[] {
