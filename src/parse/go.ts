@@ -21,6 +21,7 @@ const CALL = /^(\S.*)\((.*)\)$/;
 
 export const goParser: TraceParser = {
   format: 'go',
+  label: "Go panics",
   // Every dump has frame locations with a pc offset ("\t/src/main.go:20 +0xd1") a few lines under
   // the panic/fatal error header (kept as context); "+0x" is far cheaper to search raw bytes for
   // than the header words, whose first letters are everywhere in a log.

@@ -21,6 +21,7 @@ const AT = /^\s+at (.+?):(\d+)(?::(\d+))?\s*$/;
 
 export const rustParser: TraceParser = {
   format: 'rust',
+  label: "Rust panics",
   // Raw-byte searches are fast when the needle starts with a rare byte: the quote that closes the
   // thread name ("thread 'main' panicked at", "thread 'main' (26649) panicked at").
   markers: ["' panic", "' ("],

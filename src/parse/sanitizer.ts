@@ -68,6 +68,7 @@ const SIGNALS: Record<string, string> = { SEGV: 'SIGSEGV', ABRT: 'SIGABRT', BUS:
 
 export const sanitizerParser: TraceParser = {
   format: 'asan',
+  label: 'sanitizer reports (ASan, LSan, MSan, TSan, UBSan, HWASan)',
   // Reports with a stack have "#N" frames a few lines under their header; UBSan errors may have none.
   // Needles of up to 7 bytes search about twice as fast as longer ones (V8's Buffer.indexOf).
   markers: ['#', 'runtime'],
