@@ -55,7 +55,7 @@ export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): A
 export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const { extractor, result } = collector(options);
   const parsers = options.parsers ?? PARSERS;
-  const markers = parsers.every((p) => p.markers) ? minimalMarkers(parsers.flatMap((p) => p.markers!)).map((m) => Buffer.from(m)) : null;
+  const markers = markersOf(parsers);
   await forEachLine(stream, {
     push: (line, n) => extractor.push(line, n),
     ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
@@ -75,6 +75,18 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   file.close();
   if (file.kind === 'elf-core') return analyzeCore(path, { ...options.core, ...(options.rules !== undefined ? { rules: options.rules } : {}) });
   throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
+}
+
+const markerCache = new WeakMap<readonly TraceParser[], Buffer[] | null>();
+
+/** The raw-byte markers the reader skips by (null when some parser has none), once per parser list. */
+function markersOf(parsers: readonly TraceParser[]): Buffer[] | null {
+  let markers = markerCache.get(parsers);
+  if (markers === undefined) {
+    markers = parsers.every((p) => p.markers) ? minimalMarkers(parsers.flatMap((p) => p.markers!)).map((m) => Buffer.from(m)) : null;
+    markerCache.set(parsers, markers);
+  }
+  return markers;
 }
 
 /** Each raw-byte search costs a pass over the data: drop duplicates and markers containing another. */

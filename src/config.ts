@@ -4,10 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import TOML from '@iarna/toml';
-import { Ajv } from 'ajv';
 import { CoredxInputError } from './errors.js';
 import { keyLines, lineOf } from './rules/toml-lines.js';
-import { closest } from './rules/validate.js';
+import { ajvValidator, closest } from './rules/validate.js';
 
 export const CONFIG_NAME = '.coredx.toml';
 
@@ -27,7 +26,8 @@ const SCHEMA = {
     scan: { type: 'object', additionalProperties: false, properties: { include: strings, exclude: strings } },
   },
 };
-const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(SCHEMA);
+/** Compiled when a config file is found (see ajvValidator). */
+let validate: ReturnType<typeof ajvValidator> | null = null;
 
 export function findConfigFile(from: string): string | null {
   let dir = resolve(from);
@@ -53,6 +53,7 @@ export function loadConfig(from = process.cwd()): CoredxConfig {
     const e = err as { line?: number; message: string };
     throw new CoredxInputError('usage', `${path}${e.line !== undefined ? `:${e.line + 1}` : ''}: TOML syntax: ${e.message.split('\n')[0]}`);
   }
+  validate ??= ajvValidator(SCHEMA);
   if (!validate(doc)) {
     const e = validate.errors![0]!;
     const path2 = e.instancePath.split('/').slice(1);

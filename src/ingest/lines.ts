@@ -3,8 +3,10 @@
 // Optionally skips chunks that cannot start a trace without decoding them (see LineSink.skip).
 
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { cleanLine } from './clean.js';
+import { markerSet, releaseSearchBuffer, takeSearchBuffer, type MarkerSet } from './marker-search.js';
 import { sniff, SNIFF_BYTES, type FileKind } from './sniff.js';
 
 /** Longest line kept; the rest of a longer line is dropped (no backtrace line is this long). */
@@ -109,8 +111,11 @@ class QuietSkipper {
   /** Position of the next marker at or after the last search (Infinity: none in this chunk). */
   private nextMarker = -1;
   private searchedFrom = -1;
+  private readonly markers: MarkerSet;
 
-  constructor(private readonly opts: NonNullable<LineSink['skip']>) {}
+  constructor(private readonly opts: NonNullable<LineSink['skip']>) {
+    this.markers = markerSet(opts.markers);
+  }
 
   reset(): void {
     this.nextMarker = -1;
@@ -125,11 +130,8 @@ class QuietSkipper {
     if (lastNl - start < MIN_SKIP || !this.opts.canSkip()) return null;
     if (this.searchedFrom < 0 || this.nextMarker < start) {
       this.searchedFrom = start;
-      this.nextMarker = Infinity;
-      for (const m of this.opts.markers) {
-        const at = buf.indexOf(m, start);
-        if (at >= 0 && at <= lastNl && at < this.nextMarker) this.nextMarker = at;
-      }
+      const at = this.markers.find(buf, start, lastNl + 1);
+      this.nextMarker = at < 0 ? Infinity : at;
     }
     // Stop at the start of the line holding the marker, then back up keepTail lines for context.
     const stop = this.nextMarker === Infinity ? lastNl + 1 : buf.lastIndexOf(NL, this.nextMarker) + 1;
@@ -157,9 +159,14 @@ export function forEachLineOfText(text: string, onLine: (line: string, lineNo: n
 
 export const CHUNK_SIZE = 1 << 20;
 
-/** Read buffers are reused across files: a fresh 1 MiB buffer per file costs page faults. */
-const freeBuffers: Buffer[] = [];
-const takeBuffer = () => freeBuffers.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE);
+/** Read buffers are reused across files: a fresh 1 MiB buffer per file costs page faults. They
+ *  live in the marker search's memory when there is room, so chunks are searched where they are. */
+const plainBuffers: Buffer[] = [];
+const sniffBuffer = Buffer.alloc(SNIFF_BYTES);
+const takeBuffer = () => takeSearchBuffer(CHUNK_SIZE) ?? plainBuffers.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE);
+const giveBack = (buf: Buffer) => {
+  if (!releaseSearchBuffer(buf) && plainBuffers.length < 16) plainBuffers.push(buf);
+};
 
 export interface OpenedFile {
   kind: FileKind;
@@ -183,39 +190,72 @@ export function openFile(path: string): OpenedFile {
     closed = true;
   };
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    const regular = stat.isFile();
     const first = takeBuffer();
-    const n = readSync(fd, first, 0, CHUNK_SIZE, 0);
-    const kind = sniff(first.subarray(0, Math.min(n, SNIFF_BYTES)));
+    // Pipes and FIFOs (`coredx analyze <(gdb ...)`) cannot be read at a position.
+    const n = readSync(fd, first, 0, CHUNK_SIZE, regular ? 0 : null);
+    // Sniffed from a copy in an ordinary buffer: byte-by-byte reads of the search memory's buffers
+    // (a WebAssembly memory) are several times slower in V8.
+    const headLength = first.copy(sniffBuffer, 0, 0, Math.min(n, SNIFF_BYTES));
+    const kind = sniff(sniffBuffer.subarray(0, headLength));
     const chunks = (): AsyncIterable<Buffer> => {
-      if (kind === 'gzip') {
-        freeBuffers.push(first);
+      if (kind === 'gzip' && regular) {
+        giveBack(first);
         closed = true; // the stream owns the descriptor now
         return createReadStream('', { fd, highWaterMark: CHUNK_SIZE, start: 0 }).pipe(createGunzip());
       }
-      return readInChunks(fd, first, n, close);
+      // A pipe cannot be read again from the start: what was read goes first. The reader reuses its
+      // buffers, so gunzip gets copies.
+      if (kind === 'gzip') return Readable.from(copies(readInChunks(fd, first, n, false, close))).pipe(createGunzip());
+      return readInChunks(fd, first, n, regular, close);
     };
-    return { kind, size, chunks, close: () => (freeBuffers.push(first), close()) };
+    return { kind, size: stat.size, chunks, close: () => (giveBack(first), close()) };
   } catch (err) {
     close();
     throw err;
   }
 }
 
-/** Yields the first chunk already read, then the rest, alternating two buffers so the previous
- *  chunk stays intact while the next one is handled. */
-async function* readInChunks(fd: number, first: Buffer, firstLength: number, close: () => void): AsyncGenerator<Buffer> {
+/** A partial last line up to this long is moved to the front of the next chunk (longer ones are
+ *  left to forEachLine's own carry). */
+const MAX_CARRY = MAX_LINE_LENGTH;
+
+/**
+ * Yields the first chunk already read, then the rest, alternating two buffers so the previous
+ * chunk stays intact while the next one is handled. Chunks end at a line end: the partial last
+ * line is copied to the front of the other buffer and the next read goes after it, so lines are
+ * never joined by concatenating buffers (and stay in the marker search's memory). A short read of
+ * a regular file is its end: no extra read to learn that.
+ */
+async function* copies(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
+}
+
+async function* readInChunks(fd: number, first: Buffer, firstLength: number, regular: boolean, close: () => void): AsyncGenerator<Buffer> {
   const bufs = [first, takeBuffer()];
   try {
-    let n = firstLength;
-    let position = 0;
-    for (let k = 0; n > 0; k ^= 1) {
-      yield bufs[k]!.subarray(0, n);
+    let length = firstLength;
+    let position = firstLength;
+    let atEnd = regular ? firstLength < CHUNK_SIZE : firstLength === 0;
+    for (let k = 0; length > 0; k ^= 1) {
+      const buf = bufs[k]!;
+      let cut = length;
+      if (!atEnd) {
+        const nl = buf.lastIndexOf(NL, length - 1);
+        if (nl >= 0 && length - (nl + 1) <= MAX_CARRY) cut = nl + 1;
+      }
+      yield buf.subarray(0, cut);
+      if (atEnd) break;
+      const next = bufs[k ^ 1]!;
+      const carried = buf.copy(next, 0, cut, length);
+      const n = readSync(fd, next, carried, CHUNK_SIZE - carried, regular ? position : null);
       position += n;
-      n = readSync(fd, bufs[k ^ 1]!, 0, CHUNK_SIZE, position);
+      length = carried + n;
+      atEnd = n === 0 || (regular && n < CHUNK_SIZE - carried);
     }
   } finally {
     close();
-    if (freeBuffers.length < 16) freeBuffers.push(...bufs);
+    for (const b of bufs) giveBack(b);
   }
 }

@@ -15,15 +15,16 @@ export function sniff(head: Buffer): FileKind {
   return looksBinary(head) ? 'binary' : 'text';
 }
 
+/** Control characters that do not occur in text (not tab, newlines, form feed, ESC). */
+const CONTROL = /[\x01-\x06\x0e-\x1a\x1c-\x1f]/g;
+
 /** NUL bytes or a high share of control characters mean this is not a log. */
 export function looksBinary(head: Buffer): boolean {
   const n = Math.min(head.length, 8192);
   if (n === 0) return false;
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const b = head[i]!;
-    if (b === 0) return true;
-    if (b < 7 || (b > 13 && b < 32 && b !== 27)) control++;
-  }
+  const view = head.subarray(0, n);
+  if (view.indexOf(0) >= 0) return true;
+  // Counted by a regex over the latin1 view: native speed, not a JS loop per byte.
+  const control = view.toString('latin1').match(CONTROL)?.length ?? 0;
   return control / n > 0.1;
 }
