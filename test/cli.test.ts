@@ -95,6 +95,18 @@ describe('coredx analyze', () => {
     expect(JSON.parse(r.stdout).reports).toHaveLength(1);
   });
 
+  it('reads a pipe given as a file (`coredx analyze <(gdb ...)`), plain or gzip', () => {
+    for (const [name, content] of [['plain', CORE_SESSION], ['gzip', gzipSync(CORE_SESSION)]] as const) {
+      const fifo = join(dir, `fifo-${name}`);
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      // A shell writes into the FIFO while coredx reads it: a pipe, which cannot be read at a position.
+      const s = spawnSync('sh', ['-c', `cat "$1" > "${fifo}" & exec "${process.execPath}" "${BIN}" analyze -f json "${fifo}"`, 'sh', file(`fifo-src-${name}`, content)], { encoding: 'utf8', timeout: 20000 });
+      expect(s.stderr).toBe('');
+      expect(s.status).toBe(0);
+      expect(JSON.parse(s.stdout).reports[0].signal).toBe('SIGSEGV');
+    }
+  });
+
   it('text output names the signal, thread, first meaningful frame and signature; no colour when piped', () => {
     const r = run(['analyze', file('core2.txt', CORE_SESSION)]);
     expect(r.code).toBe(0);

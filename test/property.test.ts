@@ -128,3 +128,18 @@ describe.each(texts)('the %s parser', (format, text) => {
     );
   });
 });
+
+describe('traces of any two formats back to back', () => {
+  it('are both found, each with its own signature, in either order', () => {
+    for (const [fa, a] of texts) {
+      for (const [fb, b] of texts) {
+        if (fa === fb) continue;
+        const found = analyze(`${a.trimEnd()}\n${b}`, { rules: null }).reports.map((r) => r.signature);
+        // Each sample's first report is found again (its own further reports may follow it).
+        expect(found, `${fa} then ${fb}`).toContain(firstSignature(a));
+        expect(found, `${fa} then ${fb}`).toContain(firstSignature(b));
+        expect(found.indexOf(firstSignature(a)!), `${fa} then ${fb}`).toBeLessThan(found.lastIndexOf(firstSignature(b)!));
+      }
+    }
+  });
+});

@@ -56,19 +56,22 @@ export class Extractor {
         }
         return;
       case 'maybe':
+        // A line the trace does not own but another format starts with: this trace is over (an
+        // ASan report printed right after an lldb session), whatever the parser would tolerate.
+        if (this.parsers.some((p) => p !== a.parser && p.startsTrace(text))) {
+          this.closeAndReplay();
+          return this.push(text, line);
+        }
         if (text.trim() !== '') a.pending.push({ line, text });
         return;
       case 'end': {
-        const replay = a.pending;
-        this.close();
-        for (const p of replay) this.idle(p.text, p.line);
-        return this.idle(text, line);
+        this.closeAndReplay();
+        return this.push(text, line);
       }
       case 'split': {
-        const replay = a.pending;
-        this.close();
-        for (const p of replay) this.idle(p.text, p.line);
-        return this.start(a.parser, text, line);
+        this.closeAndReplay();
+        // A line the replay started a trace with owns what follows; else the split line starts one.
+        return this.active ? this.push(text, line) : this.start(a.parser, text, line);
       }
     }
   }
@@ -85,12 +88,20 @@ export class Extractor {
 
   /** Ends the input: closes the trace being read and flushes the last one. */
   end(): void {
-    if (this.active) {
-      const replay = this.active.pending;
-      this.close();
-      for (const p of replay) this.idle(p.text, p.line);
-    }
+    // Each round replays fewer lines (the line that starts a trace is taken, not pending).
+    while (this.active) this.closeAndReplay();
     this.flushOpen();
+  }
+
+  /**
+   * Closes the trace being read and feeds the lines it left pending through push() again: they may
+   * start the next trace (an lldb session right after a gdb one), whose parser must then see all of
+   * them, not only the first.
+   */
+  private closeAndReplay(): void {
+    const replay = this.active?.pending ?? [];
+    this.close();
+    for (const p of replay) this.push(p.text, p.line);
   }
 
   private idle(text: string, line: number): void {

@@ -30,7 +30,7 @@ const CHATTER: RegExp[] = [
   /^Current executable set to /,
   /^\s*(?:->)?\s*\d+\s+\t/, // source listing "-> 7   \tcode"
   /^\s+\^\s*$/, // column marker under the source line
-  /^\s*(?:->)?\s+0x[0-9a-fA-F]+(?: <\+\d+>)?:/, // disassembly
+  /^\s*(?:->)?\s+0x[0-9a-fA-F]+ <\+\d+>:/, // disassembly ("0x1139 <+8>:"; not a sanitizer's shadow dump)
   /^\S+`\S.*:$/, // "module`symbol:" heading of a disassembly
   /^error: /,
   /^warning: /,
