@@ -117,6 +117,9 @@ describe('coredx analyze', () => {
     expect(r.stdout).not.toContain('\x1b[');
     expect(run(['analyze', file('core3.txt', CORE_SESSION)], undefined, { FORCE_COLOR: '1' }).stdout).toContain('\x1b[');
     expect(run(['analyze', file('core4.txt', CORE_SESSION)], undefined, { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain('\x1b[');
+    // An explicit flag beats the environment (CI systems set FORCE_COLOR for every step).
+    expect(run(['analyze', '--no-color', file('core5.txt', CORE_SESSION)], undefined, { FORCE_COLOR: '1' }).stdout).not.toContain('\x1b[');
+    expect(run(['analyze', '--color', file('core6.txt', CORE_SESSION)], undefined, { NO_COLOR: '1' }).stdout).toContain('\x1b[');
   });
 
   it('exits 1 with a clear message when there is no backtrace', () => {
@@ -129,6 +132,9 @@ describe('coredx analyze', () => {
     const missing = run(['analyze', join(dir, 'nope.txt')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`coredx: ${join(dir, 'nope.txt')}: no such file\n`);
+    const directory = run(['analyze', dir]);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toBe(`coredx: ${dir}: is a directory (coredx scan walks directories)\n`);
     const bin = run(['analyze', file('junk.bin', Buffer.from([0, 1, 2, 3, 255, 0, 9]))]);
     expect(bin.code).toBe(2);
     expect(bin.stderr.trim().split('\n')).toHaveLength(1);

@@ -84,7 +84,7 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
   for (const input of inputs) {
     try {
       const result = input === '-' ? await readStdin(rules) : await analyzeFile(input, { rules, core });
-      reports.push(...result.reports);
+      for (const r of result.reports) reports.push(r); // no spread: a log may hold 100,000s of traces
     } catch (err) {
       process.stderr.write(`coredx: ${describeError(err)}\n`);
       failed = true;

@@ -5,6 +5,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { CoredxInputError } from '../errors.js';
 import { cleanLine } from './clean.js';
 import { markerSet, releaseSearchBuffer, takeSearchBuffer, type MarkerSet } from './marker-search.js';
 import { sniff, SNIFF_BYTES, type FileKind } from './sniff.js';
@@ -191,6 +192,7 @@ export function openFile(path: string): OpenedFile {
   };
   try {
     const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new CoredxInputError('unreadable', `${path}: is a directory (coredx scan walks directories)`);
     const regular = stat.isFile();
     const first = takeBuffer();
     // Pipes and FIFOs (`coredx analyze <(gdb ...)`) cannot be read at a position.
