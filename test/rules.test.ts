@@ -283,6 +283,20 @@ describe('coredx rules', () => {
     expect(run(['rules', 'lint', dir]).stdout).toMatch(/b\.toml:1: duplicate rule id "t\/minimal"/);
   });
 
+  it('lint rejects a diagnosis placeholder that names nothing, and accepts facts and regex captures', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-placeholder-'));
+    const typo = MINIMAL().replace('summary = "s"', 'summary = "crashed in {functon}"');
+    writeFileSync(join(dir, 'a.toml'), typo);
+    const r = run(['rules', 'lint', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/a\.toml:10: diagnosis\.summary: unknown placeholder \{functon\} \(did you mean \{function\}\?\)/);
+    const captured = MINIMAL()
+      .replace('signal = "SIGSEGV"', 'signal = "SIGSEGV"\nabort_message = { regex = "instance of \'(?P<type>[^\']+)\'" }')
+      .replace('summary = "s"', 'summary = "{function|f} threw {type} ({signal})"');
+    writeFileSync(join(dir, 'a.toml'), captured);
+    expect(run(['rules', 'lint', dir]).stdout).toMatch(/0 problem\(s\)/);
+  });
+
   it('test runs every case and shows which conditions held when one fails', () => {
     const ok = run(['rules', 'test']);
     expect(ok.code).toBe(0);
@@ -309,6 +323,15 @@ describe('coredx rules', () => {
     const lint = run(['rules', 'lint', dir]);
     expect(lint.code).toBe(1);
     expect(lint.stdout).toMatch(/pool\.toml:2: unfinished/);
+  });
+
+  it('new refuses an id that is not "pack/name" instead of writing a rule lint rejects', () => {
+    for (const id of ['Bad ID/"x', 'noslash']) {
+      const r = run(['rules', 'new', '--from', join(SAMPLES, 'gdb-core-threads.txt'), '--id', id]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/is not a rule id: "pack\/name"/);
+    }
   });
 
   it('list and show', () => {

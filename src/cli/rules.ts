@@ -7,6 +7,7 @@ import { analyze } from '../analyze.js';
 import { loadConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '../rules/load.js';
+import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
 import { runRuleTests } from '../rules/tester.js';
 import { chalkFor } from './color.js';
@@ -77,6 +78,11 @@ export function registerRules(program: Command): void {
     .option('--id <id>', 'rule id, "pack/name"', 'local/new-rule')
     .option('-o, --output <file>', 'write the rule here (default: stdout)')
     .action((flags: { from: string; id: string; output?: string }) => {
+      // Refused here rather than written to a file that `rules lint` then rejects.
+      if (!RULE_ID.test(flags.id)) {
+        process.stderr.write(`coredx: --id "${flags.id}" is not a rule id: "pack/name", lower case letters, digits, "-" and "_" (e.g. "myteam/cache-use-after-free")\n`);
+        return void (process.exitCode = EXIT.USAGE_OR_INPUT);
+      }
       let text: string;
       try {
         text = readFileSync(flags.from, 'utf8');

@@ -138,6 +138,11 @@ function reflow(text: string): string {
  * "{name}" or "{name|fallback}": regex captures of the rule's patterns, then facts of the report
  * (signal, fault_address, function, abort_message, crash_kind, program).
  */
+/** Facts of a report a diagnosis text may name ("{function}"), besides the rule's own captures. */
+export const TEMPLATE_FACTS = ['signal', 'fault_address', 'function', 'abort_message', 'crash_kind', 'program'] as const;
+/** "{name}" or "{name|fallback}" in a diagnosis text. */
+export const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}/gi;
+
 export function fillTemplate(text: string, captures: Record<string, string>, ctx: MatchContext): string {
   const r = ctx.report;
   const facts: Record<string, string | null | undefined> = {
@@ -148,7 +153,7 @@ export function fillTemplate(text: string, captures: Record<string, string>, ctx
     crash_kind: r.crashKind,
     program: r.program,
   };
-  return text.replace(/\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}/gi, (whole, name: string, fallback?: string) => {
+  return text.replace(PLACEHOLDER, (whole, name: string, fallback?: string) => {
     const v = captures[name] ?? facts[name];
     if (v !== undefined && v !== null && v !== '') return v;
     return fallback ?? whole;

@@ -5,10 +5,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
 import { compileRule, type CompiledRule } from './compile.js';
-import { RuleSet } from './engine.js';
+import { PLACEHOLDER, RuleSet, TEMPLATE_FACTS } from './engine.js';
 import { compileTextPattern, PatternError } from './pattern.js';
+import type { RuleSpec } from './schema.js';
 import { keyLines, lineOf } from './toml-lines.js';
-import { parseRuleText, type RuleProblem } from './validate.js';
+import { closest, parseRuleText, type RuleProblem } from './validate.js';
 
 /** The packs shipped with coredx (rules/ at the package root). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -44,7 +45,7 @@ export function loadRuleFile(file: string): { rule: CompiledRule | null; problem
   }
   const { spec, problems } = parseRuleText(text, file);
   if (!spec) return { rule: null, problems };
-  const regexProblems = checkRegexes(spec, text, file);
+  const regexProblems = [...checkRegexes(spec, text, file), ...checkPlaceholders(spec, text, file)];
   if (regexProblems.length) return { rule: null, problems: regexProblems };
   return { rule: compileRule(spec, file), problems: [] };
 }
@@ -68,6 +69,32 @@ function checkRegexes(spec: unknown, text: string, file: string): RuleProblem[] 
     }
   };
   walk(spec, []);
+  return problems;
+}
+
+/**
+ * Every "{name}" in the diagnosis names a fact of the report or a named group of one of the rule's
+ * regexes: a typo would otherwise be printed literally to every user of the rule.
+ */
+function checkPlaceholders(spec: RuleSpec, text: string, file: string): RuleProblem[] {
+  const known = new Set<string>(TEMPLATE_FACTS);
+  for (const group of JSON.stringify(spec.when ?? {}).concat(JSON.stringify(spec.evidence ?? [])).matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) known.add(group[1]!);
+  const lines = keyLines(text);
+  const d = spec.diagnosis;
+  const fields: [string[], string][] = [
+    [['diagnosis', 'summary'], d.summary],
+    [['diagnosis', 'root_cause'], d.root_cause],
+    ...d.remediation.map((r, i): [string[], string] => [['diagnosis', 'remediation', String(i)], r]),
+    ...(d.notes ? [[['diagnosis', 'notes'], d.notes] as [string[], string]] : []),
+  ];
+  const problems: RuleProblem[] = [];
+  for (const [path, value] of fields) {
+    for (const m of value.matchAll(PLACEHOLDER)) {
+      if (known.has(m[1]!)) continue;
+      const hint = closest(m[1]!, [...known]);
+      problems.push({ file, line: lineOf(lines, path), message: `${path.join('.')}: unknown placeholder {${m[1]}}${hint ? ` (did you mean {${hint}}?)` : ''}; known: ${[...known].join(', ')}` });
+    }
+  }
   return problems;
 }
 

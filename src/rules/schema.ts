@@ -79,10 +79,13 @@ const conditionProps = {
   log: { type: 'array', items: logPattern, minItems: 1 },
 };
 
+/** What a rule id looks like: "pack/name". */
+export const RULE_ID = /^[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9_.-]*$/;
+
 export const RULE_SCHEMA = {
   type: 'object',
   properties: {
-    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_.-]*$' },
+    id: { type: 'string', pattern: RULE_ID.source },
     title: text,
     category: { enum: [...CATEGORIES] },
     severity: { enum: [...RULE_SEVERITIES] },
