@@ -95,6 +95,22 @@ describe('coredx analyze', () => {
     expect(JSON.parse(r.stdout).reports).toHaveLength(1);
   });
 
+  it('sniffs stdin like a file: gzip unpacked, binary data and cores refused with one line', () => {
+    const gz = run(['analyze', '-f', 'json'], gzipSync(CORE_SESSION));
+    expect(gz.code).toBe(0);
+    expect(JSON.parse(gz.stdout).reports[0].signal).toBe('SIGSEGV');
+    const junk = run(['analyze'], Buffer.from([0, 1, 2, 3, 255, 0, 9, 0, 0, 7]));
+    expect([junk.code, junk.stderr]).toEqual([2, 'coredx: stdin: binary data, not a text log or backtrace\n']);
+    const core = Buffer.alloc(64);
+    core.write('\x7fELF', 0, 'latin1');
+    core[4] = 2; // ELF64
+    core[5] = 1; // little-endian
+    core.writeUInt16LE(4, 16); // ET_CORE
+    const c = run(['analyze'], core);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/^coredx: stdin: an ELF core file; pass it by its path/);
+  });
+
   it('reads a pipe given as a file (`coredx analyze <(gdb ...)`), plain or gzip', () => {
     for (const [name, content] of [['plain', CORE_SESSION], ['gzip', gzipSync(CORE_SESSION)]] as const) {
       const fifo = join(dir, `fifo-${name}`);

@@ -2,7 +2,8 @@
 
 import type { Command } from 'commander';
 import { analyzeFile, analyzeStream } from '../analyze.js';
-import { describeError } from '../errors.js';
+import { CoredxInputError, describeError } from '../errors.js';
+import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { renderJson } from '../render/json.js';
@@ -111,9 +112,13 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
   return EXIT.OK;
 }
 
-function readStdin(rules: RuleSet) {
+async function readStdin(rules: RuleSet) {
   if (process.stdin.isTTY) {
     process.stderr.write('Paste the backtrace, then press Ctrl-D on an empty line to analyze it (Ctrl-C to cancel).\n');
   }
-  return analyzeStream(process.stdin, { path: '<stdin>', rules });
+  // Sniffed like a file: gzip is unpacked, binary data and cores are refused with a reason.
+  const input = await sniffStream(process.stdin);
+  if (input.kind === 'elf-core') throw new CoredxInputError('core-file', 'stdin: an ELF core file; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger');
+  if (input.kind === 'binary' || input.kind === 'elf') throw new CoredxInputError('binary', 'stdin: binary data, not a text log or backtrace');
+  return analyzeStream(input.chunks, { path: '<stdin>', rules });
 }
