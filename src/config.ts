@@ -51,7 +51,7 @@ export function loadConfig(from = process.cwd()): CoredxConfig {
     doc = TOML.parse(text) as typeof doc;
   } catch (err) {
     const e = err as { line?: number; message: string };
-    throw new CoredxInputError('usage', `${path}${e.line !== undefined ? `:${e.line + 1}` : ''}: TOML syntax: ${e.message.split('\n')[0]}`);
+    throw new CoredxInputError('usage', `${path}${e.line !== undefined ? `:${e.line + 1}` : ''}: TOML syntax: ${e.message.split('\n')[0]!.replace(/ at row \d+, col \d+, pos \d+:?$/, '')}`);
   }
   validate ??= ajvValidator(SCHEMA);
   if (!validate(doc)) {
