@@ -39,6 +39,8 @@ beforeAll(() => {
   writeFileSync(join(root, 'node_modules', 'x', 'dep.log'), crash('dep_fn'));
   symlinkSync('..', join(root, 'a', 'loop'));
   symlinkSync('missing-target', join(root, 'dangling.log'));
+  // A named pipe nobody writes to: opening it would block the scan forever.
+  expect(spawnSync('mkfifo', [join(root, 'a', 'pipe.log')]).status).toBe(0);
 });
 
 describe('scan()', () => {
@@ -47,6 +49,7 @@ describe('scan()', () => {
     expect(r.totals).toMatchObject({ files: 6, scanned: 4, crashes: 4, groups: 2 });
     const skipped = r.files.skipped.map((s) => [s.path.slice(root.length + 1), s.reason, s.error]);
     expect(skipped).toEqual([
+      ['a/pipe.log', 'named pipe (FIFO), not a regular file: not read', false],
       ['blob.bin', 'binary data', false],
       ['core.4242', 'core file not analyzed: core of an unsupported architecture (e_machine 0); coredx reads x86-64 and AArch64 cores', false],
       ['dangling.log', 'broken symlink (no such file or directory)', true],

@@ -42,7 +42,7 @@ export interface ScanResult {
 
 export async function scan(inputs: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const walked = await walkArtifacts(inputs, options);
-  const skipped: SkippedFile[] = walked.problems.map((p) => ({ ...p, error: true }));
+  const skipped: SkippedFile[] = [...walked.problems.map((p) => ({ ...p, error: true })), ...walked.special.map((p) => ({ ...p, error: false }))];
   const collector = new GroupCollector();
   let crashes = 0;
   const progress: ScanProgress = { filesDone: 0, filesTotal: walked.files.length, bytesDone: 0, crashes: 0 };

@@ -19,6 +19,16 @@ export interface WalkResult {
   files: string[];
   /** Paths that could not be walked or were not found, with the reason. */
   problems: { path: string; reason: string }[];
+  /** Entries deliberately not read (FIFOs, sockets, devices: reading one could block forever). */
+  special: { path: string; reason: string }[];
+}
+
+/** What a directory entry or stat result is when it is neither a file nor a directory. */
+function specialKind(s: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | null {
+  if (s.isFIFO()) return 'named pipe (FIFO)';
+  if (s.isSocket()) return 'socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'device';
+  return null;
 }
 
 const ALWAYS_EXCLUDED = ['**/node_modules/**'];
@@ -28,11 +38,16 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
   const exclude = picomatch([...ALWAYS_EXCLUDED, ...(options.exclude ?? [])], { dot: true });
   const files = new Set<string>();
   const problems: WalkResult['problems'] = [];
+  const special: WalkResult['special'] = [];
+  const notRead = (path: string, kind: string) => special.push({ path, reason: `${kind}, not a regular file: not read` });
   const seenDirs = new Set<string>();
 
-  const consider = (file: string, base: string) => {
+  const wanted = (file: string, base: string) => {
     const rel = relative(base, file) || file;
-    if (include(rel) && !exclude(rel)) files.add(file);
+    return include(rel) && !exclude(rel);
+  };
+  const consider = (file: string, base: string) => {
+    if (wanted(file, base)) files.add(file);
   };
 
   // Synchronous directory reads: a walk of thousands of entries spends most of its time in the
@@ -60,11 +75,13 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
       if (entry.name === 'node_modules' || (!options.hidden && entry.name.startsWith('.'))) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      let kind = specialKind(entry);
       if (entry.isSymbolicLink()) {
         try {
           const s = statSync(path);
           isDir = s.isDirectory();
           isFile = s.isFile();
+          kind = specialKind(s);
         } catch (err) {
           problems.push({ path, reason: `broken symlink (${reasonOf(err)})` });
           continue;
@@ -72,6 +89,7 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
       }
       if (isDir) subdirs.push(path);
       else if (isFile) consider(path, base);
+      else if (kind && wanted(path, base)) notRead(path, kind);
     }
     for (const sub of subdirs.sort()) walkDir(sub, base);
   }
@@ -85,6 +103,7 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
     }
     if (s?.isDirectory()) walkDir(input, input);
     else if (s?.isFile()) files.add(input);
+    else if (s && specialKind(s)) notRead(input, specialKind(s)!);
     else if (fg.isDynamicPattern(input)) {
       const matched = await fg(input, { dot: !!options.hidden, followSymbolicLinks: true, onlyFiles: true, ignore: ALWAYS_EXCLUDED, suppressErrors: false }).catch((err) => {
         problems.push({ path: input, reason: reasonOf(err) });
@@ -94,7 +113,7 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
       for (const m of matched) consider(m, resolve('.'));
     } else problems.push({ path: input, reason: 'no such file or directory' });
   }
-  return { files: [...files].sort(), problems };
+  return { files: [...files].sort(), problems, special };
 }
 
 export function reasonOf(err: unknown): string {
