@@ -33,18 +33,24 @@ export const backtraceSymbolsParser: TraceParser = {
 
 let cxxfilt: boolean | null = null;
 
+/** Names demangled so far: a scan meets the same crash many times, and each c++filt costs a process. */
+const demangled = new Map<string, string>();
+const CACHE_LIMIT = 50_000;
+
 /** Demangles Itanium names with c++filt; returns the input unchanged when it is not available. */
 export function demangle(names: string[]): string[] {
-  if (names.length === 0) return names;
-  if (cxxfilt === false) return names;
-  const r = spawnSync('c++filt', [], { input: names.join('\n') + '\n', encoding: 'utf8', timeout: 5000 });
-  if (r.error || r.status !== 0) {
-    cxxfilt = false;
-    return names;
+  const unknown = [...new Set(names.filter((n) => !demangled.has(n)))];
+  if (unknown.length > 0 && cxxfilt !== false) {
+    const r = spawnSync('c++filt', [], { input: unknown.join('\n') + '\n', encoding: 'utf8', timeout: 5000 });
+    if (r.error || r.status !== 0) cxxfilt = false;
+    else {
+      cxxfilt = true;
+      if (demangled.size + unknown.length > CACHE_LIMIT) demangled.clear();
+      const out = r.stdout.split('\n');
+      unknown.forEach((n, i) => demangled.set(n, out[i] || n));
+    }
   }
-  cxxfilt = true;
-  const out = r.stdout.split('\n');
-  return names.map((n, i) => out[i] || n);
+  return names.map((n) => demangled.get(n) ?? n);
 }
 
 class BacktraceSymbolsBlock implements BlockParser {
