@@ -11,8 +11,9 @@ import { RuleSet } from '../src/rules/engine.js';
 import { compileRule } from '../src/rules/compile.js';
 import { loadRules } from '../src/rules/load.js';
 import { runRuleTests } from '../src/rules/tester.js';
-import { parseRuleText } from '../src/rules/validate.js';
-import type { RuleSpec } from '../src/rules/schema.js';
+import { ajvValidator, parseRuleText, PREBUILT_RULE_VALIDATOR, schemaDigest } from '../src/rules/validate.js';
+import { RULE_SCHEMA, type RuleSpec } from '../src/rules/schema.js';
+import TOML from '@iarna/toml';
 
 const ROOT = join(import.meta.dirname, '..');
 const SAMPLES = join(ROOT, 'samples');
@@ -267,6 +268,34 @@ describe('user rules and .coredx.toml', () => {
     const c = run(['analyze', trace], bad);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/\.coredx\.toml:2: unknown key "dir" \(did you mean "dirs"\?\)/);
+  });
+});
+
+describe('the prebuilt rule validator (npm run build)', () => {
+  const built = join(import.meta.dirname, '..', 'dist', 'rules', PREBUILT_RULE_VALIDATOR);
+  it('is built from the current schema and finds exactly what the compiled one finds', () => {
+    const prebuilt = ajvValidator<RuleSpec>(RULE_SCHEMA, built) as ReturnType<typeof ajvValidator> & { digest?: string };
+    expect(prebuilt.digest).toBe(schemaDigest(RULE_SCHEMA)); // the build ran after the last schema change
+    const compiled = ajvValidator<RuleSpec>(RULE_SCHEMA);
+    expect((compiled as { digest?: string }).digest).toBeUndefined();
+    const docs = [
+      MINIMAL(),
+      MINIMAL().replace('category = "other"', 'category = "segfault"'),
+      MINIMAL().replace('[when]', '[when]\nsignall = "SIGSEGV"'),
+      MINIMAL().replace('severity = "low"', 'severity = 3'),
+      ...readdirSync(join(import.meta.dirname, '..', 'rules', 'brpc')).map((f) => readFileSync(join(import.meta.dirname, '..', 'rules', 'brpc', f), 'utf8')),
+    ].map((t) => TOML.parse(t));
+    for (const doc of docs) {
+      expect(prebuilt(doc)).toBe(compiled(doc));
+      const shape = (v: typeof compiled) => (v.errors ?? []).map((e) => [e.instancePath, e.keyword, e.message]);
+      expect(shape(prebuilt)).toEqual(shape(compiled));
+    }
+  });
+  it('is ignored when the schema changed since it was built', () => {
+    const stale = join(mkdtempSync(join(tmpdir(), 'coredx-stale-')), 'v.cjs');
+    writeFileSync(stale, 'module.exports = () => true;\nmodule.exports.digest = "0000000000000000";\n');
+    const v = ajvValidator<RuleSpec>(RULE_SCHEMA, stale);
+    expect(v({ id: 'not a rule' })).toBe(false);
   });
 });
 

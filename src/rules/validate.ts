@@ -2,6 +2,7 @@
 // silently disable a rule, so unknown keys are errors with a "did you mean".
 
 import TOML from '@iarna/toml';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { RULE_SCHEMA, type RuleSpec } from './schema.js';
@@ -13,14 +14,35 @@ export interface RuleProblem {
   message: string;
 }
 
-// Compiling the schema takes ~150 ms: done on the first rule file, not when the module loads (a scan
-// without rules, `--version`, `analyze --no-builtin` never pay for it). Ajv is CommonJS, so it is
-// required synchronously at that point too.
+/** How the schemas are compiled, here and by bench/build-validators.js (which must agree). */
+export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, code: { optimize: false } } as const;
+
+/** Names the schema a prebuilt validator was generated from, so a stale one is never used. */
+export function schemaDigest(schema: object): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16);
+}
+
+/** Where `npm run build` writes the rule schema's validator as plain code (ajv standalone). */
+export const PREBUILT_RULE_VALIDATOR = './rule-validator.generated.cjs';
+
+// Compiling the rule schema takes ~130 ms, as much as the rest of a small scan: the build writes it
+// out as code once (PREBUILT_RULE_VALIDATOR), and a checkout without that file (tests run on the
+// sources) compiles on the first rule file, not when the module loads. Ajv is CommonJS, so it is
+// required synchronously at that point.
 let validateSchema: ValidateFunction<RuleSpec> | null = null;
-export function ajvValidator<T>(schema: object): ValidateFunction<T> {
-  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+export function ajvValidator<T>(schema: object, prebuilt?: string): ValidateFunction<T> {
+  const require = createRequire(import.meta.url);
+  if (prebuilt) {
+    try {
+      const built = require(prebuilt) as ValidateFunction<T> & { digest?: string };
+      if (built.digest === schemaDigest(schema)) return built;
+    } catch {
+      // Not built (running from the sources): compile below.
+    }
+  }
+  const { Ajv } = require('ajv') as typeof import('ajv');
   // optimize: false halves the compile time; the generated checks are the same, only less simplified.
-  return new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } }).compile<T>(schema);
+  return new Ajv(AJV_OPTIONS).compile<T>(schema);
 }
 
 export function parseRuleText(text: string, file: string): { spec: RuleSpec | null; problems: RuleProblem[] } {
@@ -32,7 +54,7 @@ export function parseRuleText(text: string, file: string): { spec: RuleSpec | nu
     const first = (e.message ?? String(err)).split('\n')[0]!.replace(/ at row \d+, col \d+, pos \d+:?$/, '');
     return { spec: null, problems: [{ file, line: typeof e.line === 'number' ? e.line + 1 : null, message: `TOML syntax: ${first}` }] };
   }
-  validateSchema ??= ajvValidator<RuleSpec>(RULE_SCHEMA);
+  validateSchema ??= ajvValidator<RuleSpec>(RULE_SCHEMA, PREBUILT_RULE_VALIDATOR);
   if (validateSchema(doc)) return { spec: doc, problems: [] };
   const lines = keyLines(text);
   return { spec: null, problems: explainErrors(validateSchema.errors ?? []).map((p) => ({ file, line: lineOf(lines, p.path), message: p.message })) };
