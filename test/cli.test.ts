@@ -138,6 +138,13 @@ describe('coredx analyze', () => {
     expect(run(['analyze', '--color', file('core6.txt', CORE_SESSION)], undefined, { NO_COLOR: '1' }).stdout).toContain('\x1b[');
   });
 
+  it('text output names a sanitizer verdict or a panic as the crash when there is no signal', () => {
+    const samples = join(import.meta.dirname, '..', 'samples');
+    expect(run(['analyze', join(samples, 'asan-heap-use-after-free.txt')]).stdout).toMatch(/^ {2}Crash: +heap-use-after-free at address 0x602000000014$/m);
+    expect(run(['analyze', join(samples, 'tsan-data-race.txt')]).stdout).toMatch(/^ {2}Crash: +data race$/m);
+    expect(run(['analyze', join(samples, 'rust-panic.txt')]).stdout).toMatch(/^ {2}Crash: +rust-panic \(panicked: called `Option::unwrap\(\)` on a `None` value\)$/m);
+  });
+
   it('exits 1 with a clear message when there is no backtrace', () => {
     const r = run(['analyze', file('none.log', 'all tests passed\n#1 priority: fix the build\n')]);
     expect(r.code).toBe(1);

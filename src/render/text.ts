@@ -40,7 +40,11 @@ function renderReport(r: Report, o: TextOptions): string {
     const how = r.format === 'core' ? 'read natively, no debugger' : `read natively and with ${r.format.slice(5)}`;
     lines.push(c.bold(r.source.path) + c.dim(` (core file, ${how})`));
   } else lines.push(c.bold(`${r.source.path}:${r.source.line}`) + c.dim(` (${r.format} trace, lines ${r.source.line}-${r.source.endLine})`));
-  const signal = r.signal ? `${c.red.bold(r.signal)}${r.signalDescription ? ` (${r.signalDescription})` : ''}` : c.yellow('signal not shown in the trace');
+  // Without a signal (sanitizers, panics) the format's own verdict is the crash: say that, not "unknown".
+  const kind = r.signal ?? (r.crashKind !== 'UNKNOWN' ? r.crashKind : null);
+  // A description that only repeats the verdict ("data race", "heap-use-after-free on address ...") is left out.
+  const description = r.signalDescription && !(r.signal === null && r.signalDescription.toLowerCase().startsWith(kind?.toLowerCase() ?? '\0')) ? r.signalDescription : null;
+  const signal = kind ? `${c.red.bold(kind)}${description ? ` (${description})` : ''}` : c.yellow('signal not shown in the trace');
   lines.push(`  Crash:     ${signal}${r.faultAddress ? ` at address ${c.bold(r.faultAddress)}` : ''}`);
   if (r.program) lines.push(`  Program:   ${r.program}`);
   if (r.abortMessage) lines.push(`  Message:   ${c.yellow(r.abortMessage)}`);
