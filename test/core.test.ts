@@ -393,6 +393,26 @@ describe.skipIf(ready.length > 0)('native core reading vs gdb (cores written by 
     expect(results).toBeGreaterThan(100); // most single flips leave a readable, partial summary
   });
 
+  it('--coredumpctl runs `coredumpctl dump -o FILE MATCH`, analyzes the core and removes the copy', () => {
+    // systemd-coredump cannot run here (no systemd); a stand-in on PATH does what `coredumpctl dump`
+    // does: writes the newest matching core to -o, or fails with systemd's message.
+    const { core } = cases.threads!;
+    const bin = temp('coredumpctl');
+    const log = join(bin, 'calls.log');
+    writeFileSync(join(bin, 'coredumpctl'), `#!/bin/sh\necho "$@" >> "${log}"\n[ "$6" = nothing ] && { echo "No coredumps found." >&2; exit 1; }\nout=""; while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done\ncp "${core}" "$out"\n`);
+    chmodSync(join(bin, 'coredumpctl'), 0o755);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TMPDIR: temp('coredumpctl-tmp') };
+    const ok = spawnSync(process.execPath, [BIN, 'analyze', '--coredumpctl', 'threads', '--debugger', 'none', '-f', 'json'], { encoding: 'utf8', env });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).reports[0]).toMatchObject({ format: 'core', signal: 'SIGSEGV', faultAddress: '0x0' });
+    expect(readFileSync(log, 'utf8')).toMatch(/^dump --no-pager -q -o \S+\/core threads$/m);
+    expect(readdirSync(env.TMPDIR)).toEqual([]); // the copy of the core is gone
+    const none = spawnSync(process.execPath, [BIN, 'analyze', '--coredumpctl', 'nothing'], { encoding: 'utf8', env });
+    expect([none.status, none.stderr]).toEqual([2, 'coredx: --coredumpctl: No coredumps found.\n']);
+    expect(readdirSync(env.TMPDIR)).toEqual([]);
+  });
+
   it('coredx analyze and scan take a core by its header, not its name; a bad core is exit 2 with one line', () => {
     const { core } = cases.threads!;
     const dir = temp('scan-core');

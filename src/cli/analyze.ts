@@ -48,6 +48,8 @@ export function registerAnalyze(program: Command): void {
   });
 }
 
+type CoreFlags = { debugger: 'auto' | 'gdb' | 'lldb' | 'none'; timeoutMs: number; exe?: string; sysroot?: string };
+
 async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') {
     process.stderr.write(`coredx: unknown format "${flags.format}" (expected text or json)\n`);
@@ -64,7 +66,7 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
   }
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;
-  const core = {
+  const core: CoreFlags = {
     debugger: flags.debugger as 'auto' | 'gdb' | 'lldb' | 'none',
     timeoutMs: timeout * 1000,
     ...(flags.exe ? { exe: flags.exe } : {}),
@@ -76,8 +78,16 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
       process.stderr.write(`coredx: ${dumped}\n`);
       return EXIT.USAGE_OR_INPUT;
     }
-    files = [...files, dumped.path];
+    try {
+      return await analyzeInputs([...files, dumped.path], flags, loaded, core);
+    } finally {
+      dumped.remove();
+    }
   }
+  return analyzeInputs(files, flags, loaded, core);
+}
+
+async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNullable<ReturnType<typeof loadRulesForCli>>, core: CoreFlags): Promise<number> {
   const rules: RuleSet = loaded.ruleSet;
   const inputs = files.length === 0 ? ['-'] : files;
   const reports: Report[] = [];
