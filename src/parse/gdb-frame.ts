@@ -11,6 +11,8 @@ export interface GdbFrameParts {
   rawFunction: string;
   /** True while the argument list is still open (gdb wrapped it onto the next lines). */
   open: boolean;
+  /** Parenthesis depth at the end of the line while `open`. */
+  depth: number;
   /** Text after the argument list (" at file.c:5", " from /lib/libc.so.6"). */
   tail: string;
 }
@@ -22,20 +24,62 @@ export function looksLikeGdbFrame(line: string): boolean {
   return splitGdbFrame(line) !== null;
 }
 
-/** The "name (args) [at file:line] [from lib]" shape: one name token, an argument list, a known tail. */
-function plausibleFrame(rest: string, argsAt: number): boolean {
-  if (argsAt <= 0) return false;
-  const name = rest.slice(0, argsAt - 1);
+// Demangled names of thunks: "non-virtual thunk to D::other()".
+const THUNK_PREFIX = /^(?:non-virtual thunk to |virtual thunk to |covariant return thunk to )/;
+const QUALIFIERS = ['const', 'volatile', '&&', '&', 'noexcept'];
+// gcc's clone suffixes always name a pass starting with a dot: "[clone .isra.0]", "[clone .cold]".
+const CLONE_SUFFIX = / \[clone \.[A-Za-z0-9_.]+\]/y;
+const CLONE_SUFFIXES = / \[clone \.[A-Za-z0-9_.]+\]/g;
+
+function qualifierAt(s: string, i: number): boolean {
+  return QUALIFIERS.some((q) => s.startsWith(q, i) && (i + q.length === s.length || s[i + q.length] === ' '));
+}
+
+function qualifierEndsAt(s: string, end: number): boolean {
+  return QUALIFIERS.some((q) => end >= q.length && s.startsWith(q, end - q.length) && (end === q.length || s[end - q.length - 1] === ' ' || s[end - q.length - 1] === ')'));
+}
+
+/** How a name ends: a demangled parameter list, maybe qualified ("f<int>(int) const"). */
+const ENDS_WITH_PARAMS = /\)(?: (?:const|volatile|&&?|noexcept))*$/;
+/** "unsigned long long" is the longest return type spelled with spaces outside brackets. */
+const MAX_RETURN_TYPE_WORDS = 4;
+
+/**
+ * The "name" of "name (args)": one function name. Ordinary log lines ("#1 fix it (later)") have
+ * words separated by spaces; a gdb name has spaces outside brackets only in the places below.
+ */
+function plausibleName(raw: string): boolean {
+  const name = raw.replace(THUNK_PREFIX, '');
   if (!/^[A-Za-z_?~({.$]/.test(name)) return false;
-  // Outside brackets a function name has no spaces, except in operator names ("operator new").
+  // Template functions printed from minimal symbols carry their return type: "int get<int>(int) ()".
+  const templateFunction = ENDS_WITH_PARAMS.test(name.replace(CLONE_SUFFIXES, ''));
+  let returnTypeWords = 0;
   let depth = 0;
   for (let i = 0; i < name.length; i++) {
     const c = name[i]!;
     if (c === '<' || c === '(' || c === '{' || c === '[') depth++;
     else if (c === '>' || c === ')' || c === '}' || c === ']') depth = Math.max(0, depth - 1);
-    else if (c === ' ' && depth === 0 && !name.slice(0, i).endsWith('operator') && name[i + 1] !== '<' && name[i - 1] !== ',') return false;
+    else if (c === ' ' && depth === 0 && !spaceInName(name, i)) {
+      if (!templateFunction || ++returnTypeWords > MAX_RETURN_TYPE_WORDS || !beforeTemplateName(name, i + 1)) return false;
+    }
   }
   return true;
+}
+
+function spaceInName(name: string, i: number): boolean {
+  if (i >= 8 && name.startsWith('operator', i - 8)) return true; // "operator new", "operator bool"
+  if (name[i + 1] === '<' || name[i - 1] === ',') return true; // "operator<< <char>", "<int, long>" wrapped
+  if (name.startsWith('[clone .', i + 1)) return true; // "work(int) [clone .isra.0]"
+  // After a demangled parameter list: "std::function<int (int)>::operator()(int) const".
+  return (name[i - 1] === ')' || qualifierEndsAt(name, i)) && qualifierAt(name, i + 1);
+}
+
+/** True when a template name follows at `from` ("get<int>(int)"), i.e. the words before were its return type. */
+function beforeTemplateName(name: string, from: number): boolean {
+  if (!/[A-Za-z_]/.test(name[from] ?? '')) return false;
+  const lt = name.indexOf('<', from);
+  const paren = name.indexOf('(', from);
+  return lt > from && (paren < 0 || lt < paren);
 }
 
 const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?)?\s*(?:from \S.*)?$/;
@@ -50,19 +94,47 @@ export function splitGdbFrame(line: string): GdbFrameParts | null {
   const rest = line.slice(m[0].length);
   if (rest.startsWith('<signal handler called>') || rest.startsWith('<function called from gdb>')) {
     const close = rest.indexOf('>');
-    return { index, address, rawFunction: rest.slice(0, close + 1), open: false, tail: rest.slice(close + 1) };
+    return { index, address, rawFunction: rest.slice(0, close + 1), open: false, depth: 0, tail: rest.slice(close + 1) };
   }
   const argsAt = argumentListStart(rest);
-  if (!plausibleFrame(rest, argsAt)) return null;
-  const { end, depth } = scanArguments(rest, argsAt, 0);
+  if (argsAt <= 0 || !plausibleName(rest.slice(0, argsAt - 1))) return null;
+  let { end, depth } = scanArguments(rest, argsAt, 0);
+  // gdb with debug info puts a clone's suffix after the arguments: "outer () [clone .constprop.0]".
+  while (depth === 0) {
+    CLONE_SUFFIX.lastIndex = end;
+    const clone = CLONE_SUFFIX.exec(rest);
+    if (!clone) break;
+    end += clone[0].length;
+  }
   if (depth === 0 && rest.length - end < 4096 && !TAIL_SHAPE.test(rest.slice(end))) return null;
   return {
     index,
     address,
     rawFunction: rest.slice(0, end).trimEnd(),
     open: depth > 0,
+    depth,
     tail: rest.slice(end),
   };
+}
+
+/**
+ * A frame line holding only the function name: in a narrow terminal gdb moves the whole argument
+ * list to the next line ("#0  ns::Box<W>::operator()" then "    (this=0x7ffe...) at p1.cpp:13").
+ * Only a frame if the next line opens the argument list; the caller decides that.
+ */
+export function splitBareFrameHead(line: string): { index: number; address: string | null; name: string } | null {
+  if (line.charCodeAt(0) !== 35 /* # */) return null;
+  const m = FRAME_HEAD.exec(line);
+  if (!m) return null;
+  const name = line.slice(m[0].length).trimEnd();
+  if (name === '' || argumentListStart(name) !== -1 || !plausibleName(name)) return null;
+  return { index: Number(m[1]), address: m[2] ?? null, name };
+}
+
+/** The function of a raw "name (args)" without the argument list: what stays equal between `bt` and `bt full`. */
+export function functionPart(raw: string): string {
+  const i = argumentListStart(raw);
+  return i > 0 ? raw.slice(0, i).trimEnd() : raw;
 }
 
 /**
@@ -80,6 +152,8 @@ export function continueArguments(line: string, depth: number): { end: number; d
 function argumentListStart(s: string): number {
   let angle = 0;
   let brace = 0;
+  // Inside a demangled parameter list ("work(void (*)(int)) (cb=...)") no "(" starts the arguments.
+  let paren = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (c === 'o' && s.startsWith('operator', i)) {
@@ -94,13 +168,15 @@ function argumentListStart(s: string): number {
     else if (c === '>') angle = Math.max(0, angle - 1);
     else if (c === '{') brace++;
     else if (c === '}') brace = Math.max(0, brace - 1);
+    else if (c === ')' && angle === 0 && brace === 0) paren = Math.max(0, paren - 1);
     else if (c === '(' && angle === 0 && brace === 0) {
       if (s.startsWith('(anonymous namespace)', i)) {
         i += 20;
         continue;
       }
-      if (i > 0 && s[i - 1] === ' ') return i;
-      // A cast or lambda signature inside a name is never preceded by a space at depth 0.
+      if (paren === 0 && i > 0 && s[i - 1] === ' ') return i;
+      // A parameter list, cast or lambda signature inside a name is never preceded by a space at depth 0.
+      paren++;
     }
   }
   return -1;
