@@ -116,3 +116,14 @@ describe('Windows spellings', () => {
     expect(normalizeFunctionName("v8::internal::`anonymous namespace'::GenerateSourceString(int)").short).toBe('v8::internal::(anonymous namespace)::GenerateSourceString');
   });
 });
+
+describe('very long names', () => {
+  it('keep their ends: two 10,000-character instantiations that differ at the end stay apart', () => {
+    const prefix = `ns::Big<${'std::vector<int>, '.repeat(600)}`;
+    const a = normalizeFunctionName(`${prefix}int>::read(int) const`);
+    const b = normalizeFunctionName(`${prefix}long>::write(char*)`);
+    expect([a.short, b.short]).toEqual(['ns::Big<>::read', 'ns::Big<>::write']);
+    expect(a.full).not.toBe(b.full);
+    expect(a.full.endsWith('int>::read')).toBe(true);
+  });
+});

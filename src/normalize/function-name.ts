@@ -154,7 +154,9 @@ export function normalizeFunctionName(raw: string): NormalizedName {
   let s = raw.trim();
   if (s === '' || s === UNKNOWN || s.startsWith('?? ') || s === '??()') return { full: UNKNOWN, short: UNKNOWN };
   if (s.startsWith('<')) return { full: s, short: s }; // "<signal handler called>"
-  if (s.length > 4096) s = s.slice(0, 4096);
+  // Every step below is linear; lines are already capped at 64 KiB by the reader, so long template
+  // names keep their ends (a cut here would make different functions with a common prefix one).
+  if (s.length > 65536) s = s.slice(0, 65536);
   s = s.replace(CLONE_SUFFIX, '').replace(ABI_TAG, '');
   // MSVC and Windows symbolizers spell it "`anonymous namespace'".
   if (s.includes('`anonymous namespace\'')) s = s.replaceAll('`anonymous namespace\'', '(anonymous namespace)');
