@@ -3,6 +3,7 @@ import { normalizeFunctionName } from '../src/normalize/function-name.js';
 import { cleanLine } from '../src/ingest/clean.js';
 import { isSkippedFrame } from '../src/normalize/skip-list.js';
 import { computeSignature } from '../src/normalize/signature.js';
+import { analyze } from '../src/analyze.js';
 import type { Frame } from '../src/model.js';
 
 describe('normalizeFunctionName', () => {
@@ -125,5 +126,33 @@ describe('very long names', () => {
     expect([a.short, b.short]).toEqual(['ns::Big<>::read', 'ns::Big<>::write']);
     expect(a.full).not.toBe(b.full);
     expect(a.full.endsWith('int>::read')).toBe(true);
+  });
+});
+
+describe('signal handler frames (real gdb 13 stacks)', () => {
+  it('skips a crash handler that aborts: the fault is below <signal handler called>', () => {
+    const text = `Program received signal SIGABRT, Aborted.
+#0  __pthread_kill_implementation (threadid=<optimized out>, signo=signo@entry=6, no_tid=no_tid@entry=0) at ./nptl/pthread_kill.c:44
+#1  0x00007ffff7e5ff4f in __pthread_kill_internal (signo=6, threadid=<optimized out>) at ./nptl/pthread_kill.c:78
+#2  0x00007ffff7e10fb2 in __GI_raise (sig=sig@entry=6) at ../sysdeps/posix/raise.c:26
+#3  0x00007ffff7dfb472 in __GI_abort () at ./stdlib/abort.c:79
+#4  0x00005555555551ab in on_fatal (s=11) at h2.c:4
+#5  <signal handler called>
+#6  0x00005555555551b7 in crash (p=0x0) at h2.c:5
+#7  0x00005555555551e2 in main () at h2.c:6
+`;
+    expect(analyze(text, { rules: null }).reports[0]!.signatureFrames).toEqual(['crash', 'main']);
+  });
+  it('keeps a handler that faulted itself (no abort, raise or logging in it): its frames are the bug', () => {
+    const text = `Program received signal SIGSEGV, Segmentation fault.
+#0  label () at h.c:4
+#1  0x000055555555516d in handler (s=10) at h.c:5
+#2  <signal handler called>
+#3  __pthread_kill_implementation (threadid=<optimized out>, signo=signo@entry=10, no_tid=no_tid@entry=0) at ./nptl/pthread_kill.c:44
+#4  0x00007ffff7e5ff4f in __pthread_kill_internal (signo=10, threadid=<optimized out>) at ./nptl/pthread_kill.c:78
+#5  0x00007ffff7e10fb2 in __GI_raise (sig=10) at ../sysdeps/posix/raise.c:26
+#6  0x0000555555555192 in main () at h.c:6
+`;
+    expect(analyze(text, { rules: null }).reports[0]!.signatureFrames).toEqual(['label', 'handler', 'main']);
   });
 });

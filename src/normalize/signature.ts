@@ -9,7 +9,7 @@ import type { Frame } from '../model.js';
 
 // v3: skip list gained C++ standard-library headers, test and fuzzing harnesses, all of Go's runtime;
 // a stack overflow signs by its recursion.
-export const SIGNATURE_VERSION = 3;
+export const SIGNATURE_VERSION = 4;
 export const SIGNATURE_FRAMES = 3;
 
 export interface Signature {
@@ -22,9 +22,11 @@ export interface Signature {
 export function computeSignature(crashKind: string, frames: Frame[]): Signature {
   const skippedFrames: number[] = [];
   const chosen: string[] = [];
-  // Frames above "<signal handler called>" are the program's own crash handler (it logs, then
-  // aborts); the fault happened in the frame below it.
-  const handler = frames.findIndex((f) => f.function === '<signal handler called>');
+  // Frames above "<signal handler called>" are usually the program's own crash handler (it logs,
+  // then aborts or re-raises): the fault happened in the frame below it. A handler that shows no such
+  // machinery (raise, abort, logging, allocator: the skip list) faulted itself, and is the bug.
+  const marker = frames.findIndex((f) => f.function === '<signal handler called>');
+  const handler = marker > 0 && !frames.slice(0, marker).some(isSkippedFrame) ? -1 : marker;
   const recursion = /stack-overflow/.test(crashKind) ? recursionStart(frames.map((f) => f.function)) : -1;
   frames.forEach((frame, i) => {
     if (i <= handler || i < recursion || isSkippedFrame(frame)) skippedFrames.push(i);
