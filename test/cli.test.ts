@@ -138,6 +138,11 @@ describe('coredx analyze', () => {
     expect(run(['analyze', '--color', file('core6.txt', CORE_SESSION)], undefined, { NO_COLOR: '1' }).stdout).toContain('\x1b[');
   });
 
+  it('text output says when a bare bt printed no thread header', () => {
+    const r = run(['analyze', file('bare.txt', 'Program received signal SIGSEGV, Segmentation fault.\n#0  0x1 in f () at a.c:1\n#1  0x2 in main () at a.c:2\n')]);
+    expect(r.stdout).toMatch(/^ {2}Thread: +the only stack in the trace \(printed without a thread header\)$/m);
+  });
+
   it('text output names a sanitizer verdict or a panic as the crash when there is no signal', () => {
     const samples = join(import.meta.dirname, '..', 'samples');
     expect(run(['analyze', join(samples, 'asan-heap-use-after-free.txt')]).stdout).toMatch(/^ {2}Crash: +heap-use-after-free at address 0x602000000014$/m);

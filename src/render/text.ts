@@ -50,7 +50,10 @@ function renderReport(r: Report, o: TextOptions): string {
   if (r.abortMessage) lines.push(`  Message:   ${c.yellow(r.abortMessage)}`);
   for (const w of r.warnings ?? []) lines.push(`  ${c.yellow('Note:')}      ${w}`);
   const crashed = r.crashedThread === null ? null : r.threads[r.crashedThread]!;
-  if (crashed) lines.push(`  Thread:    ${threadLabel(crashed)} ${c.dim(`(${REASONS[r.crashedThreadReason]}; ${r.threads.length} thread${r.threads.length === 1 ? '' : 's'} in trace)`)}`);
+  // A bare `bt` prints no thread header: the one stack is all there is to say.
+  const headerless = crashed && !crashed.id && !crashed.name && crashed.lwp === null && r.threads.length === 1;
+  if (headerless) lines.push(`  Thread:    ${c.dim('the only stack in the trace (printed without a thread header)')}`);
+  else if (crashed) lines.push(`  Thread:    ${threadLabel(crashed)} ${c.dim(`(${REASONS[r.crashedThreadReason]}; ${r.threads.length} thread${r.threads.length === 1 ? '' : 's'} in trace)`)}`);
   const top = r.diagnoses[0];
   if (crashed) lines.push(...renderFrames(crashed, r, o, true, top));
   if (o.allThreads) {
