@@ -241,9 +241,7 @@ class GdbBlock implements BlockParser {
       file: tail.file,
       line: tail.line,
       column: tail.column,
-      // gdb prints no address for a frame inlined into its caller; frame #0 without one only
-      // means the pc sits at the start of a line.
-      inlined: parts.address === null && parts.index > 0 && !parts.rawFunction.startsWith('<'),
+      inlined: false, // known once the next frame is read (markInlined)
       raw: line,
     };
     if (thread.frames.length < MAX_FRAMES_PER_THREAD) thread.frames.push(frame);
@@ -327,6 +325,7 @@ class GdbBlock implements BlockParser {
     }
     const threads = mergeReprintedThread(this.threads, this.hints).filter((t) => t.frames.length > 0);
     if (threads.length === 0) return null;
+    for (const t of threads) markInlined(t.frames);
     return {
       format: 'gdb',
       startLine: this.start,
@@ -339,6 +338,18 @@ class GdbBlock implements BlockParser {
       hints: this.hints,
       inside: [],
     };
+  }
+}
+
+/**
+ * gdb prints no address for a frame whose callee was inlined into it: that frame's pc is the call
+ * site of the inlined function (gdb's frame_show_address). So frame k is inlined into its caller
+ * when frame k+1 has no address (frame #0 without one only means the pc sits at a line's start).
+ */
+function markInlined(frames: ParsedFrame[]): void {
+  for (let k = 0; k + 1 < frames.length; k++) {
+    const caller = frames[k + 1]!;
+    frames[k]!.inlined = caller.address === null && caller.index === frames[k]!.index + 1 && !caller.rawFunction.startsWith('<') && !frames[k]!.rawFunction.startsWith('<');
   }
 }
 

@@ -1,7 +1,7 @@
 // Conditions of a rule, compiled once into small matchers over the crash model. The same kinds
 // serve [when] (all must hold) and [[evidence]] (raise confidence when they hold).
 
-import type { Evidence, Report, Thread } from '../model.js';
+import type { Evidence, Frame, Report, Thread } from '../model.js';
 import { basename } from '../normalize/glob.js';
 import { compileGlob } from '../normalize/glob.js';
 import {
@@ -191,6 +191,7 @@ function stackSequence(spec: StackStepSpec[]): Condition {
     test(ctx) {
       const frames = ctx.crashed?.frames ?? [];
       const threadIndex = ctx.report.crashedThread ?? undefined;
+      const firstPhysical = physicalFrameOf(frames, ctx.firstMeaningful);
       // reach[k] = positions where step k matched, each with the path of positions that led there.
       let paths: { at: number; path: number[]; captures: Record<string, string> }[] = [{ at: -1, path: [], captures: {} }];
       for (const [k, step] of steps.entries()) {
@@ -199,7 +200,7 @@ function stackSequence(spec: StackStepSpec[]): Condition {
           const limit = step.maxGap === null || k === 0 ? frames.length - 1 : Math.min(frames.length - 1, p.at + 1 + step.maxGap);
           for (let i = p.at + 1; i <= limit; i++) {
             if (next.has(i)) continue;
-            if (step.firstMeaningful && i !== ctx.firstMeaningful) continue;
+            if (step.firstMeaningful && (i < firstPhysical.from || i > firstPhysical.to)) continue;
             const m = step.pattern.test(frames[i]!);
             if (m) next.set(i, { at: i, path: [...p.path, i], captures: { ...p.captures, ...m.captures } });
           }
@@ -216,6 +217,18 @@ function stackSequence(spec: StackStepSpec[]): Condition {
       return pass(evidence, `frames ${best.path.map((i) => `#${frames[i]!.index}`).join(', ')}`, best.captures);
     },
   };
+}
+
+/**
+ * The first meaningful frame and the callers it was inlined into: one physical frame. An inlined
+ * accessor at the top (`read_value [inlined]`) says less than the function it was expanded in, and
+ * optimized code may show the null argument only on that function.
+ */
+function physicalFrameOf(frames: Frame[], first: number): { from: number; to: number } {
+  if (first < 0) return { from: 0, to: -1 };
+  let to = first;
+  while (to + 1 < frames.length && frames[to]!.inlined) to++;
+  return { from: first, to };
 }
 
 function isMainThread(t: Thread, i: number, threads: Thread[]): boolean {
