@@ -18,7 +18,7 @@ const corpus = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : 
 const verbose = args.includes('--verbose');
 const check = args.includes('--check');
 /** Formats coredx has a parser for; the others are listed as "no parser yet". */
-const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust']);
+const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust', 'valgrind']);
 /** Goals from the issues: [peer, format, minimum top-frame agreement]. Issue 6 added the sanitizer
  *  and Go rows that reach 90% (ClusterFuzz's lsan and FuzzManager's rust do not yet). */
 const GOALS = [
@@ -26,9 +26,12 @@ const GOALS = [
   ['clusterfuzz', 'asan', 0.9], ['clusterfuzz', 'msan', 0.9], ['clusterfuzz', 'tsan', 0.9], ['clusterfuzz', 'ubsan', 0.9],
   ['clusterfuzz', 'go', 0.9],
   ['fuzzmanager', 'asan', 0.9], ['fuzzmanager', 'tsan', 0.9], ['fuzzmanager', 'ubsan', 0.9], ['fuzzmanager', 'lsan', 0.9],
+  ['fuzzmanager', 'valgrind', 0.9],
 ];
 /** Files filed under a format their content is not; counted under the real one. */
 const MISFILED = { 'fuzzmanager/trace_3.txt': 'asan' };
+/** The peers have no valgrind format: FuzzManager files its Valgrind logs (valgrind-*.txt) under "other". */
+const misfiled = (peer, entry) => MISFILED[`${peer}/${entry.file}`] ?? (entry.format === 'other' && /^valgrind-/.test(entry.file) ? 'valgrind' : undefined);
 
 if (!existsSync(corpus)) {
   console.log(`conformance: no corpus at ${corpus}; nothing to do`);
@@ -102,7 +105,7 @@ for (const peer of ['clusterfuzz', 'fuzzmanager', 'satyr']) {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   for (let entry of manifest) {
     if (entry.file.endsWith('.json')) continue; // parser test tables, not crash logs
-    const format = MISFILED[`${peer}/${entry.file}`] ?? entry.format;
+    const format = misfiled(peer, entry) ?? entry.format;
     entry = { ...entry, format };
     const key = `${peer}/${format}`;
     const row = rows.get(key) ?? { peer, format: entry.format, files: 0, parsed: 0, errors: 0, compared: 0, agreed: 0 };

@@ -254,4 +254,23 @@ created by main.main
 	./go_panic.go:18 +0x76
 exit status 2
 `],
+  ['valgrind', (n) => `==3459${n}== Memcheck, a memory error detector
+==3459${n}== Command: ./jobs --shard ${n}
+==3459${n}== 
+==3459${n}== Invalid read of size 4
+==3459${n}==    at 0x1091AD: jobs::retries_of_${n}(jobs::Job const*) (valgrind_uaf.cpp:${10 + n})
+==3459${n}==    by 0x1091DF: main (valgrind_uaf.cpp:16)
+==3459${n}==  Address 0x4d6dc84 is 4 bytes inside a block of size 8 free'd
+==3459${n}==    at 0x484499B: operator delete(void*, unsigned long) (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)
+==3459${n}==    by 0x10919D: jobs::retire(jobs::Job*) (valgrind_uaf.cpp:9)
+==3459${n}==    by 0x1091D3: main (valgrind_uaf.cpp:15)
+==3459${n}==  Block was alloc'd at
+==3459${n}==    at 0x4841F2F: operator new(unsigned long) (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)
+==3459${n}==    by 0x10916D: jobs::make_job(int) (valgrind_uaf.cpp:8)
+==3459${n}==    by 0x1091C3: main (valgrind_uaf.cpp:14)
+==3459${n}== 
+==3459${n}== HEAP SUMMARY:
+==3459${n}==     in use at exit: 0 bytes in 0 blocks
+==3459${n}== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)
+`],
 ];

@@ -94,6 +94,7 @@ const PER_FORMAT: Record<string, string> = {
   lsan: 'lsan-direct-leak.txt', tsan: 'tsan-data-race.txt', ubsan: 'ubsan-errors.txt',
   glog: 'glog-failure-signal-handler.txt', backtrace_symbols: 'backtrace-symbols-cpp.txt',
   'eu-stack': 'eu-stack-core-source.txt', rust: 'rust-panic.txt', go: 'go-panic-nil-pointer.txt',
+  valgrind: 'valgrind-use-after-free.txt',
 };
 const BUTIL = 'Received signal 11 SEGV_MAPERR 000000000000\n#0 0x55d0c0a1b2cd butil::debug::StackTrace::StackTrace()\n#1 0x7f1e2c43bfd0 <unknown>\n#2 0x55d0c0b01e3a brpc::policy::ProcessHttpResponse()\n#3 0x55d0c0b11e22 brpc::InputMessenger::OnNewMessages()\n';
 const texts: [string, string][] = [...Object.entries(PER_FORMAT).map(([f, file]): [string, string] => [f, readFileSync(join(SAMPLES, file), 'utf8')]), ['butil', BUTIL]];

@@ -9,7 +9,9 @@ import type { Frame } from '../model.js';
 
 // v3: skip list gained C++ standard-library headers, test and fuzzing harnesses, all of Go's runtime;
 // a stack overflow signs by its recursion.
-export const SIGNATURE_VERSION = 4;
+// v4: frames above <signal handler called> are skipped only when they show crash-handler machinery.
+// v5: skip list gained Valgrind's replacement allocator and string routines (vg_replace_*.c, vgpreload_*.so).
+export const SIGNATURE_VERSION = 5;
 export const SIGNATURE_FRAMES = 3;
 
 export interface Signature {

@@ -10,9 +10,10 @@ import { backtraceSymbolsParser } from './backtrace-symbols.js';
 import { rustParser } from './rust.js';
 import { goParser } from './go.js';
 import { butilParser } from './butil.js';
+import { valgrindParser } from './valgrind.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');

@@ -4,7 +4,7 @@
 export const CATEGORIES = [
   'null-deref', 'use-after-free', 'double-free', 'heap-corruption', 'stack-overflow', 'uncaught-exception',
   'assertion', 'pure-virtual-call', 'arithmetic', 'bus-error', 'deadlock', 'static-destruction-order',
-  'out-of-memory', 'abi-mismatch', 'data-race', 'other',
+  'out-of-memory', 'abi-mismatch', 'data-race', 'uninitialized-memory', 'memory-leak', 'other',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

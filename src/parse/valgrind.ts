@@ -1,0 +1,275 @@
+// Valgrind (memcheck) error reports, as printed on stderr or into --log-file: every line carries the
+// "==PID==" prefix, an error is a header line, its stack ("at 0x...: f (file.c:5)", "by 0x...: ..."),
+// then block descriptions that open labelled secondary stacks ("Address 0x... is 4 bytes inside a
+// block of size 8 free'd", "Block was alloc'd at", "Uninitialised value was created by ..."), and a
+// prefix-only line. Each error, each leak record and the fatal "Process terminating with default
+// action of signal N" is one report, like each sanitizer report.
+//
+// The verdict becomes the crash kind, in the sanitizers' vocabulary wherever the report says enough,
+// so signatures and the generic rules work across formats:
+//   Invalid read/write inside/after/before a free'd block  -> heap-use-after-free
+//   Invalid read/write after/before/inside an alloc'd block -> heap-buffer-overflow
+//   Invalid read/write below the stack pointer              -> stack-use-after-return
+//   Invalid read/write elsewhere ("not stack'd, malloc'd")  -> valgrind: invalid-read / invalid-write
+//   Invalid free() of a free'd block / of anything else     -> double-free / bad-free
+//   Mismatched free() / delete / delete []                  -> alloc-dealloc-mismatch
+//   Mismatched new/delete size value                        -> new-delete-type-mismatch
+//   Conditional jump / Use of uninitialised value / a syscall param with uninitialised bytes
+//                                                          -> use-of-uninitialized-value
+//   Syscall param ... unaddressable byte(s)                 -> by its block as above, else valgrind: syscall-unaddressable
+//   Source and destination overlap in memcpy(...)           -> memcpy-param-overlap
+//   Argument 'size' of function malloc has a fishy value    -> valgrind: fishy-argument
+//   Jump to the invalid address stated on the next line     -> valgrind: invalid-jump
+//   definitely / indirectly lost, possibly lost, still reachable -> memory-leak, possible-memory-leak, still-reachable
+//   Process terminating with default action of signal 11 (SIGSEGV) -> the signal (crash kind SIGSEGV), with
+//   the fault address of "Access not within mapped region at address 0x0"; stack-overflow when valgrind
+//   says the stack could not grow.
+
+import { signalName } from './signals.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+
+/** "==1234== " and, with --time-stamp=yes, "==1234== 00:00:00:01.234 "; the message follows. */
+const PREFIX = /^==(\d+)== (?:\d\d:\d\d:\d\d:\d\d\.\d{3} )?/;
+const HEADERS: [RegExp, string][] = [
+  [/^Invalid read of size \d+$/, 'invalid-read'],
+  [/^Invalid write of size \d+$/, 'invalid-write'],
+  [/^Invalid free\(\) \/ delete \/ delete\[\] \/ realloc\(\)$/, 'invalid-free'],
+  [/^Mismatched free\(\) \/ delete \/ delete ?\[\]$/, 'alloc-dealloc-mismatch'],
+  [/^Mismatched new\/delete size value: \d+$/, 'new-delete-type-mismatch'],
+  [/^Conditional jump or move depends on uninitialised value\(s\)$/, 'use-of-uninitialized-value'],
+  [/^Use of uninitialised value of size \d+$/, 'use-of-uninitialized-value'],
+  [/^Syscall param .+? (?:points to|contains) uninitialised byte\(s\)$/, 'use-of-uninitialized-value'],
+  [/^Syscall param .+? (?:points to|contains) unaddressable byte\(s\)$/, 'syscall-unaddressable'],
+  [/^Uninitialised byte\(s\) found during client check request$/, 'use-of-uninitialized-value'],
+  [/^Unaddressable byte\(s\) found during client check request$/, 'unaddressable-client-check'],
+  [/^Source and destination overlap in (\w+)\(.*\)$/, 'param-overlap'],
+  [/^Argument '\w+' of function \w+ has a fishy value$/, 'fishy-argument'],
+  [/^Jump to the invalid address stated on the next line$/, 'invalid-jump'],
+  [/^Invalid alignment value: .*$/, 'invalid-alignment'],
+  [/^Illegal memory pool address$/, 'invalid-mempool'],
+  [/^realloc\(\) with size 0$/, 'realloc-size-zero'],
+  [/^[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are (definitely|indirectly|possibly) lost in loss record [\d,]+ of [\d,]+$/, 'leak'],
+  [/^[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are still reachable in loss record [\d,]+ of [\d,]+$/, 'still-reachable'],
+  [/^Process terminating with default action of signal (\d+) \((SIG\w+)\)(?:: dumping core)?$/, 'signal'],
+];
+/** The header words every start line holds one of, tested before the regexes. */
+const HEADER_WORDS = /^(?:Invalid|Mismatched|Conditional|Use of|Syscall|Uninit|Unaddr|Source|Argument|Jump|Illegal|realloc|[\d,]+ |Process term|Thread \d)/;
+/** valgrind's thread line before an error of a multi-threaded program: "Thread 2:", "Thread 3 worker:". */
+const THREAD = /^Thread (\d+)(?: (.+?))?:$/;
+const FRAME = /^\s+(at|by) (0x[0-9A-Fa-f]+): (.*)$/;
+const IN_MODULE = /^(.*)\s\(in ([^()]+)\)$/;
+const IN_FILE = /^(.*)\s\(([^()]+):(\d+)\)$/;
+/** A block description: where the address is, which may open the stack of its free or allocation. */
+const ADDRESS = /^\s+Address (0x[0-9A-Fa-f]+) is (.*)$/;
+const FAULT = /^\s+(Access not within mapped region|Bad permissions for mapped region|General Protection Fault|Non-existent physical address|Illegal opcode|Integer divide by zero|Integer overflow|FP (?:divide by zero|overflow|underflow|inexact|invalid operation)|Invalid address alignment|Object-specific hardware error)(?: at address (0x[0-9A-Fa-f]+))?/;
+/** "4 bytes inside a block of size 8 free'd", "0 bytes after a block of size 40 alloc'd". */
+const BLOCK = /^[\d,]+ bytes (?:inside|after|before) a (recently re-allocated )?block of size [\d,]+ (free'd|alloc'd)$/;
+const STACK_OVERFLOW = /^\s*Stack overflow in thread #?\d+: can't grow stack/;
+
+export const valgrindParser: TraceParser = {
+  format: 'valgrind',
+  label: 'Valgrind (memcheck) error reports',
+  // Every start line has the "==PID== " prefix; "==" is rare in ordinary logs.
+  markers: ['== '],
+  startsTrace(line: string): boolean {
+    if (line.charCodeAt(0) !== 61 /* = */ || line.charCodeAt(1) !== 61) return false;
+    const p = PREFIX.exec(line);
+    if (!p) return false;
+    const text = line.slice(p[0].length);
+    if (!HEADER_WORDS.test(text)) return false;
+    return THREAD.test(text) || HEADERS.some(([re]) => re.test(text));
+  },
+  begin: () => new ValgrindBlock(),
+};
+
+/** Lines of the report that are neither frames nor known descriptions, tolerated before giving up. */
+const MAX_FOREIGN_LINES = 40;
+
+class ValgrindBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private pid = '';
+  private kind: string | null = null;
+  private detail = '';
+  private header: string | null = null;
+  private threadName: string | null = null;
+  private signal: string | null = null;
+  private description: string | null = null;
+  private faultAddress: string | null = null;
+  /** What the first "Address 0x... is ..." line said about the block. */
+  private block: string | null = null;
+  private stackOverflow = false;
+  private readonly threads: ParsedThread[] = [];
+  private current: ParsedThread | null = null;
+  private foreign = 0;
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) {
+      this.start = this.end = lineNo;
+      const p = PREFIX.exec(line)!;
+      this.pid = p[1]!;
+      const text = line.slice(p[0].length);
+      const t = THREAD.exec(text);
+      if (t) this.threadName = t[2] ?? `thread ${t[1]}`;
+      else this.readHeader(text);
+      return 'take';
+    }
+    const p = PREFIX.exec(line);
+    if (!p || p[1] !== this.pid) {
+      // Program output or another process between the lines of one error.
+      return ++this.foreign > MAX_FOREIGN_LINES ? 'end' : 'maybe';
+    }
+    const text = line.slice(p[0].length);
+    if (this.header === null) {
+      // After "Thread N:" the error header must follow at once.
+      if (!HEADER_WORDS.test(text) || !HEADERS.some(([re]) => re.test(text))) return 'end';
+      this.readHeader(text);
+      return this.took(lineNo);
+    }
+    if (text.trim() === '') return 'end';
+    if (valgrindParser.startsTrace(line)) return 'split';
+    const f = FRAME.exec(text);
+    if (f) {
+      if (!this.current) this.newStack(this.threads.length === 0 ? (this.kind === 'leak' || this.kind === 'still-reachable' ? 'leak' : 'access') : 'stack');
+      const frames = this.current!.frames;
+      if (frames.length < MAX_FRAMES_PER_THREAD) frames.push(parseFrame(frames.length, f[2]!, f[3]!, text));
+      else this.current!.droppedFrames = (this.current!.droppedFrames ?? 0) + 1;
+      return this.took(lineNo);
+    }
+    const a = ADDRESS.exec(text);
+    if (a) {
+      if (this.block === null) {
+        this.block = a[2]!;
+        this.faultAddress ??= a[1]!.toLowerCase();
+      }
+      const b = BLOCK.exec(a[2]!);
+      if (b) this.newStack(b[2] === "free'd" ? 'freed-by' : 'allocated-by');
+      else this.current = null;
+      return this.took(lineNo);
+    }
+    if (/^\s+Block was alloc'd at$/.test(text)) {
+      this.newStack('allocated-by');
+      return this.took(lineNo);
+    }
+    if (/^\s+Uninitialised value was created by /.test(text)) {
+      this.newStack('origin');
+      return this.took(lineNo);
+    }
+    const fault = FAULT.exec(text);
+    if (fault) {
+      this.description = fault[1]!;
+      if (fault[2]) this.faultAddress = fault[2].toLowerCase();
+      return this.took(lineNo);
+    }
+    if (STACK_OVERFLOW.test(text)) {
+      this.stackOverflow = true;
+      return this.took(lineNo);
+    }
+    // valgrind's advice under a fatal signal ("If you believe this happened as a result of a stack
+    // overflow ...") and other indented notes of the error.
+    if (/^\s/.test(text)) return this.took(lineNo);
+    return ++this.foreign > MAX_FOREIGN_LINES ? 'end' : 'maybe';
+  }
+
+  private took(lineNo: number): FeedResult {
+    this.end = lineNo;
+    this.foreign = 0;
+    return 'take';
+  }
+
+  private readHeader(text: string): void {
+    for (const [re, kind] of HEADERS) {
+      const m = re.exec(text);
+      if (!m) continue;
+      this.header = text;
+      this.kind = kind;
+      if (kind === 'param-overlap') this.detail = m[1]!;
+      else if (kind === 'leak') this.detail = m[1]!;
+      else if (kind === 'signal') this.signal = signalName(m[2] ?? m[1]!);
+      return;
+    }
+  }
+
+  private newStack(role: string): void {
+    this.current = { id: String(this.threads.length + 1), name: this.threads.length === 0 ? this.threadName : null, lwp: null, frames: [], role };
+    this.threads.push(this.current);
+  }
+
+  /** The crash kind, from the header and what the first block description said. */
+  private crashKind(): string | null {
+    const block = this.block ?? '';
+    const b = BLOCK.exec(block);
+    // A block realloc() moved is reported alloc'd (its new place) but the old address was freed.
+    const freed = b !== null && (b[2] === "free'd" || b[1] !== undefined);
+    const allocated = b !== null && !freed;
+    switch (this.kind) {
+      case 'invalid-read':
+      case 'invalid-write':
+      case 'syscall-unaddressable':
+        if (freed) return 'heap-use-after-free';
+        if (allocated) return 'heap-buffer-overflow';
+        if (/below stack pointer/.test(block)) return 'stack-use-after-return';
+        return `valgrind: ${this.kind}`;
+      case 'invalid-free':
+        return freed ? 'double-free' : 'bad-free';
+      case 'param-overlap':
+        return `${this.detail}-param-overlap`;
+      case 'leak':
+        return this.detail === 'possibly' ? 'possible-memory-leak' : 'memory-leak';
+      case 'signal':
+        return this.stackOverflow ? 'stack-overflow' : null;
+      case 'alloc-dealloc-mismatch':
+      case 'new-delete-type-mismatch':
+      case 'use-of-uninitialized-value':
+      case 'still-reachable':
+        return this.kind;
+      default:
+        return `valgrind: ${this.kind}`;
+    }
+  }
+
+  finish(): ParsedTrace | null {
+    const threads = this.threads.filter((t) => t.frames.length > 0);
+    // A header without a stack is prose that happens to look like one, or a cut log.
+    if (this.header === null || threads.length === 0) return null;
+    threads.forEach((t, i) => {
+      t.id = String(i + 1);
+      // Inlined calls share their caller's address: every frame but the last of such a run is inlined.
+      t.frames.forEach((f, j) => {
+        if (f.address !== null && f.address === t.frames[j + 1]?.address) f.inlined = true;
+      });
+    });
+    return {
+      format: 'valgrind',
+      startLine: this.start,
+      endLine: this.end,
+      signal: this.signal,
+      signalDescription: this.description ?? this.header,
+      faultAddress: this.faultAddress,
+      program: null,
+      threads,
+      hints: [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
+      inside: [],
+      crashKind: this.crashKind(),
+    };
+  }
+}
+
+/** "f(int) (a.c:5)", "f (in /lib/x.so)", "??? (in /lib/x.so)", "???". */
+function parseFrame(index: number, address: string, rest: string, raw: string): ParsedFrame {
+  let fn = rest.trim();
+  let module: string | null = null;
+  let file: string | null = null;
+  let line: number | null = null;
+  let m = IN_FILE.exec(fn);
+  if (m) {
+    fn = m[1]!;
+    file = m[2]!;
+    line = Number(m[3]);
+  } else if ((m = IN_MODULE.exec(fn))) {
+    fn = m[1]!;
+    module = m[2]!;
+  }
+  if (fn === '???' || fn === '') fn = '??';
+  return { index, address: address.toLowerCase(), rawFunction: fn, module, file, line, column: null, inlined: false, raw: raw.trim() };
+}

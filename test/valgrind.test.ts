@@ -1,0 +1,347 @@
+// Valgrind (memcheck) reports as the real valgrind prints them: the programs in test/programs/
+// (valgrind_*.cpp) are built with g++ -g -O0, run under `valgrind --error-exitcode=1` and their
+// reports parsed. The outputs are kept in samples/ (regenerate with
+// COREDX_WRITE_SAMPLES=1 npx vitest run test/valgrind.test.ts); committed samples must still
+// analyze to what the live run gives.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/analyze.js';
+import { loadRules } from '../src/rules/load.js';
+import { RuleSet } from '../src/rules/engine.js';
+import type { Report } from '../src/model.js';
+import { gdbLive, haveGdb } from './support/debuggers.js';
+
+const SAMPLES = join(import.meta.dirname, '..', 'samples');
+const PROGRAMS = join(import.meta.dirname, 'programs');
+const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const missing = !has('valgrind') ? 'valgrind is not installed (apt-get install valgrind)' : !has('g++') ? 'g++ is not installed' : null;
+if (missing) console.log(`skipping the live valgrind runs: ${missing}`);
+
+interface Case {
+  program: string;
+  sample: string;
+  flags: string[];
+  check(reports: Report[]): void;
+}
+
+const roles = (r: Report) => r.threads.map((t) => t.role);
+
+const CASES: Case[] = [
+  {
+    program: 'valgrind_uaf',
+    sample: 'valgrind-use-after-free.txt',
+    flags: [],
+    check(reports) {
+      expect(reports).toHaveLength(1);
+      const r = reports[0]!;
+      expect(r).toMatchObject({ format: 'valgrind', crashKind: 'heap-use-after-free', signalDescription: 'Invalid read of size 4' });
+      expect(r.faultAddress).toMatch(/^0x[0-9a-f]+$/);
+      expect(roles(r)).toEqual(['access', 'freed-by', 'allocated-by']);
+      expect(r.threads[r.crashedThread!]!.role).toBe('access');
+      expect(r.threads[0]!.frames[0]).toMatchObject({ function: 'jobs::retries_of', file: 'valgrind_uaf.cpp', line: 10 });
+      expect(r.signatureFrames).toEqual(['jobs::retries_of', 'main']);
+      expect(r.threads[1]!.frames.map((f) => f.function)).toEqual(['operator delete', 'jobs::retire', 'main']);
+      expect(r.threads[1]!.frames[0]!.module).toMatch(/vgpreload_memcheck-[\w-]+\.so$/);
+      expect(r.threads[2]!.frames[1]!.function).toBe('jobs::make_job');
+      expect(r.diagnoses[0]).toMatchObject({ ruleId: 'generic/sanitizer-use-after-free', category: 'use-after-free' });
+    },
+  },
+  {
+    program: 'valgrind_overflow',
+    sample: 'valgrind-heap-overflow.txt',
+    flags: [],
+    check(reports) {
+      expect(reports).toHaveLength(1);
+      const r = reports[0]!;
+      expect(r).toMatchObject({ crashKind: 'heap-buffer-overflow', signalDescription: 'Invalid write of size 4' });
+      expect(roles(r)).toEqual(['access', 'allocated-by']);
+      expect(r.threads[0]!.frames[0]).toMatchObject({ function: 'fill', line: 6 });
+      expect(r.signatureFrames).toEqual(['fill', 'main']);
+      expect(r.threads[1]!.frames[0]!.function).toBe('malloc');
+      expect(r.diagnoses[0]).toMatchObject({ ruleId: 'generic/sanitizer-buffer-overflow', category: 'heap-corruption' });
+    },
+  },
+  {
+    program: 'valgrind_double_free',
+    sample: 'valgrind-double-free.txt',
+    flags: [],
+    check(reports) {
+      expect(reports).toHaveLength(1);
+      const r = reports[0]!;
+      expect(r.crashKind).toBe('double-free');
+      expect(roles(r)).toEqual(['access', 'freed-by', 'allocated-by']);
+      // valgrind's replacement free() is the raw top frame; the signature starts at its caller.
+      expect(r.threads[0]!.frames[0]!.function).toBe('free');
+      expect(r.skippedFrames).toContain(0);
+      expect(r.signatureFrames).toEqual(['release_buffer', 'main']);
+      expect(r.threads[1]!.frames.map((f) => f.line)).toEqual([null, 9, 15]);
+      expect(r.diagnoses[0]).toMatchObject({ ruleId: 'generic/reported-double-free', category: 'double-free' });
+    },
+  },
+  {
+    program: 'valgrind_mismatch',
+    sample: 'valgrind-mismatched-delete.txt',
+    flags: [],
+    check(reports) {
+      expect(reports).toHaveLength(1);
+      const r = reports[0]!;
+      expect(r.crashKind).toBe('alloc-dealloc-mismatch');
+      expect(roles(r)).toEqual(['access', 'allocated-by']);
+      expect(r.signatureFrames).toEqual(['img::drop_row', 'main']);
+      expect(r.threads[1]!.frames.map((f) => f.function)).toEqual(['operator new[]', 'img::make_row', 'main']);
+      expect(r.diagnoses[0]).toMatchObject({ ruleId: 'generic/bad-free', category: 'heap-corruption' });
+    },
+  },
+  {
+    program: 'valgrind_uninit',
+    sample: 'valgrind-uninitialised-condition.txt',
+    flags: ['--track-origins=yes'],
+    check(reports) {
+      expect(reports).toHaveLength(1);
+      const r = reports[0]!;
+      expect(r).toMatchObject({ crashKind: 'use-of-uninitialized-value', faultAddress: null });
+      expect(r.signalDescription).toBe('Conditional jump or move depends on uninitialised value(s)');
+      expect(roles(r)).toEqual(['access', 'origin']);
+      expect(r.signatureFrames).toEqual(['check_limits', 'main']);
+      expect(r.threads[1]!.frames[1]!.function).toBe('load_limits');
+      expect(r.diagnoses[0]).toMatchObject({ ruleId: 'generic/uninitialized-value', category: 'uninitialized-memory' });
+    },
+  },
+  {
+    program: 'valgrind_leak',
+    sample: 'valgrind-leak.txt',
+    flags: ['--leak-check=full'],
+    check(reports) {
+      expect(reports).toHaveLength(1);
+      const r = reports[0]!;
+      expect(r.crashKind).toBe('memory-leak');
+      expect(r.signalDescription).toMatch(/^9 bytes in 1 blocks are definitely lost in loss record 1 of 1$/);
+      expect(roles(r)).toEqual(['leak']);
+      expect(r.threads[0]!.frames[0]!.function).toBe('malloc');
+      expect(r.signatureFrames).toEqual(['copy_name', 'greet', 'main']);
+      expect(r.diagnoses[0]).toMatchObject({ ruleId: 'generic/sanitizer-leak', category: 'memory-leak' });
+    },
+  },
+  {
+    program: 'valgrind_segv',
+    sample: 'valgrind-null-deref.txt',
+    flags: [],
+    check(reports) {
+      // The invalid write, then the fatal signal it caused: two reports, both null dereferences.
+      expect(reports.map((r) => r.crashKind)).toEqual(['valgrind: invalid-write', 'SIGSEGV']);
+      const [write, fatal] = reports as [Report, Report];
+      expect(write.faultAddress).toBe('0x0');
+      expect(fatal).toMatchObject({ signal: 'SIGSEGV', faultAddress: '0x0', signalDescription: 'Access not within mapped region' });
+      for (const r of reports) {
+        expect(r.signatureFrames).toEqual(['cfg::apply', 'cfg::load', 'main']);
+        expect(r.diagnoses[0]!.category).toBe('null-deref');
+      }
+      expect(write.diagnoses[0]!.ruleId).toBe('generic/valgrind-null-access');
+      expect(fatal.diagnoses[0]!.ruleId).toBe('generic/null-deref');
+    },
+  },
+];
+
+/** Builds the program in `dir` and runs it under valgrind; stdout and stderr in one stream. */
+function runUnderValgrind(c: Case, dir: string): string {
+  copyFileSync(join(PROGRAMS, `${c.program}.cpp`), join(dir, `${c.program}.cpp`));
+  const cc = spawnSync('g++', ['-g', '-O0', `${c.program}.cpp`, '-o', c.program], { cwd: dir, encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`g++ ${c.program}.cpp failed:\n${cc.stderr}`);
+  const args = ['--error-exitcode=1', ...c.flags, `./${c.program}`].map((a) => `'${a}'`).join(' ');
+  const r = spawnSync('sh', ['-c', `exec valgrind ${args} 2>&1`], { cwd: dir, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+  // --error-exitcode=1 for the errors; the null dereference dies of its signal instead.
+  if (c.program === 'valgrind_segv') expect(r.signal ?? r.status).toMatch(/SIGSEGV|139/);
+  else expect(r.status, r.stdout).toBe(1);
+  return r.stdout;
+}
+
+describe.skipIf(missing !== null).each(CASES.map((c) => [c.program, c] as const))('%s under valgrind', (_name, c) => {
+  it('parses the live report and the committed sample alike', () => {
+    const dir = mkdtempSync(join(tmpdir(), `coredx-${c.program}-`));
+    const output = runUnderValgrind(c, dir);
+    const reports = analyze(output).reports;
+    c.check(reports);
+    const path = join(SAMPLES, c.sample);
+    if (WRITE) writeFileSync(path, output.split(dir).join('.'));
+    else {
+      const committed = analyze(readFileSync(path, 'utf8')).reports;
+      c.check(committed);
+      expect(committed.map((x) => x.signature)).toEqual(reports.map((x) => x.signature));
+    }
+  }, 180_000);
+});
+
+describe('the committed valgrind samples', () => {
+  it.each(CASES.map((c) => [c.sample, c] as const))('%s parses as the live run did', (_name, c) => {
+    c.check(analyze(readFileSync(join(SAMPLES, c.sample), 'utf8')).reports);
+  });
+
+  it('are all classified by the generic pack alone into the right category', () => {
+    const builtin = loadRules();
+    const generic = new RuleSet(builtin.ruleSet.rules.filter((r) => r.pack === 'generic'));
+    const expected: Record<string, string[]> = {
+      'valgrind-use-after-free.txt': ['use-after-free'], 'valgrind-heap-overflow.txt': ['heap-corruption'],
+      'valgrind-double-free.txt': ['double-free'], 'valgrind-mismatched-delete.txt': ['heap-corruption'],
+      'valgrind-uninitialised-condition.txt': ['uninitialized-memory'], 'valgrind-leak.txt': ['memory-leak'],
+      'valgrind-null-deref.txt': ['null-deref', 'null-deref'],
+    };
+    for (const [sample, categories] of Object.entries(expected)) {
+      const { reports } = analyze(readFileSync(join(SAMPLES, sample), 'utf8'), { rules: generic });
+      expect(reports.map((r) => r.diagnoses[0]?.category), sample).toEqual(categories);
+    }
+  });
+});
+
+describe.skipIf(missing !== null || !haveGdb().ok)('across formats', () => {
+  it('the fatal signal under valgrind signs like the same crash under gdb', () => {
+    const c = CASES.find((x) => x.program === 'valgrind_segv')!;
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-valgrind-gdb-'));
+    const fatal = analyze(runUnderValgrind(c, dir)).reports.find((r) => r.signal === 'SIGSEGV')!;
+    const [gdb] = analyze(gdbLive(c.program, dir).output).reports;
+    expect(gdb!.format).toBe('gdb');
+    expect(gdb!.signature).toBe(fatal.signature);
+    expect(gdb!.faultAddress).toBe(fatal.faultAddress);
+  }, 180_000);
+});
+
+describe('valgrind report shapes', () => {
+  const first = (text: string) => analyze(text, { rules: null }).reports;
+
+  it('reads frames in modules, ??? frames, a stack that starts with "by", and inlined calls', () => {
+    const text = [
+      '==31== Use of uninitialised value of size 8',
+      '==31==    by 0x11C92A94: cache::Table<int>::probe(unsigned long) const (table.h:88)',
+      '==31==    by 0x11C92A94: cache::lookup(int) (table.cc:12)',
+      '==31==    by 0x4005D4: ??? (in /usr/lib/x86_64-linux-gnu/libfoo.so.1)',
+      '==31==    by 0x4005E0: ???',
+      '==31==  Uninitialised value was created by a stack allocation',
+      '==31==    at 0x109140: cache::fill() (table.cc:3)',
+      '==31== ',
+    ].join('\n');
+    const [r] = first(text);
+    expect(r!.crashKind).toBe('use-of-uninitialized-value');
+    const frames = r!.threads[0]!.frames;
+    expect(frames.map((f) => [f.function, f.file, f.line, f.module, f.inlined])).toEqual([
+      ['cache::Table<>::probe', 'table.h', 88, null, true],
+      ['cache::lookup', 'table.cc', 12, null, false],
+      ['??', null, null, '/usr/lib/x86_64-linux-gnu/libfoo.so.1', false],
+      ['??', null, null, null, false],
+    ]);
+    expect(frames[0]!.fullFunction).toBe('cache::Table<int>::probe');
+    expect(roles(r!)).toEqual(['access', 'origin']);
+  });
+
+  it('makes one report per error, each starting at its header line, and names the thread', () => {
+    const text = [
+      '==7== Memcheck, a memory error detector',
+      '==7== Command: ./server',
+      '==7== ',
+      '==7== Thread 2:',
+      '==7== Invalid read of size 8',
+      '==7==    at 0x10A1B2: worker::step(worker::State*) (worker.cc:40)',
+      '==7==    by 0x4E0E609: start_thread (pthread_create.c:442)',
+      '==7==  Address 0x5b8e048 is 8 bytes after a block of size 64 alloc\'d',
+      '==7==    at 0x483B7F3: malloc (in /usr/lib/x86_64-linux-gnu/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==7==    by 0x10A0F0: worker::make() (worker.cc:12)',
+      '==7== ',
+      'request 12 served',
+      '==7== Source and destination overlap in memcpy(0x1ffefff9c0, 0x1ffefff9c4, 16)',
+      '==7==    at 0x4852A00: memcpy@@GLIBC_2.14 (vg_replace_strmem.c:1035)',
+      '==7==    by 0x10A2C1: buf::shift(buf::Buf*) (buf.cc:21)',
+      '==7== ',
+      '==7== Syscall param write(buf) points to uninitialised byte(s)',
+      '==7==    at 0x4F4C8E7: write (write.c:26)',
+      '==7==    by 0x10A3D2: log::flush() (log.cc:9)',
+      '==7==  Address 0x1ffefffa40 is on thread 1\'s stack',
+      '==7== ',
+      '==7== Argument \'size\' of function malloc has a fishy value',
+      '==7==    at 0x483B7F3: malloc (vg_replace_malloc.c:381)',
+      '==7==    by 0x10A4E3: arena::grow(long) (arena.cc:30)',
+      '==7== ',
+      '==7== 1,024 bytes in 8 blocks are possibly lost in loss record 3 of 4',
+      '==7==    at 0x483DD99: calloc (vg_replace_malloc.c:1328)',
+      '==7==    by 0x10A5F4: pool::reserve() (pool.cc:7)',
+      '==7== ',
+      '==7== ERROR SUMMARY: 5 errors from 5 contexts (suppressed: 0 from 0)',
+    ].join('\n');
+    const reports = first(text);
+    expect(reports.map((r) => [r.crashKind, r.source.line, r.signatureFrames[0]])).toEqual([
+      ['heap-buffer-overflow', 4, 'worker::step'],
+      ['memcpy-param-overlap', 13, 'buf::shift'],
+      ['use-of-uninitialized-value', 17, 'write'], // the syscall wrapper is not machinery in any format
+      ['valgrind: fishy-argument', 22, 'arena::grow'],
+      ['possible-memory-leak', 26, 'pool::reserve'],
+    ]);
+    expect(reports[0]!.threads[0]!.name).toBe('thread 2');
+    expect(reports[0]!.context.some((l) => l.text === 'request 12 served')).toBe(true);
+  });
+
+  it('reads a fatal signal without a fault line, a stack overflow, timestamps and suppression blocks', () => {
+    const text = [
+      '==9== 00:00:00:01.250 Process terminating with default action of signal 6 (SIGABRT): dumping core',
+      '==9== 00:00:00:01.250    at 0x4E6FE8B: raise (raise.c:51)',
+      '==9== 00:00:00:01.250    by 0x4E5B7F0: abort (abort.c:79)',
+      '==9== 00:00:00:01.250    by 0x10914A: die (die.c:4)',
+      '==9== 00:00:00:01.250 ',
+      '==10== Process terminating with default action of signal 11 (SIGSEGV)',
+      '==10==  Access not within mapped region at address 0x1FFE801FF8',
+      '==10== Stack overflow in thread #1: can\'t grow stack to 0x1ffe801000',
+      '==10==    at 0x109139: walk (walk.c:3)',
+      '==10==    by 0x10914F: walk (walk.c:4)',
+      '==10==    by 0x10914F: walk (walk.c:4)',
+      '==10==    by 0x10914F: walk (walk.c:4)',
+      '==10==  If you believe this happened as a result of a stack',
+      '==10== ',
+      '==11== Invalid free() / delete / delete[] / realloc()',
+      '==11==    at 0x484417B: free (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==11==    by 0x109172: drop (d.c:8)',
+      '==11==  Address 0x4a4a048 is 8 bytes inside a block of size 32 alloc\'d',
+      '==11==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==11==    by 0x109160: make (d.c:3)',
+      '{',
+      '   <insert_a_suppression_name_here>',
+      '   Memcheck:Free',
+      '   fun:free',
+      '   fun:drop',
+      '}',
+      '==11== ',
+    ].join('\n');
+    const reports = first(text);
+    expect(reports.map((r) => [r.signal, r.crashKind, r.faultAddress, r.signatureFrames[0]])).toEqual([
+      ['SIGABRT', 'SIGABRT', null, 'die'],
+      ['SIGSEGV', 'stack-overflow', '0x1ffe801ff8', 'walk'],
+      [null, 'bad-free', '0x4a4a048', 'drop'],
+    ]);
+    expect(reports[0]!.source.line).toBe(1);
+  });
+
+  it('does not misfire on prose, banners and summaries', () => {
+    const text = [
+      'Running the suite under valgrind: Invalid read of size 4 means a bug',
+      'Invalid read of size 4',
+      '   at 0x4C2FB0F: malloc (vg_replace_malloc.c:299)',
+      '==1234== Memcheck, a memory error detector',
+      '==1234== Copyright (C) 2002-2022, and GNU GPL\'d, by Julian Seward et al.',
+      '==1234== Using Valgrind-3.19.0 and LibVEX; rerun with -h for copyright info',
+      '==1234== Command: ./prog',
+      '==1234== ',
+      '==1234== HEAP SUMMARY:',
+      '==1234==     in use at exit: 9 bytes in 1 blocks',
+      '==1234==   total heap usage: 2 allocs, 1 frees, 4,105 bytes allocated',
+      '==1234== LEAK SUMMARY:',
+      '==1234==    definitely lost: 9 bytes in 1 blocks',
+      '==1234== Rerun with --leak-check=full to see details of leaked memory',
+      '==1234== Thread 2:',
+      '==1234== For lists of detected and suppressed errors, rerun with: -s',
+      '==1234== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)',
+      '==1234== Invalid read of size 4',
+      '==1234== ',
+      'if (a == b) return;  // == Invalid write of size 8',
+    ].join('\n');
+    expect(analyze(text).reports).toEqual([]);
+  });
+});
