@@ -8,10 +8,10 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeFile } from '../src/analyze.js';
+import { analyze, analyzeFile } from '../src/analyze.js';
 import { analyzeCore, lldbEnv, readCoreFacts, readElfCore } from '../src/core/index.js';
 import { CoredxInputError } from '../src/errors.js';
-import { buildProgram, haveCompiler, haveGdb, haveLldb, makeCore } from './support/debuggers.js';
+import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbCore, makeCore } from './support/debuggers.js';
 import { buildCore, EM_AARCH64, EM_X86_64, fileNote, prpsinfo, prstatus, siginfo } from './support/elfcore.js';
 
 const ready = [haveCompiler(), haveGdb()].filter((p) => !p.ok);
@@ -471,6 +471,18 @@ describe.skipIf(ready.length > 0)('cores written by the kernel', () => {
     expect(r).toMatchObject({ format: 'core+gdb', signal: 'SIGSEGV', faultAddress: '0x0' });
     expect(r.signatureFrames[0]).toBe(program === 'threads' ? 'pool::run_job' : 'apply_config');
     expect(r.threads[r.crashedThread!]!.lwp).toBe(facts.threads[0]!.lwp);
+  });
+
+  it('threads: lldb\'s own output for a kernel core, pasted, names the crashing thread (its idle threads say "signal 0")', (ctx) => {
+    const k = made.threads!;
+    if ('skip' in k) return ctx.skip();
+    if (!haveLldb().ok) return ctx.skip();
+    const out = lldbCore(k.bin, k.dir, k.core).output;
+    expect(out).toMatch(/stop reason = signal 0/); // what makes this case: every other thread has it
+    const r = analyze(out, { rules: null }).reports[0]!;
+    expect(r.signal).toBe('SIGSEGV');
+    expect(r.threads[r.crashedThread!]!.frames.some((f) => f.function === 'pool::run_job')).toBe(true);
+    expect(r.signatureFrames[0]).toBe('pool::run_job');
   });
 
   it('a kernel core cut in its memory (ulimit, full disk) keeps every note and says it is truncated', async () => {

@@ -116,8 +116,9 @@ class LldbBlock implements BlockParser {
     let signal: string | null = null;
     if (sig) {
       signal = signalName(sig[1]!);
-      // SIGSTOP marks the other threads of a core; it is not why the process died.
-      if (signal === 'SIGSTOP') return;
+      // SIGSTOP (gdb-written cores) and "signal 0" (kernel cores) mark the other threads of a
+      // core; neither is why the process died.
+      if (signal === 'SIGSTOP' || sig[1] === '0') return;
       this.signalDescription = sig[2] || null;
       this.faultAddress = sig[3] ?? this.faultAddress;
     } else if (exc) {
