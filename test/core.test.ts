@@ -224,7 +224,15 @@ describe.skipIf(ready.length > 0)('native core reading vs gdb (cores written by 
     const r = (await analyzeCore(cases.stripped!.core)).reports[0]!;
     expect(r).toMatchObject({ format: 'core+gdb', signal: 'SIGSEGV', faultAddress: '0x3' });
     const warnings = r.warnings!.join('\n');
-    expect(warnings).toMatch(/no symbols for \d+ frames? near the crash \(in the executable, or outside any file\): pass the unstripped binary with --exe, or build with -g/);
+    expect(warnings).toMatch(/no symbols for \d+ frames? near the crash \(in the executable \S*stripped\): pass the unstripped binary with --exe, or build with -g/);
+    // Unnamed frames are placed by the core's own mappings, so the signature still tells crashes
+    // of stripped binaries apart: module and pc offset, as in a native reading.
+    const top = r.threads[r.crashedThread!]!.frames[0]!;
+    const facts = readCoreFacts(cases.stripped!.core);
+    expect(top.moduleOffset).toBe(`0x${facts.threads[facts.crashed!]!.moduleOffset!.toString(16)}`);
+    expect(r.signatureText).toMatch(/^SIGSEGV \| stripped!\+0x[0-9a-f]+/);
+    const native = (await analyzeCore(cases.stripped!.core, { debugger: 'none' })).reports[0]!;
+    expect(r.signatureText.split(' | ').slice(0, 2)).toEqual(native.signatureText.split(' | ').slice(0, 2));
   });
 
   it('a missing executable still gives the native summary, and says what to pass', async () => {

@@ -128,6 +128,11 @@ function merge(r: Report, native: Report, facts: CoreFacts, run: DebuggerRun): R
     resign = true;
   }
 
+  // Frames the debugger could not name: the core's mappings still say which file the pc is in and
+  // where, so the signature falls back to "prog!+0x1206" as for a native reading, and two
+  // different crashes of stripped binaries do not become one "??" group.
+  if (placeUnnamedFrames(r, facts) && r.crashedThread !== null) resign = true;
+
   if (native.signal && r.signal !== native.signal) {
     if (r.signal) warnings.push(`${run.debugger} says ${r.signal}, the core's siginfo says ${native.signal}; the core's is kept`);
     r.signal = native.signal;
@@ -157,6 +162,23 @@ function merge(r: Report, native: Report, facts: CoreFacts, run: DebuggerRun): R
   return r;
 }
 
+/** Gives unnamed frames with an address their module (when the debugger printed none) and offset. */
+function placeUnnamedFrames(r: Report, facts: CoreFacts): boolean {
+  let placed = false;
+  for (const t of r.threads) {
+    for (const f of t.frames) {
+      if (f.function !== '??' || !f.address) continue;
+      const pc = BigInt(f.address);
+      const m = facts.mappings.find((x) => pc >= x.start && pc < x.end);
+      if (!m) continue;
+      f.module ??= m.path;
+      f.moduleOffset = `0x${(pc - m.start + m.offset).toString(16)}`;
+      placed = true;
+    }
+  }
+  return placed;
+}
+
 /** Frames the debugger could not name near the crash, by module: what to install or pass. */
 function missingSymbols(r: Report, facts: CoreFacts): string[] {
   const crashed = r.crashedThread === null ? null : r.threads[r.crashedThread];
@@ -168,7 +190,8 @@ function missingSymbols(r: Report, facts: CoreFacts): string[] {
   for (const f of top) if (f.function === '??') unnamed.set(f.module ?? '', (unnamed.get(f.module ?? '') ?? 0) + 1);
   return [...unnamed].map(([m, n]) => {
     const frames = `${n} frame${n === 1 ? '' : 's'} near the crash`;
-    if (!m) return `no symbols for ${frames} (in the executable, or outside any file): pass the unstripped binary with --exe, or build with -g`;
+    const inExecutable = m !== '' && facts.executable !== null && (m === facts.executable || basename(m) === basename(facts.executable));
+    if (!m || inExecutable) return `no symbols for ${frames} (in the executable${m ? ` ${m}` : ', or outside any file'}): pass the unstripped binary with --exe, or build with -g`;
     // lldb names modules by file name, gdb by path: the core's own mapping gives the full path.
     const full = m.startsWith('/') ? m : facts.modules.find((p) => basename(p) === m) ?? m;
     const pkg = debugPackageHint(full);
