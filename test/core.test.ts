@@ -301,10 +301,15 @@ describe.skipIf(ready.length > 0)('native core reading vs gdb (cores written by 
 
   it('a debugger that hangs is killed at the timeout (even when a child of it holds the output open)', async () => {
     const { core } = cases.null_deref!;
-    const fake = fakeDebugger('echo "Reading symbols..."\nsleep 30 &\nsleep 30');
+    const pidFile = join(temp('hang'), 'child.pid');
+    const fake = fakeDebugger(`echo "Reading symbols..."\nsleep 30 &\necho $! > ${pidFile}\nsleep 30`);
     const t0 = Date.now();
     const r = (await withPath(fake, () => analyzeCore(core, { timeoutMs: 300 }))).reports[0]!;
     expect(Date.now() - t0).toBeLessThan(5_000);
+    // The debugger's own children go with it (its whole process group is killed), none is left running.
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((done) => setTimeout(done, 100));
+    expect(() => process.kill(child, 0)).toThrow();
     expect(r.format).toBe('core');
     expect(r.warnings!.join('\n')).toMatch(/gdb did not finish in time and was stopped/);
     expect(r.signal).toBe('SIGSEGV');

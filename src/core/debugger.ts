@@ -84,14 +84,26 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     let bytes = 0;
     let timedOut = false;
     let done = false;
+    // Its own process group, so a timeout kills whatever the debugger started too (a hung helper
+    // must not outlive the scan).
     const child = spawn(name, args, {
       env: { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is gone already, or no group: the debugger alone
+      }
+    };
+    process.once('exit', killGroup);
     const finish = (run: Omit<DebuggerRun, 'debugger' | 'command' | 'output'>) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      process.removeListener('exit', killGroup);
       resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), ...run });
     };
     const take = (b: Buffer) => {
@@ -102,7 +114,7 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     child.stderr.on('data', take);
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup();
     }, options.timeoutMs);
     child.on('error', (err) => finish({ exitCode: null, signal: null, timedOut: false, error: err.message }));
     // 'close' waits for the pipes; after a kill, a process the debugger started may still hold
