@@ -14,6 +14,7 @@ export interface CoredxConfig {
   /** The file it came from, or null when none was found. */
   path: string | null;
   rules: { dirs: string[]; builtin: boolean };
+  /** Globs matched on a path relative to the config file's directory (scan passes it as WalkOptions.rooted). */
   scan: { include: string[]; exclude: string[] };
 }
 

@@ -46,13 +46,15 @@ beforeAll(() => {
 describe('scan()', () => {
   it('accounts for every file and groups by signature', async () => {
     const r = await scan([root], { jobs: 3 });
-    expect(r.totals).toMatchObject({ files: 6, scanned: 4, crashes: 4, groups: 2 });
+    expect(r.totals).toMatchObject({ files: 10, scanned: 4, skipped: 6, errors: 2, crashes: 4, groups: 2 });
     const skipped = r.files.skipped.map((s) => [s.path.slice(root.length + 1), s.reason, s.error]);
     expect(skipped).toEqual([
+      ['.git', 'hidden file/folder, not read: --hidden to include', false],
       ['a/pipe.log', 'named pipe (FIFO), not a regular file: not read', false],
       ['blob.bin', 'binary data', false],
-      ['core.4242', 'core file not analyzed: core of an unsupported architecture (e_machine 0); coredx reads x86-64 and AArch64 cores', false],
+      ['core.4242', 'core file not analyzed: core of an unsupported architecture (e_machine 0); coredx reads x86-64 and AArch64 cores', true],
       ['dangling.log', 'broken symlink (no such file or directory)', true],
+      ['node_modules', 'node_modules folder, not read', false],
     ]);
     const [first, second] = r.groups;
     expect(first!.count).toBe(3);

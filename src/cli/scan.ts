@@ -1,7 +1,7 @@
 // `coredx scan [PATH|GLOB...]`: flags -> scan() -> renderers -> files/stdout -> exit code.
 
 import { existsSync, writeFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeError } from '../errors.js';
 import { renderGithub } from '../render/github.js';
@@ -44,9 +44,9 @@ export function registerScan(program: Command): void {
     .argument('[paths...]', 'files, directories or globs (default: .)')
     .option('-f, --format <format[=file]>', `report format, repeatable: ${FORMATS.join(', ')}; "=file" writes it to a file`, collect, [])
     .option('-o, --output <file>', 'write the (single) report format to this file instead of stdout')
-    .option('--include <glob>', 'only files matching this glob (repeatable)', collect, [])
-    .option('--exclude <glob>', 'leave out files matching this glob (repeatable)', collect, [])
-    .option('--hidden', 'also walk hidden folders')
+    .option('--include <glob>', 'only files matching this glob, relative to the directory given (repeatable)', collect, [])
+    .option('--exclude <glob>', 'leave out files matching this glob, relative to the directory given (repeatable)', collect, [])
+    .option('--hidden', 'also read hidden files and walk hidden folders')
     .option('-j, --jobs <n>', 'files analyzed concurrently', '4')
     .option('--fail-on <severity>', `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}, or "none" to never fail`, 'info')
     .option('-q, --quiet', 'no progress, no summary on stderr')
@@ -74,12 +74,13 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;
-  const include = [...loaded.config.scan.include, ...flags.include];
-  const exclude = [...loaded.config.scan.exclude, ...flags.exclude];
+  // CLI globs are relative to the directory given; the config's to the config file's directory.
+  const { config } = loaded;
+  const rooted = config.path && (config.scan.include.length || config.scan.exclude.length) ? { base: dirname(config.path), ...config.scan } : undefined;
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
-    result = await scan(paths.length ? paths : ['.'], { include, exclude, hidden: flags.hidden, jobs, onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
+    result = await scan(paths.length ? paths : ['.'], { include: flags.include, exclude: flags.exclude, ...(rooted ? { rooted } : {}), hidden: flags.hidden, jobs, onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
   } catch (err) {
     progress.done();
     return fail(describeError(err));

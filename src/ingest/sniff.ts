@@ -1,5 +1,6 @@
 // What a file is, from its first bytes: text to read, gzip to unpack, an ELF core, or binary data.
 
+import { isUtf8 } from 'node:buffer';
 
 export type FileKind = 'text' | 'gzip' | 'elf-core' | 'elf' | 'binary';
 
@@ -15,16 +16,27 @@ export function sniff(head: Buffer): FileKind {
   return looksBinary(head) ? 'binary' : 'text';
 }
 
-/** Control characters that do not occur in text (not tab, newlines, form feed, ESC). */
-const CONTROL = /[\x01-\x06\x0e-\x1a\x1c-\x1f]/g;
+/** Control characters that do not occur in text (not tab, newlines, form feed, bell, backspace, ESC). */
+const CONTROL = /[\x01-\x06\x0e-\x1a\x1c-\x1f\x7f]/g;
+/** What the UTF-8 decoder puts for each invalid byte sequence. */
+const REPLACEMENT = /\uFFFD/g;
 
-/** NUL bytes or a high share of control characters mean this is not a log. */
+/**
+ * NUL bytes, a high share of control characters, or a high share of bytes that are not UTF-8
+ * (together with some control characters, or most of the head) mean this is not a log. A log
+ * with some Latin-1 bytes (one invalid sequence each) or ANSI colours (ESC) stays text; short
+ * random data without NUL (a tenth of its bytes are controls, half are not UTF-8) does not.
+ */
 export function looksBinary(head: Buffer): boolean {
   const n = Math.min(head.length, 8192);
   if (n === 0) return false;
   const view = head.subarray(0, n);
   if (view.indexOf(0) >= 0) return true;
-  // Counted by a regex over the latin1 view: native speed, not a JS loop per byte.
-  const control = view.toString('latin1').match(CONTROL)?.length ?? 0;
-  return control / n > 0.1;
+  // Counted by regexes over decoded views: native speed, not a JS loop per byte.
+  const control = (view.toString('latin1').match(CONTROL)?.length ?? 0) / n;
+  if (control > 0.1) return true;
+  if (isUtf8(view)) return false;
+  // The head may cut the last character: its bytes are not counted as invalid.
+  const invalid = Math.max(0, (view.toString('utf8').match(REPLACEMENT)?.length ?? 0) - 3) / n;
+  return invalid > 0.5 || (invalid > 0.15 && control > 0.01);
 }

@@ -1,5 +1,6 @@
 // Grouping: crashes with the same signature are one group. Deterministic whatever order files
-// finished in: occurrences are sorted by (path, line) and the first one is shown in full.
+// finished in: occurrences are sorted by (path, line), the first one is shown in full, and the
+// group's diagnosis is the highest-ranked one among all its occurrences (see rankDiagnoses).
 
 import type { Diagnosis, Report } from '../model.js';
 
@@ -8,53 +9,85 @@ export const SEVERITIES: Severity[] = ['info', 'low', 'medium', 'high', 'critica
 /** Severity of a crash that no rule diagnosed: a crash is a serious finding in CI. */
 export const UNDIAGNOSED_SEVERITY: Severity = 'high';
 
+type Location = { path: string; line: number };
+
 export interface CrashGroup {
   signature: string;
   signatureText: string;
   count: number;
-  occurrences: { path: string; line: number }[];
+  occurrences: Location[];
+  /** The severity of `diagnosis` (UNDIAGNOSED_SEVERITY when null): what --fail-on gates on. */
   severity: Severity;
+  /** The highest-ranked diagnosis among the occurrences (each occurrence's top diagnosis), or null. */
   diagnosis: Diagnosis | null;
+  /** The occurrence `diagnosis` comes from (the first such one when several tie). */
+  diagnosisAt: Location;
   /** The first occurrence, in full. */
   report: Report;
 }
 
+interface Candidate {
+  diagnosis: Diagnosis | null;
+  at: Location;
+}
+
+const severityOf = (d: Diagnosis | null) => SEVERITIES.indexOf(d?.severity ?? UNDIAGNOSED_SEVERITY);
+
+/**
+ * Orders two occurrences' top diagnoses, best first: severity (a crash no rule diagnosed counts
+ * as UNDIAGNOSED_SEVERITY and, at equal severity, comes after a diagnosed one), then the engine's
+ * own ranking (known issues before crash classes, confidence, rule id), then location.
+ */
+function compareCandidates(a: Candidate, b: Candidate): number {
+  const da = a.diagnosis;
+  const db = b.diagnosis;
+  return (
+    severityOf(db) - severityOf(da) ||
+    Number(!da) - Number(!db) ||
+    (da && db
+      ? Number(da.scope !== 'known-issue') - Number(db.scope !== 'known-issue') || db.confidence - da.confidence || (da.ruleId < db.ruleId ? -1 : da.ruleId > db.ruleId ? 1 : 0)
+      : 0) ||
+    compareLocation(a.at, b.at)
+  );
+}
+
 /**
  * Collects reports into groups as they arrive, keeping only the first occurrence of each group in
- * full (memory grows with the number of distinct crashes, not with the number of occurrences).
+ * full and the best diagnosis seen (memory grows with the number of distinct crashes, not with
+ * the number of occurrences).
  */
 export class GroupCollector {
-  private readonly bySignature = new Map<string, { first: Report; occurrences: { path: string; line: number }[] }>();
+  private readonly bySignature = new Map<string, { first: Report; best: Candidate; occurrences: Location[] }>();
 
   add(report: Report): void {
     const entry = this.bySignature.get(report.signature);
     const at = { path: report.source.path, line: report.source.line };
-    if (!entry) this.bySignature.set(report.signature, { first: report, occurrences: [at] });
+    const candidate = { diagnosis: report.diagnoses[0] ?? null, at };
+    if (!entry) this.bySignature.set(report.signature, { first: report, best: candidate, occurrences: [at] });
     else {
       entry.occurrences.push(at);
       if (compareLocation(at, entry.first.source) < 0) entry.first = report;
+      if (compareCandidates(candidate, entry.best) < 0) entry.best = candidate;
     }
   }
 
   groups(): CrashGroup[] {
-    const groups = [...this.bySignature.values()].map(({ first, occurrences }) => {
-      const diagnosis = first.diagnoses[0] ?? null;
-      return {
-        signature: first.signature,
-        signatureText: first.signatureText,
-        count: occurrences.length,
-        occurrences: occurrences.sort(compareLocation),
-        severity: diagnosis?.severity ?? UNDIAGNOSED_SEVERITY,
-        diagnosis,
-        report: first,
-      };
-    });
+    const groups = [...this.bySignature.values()].map(({ first, best, occurrences }): CrashGroup => ({
+      signature: first.signature,
+      signatureText: first.signatureText,
+      count: occurrences.length,
+      occurrences: occurrences.sort(compareLocation),
+      severity: best.diagnosis?.severity ?? UNDIAGNOSED_SEVERITY,
+      diagnosis: best.diagnosis,
+      diagnosisAt: best.at,
+      report: first,
+    }));
     return groups.sort(
       (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || b.count - a.count || a.signature.localeCompare(b.signature),
     );
   }
 }
 
-function compareLocation(a: { path: string; line: number }, b: { path: string; line: number }): number {
+function compareLocation(a: Location, b: Location): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
 }

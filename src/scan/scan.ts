@@ -4,7 +4,11 @@
 import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
 import { analyzeCore } from '../core/analyze-core.js';
 import { CoredxInputError } from '../errors.js';
-import { openFile } from '../ingest/lines.js';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { CHUNK_SIZE, openFile } from '../ingest/lines.js';
+import { sniff, SNIFF_BYTES } from '../ingest/sniff.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { GroupCollector, type CrashGroup } from './group.js';
@@ -48,11 +52,18 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
   const progress: ScanProgress = { filesDone: 0, filesTotal: walked.files.length, bytesDone: 0, crashes: 0 };
   let scanned = 0;
 
+  const analyzeText = async (path: string, chunks: AsyncIterable<Buffer>) => {
+    const result = await analyzeStream(chunks, { ...options.analyze, path });
+    for (const report of result.reports) collector.add(report);
+    crashes += result.reports.length;
+    progress.crashes = crashes;
+    scanned++;
+  };
   const one = async (path: string) => {
     try {
       const file = openFile(path);
       const { kind, size } = file;
-      if (kind !== 'text' && kind !== 'gzip') file.close();
+      if (kind !== 'text') file.close();
       if (kind === 'elf-core') {
         try {
           const result = await analyzeCore(path, { ...options.analyze?.core, ...(options.analyze?.rules !== undefined ? { rules: options.analyze.rules } : {}) });
@@ -62,17 +73,23 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
           scanned++;
         } catch (err) {
           if (!(err instanceof CoredxInputError)) throw err;
-          skipped.push({ path, reason: `core file not analyzed: ${err.message.replace(`${path}: `, '')}`, error: false });
+          // A core means something crashed: one that cannot be read must not leave the gate green.
+          skipped.push({ path, reason: `core file not analyzed: ${err.message.replace(`${path}: `, '')}`, error: true });
         }
       } else if (kind === 'elf') skipped.push({ path, reason: 'ELF executable or library', error: false });
       else if (kind === 'binary') skipped.push({ path, reason: 'binary data', error: false });
-      else {
-        const result = await analyzeStream(file.chunks(), { ...options.analyze, path });
-        for (const report of result.reports) collector.add(report);
-        crashes += result.reports.length;
-        progress.crashes = crashes;
-        scanned++;
-      }
+      else if (kind === 'gzip') {
+        // What the gzip holds decides, as for any file: its first decompressed bytes.
+        const gunzip = pipeline(createReadStream(path, { highWaterMark: CHUNK_SIZE }), createGunzip(), () => {});
+        const content = await peek(gunzip, SNIFF_BYTES);
+        const inner = sniff(content.head);
+        if (inner === 'text') await analyzeText(path, content.chunks);
+        else {
+          gunzip.destroy();
+          if (inner === 'elf-core') skipped.push({ path, reason: 'gzip-compressed core file, not analyzed: decompress it (gunzip) and scan the core', error: true });
+          else skipped.push({ path, reason: `${inner === 'elf' ? 'ELF executable or library' : inner === 'gzip' ? 'gzip data' : 'binary data'} (gzip)`, error: false });
+        }
+      } else await analyzeText(path, file.chunks());
       progress.bytesDone += size;
     } catch (err) {
       skipped.push({ path, reason: reasonOf(err), error: true });
@@ -95,7 +112,8 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
     groups,
     files: { scanned, skipped },
     totals: {
-      files: walked.files.length,
+      // Every path accounted for: scanned or skipped (with a reason).
+      files: scanned + skipped.length,
       scanned,
       skipped: skipped.length,
       errors: skipped.filter((s) => s.error).length,
@@ -104,4 +122,34 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       groups: groups.length,
     },
   };
+}
+
+/** The first `bytes` bytes of a stream (or all of a shorter one), and the whole stream again. */
+async function peek(stream: AsyncIterable<Buffer>, bytes: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < bytes) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    head.push(r.value);
+    length += r.value.length;
+  }
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      yield* head;
+      while (!done) {
+        const r = await it.next();
+        if (r.done) done = true;
+        else yield r.value;
+      }
+    } finally {
+      if (!done) await it.return?.();
+    }
+  }
+  return { head: Buffer.concat(head).subarray(0, bytes), chunks: chunks() };
 }
