@@ -1,10 +1,11 @@
 // coredx scan end to end over a generated artifact tree: every file accounted for, groups and
 // counts exact, reports valid (SARIF against the official 2.1.0 schema, JUnit well-formed).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -74,8 +75,12 @@ describe('scan()', () => {
   });
 });
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, GITHUB_ACTIONS: '', ...env }, timeout: 60000 });
+const validateSarif = addFormats(new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }))
+  // The schema's uri and date-time formats are checked too, not ignored with a warning.
+  .compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+
+function cli(args: string[], env: Record<string, string> = {}, cwd = root) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_WORKSPACE: '', ...env }, timeout: 60000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -84,15 +89,41 @@ describe('coredx scan', () => {
     const r = cli(['scan', '.', '-f', 'sarif=out.sarif', '--quiet']);
     expect(r.code).toBe(2); // the dangling symlink is an unreadable artifact
     const sarif = JSON.parse(readFileSync(join(root, 'out.sarif'), 'utf8'));
-    const schema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-    // The schema's uri and date-time formats are checked too, not ignored with a warning.
-    const validate = addFormats(new Ajv({ allErrors: true, strict: false, unicodeRegExp: false })).compile(schema);
-    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
     const results = sarif.runs[0].results;
     expect(results).toHaveLength(2);
     expect(results[0].partialFingerprints[`coredxCrashSignature/v${SIGNATURE_VERSION}`]).toMatch(new RegExp(`^${SIGNATURE_VERSION}:[0-9a-f]{16}$`));
-    expect(results[0].locations.at(-1).physicalLocation).toEqual({ artifactLocation: { uri: 'a/one.log' }, region: { startLine: 51 } });
+    expect(results[0].locations.at(-1).physicalLocation).toEqual({ artifactLocation: { uri: 'a/one.log', uriBaseId: '%SRCROOT%' }, region: { startLine: 51 } });
     expect(results[0].level).toBe('error');
+  });
+  it('writes valid artifact URIs for names that need percent-encoding, and file: URIs outside the root', () => {
+    const top = realpathSync(mkdtempSync(join(tmpdir(), 'coredx-uri-')));
+    const weird = join(top, 'weird');
+    mkdirSync(weird);
+    const names = ['a b.log', '#1 %41.log', 'nl\nline.log', 'q?x[y]@z.log'];
+    names.forEach((n, i) => writeFileSync(join(weird, n), crash(`weird_${i}`)));
+    const outside = mkdtempSync(join(tmpdir(), 'coredx-outside-'));
+    writeFileSync(join(outside, 'far away.log'), crash('far_fn'));
+    writeFileSync(join(outside, 'near.log'), crash('far_fn'));
+    // One outside file given as an absolute path, the other relative to the working directory ('../').
+    const r = cli(['scan', 'weird', join(outside, 'far away.log'), relative(top, join(outside, 'near.log')), '-f', 'sarif=weird.sarif', '--quiet'], {}, top);
+    expect(r.stderr).toBe('');
+    const sarif = JSON.parse(readFileSync(join(top, 'weird.sarif'), 'utf8'));
+    expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
+    const run = sarif.runs[0];
+    expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(top).href}/` } });
+    const artifact = (fn: string) => run.results.find((x: { message: { text: string } }) => x.message.text.includes(fn)).locations.at(-1).physicalLocation.artifactLocation;
+    expect(names.map((_, i) => artifact(`weird_${i}`))).toEqual([
+      { uri: 'weird/a%20b.log', uriBaseId: '%SRCROOT%' },
+      { uri: 'weird/%231%20%2541.log', uriBaseId: '%SRCROOT%' },
+      { uri: 'weird/nl%0Aline.log', uriBaseId: '%SRCROOT%' },
+      { uri: 'weird/q%3Fx%5By%5D%40z.log', uriBaseId: '%SRCROOT%' },
+    ]);
+    const far = run.results.find((x: { message: { text: string } }) => x.message.text.includes('far_fn'));
+    const uris = [far.locations.at(-1), ...far.relatedLocations].map((l: { physicalLocation: { artifactLocation: unknown } }) => l.physicalLocation.artifactLocation);
+    expect(uris).toHaveLength(2);
+    expect(uris).toContainEqual({ uri: `${pathToFileURL(outside).href}/far%20away.log` });
+    expect(uris).toContainEqual({ uri: `${pathToFileURL(outside).href}/near.log` });
   });
   it('writes well-formed JUnit with one failing case per group', () => {
     cli(['scan', '.', '-f', 'junit=junit.xml', '-f', 'markdown=summary.md', '--quiet']);

@@ -1,30 +1,80 @@
-// Escaping for every output that embeds text from logs: a crafted function name must not inject
-// markup, XML or workflow commands.
+// Escaping for every output that embeds text from logs: a crafted function name or file name must
+// not inject markup, XML, workflow commands, mentions or terminal control sequences.
+
+// C0 and C1 control characters (and DEL), tab excepted.
+const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g;
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** Control characters other than tab as visible `\xNN` text (`\n` kept when asked: a renderer's own line breaks). */
+export function visibleControls(s: string, keepNewlines = false): string {
+  return s.replace(keepNewlines ? CONTROL_BUT_NEWLINE : CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+// Diagnosis prose: paragraph breaks are the rule's own, so their line feeds stay.
+const PROSE_KEYS = new Set(['summary', 'rootCause', 'remediation', 'notes']);
+
+/**
+ * A copy of a result with the control characters of every string made visible, for renderers
+ * whose output reaches a terminal, a workflow log or an XML parser. Diagnosis prose keeps its line feeds.
+ */
+export function withVisibleControls<T>(value: T, keepNewlines = false): T {
+  if (typeof value === 'string') return visibleControls(value, keepNewlines) as T;
+  if (Array.isArray(value)) return value.map((v) => withVisibleControls(v, keepNewlines)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withVisibleControls(v, keepNewlines || PROSE_KEYS.has(k));
+    return out as T;
+  }
+  return value;
+}
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** HTML text that Markdown cannot touch either: brackets and emphasis characters as entities. */
+/**
+ * GitHub turns plain text into links and notifications after Markdown is rendered, on the HTML's
+ * text: @mentions, issue references (#12, GH-12), bare URLs (https://, www.) and e-mail addresses.
+ * A zero-width space breaks each pattern without changing what a reader sees.
+ */
+export function neutralizeAutolinks(s: string): string {
+  return s
+    .replace(/@(?=[\p{L}\p{N}_-])/gu, '@\u200B')
+    .replace(/#(?=\d)/g, '#\u200B')
+    .replace(/(GH)-(?=\d)/gi, '$1-\u200B')
+    .replace(/:\/\//g, ':\u200B//')
+    .replace(/(www)\./gi, '$1\u200B.');
+}
+
+/**
+ * Text inside raw HTML in Markdown (`<summary>`, `<code>`, `<pre>`): HTML-escaped, and Markdown
+ * punctuation as character references so that no Markdown processor reads it as emphasis or links.
+ */
 export function escapeHtmlInMarkdown(s: string): string {
-  return escapeHtml(s).replace(/[[\]()*_`~|\\]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeHtml(neutralizeAutolinks(visibleControls(s))).replace(/[[\]()*_`~|\\$]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Markdown inline text: HTML-escaped, then every Markdown punctuation character backslashed. */
+/**
+ * Markdown inline text (also a table cell): one line; every ASCII punctuation character that
+ * CommonMark or GitHub give a meaning to is backslash-escaped, which renders as the character itself
+ * (HTML tags, entities, links, emphasis, code, math, table pipes); autolinks and mentions are broken.
+ */
 export function escapeMarkdown(s: string): string {
-  return escapeHtml(s.replace(/[\r\n]+/g, ' ')).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
+  const line = neutralizeAutolinks(visibleControls(s.replace(/\r\n|\r|\n/g, ' ')));
+  return line.replace(/[!#$&()*+\-.<>[\\\]^_`{|}~]/g, '\\$&');
 }
 
-// XML 1.0 cannot carry most control characters at all, not even as references.
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// XML 1.0 cannot carry most control characters at all, not even as references; C1 controls are
+// allowed but discouraged. Both are shown as visible escapes.
+const XML_INVALID = /[\uFFFE\uFFFF]/g;
 
 export function escapeXml(s: string): string {
-  return escapeHtml(s.replace(XML_INVALID, '\uFFFD'));
+  return escapeHtml(visibleControls(s, true).replace(XML_INVALID, '\uFFFD'));
 }
 
-/** GitHub workflow command message data. */
+/** GitHub workflow command message data (line breaks encoded; other control characters made visible). */
 export function escapeCommandData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return visibleControls(s.replace(/\r\n?/g, '\n'), true).replace(/%/g, '%25').replace(/\n/g, '%0A');
 }
 
 /** GitHub workflow command property values (file=, title=). */

@@ -1,12 +1,14 @@
 // `coredx scan --format github`: workflow-command annotations (::error file=...,line=...::message).
 
 import type { ScanResult } from '../scan/scan.js';
-import { escapeCommandData, escapeCommandProperty } from './escape.js';
+import { escapeCommandData, escapeCommandProperty, withVisibleControls } from './escape.js';
 import { diagnosisText, groupTitle } from './group-text.js';
 
 const COMMAND = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' } as const;
 
-export function renderGithub(result: ScanResult): string {
+export function renderGithub(input: ScanResult): string {
+  // Control characters from logs as visible \xNN: a workflow log is shown on a terminal-like view.
+  const result = withVisibleControls(input);
   const lines = result.groups.map((g) => {
     const first = g.occurrences[0]!;
     const props = `file=${escapeCommandProperty(first.path)},line=${first.line},title=${escapeCommandProperty(`coredx: ${groupTitle(g)} (${g.count}x)`)}`;

@@ -1,10 +1,12 @@
 // `coredx scan --format junit`: one failing test case per crash group, for Jenkins and GitLab.
 
 import type { ScanResult } from '../scan/scan.js';
-import { escapeXml } from './escape.js';
+import { escapeXml, withVisibleControls } from './escape.js';
 import { diagnosisText, groupTitle, topFrames } from './group-text.js';
 
-export function renderJunit(result: ScanResult): string {
+export function renderJunit(input: ScanResult): string {
+  // XML 1.0 forbids most control characters: those from logs are shown as \xNN.
+  const result = withVisibleControls(input);
   const n = result.groups.length;
   const cases = result.groups.map((g) => {
     const first = g.occurrences[0]!;

@@ -1,11 +1,14 @@
 // `coredx scan --format markdown`: for $GITHUB_STEP_SUMMARY and PR comments. Every string from a
-// log is escaped; frames go in <pre> blocks with HTML escaping, so nothing can inject markup.
+// log is escaped for where it lands (Markdown text, or raw HTML: <summary>, <code>, <pre>), so it
+// renders as written and cannot inject markup, links, @mentions or issue references; control
+// characters are shown as \xNN.
 
 import type { ScanResult } from '../scan/scan.js';
-import { escapeHtmlInMarkdown as escapeHtml, escapeMarkdown } from './escape.js';
+import { escapeHtmlInMarkdown as escapeHtml, escapeMarkdown, withVisibleControls } from './escape.js';
 import { groupTitle, topFrames } from './group-text.js';
 
-export function renderMarkdown(result: ScanResult): string {
+export function renderMarkdown(input: ScanResult): string {
+  const result = withVisibleControls(input);
   const t = result.totals;
   const out: string[] = ['## coredx: crash report', ''];
   out.push(`${t.crashes} crash${t.crashes === 1 ? '' : 'es'} in ${t.groups} group${t.groups === 1 ? '' : 's'}; ${t.scanned} of ${t.files} files scanned, ${t.skipped} skipped.`, '');

@@ -1,33 +1,60 @@
 // `coredx scan --format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. One result per group.
+//
+// Locations: an artifact or source file inside the repository root is a relative URI (each path
+// segment percent-encoded, RFC 3986) with uriBaseId %SRCROOT%, which the run's originalUriBaseIds
+// maps to the root; anything outside it is an absolute file: URI. Rules describe the rule in
+// general (their text is shared by every result of the rule); what one crash group found (its
+// function, its assertion message) is in that result's message, as plain text.
 
-import type { Log, ReportingDescriptor, Result, Location } from 'sarif';
+import type { ArtifactLocation, Log, ReportingDescriptor, Result, Location } from 'sarif';
+import type { Diagnosis } from '../model.js';
+import type { CompiledRule } from '../rules/compile.js';
+import { PLACEHOLDER, type RuleSet } from '../rules/engine.js';
+import { builtinRules } from '../rules/load.js';
 import type { CrashGroup } from '../scan/group.js';
 import type { ScanResult } from '../scan/scan.js';
+import { escapeMarkdown } from './escape.js';
 import { diagnosisText, groupRuleId, groupTitle, topFrames } from './group-text.js';
 import { TOOL } from './json.js';
+import { encodePath, fileUri, pathInside, repositoryRoot, sourceInRepository } from './repository.js';
+import { isAbsolute, resolve } from 'node:path';
 
 export interface SarifOptions {
-  /** Maps a frame's source file to a repository-relative path, or null when it is not in the repo. */
+  /** The repository root relative URIs are written against (default: repositoryRoot(): $GITHUB_WORKSPACE, the git top level, the working directory). */
+  root?: string;
+  /** The directory relative artifact paths are relative to (default: the working directory). */
+  cwd?: string;
+  /** The rules the scan ran, for their unfilled help text (default: the bundled packs). */
+  rules?: RuleSet;
+  /**
+   * @deprecated Ignored: a frame's source file is located against `root` (it must be an existing file
+   * under it), so that artifacts and sources agree on one root.
+   */
   sourceInRepo?: (file: string) => string | null;
-  /** Maps an artifact path to the URI written in the report (default: as given, with forward slashes). */
-  artifactUri?: (path: string) => string;
 }
 
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const;
+const SRCROOT = '%SRCROOT%';
 
 export function renderSarif(result: ScanResult, options: SarifOptions = {}): string {
-  const uri = options.artifactUri ?? ((p: string) => p.replace(/\\/g, '/').replace(/^\.\//, ''));
+  const cwd = options.cwd ?? process.cwd();
+  const root = resolve(cwd, options.root ?? repositoryRoot(cwd));
+  const artifact = (path: string): ArtifactLocation => {
+    const abs = isAbsolute(path) ? path : resolve(cwd, path);
+    const rel = pathInside(root, abs);
+    return rel !== null ? { uri: encodePath(rel.split('/')), uriBaseId: SRCROOT } : { uri: fileUri(abs) };
+  };
   const rules: ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
   const results: Result[] = result.groups.map((g) => {
     const id = groupRuleId(g);
     if (!ruleIndex.has(id)) {
       ruleIndex.set(id, rules.length);
-      rules.push(ruleFor(g, id));
+      rules.push(ruleFor(g, id, options.rules));
     }
     const first = g.occurrences[0]!;
-    const locations: Location[] = [location(uri(first.path), first.line, 'first occurrence in the artifacts')];
-    const source = sourceLocation(g, options.sourceInRepo);
+    const locations: Location[] = [location(artifact(first.path), first.line, 'first occurrence in the artifacts')];
+    const source = sourceLocation(g, root);
     if (source) locations.unshift(source);
     return {
       ruleId: id,
@@ -35,48 +62,99 @@ export function renderSarif(result: ScanResult, options: SarifOptions = {}): str
       level: LEVEL[g.severity],
       message: { text: `${groupTitle(g)} (${g.count} occurrence${g.count === 1 ? '' : 's'})\n\n${diagnosisText(g)}\n\nTop frames:\n${topFrames(g, 5).join('\n')}` },
       locations,
-      relatedLocations: g.occurrences.slice(1, 50).map((o, i) => ({ id: i + 1, ...location(uri(o.path), o.line, 'same crash') })),
+      relatedLocations: g.occurrences.slice(1, 50).map((o, i) => ({ id: i + 1, ...location(artifact(o.path), o.line, 'same crash') })),
       partialFingerprints: { [`coredxCrashSignature/v${result.signatureVersion}`]: g.signature },
       properties: { count: g.count, signature: g.signatureText, confidence: g.diagnosis?.confidence ?? null },
     };
   });
+  const rootUri = fileUri(root);
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: TOOL.name, version: TOOL.version, informationUri: 'https://github.com/coredx/coredx', rules } }, results }],
+    runs: [
+      {
+        tool: { driver: { name: TOOL.name, version: TOOL.version, informationUri: 'https://github.com/coredx/coredx', rules } },
+        originalUriBaseIds: { [SRCROOT]: { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
+        results,
+      },
+    ],
   };
   return JSON.stringify(log, null, 2) + '\n';
 }
 
-function location(uri: string, line: number, text: string): Location {
-  return { physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, line) } }, message: { text } };
+function location(artifactLocation: ArtifactLocation, line: number, text: string): Location {
+  return { physicalLocation: { artifactLocation, region: { startLine: Math.max(1, line) } }, message: { text } };
 }
 
-function sourceLocation(g: CrashGroup, inRepo: SarifOptions['sourceInRepo']): Location | null {
-  if (!inRepo) return null;
+function sourceLocation(g: CrashGroup, root: string): Location | null {
   const r = g.report;
   const t = r.crashedThread === null ? null : r.threads[r.crashedThread];
   const skipped = new Set(r.skippedFrames);
   const frame = t?.frames.find((f, i) => !skipped.has(i) && f.file);
-  const path = frame?.file ? inRepo(frame.file) : null;
+  const path = frame?.file ? sourceInRepository(root, frame.file) : null;
   if (!frame || !path) return null;
-  return location(path, frame.line ?? 1, `first meaningful frame: ${frame.fullFunction}`);
+  return location({ uri: encodePath(path.split('/')), uriBaseId: SRCROOT }, frame.line ?? 1, `first meaningful frame: ${frame.fullFunction}`);
 }
 
-function ruleFor(g: CrashGroup, id: string): ReportingDescriptor {
+// What a placeholder reads as in a rule's general help, when the rule gives no fallback.
+const NEUTRAL: Record<string, string> = {
+  function: 'the crashing function',
+  signal: 'the signal',
+  fault_address: 'the fault address',
+  abort_message: 'the abort message',
+  crash_kind: 'the crash',
+  program: 'the program',
+};
+
+/** A rule text with every placeholder shown by its fallback or a neutral word ("{function}" -> "the crashing function"). */
+function generic(template: string): string {
+  const text = template.trim().split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ')).join('\n\n');
+  return text.replace(PLACEHOLDER, (_whole, name: string, fallback?: string) => fallback ?? NEUTRAL[name] ?? `the ${name.replace(/_/g, ' ')}`);
+}
+
+/** The rule the diagnosis came from, when its text is at hand (and is that rule: same title). */
+function ruleSpec(d: Diagnosis, rules: RuleSet | undefined): CompiledRule['spec'] | null {
+  let rule: CompiledRule | undefined;
+  try {
+    rule = (rules ?? builtinRules()).get(d.ruleId);
+  } catch {
+    return null;
+  }
+  return rule && rule.spec.title === d.title ? rule.spec : null;
+}
+
+function ruleFor(g: CrashGroup, id: string, rules: RuleSet | undefined): ReportingDescriptor {
   const d = g.diagnosis;
-  const title = d?.title ?? `Crash with ${g.report.crashKind}`;
-  const help = d
-    ? `${d.rootCause}\n\nRemediation:\n${d.remediation.map((s, i) => `${i + 1}. ${s}`).join('\n')}${d.references.length ? `\n\nReferences:\n${d.references.map((r) => `- ${r}`).join('\n')}` : ''}`
-    : 'No known-issue rule matched this crash. Look at the first meaningful frame and the log lines before the crash.';
+  const spec = d ? ruleSpec(d, rules) : null;
+  const title = spec?.title ?? d?.title ?? `Crash with ${g.report.crashKind}`;
+  const references = spec?.references ?? d?.references ?? [];
+  const rootCause = spec ? generic(spec.diagnosis.root_cause) : null;
+  const remediation = spec ? spec.diagnosis.remediation.map(generic) : [];
+  const noRule = 'No known-issue rule matched this crash. Look at the first meaningful frame and the log lines before the crash.';
+  const unknownText = 'The root cause and remediation found for each crash are in the result\'s message.';
+  const plain = [
+    title,
+    d ? (rootCause ?? unknownText) : noRule,
+    ...(remediation.length ? [`Remediation:\n${remediation.map((s, i) => `${i + 1}. ${s}`).join('\n')}`] : []),
+    ...(references.length ? [`References:\n${references.map((r) => `- ${r}`).join('\n')}`] : []),
+  ].join('\n\n');
+  const paragraphs = (t: string) => t.split(/\n\s*\n/).map(escapeMarkdown).join('\n\n');
+  const link = (u: string) => (/^https?:\/\/[^\s<>()[\]`]+$/.test(u) ? `<${u}>` : escapeMarkdown(u));
+  const markdown = [
+    `**${escapeMarkdown(title)}**`,
+    paragraphs(d ? (rootCause ?? unknownText) : noRule),
+    ...(remediation.length ? [`**Remediation**\n\n${remediation.map((s, i) => `${i + 1}. ${escapeMarkdown(s)}`).join('\n')}`] : []),
+    ...(references.length ? [`**References**\n\n${references.map((r) => `- ${link(r)}`).join('\n')}`] : []),
+  ].join('\n\n');
+  const severity = spec?.severity ?? g.severity;
   return {
     id,
     name: id.replace(/[^A-Za-z0-9]+/g, '_'),
     shortDescription: { text: title },
-    fullDescription: { text: d?.rootCause ?? title },
-    help: { text: help, markdown: help },
-    ...(d?.references[0] ? { helpUri: d.references[0] } : {}),
-    defaultConfiguration: { level: LEVEL[g.severity] },
+    fullDescription: { text: rootCause ?? title },
+    help: { text: plain, markdown },
+    ...(references[0] ? { helpUri: references[0] } : {}),
+    defaultConfiguration: { level: LEVEL[severity] },
     properties: { category: d?.category ?? 'crash', tags: [...new Set(['crash', d?.category ?? 'crash'])] },
   };
 }

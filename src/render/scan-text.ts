@@ -2,9 +2,13 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { ScanResult } from '../scan/scan.js';
+import { withVisibleControls } from './escape.js';
 import { groupTitle, topFrames } from './group-text.js';
 
-export function renderScanText(result: ScanResult, chalk: ChalkInstance): string {
+export function renderScanText(input: ScanResult, chalk: ChalkInstance): string {
+  // Control characters from logs (escape sequences, backspaces) never reach the terminal raw; the
+  // colours are added afterwards.
+  const result = withVisibleControls(input);
   const c = chalk;
   const out: string[] = [];
   if (result.groups.length > 0) {

@@ -1,9 +1,11 @@
 // Text output for people: signal, crashing thread, its frames (machinery dimmed, the first
-// meaningful frame highlighted), signature. Colour comes from the caller's chalk instance.
+// meaningful frame highlighted), signature. Colour comes from the caller's chalk instance; control
+// characters from the trace are shown as \xNN before any colour is added.
 
 import type { ChalkInstance } from 'chalk';
 import type { AnalyzeResult, Diagnosis, Frame, Report, Thread } from '../model.js';
 import type { RuleExplanation } from '../rules/engine.js';
+import { withVisibleControls } from './escape.js';
 
 export interface TextOptions {
   chalk: ChalkInstance;
@@ -33,7 +35,8 @@ export function renderText(result: AnalyzeResult, options: TextOptions): string 
   return out.join('\n');
 }
 
-function renderReport(r: Report, o: TextOptions): string {
+function renderReport(report: Report, o: TextOptions): string {
+  const r = withVisibleControls(report);
   const c = o.chalk;
   const lines: string[] = [];
   if (r.format.startsWith('core')) {
@@ -67,7 +70,7 @@ function renderReport(r: Report, o: TextOptions): string {
   }
   lines.push(`  Signature: ${c.cyan(r.signatureText)} ${c.dim(`[${r.signature}]`)}`);
   lines.push(...renderDiagnoses(r, o));
-  if (o.explain) lines.push(...renderExplanations(o.explain(r), o));
+  if (o.explain) lines.push(...renderExplanations(withVisibleControls(o.explain(report)), o));
   return lines.join('\n') + '\n';
 }
 
