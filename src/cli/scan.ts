@@ -1,7 +1,7 @@
 // `coredx scan [PATH|GLOB...]`: flags -> scan() -> renderers -> files/stdout -> exit code.
 
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { describeError } from '../errors.js';
 import { renderGithub } from '../render/github.js';
@@ -87,16 +87,10 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   }
   progress.done();
 
-  const root = process.cwd();
-  const sourceInRepo = (file: string) => {
-    const abs = isAbsolute(file) ? file : resolve(root, file);
-    const rel = relative(root, abs);
-    return !rel.startsWith('..') && !isAbsolute(rel) && existsSync(abs) ? rel.split('\\').join('/') : null;
-  };
   const render: Record<ScanFormat, () => string> = {
     text: () => renderScanText(result, chalkFor(process.stdout, flags.color)),
     json: () => renderScanJson(result),
-    sarif: () => renderSarif(result, { sourceInRepo }),
+    sarif: () => renderSarif(result, { rules: loaded.ruleSet }),
     junit: () => renderJunit(result),
     markdown: () => renderMarkdown(result),
     github: () => renderGithub(result),

@@ -26,11 +26,6 @@ export interface SarifOptions {
   cwd?: string;
   /** The rules the scan ran, for their unfilled help text (default: the bundled packs). */
   rules?: RuleSet;
-  /**
-   * @deprecated Ignored: a frame's source file is located against `root` (it must be an existing file
-   * under it), so that artifacts and sources agree on one root.
-   */
-  sourceInRepo?: (file: string) => string | null;
 }
 
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const;
