@@ -80,6 +80,12 @@ describe('control characters from logs', () => {
     const r = await scan([dir]);
     for (const out of [renderGithub(r), renderJunit(r), renderMarkdown(r)]) expect(RAW_CONTROL.test(out)).toBe(false);
   });
+  it('shows bidirectional controls too, so a name cannot display as another (Trojan Source)', () => {
+    writeFileSync(join(dir, 'bidi.txt'), crash('evil\u202eKCATTA'));
+    const out = run(['analyze', '--no-color', join(dir, 'bidi.txt')]).stdout;
+    expect(out).toContain('evil\\u{202e}KCATTA');
+    expect(out).not.toContain('\u202e');
+  });
   it("keeps coredx's own colouring", () => {
     const out = run(['scan', join(dir, 'ctl.log'), '--color', '--quiet']).stdout;
     expect(out).toContain('\x1b[1m');

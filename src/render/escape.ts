@@ -1,13 +1,17 @@
 // Escaping for every output that embeds text from logs: a crafted function name or file name must
 // not inject markup, XML, workflow commands, mentions or terminal control sequences.
 
-// C0 and C1 control characters (and DEL), tab excepted.
-const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g;
-const CONTROL_BUT_NEWLINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// C0 and C1 control characters (and DEL), tab excepted; and the Unicode bidirectional controls,
+// which reorder what a terminal or a web page shows ("Trojan Source": a name that reads as another).
+const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
-/** Control characters other than tab as visible `\xNN` text (`\n` kept when asked: a renderer's own line breaks). */
+/** Control characters other than tab as visible `\xNN` / `\u{NNNN}` text (`\n` kept when asked: a renderer's own line breaks). */
 export function visibleControls(s: string, keepNewlines = false): string {
-  return s.replace(keepNewlines ? CONTROL_BUT_NEWLINE : CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return s.replace(keepNewlines ? CONTROL_BUT_NEWLINE : CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
 }
 
 // Diagnosis prose: paragraph breaks are the rule's own, so their line feeds stay.
