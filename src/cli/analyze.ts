@@ -31,7 +31,8 @@ interface AnalyzeFlags extends RuleFlags {
 export function registerAnalyze(program: Command): void {
   const cmd = program
     .command('analyze')
-    .description('parse gdb/lldb backtraces in files or stdin and explain the crash')
+    .description('explain the crashes in files or stdin: gdb/lldb backtraces, sanitizer and Valgrind reports, crash-handler dumps, ELF core files')
+    .addHelpText('after', '\nExit codes: 0 at least one crash analyzed; 1 no backtrace found; 2 bad usage or an unreadable input.')
     .argument('[files...]', 'files to read; "-" or none reads stdin')
     .option('-f, --format <format>', 'output format: text or json', 'text')
     .option('-a, --all-threads', 'text output: show every thread, not only the crashing one')

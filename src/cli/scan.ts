@@ -41,6 +41,7 @@ export function registerScan(program: Command): void {
   const cmd = program
     .command('scan')
     .description('find, group and report every crash in logs and artifacts (for CI)')
+    .addHelpText('after', '\nExit codes: 0 no crash group at or above --fail-on; 1 at least one; 2 bad usage, or a file or core that could not be read.')
     .argument('[paths...]', 'files, directories or globs (default: .)')
     .option('-f, --format <format[=file]>', `report format, repeatable: ${FORMATS.join(', ')}; "=file" writes it to a file`, collect, [])
     .option('-o, --output <file>', 'write the (single) report format to this file instead of stdout')
