@@ -15,32 +15,43 @@ export interface SniffedStream {
 }
 
 export async function sniffStream(stream: AsyncIterable<Buffer | string>): Promise<SniffedStream> {
+  // A pipe may deliver a few bytes at a time: gather the head first (a paste on a terminal is
+  // analyzed at Ctrl-D anyway, so waiting for it costs nothing).
+  const { head, chunks } = await peekStream(asBuffers(stream), HEAD_BYTES);
+  const kind = sniff(head);
+  return { kind, chunks: kind === 'gzip' ? Readable.from(chunks).pipe(createGunzip()) : chunks };
+}
+
+async function* asBuffers(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+}
+
+/** The first `bytes` bytes of a stream (or all of a shorter one), and the whole stream again. */
+export async function peekStream(stream: AsyncIterable<Buffer>, bytes: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
   const it = stream[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let length = 0;
   let done = false;
-  // A pipe may deliver a few bytes at a time: gather the head first (a paste on a terminal is
-  // analyzed at Ctrl-D anyway, so waiting for it costs nothing).
-  while (length < HEAD_BYTES) {
-    const next = await it.next();
-    if (next.done) {
+  while (length < bytes) {
+    const r = await it.next();
+    if (r.done) {
       done = true;
       break;
     }
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-    head.push(chunk);
-    length += chunk.length;
+    head.push(r.value);
+    length += r.value.length;
   }
-  const first = Buffer.concat(head);
-  const kind = sniff(first);
-  async function* all(): AsyncGenerator<Buffer> {
-    if (first.length) yield first;
-    if (done) return;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      yield* head;
+      while (!done) {
+        const r = await it.next();
+        if (r.done) done = true;
+        else yield r.value;
+      }
+    } finally {
+      if (!done) await it.return?.();
     }
   }
-  return { kind, chunks: kind === 'gzip' ? Readable.from(all()).pipe(createGunzip()) : all() };
+  return { head: Buffer.concat(head).subarray(0, bytes), chunks: chunks() };
 }

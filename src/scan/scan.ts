@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CHUNK_SIZE, openFile } from '../ingest/lines.js';
 import { sniff, SNIFF_BYTES } from '../ingest/sniff.js';
+import { peekStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { GroupCollector, type CrashGroup } from './group.js';
@@ -81,7 +82,7 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       else if (kind === 'gzip') {
         // What the gzip holds decides, as for any file: its first decompressed bytes.
         const gunzip = pipeline(createReadStream(path, { highWaterMark: CHUNK_SIZE }), createGunzip(), () => {});
-        const content = await peek(gunzip, SNIFF_BYTES);
+        const content = await peekStream(gunzip, SNIFF_BYTES);
         const inner = sniff(content.head);
         if (inner === 'text') await analyzeText(path, content.chunks);
         else {
@@ -122,34 +123,4 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       groups: groups.length,
     },
   };
-}
-
-/** The first `bytes` bytes of a stream (or all of a shorter one), and the whole stream again. */
-async function peek(stream: AsyncIterable<Buffer>, bytes: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
-  const it = stream[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let length = 0;
-  let done = false;
-  while (length < bytes) {
-    const r = await it.next();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    head.push(r.value);
-    length += r.value.length;
-  }
-  async function* chunks(): AsyncGenerator<Buffer> {
-    try {
-      yield* head;
-      while (!done) {
-        const r = await it.next();
-        if (r.done) done = true;
-        else yield r.value;
-      }
-    } finally {
-      if (!done) await it.return?.();
-    }
-  }
-  return { head: Buffer.concat(head).subarray(0, bytes), chunks: chunks() };
 }
