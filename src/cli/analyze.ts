@@ -12,21 +12,18 @@ import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { fromCoredumpctl } from './coredumpctl.js';
 import { LOOKED_FOR } from '../parse/registry.js';
+import { addCoreOptions, coreOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
+import type { CoreOptions } from '../core/analyze-core.js';
 import type { RuleSet } from '../rules/engine.js';
 
-interface AnalyzeFlags extends RuleFlags {
+interface AnalyzeFlags extends RuleFlags, CoreFlags {
   explain?: boolean;
-  exe?: string;
-  sysroot?: string;
-  debugger: string;
-  debuggerTimeout: string;
   coredumpctl?: string | boolean;
   format: 'text' | 'json';
   allThreads?: boolean;
   color?: boolean;
 }
-
 
 export function registerAnalyze(program: Command): void {
   const cmd = program
@@ -40,39 +37,24 @@ export function registerAnalyze(program: Command): void {
     .option('--no-color', 'never colour text output')
     .option('--explain', 'show, per report, the rules that came closest and which conditions held')
     .option('--exe <path>', 'core files: the crashed program (default: the one the core names)')
-    .option('--sysroot <dir>', "core files: the crashed machine's libraries (gdb set sysroot)")
-    .option('--debugger <name>', 'core files: gdb, lldb, none (native reading only) or auto', 'auto')
-    .option('--debugger-timeout <seconds>', 'core files: stop the debugger after this long', '60')
     .option('--coredumpctl [match]', 'take the newest core from systemd-coredump (optionally matching PID, name or path)');
-  addRuleOptions(cmd).action(async (files: string[], flags: AnalyzeFlags) => {
+  addRuleOptions(addCoreOptions(cmd)).action(async (files: string[], flags: AnalyzeFlags) => {
     process.exitCode = await runAnalyze(files, flags);
   });
 }
-
-type CoreFlags = { debugger: 'auto' | 'gdb' | 'lldb' | 'none'; timeoutMs: number; exe?: string; sysroot?: string };
 
 async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') {
     process.stderr.write(`coredx: unknown format "${flags.format}" (expected text or json)\n`);
     return EXIT.USAGE_OR_INPUT;
   }
-  if (!['auto', 'gdb', 'lldb', 'none'].includes(flags.debugger)) {
-    process.stderr.write(`coredx: unknown --debugger "${flags.debugger}" (expected gdb, lldb, none or auto)\n`);
-    return EXIT.USAGE_OR_INPUT;
-  }
-  const timeout = Number(flags.debuggerTimeout);
-  if (!(timeout > 0)) {
-    process.stderr.write(`coredx: --debugger-timeout must be a positive number of seconds\n`);
+  const core = coreOptions(flags);
+  if (typeof core === 'string') {
+    process.stderr.write(`coredx: ${core}\n`);
     return EXIT.USAGE_OR_INPUT;
   }
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;
-  const core: CoreFlags = {
-    debugger: flags.debugger as 'auto' | 'gdb' | 'lldb' | 'none',
-    timeoutMs: timeout * 1000,
-    ...(flags.exe ? { exe: flags.exe } : {}),
-    ...(flags.sysroot ? { sysroot: flags.sysroot } : {}),
-  };
   if (flags.coredumpctl !== undefined) {
     const dumped = fromCoredumpctl(typeof flags.coredumpctl === 'string' ? flags.coredumpctl : null);
     if (typeof dumped === 'string') {
@@ -88,7 +70,7 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
   return analyzeInputs(files, flags, loaded, core);
 }
 
-async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNullable<ReturnType<typeof loadRulesForCli>>, core: CoreFlags): Promise<number> {
+async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNullable<ReturnType<typeof loadRulesForCli>>, core: Omit<CoreOptions, 'rules'>): Promise<number> {
   const rules: RuleSet = loaded.ruleSet;
   const inputs = files.length === 0 ? ['-'] : files;
   const reports: Report[] = [];

@@ -15,12 +15,13 @@ import { scan, type ScanResult } from '../scan/scan.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { progressReporter } from './progress.js';
+import { addCoreOptions, coreOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const;
 type ScanFormat = (typeof FORMATS)[number];
 
-interface ScanFlags extends RuleFlags {
+interface ScanFlags extends RuleFlags, CoreFlags {
   format: string[];
   output?: string;
   include: string[];
@@ -30,9 +31,6 @@ interface ScanFlags extends RuleFlags {
   failOn: string;
   quiet?: boolean;
   color?: boolean;
-  debugger: string;
-  debuggerTimeout: string;
-  sysroot?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -52,11 +50,8 @@ export function registerScan(program: Command): void {
     .option('--fail-on <severity>', `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}, or "none" to never fail`, 'info')
     .option('-q, --quiet', 'no progress, no summary on stderr')
     .option('--color', 'force colour in text output')
-    .option('--no-color', 'never colour text output')
-    .option('--debugger <name>', 'core files: gdb, lldb, none (native reading only) or auto', 'auto')
-    .option('--debugger-timeout <seconds>', 'core files: stop the debugger after this long (per core)', '60')
-    .option('--sysroot <dir>', "core files: the crashed machine's libraries (gdb set sysroot)");
-  addRuleOptions(cmd).action(async (paths: string[], flags: ScanFlags) => {
+    .option('--no-color', 'never colour text output');
+  addRuleOptions(addCoreOptions(cmd, true)).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
   });
 }
@@ -68,10 +63,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (flags.failOn !== 'none' && !SEVERITIES.includes(flags.failOn as Severity)) return fail(`unknown --fail-on "${flags.failOn}" (expected ${SEVERITIES.join(', ')} or none)`);
   const jobs = Number(flags.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) return fail(`--jobs must be a positive integer, got "${flags.jobs}"`);
-  if (!['auto', 'gdb', 'lldb', 'none'].includes(flags.debugger)) return fail(`unknown --debugger "${flags.debugger}" (expected gdb, lldb, none or auto)`);
-  const timeout = Number(flags.debuggerTimeout);
-  if (!(timeout > 0)) return fail('--debugger-timeout must be a positive number of seconds');
-  const core = { debugger: flags.debugger as 'auto' | 'gdb' | 'lldb' | 'none', timeoutMs: timeout * 1000, ...(flags.sysroot ? { sysroot: flags.sysroot } : {}) };
+  const core = coreOptions(flags);
+  if (typeof core === 'string') return fail(core);
 
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;

@@ -1,0 +1,34 @@
+// The core-file flags analyze and scan share (--debugger, --debugger-timeout, --sysroot, and for
+// analyze --exe), parsed once into the options analyzeCore takes.
+
+import type { Command } from 'commander';
+import type { CoreOptions } from '../core/analyze-core.js';
+
+export interface CoreFlags {
+  debugger: string;
+  debuggerTimeout: string;
+  sysroot?: string;
+  exe?: string;
+}
+
+const DEBUGGERS = ['auto', 'gdb', 'lldb', 'none'] as const;
+
+export function addCoreOptions(cmd: Command, perCore = false): Command {
+  return cmd
+    .option('--sysroot <dir>', "core files: the crashed machine's libraries (gdb set sysroot)")
+    .option('--debugger <name>', 'core files: gdb, lldb, none (native reading only) or auto', 'auto')
+    .option('--debugger-timeout <seconds>', `core files: stop the debugger after this long${perCore ? ' (per core)' : ''}`, '60');
+}
+
+/** The options for analyzeCore, or the one-line reason the flags are wrong. */
+export function coreOptions(flags: CoreFlags): Omit<CoreOptions, 'rules'> | string {
+  if (!(DEBUGGERS as readonly string[]).includes(flags.debugger)) return `unknown --debugger "${flags.debugger}" (expected gdb, lldb, none or auto)`;
+  const timeout = Number(flags.debuggerTimeout);
+  if (!(timeout > 0)) return '--debugger-timeout must be a positive number of seconds';
+  return {
+    debugger: flags.debugger as (typeof DEBUGGERS)[number],
+    timeoutMs: timeout * 1000,
+    ...(flags.exe ? { exe: flags.exe } : {}),
+    ...(flags.sysroot ? { sysroot: flags.sysroot } : {}),
+  };
+}
