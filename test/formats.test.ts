@@ -38,6 +38,19 @@ const CASES: Record<string, Case> = {
       expect(r!.diagnoses[0]!.category).toBe('use-after-free');
     },
   },
+  asan_brpc_reenact: {
+    sample: 'asan-brpc_reenact.txt',
+    check([r]) {
+      expect(r!.crashKind).toBe('heap-use-after-free');
+      expect(r!.signal).toBeNull();
+      expect(r!.signatureFrames[0]).toBe('brpc::policy::ProcessHttpResponse');
+      expect(r!.threads[1]!.role).toBe('freed-by');
+      expect(r!.threads[1]!.frames[1]!.function).toBe('shard_client::FetchAll'); // the early return
+      // The seed rule written for gdb and lldb traces diagnoses the sanitizer's report too.
+      expect(r!.diagnoses[0]!.ruleId).toBe('brpc/controller-destroyed-in-flight');
+      expect(r!.diagnoses[0]!.evidence.map((e) => e.condition)).toContain('evidence: log[0]'); // the socket failure before it
+    },
+  },
   asan_overflow: {
     sample: 'asan-heap-buffer-overflow.txt',
     check([r]) {

@@ -47,6 +47,8 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   lsan_leak: { sources: ['lsan_leak.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=leak'] },
   tsan_race: { sources: ['tsan_race.cpp'], compiler: 'g++', flags: ['-g', '-O1', '-fsanitize=thread'] },
   ubsan_errors: { sources: ['ubsan_errors.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=undefined'] },
+  // The seed crash under AddressSanitizer: the same brpc rule must recognize it without a signal.
+  asan_brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread', '-fsanitize=address'] },
   // Fatal-signal handlers (test/formats.test.ts): glog (Debian libgoogle-glog-dev) and glibc backtrace_symbols.
   glog_crash: { sources: ['glog_crash.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-lglog'] },
   glog_check: { sources: ['glog_check.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-lglog'] },
