@@ -20,11 +20,11 @@ const check = args.includes('--check');
 /** Formats coredx has a parser for; the others are listed as "no parser yet". */
 const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust', 'valgrind']);
 /** Goals from the issues: [peer, format, minimum top-frame agreement]. Issue 6 added the sanitizer
- *  and Go rows that reach 90% (ClusterFuzz's lsan and FuzzManager's rust do not yet). */
+ *  and Go rows that reach 90% (FuzzManager's rust does not: see the README). */
 const GOALS = [
   ['clusterfuzz', 'gdb', 0.9], ['fuzzmanager', 'gdb', 0.9],
   ['clusterfuzz', 'asan', 0.9], ['clusterfuzz', 'msan', 0.9], ['clusterfuzz', 'tsan', 0.9], ['clusterfuzz', 'ubsan', 0.9],
-  ['clusterfuzz', 'go', 0.9],
+  ['clusterfuzz', 'go', 0.9], ['clusterfuzz', 'lsan', 0.9],
   ['fuzzmanager', 'asan', 0.9], ['fuzzmanager', 'tsan', 0.9], ['fuzzmanager', 'ubsan', 0.9], ['fuzzmanager', 'lsan', 0.9],
   ['fuzzmanager', 'valgrind', 0.9],
 ];
@@ -119,7 +119,10 @@ for (const peer of ['clusterfuzz', 'fuzzmanager', 'satyr']) {
       misses.push(`${key} ${entry.file}: error ${err.message}`);
       continue;
     }
-    const report = result.reports.find((r) => r.format === entry.format) ?? result.reports[0];
+    const ofFormat = result.reports.filter((r) => r.format === entry.format);
+    // A log with several LeakSanitizer runs: the peers report a direct leak before runs that found
+    // indirect ones only (those blocks hang off a leaked block), as coredx's own kinds say.
+    const report = (entry.format === 'lsan' ? ofFormat.find((r) => r.crashKind !== 'indirect-memory-leak') : undefined) ?? ofFormat[0] ?? result.reports[0];
     if (report) row.parsed++;
     else if (SUPPORTED.has(entry.format)) misses.push(`${key} ${entry.file}: no report`);
     const want = expectation(peer, entry);

@@ -51,6 +51,18 @@ const CASES: Record<string, Case> = {
       expect(r!.diagnoses[0]!.evidence.map((e) => e.condition)).toContain('evidence: log[0]'); // the socket failure before it
     },
   },
+  lsan_cycle: {
+    sample: 'lsan-indirect-cycle.txt',
+    check(reports) {
+      // One run, two blocks that only point at each other: indirect leaks only, and the kind says so.
+      expect(reports).toHaveLength(1);
+      const r = reports[0]!;
+      expect(r.crashKind).toBe('indirect-memory-leak');
+      expect(r.threads.map((t) => t.role)).toEqual(['indirect-leak', 'indirect-leak']);
+      expect(r.signatureFrames[0]).toBe('make_cycle');
+      expect(r.diagnoses[0]!.ruleId).toBe('generic/sanitizer-leak');
+    },
+  },
   asan_overflow: {
     sample: 'asan-heap-buffer-overflow.txt',
     check([r]) {
@@ -67,6 +79,7 @@ const CASES: Record<string, Case> = {
     check([r]) {
       expect(r!.format).toBe('lsan');
       expect(r!.crashKind).toBe('memory-leak');
+      expect(r!.threads[r!.crashedThread!]!.role).toBe('direct-leak');
       expect(r!.signatureFrames[0]).toBe('copy_name'); // the malloc interceptor is skipped
       expect(r!.diagnoses[0]!.ruleId).toBe('generic/sanitizer-leak');
     },

@@ -27,7 +27,8 @@ const STACKS: [RegExp, string][] = [
   [/^(?:READ|WRITE) of size \d+ at 0x[0-9a-fA-F]+ thread (T\d+)/, 'access'],
   [/^freed by thread (T\d+)/, 'freed-by'],
   [/^(?:previously )?allocated by thread (T\d+)/, 'allocated-by'],
-  [/^(?:Direct|Indirect) leak of \d+ byte/, 'leak'],
+  [/^Direct leak of \d+ byte/, 'direct-leak'],
+  [/^Indirect leak of \d+ byte/, 'indirect-leak'],
   [/^\s*(?:Atomic )?(?:[Rr]ead|[Ww]rite) of size \d+ at 0x[0-9a-fA-F]+ by (?:thread (T\d+)|main thread)/, 'access'],
   [/^\s*Previous (?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-fA-F]+ by (?:thread (T\d+)|main thread)/, 'previous-access'],
   [/^\s*Location is heap block/, 'location'],
@@ -211,6 +212,10 @@ class SanitizerBlock implements BlockParser {
     // A sanitizer header with no stack (truncated logs, "can not provide additional info") is still
     // a crash: it is reported with its kind and no frames rather than dropped.
     if (threads.length === 0 && !this.description) return null;
+    // LeakSanitizer: an indirect leak is only reachable through a direct one, so the first direct
+    // leak is the one to fix (and to sign by); a run with indirect leaks only says so in its kind.
+    const primary = threads.find((t) => t.role === 'direct-leak') ?? threads[0];
+    const onlyIndirect = this.kind === 'memory-leak' && threads.length > 0 && threads.every((t) => t.role === 'indirect-leak');
     return {
       format: this.tool,
       startLine: this.start,
@@ -220,9 +225,9 @@ class SanitizerBlock implements BlockParser {
       faultAddress: this.faultAddress,
       program: null,
       threads,
-      hints: threads.length ? [{ threadId: threads[0]!.id, reason: 'stop-reason' }] : [],
+      hints: primary ? [{ threadId: primary.id, reason: 'stop-reason' }] : [],
       inside: [],
-      crashKind: this.kind,
+      crashKind: onlyIndirect ? 'indirect-memory-leak' : this.kind,
     };
   }
 }

@@ -45,6 +45,7 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   asan_uaf: { sources: ['asan_uaf.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
   asan_overflow: { sources: ['asan_overflow.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=address'] },
   lsan_leak: { sources: ['lsan_leak.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=leak'] },
+  lsan_cycle: { sources: ['lsan_cycle.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=leak'] },
   tsan_race: { sources: ['tsan_race.cpp'], compiler: 'g++', flags: ['-g', '-O1', '-fsanitize=thread'] },
   ubsan_errors: { sources: ['ubsan_errors.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=undefined'] },
   // The seed crash under AddressSanitizer: the same brpc rule must recognize it without a signal.
