@@ -2,6 +2,8 @@
 
 import type { Readable } from 'node:stream';
 import { forEachLine, forEachLineOfText, openFile } from './ingest/lines.js';
+import { sniff, SNIFF_BYTES } from './ingest/sniff.js';
+import { peekStream } from './ingest/stream.js';
 import { CoredxInputError } from './errors.js';
 import type { AnalyzeResult, Report } from './model.js';
 import { SCHEMA_VERSION } from './model.js';
@@ -71,9 +73,24 @@ export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, op
  */
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const file = openFile(path);
-  if (file.kind === 'text' || file.kind === 'gzip') return analyzeStream(file.chunks(), { ...options, path: options.path ?? path });
+  const named = { ...options, path: options.path ?? path };
+  if (file.kind === 'text') return analyzeStream(file.chunks(), named);
+  if (file.kind === 'gzip') {
+    // What the archive holds decides, as for a plain file; a broken archive names the file.
+    try {
+      const inner = await peekStream(file.chunks(), SNIFF_BYTES);
+      const kind = sniff(inner.head);
+      if (kind === 'elf-core') throw new CoredxInputError('core-file', `${path}: a gzip-compressed core file; decompress it (gunzip) and analyze the core, which is read in place`);
+      if (kind !== 'text') throw new CoredxInputError('binary', `${path}: binary data (gzip), not a text log or backtrace`);
+      return await analyzeStream(inner.chunks, named);
+    } catch (err) {
+      if (err instanceof CoredxInputError || !(err instanceof Error) || !('code' in err) || !String(err.code).startsWith('Z_')) throw err;
+      throw new CoredxInputError('unreadable', `${path}: corrupt gzip data (${err.message})`);
+    }
+  }
   file.close();
   if (file.kind === 'elf-core') return analyzeCore(path, { ...options.core, ...(options.rules !== undefined ? { rules: options.rules } : {}) });
+  if (file.kind === 'elf') throw new CoredxInputError('binary', `${path}: an ELF executable or library, not a core file or a log (analyze its core: coredx analyze core.N --exe ${path})`);
   throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
 }
 

@@ -95,6 +95,25 @@ describe('coredx analyze', () => {
     expect(JSON.parse(r.stdout).reports).toHaveLength(1);
   });
 
+  it('judges a gzip file by what it holds, and names a broken one or an executable in one line', () => {
+    const core = Buffer.alloc(64);
+    core.write('\x7fELF', 0, 'latin1');
+    core[4] = 2;
+    core[5] = 1;
+    core.writeUInt16LE(4, 16); // ET_CORE
+    const cases: [string, Buffer, RegExp][] = [
+      ['core.9.gz', gzipSync(core), /core\.9\.gz: a gzip-compressed core file; decompress it \(gunzip\)/],
+      ['blob.gz', gzipSync(Buffer.from([0, 1, 2, 3, 255, 0, 9, 0, 0, 7])), /blob\.gz: binary data \(gzip\), not a text log or backtrace/],
+      ['cut.log.gz', gzipSync(CORE_SESSION).subarray(0, 40), /cut\.log\.gz: corrupt gzip data/],
+      ['exe', readFileSync(process.execPath).subarray(0, 4096), /exe: an ELF executable or library, not a core file or a log/],
+    ];
+    for (const [name, content, message] of cases) {
+      const r = run(['analyze', file(name, content)]);
+      expect([r.code, r.stderr.trim().split('\n').length], name).toEqual([2, 1]);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it('sniffs stdin like a file: gzip unpacked, binary data and cores refused with one line', () => {
     const gz = run(['analyze', '-f', 'json'], gzipSync(CORE_SESSION));
     expect(gz.code).toBe(0);
