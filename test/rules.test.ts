@@ -341,8 +341,7 @@ describe('coredx rules', () => {
 
   it('new writes a skeleton from a trace whose own test passes and whose TODOs lint flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'coredx-new-'));
-    const out = join(dir, 'team', 'pool.toml');
-    mkdirSync(join(dir, 'team'));
+    const out = join(dir, 'team', 'pool.toml'); // the pack folder does not exist yet: rules new makes it
     const r = run(['rules', 'new', '--from', join(SAMPLES, 'gdb-core-threads.txt'), '--id', 'team/pool', '-o', out]);
     expect(r.code).toBe(0);
     const text = readFileSync(out, 'utf8');

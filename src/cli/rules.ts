@@ -1,6 +1,6 @@
 // `coredx rules lint|test|new|list|show`: for rule contributors. Flags -> library -> exit code.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../analyze.js';
@@ -102,6 +102,8 @@ export function registerRules(program: Command): void {
       const base = flags.output ? dirname(resolve(flags.output)) : process.cwd();
       const skeleton = ruleSkeleton(report, { id: flags.id, samplePath: relative(base, resolve(flags.from)).split('\\').join('/') });
       if (flags.output) {
+        // A new pack's folder (rules/<pack>/) is made here rather than failing with ENOENT.
+        mkdirSync(dirname(flags.output), { recursive: true });
         writeFileSync(flags.output, skeleton);
         process.stderr.write(`coredx: wrote ${flags.output}; finish the TODOs, then run \`coredx rules test ${dirname(flags.output)}\`\n`);
       } else process.stdout.write(skeleton);
