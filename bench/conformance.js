@@ -22,7 +22,7 @@ const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan
 /** Goals from the issues: [peer, format, minimum top-frame agreement]. Issue 6 added the sanitizer
  *  and Go rows that reach 90% (FuzzManager's rust does not: see the README). */
 const GOALS = [
-  ['clusterfuzz', 'gdb', 0.9], ['fuzzmanager', 'gdb', 0.9],
+  ['clusterfuzz', 'gdb', 0.9], ['fuzzmanager', 'gdb', 0.9], ['satyr', 'gdb', 0.9],
   ['clusterfuzz', 'asan', 0.9], ['clusterfuzz', 'msan', 0.9], ['clusterfuzz', 'tsan', 0.9], ['clusterfuzz', 'ubsan', 0.9],
   ['clusterfuzz', 'go', 0.9], ['clusterfuzz', 'lsan', 0.9],
   ['fuzzmanager', 'asan', 0.9], ['fuzzmanager', 'tsan', 0.9], ['fuzzmanager', 'ubsan', 0.9], ['fuzzmanager', 'lsan', 0.9],

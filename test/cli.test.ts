@@ -51,6 +51,9 @@ describe('coredx analyze', () => {
     expect(out.schemaVersion).toBe(1);
     const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'docs', 'analyze.schema.json'), 'utf8')));
     expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
+    const explained = JSON.parse(run(['analyze', '--format', 'json', '--explain', file('core-explain.txt', CORE_SESSION)]).stdout);
+    expect(explained.reports[0].explain.length).toBeGreaterThan(0);
+    expect(validate(explained), JSON.stringify(validate.errors)).toBe(true);
     expect(out.reports).toHaveLength(1);
     const rep = out.reports[0];
     expect(rep.source).toEqual({ path: expect.stringContaining('core.txt'), line: 2, endLine: expect.any(Number) });
