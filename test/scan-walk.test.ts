@@ -222,4 +222,16 @@ describe('binary sniff', () => {
     expect(looksBinary(utf8.subarray(0, 8191))).toBe(false);
     expect(looksBinary(Buffer.from(segv('x')))).toBe(false);
   });
+  it('keeps a log with a stray NUL byte or two (a program wrote a buffer holding one) as text; NUL-filled data is binary', async () => {
+    const log = Buffer.from(`step 1 ok\n${'\0'}\n${segv('after_nul')}${'2025-01-02 [INFO] more\n'.repeat(20)}`);
+    expect(looksBinary(log)).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-nul-'));
+    writeFileSync(join(dir, 'nul.log'), log);
+    const r = await scan([dir]);
+    expect([r.totals.scanned, r.totals.crashes]).toEqual([1, 1]); // scanned, not skipped as binary
+    expect(looksBinary(Buffer.alloc(300))).toBe(true);
+    const elfLike = Buffer.alloc(4096, 0);
+    elfLike.write('\x7fELF some header bytes', 0, 'latin1');
+    expect(looksBinary(elfLike)).toBe(true);
+  });
 });

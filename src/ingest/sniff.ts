@@ -31,9 +31,14 @@ export function looksBinary(head: Buffer): boolean {
   const n = Math.min(head.length, 8192);
   if (n === 0) return false;
   const view = head.subarray(0, n);
-  if (view.indexOf(0) >= 0) return true;
   // Counted by regexes over decoded views: native speed, not a JS loop per byte.
-  const control = (view.toString('latin1').match(CONTROL)?.length ?? 0) / n;
+  const latin1 = view.toString('latin1');
+  // Executables, images and UTF-16 are full of NUL bytes; a log holds a stray few (a program that
+  // wrote a buffer with a NUL in it, valgrind's "points to uninitialised byte(s)" case), and must
+  // not be thrown away for them.
+  const nul = latin1.match(/\0/g)?.length ?? 0;
+  if (nul > 64 || (nul > 2 && nul / n > 0.01) || nul / n > 0.05) return true;
+  const control = (latin1.match(CONTROL)?.length ?? 0) / n;
   if (control > 0.1) return true;
   if (isUtf8(view)) return false;
   // The head may cut the last character: its bytes are not counted as invalid.
