@@ -89,6 +89,8 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
     }
   }
   file.close();
+  // Cores are read in place (headers and notes at their offsets, then by the debugger): a pipe has no places.
+  if (file.kind === 'elf-core' && !file.regular) throw new CoredxInputError('core-file', `${path}: a core file through a pipe; pass the core file itself by its path`);
   if (file.kind === 'elf-core') return analyzeCore(path, { ...options.core, ...(options.rules !== undefined ? { rules: options.rules } : {}) });
   if (file.kind === 'elf') throw new CoredxInputError('binary', `${path}: an ELF executable or library, not a core file or a log (analyze its core: coredx analyze core.N --exe ${path})`);
   throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);

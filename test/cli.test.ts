@@ -131,6 +131,15 @@ describe('coredx analyze', () => {
     const c = run(['analyze'], core);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/^coredx: stdin: an ELF core file; pass it by its path/);
+    // Compressed, the same: what the gzip stream holds decides.
+    expect(run(['analyze'], gzipSync(core)).stderr).toMatch(/^coredx: stdin: an ELF core file \(gzip\); pass it by its path/);
+    const gzJunk = run(['analyze'], gzipSync(Buffer.from([0, 1, 2, 3, 255, 0, 9, 0, 0, 7])));
+    expect([gzJunk.code, gzJunk.stderr]).toEqual([2, 'coredx: stdin: binary data (gzip), not a text log or backtrace\n']);
+    // A core through a named pipe cannot be read in place: one line, exit 2, no hang.
+    const fifo = join(dir, 'core-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const viaPipe = spawnSync('sh', ['-c', `cat "$1" > "${fifo}" & exec "${process.execPath}" "${BIN}" analyze --debugger none "${fifo}"`, 'sh', file('core-bytes', core)], { encoding: 'utf8', timeout: 20000 });
+    expect([viaPipe.status, viaPipe.stderr]).toEqual([2, `coredx: ${fifo}: a core file through a pipe; pass the core file itself by its path\n`]);
   });
 
   it('reads a pipe given as a file (`coredx analyze <(gdb ...)`), plain or gzip', () => {

@@ -110,8 +110,12 @@ async function readStdin(rules: RuleSet) {
     process.stderr.write('Paste the backtrace, then press Ctrl-D on an empty line to analyze it (Ctrl-C to cancel).\n');
   }
   // Sniffed like a file: gzip is unpacked, binary data and cores are refused with a reason.
-  const input = await sniffStream(process.stdin);
-  if (input.kind === 'elf-core') throw new CoredxInputError('core-file', 'stdin: an ELF core file; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger');
-  if (input.kind === 'binary' || input.kind === 'elf') throw new CoredxInputError('binary', 'stdin: binary data, not a text log or backtrace');
+  let input = await sniffStream(process.stdin);
+  // What a gzip stream holds decides, as for a file.
+  const gzip = input.kind === 'gzip';
+  if (gzip) input = await sniffStream(input.chunks);
+  const how = gzip ? ' (gzip)' : '';
+  if (input.kind === 'elf-core') throw new CoredxInputError('core-file', `stdin: an ELF core file${how}; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger`);
+  if (input.kind !== 'text') throw new CoredxInputError('binary', `stdin: binary data${how}, not a text log or backtrace`);
   return analyzeStream(input.chunks, { path: '<stdin>', rules });
 }

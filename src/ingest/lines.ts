@@ -172,6 +172,8 @@ const giveBack = (buf: Buffer) => {
 export interface OpenedFile {
   kind: FileKind;
   size: number;
+  /** False for pipes and FIFOs: read once, front to back, never at a position. */
+  regular: boolean;
   /** The file's text chunks (gunzipped if needed); closes the file when done. */
   chunks(): AsyncIterable<Buffer>;
   /** Closes the file without reading it. */
@@ -212,7 +214,7 @@ export function openFile(path: string): OpenedFile {
       if (kind === 'gzip') return Readable.from(copies(readInChunks(fd, first, n, false, close))).pipe(createGunzip());
       return readInChunks(fd, first, n, regular, close);
     };
-    return { kind, size: stat.size, chunks, close: () => (giveBack(first), close()) };
+    return { kind, size: stat.size, regular, chunks, close: () => (giveBack(first), close()) };
   } catch (err) {
     close();
     throw err;
