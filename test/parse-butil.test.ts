@@ -43,11 +43,12 @@ describe('butil stack traces', () => {
     expect(r.signatureFrames[0]).toBe('brpc::policy::ProcessHttpResponse');
   });
 
-  it('reads demangled backtrace_symbols lines whose names hold parentheses, and takes the signal from the handler line', () => {
+  it('reads demangled backtrace_symbols lines whose names hold parentheses after the handler line', () => {
     const { reports } = analyze(DEMANGLED, { rules: null });
     expect(reports).toHaveLength(1);
     const r = reports[0]!;
-    expect(r).toMatchObject({ format: 'backtrace_symbols', signal: 'SIGSEGV' });
+    // The header's code and fault address stay with the frames: the handler's block reads them.
+    expect(r).toMatchObject({ format: 'butil', signal: 'SIGSEGV', faultAddress: '0x10', source: { line: 1 } });
     expect(r.threads[0]!.frames).toHaveLength(6);
     expect(r.threads[0]!.frames[3]).toMatchObject({ function: 'brpc::policy::ProcessHttpResponse', module: './echo_client', address: '0x55d0c0b01e3a' });
     expect(r.threads[0]!.frames[3]!.rawFunction).toBe('brpc::policy::ProcessHttpResponse(brpc::InputMessageBase*)');
@@ -60,6 +61,15 @@ describe('butil stack traces', () => {
     expect(a.diagnoses[0]?.ruleId).toBe('brpc/controller-destroyed-in-flight');
     // The socket EOF line before the trace is evidence: more confident than without it.
     expect(a.diagnoses[0]!.confidence).toBeGreaterThan(b.diagnoses[0]!.confidence);
+  });
+
+  it('reads the bare " [0x...]" lines butil prints inside the signal handler', () => {
+    const raw = 'Received signal 11 SEGV_MAPERR 000000000010\n [0x55fec84814ca]\n [0x7f1e2c43bfd0]\n [0x55fec8482000]\n  r8: 0000000000000000\n';
+    const r = analyze(raw, { rules: null }).reports[0]!;
+    expect(r).toMatchObject({ format: 'butil', signal: 'SIGSEGV', faultAddress: '0x10' });
+    expect(r.threads[0]!.frames.map((f) => f.address)).toEqual(['0x55fec84814ca', '0x7f1e2c43bfd0', '0x55fec8482000']);
+    // Without the header such lines are nobody's frames.
+    expect(analyze(' [0x55fec84814ca]\n [0x7f1e2c43bfd0]\n [0x55fec8482000]\n', { rules: null }).reports).toEqual([]);
   });
 
   it('does not take ordinary numbered lines or gdb frames for butil frames', () => {

@@ -16,7 +16,8 @@ const LINE = /^\s*(\S[^()\s]*)\((.*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
 /** What glibc writes between the parentheses: nothing, "+0x1f", or "symbol+0x1f" (or "-0x"). */
 const SYMBOL = /(?:^|\S)[+-]0x[0-9a-fA-F]+$/;
 
-function parseLine(line: string): RegExpExecArray | null {
+/** A backtrace_symbols line: [whole, module, symbol with offset, address], or null. */
+export function parseLine(line: string): RegExpExecArray | null {
   const m = LINE.exec(line);
   return m && (m[2] === '' || SYMBOL.test(m[2]!)) ? m : null;
 }
