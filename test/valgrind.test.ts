@@ -258,7 +258,7 @@ describe('valgrind report shapes', () => {
       '==7==    by 0x10A3D2: log::flush() (log.cc:9)',
       '==7==  Address 0x1ffefffa40 is on thread 1\'s stack',
       '==7== ',
-      '==7== Argument \'size\' of function malloc has a fishy value',
+      '==7== Argument \'size\' of function malloc has a fishy (possibly negative) value: -5',
       '==7==    at 0x483B7F3: malloc (vg_replace_malloc.c:381)',
       '==7==    by 0x10A4E3: arena::grow(long) (arena.cc:30)',
       '==7== ',
@@ -282,11 +282,12 @@ describe('valgrind report shapes', () => {
 
   it('reads a fatal signal without a fault line, a stack overflow, timestamps and suppression blocks', () => {
     const text = [
-      '==9== 00:00:00:01.250 Process terminating with default action of signal 6 (SIGABRT): dumping core',
-      '==9== 00:00:00:01.250    at 0x4E6FE8B: raise (raise.c:51)',
-      '==9== 00:00:00:01.250    by 0x4E5B7F0: abort (abort.c:79)',
-      '==9== 00:00:00:01.250    by 0x10914A: die (die.c:4)',
-      '==9== 00:00:00:01.250 ',
+      // --time-stamp=yes: the elapsed time inside the "==", before the pid.
+      '==00:00:00:01.250 9== Process terminating with default action of signal 6 (SIGABRT): dumping core',
+      '==00:00:00:01.250 9==    at 0x4E6FE8B: raise (raise.c:51)',
+      '==00:00:00:01.250 9==    by 0x4E5B7F0: abort (abort.c:79)',
+      '==00:00:00:01.250 9==    by 0x10914A: die (die.c:4)',
+      '==00:00:00:01.250 9== ',
       '==10== Process terminating with default action of signal 11 (SIGSEGV)',
       '==10==  Access not within mapped region at address 0x1FFE801FF8',
       '==10== Stack overflow in thread #1: can\'t grow stack to 0x1ffe801000',
@@ -344,4 +345,218 @@ describe('valgrind report shapes', () => {
     ].join('\n');
     expect(analyze(text).reports).toEqual([]);
   });
+});
+
+describe('valgrind 3.19 output as it really prints it', () => {
+  const reports = (text: string) => analyze(text, { rules: null }).reports;
+
+  it('reads the --time-stamp=yes prefix, the elapsed time before the pid', () => {
+    const text = [
+      '==00:00:00:00.000 16248== Command: ./u',
+      '==00:00:00:00.000 16248== ',
+      '==00:00:00:00.277 16248== Invalid read of size 4',
+      '==00:00:00:00.277 16248==    at 0x10916F: main (u.c:2)',
+      "==00:00:00:00.277 16248==  Address 0x4a40040 is 0 bytes inside a block of size 4 free'd",
+      '==00:00:00:00.277 16248==    at 0x484417B: free (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==00:00:00:00.277 16248==    by 0x10916A: main (u.c:2)',
+      "==00:00:00:00.277 16248==  Block was alloc'd at",
+      '==00:00:00:00.277 16248==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==00:00:00:00.277 16248==    by 0x10915A: main (u.c:2)',
+      '==00:00:00:00.277 16248== ',
+      '==00:00:00:00.289 16248== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)',
+    ].join('\n');
+    const [r, ...rest] = reports(text);
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({ crashKind: 'heap-use-after-free', faultAddress: '0x4a40040', source: { line: 3, endLine: 10 } });
+    expect(roles(r!)).toEqual(['access', 'freed-by', 'allocated-by']);
+  });
+
+  it('reads an error whose prefix follows program output on the same line', () => {
+    const text = [
+      '==16186== Command: ./il',
+      '==16186== ',
+      'step 1: ==16186== Invalid read of size 4',
+      '==16186==    at 0x1091A2: main (il.c:3)',
+      "==16186==  Address 0x4a40040 is 0 bytes inside a block of size 4 free'd",
+      '==16186==    at 0x484417B: free (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==16186==    by 0x10917A: main (il.c:3)',
+      '==16186== ',
+      'aaaaaaaa==16186== Syscall param write(buf) points to unaddressable byte(s)',
+      '==16186==    at 0x4953350: write (write.c:26)',
+      'aaaaaaaa==16186==    by 0x1091E1: wwild (su.c:5)',
+      '==16186==    by 0x109222: main (su.c:7)',
+      "==16186==  Address 0x10 is not stack'd, malloc'd or (recently) free'd",
+      '==16186== ',
+      "          ==16186== Argument 'size' of function malloc has a fishy (possibly negative) value: -5",
+      '==16186==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==16186==    by 0x109167: main (fishy.c:2)',
+      '==16186== ',
+    ].join('\n');
+    expect(reports(text).map((r) => [r.crashKind, r.source.line, r.signatureFrames])).toEqual([
+      ['heap-use-after-free', 3, ['main']],
+      ['valgrind: syscall-unaddressable', 9, ['write', 'wwild', 'main']],
+      ['valgrind: fishy-argument', 15, ['main']],
+    ]);
+  });
+
+  it('reads the fishy-argument header with its value', () => {
+    const text = [
+      "==16092== Argument 'size' of function malloc has a fishy (possibly negative) value: -5",
+      '==16092==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==16092==    by 0x109167: main (fishy.c:2)',
+      '==16092== ',
+    ].join('\n');
+    const [r] = analyze(text).reports;
+    expect(r).toMatchObject({ crashKind: 'valgrind: fishy-argument', signatureFrames: ['main'] });
+    expect(r!.signalDescription).toBe("Argument 'size' of function malloc has a fishy (possibly negative) value: -5");
+    expect(r!.diagnoses[0]!.ruleId).toBe('generic/valgrind-invalid-access');
+  });
+
+  it('does not report again the errors -s lists after the ERROR SUMMARY', () => {
+    const text = [
+      '==13099== Thread 2:',
+      '==13099== Mismatched free() / delete / delete []',
+      '==13099==    at 0x484499B: operator delete(void*, unsigned long) (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==13099==    by 0x1093E6: Box<int>::drop() (mt.cpp:8)',
+      "==13099==  Address 0x4d6de30 is 0 bytes inside a block of size 8 alloc'd",
+      '==13099==    at 0x484320F: operator new[](unsigned long) (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==13099==    by 0x10924B: thr(void*) (mt.cpp:9)',
+      '==13099== ',
+      '==13099== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)',
+      '==13099== ',
+      '==13099== 1 errors in context 1 of 1:',
+      '==13099== Thread 2:',
+      '==13099== Mismatched free() / delete / delete []',
+      '==13099==    at 0x484499B: operator delete(void*, unsigned long) (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==13099==    by 0x1093E6: Box<int>::drop() (mt.cpp:8)',
+      "==13099==  Address 0x4d6de30 is 0 bytes inside a block of size 8 alloc'd",
+      '==13099==    at 0x484320F: operator new[](unsigned long) (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==13099==    by 0x10924B: thr(void*) (mt.cpp:9)',
+      '==13099== ',
+      '{',
+      '   <insert_a_suppression_name_here>',
+      '   Memcheck:Free',
+      '}',
+      '--13099-- used_suppression:      1 uaf_sup sup.supp:2',
+      '==13099== ',
+      '==13099== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)',
+    ].join('\n');
+    expect(reports(text).map((r) => [r.crashKind, r.source.line])).toEqual([['alloc-dealloc-mismatch', 1]]);
+  });
+
+  it('reads "812 bytes below stack pointer" under "is on thread 1\'s stack" as a use after return', () => {
+    const text = [
+      '==16125== Invalid read of size 4',
+      '==16125==    at 0x109146: main (sp.c:1)',
+      "==16125==  Address 0x1fff000304 is on thread 1's stack",
+      '==16125==  812 bytes below stack pointer',
+      '==16125== ',
+    ].join('\n');
+    const [r] = analyze(text).reports;
+    expect(r).toMatchObject({ crashKind: 'stack-use-after-return', faultAddress: '0x1fff000304' });
+    expect(r!.diagnoses[0]).toMatchObject({ ruleId: 'generic/sanitizer-use-after-free', category: 'use-after-free' });
+    // On the stack but not below its pointer (a syscall handed an uninitialised local) says nothing more.
+    const [w] = reports(text.replace('Invalid read of size 4', 'Syscall param write(buf) points to uninitialised byte(s)').replace('==16125==  812 bytes below stack pointer\n', ''));
+    expect(w!.crashKind).toBe('use-of-uninitialized-value');
+  });
+
+  it('does not take recursion (the same return address in the same function and line) for inlining', () => {
+    const text = [
+      '==13700== Invalid read of size 4',
+      '==13700==    at 0x109152: d (deep.c:2)',
+      '==13700==    by 0x10916A: d (deep.c:2)',
+      '==13700==    by 0x10916A: d (deep.c:2)',
+      '==13700==    by 0x10916A: d (deep.c:2)',
+      '==13700==    by 0x109199: main (deep.c:3)',
+      "==13700==  Address 0x4a40048 is 0 bytes after a block of size 8 alloc'd",
+      '==13700==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)',
+      '==13700==    by 0x109185: main (deep.c:3)',
+      '==13700== ',
+    ].join('\n');
+    const [r] = reports(text);
+    expect(r!.threads[0]!.frames.map((f) => [f.function, f.inlined])).toEqual([
+      ['d', false], ['d', false], ['d', false], ['d', false], ['main', false],
+    ]);
+  });
+});
+
+const missingGcc = missing ?? (!has('gcc') ? 'gcc is not installed' : null);
+
+/** Builds `source` as C with gcc -g -O0 and runs it under valgrind; stdout and stderr in one stream. */
+function liveC(name: string, source: string, flags: string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), `coredx-vg-${name}-`));
+  writeFileSync(join(dir, `${name}.c`), source);
+  const cc = spawnSync('gcc', ['-g', '-O0', `${name}.c`, '-o', name], { cwd: dir, encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`gcc ${name}.c failed:\n${cc.stderr}`);
+  const args = [...flags, `./${name}`].map((a) => `'${a}'`).join(' ');
+  return spawnSync('sh', ['-c', `exec valgrind ${args} 2>&1`], { cwd: dir, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' }).stdout;
+}
+
+describe.skipIf(missingGcc !== null)('live valgrind runs of small C programs', () => {
+  // A use after free after "step 1: " on stderr, a write of 8 bytes then a write from 0x10, and a
+  // malloc(-5) after ten spaces: each valgrind prefix follows the program's output on its line.
+  const MIDLINE = [
+    '#include <stdio.h>',
+    '#include <stdlib.h>',
+    '#include <unistd.h>',
+    '__attribute__((noinline)) int uaf(void) { int *p = malloc(4); free(p); return *p; }',
+    '__attribute__((noinline)) void wild(void) { write(2, "aaaaaaaa", 8); write(2, (char *)0x10, 8); }',
+    '__attribute__((noinline)) void fishy(long n) { write(2, "          ", 10); free(malloc(n)); }',
+    'int main(void) { fprintf(stderr, "step 1: "); int r = uaf(); wild(); fishy(-5); return r; }',
+    '',
+  ].join('\n');
+  const MIDLINE_KINDS = [
+    ['heap-use-after-free', ['uaf', 'main']],
+    ['valgrind: syscall-unaddressable', ['write', 'wild', 'main']],
+    ['valgrind: fishy-argument', ['fishy', 'main']],
+  ];
+  const kinds = (out: string) => analyze(out, { rules: null }).reports.map((r) => [r.crashKind, r.signatureFrames]);
+
+  it('--time-stamp=yes', () => {
+    const out = liveC('ts', MIDLINE, ['--time-stamp=yes']);
+    expect(out).toMatch(/^==\d\d:\d\d:\d\d:\d\d\.\d{3} \d+==    at 0x[0-9A-F]+: uaf \(ts.c:4\)$/m);
+    expect(kinds(out)).toEqual(MIDLINE_KINDS);
+  }, 180_000);
+
+  it('program output before the prefix, and the fishy argument', () => {
+    const out = liveC('midline', MIDLINE);
+    expect(out).toMatch(/^step 1: ==\d+== Invalid read of size 4$/m);
+    expect(out).toMatch(/^aaaaaaaa==\d+== Syscall param write\(buf\) points to unaddressable byte\(s\)$/m);
+    expect(out).toMatch(/^ {10}==\d+== Argument 'size' of function malloc has a fishy \(possibly negative\) value: -5$/m);
+    expect(kinds(out)).toEqual(MIDLINE_KINDS);
+  }, 180_000);
+
+  it('-s lists the errors again after the summary, reported once', () => {
+    const out = liveC('repeat', MIDLINE, ['-s']);
+    expect(out).toMatch(/^==\d+== 1 errors in context 3 of 3:$/m);
+    expect(kinds(out)).toEqual(MIDLINE_KINDS);
+  }, 180_000);
+
+  it('a read of a returned frame is stack-use-after-return', () => {
+    const out = liveC('uar', [
+      'static int *kept;',
+      '__attribute__((noinline)) void fill(void) { int local[64]; for (int i = 0; i < 64; i++) local[i] = i; kept = local; }',
+      'int main(void) { fill(); return kept[1]; }',
+      '',
+    ].join('\n'));
+    expect(out).toMatch(/is on thread 1's stack\n==\d+== +\d+ bytes below stack pointer$/m);
+    const [r, ...rest] = analyze(out).reports;
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({ crashKind: 'stack-use-after-return', signatureFrames: ['main'] });
+    expect(r!.diagnoses[0]!.ruleId).toBe('generic/sanitizer-use-after-free');
+  }, 180_000);
+
+  it('recursion deeper than --num-callers is no run of inlined frames', () => {
+    const out = liveC('deep', [
+      '#include <stdlib.h>',
+      '__attribute__((noinline)) int d(int n, int *p) { if (n == 0) return p[2]; return d(n - 1, p) + 1; }',
+      'int main(void) { int *p = malloc(8); return d(60, p); }',
+      '',
+    ].join('\n'), ['--num-callers=50']);
+    const [r] = analyze(out).reports;
+    const frames = r!.threads[0]!.frames;
+    expect(frames).toHaveLength(50);
+    expect(frames.every((f) => f.function === 'd' && !f.inlined)).toBe(true);
+    expect(r!.crashKind).toBe('heap-buffer-overflow');
+  }, 180_000);
 });

@@ -18,7 +18,7 @@
 //                                                          -> use-of-uninitialized-value
 //   Syscall param ... unaddressable byte(s)                 -> by its block as above, else valgrind: syscall-unaddressable
 //   Source and destination overlap in memcpy(...)           -> memcpy-param-overlap
-//   Argument 'size' of function malloc has a fishy value    -> valgrind: fishy-argument
+//   Argument 'size' of function malloc has a fishy (possibly negative) value: -5 -> valgrind: fishy-argument
 //   Jump to the invalid address stated on the next line     -> valgrind: invalid-jump
 //   definitely / indirectly lost, possibly lost, still reachable -> memory-leak, possible-memory-leak, still-reachable
 //   Process terminating with default action of signal 11 (SIGSEGV) -> the signal (crash kind SIGSEGV), with
@@ -28,8 +28,19 @@
 import { signalName } from './signals.js';
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
-/** "==1234== " and, with --time-stamp=yes, "==1234== 00:00:00:01.234 "; the message follows. */
-const PREFIX = /^==(\d+)== (?:\d\d:\d\d:\d\d:\d\d\.\d{3} )?/;
+/**
+ * "==1234== " and, with --time-stamp=yes, "==00:00:00:01.234 1234== " (the elapsed time inside the
+ * "==", before the pid); the message follows. A line whose trailing space was stripped ("==1234==")
+ * is the blank prefix line. Not anchored: a program that wrote without a newline puts its output on
+ * the same line, before the prefix ("step 1: ==1234== Invalid read of size 4").
+ */
+const PREFIX = /==(?:\d\d:\d\d:\d\d:\d\d\.\d{3} )?(\d+)==(?: |$)/;
+/** The pid and the message of a valgrind line, or null. */
+function prefixed(line: string): { pid: string; text: string } | null {
+  if (!line.includes('==')) return null;
+  const p = PREFIX.exec(line);
+  return p ? { pid: p[1]!, text: line.slice(p.index + p[0].length) } : null;
+}
 const HEADERS: [RegExp, string][] = [
   [/^Invalid read of size \d+$/, 'invalid-read'],
   [/^Invalid write of size \d+$/, 'invalid-write'],
@@ -43,7 +54,7 @@ const HEADERS: [RegExp, string][] = [
   [/^Uninitialised byte\(s\) found during client check request$/, 'use-of-uninitialized-value'],
   [/^Unaddressable byte\(s\) found during client check request$/, 'unaddressable-client-check'],
   [/^Source and destination overlap in (\w+)\(.*\)$/, 'param-overlap'],
-  [/^Argument '\w+' of function \w+ has a fishy value$/, 'fishy-argument'],
+  [/^Argument '\w+' of function \w+ has a fishy \(possibly negative\) value: -?\d+$/, 'fishy-argument'],
   [/^Jump to the invalid address stated on the next line$/, 'invalid-jump'],
   [/^Invalid alignment value: .*$/, 'invalid-alignment'],
   [/^Illegal memory pool address$/, 'invalid-mempool'],
@@ -52,6 +63,11 @@ const HEADERS: [RegExp, string][] = [
   [/^[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are still reachable in loss record [\d,]+ of [\d,]+$/, 'still-reachable'],
   [/^Process terminating with default action of signal (\d+) \((SIG\w+)\)(?:: dumping core)?$/, 'signal'],
 ];
+/**
+ * With -s or -v valgrind lists every error again after the ERROR SUMMARY, each under "N errors in
+ * context X of Y:"; such a block is read and dropped, its error was reported where it happened.
+ */
+const REPEAT = /^[\d,]+ errors? in context [\d,]+ of [\d,]+:$/;
 /** The header words every start line holds one of, tested before the regexes. */
 const HEADER_WORDS = /^(?:Invalid|Mismatched|Conditional|Use of|Syscall|Uninit|Unaddr|Source|Argument|Jump|Illegal|realloc|[\d,]+ |Process term|Thread \d)/;
 /** valgrind's thread line before an error of a multi-threaded program: "Thread 2:", "Thread 3 worker:". */
@@ -64,6 +80,8 @@ const ADDRESS = /^\s+Address (0x[0-9A-Fa-f]+) is (.*)$/;
 const FAULT = /^\s+(Access not within mapped region|Bad permissions for mapped region|General Protection Fault|Non-existent physical address|Illegal opcode|Integer divide by zero|Integer overflow|FP (?:divide by zero|overflow|underflow|inexact|invalid operation)|Invalid address alignment|Object-specific hardware error)(?: at address (0x[0-9A-Fa-f]+))?/;
 /** "4 bytes inside a block of size 8 free'd", "0 bytes after a block of size 40 alloc'd". */
 const BLOCK = /^[\d,]+ bytes (?:inside|after|before) a (recently re-allocated )?block of size [\d,]+ (free'd|alloc'd)$/;
+/** The line under "Address 0x... is on thread 1's stack" that says where on it (valgrind 3.x). */
+const ON_STACK = /^\s+([\d,]+ bytes below stack pointer)$/;
 const STACK_OVERFLOW = /^\s*Stack overflow in thread #?\d+: can't grow stack/;
 
 export const valgrindParser: TraceParser = {
@@ -72,12 +90,9 @@ export const valgrindParser: TraceParser = {
   // Every start line has the "==PID== " prefix; "==" is rare in ordinary logs.
   markers: ['== '],
   startsTrace(line: string): boolean {
-    if (line.charCodeAt(0) !== 61 /* = */ || line.charCodeAt(1) !== 61) return false;
-    const p = PREFIX.exec(line);
-    if (!p) return false;
-    const text = line.slice(p[0].length);
-    if (!HEADER_WORDS.test(text)) return false;
-    return THREAD.test(text) || HEADERS.some(([re]) => re.test(text));
+    const p = prefixed(line);
+    if (!p || !HEADER_WORDS.test(p.text)) return false;
+    return THREAD.test(p.text) || REPEAT.test(p.text) || HEADERS.some(([re]) => re.test(p.text));
   },
   begin: () => new ValgrindBlock(),
 };
@@ -98,7 +113,11 @@ class ValgrindBlock implements BlockParser {
   private faultAddress: string | null = null;
   /** What the first "Address 0x... is ..." line said about the block. */
   private block: string | null = null;
+  /** The line before was the first description and said "Address 0x... is on thread N's stack". */
+  private onStack = false;
   private stackOverflow = false;
+  /** A repeat after the ERROR SUMMARY (-s): read to its end, never a report. */
+  private repeat = false;
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
   private foreign = 0;
@@ -106,20 +125,26 @@ class ValgrindBlock implements BlockParser {
   feed(line: string, lineNo: number): FeedResult {
     if (this.start === 0) {
       this.start = this.end = lineNo;
-      const p = PREFIX.exec(line)!;
-      this.pid = p[1]!;
-      const text = line.slice(p[0].length);
+      const p = prefixed(line)!;
+      this.pid = p.pid;
+      const text = p.text;
       const t = THREAD.exec(text);
       if (t) this.threadName = t[2] ?? `thread ${t[1]}`;
+      else if (REPEAT.test(text)) this.repeat = true;
       else this.readHeader(text);
       return 'take';
     }
-    const p = PREFIX.exec(line);
-    if (!p || p[1] !== this.pid) {
+    const p = prefixed(line);
+    if (!p || p.pid !== this.pid) {
       // Program output or another process between the lines of one error.
       return ++this.foreign > MAX_FOREIGN_LINES ? 'end' : 'maybe';
     }
-    const text = line.slice(p[0].length);
+    const text = p.text;
+    if (this.repeat) {
+      // The repeated error ("Thread N:", its header, stacks and descriptions) up to its blank line.
+      if (text.trim() === '') return 'end';
+      return REPEAT.test(text) ? 'split' : this.took(lineNo);
+    }
     if (this.header === null) {
       // After "Thread N:" the error header must follow at once.
       if (!HEADER_WORDS.test(text) || !HEADERS.some(([re]) => re.test(text))) return 'end';
@@ -128,6 +153,8 @@ class ValgrindBlock implements BlockParser {
     }
     if (text.trim() === '') return 'end';
     if (valgrindParser.startsTrace(line)) return 'split';
+    const onStack = this.onStack;
+    this.onStack = false;
     const f = FRAME.exec(text);
     if (f) {
       if (!this.current) this.newStack(this.threads.length === 0 ? (this.kind === 'leak' || this.kind === 'still-reachable' ? 'leak' : 'access') : 'stack');
@@ -141,10 +168,17 @@ class ValgrindBlock implements BlockParser {
       if (this.block === null) {
         this.block = a[2]!;
         this.faultAddress ??= a[1]!.toLowerCase();
+        this.onStack = /^on thread \d+'s stack$/.test(a[2]!);
       }
       const b = BLOCK.exec(a[2]!);
       if (b) this.newStack(b[2] === "free'd" ? 'freed-by' : 'allocated-by');
       else this.current = null;
+      return this.took(lineNo);
+    }
+    const below = ON_STACK.exec(text);
+    if (below && onStack) {
+      // "Address 0x... is on thread 1's stack" / "812 bytes below stack pointer": one description.
+      this.block += `, ${below[1]!}`;
       return this.took(lineNo);
     }
     if (/^\s+Block was alloc'd at$/.test(text)) {
@@ -208,7 +242,9 @@ class ValgrindBlock implements BlockParser {
       case 'syscall-unaddressable':
         if (freed) return 'heap-use-after-free';
         if (allocated) return 'heap-buffer-overflow';
-        if (/below stack pointer/.test(block)) return 'stack-use-after-return';
+        // An access to a frame that has returned (a dangling pointer to a local), as far as valgrind
+        // can tell: "Address 0x... is on thread 1's stack" / "812 bytes below stack pointer".
+        if (/below (?:the )?stack (?:pointer|ptr)/.test(block)) return 'stack-use-after-return';
         return `valgrind: ${this.kind}`;
       case 'invalid-free':
         return freed ? 'double-free' : 'bad-free';
@@ -231,12 +267,16 @@ class ValgrindBlock implements BlockParser {
   finish(): ParsedTrace | null {
     const threads = this.threads.filter((t) => t.frames.length > 0);
     // A header without a stack is prose that happens to look like one, or a cut log.
-    if (this.header === null || threads.length === 0) return null;
+    if (this.repeat || this.header === null || threads.length === 0) return null;
     threads.forEach((t, i) => {
       t.id = String(i + 1);
       // Inlined calls share their caller's address: every frame but the last of such a run is inlined.
+      // Recursion repeats the same return address too, but for the same function at the same line.
       t.frames.forEach((f, j) => {
-        if (f.address !== null && f.address === t.frames[j + 1]?.address) f.inlined = true;
+        const next = t.frames[j + 1];
+        if (f.address === null || f.address !== next?.address) return;
+        if (f.rawFunction === next.rawFunction && f.file === next.file && f.line === next.line && f.module === next.module) return;
+        f.inlined = true;
       });
     });
     return {
