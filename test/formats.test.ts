@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeFile } from '../src/analyze.js';
 import type { Report } from '../src/model.js';
-import { buildProgram, haveCompiler } from './support/debuggers.js';
+import { buildProgram, gdbLive, haveCompiler, haveGdb } from './support/debuggers.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const cxxfilt = spawnSync('c++filt', ['--version']).status === 0;
@@ -411,7 +411,7 @@ describe('sanitizer, Rust and Go variants from fuzzing infrastructure', () => {
       '    #1 0x80 in main /src/main.c:9:3',
     ].join('\n');
     const reports = analyze(text).reports;
-    expect(reports.map((r) => r.crashKind)).toEqual(['rss-limit-exhausted', 'SEGV']);
+    expect(reports.map((r) => r.crashKind)).toEqual(['rss-limit-exhausted', 'SIGSEGV']);
     expect(reports[0]!.threads[0]!.role).toBe('heap-profile');
     expect(reports[0]!.signatureFrames).toEqual(['grow_cache']);
     expect(reports[1]!.signatureFrames).toEqual(['cache_get', 'main']);
@@ -471,4 +471,27 @@ describe('sanitizer, Rust and Go variants from fuzzing infrastructure', () => {
     expect(r!.threads[r!.crashedThread!]!.frames[1]).toMatchObject({ file: '/home/u/app/parse/parse.go', line: 12 });
     expect(r!.signatureFrames).toEqual(['example.com/app/parse.(*lexer).next', 'example.com/app/parse.Parse']);
   });
+});
+
+describe.skipIf(!compiler.ok)('one crash, every tool: the same signature', () => {
+  it('a lambda through std::function under gdb, AddressSanitizer and Valgrind', (ctx) => {
+    if (!haveGdb().ok) return ctx.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-lambda-'));
+    const plain = buildProgram('lambda_segv', dir);
+    const asan = buildProgram('asan_lambda_segv', dir);
+    const signatures: Record<string, string> = {};
+    const gdb = analyze(gdbLive(plain, dir).output, { rules: null }).reports[0]!;
+    signatures.gdb = gdb.signature;
+    const sanitized = spawnSync(`./${asan}`, [], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    signatures.asan = analyze(sanitized.stderr, { rules: null }).reports[0]!.signature;
+    if (spawnSync('valgrind', ['--version']).status === 0) {
+      const vg = spawnSync('valgrind', [`./${plain}`], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      // Valgrind reports the invalid write, then the fatal signal: the latter is the crash gdb saw.
+      const fatal = analyze(vg.stderr, { rules: null }).reports.find((r) => r.signal === 'SIGSEGV')!;
+      signatures.valgrind = fatal.signature;
+    }
+    // gdb names the lambda from DWARF as operator(); the others give its linkage name, collapsed to that.
+    expect(gdb.signatureFrames).toEqual(['operator()', 'call_with<>', 'run']);
+    for (const [tool, sig] of Object.entries(signatures)) expect(sig, tool).toBe(gdb.signature);
+  }, 180_000);
 });

@@ -16,7 +16,9 @@ describe('normalizeFunctionName', () => {
     ['app::(anonymous namespace)::Box<int>::get (this=0x7ffff6a1ad28)', 'app::(anonymous namespace)::Box<int>::get', 'app::(anonymous namespace)::Box<>::get'],
     ['(anonymous namespace)::helper (x=1)', '(anonymous namespace)::helper', '(anonymous namespace)::helper'],
     ['operator() (__closure=0x7ffff6a1ad90, k=2)', 'operator()', 'operator()'],
-    ['main::{lambda(int)#1}::operator()(int) const', 'main::{lambda(int)#1}::operator()', 'main::{lambda(int)#1}::operator()'],
+    // A lambda keeps its linkage name in full; matching uses what gdb prints from DWARF.
+    ['main::{lambda(int)#1}::operator()(int) const', 'main::{lambda(int)#1}::operator()', 'operator()'],
+    ['run()::{lambda()#1}::operator()() const', 'run()::{lambda()#1}::operator()', 'operator()'],
     ['std::__invoke_impl<void, void (*)(int), int> (__f=@0x55: 0x5 <app::work(int)>)', 'std::__invoke_impl<void, void (*)(int), int>', 'std::__invoke_impl<>'],
     ['void std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>(iterator, int const&)', 'std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>', 'std::vector<>::_M_realloc_insert<>'],
     ['foo(int) [clone .isra.0]', 'foo', 'foo'],

@@ -62,6 +62,7 @@ function trailingParamsStart(s: string): number {
   let paren = 0;
   let brace = 0;
   let lastTop = -1;
+  let lastTopClose = -1;
   for (let i = 0; i < end; i++) {
     const c = s[i]!;
     if (paren > 0 && (c === '"' || c === "'")) {
@@ -82,8 +83,14 @@ function trailingParamsStart(s: string): number {
     else if (c === '(') {
       if (paren === 0 && angle === 0 && brace === 0) lastTop = i;
       paren++;
-    } else if (c === ')') paren = Math.max(0, paren - 1);
+    } else if (c === ')') {
+      paren = Math.max(0, paren - 1);
+      if (paren === 0 && angle === 0 && brace === 0) lastTopClose = i;
+    }
   }
+  // Only a group that closes the name is a parameter list: in "run()::{lambda()#1}::operator()"
+  // the last top-level group, "run()", is a function-local scope, and the end is operator()'s own.
+  if (lastTopClose !== end - 1) return -1;
   // "(anonymous namespace)" alone is a name part, not parameters.
   if (lastTop >= 0 && s.startsWith('(anonymous namespace)', lastTop) && lastTop + 21 >= end) return -1;
   return lastTop;
@@ -121,6 +128,16 @@ function stripReturnType(s: string): string {
     else if (c === ' ' && depth === 0 && s[i + 1] !== '<') cut = i; // "operator<< <T>" keeps its space
   }
   return cut >= 0 ? s.slice(cut + 1) : s;
+}
+
+/**
+ * A lambda's call operator: gdb names it from DWARF as plain "operator()", sanitizers, Valgrind and
+ * backtrace_symbols from its linkage name as "run()::{lambda()#1}::operator()". Matching and
+ * signatures use the form every tool can give.
+ */
+const LAMBDA_CALL = /^.*\{lambda\(.*\)#\d+\}::operator\(\)$/s;
+function collapseLambda(s: string): string {
+  return s.endsWith('::operator()') && s.includes('{lambda(') && LAMBDA_CALL.test(s) ? 'operator()' : s;
 }
 
 /** Collapses every template argument list to `<>`, leaving operator tokens intact. */
@@ -172,5 +189,5 @@ export function normalizeFunctionName(raw: string): NormalizedName {
   s = s.replace(DOT_SUFFIX, '');
   s = stripReturnType(s.trim());
   if (s === '') return { full: UNKNOWN, short: UNKNOWN };
-  return { full: s, short: collapseTemplates(s) };
+  return { full: s, short: collapseLambda(collapseTemplates(s)) };
 }

@@ -11,7 +11,7 @@ import type { Frame } from '../model.js';
 // a stack overflow signs by its recursion.
 // v4: frames above <signal handler called> are skipped only when they show crash-handler machinery.
 // v5: skip list gained Valgrind's replacement allocator and string routines (vg_replace_*.c, vgpreload_*.so).
-export const SIGNATURE_VERSION = 7;
+export const SIGNATURE_VERSION = 8;
 export const SIGNATURE_FRAMES = 3;
 
 export interface Signature {

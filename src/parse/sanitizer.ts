@@ -65,6 +65,7 @@ function ubsanKind(message: string): string {
   return `ubsan: ${rules.find(([re]) => re.test(message))?.[1] ?? 'undefined-behavior'}`;
 }
 
+const DEADLY_SIGNALS = new Set(['SEGV', 'ABRT', 'BUS', 'FPE', 'ILL', 'TRAP']);
 const SIGNALS: Record<string, string> = { SEGV: 'SIGSEGV', ABRT: 'SIGABRT', BUS: 'SIGBUS', FPE: 'SIGFPE', ILL: 'SIGILL', TRAP: 'SIGTRAP', 'stack-overflow': 'SIGSEGV' };
 
 export const sanitizerParser: TraceParser = {
@@ -227,7 +228,9 @@ class SanitizerBlock implements BlockParser {
       threads,
       hints: primary ? [{ threadId: primary.id, reason: 'stop-reason' }] : [],
       inside: [],
-      crashKind: onlyIndirect ? 'indirect-memory-leak' : this.kind,
+      // A deadly signal the sanitizer caught ("SEGV on unknown address") is that signal: the report
+      // then signs like the same crash under gdb or lldb.
+      crashKind: onlyIndirect ? 'indirect-memory-leak' : DEADLY_SIGNALS.has(this.kind) ? SIGNALS[this.kind]! : this.kind,
     };
   }
 }

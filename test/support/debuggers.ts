@@ -41,6 +41,8 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   exit_order: { sources: ['exit_order.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   bad_alloc: { sources: ['bad_alloc.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
+  lambda_segv: { sources: ['lambda_segv.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
+  asan_lambda_segv: { sources: ['lambda_segv.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
   // Sanitizer builds (test/formats.test.ts): the programs run on their own, the sanitizer reports.
   asan_uaf: { sources: ['asan_uaf.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
   asan_overflow: { sources: ['asan_overflow.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=address'] },
