@@ -559,4 +559,23 @@ describe.skipIf(missingGcc !== null)('live valgrind runs of small C programs', (
     expect(frames.every((f) => f.function === 'd' && !f.inlined)).toBe(true);
     expect(r!.crashKind).toBe('heap-buffer-overflow');
   }, 180_000);
+
+  it('a thread named once holds every later error of that process until another Thread line', () => {
+    const source = [
+      '#define _GNU_SOURCE',
+      '#include <pthread.h>',
+      '#include <stdlib.h>',
+      '__attribute__((noinline)) int uaf(void) { int *p = malloc(8); free(p); return p[0]; }',
+      'static void *work(void *arg) { (void)arg; pthread_setname_np(pthread_self(), "worker-7"); uaf(); uaf(); return 0; }',
+      'int main(void) { pthread_t t; pthread_create(&t, 0, work, 0); pthread_join(t, 0); return uaf(); }',
+      '',
+    ].join('\n');
+    const out = liveC('named', source);
+    expect(out.match(/^==\d+== Thread 2 worker-7:$/gm)).toHaveLength(1); // valgrind names it once
+    const r = analyze(out, { rules: null }).reports;
+    expect(r.map((x) => x.threads[x.crashedThread!]!.name)).toEqual(['worker-7', 'worker-7', 'thread 1']);
+    // Another input does not inherit the name: state is per input.
+    const again = analyze(out.split('\n').filter((l) => !/Thread 2 worker-7:/.test(l)).join('\n'), { rules: null }).reports;
+    expect(again[0]!.threads[0]!.name).toBeNull();
+  }, 180_000);
 });

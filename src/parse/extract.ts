@@ -2,7 +2,7 @@
 // (context for rules) and hands the trace's own lines to the parser that claimed them.
 // Memory: a small ring of recent lines, the trace being read, and nothing else.
 
-import type { BlockParser, ParsedTrace, TraceParser } from './types.js';
+import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
 
 export interface ExtractOptions {
   /** Lines kept before a trace as context. */
@@ -30,6 +30,8 @@ interface Active {
 /** Push-style extractor: feed cleaned lines in order, collect traces through `onTrace`. */
 export class Extractor {
   private readonly ring: { line: number; text: string }[] = [];
+  /** What parsers remember between the traces of this input (e.g. Valgrind's current thread). */
+  private readonly inputState: InputState = new Map();
   private active: Active | null = null;
   private open: ExtractedTrace | null = null;
   private readonly contextBefore: number;
@@ -120,7 +122,7 @@ export class Extractor {
 
   private start(parser: TraceParser, text: string, line: number): void {
     this.flushOpen();
-    const block = parser.begin();
+    const block = parser.begin(this.inputState);
     this.active = { parser, block, before: this.ring.splice(0), first: { line, text }, inside: [], pending: [] };
     const first = block.feed(text, line);
     if (first !== 'take') {

@@ -70,6 +70,9 @@ export interface BlockParser {
   finish(): ParsedTrace | null;
 }
 
+/** Per-input state of the parsers, keyed by names each parser prefixes with its own format. */
+export type InputState = Map<string, unknown>;
+
 export interface TraceParser {
   readonly format: string;
   /** What the parser looks for, in words a user recognizes ("no backtrace found; looked for ..."). */
@@ -81,8 +84,11 @@ export interface TraceParser {
   readonly markers?: readonly string[];
   /** Cheap, exact test for a line that begins a trace of this format. */
   startsTrace(line: string): boolean;
-  /** A fresh block parser; the driver then feeds it the starting line. */
-  begin(): BlockParser;
+  /**
+   * A fresh block parser; the driver then feeds it the starting line. `input` is state the parser
+   * may keep across the traces of one input (one file, one stream), never shared between inputs.
+   */
+  begin(input: InputState): BlockParser;
 }
 
 /** Frames kept per thread; deeper stacks (runaway recursion) keep the innermost ones and a count. */

@@ -26,7 +26,7 @@
 //   says the stack could not grow.
 
 import { signalName } from './signals.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type InputState, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 /**
  * "==1234== " and, with --time-stamp=yes, "==00:00:00:01.234 1234== " (the elapsed time inside the
@@ -94,7 +94,7 @@ export const valgrindParser: TraceParser = {
     if (!p || !HEADER_WORDS.test(p.text)) return false;
     return THREAD.test(p.text) || REPEAT.test(p.text) || HEADERS.some(([re]) => re.test(p.text));
   },
-  begin: () => new ValgrindBlock(),
+  begin: (input) => new ValgrindBlock(input),
 };
 
 /** Lines of the report that are neither frames nor known descriptions, tolerated before giving up. */
@@ -122,6 +122,8 @@ class ValgrindBlock implements BlockParser {
   private current: ParsedThread | null = null;
   private foreign = 0;
 
+  constructor(private readonly input: InputState) {}
+
   feed(line: string, lineNo: number): FeedResult {
     if (this.start === 0) {
       this.start = this.end = lineNo;
@@ -129,9 +131,15 @@ class ValgrindBlock implements BlockParser {
       this.pid = p.pid;
       const text = p.text;
       const t = THREAD.exec(text);
-      if (t) this.threadName = t[2] ?? `thread ${t[1]}`;
+      // valgrind names the thread only when it changes: later errors of the same process are the
+      // last named thread's, until another "Thread N:" line.
+      const key = `valgrind:thread:${this.pid}`;
+      if (t) this.input.set(key, (this.threadName = t[2] ?? `thread ${t[1]}`));
       else if (REPEAT.test(text)) this.repeat = true;
-      else this.readHeader(text);
+      else {
+        this.threadName = (this.input.get(key) as string | undefined) ?? null;
+        this.readHeader(text);
+      }
       return 'take';
     }
     const p = prefixed(line);
