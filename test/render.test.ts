@@ -175,3 +175,14 @@ describe('SARIF repository root', () => {
     expect(repositoryRoot(plain, {})).toBe(plain);
   });
 });
+
+describe('group titles', () => {
+  it('say "signal not shown" for an undiagnosed trace without a signal, not UNKNOWN', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coredx-title-'));
+    writeFileSync(join(dir, 'bare.log'), '#0  0x0000000000401136 in quiet_fn (p=0x0) at src/q.c:5\n#1  0x0000000000401150 in main () at src/main.c:9\n');
+    const r = await scan([dir], { analyze: { rules: null } });
+    expect(r.groups[0]!.report.crashKind).toBe('UNKNOWN');
+    expect(renderMarkdown(r)).toContain('Crash (signal not shown) in quiet_fn');
+    expect(renderMarkdown(r)).not.toContain('UNKNOWN in');
+  });
+});

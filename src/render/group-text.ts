@@ -3,7 +3,10 @@
 import type { CrashGroup } from '../scan/group.js';
 
 export function groupTitle(g: CrashGroup): string {
-  return g.diagnosis ? `${g.diagnosis.title}` : `${g.report.crashKind} in ${g.report.signatureFrames[0] ?? 'unknown code'}`;
+  if (g.diagnosis) return g.diagnosis.title;
+  // A trace that printed no signal (eu-stack on a core, a bare bt) says "crash", not "UNKNOWN".
+  const kind = g.report.crashKind === 'UNKNOWN' ? 'Crash (signal not shown)' : g.report.crashKind;
+  return `${kind} in ${g.report.signatureFrames[0] ?? 'unknown code'}`;
 }
 
 export function groupRuleId(g: CrashGroup): string {
