@@ -2,8 +2,7 @@
 
 import type { Readable } from 'node:stream';
 import { forEachLine, forEachLineOfText, openFile } from './ingest/lines.js';
-import { sniff, SNIFF_BYTES } from './ingest/sniff.js';
-import { peekStream } from './ingest/stream.js';
+import { sniffStream } from './ingest/stream.js';
 import { CoredxInputError } from './errors.js';
 import type { AnalyzeResult, Report } from './model.js';
 import { SCHEMA_VERSION } from './model.js';
@@ -78,8 +77,9 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   if (file.kind === 'gzip') {
     // What the archive holds decides, as for a plain file; a broken archive names the file.
     try {
-      const inner = await peekStream(file.chunks(), SNIFF_BYTES);
-      const kind = sniff(inner.head);
+      const inner = await sniffStream(file.chunks());
+      const kind = inner.kind;
+      if (kind !== 'text') await inner.cancel();
       if (kind === 'elf-core') throw new CoredxInputError('core-file', `${path}: a gzip-compressed core file; decompress it (gunzip) and analyze the core, which is read in place`);
       if (kind !== 'text') throw new CoredxInputError('binary', `${path}: binary data (gzip), not a text log or backtrace`);
       return await analyzeStream(inner.chunks, named);

@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { analyzeFile, analyzeStream } from '../analyze.js';
 import { CoredxInputError, describeError } from '../errors.js';
+import { Readable } from 'node:stream';
+import { gunzip } from '../ingest/lines.js';
 import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
@@ -113,7 +115,7 @@ async function readStdin(rules: RuleSet) {
   let input = await sniffStream(process.stdin);
   // What a gzip stream holds decides, as for a file.
   const gzip = input.kind === 'gzip';
-  if (gzip) input = await sniffStream(input.chunks);
+  if (gzip) input = await sniffStream(gunzip(Readable.from(input.chunks)));
   const how = gzip ? ' (gzip)' : '';
   if (input.kind === 'elf-core') throw new CoredxInputError('core-file', `stdin: an ELF core file${how}; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger`);
   if (input.kind !== 'text') throw new CoredxInputError('binary', `stdin: binary data${how}, not a text log or backtrace`);

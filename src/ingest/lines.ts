@@ -3,7 +3,7 @@
 // Optionally skips chunks that cannot start a trace without decoding them (see LineSink.skip).
 
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CoredxInputError } from '../errors.js';
 import { cleanLine } from './clean.js';
@@ -207,11 +207,11 @@ export function openFile(path: string): OpenedFile {
       if (kind === 'gzip' && regular) {
         giveBack(first);
         closed = true; // the stream owns the descriptor now
-        return createReadStream('', { fd, highWaterMark: CHUNK_SIZE, start: 0 }).pipe(createGunzip());
+        return gunzip(createReadStream('', { fd, highWaterMark: CHUNK_SIZE, start: 0 }));
       }
       // A pipe cannot be read again from the start: what was read goes first. The reader reuses its
       // buffers, so gunzip gets copies.
-      if (kind === 'gzip') return Readable.from(copies(readInChunks(fd, first, n, false, close))).pipe(createGunzip());
+      if (kind === 'gzip') return gunzip(Readable.from(copies(readInChunks(fd, first, n, false, close))));
       return readInChunks(fd, first, n, regular, close);
     };
     return { kind, size: stat.size, regular, chunks, close: () => (giveBack(first), close()) };
@@ -232,6 +232,14 @@ const MAX_CARRY = MAX_LINE_LENGTH;
  * never joined by concatenating buffers (and stay in the marker search's memory). A short read of
  * a regular file is its end: no extra read to learn that.
  */
+/**
+ * The decompressed bytes of a gzip stream. A pipeline, so a corrupt archive's error reaches the
+ * reader and dropping the result (destroying it) closes the source too.
+ */
+export function gunzip(source: Readable): Readable {
+  return pipeline(source, createGunzip(), () => {});
+}
+
 async function* copies(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   for await (const chunk of chunks) yield Buffer.from(chunk);
 }

@@ -1,25 +1,25 @@
-// A stream (stdin, a pipe) sniffed like a file: its first bytes say whether it is text, gzip to
-// unpack, or something that is not a log (binary data, an ELF core), before any of it is parsed.
+// A stream (stdin, a pipe, a gzip file's content) sniffed like a file: its first bytes say whether
+// it is text, gzip to unpack, or something that is not a log (binary data, an ELF core), before any
+// of it is parsed.
 
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { sniff, type FileKind } from './sniff.js';
-
-/** What sniffing looks at: enough for the headers and the binary test, small enough to wait for. */
-const HEAD_BYTES = 8192;
+import { sniff, SNIFF_BYTES, type FileKind } from './sniff.js';
 
 export interface SniffedStream {
   kind: FileKind;
-  /** The whole stream as text bytes (gzip unpacked), the sniffed head included. */
+  /** The whole stream, the sniffed head included. */
   chunks: AsyncIterable<Buffer>;
+  /** Drops the rest unread (and closes what the stream reads from). */
+  cancel(): Promise<void>;
 }
 
+/**
+ * Sniffs the first bytes of a stream: stdin, a pipe, or the decompressed content of a gzip file
+ * (which is judged by what it holds). A pipe may deliver a few bytes at a time: the head is
+ * gathered first (a paste on a terminal is analyzed at Ctrl-D anyway, so waiting costs nothing).
+ */
 export async function sniffStream(stream: AsyncIterable<Buffer | string>): Promise<SniffedStream> {
-  // A pipe may deliver a few bytes at a time: gather the head first (a paste on a terminal is
-  // analyzed at Ctrl-D anyway, so waiting for it costs nothing).
-  const { head, chunks } = await peekStream(asBuffers(stream), HEAD_BYTES);
-  const kind = sniff(head);
-  return { kind, chunks: kind === 'gzip' ? Readable.from(chunks).pipe(createGunzip()) : chunks };
+  const { head, chunks, cancel } = await peekStream(asBuffers(stream), SNIFF_BYTES);
+  return { kind: sniff(head), chunks, cancel };
 }
 
 async function* asBuffers(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
@@ -27,7 +27,7 @@ async function* asBuffers(stream: AsyncIterable<Buffer | string>): AsyncGenerato
 }
 
 /** The first `bytes` bytes of a stream (or all of a shorter one), and the whole stream again. */
-export async function peekStream(stream: AsyncIterable<Buffer>, bytes: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+export async function peekStream(stream: AsyncIterable<Buffer>, bytes: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer>; cancel(): Promise<void> }> {
   const it = stream[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let length = 0;
@@ -53,5 +53,9 @@ export async function peekStream(stream: AsyncIterable<Buffer>, bytes: number): 
       if (!done) await it.return?.();
     }
   }
-  return { head: Buffer.concat(head).subarray(0, bytes), chunks: chunks() };
+  const cancel = async () => {
+    if (!done) await it.return?.();
+    done = true;
+  };
+  return { head: Buffer.concat(head).subarray(0, bytes), chunks: chunks(), cancel };
 }

@@ -4,12 +4,8 @@
 import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
 import { analyzeCore } from '../core/analyze-core.js';
 import { CoredxInputError } from '../errors.js';
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { CHUNK_SIZE, openFile } from '../ingest/lines.js';
-import { sniff, SNIFF_BYTES } from '../ingest/sniff.js';
-import { peekStream } from '../ingest/stream.js';
+import { openFile } from '../ingest/lines.js';
+import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { GroupCollector, type CrashGroup } from './group.js';
@@ -64,7 +60,7 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
     try {
       const file = openFile(path);
       const { kind, size } = file;
-      if (kind !== 'text') file.close();
+      if (kind !== 'text' && kind !== 'gzip') file.close();
       if (kind === 'elf-core') {
         try {
           const result = await analyzeCore(path, { ...options.analyze?.core, ...(options.analyze?.rules !== undefined ? { rules: options.analyze.rules } : {}) });
@@ -81,12 +77,11 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       else if (kind === 'binary') skipped.push({ path, reason: 'binary data', error: false });
       else if (kind === 'gzip') {
         // What the gzip holds decides, as for any file: its first decompressed bytes.
-        const gunzip = pipeline(createReadStream(path, { highWaterMark: CHUNK_SIZE }), createGunzip(), () => {});
-        const content = await peekStream(gunzip, SNIFF_BYTES);
-        const inner = sniff(content.head);
+        const content = await sniffStream(file.chunks());
+        const inner = content.kind;
         if (inner === 'text') await analyzeText(path, content.chunks);
         else {
-          gunzip.destroy();
+          await content.cancel();
           if (inner === 'elf-core') skipped.push({ path, reason: 'gzip-compressed core file, not analyzed: decompress it (gunzip) and scan the core', error: true });
           else skipped.push({ path, reason: `${inner === 'elf' ? 'ELF executable or library' : inner === 'gzip' ? 'gzip data' : 'binary data'} (gzip)`, error: false });
         }
