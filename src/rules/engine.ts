@@ -7,6 +7,16 @@ import { createContext, type MatchContext, type Outcome } from './conditions.js'
 import { identifierTokens } from './pattern.js';
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+
+/** How diagnoses rank, best first: known issues before crash classes, then confidence, severity, rule id. */
+export function compareDiagnoses(a: Diagnosis, b: Diagnosis): number {
+  return (
+    Number(a.scope !== 'known-issue') - Number(b.scope !== 'known-issue') ||
+    b.confidence - a.confidence ||
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
 const MAX_CONFIDENCE = 0.99;
 
 export class RuleSet {
@@ -55,13 +65,12 @@ export class RuleSet {
   /** Ranked diagnoses: known issues first, then by confidence, severity and id. */
   diagnose(report: Report): Diagnosis[] {
     const ctx = createContext(report);
-    const out: { d: Diagnosis; scope: number }[] = [];
+    const out: Diagnosis[] = [];
     for (const rule of this.candidates(report)) {
       const d = evaluate(rule, ctx);
-      if (d) out.push({ d, scope: rule.scope === 'known-issue' ? 0 : 1 });
+      if (d) out.push(d);
     }
-    out.sort((a, b) => a.scope - b.scope || b.d.confidence - a.d.confidence || SEVERITY_RANK[b.d.severity] - SEVERITY_RANK[a.d.severity] || a.d.ruleId.localeCompare(b.d.ruleId));
-    return out.map((o) => o.d);
+    return out.sort(compareDiagnoses);
   }
 
   /** Every rule's conditions checked (no index, no short cut), closest first. */

@@ -3,6 +3,7 @@
 // group's diagnosis is the highest-ranked one among all its occurrences (see rankDiagnoses).
 
 import type { Diagnosis, Report } from '../model.js';
+import { compareDiagnoses } from '../rules/engine.js';
 
 export type Severity = Diagnosis['severity'];
 export const SEVERITIES: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -44,9 +45,7 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   return (
     severityOf(db) - severityOf(da) ||
     Number(!da) - Number(!db) ||
-    (da && db
-      ? Number(da.scope !== 'known-issue') - Number(db.scope !== 'known-issue') || db.confidence - da.confidence || (da.ruleId < db.ruleId ? -1 : da.ruleId > db.ruleId ? 1 : 0)
-      : 0) ||
+    (da && db ? compareDiagnoses(da, db) : 0) ||
     compareLocation(a.at, b.at)
   );
 }
