@@ -9,7 +9,7 @@
 import type { ArtifactLocation, Log, ReportingDescriptor, Result, Location } from 'sarif';
 import type { Diagnosis } from '../model.js';
 import type { CompiledRule } from '../rules/compile.js';
-import { PLACEHOLDER, type RuleSet } from '../rules/engine.js';
+import { generalText, type RuleSet } from '../rules/engine.js';
 import { builtinRules } from '../rules/load.js';
 import type { CrashGroup } from '../scan/group.js';
 import type { ScanResult } from '../scan/scan.js';
@@ -91,22 +91,6 @@ function sourceLocation(g: CrashGroup, root: string): Location | null {
   return location({ uri: encodePath(path.split('/')), uriBaseId: SRCROOT }, frame.line ?? 1, `first meaningful frame: ${frame.fullFunction}`);
 }
 
-// What a placeholder reads as in a rule's general help, when the rule gives no fallback.
-const NEUTRAL: Record<string, string> = {
-  function: 'the crashing function',
-  signal: 'the signal',
-  fault_address: 'the fault address',
-  abort_message: 'the abort message',
-  crash_kind: 'the crash',
-  program: 'the program',
-};
-
-/** A rule text with every placeholder shown by its fallback or a neutral word ("{function}" -> "the crashing function"). */
-function generic(template: string): string {
-  const text = template.trim().split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ')).join('\n\n');
-  return text.replace(PLACEHOLDER, (_whole, name: string, fallback?: string) => fallback ?? NEUTRAL[name] ?? `the ${name.replace(/_/g, ' ')}`);
-}
-
 /** The rule the diagnosis came from, when its text is at hand (and is that rule: same title). */
 function ruleSpec(d: Diagnosis, rules: RuleSet | undefined): CompiledRule['spec'] | null {
   let rule: CompiledRule | undefined;
@@ -123,8 +107,8 @@ function ruleFor(g: CrashGroup, id: string, rules: RuleSet | undefined): Reporti
   const spec = d ? ruleSpec(d, rules) : null;
   const title = spec?.title ?? d?.title ?? `Crash with ${g.report.crashKind}`;
   const references = spec?.references ?? d?.references ?? [];
-  const rootCause = spec ? generic(spec.diagnosis.root_cause) : null;
-  const remediation = spec ? spec.diagnosis.remediation.map(generic) : [];
+  const rootCause = spec ? generalText(spec.diagnosis.root_cause) : null;
+  const remediation = spec ? spec.diagnosis.remediation.map(generalText) : [];
   const noRule = 'No known-issue rule matched this crash. Look at the first meaningful frame and the log lines before the crash.';
   const unknownText = 'The root cause and remediation found for each crash are in the result\'s message.';
   const plain = [

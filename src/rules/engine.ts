@@ -144,14 +144,25 @@ function reflow(text: string): string {
 }
 
 /**
- * "{name}" or "{name|fallback}": regex captures of the rule's patterns, then facts of the report
- * (signal, fault_address, function, abort_message, crash_kind, program).
+ * Facts of a report a diagnosis text may name ("{function}"), besides the rule's own captures, and
+ * how each reads in a rule's general description (shared by every crash it diagnoses).
  */
-/** Facts of a report a diagnosis text may name ("{function}"), besides the rule's own captures. */
-export const TEMPLATE_FACTS = ['signal', 'fault_address', 'function', 'abort_message', 'crash_kind', 'program'] as const;
+export const TEMPLATE_FACTS: Readonly<Record<string, string>> = {
+  signal: 'the signal',
+  fault_address: 'the fault address',
+  function: 'the crashing function',
+  abort_message: 'the abort message',
+  crash_kind: 'the crash',
+  program: 'the program',
+};
+
 /** "{name}" or "{name|fallback}" in a diagnosis text. */
 export const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}/gi;
 
+/**
+ * "{name}" or "{name|fallback}": regex captures of the rule's patterns, then facts of the report
+ * (signal, fault_address, function, abort_message, crash_kind, program).
+ */
 export function fillTemplate(text: string, captures: Record<string, string>, ctx: MatchContext): string {
   const r = ctx.report;
   const facts: Record<string, string | null | undefined> = {
@@ -167,4 +178,9 @@ export function fillTemplate(text: string, captures: Record<string, string>, ctx
     if (v !== undefined && v !== null && v !== '') return v;
     return fallback ?? whole;
   });
+}
+
+/** A rule text as a general description: each placeholder shown by its fallback or a neutral phrase. */
+export function generalText(template: string): string {
+  return reflow(template).replace(PLACEHOLDER, (_whole, name: string, fallback?: string) => fallback ?? TEMPLATE_FACTS[name] ?? `the ${name.replace(/_/g, ' ')}`);
 }

@@ -77,7 +77,7 @@ function checkRegexes(spec: unknown, text: string, file: string): RuleProblem[] 
  * regexes: a typo would otherwise be printed literally to every user of the rule.
  */
 function checkPlaceholders(spec: RuleSpec, text: string, file: string): RuleProblem[] {
-  const known = new Set<string>(TEMPLATE_FACTS);
+  const known = new Set<string>(Object.keys(TEMPLATE_FACTS));
   for (const group of JSON.stringify(spec.when ?? {}).concat(JSON.stringify(spec.evidence ?? [])).matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) known.add(group[1]!);
   const lines = keyLines(text);
   const d = spec.diagnosis;
