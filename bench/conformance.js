@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFile, normalizeFunctionName } from '../dist/index.js';
+import { scoreRealworld } from './realworld.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -33,9 +34,26 @@ const MISFILED = { 'fuzzmanager/trace_3.txt': 'asan' };
 /** The peers have no valgrind format: FuzzManager files its Valgrind logs (valgrind-*.txt) under "other". */
 const misfiled = (peer, entry) => MISFILED[`${peer}/${entry.file}`] ?? (entry.format === 'other' && /^valgrind-/.test(entry.file) ? 'valgrind' : undefined);
 
+const realworldDir = args.includes('--realworld') ? args[args.indexOf('--realworld') + 1] : join(here, '..', '..', 'shared', 'realworld');
+/** Goals on ../shared/realworld (issues 11 and 12): trace found in every case, the expected frame
+ *  in 90%, the thread's category as the top diagnosis in 80%. */
+const REALWORLD_GOALS = { found: 1.0, frame: 0.9, category: 0.8 };
+let realworldFailed = false;
+const realworld = await scoreRealworld(realworldDir, { verbose });
+if (realworld) {
+  const p = (k) => `${realworld[k]}/${realworld.cases} (${((100 * realworld[k]) / realworld.cases).toFixed(1)}%)`;
+  console.log(`realworld pastes: found ${p('found')}, expected frame ${p('frame')}, category ${p('category')}`);
+  for (const [k, min] of Object.entries(REALWORLD_GOALS)) {
+    if (realworld[k] / realworld.cases < min) {
+      console.log(`goal not yet met: realworld ${k} ${p(k)} < ${min * 100}%`);
+      if (args.includes('--check-realworld')) realworldFailed = true;
+    }
+  }
+}
+
 if (!existsSync(corpus)) {
   console.log(`conformance: no corpus at ${corpus}; nothing to do`);
-  process.exit(0);
+  process.exit(realworldFailed ? 1 : 0);
 }
 
 /** The expected top frame and which of our frames to compare it with, per peer. */
@@ -156,4 +174,4 @@ for (const [peer, format, min] of GOALS) {
     failed = true;
   }
 }
-if (check && failed) process.exit(1);
+if ((check && failed) || realworldFailed) process.exit(1);
