@@ -25,6 +25,8 @@ export interface CrashGroup {
   diagnosisAt: Location;
   /** The first occurrence, in full. */
   report: Report;
+  /** Compared with a baseline (--baseline): new, unchanged, or unknown (signature versions differ). */
+  baselineState?: 'new' | 'unchanged' | 'unknown';
 }
 
 interface Candidate {
@@ -81,10 +83,54 @@ export class GroupCollector {
       diagnosisAt: best.at,
       report: first,
     }));
-    return groups.sort(
-      (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || b.count - a.count || a.signature.localeCompare(b.signature),
-    );
+    return sortGroups(groups);
   }
+}
+
+/** Groups in report order: severity, then count, then signature. */
+export function sortGroups(groups: CrashGroup[]): CrashGroup[] {
+  return groups.sort(
+    (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || b.count - a.count || a.signature.localeCompare(b.signature),
+  );
+}
+
+/**
+ * Combines groups found by several scans of disjoint sets of files (shards) into the groups one
+ * scan of all of them gives: occurrences united, the first occurrence the earliest of the firsts,
+ * the diagnosis the best of each part's best (the same ranking as GroupCollector), same order.
+ * Throws when two parts hold the same occurrence (the parts overlap).
+ */
+export function mergeGroups(parts: CrashGroup[][]): CrashGroup[] {
+  const bySignature = new Map<string, { first: CrashGroup; best: Candidate; occurrences: Location[] }>();
+  for (const part of parts) {
+    for (const g of part) {
+      const candidate = { diagnosis: g.diagnosis, at: g.diagnosisAt };
+      const entry = bySignature.get(g.signature);
+      if (!entry) bySignature.set(g.signature, { first: g, best: candidate, occurrences: [...g.occurrences] });
+      else {
+        entry.occurrences.push(...g.occurrences);
+        if (compareLocation(g.occurrences[0]!, entry.first.occurrences[0]!) < 0) entry.first = g;
+        if (compareCandidates(candidate, entry.best) < 0) entry.best = candidate;
+      }
+    }
+  }
+  const groups = [...bySignature.values()].map(({ first, best, occurrences }): CrashGroup => {
+    occurrences.sort(compareLocation);
+    for (let i = 1; i < occurrences.length; i++) {
+      if (compareLocation(occurrences[i - 1]!, occurrences[i]!) === 0) throw new Error(`${occurrences[i]!.path}:${occurrences[i]!.line} is in more than one report (do the shards overlap?)`);
+    }
+    return {
+      signature: first.signature,
+      signatureText: first.signatureText,
+      count: occurrences.length,
+      occurrences,
+      severity: best.diagnosis?.severity ?? UNDIAGNOSED_SEVERITY,
+      diagnosis: best.diagnosis,
+      diagnosisAt: best.at,
+      report: first.report,
+    };
+  });
+  return sortGroups(groups);
 }
 
 function compareLocation(a: Location, b: Location): number {

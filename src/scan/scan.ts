@@ -9,6 +9,7 @@ import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { GroupCollector, type CrashGroup } from './group.js';
+import { inShard, type Shard } from './shard.js';
 import { reasonOf, walkArtifacts, type WalkOptions } from './walk.js';
 
 export interface ScanOptions extends WalkOptions {
@@ -17,6 +18,8 @@ export interface ScanOptions extends WalkOptions {
   analyze?: Omit<AnalyzeOptions, 'path'>;
   /** Called as work progresses (for a progress bar). */
   onProgress?: (p: ScanProgress) => void;
+  /** Only this shard of the files found (and of the skipped entries), see shard.ts. */
+  shard?: Shard;
 }
 
 export interface ScanProgress {
@@ -43,6 +46,12 @@ export interface ScanResult {
 
 export async function scan(inputs: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const walked = await walkArtifacts(inputs, options);
+  if (options.shard) {
+    const mine = inShard(inputs, options.shard);
+    walked.files = walked.files.filter(mine);
+    walked.problems = walked.problems.filter((p) => mine(p.path));
+    walked.special = walked.special.filter((p) => mine(p.path));
+  }
   const skipped: SkippedFile[] = [...walked.problems.map((p) => ({ ...p, error: true })), ...walked.special.map((p) => ({ ...p, error: false }))];
   const collector = new GroupCollector();
   let crashes = 0;
