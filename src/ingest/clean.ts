@@ -19,19 +19,65 @@ const PREFIXES: RegExp[] = [
   /^\[pid +\d+\] ?/,
 ];
 
-/** Removes a trailing CR, ANSI escape sequences and CI timestamp / pid prefixes. */
+// What issue trackers, mail clients, log viewers and pagers wrap around a pasted trace. Each is
+// anchored and cheap to rule out by the line's first character.
+// Markdown and e-mail quoting, nested ("> ", ">> ", "> > "), at most three spaces before it.
+const QUOTE = /^ {0,3}>(?:[ \t]?>)*(?:[ \t]|$)/;
+// Sysinternals DebugView and similar Windows viewers: "00000001\t23:44:41\t[7340] ".
+const DEBUG_VIEWER = /^\d{6,10}\t\d\d:\d\d:\d\d(?:[.,]\d+)?\t(?:\[\d+\] ?)?/;
+// syslog and journalctl's short formats: "Jan 12 03:04:05 host prog[1234]: ", also with an ISO time.
+const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?) [\w.-]+ [\w./@:-]+(?:\[\d+\])?: /;
+// gdb's pager prompt; after RET the next line is printed right after it, on the same line.
+const PAGER = /-{2,3}Type <(?:RET|return)> (?:for more, q to quit, c to continue without paging|to continue, or q <return> to quit)-{2,3}/;
+// A Markdown code fence line ("```", "```gdb"): the paste's wrapping, not its text.
+const FENCE = /^\s*(?:```|~~~)[\w+-]*\s*$/;
+// HTML-escaped text copied from a rendered page or an e-mail (&lt; &gt; &amp; &quot; &#39;).
+const HTML_ENTITY = /&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27|#34);/g;
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&apos;': "'", '&nbsp;': ' ', '&#39;': "'", '&#x27;': "'", '&#34;': '"' };
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Removes the CI timestamp and pid prefixes of PREFIXES, in order. */
+function stripCiPrefixes(line: string): string {
+  for (const re of PREFIXES) {
+    const c = line.charCodeAt(0);
+    if (!(isDigit(c) || c === 91)) break;
+    const m = re.exec(line);
+    if (m) line = line.slice(m[0].length);
+  }
+  return line;
+}
+
+/** Removes what a paste picked up around each line: quoting, viewer and syslog prefixes, fences, entities. */
+function stripPasteWrapping(line: string): string {
+  let c = line.charCodeAt(0);
+  if (c === 62 /* > */ || c === 32) line = line.replace(QUOTE, '');
+  c = line.charCodeAt(0);
+  if (isDigit(c)) line = line.replace(DEBUG_VIEWER, '');
+  c = line.charCodeAt(0);
+  if ((c >= 65 && c <= 90) || isDigit(c)) line = line.replace(SYSLOG, '');
+  return line;
+}
+
+/** Removes a trailing CR, ANSI escape sequences, CI timestamp / pid prefixes and paste wrapping. */
 export function cleanLine(line: string): string {
   if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
   if (line.includes('\x1b')) line = line.replace(ANSI, '');
   const first = line.charCodeAt(0);
-  // Fast path: every prefix starts with a digit or '['.
-  if ((first >= 48 && first <= 57) || first === 91) {
-    for (const re of PREFIXES) {
-      const c = line.charCodeAt(0);
-      if (!((c >= 48 && c <= 57) || c === 91)) break;
-      const m = re.exec(line);
-      if (m) line = line.slice(m[0].length);
-    }
-  }
+  if (first === 62 || first === 32 || (first >= 65 && first <= 90) || isDigit(first)) line = stripPasteWrapping(line);
+  const c = line.charCodeAt(0);
+  // Fast path: every CI prefix starts with a digit or '['.
+  if (isDigit(c) || c === 91) line = stripCiPrefixes(line);
+  // Quoting inside a CI log ("2025-...Z > #0 ..."), rare but cheap to check.
+  if (line.charCodeAt(0) === 62) line = line.replace(QUOTE, '');
+  if (line.includes('`')) {
+    if (FENCE.test(line)) return '';
+    // A stray backtick opening or closing an inline-code paste; lldb's module`function keeps its own.
+    line = line.replace(/^\s*`{1,3}(?=\S)/, '').replace(/(?<=\S)`{1,3}\s*$/, '');
+  } else if (line.includes('~~~') && FENCE.test(line)) return '';
+  if (line.includes('&')) line = line.replace(HTML_ENTITY, (e) => ENTITIES[e]!);
+  if (line.includes('Type <')) line = line.replace(PAGER, '');
   return line;
 }

@@ -46,7 +46,26 @@ export class Extractor {
     this.contextAfter = options.contextAfter ?? 10;
   }
 
+  /**
+   * The prefix a paste put before every line (a code block's indentation, a crash handler's
+   * "==PID== "), learned when a trace started only without it; removed from every later line of
+   * this input that carries it.
+   */
+  private pastePrefix: { indent: number } | { tag: string } | null = null;
+
   push(text: string, line: number): void {
+    this.feedLine(this.pastePrefix ? this.removePastePrefix(text) : text, line);
+  }
+
+  private removePastePrefix(text: string): string {
+    const p = this.pastePrefix!;
+    if ('tag' in p) return text.startsWith(p.tag) ? text.slice(text.charCodeAt(p.tag.length) === 32 ? p.tag.length + 1 : p.tag.length) : text;
+    let i = 0;
+    while (i < p.indent && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    return i === 0 ? text : text.slice(i);
+  }
+
+  private feedLine(text: string, line: number): void {
     const a = this.active;
     if (!a) return this.idle(text, line);
     const verdict = a.block.feed(text, line);
@@ -62,18 +81,18 @@ export class Extractor {
         // ASan report printed right after an lldb session), whatever the parser would tolerate.
         if (this.parsers.some((p) => p !== a.parser && p.startsTrace(text))) {
           this.closeAndReplay();
-          return this.push(text, line);
+          return this.feedLine(text, line);
         }
         if (text.trim() !== '') a.pending.push({ line, text });
         return;
       case 'end': {
         this.closeAndReplay();
-        return this.push(text, line);
+        return this.feedLine(text, line);
       }
       case 'split': {
         this.closeAndReplay();
         // A line the replay started a trace with owns what follows; else the split line starts one.
-        return this.active ? this.push(text, line) : this.start(a.parser, text, line);
+        return this.active ? this.feedLine(text, line) : this.start(a.parser, text, line);
       }
     }
   }
@@ -103,7 +122,7 @@ export class Extractor {
   private closeAndReplay(): void {
     const replay = this.active?.pending ?? [];
     this.close();
-    for (const p of replay) this.push(p.text, p.line);
+    for (const p of replay) this.feedLine(p.text, p.line);
   }
 
   private idle(text: string, line: number): void {
@@ -111,6 +130,7 @@ export class Extractor {
       if (parser.startsTrace(text)) return this.start(parser, text, line);
     }
     if (text.trim() === '') return;
+    if (this.pastePrefix === null && this.startsWithoutPastePrefix(text, line)) return;
     const entry = { line, text };
     if (this.open) {
       this.open.after.push(entry);
@@ -118,6 +138,34 @@ export class Extractor {
     }
     this.ring.push(entry);
     if (this.ring.length > this.contextBefore) this.ring.shift();
+  }
+
+  /**
+   * A line no parser starts a trace with may still start one once the paste's own prefix is gone:
+   * four spaces of a Markdown code block, a tab, a crash handler's "==PID== " (Valgrind's is read by
+   * its parser). The prefix is then removed from the rest of the input.
+   */
+  private startsWithoutPastePrefix(text: string, line: number): boolean {
+    const c = text.charCodeAt(0);
+    let prefix: { indent: number } | { tag: string } | null = null;
+    let rest = '';
+    if (c === 32 || c === 9) {
+      const indent = text.length - text.trimStart().length;
+      if (indent > 16) return false;
+      prefix = { indent };
+      rest = text.slice(indent);
+    } else if (c === 61 /* = */) {
+      const m = /^==\d+==/.exec(text);
+      if (!m) return false;
+      prefix = { tag: m[0] };
+      rest = text.slice(m[0].length).replace(/^ /, '');
+    } else return false;
+    const parser = this.parsers.find((p) => p.startsTrace(rest));
+    if (!parser) return false;
+    this.pastePrefix = prefix;
+    this.start(parser, rest, line);
+    if (this.active === null) this.pastePrefix = null;
+    return this.active !== null;
   }
 
   private start(parser: TraceParser, text: string, line: number): void {
