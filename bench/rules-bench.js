@@ -4,7 +4,7 @@
 // samples plus synthetic traces whose frames hit some of the rules.
 // Usage: node bench/rules-bench.js
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../dist/analyze.js';
@@ -36,7 +36,7 @@ function syntheticTrace(i) {
 }
 
 export async function run() {
-  const samples = readdirSync(join(ROOT, 'samples')).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(ROOT, 'samples', f), 'utf8'));
+  const samples = ['samples', ...readdirSync(join(ROOT, 'rules')).map((p) => join('rules', p, 'samples'))].filter((d) => existsSync(join(ROOT, d))).flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(ROOT, d, f), 'utf8')));
   const texts = [...samples, ...Array.from({ length: 200 }, (_, i) => syntheticTrace(i * 7))];
   const reports = texts.flatMap((t) => analyze(t, { rules: null }).reports);
   const builtin = loadRules().ruleSet.rules;

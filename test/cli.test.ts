@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
 import { SIGNATURE_VERSION } from '../src/normalize/signature.js';
 import { readFileSync } from 'node:fs';
+import { samplePath } from './support/samples.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
 const dir = mkdtempSync(join(tmpdir(), 'coredx-cli-'));
@@ -175,10 +176,9 @@ describe('coredx analyze', () => {
   });
 
   it('text output names a sanitizer verdict or a panic as the crash when there is no signal', () => {
-    const samples = join(import.meta.dirname, '..', 'samples');
-    expect(run(['analyze', join(samples, 'asan-heap-use-after-free.txt')]).stdout).toMatch(/^ {2}Crash: +heap-use-after-free at address 0x602000000014$/m);
-    expect(run(['analyze', join(samples, 'tsan-data-race.txt')]).stdout).toMatch(/^ {2}Crash: +data race$/m);
-    expect(run(['analyze', join(samples, 'rust-panic.txt')]).stdout).toMatch(/^ {2}Crash: +rust-panic \(panicked: called `Option::unwrap\(\)` on a `None` value\)$/m);
+    expect(run(['analyze', samplePath('asan-heap-use-after-free.txt')]).stdout).toMatch(/^ {2}Crash: +heap-use-after-free at address 0x602000000014$/m);
+    expect(run(['analyze', samplePath('tsan-data-race.txt')]).stdout).toMatch(/^ {2}Crash: +data race$/m);
+    expect(run(['analyze', samplePath('rust-panic.txt')]).stdout).toMatch(/^ {2}Crash: +rust-panic \(panicked: called `Option::unwrap\(\)` on a `None` value\)$/m);
   });
 
   it('exits 1 with a clear message when there is no backtrace', () => {

@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, gdbCore, gdbLive, haveCompiler, haveGdb, haveLldb, lldbCore, lldbLive, makeCore } from './support/debuggers.js';
+import { samplePath } from './support/samples.js';
 
-const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
 
 interface Expectation {
@@ -69,7 +69,7 @@ function checkCommon(r: Report, e: Expectation, format: string): void {
 
 /** Keeps a sample (WRITE) or checks the committed one still gives the live run's signature. */
 function sample(name: string, output: string, dir: string, r: Report): void {
-  const path = join(SAMPLES, name);
+  const path = samplePath(name);
   const clean = output.split(dir).join('.');
   if (WRITE) writeFileSync(path, clean);
   else if (existsSync(path)) expect(only(readFileSync(path, 'utf8')).signature).toBe(r.signature);

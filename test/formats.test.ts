@@ -3,7 +3,7 @@
 // COREDX_WRITE_SAMPLES=1 npx vitest run test/formats.test.ts); committed samples must still
 // analyze to what the live run gives.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { analyze, analyzeFile } from '../src/analyze.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, gdbLive, haveCompiler, haveGdb } from './support/debuggers.js';
+import { sampleNames, samplePath } from './support/samples.js';
 
-const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const cxxfilt = spawnSync('c++filt', ['--version']).status === 0;
 const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
 const compiler = haveCompiler();
@@ -154,7 +154,7 @@ describe.skipIf(!compiler.ok).each(Object.keys(CASES))('%s', (program) => {
     const output = (r.stdout ?? '') + (r.stderr ?? '');
     const reports = analyze(output).reports;
     c.check(reports);
-    const path = join(SAMPLES, c.sample);
+    const path = samplePath(c.sample);
     if (WRITE) writeFileSync(path, output.split(dir).join('.'));
     else if (existsSync(path)) {
       const committed = analyze(readFileSync(path, 'utf8')).reports;
@@ -188,7 +188,7 @@ describe('sanitizer detection does not misfire', () => {
   });
 
   it('never throws or hangs on arbitrary or truncated sanitizer text', () => {
-    const sample = readFileSync(join(SAMPLES, 'asan-heap-use-after-free.txt'), 'utf8');
+    const sample = readFileSync(samplePath('asan-heap-use-after-free.txt'), 'utf8');
     const headerEnd = sample.indexOf('\n', sample.indexOf('heap-use-after-free'));
     fc.assert(
       fc.property(fc.nat(sample.length), fc.string({ maxLength: 200 }), (cut, junk) => {
@@ -222,8 +222,8 @@ describe.skipIf(!compiler.ok || spawnSync('eu-stack', ['--version']).status !== 
         if (flags.length) expect(r!.threads[0]!.frames[0]).toMatchObject({ module: 'threads', line: 22 });
       };
       check(text);
-      if (WRITE) writeFileSync(join(SAMPLES, sample), text.split(dir).join('.'));
-      else if (existsSync(join(SAMPLES, sample))) check(readFileSync(join(SAMPLES, sample), 'utf8'));
+      if (WRITE) writeFileSync(samplePath(sample), text.split(dir).join('.'));
+      else if (existsSync(samplePath(sample))) check(readFileSync(samplePath(sample), 'utf8'));
     }
   }, 120_000);
 });
@@ -299,13 +299,13 @@ describe('committed samples of every format', () => {
   ];
   it.each(all)('%s', (sample, check) => {
     if (sample === 'backtrace-symbols-cpp.txt' && !cxxfilt) return; // demangling needs c++filt
-    check(analyze(readFileSync(join(SAMPLES, sample), 'utf8')).reports);
+    check(analyze(readFileSync(samplePath(sample), 'utf8')).reports);
   });
 });
 
 function keep(sample: string, output: string, dir: string, check: (reports: Report[]) => void): void {
   check(analyze(output).reports);
-  const path = join(SAMPLES, sample);
+  const path = samplePath(sample);
   if (WRITE) writeFileSync(path, output.split(dir).join('.'));
   else if (existsSync(path)) check(analyze(readFileSync(path, 'utf8')).reports);
 }
@@ -338,13 +338,13 @@ describe('every format is found in the middle of a large log read as a stream', 
   // Marker-free stretches of a log are skipped without being decoded; each format's markers must
   // still lead the reader to its traces. Filler lines look like a busy CI log ("[INFO]", words, numbers).
   const filler = Array.from({ length: 40_000 }, (_, i) => `2025-01-02T03:04:05.${String(i).padStart(7, '0')}Z [INFO] worker-${i % 16} handled request id=${i} in ${i % 97}ms status=200 path=/api/v1/items\n`).join('');
-  const samples = readdirSync(SAMPLES).filter((f) => f.endsWith('.txt') && !f.startsWith('gdb-') && !f.startsWith('lldb-'));
+  const samples = sampleNames().filter((f) => f.endsWith('.txt') && !f.startsWith('gdb-') && !f.startsWith('lldb-'));
   const inline: Record<string, string> = {
     'ubsan without a stack': 'ubsan_errors.c:6:43: runtime error: division by zero\n',
     'rust panic without a backtrace': "thread 'main' panicked at src/main.rs:7:23:\ncalled `Option::unwrap()` on a `None` value\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
   };
   it.each([...samples, ...Object.keys(inline)])('%s', async (sample) => {
-    const text = inline[sample] ?? readFileSync(join(SAMPLES, sample), 'utf8');
+    const text = inline[sample] ?? readFileSync(samplePath(sample), 'utf8');
     const expected = analyze(text).reports.map((r) => r.signature);
     expect(expected.length).toBeGreaterThan(0);
     const dir = mkdtempSync(join(tmpdir(), 'coredx-big-'));

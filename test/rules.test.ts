@@ -1,7 +1,7 @@
 // The rule engine and the bundled packs: every rule's own tests, the generic pack's accuracy on
 // the project's real samples, the brpc seed case, validation errors, hostile regexes, the index.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,9 +14,9 @@ import { runRuleTests } from '../src/rules/tester.js';
 import { ajvValidator, parseRuleText, PREBUILT_RULE_VALIDATOR, schemaDigest } from '../src/rules/validate.js';
 import { RULE_SCHEMA, type RuleSpec } from '../src/rules/schema.js';
 import TOML from '@iarna/toml';
+import { sampleNames, samplePath } from './support/samples.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const SAMPLES = join(ROOT, 'samples');
 const BIN = join(ROOT, 'bin', 'coredx.js');
 const builtin = loadRules();
 
@@ -71,12 +71,12 @@ describe('bundled rule packs', () => {
     let right = 0;
     let total = 0;
     const wrong: string[] = [];
-    for (const f of readdirSync(SAMPLES).filter((f) => /^(gdb|lldb)-/.test(f))) {
+    for (const f of sampleNames().filter((f) => /^(gdb|lldb)-/.test(f))) {
       const program = f.replace(/^(gdb|lldb)-(live|core)-/, '').replace(/\.txt$/, '');
       if (program === 'brpc_reenact') continue; // a library's bug: judged with the brpc pack below
       const expected = EXPECTED[program];
       expect(expected, f).toBeDefined();
-      const { reports } = analyze(readFileSync(join(SAMPLES, f), 'utf8'), { rules: generic });
+      const { reports } = analyze(readFileSync(samplePath(f), 'utf8'), { rules: generic });
       expect(reports).toHaveLength(1);
       total++;
       const got = reports[0]!.diagnoses[0];
@@ -90,8 +90,8 @@ describe('bundled rule packs', () => {
   });
 
   it('diagnoses the brpc seed crash with the brpc rule on top, its root cause and ranked remediation', () => {
-    for (const f of readdirSync(SAMPLES).filter((f) => f.includes('brpc_reenact'))) {
-      const { reports } = analyze(readFileSync(join(SAMPLES, f), 'utf8'), { rules: builtin.ruleSet });
+    for (const f of sampleNames().filter((f) => f.includes('brpc_reenact'))) {
+      const { reports } = analyze(readFileSync(samplePath(f), 'utf8'), { rules: builtin.ruleSet });
       const top = reports[0]!.diagnoses[0]!;
       expect(top.ruleId, f).toBe('brpc/controller-destroyed-in-flight');
       expect(top.category).toBe('use-after-free');
@@ -102,7 +102,7 @@ describe('bundled rule packs', () => {
       expect(top.evidence.some((e) => e.condition === 'stack[0]' && /ProcessHttpResponse/.test(e.text))).toBe(true);
       expect(reports[0]!.diagnoses.slice(1).every((d) => d.scope === 'crash-class')).toBe(true);
     }
-    const live = analyze(readFileSync(join(SAMPLES, 'gdb-live-brpc_reenact.txt'), 'utf8'), { rules: builtin.ruleSet }).reports[0]!;
+    const live = analyze(readFileSync(samplePath('gdb-live-brpc_reenact.txt'), 'utf8'), { rules: builtin.ruleSet }).reports[0]!;
     const log = live.diagnoses[0]!.evidence.find((e) => e.condition === 'evidence: log[0]');
     expect(log?.text).toMatch(/Fail to read from Socket\{.*Connection reset by peer/);
     expect(log?.line).toBeLessThan(live.source.line);
@@ -122,8 +122,8 @@ describe('bundled rule packs', () => {
   });
 
   it('fires no brpc rule on a crash that has nothing to do with brpc', () => {
-    for (const f of readdirSync(SAMPLES).filter((f) => !f.includes('brpc'))) {
-      const { reports } = analyze(readFileSync(join(SAMPLES, f), 'utf8'), { rules: builtin.ruleSet });
+    for (const f of sampleNames().filter((f) => !f.includes('brpc'))) {
+      const { reports } = analyze(readFileSync(samplePath(f), 'utf8'), { rules: builtin.ruleSet });
       for (const r of reports) expect(r.diagnoses.filter((d) => d.ruleId.startsWith('brpc/')).map((d) => d.ruleId), f).toEqual([]);
     }
   });
@@ -207,7 +207,7 @@ describe('matching', () => {
   });
 
   it('fills the diagnosis from regex captures and report facts', () => {
-    const r = analyze(readFileSync(join(SAMPLES, 'gdb-live-uncaught.txt'), 'utf8'), { rules: builtin.ruleSet }).reports[0]!;
+    const r = analyze(readFileSync(samplePath('gdb-live-uncaught.txt'), 'utf8'), { rules: builtin.ruleSet }).reports[0]!;
     const d = r.diagnoses.find((x) => x.ruleId === 'generic/uncaught-exception')!;
     expect(d.summary).toBe('An exception (std::invalid_argument) was thrown from billing::validate and nothing caught it.');
   });
@@ -219,10 +219,12 @@ describe('user rules and .coredx.toml', () => {
   mkdirSync(join(project, 'sub', 'dir'), { recursive: true });
   writeFileSync(join(project, '.coredx.toml'), '[rules]\ndirs = ["crash-rules"]\n\n[scan]\nexclude = ["**/*.bak"]\n');
   const override = readFileSync(join(ROOT, 'rules', 'generic', 'arithmetic.toml'), 'utf8')
-    .replace('title = "Arithmetic exception (integer division by zero or overflow)"', 'title = "Team: division by zero"')
-    .replaceAll('../../samples/', `${SAMPLES}/`);
+    .replace('title = "Arithmetic exception (integer division by zero or overflow)"', 'title = "Team: division by zero"');
   writeFileSync(join(project, 'crash-rules', 'generic', 'arithmetic.toml'), override);
-  const trace = join(SAMPLES, 'gdb-live-divide_by_zero.txt');
+  // Its samples come along: a rule test reads samples inside the rules folder only.
+  mkdirSync(join(project, 'crash-rules', 'generic', 'samples'));
+  for (const m of override.matchAll(/^sample = "samples\/(.+)"$/gm)) copyFileSync(samplePath(m[1]!), join(project, 'crash-rules', 'generic', 'samples', m[1]!));
+  const trace = samplePath('gdb-live-divide_by_zero.txt');
 
   it('finds the config upward from the working directory, paths relative to it', () => {
     const config = loadConfig(join(project, 'sub', 'dir'));
@@ -240,14 +242,14 @@ describe('user rules and .coredx.toml', () => {
   it('--no-builtin leaves the bundled packs out; --rules adds a directory', () => {
     const none = run(['analyze', '--no-builtin', trace]);
     expect(none.stdout).toMatch(/Diagnosis: none \(no rule matched\)/);
-    const brpcOnly = run(['analyze', '--no-builtin', '--rules', 'rules/brpc', join(SAMPLES, 'gdb-core-brpc_reenact.txt')]);
+    const brpcOnly = run(['analyze', '--no-builtin', '--rules', 'rules/brpc', samplePath('gdb-core-brpc_reenact.txt')]);
     expect(brpcOnly.stdout).toMatch(/\[brpc\/controller-destroyed-in-flight, use-after-free, critical/);
   });
 
   it('scan takes include/exclude from the config', () => {
     const logs = join(project, 'sub', 'logs');
     mkdirSync(logs, { recursive: true });
-    const crash = readFileSync(join(SAMPLES, 'gdb-core-null_deref.txt'), 'utf8');
+    const crash = readFileSync(samplePath('gdb-core-null_deref.txt'), 'utf8');
     writeFileSync(join(logs, 'kept.log'), crash);
     writeFileSync(join(logs, 'old.bak'), crash);
     const r = run(['scan', 'logs', '-f', 'json', '--quiet'], join(project, 'sub'));
@@ -283,7 +285,7 @@ describe('the prebuilt rule validator (npm run build)', () => {
       MINIMAL().replace('category = "other"', 'category = "segfault"'),
       MINIMAL().replace('[when]', '[when]\nsignall = "SIGSEGV"'),
       MINIMAL().replace('severity = "low"', 'severity = 3'),
-      ...readdirSync(join(import.meta.dirname, '..', 'rules', 'brpc')).map((f) => readFileSync(join(import.meta.dirname, '..', 'rules', 'brpc', f), 'utf8')),
+      ...readdirSync(join(import.meta.dirname, '..', 'rules', 'brpc')).filter((f) => f.endsWith('.toml')).map((f) => readFileSync(join(import.meta.dirname, '..', 'rules', 'brpc', f), 'utf8')),
     ].map((t) => TOML.parse(t));
     for (const doc of docs) {
       expect(prebuilt(doc)).toBe(compiled(doc));
@@ -342,7 +344,7 @@ describe('coredx rules', () => {
   it('new writes a skeleton from a trace whose own test passes and whose TODOs lint flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'coredx-new-'));
     const out = join(dir, 'team', 'pool.toml'); // the pack folder does not exist yet: rules new makes it
-    const r = run(['rules', 'new', '--from', join(SAMPLES, 'gdb-core-threads.txt'), '--id', 'team/pool', '-o', out]);
+    const r = run(['rules', 'new', '--from', samplePath('gdb-core-threads.txt'), '--id', 'team/pool', '-o', out]);
     expect(r.code).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text).toMatch(/function = "pool::run_job"\nfirst_meaningful = true/);
@@ -355,7 +357,7 @@ describe('coredx rules', () => {
 
   it('new refuses an id that is not "pack/name" instead of writing a rule lint rejects', () => {
     for (const id of ['Bad ID/"x', 'noslash']) {
-      const r = run(['rules', 'new', '--from', join(SAMPLES, 'gdb-core-threads.txt'), '--id', id]);
+      const r = run(['rules', 'new', '--from', samplePath('gdb-core-threads.txt'), '--id', id]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/is not a rule id: "pack\/name"/);
@@ -372,7 +374,7 @@ describe('coredx rules', () => {
 
 describe('analyze output', () => {
   it('--format json carries ranked diagnoses with the documented fields', () => {
-    const r = run(['analyze', '--format', 'json', join(SAMPLES, 'gdb-live-double_free.txt')]);
+    const r = run(['analyze', '--format', 'json', samplePath('gdb-live-double_free.txt')]);
     const d = JSON.parse(r.stdout).reports[0].diagnoses;
     expect(d[0]).toMatchObject({ ruleId: 'generic/double-free', category: 'double-free', severity: 'high', scope: 'crash-class' });
     for (const key of ['title', 'confidence', 'summary', 'rootCause', 'remediation', 'evidence', 'references']) expect(d[0]).toHaveProperty(key);
@@ -380,7 +382,7 @@ describe('analyze output', () => {
   });
 
   it('text says plainly when no known-issue rule matched, and --explain shows near misses', () => {
-    const r = run(['analyze', '--explain', join(SAMPLES, 'gdb-core-null_deref.txt')]);
+    const r = run(['analyze', '--explain', samplePath('gdb-core-null_deref.txt')]);
     expect(r.stdout).toMatch(/No known-issue rule matched; the generic pack classifies the crash/);
     expect(r.stdout).toMatch(/Explain: rules that came closest/);
     expect(r.stdout).toMatch(/fired generic\/null-deref/);

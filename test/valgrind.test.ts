@@ -13,8 +13,8 @@ import { loadRules } from '../src/rules/load.js';
 import { RuleSet } from '../src/rules/engine.js';
 import type { Report } from '../src/model.js';
 import { gdbLive, haveGdb } from './support/debuggers.js';
+import { samplePath } from './support/samples.js';
 
-const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const PROGRAMS = join(import.meta.dirname, 'programs');
 const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -165,7 +165,7 @@ describe.skipIf(missing !== null).each(CASES.map((c) => [c.program, c] as const)
     const output = runUnderValgrind(c, dir);
     const reports = analyze(output).reports;
     c.check(reports);
-    const path = join(SAMPLES, c.sample);
+    const path = samplePath(c.sample);
     if (WRITE) writeFileSync(path, output.split(dir).join('.'));
     else {
       const committed = analyze(readFileSync(path, 'utf8')).reports;
@@ -177,7 +177,7 @@ describe.skipIf(missing !== null).each(CASES.map((c) => [c.program, c] as const)
 
 describe('the committed valgrind samples', () => {
   it.each(CASES.map((c) => [c.sample, c] as const))('%s parses as the live run did', (_name, c) => {
-    c.check(analyze(readFileSync(join(SAMPLES, c.sample), 'utf8')).reports);
+    c.check(analyze(readFileSync(samplePath(c.sample), 'utf8')).reports);
   });
 
   it('are all classified by the generic pack alone into the right category', () => {
@@ -190,7 +190,7 @@ describe('the committed valgrind samples', () => {
       'valgrind-null-deref.txt': ['null-deref', 'null-deref'],
     };
     for (const [sample, categories] of Object.entries(expected)) {
-      const { reports } = analyze(readFileSync(join(SAMPLES, sample), 'utf8'), { rules: generic });
+      const { reports } = analyze(readFileSync(samplePath(sample), 'utf8'), { rules: generic });
       expect(reports.map((r) => r.diagnoses[0]?.category), sample).toEqual(categories);
     }
   });

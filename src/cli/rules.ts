@@ -1,7 +1,7 @@
 // `coredx rules lint|test|new|list|show`: for rule contributors. Flags -> library -> exit code.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../analyze.js';
 import { loadConfig } from '../config.js';
@@ -9,19 +9,57 @@ import { describeError } from '../errors.js';
 import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '../rules/load.js';
 import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
-import { runRuleTests } from '../rules/tester.js';
+import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rules/tester.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 
-function load(dirs: string[]): LoadedRules | null {
+/** The loaded rules, and the folders they were loaded from (a rule's test samples must be inside them). */
+function load(dirs: string[]): (LoadedRules & { roots: string[] }) | null {
+  const rootsOf = (ds: readonly string[]) => ds.map((d) => (existsSync(d) && statSync(d).isFile() ? dirname(d) : d));
   try {
-    if (dirs.length) return loadRules({ builtin: false, dirs });
+    if (dirs.length) return { ...loadRules({ builtin: false, dirs }), roots: rootsOf(dirs) };
     const config = loadConfig();
-    return loadRules({ builtin: config.rules.builtin, dirs: config.rules.dirs });
+    return { ...loadRules({ builtin: config.rules.builtin, dirs: config.rules.dirs }), roots: rootsOf(config.rules.dirs) };
   } catch (err) {
     process.stderr.write(`coredx: ${describeError(err)}\n`);
     return null;
   }
+}
+
+/**
+ * How to run coredx again, as this process was started: `coredx` when that name on PATH is this
+ * very program (installed with `npm link`, `npm install -g`), `npx coredx` under npx, else
+ * `node <path to bin/coredx.js>`. Hints print it, so they work when pasted.
+ */
+export function selfCommand(): string {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return null;
+    }
+  };
+  const script = process.argv[1] ? real(process.argv[1]) : null;
+  if (!script) return 'coredx';
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && real(join(dir, 'coredx')) === script) return 'coredx';
+  }
+  if (process.env.npm_command === 'exec') return 'npx coredx';
+  const rel = relative(process.cwd(), script);
+  return `node ${shellQuote(rel.startsWith('..') || isAbsolute(rel) ? script : rel)}`;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Text as a TOML multi-line basic string: backslashes, `"""` and control characters escaped. */
+function tomlMultiline(text: string): string {
+  const body = text
+    .replaceAll('\\', '\\\\')
+    .replaceAll('"""', '""\\"')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => (ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return `"""\n${body.endsWith('\n') ? body : `${body}\n`}"""`;
 }
 
 export function registerRules(program: Command): void {
@@ -37,8 +75,14 @@ export function registerRules(program: Command): void {
       const problems = [...loaded.problems];
       for (const r of loaded.ruleSet.rules) {
         const text = readFileSync(r.file, 'utf8');
-        const todo = text.split('\n').findIndex((l) => /\bTODO\b/.test(l) && !l.trimStart().startsWith('#'));
+        const lines = text.split('\n');
+        const todo = lines.findIndex((l) => /\bTODO\b/.test(l) && !l.trimStart().startsWith('#'));
         if (todo >= 0) problems.push({ file: r.file, line: todo + 1, message: 'unfinished: replace the TODO placeholders' });
+        for (const t of r.spec.tests) {
+          if (t.input !== undefined || t.sample === undefined || resolveSample(r, t.sample, loaded.roots)) continue;
+          const at = lines.findIndex((l) => /^\s*sample\s*=/.test(l) && l.includes(JSON.stringify(t.sample)));
+          problems.push({ file: r.file, line: at >= 0 ? at + 1 : null, message: `${SAMPLE_OUTSIDE}: ${t.sample} (keep a rule's samples in its pack folder, e.g. samples/crash.txt beside the rule)` });
+        }
       }
       for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
       process.stdout.write(`${loaded.files} file(s), ${loaded.ruleSet.rules.length} rule(s) loaded, ${problems.length} problem(s)\n`);
@@ -56,7 +100,7 @@ export function registerRules(program: Command): void {
       const loaded = load(dirs);
       if (!loaded) return void (process.exitCode = EXIT.USAGE_OR_INPUT);
       for (const p of loaded.problems) process.stdout.write(`${c.red('error')} ${formatProblem(p)}\n`);
-      const results = runRuleTests(loaded.ruleSet.rules);
+      const results = runRuleTests(loaded.ruleSet.rules, loaded.roots);
       for (const r of results) {
         if (r.ok) continue;
         process.stdout.write(`${c.red('FAIL')} ${r.ruleId} > ${r.name} (${r.file})\n`);
@@ -99,14 +143,32 @@ export function registerRules(program: Command): void {
         process.stderr.write(`coredx: ${flags.output} exists; not overwriting it\n`);
         return void (process.exitCode = EXIT.USAGE_OR_INPUT);
       }
-      const base = flags.output ? dirname(resolve(flags.output)) : process.cwd();
-      const skeleton = ruleSkeleton(report, { id: flags.id, samplePath: relative(base, resolve(flags.from)).split('\\').join('/') });
-      if (flags.output) {
-        // A new pack's folder (rules/<pack>/) is made here rather than failing with ENOENT.
-        mkdirSync(dirname(flags.output), { recursive: true });
-        writeFileSync(flags.output, skeleton);
-        process.stderr.write(`coredx: wrote ${flags.output}; finish the TODOs, then run \`coredx rules test ${dirname(flags.output)}\`\n`);
-      } else process.stdout.write(skeleton);
+      if (!flags.output) {
+        // On stdout there is no rule folder to put a sample in: the trace goes into the test inline
+        // (its lines and the 20 before it, where rules find log evidence).
+        const lines = text.split('\n');
+        const input = lines.slice(Math.max(0, report.source.line - 21), report.source.endLine + 5).join('\n');
+        return void process.stdout.write(ruleSkeleton(report, { id: flags.id, input: tomlMultiline(input) }));
+      }
+      // The test's sample lives with the rule (<pack>/samples/), where `rules test` reads it and a
+      // copy of the rule folder carries it; a trace already inside the pack folder stays where it is.
+      const pack = dirname(resolve(flags.output));
+      const inPack = (p: string) => !relative(pack, p).startsWith('..') && !isAbsolute(relative(pack, p));
+      let sample = resolve(flags.from);
+      if (!inPack(sample)) {
+        const name = basename(flags.from).replace(/\.gz$/, '');
+        sample = join(pack, 'samples', /\.(txt|log)$/.test(name) ? name : `${name}.txt`);
+        if (existsSync(sample) && readFileSync(sample, 'utf8') !== text) {
+          process.stderr.write(`coredx: ${relative(process.cwd(), sample)} exists with other content; not overwriting it\n`);
+          return void (process.exitCode = EXIT.USAGE_OR_INPUT);
+        }
+        mkdirSync(dirname(sample), { recursive: true }); // a new pack's folder too
+        writeFileSync(sample, text);
+      }
+      mkdirSync(pack, { recursive: true });
+      writeFileSync(flags.output, ruleSkeleton(report, { id: flags.id, sample: relative(pack, sample).split('\\').join('/') }));
+      const copied = sample !== resolve(flags.from) ? ` and the trace to ${relative(process.cwd(), sample)}` : '';
+      process.stderr.write(`coredx: wrote ${flags.output}${copied}; finish the TODOs, then run \`${selfCommand()} rules test ${shellQuote(dirname(flags.output))}\`\n`);
     });
 
   rules
@@ -132,7 +194,7 @@ export function registerRules(program: Command): void {
       if (!loaded) return void (process.exitCode = EXIT.USAGE_OR_INPUT);
       const rule = loaded.ruleSet.get(id);
       if (!rule) {
-        process.stderr.write(`coredx: no rule "${id}" (see \`coredx rules list\`)\n`);
+        process.stderr.write(`coredx: no rule "${id}" (see \`${selfCommand()} rules list\`)\n`);
         return void (process.exitCode = EXIT.USAGE_OR_INPUT);
       }
       const shown = rule.file.startsWith(BUILTIN_RULES_DIR) ? `rules${rule.file.slice(BUILTIN_RULES_DIR.length)}` : rule.file;

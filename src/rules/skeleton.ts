@@ -2,7 +2,11 @@
 
 import type { Report } from '../model.js';
 
-export function ruleSkeleton(report: Report, options: { id: string; samplePath: string }): string {
+/**
+ * `sample`: the trace's path relative to the rule file (inside its pack folder, where `rules test`
+ * reads samples); `input`: the trace as a TOML string instead, for a skeleton printed to stdout.
+ */
+export function ruleSkeleton(report: Report, options: { id: string; sample?: string; input?: string }): string {
   const q = (s: string) => JSON.stringify(s);
   const frames = report.signatureFrames.filter((f) => !f.includes('!')).slice(0, 3);
   const lines = [
@@ -37,11 +41,11 @@ export function ruleSkeleton(report: Report, options: { id: string; samplePath: 
     ']',
     '',
     '[[tests]]',
-    `sample = ${q(options.samplePath)}`,
+    options.input !== undefined ? `input = ${options.input}` : `sample = ${q(options.sample ?? 'samples/TODO.txt')}`,
     'match = true',
     '',
     '# [[tests]]',
-    '# sample = "../../samples/a-crash-this-rule-must-not-match.txt"',
+    '# sample = "samples/a-crash-this-rule-must-not-match.txt"  # beside this file, in the pack folder',
     '# match = false',
     '',
   );

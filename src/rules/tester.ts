@@ -1,11 +1,42 @@
 // `coredx rules test`: every rule's own test cases, like ESLint's RuleTester or semgrep --test.
 // Each case runs the one rule alone on its sample; a failure shows which conditions held.
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze } from '../analyze.js';
 import type { CompiledRule } from './compile.js';
 import { RuleSet, type RuleExplanation } from './engine.js';
+import { BUILTIN_RULES_DIR } from './load.js';
+
+export const SAMPLE_OUTSIDE = 'sample outside the rules folder';
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function inside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Where a test's sample may be: inside the rule's pack folder or inside the rules root it was
+ * loaded from (the bundled rules/, or a directory given to `rules test`/`--rules`/.coredx.toml),
+ * symlinks resolved. A sample path like `../../../../etc/shadow` is refused, never read: a rule
+ * file from someone else must not make `rules test` print a file of this machine.
+ * Returns the resolved path, or null when it lies outside.
+ */
+export function resolveSample(rule: CompiledRule, sample: string, roots: readonly string[] = []): string | null {
+  const file = real(rule.file);
+  const allowed = [dirname(file), ...[BUILTIN_RULES_DIR, ...roots].map(real).filter((r) => inside(r, file))];
+  const path = resolve(dirname(rule.file), sample);
+  const target = real(path);
+  return allowed.some((dir) => inside(dir, target)) ? path : null;
+}
 
 export interface RuleTestResult {
   ruleId: string;
@@ -19,7 +50,8 @@ export interface RuleTestResult {
   error?: string;
 }
 
-export function runRuleTests(rules: readonly CompiledRule[]): RuleTestResult[] {
+/** `roots`: the rule directories the rules were loaded from (samples may be anywhere inside them). */
+export function runRuleTests(rules: readonly CompiledRule[], roots: readonly string[] = []): RuleTestResult[] {
   const out: RuleTestResult[] = [];
   for (const rule of rules) {
     const single = new RuleSet([rule]);
@@ -30,8 +62,13 @@ export function runRuleTests(rules: readonly CompiledRule[]): RuleTestResult[] {
     tests.forEach((t, i) => {
       const name = t.name ?? t.sample ?? `inline test ${i + 1}`;
       let text: string;
+      const path = t.input === undefined ? resolveSample(rule, t.sample!, roots) : null;
+      if (t.input === undefined && path === null) {
+        out.push({ ruleId: rule.id, file: rule.file, name, expected: t.match, actual: false, ok: false, error: `${SAMPLE_OUTSIDE}: ${t.sample} (keep samples in the rule's pack folder, e.g. samples/crash.txt next to the rule)` });
+        return;
+      }
       try {
-        text = t.input ?? readFileSync(resolve(dirname(rule.file), t.sample!), 'utf8');
+        text = t.input ?? readFileSync(path!, 'utf8');
       } catch (err) {
         out.push({ ruleId: rule.id, file: rule.file, name, expected: t.match, actual: false, ok: false, error: `cannot read sample ${t.sample}: ${(err as NodeJS.ErrnoException).code ?? err}` });
         return;
