@@ -1,0 +1,132 @@
+// libFuzzer's own reports, printed when no sanitizer reported first (a plain -fsanitize=fuzzer
+// build, or a crash the sanitizer does not handle: abort(), exit(), a timeout, running out of memory):
+//   ==5683== ERROR: libFuzzer: deadly signal
+//       #0 0x555d587b8d24 in __sanitizer_print_stack_trace (/out/fuzz+0x68d24) (BuildId: 1830...)
+//       #1 0x555d5878f7f8 in fuzzer::PrintStackTrace() (/out/fuzz+0x3f7f8)
+//       ...
+//   NOTE: libFuzzer has rudimentary signal handlers.
+//   SUMMARY: libFuzzer: deadly signal
+//   MS: 1 ChangeBit-; base unit: ...                (while fuzzing: the mutation and the artifact)
+//   artifact_prefix='./'; Test unit written to ./crash-...
+// The other headers: "fuzz target exited", "out-of-memory (malloc(3221225472))" (with a stack),
+// "out-of-memory (used: 2051Mb; limit: 2048Mb)" ("exceeds:" in newer versions; no stack: RSS is
+// measured by a thread), "timeout after 1 seconds", "fuzz target overwrites its const input".
+// libFuzzer does not print which deadly signal it caught: abort() on the stack under the handler
+// means SIGABRT; otherwise the signal stays unknown and the kind is "deadly-signal".
+// Frames are the sanitizers' ("#N 0x... in f file:line"), read by sanitizer-frame.ts.
+
+import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+
+const HEADER = /^==(\d+)==\s*ERROR: libFuzzer: (.*?)\s*$/;
+/** Non-frame lines between the header and SUMMARY tolerated before the report is given up. */
+const MAX_FOREIGN_LINES = 40;
+/** The abort() family: when they sit under the handler, the deadly signal was SIGABRT. */
+const ABORT_FRAMES = /^(?:abort|__GI_abort|raise|__GI_raise|gsignal|__pthread_kill_implementation|__pthread_kill_internal|__pthread_kill|pthread_kill|std::process::abort|std::sys::pal::unix::abort_internal|std::sys::unix::abort_internal|__rust_start_panic|panic_abort::__rust_start_panic::abort)\b/;
+
+export const libfuzzerParser: TraceParser = {
+  format: 'libfuzzer',
+  label: "libFuzzer reports ('==N== ERROR: libFuzzer: ...')",
+  markers: ['libFuzzer'],
+  startsTrace: (line: string) => line.includes('libFuzzer: ') && HEADER.test(line),
+  begin: () => new LibFuzzerBlock(),
+};
+
+/** The crash kind a header's text names. */
+function kindOf(what: string): string {
+  if (/^deadly signal/.test(what)) return 'deadly-signal';
+  if (/^out-of-memory/.test(what)) return 'out-of-memory';
+  if (/^timeout/.test(what)) return 'timeout';
+  if (/^fuzz target exited/.test(what)) return 'fuzz-target-exited';
+  if (/overwrites its const input/.test(what)) return 'overwrites-const-input';
+  return 'libfuzzer-error';
+}
+
+class LibFuzzerBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private what = '';
+  private kind = 'libfuzzer-error';
+  private readonly frames: ParsedFrame[] = [];
+  private dropped = 0;
+  private summary = false;
+  private foreign = 0;
+  /** The line after the input's bytes is the input printed as text. */
+  private inputText = false;
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) {
+      const m = HEADER.exec(line)!;
+      this.start = this.end = lineNo;
+      this.what = m[2]!;
+      this.kind = kindOf(this.what);
+      return 'take';
+    }
+    const v = this.classify(line);
+    if (v === 'take') {
+      this.end = lineNo;
+      this.foreign = 0;
+    } else if (v === 'maybe' && ++this.foreign > MAX_FOREIGN_LINES) return 'end';
+    return v;
+  }
+
+  private classify(line: string): FeedResult {
+    if (this.summary) {
+      // After SUMMARY: the mutation sequence and where the crashing input went, then nothing of ours.
+      if (/^(?:MS: \d+ |base unit: |artifact_prefix=|Test unit written to |Base64: )/.test(line)) return 'take';
+      // The input as bytes ("0x61,0x61,"), then as text on the next line.
+      if (/^0x[0-9a-f]{1,2}(?:,0x[0-9a-f]{1,2})*,?\s*$/.test(line)) {
+        this.inputText = true;
+        return 'take';
+      }
+      if (this.inputText) {
+        this.inputText = false;
+        return 'take';
+      }
+      return 'end';
+    }
+    if (/^SUMMARY: libFuzzer: /.test(line)) {
+      this.summary = true;
+      return 'take';
+    }
+    if (line.includes('#') && SANITIZER_FRAME.test(line)) {
+      const frame = parseSanitizerFrame(line);
+      if (frame) {
+        // A second stack starting at #0 (the timeout handler's, then the main thread's) stays one
+        // list: libFuzzer prints one stack per report.
+        if (this.frames.length < MAX_FRAMES_PER_THREAD) this.frames.push({ ...frame, index: this.frames.length });
+        else this.dropped++;
+        return 'take';
+      }
+    }
+    if (line.trim() === '' || /^(?:NOTE: libFuzzer has rudimentary|\s+Combine libFuzzer with|\s+To change the out-of-memory limit|==\d+== (?:libFuzzer|WARNING)|ALARM: |\s+and the timeout value is|Live Heap Allocations|MallocFreeTracer|INFO: )/.test(line)) return 'take';
+    return 'maybe';
+  }
+
+  /** SIGABRT when abort()'s family sits under the signal handler's frames. */
+  private signal(): string | null {
+    if (this.kind !== 'deadly-signal') return null;
+    // The handler's frames: everything up to libFuzzer's CrashCallback and the signal trampoline.
+    let first = this.frames.findIndex((f) => /^fuzzer::Fuzzer::CrashCallback\b/.test(f.rawFunction));
+    first = first < 0 ? 0 : first + 1;
+    return this.frames.slice(first, first + 8).some((f) => ABORT_FRAMES.test(f.rawFunction)) ? 'SIGABRT' : null;
+  }
+
+  finish(): ParsedTrace | null {
+    const signal = this.signal();
+    return {
+      format: 'libfuzzer',
+      startLine: this.start,
+      endLine: this.end,
+      signal,
+      signalDescription: `libFuzzer: ${this.what}`,
+      faultAddress: null,
+      program: null,
+      // An RSS out-of-memory has no stack (a watcher thread measured it): still a report, no frames.
+      threads: this.frames.length ? [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }] : [],
+      hints: this.frames.length ? [{ threadId: '1', reason: 'stop-reason' }] : [],
+      inside: [],
+      crashKind: signal ?? this.kind,
+    };
+  }
+}
