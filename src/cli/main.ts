@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { TOOL } from '../render/json.js';
 import { registerAnalyze } from './analyze.js';
 import { registerScan } from './scan.js';
+import { registerMerge } from './merge.js';
 import { registerRules } from './rules.js';
 import { EXIT } from './exit-codes.js';
 
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<void> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerAnalyze(program);
   registerScan(program);
+  registerMerge(program);
   registerRules(program);
   const override = (c: Command): void => {
     c.exitOverride();

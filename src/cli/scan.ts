@@ -10,57 +10,107 @@ import { renderMarkdown } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderScanJson } from '../render/scan-json.js';
 import { renderScanText } from '../render/scan-text.js';
+import { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from '../scan/baseline.js';
 import { SEVERITIES, type Severity } from '../scan/group.js';
 import { scan, type ScanResult } from '../scan/scan.js';
+import { parseShard } from '../scan/shard.js';
+import type { RuleSet } from '../rules/engine.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { addCoreOptions, coreOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const;
 type ScanFormat = (typeof FORMATS)[number];
 
-interface ScanFlags extends RuleFlags, CoreFlags {
+/** The report flags scan and merge share. */
+export interface ReportFlags {
   format: string[];
   output?: string;
-  include: string[];
-  exclude: string[];
-  hidden?: boolean;
-  jobs: string;
   failOn: string;
+  baseline?: string;
   quiet?: boolean;
   color?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+interface ScanFlags extends RuleFlags, CoreFlags, ReportFlags {
+  include: string[];
+  exclude: string[];
+  hidden?: boolean;
+  jobs: string;
+  shard?: string;
+}
+
+export const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const FAIL_ON_HELP = `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}; "new" or "new:SEVERITY" for new groups only (with --baseline); "none" to never fail`;
+export const EXIT_HELP =
+  '\nExit codes: 0 no crash group at or above --fail-on; 1 at least one; 2 bad usage, a file or core that could not be read, or a baseline that could not be read.';
+
+/** Adds the report options scan and merge share. */
+export function addReportOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --format <format[=file]>', `report format, repeatable: ${FORMATS.join(', ')}; "=file" writes it to a file`, collect, [])
+    .option('-o, --output <file>', 'write the (single) report format to this file instead of stdout')
+    .option('--fail-on <severity>', FAIL_ON_HELP, 'info')
+    .option('--baseline <file>', "an earlier run's scan JSON or SARIF: mark each group new or unchanged, list absent ones")
+    .option('-q, --quiet', 'no progress, no summary on stderr')
+    .option('--color', 'force colour in text output')
+    .option('--no-color', 'never colour text output');
+}
+
+/** --fail-on: null for "none"; `newOnly` gates on new groups only. */
+export type FailOn = { severity: Severity; newOnly: boolean } | null;
+
+export function parseFailOn(value: string): FailOn | string {
+  if (value === 'none') return null;
+  const m = /^new(?::(.*))?$/.exec(value);
+  const severity = m ? (m[1] ?? 'info') : value;
+  if (!SEVERITIES.includes(severity as Severity)) return `unknown --fail-on "${value}" (expected ${SEVERITIES.join(', ')}, new, new:SEVERITY or none)`;
+  return { severity: severity as Severity, newOnly: !!m };
+}
+
+/** Checks the report flags before any work: the outputs, --fail-on and the baseline (read now). */
+export function prepareReport(flags: ReportFlags): { outputs: Output[]; failOn: FailOn; baseline: Baseline | null } | string {
+  const outputs = parseFormats(flags);
+  if (typeof outputs === 'string') return outputs;
+  const failOn = parseFailOn(flags.failOn);
+  if (typeof failOn === 'string') return failOn;
+  let baseline: Baseline | null = null;
+  if (flags.baseline !== undefined) {
+    try {
+      baseline = readBaseline(flags.baseline);
+    } catch (err) {
+      if (err instanceof BaselineError) return err.message;
+      throw err;
+    }
+  }
+  return { outputs, failOn, baseline };
+}
 
 export function registerScan(program: Command): void {
   const cmd = program
     .command('scan')
     .description('find, group and report every crash in logs and artifacts (for CI)')
-    .addHelpText('after', '\nExit codes: 0 no crash group at or above --fail-on; 1 at least one; 2 bad usage, or a file or core that could not be read.')
+    .addHelpText('after', EXIT_HELP)
     .argument('[paths...]', 'files, directories or globs (default: .)')
-    .option('-f, --format <format[=file]>', `report format, repeatable: ${FORMATS.join(', ')}; "=file" writes it to a file`, collect, [])
-    .option('-o, --output <file>', 'write the (single) report format to this file instead of stdout')
     .option('--include <glob>', 'only files matching this glob, relative to the directory given (repeatable)', collect, [])
     .option('--exclude <glob>', 'leave out files matching this glob, relative to the directory given (repeatable)', collect, [])
     .option('--hidden', 'also read hidden files and walk hidden folders')
     .option('-j, --jobs <n>', 'files analyzed concurrently', '4')
-    .option('--fail-on <severity>', `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}, or "none" to never fail`, 'info')
-    .option('-q, --quiet', 'no progress, no summary on stderr')
-    .option('--color', 'force colour in text output')
-    .option('--no-color', 'never colour text output');
-  addRuleOptions(addCoreOptions(cmd, true)).action(async (paths: string[], flags: ScanFlags) => {
+    .option('--shard <i/n>', 'scan only shard I of N of the files (by a hash of each path); combine the JSON reports with `coredx merge`');
+  addRuleOptions(addCoreOptions(addReportOptions(cmd), true)).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
   });
 }
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const fail = (msg: string) => (process.stderr.write(`coredx: ${msg}\n`), EXIT.USAGE_OR_INPUT);
-  const outputs = parseFormats(flags);
-  if (typeof outputs === 'string') return fail(outputs);
-  if (flags.failOn !== 'none' && !SEVERITIES.includes(flags.failOn as Severity)) return fail(`unknown --fail-on "${flags.failOn}" (expected ${SEVERITIES.join(', ')} or none)`);
+  const prepared = prepareReport(flags);
+  if (typeof prepared === 'string') return fail(prepared);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  if (typeof shard === 'string') return fail(shard);
   const jobs = Number(flags.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) return fail(`--jobs must be a positive integer, got "${flags.jobs}"`);
   const core = coreOptions(flags);
@@ -74,41 +124,62 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
-    result = await scan(paths.length ? paths : ['.'], { include: flags.include, exclude: flags.exclude, ...(rooted ? { rooted } : {}), hidden: flags.hidden, jobs, onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
+    result = await scan(paths.length ? paths : ['.'], { include: flags.include, exclude: flags.exclude, ...(rooted ? { rooted } : {}), hidden: flags.hidden, jobs, ...(shard ? { shard } : {}), onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
   } catch (err) {
     progress.done();
     return fail(describeError(err));
   }
   progress.done();
+  return emitReport(shard ? { ...result, shard } : result, prepared, { ...flags, ruleSet: loaded.ruleSet, broken: loaded.broken });
+}
 
+export type Output = { format: ScanFormat; file: string | null };
+
+/**
+ * Compares with the baseline, writes every report, prints the summary and the unreadable files on
+ * stderr, and returns the exit code (scan and merge alike).
+ */
+export function emitReport(
+  result: ScanResult | ScanReport,
+  prepared: { outputs: Output[]; failOn: FailOn; baseline: Baseline | null },
+  flags: { quiet?: boolean; color?: boolean; ruleSet?: RuleSet; broken?: boolean },
+): number {
+  const fail = (msg: string) => (process.stderr.write(`coredx: ${msg}\n`), EXIT.USAGE_OR_INPUT);
+  const report: ScanReport = prepared.baseline ? compareWithBaseline(result, prepared.baseline) : result;
+  const b = report.baseline;
+  if (b && !b.comparable) process.stderr.write(`coredx: warning: ${baselineSummary(b)}${prepared.failOn?.newOnly ? `; --fail-on ${prepared.failOn.severity === 'info' ? 'new' : `new:${prepared.failOn.severity}`} gates on every group` : ''}\n`);
   const render: Record<ScanFormat, () => string> = {
-    text: () => renderScanText(result, chalkFor(process.stdout, flags.color)),
-    json: () => renderScanJson(result),
-    sarif: () => renderSarif(result, { rules: loaded.ruleSet }),
-    junit: () => renderJunit(result),
-    markdown: () => renderMarkdown(result),
-    github: () => renderGithub(result),
+    text: () => renderScanText(report, chalkFor(process.stdout, flags.color)),
+    json: () => renderScanJson(report),
+    sarif: () => renderSarif(report, flags.ruleSet ? { rules: flags.ruleSet } : {}),
+    junit: () => renderJunit(report),
+    markdown: () => renderMarkdown(report),
+    github: () => renderGithub(report),
   };
   try {
-    for (const { format, file } of outputs) {
+    for (const { format, file } of prepared.outputs) {
       if (file) writeFileSync(file, render[format]());
       else process.stdout.write(render[format]());
     }
   } catch (err) {
     return fail(describeError(err));
   }
-  if (!flags.quiet && outputs.every((o) => o.file || o.format !== 'text')) {
-    const t = result.totals;
-    process.stderr.write(`coredx: ${t.crashes} crash${t.crashes === 1 ? '' : 'es'} in ${t.groups} group${t.groups === 1 ? '' : 's'}; ${t.scanned}/${t.files} files scanned, ${t.skipped} skipped\n`);
+  if (!flags.quiet && prepared.outputs.every((o) => o.file || o.format !== 'text')) {
+    const t = report.totals;
+    process.stderr.write(`coredx: ${t.crashes} crash${t.crashes === 1 ? '' : 'es'} in ${t.groups} group${t.groups === 1 ? '' : 's'}; ${t.scanned}/${t.files} files scanned, ${t.skipped} skipped${b?.comparable ? `; ${baselineSummary(b)}` : ''}\n`);
   }
-  for (const s of result.files.skipped.filter((s) => s.error)) process.stderr.write(`coredx: ${s.path}: ${s.reason}\n`);
-  if (result.totals.errors > 0 || loaded.broken) return EXIT.USAGE_OR_INPUT;
-  if (flags.failOn === 'none') return EXIT.OK;
-  const threshold = SEVERITIES.indexOf(flags.failOn as Severity);
-  return result.groups.some((g) => SEVERITIES.indexOf(g.severity) >= threshold) ? EXIT.FINDINGS : EXIT.OK;
+  for (const s of report.files.skipped.filter((s) => s.error)) process.stderr.write(`coredx: ${s.path}: ${s.reason}\n`);
+  if (report.totals.errors > 0 || flags.broken) return EXIT.USAGE_OR_INPUT;
+  const failOn = prepared.failOn;
+  if (!failOn) return EXIT.OK;
+  // --fail-on new: new groups only when the baseline could be compared; otherwise (no baseline,
+  // or other signature versions) every group, so that a gate never passes on what it could not judge.
+  const gated = failOn.newOnly && b?.comparable ? report.groups.filter((g) => g.baselineState === 'new') : report.groups;
+  const threshold = SEVERITIES.indexOf(failOn.severity);
+  return gated.some((g) => SEVERITIES.indexOf(g.severity) >= threshold) ? EXIT.FINDINGS : EXIT.OK;
 }
 
-function parseFormats(flags: ScanFlags): { format: ScanFormat; file: string | null }[] | string {
+function parseFormats(flags: ReportFlags): Output[] | string {
   const given = flags.format.length ? flags.format : [process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'];
   const outputs = given.map((spec) => {
     const eq = spec.indexOf('=');

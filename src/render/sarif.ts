@@ -12,7 +12,7 @@ import type { CompiledRule } from '../rules/compile.js';
 import { generalText, type RuleSet } from '../rules/engine.js';
 import { builtinRules } from '../rules/load.js';
 import type { CrashGroup } from '../scan/group.js';
-import type { ScanResult } from '../scan/scan.js';
+import type { ScanReport } from '../scan/baseline.js';
 import { escapeMarkdown } from './escape.js';
 import { diagnosisText, groupRuleId, groupTitle, topFrames } from './group-text.js';
 import { TOOL } from './json.js';
@@ -31,7 +31,7 @@ export interface SarifOptions {
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const;
 const SRCROOT = '%SRCROOT%';
 
-export function renderSarif(result: ScanResult, options: SarifOptions = {}): string {
+export function renderSarif(result: ScanReport, options: SarifOptions = {}): string {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, options.root ?? repositoryRoot(cwd));
   const artifact = (path: string): ArtifactLocation => {
@@ -59,9 +59,22 @@ export function renderSarif(result: ScanResult, options: SarifOptions = {}): str
       locations,
       relatedLocations: g.occurrences.slice(1, 50).map((o, i) => ({ id: i + 1, ...location(artifact(o.path), o.line, 'same crash') })),
       partialFingerprints: { [`coredxCrashSignature/v${result.signatureVersion}`]: g.signature },
-      properties: { count: g.count, signature: g.signatureText, confidence: g.diagnosis?.confidence ?? null },
+      // SARIF's baselineState has no "unknown": a group that could not be compared has none.
+      ...(g.baselineState === 'new' || g.baselineState === 'unchanged' ? { baselineState: g.baselineState } : {}),
+      properties: { count: g.count, signature: g.signatureText, title: groupTitle(g), severity: g.severity, confidence: g.diagnosis?.confidence ?? null },
     };
   });
+  const b = result.baseline;
+  // Absent groups are listed in the run's properties, not as results: a result uploaded to GitHub
+  // code scanning is an alert whatever its baselineState, and would keep a fixed crash's alert open.
+  const baseline = b && {
+    file: b.path,
+    signatureVersion: b.signatureVersion,
+    comparable: b.comparable,
+    ...(b.message ? { message: b.message } : {}),
+    counts: b.counts,
+    absent: b.absent.map((g) => ({ baselineState: 'absent', signature: g.signature, signatureText: g.signatureText, title: g.title, severity: g.severity, count: g.count, first: g.first })),
+  };
   const rootUri = fileUri(root);
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -70,7 +83,11 @@ export function renderSarif(result: ScanResult, options: SarifOptions = {}): str
       {
         tool: { driver: { name: TOOL.name, version: TOOL.version, informationUri: 'https://github.com/coredx/coredx', rules } },
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
+        ...(b && !b.comparable
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'warning' as const, message: { text: `${b.message} (baseline ${b.path}): results have no baselineState` } }] }] }
+          : {}),
         results,
+        properties: { signatureVersion: result.signatureVersion, ...(baseline ? { baseline } : {}) },
       },
     ],
   };

@@ -1,0 +1,59 @@
+// `coredx merge REPORT.json...`: combines `coredx scan --format json` reports (the shards of one
+// scan, or scans of different artifacts) into one report, in every format; exits like scan.
+
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { asScanResult, mergeResults, MergeError, type MergeInput } from '../scan/merge.js';
+import { EXIT } from './exit-codes.js';
+import { addReportOptions, emitReport, EXIT_HELP, prepareReport, type ReportFlags } from './scan.js';
+import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
+
+interface MergeFlags extends ReportFlags, RuleFlags {}
+
+export function registerMerge(program: Command): void {
+  const cmd = program
+    .command('merge')
+    .description('combine `coredx scan --format json` reports (e.g. of --shard I/N runs) into one report')
+    .addHelpText('after', `${EXIT_HELP}\nThe rule options only supply the rules' help text in SARIF: diagnoses come from the reports.`)
+    .argument('<reports...>', 'scan JSON reports');
+  addRuleOptions(addReportOptions(cmd)).action((reports: string[], flags: MergeFlags) => {
+    process.exitCode = runMerge(reports, flags);
+  });
+}
+
+function runMerge(files: string[], flags: MergeFlags): number {
+  const fail = (msg: string) => (process.stderr.write(`coredx: ${msg}\n`), EXIT.USAGE_OR_INPUT);
+  const prepared = prepareReport(flags);
+  if (typeof prepared === 'string') return fail(prepared);
+  const inputs: MergeInput[] = [];
+  try {
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new MergeError(`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message.split('\n')[0]})`);
+      }
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch (err) {
+        throw new MergeError(`${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
+      }
+      inputs.push(asScanResult(file, doc));
+    }
+    const merged = mergeResults(inputs);
+    // Rules only for SARIF's rule help text: a rule problem was the shard scans' to report.
+    let ruleSet;
+    if (prepared.outputs.some((o) => o.format === 'sarif')) {
+      const loaded = loadRulesForCli(flags);
+      if (!loaded) return EXIT.USAGE_OR_INPUT;
+      ruleSet = loaded.ruleSet;
+    }
+    return emitReport(merged, prepared, { ...flags, ...(ruleSet ? { ruleSet } : {}) });
+  } catch (err) {
+    if (err instanceof MergeError) return fail(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,90 @@
+// `coredx merge`: shard results (scan JSON) -> the result one scan of all their files gives. Groups
+// are merged by mergeGroups (the same choice of first occurrence and diagnosis as a scan makes),
+// skipped files put together in scan's order, totals added up.
+
+import { mergeGroups, type CrashGroup } from './group.js';
+import type { ScanResult, SkippedFile } from './scan.js';
+import type { Shard } from './shard.js';
+
+/** A scan report that cannot be merged; the message is one line. */
+export class MergeError extends Error {}
+
+export interface MergeInput {
+  /** Where it came from, for messages. */
+  name: string;
+  result: ScanResult & { shard?: Shard };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks that a parsed document is a scan JSON report (enough of it to merge). */
+export function asScanResult(name: string, doc: unknown): MergeInput {
+  const bad = (why: string) => new MergeError(`${name}: not a coredx scan JSON report (${why})`);
+  if (!isObject(doc)) throw bad('not a JSON object');
+  if (!Number.isInteger(doc.schemaVersion) || !Number.isInteger(doc.signatureVersion)) throw bad('no schemaVersion/signatureVersion');
+  if (!Array.isArray(doc.groups)) throw bad('no groups');
+  for (const g of doc.groups) {
+    if (!isObject(g) || typeof g.signature !== 'string' || !Array.isArray(g.occurrences) || g.occurrences.length === 0 || !isObject(g.report) || !isObject(g.diagnosisAt)) {
+      throw bad('a group without signature, occurrences, report or diagnosisAt');
+    }
+  }
+  const files = doc.files;
+  if (!isObject(files) || !Number.isInteger(files.scanned) || !Array.isArray(files.skipped)) throw bad('no files');
+  if (!isObject(doc.totals)) throw bad('no totals');
+  const shard = doc.shard;
+  if (shard !== undefined && (!isObject(shard) || !Number.isInteger(shard.index) || !Number.isInteger(shard.total))) throw bad('a malformed shard');
+  return { name, result: doc as unknown as MergeInput['result'] };
+}
+
+export function mergeResults(inputs: MergeInput[]): ScanResult {
+  if (inputs.length === 0) throw new MergeError('nothing to merge');
+  const [first] = inputs;
+  for (const key of ['signatureVersion', 'schemaVersion'] as const) {
+    const other = inputs.find((i) => i.result[key] !== first!.result[key]);
+    if (other) {
+      const what = key === 'signatureVersion' ? 'signature version' : 'schema version';
+      throw new MergeError(`cannot merge: ${first!.name} has ${what} ${first!.result[key]}, ${other.name} ${other.result[key]}`);
+    }
+  }
+  // Shards of one scan: one N, each index once, none missing (a shard whose job failed must not
+  // leave the merged report silently short of files).
+  const sharded = inputs.filter((i) => i.result.shard);
+  if (sharded.length) {
+    const total = sharded[0]!.result.shard!.total;
+    const other = sharded.find((i) => i.result.shard!.total !== total);
+    if (other) throw new MergeError(`cannot merge: ${sharded[0]!.name} is a shard of ${total}, ${other.name} of ${other.result.shard!.total}`);
+    const seen = new Map<number, string>();
+    for (const i of sharded) {
+      const index = i.result.shard!.index;
+      if (seen.has(index)) throw new MergeError(`cannot merge: ${seen.get(index)} and ${i.name} are both shard ${index}/${total}`);
+      seen.set(index, i.name);
+    }
+    const missing = Array.from({ length: total }, (_, k) => k + 1).filter((k) => !seen.has(k));
+    if (missing.length) throw new MergeError(`cannot merge: shard${missing.length === 1 ? '' : 's'} ${missing.map((k) => `${k}/${total}`).join(', ')} missing`);
+  }
+  let groups: CrashGroup[];
+  try {
+    groups = mergeGroups(inputs.map((i) => i.result.groups));
+  } catch (err) {
+    throw new MergeError(`cannot merge: ${(err as Error).message}`);
+  }
+  const skipped: SkippedFile[] = inputs.flatMap((i) => i.result.files.skipped.map((s) => ({ path: s.path, reason: s.reason, error: s.error })));
+  skipped.sort((a, b) => a.path.localeCompare(b.path));
+  const sum = (key: keyof ScanResult['totals']) => inputs.reduce((n, i) => n + (Number(i.result.totals[key]) || 0), 0);
+  const scanned = inputs.reduce((n, i) => n + i.result.files.scanned, 0);
+  return {
+    schemaVersion: first!.result.schemaVersion,
+    signatureVersion: first!.result.signatureVersion,
+    groups,
+    files: { scanned, skipped },
+    totals: {
+      files: scanned + skipped.length,
+      scanned,
+      skipped: skipped.length,
+      errors: skipped.filter((s) => s.error).length,
+      bytes: sum('bytes'),
+      crashes: sum('crashes'),
+      groups: groups.length,
+    },
+  };
+}
