@@ -22,7 +22,7 @@ export { RuleSet, type RuleExplanation } from './rules/engine.js';
 export { compileRule, type CompiledRule } from './rules/compile.js';
 export { parseRuleText, type RuleProblem } from './rules/validate.js';
 export { runRuleTests, type RuleTestResult } from './rules/tester.js';
-export { RULE_SCHEMA, CATEGORIES, type RuleSpec } from './rules/schema.js';
+export { RULE_SCHEMA, type RuleSpec } from './rules/schema.js';
 export { loadConfig, findConfigFile, type CoredxConfig } from './config.js';
 export { analyzeCore, type CoreOptions } from './core/analyze-core.js';
 export { readCoreFacts, type CoreFacts } from './core/native.js';

@@ -2,6 +2,8 @@
 // Parsers fill in Frame/Thread/Report; normalize/ adds names, the crashing thread and the signature;
 // rules/ adds diagnoses; renderers only read.
 
+export * from './model/vocabulary.js';
+
 /** Version of the JSON output schema (docs/json-schema.md). Bump on any incompatible change. */
 export const SCHEMA_VERSION = 1;
 

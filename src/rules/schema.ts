@@ -1,12 +1,10 @@
 // The rule file format as a JSON Schema (draft 2020-12 subset that ajv checks). Rules are data:
 // this schema is the whole contract a contributor writes against (docs/rules.md explains it).
 
-export const CATEGORIES = [
-  'null-deref', 'use-after-free', 'double-free', 'heap-corruption', 'stack-overflow', 'uncaught-exception',
-  'assertion', 'pure-virtual-call', 'arithmetic', 'bus-error', 'deadlock', 'static-destruction-order',
-  'out-of-memory', 'abi-mismatch', 'data-race', 'uninitialized-memory', 'memory-leak', 'other',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+// The categories (and the crash kinds, formats and signals the conditions are checked against by
+// validate.ts) live in the model's one vocabulary.
+import { CATEGORIES, type Category } from '../model/vocabulary.js';
+export { CATEGORIES, type Category };
 
 export const RULE_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
@@ -118,7 +116,19 @@ export const RULE_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { name: text, sample: text, input: text, match: { type: 'boolean' } },
+        properties: {
+          name: text,
+          sample: text,
+          input: text,
+          match: { type: 'boolean' },
+          // What the rule must say when it fires (match = true only), beyond firing at all: each
+          // evidence string is found in some evidence item's condition name or text, confidence
+          // lies within [min, max], title and summary contain the substring.
+          evidence: { type: 'array', items: text, minItems: 1 },
+          confidence: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 }, minItems: 2, maxItems: 2 },
+          title: text,
+          summary: text,
+        },
         required: ['match'],
         additionalProperties: false,
         oneOf: [{ required: ['sample'] }, { required: ['input'] }],
@@ -153,7 +163,19 @@ export interface ConditionsSpec {
   log?: LogSpec[];
 }
 export interface EvidenceSpec extends ConditionsSpec { weight: number; why: string }
-export interface RuleTestSpec { name?: string; sample?: string; input?: string; match: boolean }
+export interface RuleTestSpec {
+  name?: string;
+  sample?: string;
+  input?: string;
+  match: boolean;
+  /** Each string is in the condition name or the text of some evidence item of the diagnosis. */
+  evidence?: string[];
+  /** [min, max] the diagnosis' confidence lies within. */
+  confidence?: [number, number];
+  /** Substrings of the filled-in title and summary. */
+  title?: string;
+  summary?: string;
+}
 export interface RuleSpec {
   id: string;
   title: string;

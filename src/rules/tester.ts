@@ -6,6 +6,8 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze } from '../analyze.js';
 import type { CompiledRule } from './compile.js';
 import { RuleSet, type RuleExplanation } from './engine.js';
+import type { Diagnosis } from '../model.js';
+import type { RuleTestSpec } from './schema.js';
 import { BUILTIN_RULES_DIR } from './load.js';
 
 export const SAMPLE_OUTSIDE = 'sample outside the rules folder';
@@ -80,6 +82,11 @@ export function runRuleTests(rules: readonly CompiledRule[], roots: readonly str
       }
       const actual = reports.some((r) => r.diagnoses.some((d) => d.ruleId === rule.id));
       const result: RuleTestResult = { ruleId: rule.id, file: rule.file, name, expected: t.match, actual, ok: actual === t.match };
+      const unmet = result.ok ? unmetExpectations(t, reports.flatMap((r) => r.diagnoses.filter((d) => d.ruleId === rule.id))) : null;
+      if (unmet) {
+        result.ok = false;
+        result.error = unmet;
+      }
       if (!result.ok) {
         const explanations = reports.map((r) => single.explain(r, 1)[0]).filter((e): e is RuleExplanation => e !== undefined);
         const closest = explanations.sort((a, b) => b.held - a.held)[0];
@@ -90,4 +97,28 @@ export function runRuleTests(rules: readonly CompiledRule[], roots: readonly str
     });
   }
   return out;
+}
+
+/**
+ * What a firing test case asks of the diagnosis beyond firing (ESLint's RuleTester style): evidence
+ * items, a confidence range, title and summary substrings. Null when every expectation holds for at
+ * least one of the rule's diagnoses (a log may hold several reports), else what is missing.
+ */
+export function unmetExpectations(t: RuleTestSpec, diagnoses: Diagnosis[]): string | null {
+  const asked = t.evidence !== undefined || t.confidence !== undefined || t.title !== undefined || t.summary !== undefined;
+  if (!asked) return null;
+  if (!t.match) return 'evidence, confidence, title and summary expectations need match = true';
+  let best: string[] | null = null;
+  for (const d of diagnoses) {
+    const missing: string[] = [];
+    for (const e of t.evidence ?? []) {
+      if (!d.evidence.some((x) => x.condition === e || x.condition === `evidence: ${e}` || x.text.includes(e))) missing.push(`evidence "${e}" not among: ${d.evidence.map((x) => `${x.condition} (${x.text.slice(0, 60)})`).join('; ') || 'none'}`);
+    }
+    if (t.confidence && (d.confidence < t.confidence[0] || d.confidence > t.confidence[1])) missing.push(`confidence ${d.confidence} not within [${t.confidence[0]}, ${t.confidence[1]}]`);
+    if (t.title !== undefined && !d.title.includes(t.title)) missing.push(`title does not contain "${t.title}": ${d.title}`);
+    if (t.summary !== undefined && !d.summary.includes(t.summary)) missing.push(`summary does not contain "${t.summary}": ${d.summary}`);
+    if (missing.length === 0) return null;
+    if (!best || missing.length < best.length) best = missing;
+  }
+  return best ? best.join('\n     ') : 'the rule did not fire';
 }

@@ -5,7 +5,8 @@ import TOML from '@iarna/toml';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { RULE_SCHEMA, type RuleSpec } from './schema.js';
+import { CRASH_KIND_VOCABULARY, FORMAT_VOCABULARY, SIGNAL_VOCABULARY, vocabularyProblem, type Vocabulary } from '../model/vocabulary.js';
+import { RULE_SCHEMA, type ConditionsSpec, type RuleSpec } from './schema.js';
 import { keyLines, lineOf } from './toml-lines.js';
 
 export interface RuleProblem {
@@ -55,9 +56,42 @@ export function parseRuleText(text: string, file: string): { spec: RuleSpec | nu
     return { spec: null, problems: [{ file, line: typeof e.line === 'number' ? e.line + 1 : null, message: `TOML syntax: ${first}` }] };
   }
   validateSchema ??= ajvValidator<RuleSpec>(RULE_SCHEMA, PREBUILT_RULE_VALIDATOR);
-  if (validateSchema(doc)) return { spec: doc, problems: [] };
+  if (validateSchema(doc)) {
+    const problems = checkVocabulary(doc, text, file);
+    return problems.length ? { spec: null, problems } : { spec: doc, problems: [] };
+  }
   const lines = keyLines(text);
   return { spec: null, problems: explainErrors(validateSchema.errors ?? []).map((p) => ({ file, line: lineOf(lines, p.path), message: p.message })) };
+}
+
+/** Condition keys whose values name things of the crash model's vocabulary. */
+const VOCABULARY_KEYS: [keyof ConditionsSpec, Vocabulary][] = [
+  ['format', FORMAT_VOCABULARY],
+  ['signal', SIGNAL_VOCABULARY],
+  ['crash_kind', CRASH_KIND_VOCABULARY],
+];
+
+/**
+ * `format`, `signal` and `crash_kind` values (in [when] and every [[evidence]]) that can match
+ * nothing coredx produces: "SIGSEV" or "gbd" would make the rule (or the evidence) silently never
+ * hold. Globs are accepted when they can match some vocabulary entry.
+ */
+export function checkVocabulary(spec: RuleSpec, text: string, file: string): RuleProblem[] {
+  const lines = keyLines(text);
+  const problems: RuleProblem[] = [];
+  const blocks: [string[], ConditionsSpec][] = [[['when'], spec.when], ...(spec.evidence ?? []).map((e, i): [string[], ConditionsSpec] => [['evidence', String(i)], e])];
+  for (const [path, conditions] of blocks) {
+    for (const [key, vocabulary] of VOCABULARY_KEYS) {
+      const value = conditions[key];
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v !== 'string') continue;
+        const message = vocabularyProblem(v, vocabulary);
+        if (message) problems.push({ file, line: lineOf(lines, [...path, key]), message: `${[...path, key].join('.')}: ${message}` });
+      }
+    }
+  }
+  return problems;
 }
 
 /** Ajv's errors -> one message per real mistake (oneOf/anyOf noise folded into its branch errors). */
