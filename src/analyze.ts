@@ -85,7 +85,7 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
       return await analyzeStream(inner.chunks, named);
     } catch (err) {
       if (err instanceof CoredxInputError || !(err instanceof Error) || !('code' in err) || !String(err.code).startsWith('Z_')) throw err;
-      throw new CoredxInputError('unreadable', `${path}: corrupt gzip data (${err.message})`);
+      throw new CoredxInputError('unreadable', `${path}: corrupt gzip data: ${err.message}`);
     }
   }
   file.close();

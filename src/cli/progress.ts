@@ -2,6 +2,10 @@
 
 import type { ScanProgress } from '../scan/scan.js';
 
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): { update(p: ScanProgress): void; done(): void } {
   if (!enabled || !stream.isTTY || process.env.CI) return { update() {}, done() {} };
   let last = 0;
@@ -14,7 +18,7 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
       const width = 24;
       const filled = p.filesTotal ? Math.round((width * p.filesDone) / p.filesTotal) : width;
       const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-      stream.write(`\r[${bar}] ${p.filesDone}/${p.filesTotal} files, ${(p.bytesDone / 1e6).toFixed(1)} MB, ${p.crashes} crashes `);
+      stream.write(`\r[${bar}] ${p.filesDone}/${plural(p.filesTotal, 'file', 'files')}, ${(p.bytesDone / 1e6).toFixed(1)} MB, ${plural(p.crashes, 'crash', 'crashes')} `);
       shown = true;
     },
     done() {

@@ -18,6 +18,19 @@ import { diagnosisText, groupRuleId, groupTitle, topFrames } from './group-text.
 import { TOOL } from './json.js';
 import { encodePath, fileUri, pathInside, repositoryRoot, sourceInRepository } from './repository.js';
 import { isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+
+/** The project's page from package.json (`homepage`, else `repository`); left out when it names none. */
+const INFORMATION_URI = ((): { informationUri?: string } => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { homepage?: unknown; repository?: unknown };
+    const repo = typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository as { url?: unknown } | undefined)?.url;
+    const url = [pkg.homepage, typeof repo === 'string' ? repo.replace(/^git\+/, '').replace(/\.git$/, '') : undefined].find((u): u is string => typeof u === 'string' && /^https:\/\/\S+$/.test(u));
+    return url ? { informationUri: url } : {};
+  } catch {
+    return {};
+  }
+})();
 
 export interface SarifOptions {
   /** The repository root relative URIs are written against (default: repositoryRoot(): $GITHUB_WORKSPACE, the git top level, the working directory). */
@@ -81,7 +94,7 @@ export function renderSarif(result: ScanReport, options: SarifOptions = {}): str
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: TOOL.name, version: TOOL.version, informationUri: 'https://github.com/coredx/coredx', rules } },
+        tool: { driver: { name: TOOL.name, version: TOOL.version, ...INFORMATION_URI, rules } },
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
         ...(b && !b.comparable
           ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'warning' as const, message: { text: `${b.message} (baseline ${b.path}): results have no baselineState` } }] }] }

@@ -37,7 +37,12 @@ export function renderScanText(input: ScanReport, chalk: ChalkInstance): string 
   }
   for (const s of result.files.skipped) out.push(c.dim(`skipped ${s.path}: ${s.reason}`));
   const t = result.totals;
-  out.push(`${t.files} file${t.files === 1 ? '' : 's'} found, ${t.scanned} scanned, ${t.skipped} skipped${t.errors ? ` (${t.errors} unreadable)` : ''}; ${t.crashes} crash${t.crashes === 1 ? '' : 'es'} in ${t.groups} group${t.groups === 1 ? '' : 's'}`);
+  // A path that is not there (or a glob that matched nothing) is not a file found.
+  const notThere = result.files.skipped.filter((s) => s.reason === 'no such file or directory' || s.reason === 'glob matched no file');
+  const missing = notThere.length;
+  const unreadable = t.errors - notThere.filter((s) => s.error).length;
+  const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+  out.push(`${n(t.files - missing, 'file')} found${missing ? ` (${n(missing, 'path')} not found)` : ''}, ${t.scanned} scanned, ${t.skipped - missing} skipped${unreadable ? ` (${unreadable} unreadable)` : ''}; ${n(t.crashes, 'crash', 'crashes')} in ${n(t.groups, 'group')}`);
   if (b) out.push(`baseline: ${baselineSummary(b)}`);
   return out.join('\n') + '\n';
 }

@@ -15,6 +15,23 @@ export interface TextOptions {
   maxFrames?: number;
   /** --explain: per report, the rules that came closest and which of their conditions held. */
   explain?: (report: Report) => RuleExplanation[];
+  /** Columns to wrap at (default: terminalWidth()). */
+  width?: number;
+}
+
+/** Wrapping never goes narrower or wider than this, whatever the terminal says. */
+export const MIN_WIDTH = 60;
+export const MAX_WIDTH = 160;
+const DEFAULT_WIDTH = 100;
+
+/**
+ * The width text output wraps at: the terminal's columns when the stream is a terminal, else
+ * `COLUMNS` when set (a pager, `COLUMNS=120 coredx ... | less`), else 100; clamped to 60..160.
+ */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number.parseInt(env.COLUMNS ?? '', 10);
+  const cols = stream.isTTY && stream.columns ? stream.columns : Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_WIDTH;
+  return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, cols));
 }
 
 const REASONS: Record<Report['crashedThreadReason'], string> = {
@@ -31,11 +48,12 @@ const REASONS: Record<Report['crashedThreadReason'], string> = {
 
 export function renderText(result: AnalyzeResult, options: TextOptions): string {
   const out: string[] = [];
-  for (const report of result.reports) out.push(renderReport(report, options));
+  const o = { ...options, width: options.width ?? terminalWidth() };
+  for (const report of result.reports) out.push(renderReport(report, o));
   return out.join('\n');
 }
 
-function renderReport(report: Report, o: TextOptions): string {
+function renderReport(report: Report, o: TextOptions & { width: number }): string {
   const r = withVisibleControls(report);
   const c = o.chalk;
   const lines: string[] = [];
@@ -71,12 +89,12 @@ function renderReport(report: Report, o: TextOptions): string {
   lines.push(`  Signature: ${c.cyan(r.signatureText)} ${c.dim(`[${r.signature}]`)}`);
   lines.push(...renderDiagnoses(r, o));
   if (o.explain) lines.push(...renderExplanations(withVisibleControls(o.explain(report)), o));
-  return lines.join('\n') + '\n';
+  return lines.flatMap((l) => fit(l, o.width)).join('\n') + '\n';
 }
 
 const SEVERITY_COLOR = { critical: 'red', high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' } as const;
 
-function renderDiagnoses(r: Report, o: TextOptions): string[] {
+function renderDiagnoses(r: Report, o: TextOptions & { width: number }): string[] {
   const c = o.chalk;
   if (r.diagnoses.length === 0) return [c.dim('  Diagnosis: none (no rule matched)')];
   const lines: string[] = [];
@@ -84,11 +102,11 @@ function renderDiagnoses(r: Report, o: TextOptions): string[] {
   if (top.scope === 'crash-class') lines.push(c.dim('  No known-issue rule matched; the generic pack classifies the crash:'));
   lines.push('');
   lines.push(`  ${c.bold('Diagnosis:')} ${c.bold[SEVERITY_COLOR[top.severity]](top.title)} ${c.dim(`[${top.ruleId}, ${top.category}, ${top.severity}, confidence ${top.confidence.toFixed(2)}]`)}`);
-  lines.push(...wrap(top.summary, 4));
+  lines.push(...wrap(top.summary, 4, undefined, o.width));
   lines.push(`  ${c.bold('Root cause:')}`);
-  lines.push(...wrap(top.rootCause, 4));
+  lines.push(...wrap(top.rootCause, 4, undefined, o.width));
   lines.push(`  ${c.bold('Remediation:')}`);
-  top.remediation.forEach((step, i) => lines.push(...wrap(step, 7, `    ${i + 1}. `)));
+  top.remediation.forEach((step, i) => lines.push(...wrap(step, 7, `    ${i + 1}. `, o.width)));
   const lineEvidence = top.evidence.filter((e) => e.line !== undefined || (e.frame === undefined && e.thread === undefined));
   if (lineEvidence.length) {
     lines.push(`  ${c.bold('Evidence:')}`);
@@ -97,7 +115,7 @@ function renderDiagnoses(r: Report, o: TextOptions): string[] {
       lines.push(`    ${c.green('+')} ${c.dim(`${e.condition}${e.line !== undefined ? `, line ${e.line}` : ''}:`)} ${text}${e.why ? c.dim(` (${e.why})`) : ''}`);
     }
   }
-  if (top.notes) lines.push(...wrap(`Note: ${top.notes}`, 4));
+  if (top.notes) lines.push(...wrap(`Note: ${top.notes}`, 4, undefined, o.width));
   if (top.references.length) lines.push(`  ${c.bold('References:')} ${top.references.join(' ')}`);
   if (rest.length) {
     lines.push(`  ${c.bold('Also matched:')}`);
@@ -117,13 +135,17 @@ function renderExplanations(explanations: RuleExplanation[], o: TextOptions): st
   return lines;
 }
 
-function wrap(text: string, indent: number, first?: string, width = 100): string[] {
+/**
+ * A paragraph filled to `width` columns, breaking only at spaces: a word or URL is never split, and
+ * one longer than the width stands alone on its line.
+ */
+function wrap(text: string, indent: number, first: string | undefined, width: number): string[] {
   const words = text.replace(/\s+/g, ' ').trim().split(' ');
   const out: string[] = [];
   let line = first ?? ' '.repeat(indent);
   let empty = true;
   for (const w of words) {
-    if (!empty && line.length + 1 + w.length > width) {
+    if (!empty && visibleLength(line) + 1 + visibleLength(w) > width) {
       out.push(line);
       line = ' '.repeat(indent) + w;
     } else {
@@ -132,6 +154,37 @@ function wrap(text: string, indent: number, first?: string, width = 100): string
     empty = false;
   }
   out.push(line);
+  return out;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+function visibleLength(s: string): string['length'] {
+  return s.replace(ANSI, '').length;
+}
+
+/**
+ * Any other line longer than the width (a frame with a long name, evidence, references, a title)
+ * is broken at its spaces too, continuing under its own indent plus four; colour codes take no
+ * column (a style open across the break carries on, as the terminal keeps it).
+ */
+function fit(line: string, width: number): string[] {
+  if (visibleLength(line) <= width) return [line];
+  const prefix = /^(?:\x1b\[[0-9;]*m| )*/.exec(line)![0];
+  const hang = ' '.repeat(Math.min(visibleLength(prefix) + 4, Math.floor(width / 3)));
+  const parts = line.slice(prefix.length).split(/( +)/);
+  const out: string[] = [];
+  let current = prefix + parts[0]!;
+  for (let i = 1; i + 1 < parts.length; i += 2) {
+    const sep = parts[i]!;
+    const token = parts[i + 1]!;
+    if (visibleLength(token) > 0 && visibleLength(current) + sep.length + visibleLength(token) > width) {
+      out.push(current);
+      current = hang + token;
+    } else current += sep + token;
+  }
+  out.push(current);
   return out;
 }
 

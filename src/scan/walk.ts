@@ -197,6 +197,8 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
 
 export function reasonOf(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
+  // zlib's own words ("unexpected end of file") do not say it is the gzip data that is bad.
+  if (typeof code === 'string' && code.startsWith('Z_')) return `corrupt gzip data: ${(err as Error).message.split('\n')[0]}`;
   const known: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ELOOP: 'symlink loop', EISDIR: 'is a directory', EPERM: 'operation not permitted' };
   return (code && known[code]) ?? (err as Error)?.message?.split('\n')[0] ?? String(err);
 }
