@@ -4,12 +4,15 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { analyze } from '../analyze.js';
+import { forEachLineOfText } from '../ingest/lines.js';
 import type { AnalyzeResult, Report } from '../model.js';
 import { SCHEMA_VERSION } from '../model.js';
+import { buildReport } from '../normalize/build-report.js';
 import { computeSignature, SIGNATURE_VERSION } from '../normalize/signature.js';
+import { Extractor } from '../parse/extract.js';
 import { gdbParser } from '../parse/gdb.js';
 import { lldbParser } from '../parse/lldb.js';
+import type { TraceParser } from '../parse/types.js';
 import type { RuleSet } from '../rules/engine.js';
 import { builtinRules } from '../rules/load.js';
 import { debuggerNotes, onPath, runDebugger, type DebuggerName, type DebuggerRun } from './debugger.js';
@@ -67,13 +70,26 @@ export async function analyzeCore(path: string, options: CoreOptions = {}): Prom
   const run = await runDebugger(name, path, exe, { sysroot: options.sysroot ?? null, timeoutMs: options.timeoutMs ?? DEFAULT_DEBUGGER_TIMEOUT_MS });
   const problem = debuggerProblem(run);
   const notes = debuggerNotes(run, options.sysroot ?? null);
-  const parsed = run.output ? analyze(run.output, { path, rules: null, parsers: [name === 'gdb' ? gdbParser : lldbParser] }).reports[0] : undefined;
+  const parsed = run.output ? firstReport(run.output, path, name === 'gdb' ? gdbParser : lldbParser) : undefined;
   if (!parsed || parsed.threads.length === 0) {
     const why = problem ?? `${name} printed no backtrace (${firstLine(run.output) ?? 'no output'})`;
     return nativeOnly(...notes, ...missingSymbolsAdvice(facts, 'debugger-failed', `${why}; this is the native summary only`));
   }
   parsed.warnings = [...native.warnings!, ...(problem ? [problem] : []), ...notes];
   return result(merge(parsed, native, facts, run));
+}
+
+/**
+ * The debugger's output as a report, undiagnosed: the text pipeline of analyze() (lines -> traces ->
+ * reports) with one parser. Not analyze() itself, which reads cores through this module: the
+ * import would be a cycle (test/imports.test.ts).
+ */
+function firstReport(output: string, path: string, parser: TraceParser): Report | undefined {
+  const reports: Report[] = [];
+  const extractor = new Extractor([parser], (t) => reports.push(buildReport(t, path)), {});
+  forEachLineOfText(output, (line, n) => extractor.push(line, n));
+  extractor.end();
+  return reports[0];
 }
 
 const isFile = (p: string) => {
