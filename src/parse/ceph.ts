@@ -1,0 +1,134 @@
+// Ceph daemons' crash dumps (src/global/signal_handler.cc, src/common/BackTrace.cc), in their logs
+// and on stderr:
+//   2024-03-05T10:46:36.123+0000 7f8d5c3e6700 -1 *** Caught signal (Segmentation fault) **
+//    in thread 7f8d5c3e6700 thread_name:tp_osd_tp
+//
+//    ceph version 16.2.10 (45fa1a083152e41a408d15505f594ec5f1b4fe17) pacific (stable)
+//    1: /lib64/libpthread.so.0(+0x12ce0) [0x7f8d7a0e6ce0]              (module+offset)
+//    2: (ceph::buffer::v15_2_0::list::append(char const*, unsigned int)+0x14) [0x55c0a1b2cd14]
+//    3: gsignal()                                                        (a name only)
+//    4: (()+0x4de1a0) [0x55c0a1de11a0]                                   (older releases: nothing known)
+//    NOTE: a copy of the executable, or `objdump -rdS <executable>` is needed to interpret this.
+// An assertion prints "file.cc: 8282: FAILED ceph_assert(p != end)" before the version line (the
+// dump then starts there; SIGABRT). The same dump is printed again inside "--- begin dump of
+// recent events ---" with a "0> " prefix on its first line: that copy is a second report.
+
+import { signalNameOf, signalName } from './signals.js';
+import { bareFrame, CappedStack } from './stack.js';
+import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
+
+const CAUGHT = /\*\*\* Caught signal \(([^)]+)\) \*\*\s*$/;
+const ASSERT = /^(?:.*\s)?(\S+): (\d+): FAILED (?:ceph_)?assert\((.*)\)\s*$/;
+const IN_THREAD = /^\s*in thread ([0-9a-f]+)(?: thread_name:(\S*))?\s*$/;
+const VERSION = /^\s*ceph version (\S+)/;
+const FRAME = /^\s*(\d+): (.*?)\s*$/;
+/** "(symbol+0x14) [0x...]", "(()+0x12b20) [0x...]": the symbol may hold parentheses itself. */
+const PAREN_SYMBOL = /^\((.*)\+0x[0-9a-fA-F]+\)\s*\[(0x[0-9a-fA-F]+)\]$/;
+/** "/lib64/libpthread.so.0(+0x12ce0) [0x...]", "/lib64/libc.so.6(clone+0x43) [0x...]". */
+const MODULE_SYMBOL = /^(\S[^()\s]*)\((.*?)(?:\+(0x[0-9a-fA-F]+))?\)\s*\[(0x[0-9a-fA-F]+)\]$/;
+/** "gsignal()", "abort()", "clone()": a name without offset or address (newer releases). */
+const NAME_ONLY = /^(\S.*?)(?:\(\))?$/;
+const DESCRIPTIONS: Record<string, number> = {
+  'Segmentation fault': 11, Aborted: 6, 'Bus error': 7, 'Illegal instruction': 4, 'Floating point exception': 8,
+  'Trace/breakpoint trap': 5, Terminated: 15, Killed: 9,
+};
+
+export const cephParser: TraceParser = {
+  format: 'ceph',
+  label: "Ceph crash dumps ('*** Caught signal (...) **', 'ceph version', ' 1: (f()+0x14) [0x...]')",
+  markers: ['*** Caught signal (', 'FAILED ceph_assert(', 'FAILED assert('],
+  startsTrace: (line: string) => (line.includes('*** Caught signal (') && CAUGHT.test(line)) || (line.includes(': FAILED ') && ASSERT.test(line)),
+  begin: () => new CephBlock(),
+};
+
+class CephBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private signal: string | null = null;
+  private description: string | null = null;
+  private threadId: string | null = null;
+  private threadName: string | null = null;
+  private version = false;
+  private blank = 0;
+  private readonly stack = new CappedStack();
+
+  feed(line: string, lineNo: number): FeedResult {
+    let m: RegExpExecArray | null;
+    if (this.start === 0) {
+      this.start = this.end = lineNo;
+      if ((m = CAUGHT.exec(line))) {
+        const signo = DESCRIPTIONS[m[1]!];
+        this.signal = signo ? signalNameOf(signo).name : /^SIG[A-Z]+$/.test(m[1]!) ? signalName(m[1]!) : null;
+        this.description = m[1]!;
+      } else if ((m = ASSERT.exec(line))) {
+        this.signal = 'SIGABRT';
+        this.description = `FAILED ceph_assert(${m[3]}) at ${m[1]}:${m[2]}`;
+      }
+      return 'take';
+    }
+    if (line.trim() === '') return ++this.blank <= 2 ? 'maybe' : 'end';
+    this.blank = 0;
+    if (this.stack.count === 0 && (m = IN_THREAD.exec(line))) {
+      this.threadId = m[1]!;
+      this.threadName = m[2] || null;
+      return this.took(lineNo);
+    }
+    // An assertion's "In function 'void OSD::f()' thread 7f... time ..." line, printed before it or after.
+    if (this.stack.count === 0 && /^\S+: In function '.*' thread ([0-9a-f]+)/.test(line)) {
+      this.threadId ??= /thread ([0-9a-f]+)/.exec(line)![1]!;
+      return this.took(lineNo);
+    }
+    if (!this.version && VERSION.test(line)) {
+      this.version = true;
+      return this.took(lineNo);
+    }
+    if (/^\s*NOTE: a copy of the executable/.test(line)) return this.stack.count ? this.took(lineNo) : 'end';
+    if (this.version && (m = FRAME.exec(line)) && Number(m[1]) === this.stack.count + 1) {
+      this.pushFrame(m[2]!, line.trim());
+      return this.took(lineNo);
+    }
+    return this.stack.count ? 'end' : 'maybe';
+  }
+
+  private took(lineNo: number): FeedResult {
+    this.end = lineNo;
+    return 'take';
+  }
+
+  private pushFrame(text: string, raw: string): void {
+    let m: RegExpExecArray | null;
+    let frame: { address: string | null; name: string; module: string | null; offset?: string };
+    if ((m = PAREN_SYMBOL.exec(text))) {
+      // "(()+0x12b20)": no symbol; the module is not printed either.
+      const name = m[1] === '()' || m[1] === '' ? '??' : m[1]!;
+      frame = { address: m[2]!, name, module: null };
+    } else if ((m = MODULE_SYMBOL.exec(text))) {
+      frame = { address: m[4]!, name: m[2] || '??', module: m[1]!, ...(m[2] ? {} : m[3] ? { offset: m[3] } : {}) };
+    } else {
+      // "gsignal()", or a line the shapes above do not cover: kept whole as the frame's name.
+      frame = { address: null, name: NAME_ONLY.exec(text)?.[1] ?? text, module: null };
+    }
+    this.stack.push((index) => {
+      const f = bareFrame(index, frame.address ?? '', frame.name, frame.module, raw);
+      f.address = frame.address;
+      if (frame.offset) f.moduleOffset = frame.offset;
+      return f;
+    });
+  }
+
+  finish(): ParsedTrace | null {
+    if (this.stack.count === 0) return null;
+    return {
+      format: 'ceph',
+      startLine: this.start,
+      endLine: this.end,
+      signal: this.signal,
+      signalDescription: this.description,
+      faultAddress: null,
+      program: null,
+      threads: [{ ...this.stack.thread(), name: this.threadName, id: this.threadId ?? '1' }],
+      hints: [{ threadId: this.threadId ?? '1', reason: 'received-signal' }],
+      inside: [],
+    };
+  }
+}
