@@ -10,6 +10,7 @@ import { buildReport } from './normalize/build-report.js';
 import { SIGNATURE_VERSION } from './normalize/signature.js';
 import { Extractor, type ExtractOptions } from './parse/extract.js';
 import { PARSERS } from './parse/registry.js';
+import { NOTICE_MARKERS } from './parse/notice.js';
 import type { TraceParser } from './parse/types.js';
 import { builtinRules } from './rules/load.js';
 import type { RuleSet } from './rules/engine.js';
@@ -102,7 +103,7 @@ const markerCache = new WeakMap<readonly TraceParser[], Buffer[] | null>();
 function markersOf(parsers: readonly TraceParser[]): Buffer[] | null {
   let markers = markerCache.get(parsers);
   if (markers === undefined) {
-    markers = parsers.every((p) => p.markers) ? minimalMarkers(parsers.flatMap((p) => p.markers!)).map((m) => Buffer.from(m)) : null;
+    markers = parsers.every((p) => p.markers) ? minimalMarkers([...parsers.flatMap((p) => p.markers!), ...NOTICE_MARKERS]).map((m) => Buffer.from(m)) : null;
     markerCache.set(parsers, markers);
   }
   return markers;

@@ -98,6 +98,9 @@ export interface Report {
   signatureFrames: string[];
   /** Indexes (into the crashing thread's frames) the signature skipped as uninformative. */
   skippedFrames: number[];
+  /** The same frames with the reason each says nothing about the bug (a skip-list entry's reason,
+   *  the crash handler above the signal frame, the frames above a recursion). */
+  skipped: { frame: number; reason: string }[];
   diagnoses: Diagnosis[];
   /** Files mapped into the process (from a core's NT_FILE note), when known. */
   modules?: string[];

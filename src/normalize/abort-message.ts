@@ -11,6 +11,22 @@ const ABORT_MESSAGES: RegExp[] = [
   /: Assertion `.*' failed\.?$/,
   /Check failed: /,
   /^Fatal glibc error: /,
+  // libc++abi (macOS, clang's libc++) and tcmalloc/jemalloc reports.
+  /^libc\+\+abi(?:\.dylib)?: terminating/,
+  /^src\/tcmalloc\.cc:\d+\] Attempt to free invalid pointer/,
+  /has been already deallocated|Attempt to free invalid pointer/,
+  /^<jemalloc>: /,
+  // Rust: an allocation failure, a stack overflow, a runtime abort, a panic's message.
+  /^memory allocation of \d+ bytes failed/,
+  /^thread '.*' has overflowed its stack/,
+  /^fatal runtime error: /,
+  /^thread '.*' panicked at /,
+  // Go's fatal errors and panics, which say what went wrong in the runtime's own words.
+  /^fatal error: /,
+  /^panic: /,
+  // Objective-C/Swift and Qt fatal messages.
+  /^ASSERT(?: failure)? in .*: ".*"/,
+  /^Fatal error: /,
 ];
 
 export function findAbortMessage(lines: { text: string }[]): string | null {

@@ -4,14 +4,17 @@
 
 import { createHash } from 'node:crypto';
 import { basename } from './glob.js';
-import { isSkippedFrame } from './skip-list.js';
+import { skipReason } from './skip-list.js';
 import type { Frame } from '../model.js';
 
 // v3: skip list gained C++ standard-library headers, test and fuzzing harnesses, all of Go's runtime;
 // a stack overflow signs by its recursion.
 // v4: frames above <signal handler called> are skipped only when they show crash-handler machinery.
 // v5: skip list gained Valgrind's replacement allocator and string routines (vg_replace_*.c, vgpreload_*.so).
-export const SIGNATURE_VERSION = 8;
+// v9: every frame in glibc's own objects, libc++'s std::__1 internals, C++ exception machinery in
+// libgcc_s, lock and wait machinery, old Rust std::sys backtrace frames and a program's own crash
+// handler above a signal trampoline are skipped.
+export const SIGNATURE_VERSION = 9;
 export const SIGNATURE_FRAMES = 3;
 
 export interface Signature {
@@ -19,20 +22,46 @@ export interface Signature {
   signatureText: string;
   signatureFrames: string[];
   skippedFrames: number[];
+  /** Each skipped frame with the reason it says nothing about the bug. */
+  skipped: SkippedFrame[];
 }
+
+export interface SkippedFrame {
+  frame: number;
+  reason: string;
+}
+
+const HANDLER_REASON = "the program's own crash handler, above the signal frame: the fault happened below it";
+const RECURSION_REASON = 'above the recursion: whatever ran when the stack ran out';
+/** Signal trampolines by name: gdb's marker, glibc's restorer, macOS' and the kernel vDSO's. */
+const TRAMPOLINES = new Set(['<signal handler called>', '__restore_rt', '_sigtramp', '__kernel_rt_sigreturn', '__sigtramp', 'sigtramp']);
+/** Names a crash handler's own functions carry (handlers print the stack, then die). */
+const HANDLER_NAME = /sig\w*handler|signal_?handler|handle_?signal|crash_?handler|fault_?handler|on_?crash|stack_?dump|dump_?stack|print_?(?:stack|backtrace)|backtrace|stacktrace/i;
+/** The skip list's reason for lock and wait machinery starts with these words. */
+const WAIT_REASON = /^lock and wait machinery/;
+const SIGNAL_LIBRARY = /^(?:libc\.so|libc-|libpthread|libsystem_platform)/;
 
 export function computeSignature(crashKind: string, frames: Frame[]): Signature {
   const skippedFrames: number[] = [];
+  const skipped: SkippedFrame[] = [];
   const chosen: string[] = [];
-  // Frames above "<signal handler called>" are usually the program's own crash handler (it logs,
-  // then aborts or re-raises): the fault happened in the frame below it. A handler that shows no such
-  // machinery (raise, abort, logging, allocator: the skip list) faulted itself, and is the bug.
-  const marker = frames.findIndex((f) => f.function === '<signal handler called>');
-  const handler = marker > 0 && !frames.slice(0, marker).some(isSkippedFrame) ? -1 : marker;
+  const reasons: (string | null)[] = frames.map((f) => skipReason(f));
+  // Frames above the signal frame are usually the program's own crash handler (it logs, then
+  // aborts or re-raises): the fault happened in the frame below it. A handler that shows no such
+  // machinery (raise, abort, logging, allocator: the skip list, or a handler's name) faulted
+  // itself, and is the bug.
+  const marker = signalFrameIndex(frames);
+  // A handler stuck waiting for a lock (malloc's, a logger's) is the bug itself: it called
+  // something that is not async-signal-safe while the interrupted code held that lock.
+  const handlerWaits = marker > 0 && WAIT_REASON.test(reasons[0] ?? '');
+  const handler = handlerWaits || (marker > 0 && !frames.slice(0, marker).some((f, i) => reasons[i] !== null || HANDLER_NAME.test(f.function))) ? -1 : marker;
   const recursion = /stack-overflow/.test(crashKind) ? recursionStart(frames.map((f) => f.function)) : -1;
   frames.forEach((frame, i) => {
-    if (i <= handler || i < recursion || isSkippedFrame(frame)) skippedFrames.push(i);
-    else if (chosen.length < SIGNATURE_FRAMES) chosen.push(frame.function);
+    const reason = i < handler ? HANDLER_REASON : i === handler ? 'the signal frame (trampoline)' : i < recursion ? RECURSION_REASON : (reasons[i] ?? null);
+    if (reason !== null) {
+      skippedFrames.push(i);
+      skipped.push({ frame: i, reason });
+    } else if (chosen.length < SIGNATURE_FRAMES) chosen.push(frame.function);
   });
   // A stack with no symbol at all (stripped binary) still groups by the modules it ran in, and by
   // the pc's offset inside its module when known (native core reading): two different crashes in
@@ -40,7 +69,23 @@ export function computeSignature(crashKind: string, frames: Frame[]): Signature 
   const parts = chosen.length > 0 ? chosen : fallbackParts(frames);
   const signatureText = [crashKind, ...parts].join(' | ');
   const digest = createHash('sha256').update(`v${SIGNATURE_VERSION}\n${crashKind}\n${parts.join('\n')}`).digest('hex');
-  return { signature: `${SIGNATURE_VERSION}:${digest.slice(0, 16)}`, signatureText, signatureFrames: chosen, skippedFrames };
+  return { signature: `${SIGNATURE_VERSION}:${digest.slice(0, 16)}`, signatureText, signatureFrames: chosen, skippedFrames, skipped };
+}
+
+/**
+ * The signal trampoline's frame, or -1: gdb's "<signal handler called>", a restorer by name, or in a
+ * dump without names (backtrace_symbols, butil) the unnamed libc/libpthread frame right below
+ * frames whose names say crash handler ("sigsegv_handler", "print_stacktrace").
+ */
+function signalFrameIndex(frames: Frame[]): number {
+  const named = frames.findIndex((f) => TRAMPOLINES.has(f.function));
+  if (named >= 0) return named;
+  for (let i = 1; i < Math.min(frames.length, 6); i++) {
+    const f = frames[i]!;
+    if (f.function !== '??' || !f.module || !SIGNAL_LIBRARY.test(basename(f.module))) continue;
+    return frames.slice(0, i).some((g) => HANDLER_NAME.test(g.function)) ? i : -1;
+  }
+  return -1;
 }
 
 /** A run of up to this many frames repeated this many times in a row is a recursion. */

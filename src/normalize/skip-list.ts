@@ -12,6 +12,8 @@ export interface SkippableFrame {
 }
 
 interface SkipEntry {
+  /** Why frames matching this entry say nothing about the bug (data/signature-skip.toml). */
+  reason: string;
   functions: GlobMatcher[];
   /** The entry names every function ("*"): only its locations can say a frame is machinery. */
   anyName: boolean;
@@ -25,9 +27,12 @@ let compiled: SkipEntry[] | null = null;
 function load(): SkipEntry[] {
   const doc = TOML.parse(readFileSync(SKIP_FILE, 'utf8')) as unknown as {
     locations: Record<string, string[]>;
-    skip: { functions: string[]; where: string[] }[];
+    skip: { reason?: string; functions: string[]; where: string[] }[];
   };
-  return doc.skip.map((entry) => ({
+  return doc.skip.map((entry, i) => {
+    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') throw new Error(`${SKIP_FILE}: [[skip]] entry ${i + 1} has no reason`);
+    return {
+    reason: entry.reason,
     functions: entry.functions.map((f) => compileGlob(f)),
     anyName: entry.functions.includes('*'),
     locations: entry.where.flatMap((group) => {
@@ -35,22 +40,32 @@ function load(): SkipEntry[] {
       if (!globs) throw new Error(`${SKIP_FILE}: unknown location group "${group}"`);
       return globs.map((g) => compileGlob(g, { caseInsensitive: true }));
     }),
-  }));
+    };
+  });
 }
+
+/** Reason given for frames without a name. */
+export const UNKNOWN_FRAME_REASON = 'no function name (no symbols for it)';
 
 /** True when the frame is machinery (signal delivery, abort, allocator, start-up) or unknown. */
 export function isSkippedFrame(frame: SkippableFrame): boolean {
-  if (frame.function === '??' || frame.function.startsWith('<')) return true;
+  return skipReason(frame) !== null;
+}
+
+/** Why the frame is machinery (the skip list entry's reason), or null when it may be the bug's. */
+export function skipReason(frame: SkippableFrame): string | null {
+  if (frame.function === '??' || frame.function === '') return UNKNOWN_FRAME_REASON;
+  if (frame.function.startsWith('<')) return 'debugger marker, not a function';
   compiled ??= load();
   const module = frame.module ? basename(frame.module) : null;
   for (const entry of compiled) {
     if (!entry.functions.some((m) => m(frame.function))) continue;
     if (module === null && frame.file === null) {
       if (entry.anyName) continue;
-      return true;
+      return entry.reason;
     }
-    if (module !== null && entry.locations.some((m) => m(module))) return true;
-    if (frame.file !== null && entry.locations.some((m) => m(frame.file!) || m(basename(frame.file!)))) return true;
+    if (module !== null && entry.locations.some((m) => m(module))) return entry.reason;
+    if (frame.file !== null && entry.locations.some((m) => m(frame.file!) || m(basename(frame.file!)))) return entry.reason;
   }
-  return false;
+  return null;
 }

@@ -2,7 +2,11 @@
 // (context for rules) and hands the trace's own lines to the parser that claimed them.
 // Memory: a small ring of recent lines, the trace being read, and nothing else.
 
+import { fatalNotice, type FatalNotice } from './notice.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
+
+/** Fatal notices remembered per input while it has shown no trace (see notice.ts). */
+const MAX_NOTICES = 8;
 
 export interface ExtractOptions {
   /** Lines kept before a trace as context. */
@@ -65,7 +69,15 @@ export class Extractor {
     return i === 0 ? text : text.slice(i);
   }
 
+  /** Traces reported so far from this input. */
+  private emitted = 0;
+  private readonly notices: { notice: FatalNotice; line: number; text: string }[] = [];
+
   private feedLine(text: string, line: number): void {
+    if (this.emitted === 0 && this.notices.length < MAX_NOTICES) {
+      const notice = fatalNotice(text);
+      if (notice) this.notices.push({ notice, line, text });
+    }
     const a = this.active;
     if (!a) return this.idle(text, line);
     const verdict = a.block.feed(text, line);
@@ -112,6 +124,35 @@ export class Extractor {
     // Each round replays fewer lines (the line that starts a trace is taken, not pending).
     while (this.active) this.closeAndReplay();
     this.flushOpen();
+    if (this.emitted === 0 && this.notices.length > 0) this.reportNotices();
+  }
+
+  /**
+   * An input with no trace but a fatal notice ("Segmentation fault (core dumped)", Rust's "has
+   * overflowed its stack", glog's F-line) still shows a crash: reported without frames, the signal
+   * and kind from the notices (a shell's word for the signal wins: it is what the process died of).
+   */
+  private reportNotices(): void {
+    const notices = this.notices;
+    const first = notices[0]!.line;
+    const last = notices[notices.length - 1]!.line;
+    const shell = notices.find((n) => n.notice.source === 'shell' && n.notice.signal);
+    const trace: ParsedTrace = {
+      format: 'notice',
+      startLine: first,
+      endLine: last,
+      signal: (shell ?? notices.find((n) => n.notice.signal))?.notice.signal ?? null,
+      signalDescription: null,
+      faultAddress: null,
+      program: notices.find((n) => n.notice.program)?.notice.program ?? null,
+      threads: [],
+      hints: [],
+      inside: notices.map((n) => ({ line: n.line, text: n.text })),
+      crashKind: notices.find((n) => n.notice.crashKind)?.notice.crashKind ?? null,
+    };
+    const noticeLines = new Set(notices.map((n) => n.line));
+    const rest = this.ring.filter((l) => !noticeLines.has(l.line));
+    this.onTrace({ trace, before: rest.filter((l) => l.line < first), after: rest.filter((l) => l.line > last) });
   }
 
   /**
@@ -200,6 +241,7 @@ export class Extractor {
     if (!this.open) return;
     const done = this.open;
     this.open = null;
+    this.emitted++;
     this.onTrace(done);
   }
 }

@@ -59,6 +59,8 @@ const WRAPPED_TAIL = /^\s+(?:at \S.*:\d+(?::\d+)?|from \S.*)\s*$/;
 /** The argument list of a frame line that held only the name ("#0  ns::f" then "    (this=...)"). */
 const WRAPPED_ARGUMENTS = /^\s+\(/;
 
+const LOST_HASH_FRAME = /^\d{1,5} +0x[0-9a-fA-F]+ in \S/;
+
 export const gdbParser: TraceParser = {
   format: 'gdb',
   label: "gdb backtraces ('#0 ...' frames, 'Thread N (...):')",
@@ -127,7 +129,12 @@ class GdbBlock implements BlockParser {
   }
 
   private classify(line: string, lineNo: number): FeedResult {
-    const c = line.charCodeAt(0);
+    let c = line.charCodeAt(0);
+    // A frame whose '#' the paste lost (an IDE's copy, Markdown eating it): "0  0x... in raise ()".
+    if (c >= 48 && c <= 57 && LOST_HASH_FRAME.test(line)) {
+      line = '#' + line;
+      c = 35;
+    }
     if (c === 35 /* # */) {
       const parts = splitGdbFrame(line);
       if (parts) return this.addFrame(parts, line, lineNo);
