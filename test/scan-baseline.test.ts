@@ -152,12 +152,14 @@ describe('scan --baseline', () => {
     writeFileSync(join(top, 'garbage.json'), '{"groups": [');
     writeFileSync(join(top, 'other.sarif'), JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'other' } }, results: [] }] }));
     writeFileSync(join(top, 'analyze.json'), JSON.stringify({ reports: [] }));
+    cli(['scan', 'main', '--shard', '1/2', '--quiet', '-f', 'json=half.json']);
     const cases: [string, RegExp][] = [
       ['missing.json', /^coredx: baseline missing\.json: cannot read it \(no such file\)\n$/],
       ['garbage.json', /^coredx: baseline garbage\.json: not JSON \(.*\)\n$/],
       ['other.sarif', /^coredx: baseline other\.sarif: a SARIF log not written by coredx\n$/],
       ['analyze.json', /^coredx: baseline analyze\.json: not a coredx scan report \(.*\)\n$/],
       ['main', /^coredx: baseline main: cannot read it \(is a directory\)\n$/],
+      ['half.json', /^coredx: baseline half\.json: shard 1\/2 of a scan, not all of it: merge the shards \(coredx merge\) and use that\n$/],
     ];
     for (const [file, message] of cases) {
       const r = cli(['scan', 'main', '--baseline', file, '--quiet']);

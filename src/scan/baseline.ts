@@ -79,6 +79,8 @@ export function readBaseline(path: string): Baseline {
 
 function fromScanJson(doc: Record<string, unknown>): Omit<Baseline, 'path'> | string {
   if (!Number.isInteger(doc.signatureVersion)) return 'a JSON report without signatureVersion (expected `coredx scan --format json` output)';
+  const shard = doc.shard as { index?: unknown; total?: unknown } | undefined;
+  if (isObject(shard) && shard.total !== 1) return `shard ${shard.index}/${shard.total} of a scan, not all of it: merge the shards (coredx merge) and use that`;
   const groups: BaselineGroup[] = [];
   for (const g of doc.groups as unknown[]) {
     if (!isObject(g) || typeof g.signature !== 'string') return 'a group without a signature (expected `coredx scan --format json` output)';
