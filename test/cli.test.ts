@@ -1,7 +1,6 @@
 // End-to-end tests of the coredx command as a user runs it (built dist/, real process, real exit codes).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +8,10 @@ import Ajv from 'ajv';
 import { SIGNATURE_VERSION } from '../src/normalize/signature.js';
 import { readFileSync } from 'node:fs';
 import { samplePath } from './support/samples.js';
+import { tempDir } from './support/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
-const dir = mkdtempSync(join(tmpdir(), 'coredx-cli-'));
+const dir = tempDir('cli');
 
 function run(args: string[], input?: string | Buffer, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, timeout: 30000 });

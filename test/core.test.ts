@@ -4,8 +4,7 @@
 // path, and bad input (truncated, corrupted, foreign, mismatched or missing executable, a debugger
 // that hangs or crashes). Every core is made at test time in a temp dir.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze, analyzeFile } from '../src/analyze.js';
@@ -13,6 +12,7 @@ import { analyzeCore, lldbEnv, readCoreFacts, readElfCore } from '../src/core/in
 import { CoredxInputError } from '../src/errors.js';
 import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbCore, makeCore } from './support/debuggers.js';
 import { buildCore, EM_AARCH64, EM_X86_64, fileNote, prpsinfo, prstatus, siginfo } from './support/elfcore.js';
+import { tempDir } from './support/tmp.js';
 
 const ready = [haveCompiler(), haveGdb()].filter((p) => !p.ok);
 if (ready.length) console.log(`skipping core tests: ${ready.map((p) => p.reason).join('; ')}`);
@@ -22,7 +22,7 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
 const PROGRAMS = join(import.meta.dirname, 'programs');
 const X86 = process.arch === 'x64';
 
-const temp = (what: string) => mkdtempSync(join(tmpdir(), `coredx-${what}-`));
+const temp = (what: string) => tempDir(`${what}`);
 
 /** Builds a program test/support/debuggers.ts does not list (wild_pointer). */
 function buildLocal(source: string, dir: string): string {

@@ -3,14 +3,14 @@
 // that core), and what the parser makes of the output is checked. The same outputs, with the temp
 // dir replaced by ".", are kept in samples/ (regenerate: COREDX_WRITE_SAMPLES=1 npx vitest run test/debuggers.test.ts);
 // the committed samples must still analyze to the signature the live run gives.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, gdbCore, gdbLive, haveCompiler, haveGdb, haveLldb, lldbCore, lldbLive, makeCore } from './support/debuggers.js';
 import { samplePath } from './support/samples.js';
+import { tempDir } from './support/tmp.js';
 
 const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
 
@@ -81,7 +81,7 @@ describe.skipIf(problems.length > 0).each(Object.keys(EXPECT))('%s', (program) =
   let bin = '';
   let core = '';
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), `coredx-${program}-`));
+    dir = tempDir(`${program}`);
     bin = buildProgram(program, dir);
     core = makeCore(bin, dir);
   });

@@ -3,8 +3,7 @@
 // COREDX_WRITE_SAMPLES=1 npx vitest run test/formats.test.ts); committed samples must still
 // analyze to what the live run gives.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { analyze, analyzeFile } from '../src/analyze.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, gdbLive, haveCompiler, haveGdb } from './support/debuggers.js';
 import { sampleNames, samplePath } from './support/samples.js';
+import { tempDir } from './support/tmp.js';
 
 const cxxfilt = spawnSync('c++filt', ['--version']).status === 0;
 const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
@@ -148,7 +148,7 @@ describe.skipIf(!compiler.ok).each(Object.keys(CASES))('%s', (program) => {
   it('parses the live report and the committed sample alike', (ctx) => {
     if (program.startsWith('glog') && !glog) return ctx.skip();
     const c = CASES[program]!;
-    const dir = mkdtempSync(join(tmpdir(), `coredx-${program}-`));
+    const dir = tempDir(`${program}`);
     const bin = buildProgram(program, dir);
     const r = spawnSync(`./${bin}`, [], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...c.env }, timeout: 60_000 });
     const output = (r.stdout ?? '') + (r.stderr ?? '');
@@ -208,7 +208,7 @@ describe('sanitizer detection does not misfire', () => {
 describe.skipIf(!compiler.ok || spawnSync('eu-stack', ['--version']).status !== 0)('eu-stack', () => {
   it('reads eu-stack on a real core, every thread, the crashing one first', async () => {
     const { makeCore } = await import('./support/debuggers.js');
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-eustack-'));
+    const dir = tempDir('eustack');
     const bin = buildProgram('threads', dir);
     const core = makeCore(bin, dir);
     for (const [flags, sample] of [[[], 'eu-stack-core.txt'], [['-s', '-m'], 'eu-stack-core-source.txt']] as const) {
@@ -312,7 +312,7 @@ function keep(sample: string, output: string, dir: string, check: (reports: Repo
 
 describe('panics of the languages native services embed', () => {
   it.skipIf(!rustc)('Rust: RUST_BACKTRACE=1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-rust-'));
+    const dir = tempDir('rust');
     copyFileSync(join(import.meta.dirname, 'programs', 'rust_panic.rs'), join(dir, 'rust_panic.rs'));
     const built = spawnSync('rustc', ['-g', 'rust_panic.rs', '-o', 'rust_panic'], { cwd: dir, encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
@@ -321,7 +321,7 @@ describe('panics of the languages native services embed', () => {
   }, 120_000);
 
   it.skipIf(!go)('Go: a nil pointer panic in a goroutine', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-go-'));
+    const dir = tempDir('go');
     const src = join(import.meta.dirname, 'programs', 'go_panic.go');
     const r = spawnSync('go', ['run', src], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOCACHE: join(dir, 'cache'), GOPATH: join(dir, 'gopath'), GOFLAGS: '-mod=mod', GO111MODULE: 'off' } });
     const output = (r.stdout + r.stderr).split(join(import.meta.dirname, 'programs')).join('.');
@@ -347,7 +347,7 @@ describe('every format is found in the middle of a large log read as a stream', 
     const text = inline[sample] ?? readFileSync(samplePath(sample), 'utf8');
     const expected = analyze(text).reports.map((r) => r.signature);
     expect(expected.length).toBeGreaterThan(0);
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-big-'));
+    const dir = tempDir('big');
     const path = join(dir, 'ci.log');
     writeFileSync(path, filler + text + filler);
     const { reports } = await analyzeFile(path);
@@ -476,7 +476,7 @@ describe('sanitizer, Rust and Go variants from fuzzing infrastructure', () => {
 describe.skipIf(!compiler.ok)('one crash, every tool: the same signature', () => {
   it('a lambda through std::function under gdb, AddressSanitizer and Valgrind', (ctx) => {
     if (!haveGdb().ok) return ctx.skip();
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-lambda-'));
+    const dir = tempDir('lambda');
     const plain = buildProgram('lambda_segv', dir);
     const asan = buildProgram('asan_lambda_segv', dir);
     const signatures: Record<string, string> = {};

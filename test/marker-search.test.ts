@@ -1,14 +1,14 @@
 // The one-pass marker search (a WebAssembly SIMD kernel over the reader's own buffers) must find
 // exactly what one Buffer.indexOf per marker finds; files read in chunks that end at line ends must
 // analyze exactly like the same text in memory.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, analyzeFile } from '../src/analyze.js';
 import { CHUNK_SIZE } from '../src/ingest/lines.js';
 import { kernel, MarkerSet, takeSearchBuffer } from '../src/ingest/marker-search.js';
+import { tempDir } from './support/tmp.js';
 
 const MARKERS = ['#', 'runtime', '*** ', '+0x', "' panic", "' (", 'Received signal '].map((m) => Buffer.from(m));
 
@@ -48,7 +48,7 @@ describe('marker search', () => {
 });
 
 describe('files read in line-aligned chunks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coredx-chunks-'));
+  const dir = tempDir('chunks');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('gives the same reports, lines and context as the text in memory, across chunk edges', async () => {
     const trace = (n: number) => `Program received signal SIGSEGV, Segmentation fault.\n#0  0x1 in handler_${n} (x=0) at h.c:${n}\n#1  0x2 in main () at m.c:3\n`;

@@ -2,8 +2,7 @@
 // (no HTML, links, mentions, issue references), no raw control characters from logs in terminal,
 // workflow-command, JUnit or Markdown output, generic SARIF rule help, and the SARIF repository root.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
@@ -15,6 +14,7 @@ import { renderMarkdown } from '../src/render/markdown.js';
 import { renderSarif } from '../src/render/sarif.js';
 import { repositoryRoot } from '../src/render/repository.js';
 import { scan } from '../src/scan/scan.js';
+import { tempDir } from './support/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
 
@@ -33,7 +33,7 @@ describe('markdown escaping', () => {
   const evilFn = "it's_@octocat_#12_<b>x</b>_[l](https://evil.example)_www.evil.example_GH-7";
   let md: string;
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-md-'));
+    const dir = tempDir('md');
     writeFileSync(join(dir, "hi @octocat's #3.log"), crash(evilFn));
     md = renderMarkdown(await scan([dir]));
   });
@@ -59,7 +59,7 @@ describe('control characters from logs', () => {
   const fn = 'ctl\x01\x08\x1b\x7f\u009b_fn';
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'coredx-ctl-'));
+    dir = tempDir('ctl');
     writeFileSync(join(dir, 'ctl.log'), crash(fn));
     writeFileSync(join(dir, 'bell\x07.log'), crash('other_fn'));
   });
@@ -98,7 +98,7 @@ describe('control characters from logs', () => {
 
 describe('SARIF rule help', () => {
   it('is generic: no group-specific function name, nothing from logs; specifics in each result', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-help-'));
+    const dir = tempDir('help');
     writeFileSync(join(dir, 'one.log'), crash('first_function'));
     writeFileSync(join(dir, 'two.log'), crash('second_function'));
     const assertion = '<img src=x onerror=alert(1)> [click](https://evil.example) @octocat';
@@ -137,7 +137,7 @@ describe('SARIF rule help', () => {
 describe('SARIF repository root', () => {
   let top: string;
   beforeAll(() => {
-    top = realpathSync(mkdtempSync(join(tmpdir(), 'coredx-repo-')));
+    top = realpathSync(tempDir('repo'));
     expect(spawnSync('git', ['init', '-q', top]).status).toBe(0);
     mkdirSync(join(top, 'sub'));
     mkdirSync(join(top, 'src'));
@@ -172,14 +172,14 @@ describe('SARIF repository root', () => {
     expect(uris.some((u: { uri: string }) => u.uri.includes('found.c'))).toBe(false);
   });
   it('falls back to the working directory outside a repository', () => {
-    const plain = realpathSync(mkdtempSync(join(tmpdir(), 'coredx-norepo-')));
+    const plain = realpathSync(tempDir('norepo'));
     expect(repositoryRoot(plain, {})).toBe(plain);
   });
 });
 
 describe('group titles', () => {
   it('say "signal not shown" for an undiagnosed trace without a signal, not UNKNOWN', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-title-'));
+    const dir = tempDir('title');
     writeFileSync(join(dir, 'bare.log'), '#0  0x0000000000401136 in quiet_fn (p=0x0) at src/q.c:5\n#1  0x0000000000401150 in main () at src/main.c:9\n');
     const r = await scan([dir], { analyze: { rules: null } });
     expect(r.groups[0]!.report.crashKind).toBe('UNKNOWN');

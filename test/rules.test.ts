@@ -1,8 +1,7 @@
 // The rule engine and the bundled packs: every rule's own tests, the generic pack's accuracy on
 // the project's real samples, the brpc seed case, validation errors, hostile regexes, the index.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
@@ -15,6 +14,7 @@ import { ajvValidator, parseRuleText, PREBUILT_RULE_VALIDATOR, schemaDigest } fr
 import { RULE_SCHEMA, type RuleSpec } from '../src/rules/schema.js';
 import TOML from '@iarna/toml';
 import { sampleNames, samplePath } from './support/samples.js';
+import { tempDir } from './support/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'coredx.js');
@@ -158,7 +158,7 @@ describe('rule validation', () => {
   });
 
   it('rejects regexes RE2 cannot run (backreferences) with a hint', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-rules-'));
+    const dir = tempDir('rules');
     writeFileSync(join(dir, 'r.toml'), MINIMAL('').replace('signal = "SIGSEGV"', 'signal = "SIGSEGV"\nabort_message = { regex = "(a)\\\\1" }'));
     const loaded = loadRules({ builtin: false, dirs: [dir] });
     expect(loaded.ruleSet.rules).toHaveLength(0);
@@ -214,7 +214,7 @@ describe('matching', () => {
 });
 
 describe('user rules and .coredx.toml', () => {
-  const project = mkdtempSync(join(tmpdir(), 'coredx-project-'));
+  const project = tempDir('project');
   mkdirSync(join(project, 'crash-rules', 'generic'), { recursive: true });
   mkdirSync(join(project, 'sub', 'dir'), { recursive: true });
   writeFileSync(join(project, '.coredx.toml'), '[rules]\ndirs = ["crash-rules"]\n\n[scan]\nexclude = ["**/*.bak"]\n');
@@ -260,7 +260,7 @@ describe('user rules and .coredx.toml', () => {
   });
 
   it('a broken config or rule is reported with file:line and exit 2, never ignored', () => {
-    const bad = mkdtempSync(join(tmpdir(), 'coredx-bad-'));
+    const bad = tempDir('bad');
     writeFileSync(join(bad, 'r.toml'), MINIMAL().replace('[when]', '[when]\nsignall = "SIGSEGV"'));
     const r = run(['analyze', '--rules', bad, trace]);
     expect(r.code).toBe(2);
@@ -294,7 +294,7 @@ describe('the prebuilt rule validator (npm run build)', () => {
     }
   });
   it('is ignored when the schema changed since it was built', () => {
-    const stale = join(mkdtempSync(join(tmpdir(), 'coredx-stale-')), 'v.cjs');
+    const stale = join(tempDir('stale'), 'v.cjs');
     writeFileSync(stale, 'module.exports = () => true;\nmodule.exports.digest = "0000000000000000";\n');
     const v = ajvValidator<RuleSpec>(RULE_SCHEMA, stale);
     expect(v({ id: 'not a rule' })).toBe(false);
@@ -304,7 +304,7 @@ describe('the prebuilt rule validator (npm run build)', () => {
 describe('coredx rules', () => {
   it('lint passes on the bundled packs and fails with file:line on a broken one', () => {
     expect(run(['rules', 'lint']).code).toBe(0);
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-lint-'));
+    const dir = tempDir('lint');
     writeFileSync(join(dir, 'a.toml'), MINIMAL());
     writeFileSync(join(dir, 'b.toml'), MINIMAL().replace('category = "other"', 'category = "segfault"'));
     const r = run(['rules', 'lint', dir]);
@@ -315,7 +315,7 @@ describe('coredx rules', () => {
   });
 
   it('lint rejects a diagnosis placeholder that names nothing, and accepts facts and regex captures', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-placeholder-'));
+    const dir = tempDir('placeholder');
     const typo = MINIMAL().replace('summary = "s"', 'summary = "crashed in {functon}"');
     writeFileSync(join(dir, 'a.toml'), typo);
     const r = run(['rules', 'lint', dir]);
@@ -332,7 +332,7 @@ describe('coredx rules', () => {
     const ok = run(['rules', 'test']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/rule\(s\), \d+ test\(s\), all passed/);
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-rtest-'));
+    const dir = tempDir('rtest');
     writeFileSync(join(dir, 'w.toml'), MINIMAL().replace('signal = "SIGSEGV"', 'signal = "SIGSEGV"\nstack = [{ function = "nothere" }]').replace('#0  0x1 in f () at a.c:1', 'Program received signal SIGSEGV, Segmentation fault.\\n#0  0x1 in f () at a.c:1'));
     const bad = run(['rules', 'test', dir]);
     expect(bad.code).toBe(1);
@@ -342,7 +342,7 @@ describe('coredx rules', () => {
   });
 
   it('new writes a skeleton from a trace whose own test passes and whose TODOs lint flags', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-new-'));
+    const dir = tempDir('new');
     const out = join(dir, 'team', 'pool.toml'); // the pack folder does not exist yet: rules new makes it
     const r = run(['rules', 'new', '--from', samplePath('gdb-core-threads.txt'), '--id', 'team/pool', '-o', out]);
     expect(r.code).toBe(0);

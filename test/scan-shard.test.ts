@@ -1,14 +1,14 @@
 // coredx scan --shard I/N and coredx merge: scanning a tree in N parts and merging the parts gives
 // what one scan gives (groups, counts, occurrences, chosen diagnoses, totals, every rendered format).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNATURE_VERSION } from '../src/normalize/signature.js';
 import { scan } from '../src/scan/scan.js';
 import { parseShard, shardKey, shardOf } from '../src/scan/shard.js';
+import { tempDir } from './support/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
 
@@ -19,7 +19,7 @@ const noise = (n: number) => Array.from({ length: n }, (_, i) => `[INFO] step ${
 let top: string;
 let tree: string;
 beforeAll(() => {
-  top = mkdtempSync(join(tmpdir(), 'coredx-shard-'));
+  top = tempDir('shard');
   tree = join(top, 'tree');
   const fns = ['parse_header', 'flush_queue', 'read_config', 'open_db', 'render_page'];
   for (let i = 0; i < 40; i++) {

@@ -2,16 +2,16 @@
 // symlinks and loops (walker and globs), hidden files and folders, totals, config-relative globs,
 // and the binary sniff. Every tree is built in a temp dir here.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { looksBinary, sniff } from '../src/ingest/sniff.js';
 import { scan, type ScanResult } from '../src/scan/scan.js';
+import { tempDir } from './support/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `coredx-${name}-`));
+const tmp = (name: string) => tempDir(`${name}`);
 const cli = (cwd: string, args: string[]) => {
   const r = spawnSync(process.execPath, [BIN, 'scan', ...args], { encoding: 'utf8', cwd, env: { ...process.env, GITHUB_ACTIONS: '' }, timeout: 60000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -225,7 +225,7 @@ describe('binary sniff', () => {
   it('keeps a log with a stray NUL byte or two (a program wrote a buffer holding one) as text; NUL-filled data is binary', async () => {
     const log = Buffer.from(`step 1 ok\n${'\0'}\n${segv('after_nul')}${'2025-01-02 [INFO] more\n'.repeat(20)}`);
     expect(looksBinary(log)).toBe(false);
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-nul-'));
+    const dir = tempDir('nul');
     writeFileSync(join(dir, 'nul.log'), log);
     const r = await scan([dir]);
     expect([r.totals.scanned, r.totals.crashes]).toEqual([1, 1]); // scanned, not skipped as binary

@@ -1,9 +1,8 @@
 // coredx scan end to end over a generated artifact tree: every file accounted for, groups and
 // counts exact, reports valid (SARIF against the official 2.1.0 schema, JUnit well-formed).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +12,7 @@ import { SIGNATURE_VERSION } from '../src/normalize/signature.js';
 import { XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../src/scan/scan.js';
+import { tempDir } from './support/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
 const require = createRequire(import.meta.url);
@@ -23,7 +23,7 @@ const noise = (n: number) => Array.from({ length: n }, (_, i) => `2025-01-02T03:
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'coredx-scan-'));
+  root = tempDir('scan');
   mkdirSync(join(root, 'a', 'deep'), { recursive: true });
   mkdirSync(join(root, '.git'));
   mkdirSync(join(root, 'node_modules', 'x'), { recursive: true });
@@ -97,12 +97,12 @@ describe('coredx scan', () => {
     expect(results[0].level).toBe('error');
   });
   it('writes valid artifact URIs for names that need percent-encoding, and file: URIs outside the root', () => {
-    const top = realpathSync(mkdtempSync(join(tmpdir(), 'coredx-uri-')));
+    const top = realpathSync(tempDir('uri'));
     const weird = join(top, 'weird');
     mkdirSync(weird);
     const names = ['a b.log', '#1 %41.log', 'nl\nline.log', 'q?x[y]@z.log'];
     names.forEach((n, i) => writeFileSync(join(weird, n), crash(`weird_${i}`)));
-    const outside = mkdtempSync(join(tmpdir(), 'coredx-outside-'));
+    const outside = tempDir('outside');
     writeFileSync(join(outside, 'far away.log'), crash('far_fn'));
     writeFileSync(join(outside, 'near.log'), crash('far_fn'));
     // One outside file given as an absolute path, the other relative to the working directory ('../').
@@ -151,7 +151,7 @@ describe('coredx scan', () => {
 
 describe('report escaping', () => {
   it('cannot be injected through a crafted function name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-evil-'));
+    const dir = tempDir('evil');
     writeFileSync(join(dir, 'evil.log'), crash('evil<script>alert(1)</script>_[x](http://e)_%0A::error::'));
     const r = spawnSync(process.execPath, [BIN, 'scan', dir, '-f', 'markdown', '--quiet'], { encoding: 'utf8' });
     expect(r.stdout).not.toContain('<script>');

@@ -4,8 +4,7 @@
 // COREDX_WRITE_SAMPLES=1 npx vitest run test/valgrind.test.ts); committed samples must still
 // analyze to what the live run gives.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
@@ -14,6 +13,7 @@ import { RuleSet } from '../src/rules/engine.js';
 import type { Report } from '../src/model.js';
 import { gdbLive, haveGdb } from './support/debuggers.js';
 import { samplePath } from './support/samples.js';
+import { tempDir } from './support/tmp.js';
 
 const PROGRAMS = join(import.meta.dirname, 'programs');
 const WRITE = process.env.COREDX_WRITE_SAMPLES === '1';
@@ -161,7 +161,7 @@ function runUnderValgrind(c: Case, dir: string): string {
 
 describe.skipIf(missing !== null).each(CASES.map((c) => [c.program, c] as const))('%s under valgrind', (_name, c) => {
   it('parses the live report and the committed sample alike', () => {
-    const dir = mkdtempSync(join(tmpdir(), `coredx-${c.program}-`));
+    const dir = tempDir(`${c.program}`);
     const output = runUnderValgrind(c, dir);
     const reports = analyze(output).reports;
     c.check(reports);
@@ -199,7 +199,7 @@ describe('the committed valgrind samples', () => {
 describe.skipIf(missing !== null || !haveGdb().ok)('across formats', () => {
   it('the fatal signal under valgrind signs like the same crash under gdb', () => {
     const c = CASES.find((x) => x.program === 'valgrind_segv')!;
-    const dir = mkdtempSync(join(tmpdir(), 'coredx-valgrind-gdb-'));
+    const dir = tempDir('valgrind-gdb');
     const fatal = analyze(runUnderValgrind(c, dir)).reports.find((r) => r.signal === 'SIGSEGV')!;
     const [gdb] = analyze(gdbLive(c.program, dir).output).reports;
     expect(gdb!.format).toBe('gdb');
@@ -484,7 +484,7 @@ const missingGcc = missing ?? (!has('gcc') ? 'gcc is not installed' : null);
 
 /** Builds `source` as C with gcc -g -O0 and runs it under valgrind; stdout and stderr in one stream. */
 function liveC(name: string, source: string, flags: string[] = []): string {
-  const dir = mkdtempSync(join(tmpdir(), `coredx-vg-${name}-`));
+  const dir = tempDir(`vg-${name}`);
   writeFileSync(join(dir, `${name}.c`), source);
   const cc = spawnSync('gcc', ['-g', '-O0', `${name}.c`, '-o', name], { cwd: dir, encoding: 'utf8' });
   if (cc.status !== 0) throw new Error(`gcc ${name}.c failed:\n${cc.stderr}`);

@@ -3,7 +3,7 @@
 // beyond system libraries. Every call has a timeout; nothing here can hang a test run.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GDB_COMMANDS, lldbEnv } from '../../src/core/debugger.js';
@@ -93,6 +93,8 @@ export function haveLldb(): { ok: boolean; reason?: string } {
     lldbStatus = out.includes('frame #0') ? { ok: true } : { ok: false, reason: `lldb runs but printed no backtrace: ${out.slice(0, 200)}` };
   } catch (err) {
     lldbStatus = { ok: false, reason: `lldb probe failed: ${(err as Error).message}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return lldbStatus;
 }
