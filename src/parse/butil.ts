@@ -10,6 +10,11 @@
 // place, and inside the signal handler (where backtrace_symbols is not safe) bare " [0x55fe...]"
 // lines: after a header, this block reads those too, so the header's signal, code and fault
 // address stay with the frames. (Without a header, backtrace-symbols.ts reads such lines.)
+// Chromium's base (which butil copied) prints the same header and frames, and besides: frames
+// without a symbol as their module and offset ("#3 0x7f1e2c43bfd0 (/lib/x86_64-linux-gnu/libc.so.6+0x3bd60)",
+// a frame of libc, never a function), register dumps ("  r8: 0000000000000000  r9: ..."), the
+// closing "[end of stack trace]" and a "Task trace:" (where the task was posted) after the stack;
+// a dump with base::debug frames or the closing line is reported as format "chromium".
 
 import { demangle, parseLine } from './backtrace-symbols.js';
 import { signalNameOf } from './signals.js';
@@ -19,6 +24,12 @@ import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.
 const RECEIVED = /^\s*Received signal (\d{1,2})(?: ([A-Z_]+|<unknown>))?(?: ([0-9a-fA-F]{1,16}))?\s*$/;
 const FRAME = /^\s*#(\d{1,4}) 0x([0-9a-fA-F]{1,16}) (?!in )(\S.*?)\s*$/;
 const RAW = /^\s*\[(0x[0-9a-fA-F]{1,16})\]\s*$/;
+/** A frame's text that is only "(module+offset)", or a name followed by it. */
+const MODULE_OFFSET = /^(?:(.*?)\s+)?\(([^()\s]+)\+(0x[0-9a-fA-F]+)\)$/;
+/** Chromium's register dump after the stack: "  r8: 0000000000000000  r9: ...", " trp: ... cr2: ...". */
+const REGISTERS = /^\s*[a-z][a-z0-9]{1,2}: [0-9a-f]{8,16}(?:\s+[a-z][a-z0-9]{1,2}: [0-9a-f]{8,16})*\s*$/;
+/** Stacks Chromium prints after the crash's: where the running task was posted, the IPC handler. */
+const AFTER_STACK = /^\s*(?:Task trace:|IPC message handler context:|Crash keys:|Stack trace of the task)/;
 /** Signals for which the handler prints si_addr after the code. */
 const ADDRESS_SIGNALS = new Set([4, 7, 8, 11]);
 
@@ -37,6 +48,10 @@ class ButilBlock implements BlockParser {
   private code: string | null = null;
   private address: string | null = null;
   private readonly stack = new CappedStack();
+  private chromium = false;
+  /** Inside a "Task trace:" after the stack: its lines are taken, its frames are not the crash's. */
+  private afterStack = false;
+  private afterIndex = 0;
 
   feed(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
@@ -55,12 +70,42 @@ class ButilBlock implements BlockParser {
       return 'take';
     }
     m = FRAME.exec(line);
+    if (this.stack.count > 0 && !m) {
+      if (REGISTERS.test(line)) return this.took(lineNo);
+      if (/^\s*\[end of stack trace\]\s*$/.test(line)) {
+        this.chromium = true;
+        return this.took(lineNo);
+      }
+      if (AFTER_STACK.test(line)) {
+        this.afterStack = true;
+        this.afterIndex = 0;
+        return this.took(lineNo);
+      }
+    }
+    if (this.afterStack) {
+      if (!m || Number(m[1]) !== this.afterIndex) return 'end';
+      this.afterIndex++;
+      return this.took(lineNo);
+    }
     // Frame numbers run 0, 1, 2...: anything else is another text that happens to start with '#'.
     if (!m || Number(m[1]) !== this.stack.count) return 'end';
     if (this.start === 0) this.start = lineNo;
     this.end = lineNo;
-    const name = m[3] === '<unknown>' ? '??' : m[3]!;
-    this.stack.push((index) => bareFrame(index, `0x${m![2]!}`, name, null, line.trim()));
+    const text = m[3]!;
+    const mo = MODULE_OFFSET.exec(text);
+    // "(/lib/x86_64-linux-gnu/libc.so.6+0x3bd60)": no symbol, only where the pc is.
+    const name = mo ? (mo[1] && mo[1] !== '<unknown>' ? mo[1] : '??') : text === '<unknown>' ? '??' : text;
+    if (name.startsWith('base::debug::') || name === 'ChromeMain') this.chromium = true;
+    this.stack.push((index) => {
+      const f = bareFrame(index, `0x${m![2]!}`, name, mo ? mo[2]! : null, line.trim());
+      if (mo) f.moduleOffset = mo[3]!;
+      return f;
+    });
+    return 'take';
+  }
+
+  private took(lineNo: number): FeedResult {
+    this.end = lineNo;
     return 'take';
   }
 
@@ -72,7 +117,7 @@ class ButilBlock implements BlockParser {
     const named = this.signo === null ? null : signalNameOf(this.signo);
     const code = this.code && this.code !== '<unknown>' ? this.code : null;
     return {
-      format: 'butil',
+      format: this.chromium ? 'chromium' : 'butil',
       startLine: this.start,
       endLine: this.end,
       signal: named?.name ?? null,
