@@ -67,6 +67,7 @@ export type CrashedThreadReason =
   | 'selected-thread' // lldb "* thread #N"
   | 'stop-reason' // lldb "stop reason = signal/EXC_*"
   | 'signal-frame' // thread holding "<signal handler called>" or raise/abort frames
+  | 'lock-wait' // a hang: the first thread waiting for a lock (or, when none does, the first waiting thread)
   | 'only-thread' // a single thread was printed
   | 'first-thread' // nothing said which; the first printed thread was taken
   | 'none';
@@ -76,6 +77,9 @@ export interface Report {
   format: InputFormat;
   /** "SIGSEGV", "SIGABRT"..., or null when the trace did not say. */
   signal: string | null;
+  /** What the signal was inferred from when the trace did not state it ("abort() on the crashing
+   *  stack", "the shell's notice ..."), else null. */
+  signalInferredFrom: string | null;
   /** The debugger's description of the signal or stop reason, e.g. "Segmentation fault". */
   signalDescription: string | null;
   faultAddress: string | null;

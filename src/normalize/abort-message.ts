@@ -9,6 +9,8 @@ const ABORT_MESSAGES: RegExp[] = [
   /^pure virtual method called/,
   /\*\*\* (?:stack smashing|buffer overflow) detected \*\*\*/,
   /: Assertion `.*' failed\.?$/,
+  // BSD and macOS assert(): "Assertion failed: (x > 0), function f, file a.c, line 3."
+  /^Assertion failed: .*, function .*, file /,
   /Check failed: /,
   /^Fatal glibc error: /,
   // libc++abi (macOS, clang's libc++) and tcmalloc/jemalloc reports.

@@ -9,6 +9,8 @@ import { signalName } from '../parse/signals.js';
 import { chooseCrashedThread } from './crashed-thread.js';
 import { normalizeFunctionName } from './function-name.js';
 import { computeSignature, SIGNATURE_VERSION } from './signature.js';
+import { inferSignal } from './infer-signal.js';
+import { detectHang } from './hang.js';
 
 export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const { trace } = extracted;
@@ -22,23 +24,35 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     ...(t.role ? { role: t.role } : {}),
     ...(t.droppedFrames ? { droppedFrames: t.droppedFrames } : {}),
   }));
-  const signal = trace.signal ?? signalFromHandlerLine(extracted.before);
-  const crashKind = trace.crashKind ?? signal ?? 'UNKNOWN';
-  const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
-  const signature = computeSignature(crashKind, crashedFrames);
   const context: ContextLine[] = [
     ...extracted.before.map((l) => ({ ...l, position: 'before' as const })),
     ...trace.inside.map((l) => ({ ...l, position: 'inside' as const })),
     ...extracted.after.map((l) => ({ ...l, position: 'after' as const })),
   ];
+  const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]);
+  const stated = trace.signal ?? signalFromHandlerLine(extracted.before);
+  const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
+  const signal = stated ?? inferred?.signal ?? null;
+  // No signal, no verdict, and every thread waits: the process hung.
+  const hang = signal === null && !trace.crashKind ? detectHang(threads) : null;
+  if (hang) {
+    if (crashed.index !== null) threads[crashed.index]!.crashed = false;
+    threads[hang.crashed]!.crashed = true;
+    crashed.index = hang.crashed;
+    crashed.reason = 'lock-wait';
+  }
+  const crashKind = trace.crashKind ?? (hang ? 'hang' : signal) ?? 'UNKNOWN';
+  const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
+  const signature = computeSignature(crashKind, crashedFrames, { ...(hang ? { parts: hang.parts } : {}), program: trace.program });
   return {
     source: { path, line: trace.startLine, endLine: trace.endLine },
     format: trace.format,
     signal,
+    signalInferredFrom: inferred?.from ?? null,
     signalDescription: trace.signalDescription,
     faultAddress: trace.faultAddress,
     program: trace.program,
-    abortMessage: findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]),
+    abortMessage,
     crashedThread: crashed.index,
     crashedThreadReason: crashed.reason,
     threads,

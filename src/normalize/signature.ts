@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from './glob.js';
 import { skipReason } from './skip-list.js';
+import { WAIT_REASON } from './hang.js';
 import type { Frame } from '../model.js';
 
 // v3: skip list gained C++ standard-library headers, test and fuzzing harnesses, all of Go's runtime;
@@ -37,11 +38,13 @@ const RECURSION_REASON = 'above the recursion: whatever ran when the stack ran o
 const TRAMPOLINES = new Set(['<signal handler called>', '__restore_rt', '_sigtramp', '__kernel_rt_sigreturn', '__sigtramp', 'sigtramp']);
 /** Names a crash handler's own functions carry (handlers print the stack, then die). */
 const HANDLER_NAME = /sig\w*handler|signal_?handler|handle_?signal|crash_?handler|fault_?handler|on_?crash|stack_?dump|dump_?stack|print_?(?:stack|backtrace)|backtrace|stacktrace/i;
-/** The skip list's reason for lock and wait machinery starts with these words. */
-const WAIT_REASON = /^lock and wait machinery/;
 const SIGNAL_LIBRARY = /^(?:libc\.so|libc-|libpthread|libsystem_platform)/;
 
-export function computeSignature(crashKind: string, frames: Frame[]): Signature {
+/**
+ * `parts` replaces the crashing thread's top frames as what the signature names (a hang signs by
+ * the waiting program frames of several threads); `program` names a crash shown without frames.
+ */
+export function computeSignature(crashKind: string, frames: Frame[], options: { parts?: string[]; program?: string | null } = {}): Signature {
   const skippedFrames: number[] = [];
   const skipped: SkippedFrame[] = [];
   const chosen: string[] = [];
@@ -66,7 +69,7 @@ export function computeSignature(crashKind: string, frames: Frame[]): Signature 
   // A stack with no symbol at all (stripped binary) still groups by the modules it ran in, and by
   // the pc's offset inside its module when known (native core reading): two different crashes in
   // one stripped binary then stay apart, while ASLR does not split one crash.
-  const parts = chosen.length > 0 ? chosen : fallbackParts(frames);
+  const parts = options.parts && options.parts.length > 0 ? options.parts.slice(0, SIGNATURE_FRAMES) : chosen.length > 0 ? chosen : fallbackParts(frames, options.program ?? null);
   const signatureText = [crashKind, ...parts].join(' | ');
   const digest = createHash('sha256').update(`v${SIGNATURE_VERSION}\n${crashKind}\n${parts.join('\n')}`).digest('hex');
   return { signature: `${SIGNATURE_VERSION}:${digest.slice(0, 16)}`, signatureText, signatureFrames: chosen, skippedFrames, skipped };
@@ -109,7 +112,8 @@ function recursionStart(names: string[]): number {
   return -1;
 }
 
-function fallbackParts(frames: Frame[]): string[] {
+function fallbackParts(frames: Frame[], program: string | null): string[] {
+  if (frames.length === 0 && program) return [`${basename(program.split(/\s+/)[0]!)}!??`];
   const modules = frames
     .filter((f) => f.module)
     .slice(0, SIGNATURE_FRAMES)

@@ -43,6 +43,7 @@ const REASONS: Record<Report['crashedThreadReason'], string> = {
   'signal-frame': 'the thread holding the signal frames',
   'only-thread': 'the only thread',
   'first-thread': 'nothing said which; first thread shown',
+  'lock-wait': 'a hang: the first thread waiting for a lock',
   none: 'unknown',
 };
 
@@ -65,7 +66,8 @@ function renderReport(report: Report, o: TextOptions & { width: number }): strin
   const kind = r.signal ?? (r.crashKind !== 'UNKNOWN' ? r.crashKind : null);
   // A description that only repeats the verdict ("data race", "heap-use-after-free on address ...") is left out.
   const description = r.signalDescription && !(r.signal === null && r.signalDescription.toLowerCase().startsWith(kind?.toLowerCase() ?? '\0')) ? r.signalDescription : null;
-  const signal = kind ? `${c.red.bold(kind)}${description ? ` (${description})` : ''}` : c.yellow('signal not shown in the trace');
+  const inferred = r.signalInferredFrom ? c.dim(` (not printed; inferred from ${r.signalInferredFrom})`) : '';
+  const signal = kind ? `${c.red.bold(kind)}${description ? ` (${description})` : ''}${inferred}` : c.yellow('signal not shown in the trace');
   lines.push(`  Crash:     ${signal}${r.faultAddress ? ` at address ${c.bold(r.faultAddress)}` : ''}`);
   if (r.program) lines.push(`  Program:   ${r.program}`);
   if (r.abortMessage) lines.push(`  Message:   ${c.yellow(r.abortMessage)}`);

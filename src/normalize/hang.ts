@@ -1,0 +1,66 @@
+// Hangs: a trace with no signal whose threads all wait. Pasted `thread apply all bt` of a stuck
+// process, or a core taken with gcore. The bug is in the program frames that wait, not in glibc's
+// futex functions every waiting thread shows, so the signature is built from those (the first
+// meaningful frame of each thread waiting for a lock), sorted: thread numbers and print order
+// differ between gdb and lldb, live and core, and must not split one deadlock into groups.
+
+import type { Frame, Thread } from '../model.js';
+import { skipReason } from './skip-list.js';
+
+/** The skip list's reason for lock and wait machinery starts with these words (data/signature-skip.toml). */
+export const WAIT_REASON = /^lock and wait machinery/;
+/** Waiting for a lock (or a thread) rather than for work: the threads a deadlock is made of. */
+const LOCK_WAIT = /lll_lock_wait|_L_lock_|mutex_?lock|Mutex::Lock|mutexwait|rwlock|SpinLock|sem_wait|sem_timedwait|SRWLock|CriticalSection|pthread_join|clockjoin|thread::join|Semaphore|futex_wait|__lll_|lock_slow|LockSlow/i;
+/** Waiting for work or time: idle threads of a pool, event loops, sleepers. */
+const IDLE_WAIT = /^(?:__GI___poll|__poll|poll|ppoll|epoll_wait|epoll_pwait|__GI_epoll_wait|select|__select|pselect|kevent|nanosleep|__GI___nanosleep|clock_nanosleep|__GI___clock_nanosleep|__clock_nanosleep.*|sleep|usleep|pause|sigwait|sigtimedwait|sigwaitinfo|__sigtimedwait|read|__libc_read|__GI___libc_read|recv|recvfrom|recvmsg|accept|accept4|__libc_accept|wait4|waitpid|__waitpid|syscall|__psynch_cvwait|mach_msg.*|__semwait_signal|__workq_kernreturn|__ulock_wait|runtime\.gopark|runtime\.notesleep|runtime\.futex|runtime\.usleep|runtime\.semasleep|NtDelayExecution|ZwDelayExecution|NtRemoveIoCompletion.*|GetQueuedCompletionStatus.*)$/;
+/** How many frames from the top a wait may sit under (wrappers, inlined lock helpers). */
+const WAIT_DEPTH = 8;
+
+export interface Hang {
+  /** The thread shown as the crashing one: the first that waits for a lock, else the first. */
+  crashed: number;
+  /** Program frames the signature is built from, sorted. */
+  parts: string[];
+}
+
+interface Waiting {
+  index: number;
+  lock: boolean;
+  firstMeaningful: string | null;
+}
+
+function waitingOf(thread: Thread, index: number): Waiting | null {
+  const frames = thread.frames;
+  let wait = false;
+  let lock = false;
+  for (let i = 0; i < Math.min(frames.length, WAIT_DEPTH); i++) {
+    const f: Frame = frames[i]!;
+    const reason = skipReason(f);
+    const isWait = (reason !== null && WAIT_REASON.test(reason)) || IDLE_WAIT.test(f.function);
+    if (isWait) {
+      wait = true;
+      if (LOCK_WAIT.test(f.function)) lock = true;
+      continue;
+    }
+    if (reason !== null) continue; // machinery around the wait (libc wrappers, unnamed frames)
+    // The first program frame: it waits only if a wait sits above it.
+    return wait ? { index, lock, firstMeaningful: f.function } : null;
+  }
+  return wait ? { index, lock, firstMeaningful: null } : null;
+}
+
+/** The hang the threads show, or null when some thread is running (or nothing waits). */
+export function detectHang(threads: Thread[]): Hang | null {
+  const withFrames = threads.map((t, i) => [t, i] as const).filter(([t]) => t.frames.length > 0);
+  if (withFrames.length === 0) return null;
+  const waiting: Waiting[] = [];
+  for (const [t, i] of withFrames) {
+    const w = waitingOf(t, i);
+    if (!w) return null;
+    waiting.push(w);
+  }
+  const locked = waiting.filter((w) => w.lock);
+  const chosen = locked.length > 0 ? locked : waiting;
+  const parts = [...new Set(chosen.map((w) => w.firstMeaningful).filter((n): n is string => n !== null))].sort();
+  return { crashed: chosen[0]!.index, parts };
+}
