@@ -3,8 +3,10 @@
 import type { Command } from 'commander';
 import { analyzeFile, analyzeStream } from '../analyze.js';
 import { CoredxInputError, describeError } from '../errors.js';
-import { Readable } from 'node:stream';
-import { gunzip } from '../ingest/lines.js';
+import { fstatSync } from 'node:fs';
+import { gunzip, onReadProblem, type ReadProblem } from '../ingest/lines.js';
+import { MAX_TIMEOUT_MS } from '../core/debugger.js';
+import { writeStdout } from './write-report.js';
 import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
@@ -55,6 +57,11 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
     process.stderr.write(`coredx: ${core}\n`);
     return EXIT.USAGE_OR_INPUT;
   }
+  // Node's timers cannot wait longer: a bigger (or infinite) limit would stop the debugger at once.
+  if (!Number.isFinite(core.timeoutMs) || core.timeoutMs! > MAX_TIMEOUT_MS) {
+    process.stderr.write(`coredx: --debugger-timeout must be a number of seconds up to ${Math.floor(MAX_TIMEOUT_MS / 1000)}, got "${flags.debuggerTimeout}"\n`);
+    return EXIT.USAGE_OR_INPUT;
+  }
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;
   if (flags.coredumpctl !== undefined) {
@@ -77,27 +84,45 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   const inputs = files.length === 0 ? ['-'] : files;
   const reports: Report[] = [];
   let failed = loaded.broken;
-  for (const input of inputs) {
-    try {
-      const result = input === '-' ? await readStdin(rules) : await analyzeFile(input, { rules, core });
-      for (const r of result.reports) reports.push(r); // no spread: a log may hold 100,000s of traces
-    } catch (err) {
-      process.stderr.write(`coredx: ${describeError(err)}\n`);
-      failed = true;
+  // What went wrong reading an input without stopping it (a truncated gzip: its readable part is
+  // analyzed): one line each; a lost part is exit 2 like any unreadable input.
+  const problems: [string, ReadProblem][] = [];
+  const stopListening = onReadProblem((path, problem) => problems.push([path, problem]));
+  try {
+    for (const input of inputs) {
+      try {
+        const result = input === '-' ? await readStdin(rules, (problem) => problems.push(['stdin', problem])) : await analyzeFile(input, { rules, core });
+        for (const r of result.reports) reports.push(r); // no spread: a log may hold 100,000s of traces
+      } catch (err) {
+        process.stderr.write(`coredx: ${describeError(err)}\n`);
+        failed = true;
+      }
     }
+  } finally {
+    stopListening();
+  }
+  for (const [path, problem] of problems) {
+    process.stderr.write(`coredx: ${problem.fatal ? '' : 'warning: '}${path}: ${problem.message}\n`);
+    if (problem.fatal) failed = true;
   }
   const result: AnalyzeResult = { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
-  if (flags.format === 'json') {
-    if (flags.explain) for (const r of reports) (r as Report & { explain?: unknown }).explain = rules.explain(r);
-    process.stdout.write(renderJson(result));
-  } else if (reports.length > 0) {
-    process.stdout.write(
-      renderText(result, {
-        chalk: chalkFor(process.stdout, flags.color),
-        allThreads: flags.allThreads,
-        ...(flags.explain ? { explain: (r: Report) => rules.explain(r) } : {}),
-      }),
-    );
+  try {
+    if (flags.format === 'json') {
+      if (flags.explain) for (const r of reports) (r as Report & { explain?: unknown }).explain = rules.explain(r);
+      writeStdout(renderJson(result));
+    } else if (reports.length > 0) {
+      writeStdout(
+        renderText(result, {
+          chalk: chalkFor(process.stdout, flags.color),
+          allThreads: flags.allThreads,
+          ...(flags.explain ? { explain: (r: Report) => rules.explain(r) } : {}),
+        }),
+      );
+    }
+  } catch (err) {
+    // A full disk, a closed stdout, a reader gone (EPIPE): the report did not arrive.
+    process.stderr.write(`coredx: ${describeError(err)}\n`);
+    return EXIT.USAGE_OR_INPUT;
   }
   if (failed) return EXIT.USAGE_OR_INPUT;
   if (reports.length === 0) {
@@ -107,15 +132,40 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   return EXIT.OK;
 }
 
-async function readStdin(rules: RuleSet) {
+async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void) {
+  // Named, not a Node error code: stdin that is a directory (`< dir`) or closed (`<&-`).
+  let stat;
+  try {
+    stat = fstatSync(0);
+  } catch (err) {
+    throw new CoredxInputError('unreadable', `stdin: cannot be read (${(err as NodeJS.ErrnoException).code === 'EBADF' ? 'closed' : describeError(err)}); pass a file, or pipe a backtrace in`);
+  }
+  if (stat.isDirectory()) throw new CoredxInputError('unreadable', 'stdin: is a directory; pass the files in it (or coredx scan DIR)');
   if (process.stdin.isTTY) {
     process.stderr.write('Paste the backtrace, then press Ctrl-D on an empty line to analyze it (Ctrl-C to cancel).\n');
   }
   // Sniffed like a file: gzip is unpacked, binary data and cores are refused with a reason.
-  let input = await sniffStream(process.stdin);
+  let input;
+  let bytes = 0;
+  const counted = async function* (stream: AsyncIterable<Buffer | string>) {
+    for await (const chunk of stream) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  };
+  try {
+    input = await sniffStream(counted(process.stdin));
+  } catch (err) {
+    throw new CoredxInputError('unreadable', `stdin: cannot be read (${describeError(err)})`);
+  }
+  // Nothing at all (an empty pipe, /dev/null, a closed stdin) is not a log without a crash.
+  if (input.kind === 'text' && bytes === 0) {
+    await input.cancel();
+    throw new CoredxInputError('unreadable', 'stdin: no input (empty or closed); pass a file, or pipe a backtrace in');
+  }
   // What a gzip stream holds decides, as for a file.
   const gzip = input.kind === 'gzip';
-  if (gzip) input = await sniffStream(gunzip(Readable.from(input.chunks)));
+  if (gzip) input = await sniffStream(gunzip(input.chunks, problem));
   const how = gzip ? ' (gzip)' : '';
   if (input.kind === 'elf-core') throw new CoredxInputError('core-file', `stdin: an ELF core file${how}; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger`);
   if (input.kind !== 'text') throw new CoredxInputError('binary', `stdin: binary data${how}, not a text log or backtrace`);

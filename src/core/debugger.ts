@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { CoredxInputError } from '../errors.js';
 
 export type DebuggerName = 'gdb' | 'lldb';
 
@@ -76,7 +77,78 @@ export function debuggerArgs(name: DebuggerName, coreFile: string, exeFile: stri
   return ['--batch', '--no-lldbinit', '-c', core, ...(exe ? [exe] : []), ...LLDB_COMMANDS.flatMap((c) => ['-o', c])];
 }
 
+/** setTimeout's limit: a longer delay fires at once (Node prints a warning and uses 1 ms). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** How long a debugger's process group gets after SIGTERM before SIGKILL, when coredx is interrupted. */
+export const KILL_GRACE_MS = 2000;
+
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+type ExitSignal = keyof typeof SIGNAL_NUMBERS;
+
+/** Process groups of the debuggers running now (each debugger leads its own group). */
+const liveGroups = new Set<number>();
+let interrupted = false;
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // the group is gone
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * SIGINT, SIGTERM or SIGHUP while a debugger runs: its whole process group gets SIGTERM, then
+ * SIGKILL after KILL_GRACE_MS (at once on a second signal), and coredx exits with the shell's code
+ * for the signal (130, 143, 129). Installed only while a debugger runs; otherwise Node's default
+ * (die by the signal) already leaves nothing behind.
+ */
+function onExitSignal(signal: ExitSignal): void {
+  const code = 128 + SIGNAL_NUMBERS[signal];
+  if (interrupted) {
+    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+    process.exit(code);
+  }
+  interrupted = true;
+  for (const pgid of liveGroups) signalGroup(pgid, 'SIGTERM');
+  const deadline = Date.now() + KILL_GRACE_MS;
+  const check = () => {
+    for (const pgid of [...liveGroups]) if (!groupAlive(pgid)) liveGroups.delete(pgid);
+    if (liveGroups.size > 0 && Date.now() < deadline) {
+      setTimeout(check, 25);
+      return;
+    }
+    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+    process.exit(code);
+  };
+  check();
+}
+
+const handlers = Object.fromEntries((Object.keys(SIGNAL_NUMBERS) as ExitSignal[]).map((s) => [s, () => onExitSignal(s)])) as Record<ExitSignal, () => void>;
+
+function track(pgid: number): void {
+  if (liveGroups.size === 0) for (const s of Object.keys(handlers) as ExitSignal[]) process.on(s, handlers[s]);
+  liveGroups.add(pgid);
+}
+
+function untrack(pgid: number): void {
+  liveGroups.delete(pgid);
+  if (liveGroups.size === 0 && !interrupted) for (const s of Object.keys(handlers) as ExitSignal[]) process.removeListener(s, handlers[s]);
+}
+
 export function runDebugger(name: DebuggerName, core: string, exe: string | null, options: { sysroot?: string | null; timeoutMs: number }): Promise<DebuggerRun> {
+  if (!(options.timeoutMs > 0) || !Number.isFinite(options.timeoutMs) || options.timeoutMs > MAX_TIMEOUT_MS) {
+    return Promise.reject(new CoredxInputError('usage', `--debugger-timeout: ${options.timeoutMs / 1000} s is not a usable time limit (a positive number of seconds up to ${Math.floor(MAX_TIMEOUT_MS / 1000)})`));
+  }
   const args = debuggerArgs(name, core, exe, options.sysroot ?? null);
   const command = [name, ...args.map((a) => (/[\s$']/.test(a) ? `'${a}'` : a))].join(' ');
   return new Promise((resolve) => {
@@ -84,16 +156,18 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     let bytes = 0;
     let timedOut = false;
     let done = false;
-    // Its own process group, so a timeout kills whatever the debugger started too (a hung helper
-    // must not outlive the scan).
+    // Its own process group (and session), so a timeout or an interrupted coredx kills whatever
+    // the debugger started too (a hung helper must not outlive the scan).
     const child = spawn(name, args, {
       env: { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    const pgid = child.pid;
+    if (pgid !== undefined) track(pgid);
     const killGroup = () => {
       try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        if (pgid !== undefined) process.kill(-pgid, 'SIGKILL');
       } catch {
         child.kill('SIGKILL'); // the group is gone already, or no group: the debugger alone
       }
@@ -104,6 +178,11 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
       done = true;
       clearTimeout(timer);
       process.removeListener('exit', killGroup);
+      if (pgid !== undefined) {
+        // Whatever the debugger left running in its group goes with it.
+        signalGroup(pgid, 'SIGKILL');
+        untrack(pgid);
+      }
       resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), ...run });
     };
     const take = (b: Buffer) => {

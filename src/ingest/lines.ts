@@ -2,16 +2,23 @@
 // absurdly long line (binary junk, a minified blob) is cut rather than buffered without limit.
 // Optionally skips chunks that cannot start a trace without decoding them (see LineSink.skip).
 
+import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createInflateRaw } from 'node:zlib';
 import { CoredxInputError } from '../errors.js';
 import { cleanLine } from './clean.js';
 import { markerSet, releaseSearchBuffer, takeSearchBuffer, type MarkerSet } from './marker-search.js';
-import { sniff, SNIFF_BYTES, type FileKind } from './sniff.js';
+import { bomEncoding, crashMarker, holdsText, looksBinary, sniff, SNIFF_BYTES, type BomEncoding, type FileKind } from './sniff.js';
 
-/** Longest line kept; the rest of a longer line is dropped (no backtrace line is this long). */
+/**
+ * Longest line kept whole. A longer line keeps its first LONG_HEAD and last LONG_TAIL bytes around
+ * a marker saying how much was cut ("…{70000 bytes cut}…"), so a frame with a huge template name
+ * still parses (its name truncated and marked) and its location at the end survives.
+ */
 export const MAX_LINE_LENGTH = 64 * 1024;
+const LONG_TAIL = 4 * 1024;
+const LONG_HEAD = MAX_LINE_LENGTH - LONG_TAIL;
+const cutMarker = (bytes: number) => `\u2026{${bytes} bytes cut}\u2026`;
 
 export interface LineSink {
   push(line: string, lineNo: number): void;
@@ -21,22 +28,100 @@ export interface LineSink {
    * pushed (for context), the others are counted.
    */
   skip?: { markers: Buffer[]; keepTail: number; canSkip(): boolean };
+  /** Told about every line cut to MAX_LINE_LENGTH (its number and full length in bytes). */
+  longLine?(lineNo: number, bytes: number): void;
 }
 
 const NL = 10;
+const CR = 13;
+
+/**
+ * A line's text: UTF-8, or, when its bytes are not valid UTF-8 (GBK, Shift-JIS, Latin-1 logs),
+ * Latin-1, so every byte stays one character and ASCII frame syntax around it still parses.
+ */
+function decodeLine(buf: Buffer, start: number, end: number): string {
+  const s = buf.toString('utf8', start, end);
+  if (!s.includes('\uFFFD') || isUtf8(buf.subarray(start, end))) return s;
+  // A line cut in the middle of a character is still UTF-8 before the cut.
+  for (let back = 1; back <= 3 && end - back > start; back++) if (isUtf8(buf.subarray(start, end - back))) return s;
+  return buf.toString('latin1', start, end);
+}
+
+/** Cuts an over-long in-memory line like forEachLine does. */
+function cutText(line: string): string {
+  return line.length <= MAX_LINE_LENGTH ? line : line.slice(0, LONG_HEAD) + cutMarker(line.length - LONG_HEAD - LONG_TAIL) + line.slice(line.length - LONG_TAIL);
+}
+
+/**
+ * Byte-level clean-up before lines are split: a UTF-8 byte-order mark at the start is dropped,
+ * NUL bytes are dropped (a log truncated in place by logrotate's copytruncate starts with
+ * megabytes of them; a NUL never means anything to a parser, and holds no line end), and a stream
+ * whose first line break is a lone CR (classic Mac line endings) has its CRs read as line ends.
+ */
+async function* normalized(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let first = true;
+  let crOnly: boolean | null = null;
+  for await (const chunk of stream) {
+    let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    if (first && buf.length > 0) {
+      first = false;
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    if (buf.indexOf(0) >= 0) buf = dropNul(buf);
+    if (crOnly === null) {
+      const cr = buf.indexOf(CR);
+      const nl = buf.indexOf(NL);
+      if (nl >= 0 && (cr < 0 || nl < cr || nl === cr + 1)) crOnly = false;
+      else if (cr >= 0 && cr + 1 < buf.length) crOnly = true;
+    }
+    if (crOnly) {
+      buf = Buffer.from(buf); // the reader's buffers are not ours to change
+      // A CRLF among them stays one line end.
+      for (let i = buf.indexOf(CR); i >= 0; i = buf.indexOf(CR, i + 1)) if (buf[i + 1] !== NL) buf[i] = NL;
+    }
+    if (buf.length > 0) yield buf;
+  }
+}
+
+function dropNul(buf: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(buf.length);
+  let n = 0;
+  for (let s = 0; s < buf.length; ) {
+    let z = buf.indexOf(0, s);
+    if (z < 0) z = buf.length;
+    n += buf.copy(out, n, s, z);
+    s = z;
+    while (s < buf.length && buf[s] === 0) s++;
+  }
+  return out.subarray(0, n);
+}
 
 /** Feeds every line of the stream to the sink (1-based numbers). */
-export async function forEachLine(stream: AsyncIterable<Buffer | string>, sink: LineSink): Promise<void> {
+export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: LineSink): Promise<void> {
   let carry: Buffer | null = null;
-  let carryTooLong = false;
+  /** An over-long line in progress: its first LONG_HEAD bytes, its last bytes so far, its length. */
+  let long: { head: Buffer; tail: Buffer; bytes: number } | null = null;
   let lineNo = 0;
   // A skipped stretch at the end of a chunk is settled (lines counted, tail pushed) only when more
   // input follows: at the end of a file nothing needs its line numbers, so most of a clean log
   // is never looked at line by line. Chunk buffers stay valid until the next chunk is handled.
   let deferred: Deferred | null = null;
-  const emit = (buf: Buffer, start: number, end: number) => {
+  const pushLong = (head: Buffer, tail: Buffer, bytes: number) => {
     lineNo++;
-    sink.push(cleanLine(buf.toString('utf8', start, Math.min(end, start + MAX_LINE_LENGTH))), lineNo);
+    sink.longLine?.(lineNo, bytes);
+    sink.push(cleanLine(decodeLine(head, 0, head.length) + cutMarker(bytes - head.length - tail.length) + decodeLine(tail, 0, tail.length)), lineNo);
+  };
+  const emit = (buf: Buffer, start: number, end: number) => {
+    if (end - start > MAX_LINE_LENGTH) return pushLong(buf.subarray(start, start + LONG_HEAD), buf.subarray(end - LONG_TAIL, end), end - start);
+    lineNo++;
+    sink.push(cleanLine(decodeLine(buf, start, end)), lineNo);
+  };
+  /** Adds bytes to the over-long line in progress (keeping only its last LONG_TAIL bytes). */
+  const extendLong = (buf: Buffer, start: number, end: number) => {
+    const l = long!;
+    l.bytes += end - start;
+    const joined = Buffer.concat([l.tail, buf.subarray(Math.max(start, end - LONG_TAIL), end)]);
+    l.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - LONG_TAIL)));
   };
   const settle = () => {
     if (!deferred) return;
@@ -46,19 +131,23 @@ export async function forEachLine(stream: AsyncIterable<Buffer | string>, sink: 
     for (let s = tailStart, nl = buf.indexOf(NL, s); nl >= 0 && nl < stop; s = nl + 1, nl = buf.indexOf(NL, s)) emit(buf, s, nl);
   };
   const skipper = sink.skip ? new QuietSkipper(sink.skip) : null;
-  for await (const chunk of stream) {
+  for await (const chunk of normalized(input)) {
     settle();
-    let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    let buf: Buffer = chunk;
     if (carry) buf = Buffer.concat([carry, buf]);
     carry = null;
-    const lastNl = buf.lastIndexOf(NL);
     let start = 0;
-    if (lastNl >= 0) {
-      if (carryTooLong) {
-        // The rest of an over-long line: drop it up to its newline.
-        carryTooLong = false;
-        start = buf.indexOf(NL) + 1;
-      }
+    if (long) {
+      // The rest of an over-long line, up to its newline.
+      const nl = buf.indexOf(NL);
+      extendLong(buf, 0, nl < 0 ? buf.length : nl);
+      if (nl < 0) continue;
+      pushLong(long.head, long.tail, long.bytes);
+      long = null;
+      start = nl + 1;
+    }
+    const lastNl = buf.lastIndexOf(NL);
+    if (lastNl >= start) {
       skipper?.reset();
       while (start <= lastNl) {
         const stretch = skipper?.find(buf, start, lastNl);
@@ -74,14 +163,16 @@ export async function forEachLine(stream: AsyncIterable<Buffer | string>, sink: 
       }
     }
     const rest = buf.subarray(start);
-    if (carryTooLong) continue;
     if (rest.length > MAX_LINE_LENGTH) {
       settle();
-      emit(rest, 0, rest.length);
-      carryTooLong = true;
+      long = { head: Buffer.from(rest.subarray(0, LONG_HEAD)), tail: Buffer.alloc(0), bytes: LONG_HEAD };
+      extendLong(rest, LONG_HEAD, rest.length);
     } else if (rest.length > 0) carry = Buffer.from(rest);
   }
-  if (carry && carry.length > 0) {
+  if (long) {
+    settle();
+    pushLong(long.head, long.tail, long.bytes);
+  } else if (carry && carry.length > 0) {
     settle();
     emit(carry, 0, carry.length);
   }
@@ -146,6 +237,12 @@ class QuietSkipper {
 
 /** Calls `onLine` for every line of an in-memory text. */
 export function forEachLineOfText(text: string, onLine: (line: string, lineNo: number) => void): void {
+  // As forEachLine: no byte-order mark, no NUL characters, lone CRs as line ends.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes('\0')) text = text.replace(/\0+/g, '');
+  const cr = text.indexOf('\r');
+  const lf = text.indexOf('\n');
+  if (cr >= 0 && cr + 1 < text.length && (lf < 0 || (cr < lf && cr + 1 !== lf))) text = text.replace(/\r(?!\n)/g, '\n');
   let start = 0;
   let lineNo = 0;
   while (start <= text.length) {
@@ -153,7 +250,7 @@ export function forEachLineOfText(text: string, onLine: (line: string, lineNo: n
     if (nl < 0) nl = text.length;
     if (nl === text.length && start === nl) break;
     lineNo++;
-    onLine(cleanLine(text.slice(start, Math.min(nl, start + MAX_LINE_LENGTH))), lineNo);
+    onLine(cleanLine(cutText(text.slice(start, nl))), lineNo);
     start = nl + 1;
   }
 }
@@ -178,6 +275,31 @@ export interface OpenedFile {
   chunks(): AsyncIterable<Buffer>;
   /** Closes the file without reading it. */
   close(): void;
+  /** For binary data: the first crash marker found in it ("#0  0x... in "), else null. */
+  marker: string | null;
+  /**
+   * What went wrong while reading that did not stop it (a truncated gzip, trailing garbage after
+   * it): filled as chunks() is read; the text before the problem was read.
+   */
+  problems: ReadProblem[];
+}
+
+/** A problem met while reading: `fatal` when part of the input could not be read at all. */
+export interface ReadProblem {
+  message: string;
+  fatal: boolean;
+}
+
+type ProblemListener = (path: string, problem: ReadProblem) => void;
+const problemListeners = new Set<ProblemListener>();
+
+/**
+ * Calls `listener` for every problem met while reading any file opened by openFile (for a CLI that
+ * reads through library calls); returns the function that removes it.
+ */
+export function onReadProblem(listener: ProblemListener): () => void {
+  problemListeners.add(listener);
+  return () => problemListeners.delete(listener);
 }
 
 /**
@@ -202,23 +324,86 @@ export function openFile(path: string): OpenedFile {
     // Sniffed from a copy in an ordinary buffer: byte-by-byte reads of the search memory's buffers
     // (a WebAssembly memory) are several times slower in V8.
     const headLength = first.copy(sniffBuffer, 0, 0, Math.min(n, SNIFF_BYTES));
-    const kind = sniff(sniffBuffer.subarray(0, headLength));
+    const head = sniffBuffer.subarray(0, headLength);
+    let kind = sniff(head);
+    const bom = kind === 'text' ? bomEncoding(head) : null;
+    let marker: string | null = null;
+    // A regular file that does not start like text may still hold text further on (a log whose
+    // first megabytes logrotate's copytruncate turned into NUL bytes): it is looked through whole,
+    // and read as text when it holds lines of text anywhere.
+    if (kind === 'binary' && regular) ({ kind, marker } = lookThrough(fd, first, n));
+    const problems: ReadProblem[] = [];
+    const sink: ProblemSink = (problem) => {
+      problems.push(problem);
+      for (const l of problemListeners) l(path, problem);
+    };
     const chunks = (): AsyncIterable<Buffer> => {
       if (kind === 'gzip' && regular) {
         giveBack(first);
         closed = true; // the stream owns the descriptor now
-        return gunzip(createReadStream('', { fd, highWaterMark: CHUNK_SIZE, start: 0 }));
+        return gunzip(createReadStream('', { fd, highWaterMark: CHUNK_SIZE, start: 0 }), sink);
       }
       // A pipe cannot be read again from the start: what was read goes first. The reader reuses its
       // buffers, so gunzip gets copies.
-      if (kind === 'gzip') return gunzip(Readable.from(copies(readInChunks(fd, first, n, false, close))));
-      return readInChunks(fd, first, n, regular, close);
+      if (kind === 'gzip') return gunzip(copies(readInChunks(fd, first, n, false, close)), sink);
+      const text = readInChunks(fd, first, n, regular, close);
+      return bom ? utf16Chunks(text, bom) : text;
     };
-    return { kind, size: stat.size, regular, chunks, close: () => (giveBack(first), close()) };
+    return { kind, size: stat.size, regular, chunks, close: () => (giveBack(first), close()), marker, problems };
   } catch (err) {
     close();
     throw err;
   }
+}
+
+/**
+ * Reads a regular file that sniffed as binary through, chunk by chunk (bounded memory): text if it
+ * holds lines of text anywhere (see holdsText), else binary, with the first crash marker in it.
+ */
+function lookThrough(fd: number, first: Buffer, firstLength: number): { kind: FileKind; marker: string | null } {
+  // Overlapping windows, so a stretch of text across a chunk boundary is seen whole.
+  const OVERLAP = 4096;
+  let marker: string | null = null;
+  const buf = Buffer.allocUnsafe(CHUNK_SIZE + OVERLAP);
+  let length = first.copy(buf, 0, 0, firstLength);
+  let position = firstLength;
+  for (;;) {
+    const view = buf.subarray(0, length);
+    if (holdsText(view)) return { kind: 'text', marker: null };
+    // Text padded with NUL bytes (however short the text): what is left without them is text.
+    if (view.indexOf(0) >= 0) {
+      const rest = dropNul(view);
+      if (rest.length > 0 && rest.indexOf(NL) >= 0 && !looksBinary(rest)) return { kind: 'text', marker: null };
+    }
+    marker ??= crashMarker(view);
+    if (length < OVERLAP + 1 && position > firstLength) break;
+    const keep = Math.min(OVERLAP, length);
+    buf.copy(buf, 0, length - keep, length);
+    const got = readSync(fd, buf, keep, CHUNK_SIZE, position);
+    if (got === 0) break;
+    position += got;
+    length = keep + got;
+  }
+  return { kind: 'binary', marker };
+}
+
+/** UTF-16 text (by its byte-order mark) as UTF-8 chunks; characters split across chunks are kept whole. */
+export async function* utf16Chunks(chunks: AsyncIterable<Buffer>, encoding: BomEncoding): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder('utf-16le'); // drops the BOM; big-endian is byte-swapped first
+  let odd: Buffer | null = null;
+  for await (const chunk of chunks) {
+    let bytes: Buffer = odd ? Buffer.concat([odd, chunk]) : Buffer.from(chunk);
+    odd = null;
+    if (bytes.length & 1) {
+      odd = Buffer.from(bytes.subarray(bytes.length - 1));
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    if (encoding === 'utf16be') bytes.swap16();
+    const text = decoder.decode(bytes, { stream: true });
+    if (text) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest) yield Buffer.from(rest, 'utf8');
 }
 
 /** A partial last line up to this long is moved to the front of the next chunk (longer ones are
@@ -232,12 +417,150 @@ const MAX_CARRY = MAX_LINE_LENGTH;
  * never joined by concatenating buffers (and stay in the marker search's memory). A short read of
  * a regular file is its end: no extra read to learn that.
  */
+/** Decompressed bytes handed out per input slice at most ~1000 times this (deflate's best ratio). */
+const GZIP_SLICE = 16 * 1024;
+
 /**
- * The decompressed bytes of a gzip stream. A pipeline, so a corrupt archive's error reaches the
- * reader and dropping the result (destroying it) closes the source too.
+ * The decompressed bytes of a gzip stream, member by member (concatenated gzip files are one
+ * stream, as for gzip -d). Never loses what decompresses: a stream cut short yields everything up
+ * to the cut, and bytes after the last member that are not a gzip member ("trailing garbage") are
+ * ignored, as gzip does; both are told in `problems` ("truncated gzip data: ..."). Corrupt data in
+ * the first member with nothing decompressed before it is an error (code Z_DATA_ERROR).
  */
-export function gunzip(source: Readable): Readable {
-  return pipeline(source, createGunzip(), () => {});
+export type ProblemSink = (problem: ReadProblem) => void;
+
+export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSink = () => {}): AsyncGenerator<Buffer> {
+  const fatal = (message: string) => problem({ message, fatal: true });
+  const it = source[Symbol.asyncIterator]();
+  let pending: Buffer = Buffer.alloc(0);
+  let ended = false;
+  let produced = 0;
+  /** Reads more input into `pending`; false at the end of the source. */
+  const more = async (): Promise<boolean> => {
+    if (ended) return false;
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      return false;
+    }
+    pending = pending.length ? Buffer.concat([pending, r.value]) : Buffer.from(r.value);
+    return true;
+  };
+  const need = async (bytes: number) => {
+    while (pending.length < bytes) if (!(await more())) return false;
+    return true;
+  };
+  try {
+    for (let member = 0; ; member++) {
+      if (!(await need(1))) return; // the end, after whole members
+      if (!(await need(10)) || pending[0] !== 0x1f || pending[1] !== 0x8b) {
+        // Padding with NUL bytes after the last member is common (tape blocks); anything else is
+        // garbage gzip -d warns about and ignores.
+        if (member > 0 && !(await allZero())) problem({ message: GARBAGE, fatal: false });
+        if (member === 0) throw zlibError('Z_DATA_ERROR', 'not gzip data (incorrect header check)');
+        return;
+      }
+      if (pending[2] !== 8) {
+        if (member === 0) throw zlibError('Z_DATA_ERROR', 'unknown compression method');
+        problem({ message: GARBAGE, fatal: false });
+        return;
+      }
+      const headerLength = await gzipHeaderLength();
+      if (headerLength < 0) {
+        if (member === 0 && produced === 0) throw zlibError('Z_BUF_ERROR', 'unexpected end of file');
+        fatal(`corrupt gzip data: truncated inside a gzip header, after ${produced} decompressed bytes; what was there was read`);
+        return;
+      }
+      pending = pending.subarray(headerLength);
+      const inflate = createInflateRaw();
+      const out: Buffer[] = [];
+      let streamEnd = false;
+      let failure: Error | null = null;
+      inflate.on('data', (b: Buffer) => out.push(b));
+      inflate.on('end', () => (streamEnd = true));
+      inflate.on('error', (err) => (failure = err));
+      let consumedBefore = 0;
+      let slice: Buffer = Buffer.alloc(0);
+      while (!streamEnd && !failure) {
+        if (pending.length === 0 && !(await more())) break;
+        slice = pending.subarray(0, GZIP_SLICE);
+        pending = pending.subarray(slice.length);
+        consumedBefore = inflate.bytesWritten;
+        await new Promise<void>((resolve) => inflate.write(slice, () => resolve()));
+        // A raw inflate stops taking input where its deflate data ends; 'end' follows the write's
+        // callback: give it its turn.
+        if (inflate.bytesWritten - consumedBefore < slice.length) streamEnd = true;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        for (const b of out.splice(0)) {
+          produced += b.length;
+          yield b;
+        }
+      }
+      if (failure) {
+        const err = failure as NodeJS.ErrnoException;
+        if (produced === 0) throw err;
+        fatal(`corrupt gzip data after ${produced} decompressed bytes (${err.message}); the rest is not read`);
+        return;
+      }
+      if (!streamEnd) {
+        // The source ended inside the member: hand out what decompresses.
+        inflate.on('error', () => {});
+        await new Promise<void>((resolve) => inflate.end(() => resolve()));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        for (const b of out.splice(0)) {
+          produced += b.length;
+          yield b;
+        }
+        if (produced === 0 && member === 0) throw zlibError('Z_BUF_ERROR', 'unexpected end of file');
+        fatal(`corrupt gzip data: truncated (unexpected end of file after ${produced} decompressed bytes); what was there was read`);
+        return;
+      }
+      // The member's deflate data ended inside the last slice: what follows it is the 8-byte
+      // trailer (CRC-32, size), then maybe another member.
+      const unused = slice.subarray(inflate.bytesWritten - consumedBefore);
+      pending = unused.length ? (pending.length ? Buffer.concat([unused, pending]) : Buffer.from(unused)) : pending;
+      if (!(await need(8))) {
+        fatal(`corrupt gzip data: truncated inside the gzip trailer (after all ${produced} decompressed bytes)`);
+        return;
+      }
+      pending = pending.subarray(8);
+    }
+  } finally {
+    await it.return?.();
+  }
+
+  async function allZero(): Promise<boolean> {
+    for (;;) {
+      for (const b of pending) if (b !== 0) return false;
+      pending = Buffer.alloc(0);
+      if (!(await more())) return true;
+    }
+  }
+
+  /** The length of the gzip header at the start of `pending` (RFC 1952), or -1 when cut short. */
+  async function gzipHeaderLength(): Promise<number> {
+    const flags = pending[3]!;
+    let at = 10;
+    if (flags & 4) {
+      if (!(await need(at + 2))) return -1;
+      at += 2 + pending.readUInt16LE(at);
+    }
+    for (const bit of [8, 16]) {
+      if (!(flags & bit)) continue;
+      for (;;) {
+        if (!(await need(at + 1))) return -1;
+        if (pending[at++] === 0) break;
+      }
+    }
+    if (flags & 2) at += 2;
+    return (await need(at)) ? at : -1;
+  }
+}
+
+const GARBAGE = 'trailing garbage after the gzip data ignored (as gzip -d does)';
+
+function zlibError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
 }
 
 async function* copies(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {

@@ -6,14 +6,36 @@ export type FileKind = 'text' | 'gzip' | 'elf-core' | 'elf' | 'binary';
 
 export const SNIFF_BYTES = 64 * 1024;
 
+/** A text encoding named by a byte-order mark (UTF-16 logs from Windows tools, PowerShell). */
+export type BomEncoding = 'utf16le' | 'utf16be';
+
+export function bomEncoding(head: Buffer): BomEncoding | null {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
+  return null;
+}
+
 export function sniff(head: Buffer): FileKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 18 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) {
-    // e_type at offset 16 (little- or big-endian): 4 = ET_CORE.
-    const type = head[5] === 2 ? head.readUInt16BE(16) : head.readUInt16LE(16);
-    return type === 4 ? 'elf-core' : 'elf';
+    // e_type at offset 16: 4 = ET_CORE. Read in both byte orders: a core whose byte-order byte is
+    // damaged is still a core (the core reader then names what is wrong with it), not "an executable".
+    return head.readUInt16LE(16) === 4 || head.readUInt16BE(16) === 4 ? 'elf-core' : 'elf';
   }
-  return looksBinary(head) ? 'binary' : 'text';
+  const bom = bomEncoding(head);
+  if (bom) return looksBinary(Buffer.from(decodeUtf16(head.subarray(2, head.length & ~1), bom), 'utf8')) ? 'binary' : 'text';
+  if (!looksBinary(head)) return 'text';
+  // Text anywhere in the head (after a run of NUL bytes a copytruncate left, in a legacy encoding,
+  // in an archive of logs) makes it text: a crash in it must not be skipped as "binary data".
+  return holdsText(head) ? 'text' : 'binary';
+}
+
+/** UTF-16 to a JS string (the BOM already cut). */
+export function decodeUtf16(bytes: Buffer, encoding: BomEncoding): string {
+  if (encoding === 'utf16le') return bytes.toString('utf16le');
+  const swapped = Buffer.from(bytes.subarray(0, bytes.length & ~1));
+  swapped.swap16();
+  return swapped.toString('utf16le');
 }
 
 /** Control characters that do not occur in text (not tab, newlines, form feed, bell, backspace, ESC). */
@@ -23,9 +45,9 @@ const REPLACEMENT = /\uFFFD/g;
 
 /**
  * NUL bytes, a high share of control characters, or a high share of bytes that are not UTF-8
- * (together with some control characters, or most of the head) mean this is not a log. A log
- * with some Latin-1 bytes (one invalid sequence each) or ANSI colours (ESC) stays text; short
- * random data without NUL (a tenth of its bytes are controls, half are not UTF-8) does not.
+ * together with some control characters mean this head is not a log. A log with Latin-1 or
+ * GBK/Shift-JIS bytes (invalid UTF-8, but no control characters) or ANSI colours (ESC) stays text;
+ * short random data without NUL (a tenth of its bytes are controls, half are not UTF-8) does not.
  */
 export function looksBinary(head: Buffer): boolean {
   const n = Math.min(head.length, 8192);
@@ -43,5 +65,38 @@ export function looksBinary(head: Buffer): boolean {
   if (isUtf8(view)) return false;
   // The head may cut the last character: its bytes are not counted as invalid.
   const invalid = Math.max(0, (view.toString('utf8').match(REPLACEMENT)?.length ?? 0) - 3) / n;
-  return invalid > 0.5 || (invalid > 0.15 && control > 0.01);
+  if (invalid > 0.15 && control > 0.01) return true;
+  // Mostly invalid UTF-8 without control characters: a legacy encoding (GBK, Shift-JIS, Latin-1)
+  // if it has lines, else binary data.
+  return invalid > 0.5 && !holdsText(view);
+}
+
+/**
+ * A stretch of at least TEXT_RUN bytes holding no NUL or control character (other than tab, CR,
+ * LF, form feed, ESC) and at least TEXT_RUN_LINES line ends: lines of text, in any byte encoding.
+ * Random or compressed data holds no such stretch (a control byte comes every ~10 bytes).
+ */
+const TEXT_RUN = 512;
+const TEXT_RUN_LINES = 4;
+const TEXT_RUN_RE = /[^\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]{512,}/g;
+
+/** True when the bytes hold lines of text somewhere (see TEXT_RUN). */
+export function holdsText(bytes: Buffer): boolean {
+  if (bytes.length < TEXT_RUN) return false;
+  const s = bytes.toString('latin1');
+  TEXT_RUN_RE.lastIndex = 0;
+  for (let m = TEXT_RUN_RE.exec(s); m; m = TEXT_RUN_RE.exec(s)) {
+    let lines = 0;
+    for (let i = m[0].indexOf('\n'); i >= 0 && lines < TEXT_RUN_LINES; i = m[0].indexOf('\n', i + 1)) lines++;
+    if (lines >= TEXT_RUN_LINES) return true;
+  }
+  return false;
+}
+
+/** Byte strings that start a crash report in any format coredx reads (searched in binary data). */
+const CRASH_MARKER = /#\d+ +0x[0-9a-fA-F]+ in |frame #\d+: 0x[0-9a-fA-F]+|Program terminated with signal|received signal SIG[A-Z]+|==\d+==\s*(?:ERROR: [A-Za-z]+Sanitizer|Process terminating|Invalid (?:read|write))|\*\*\* (?:SIG[A-Z]+|Check failure stack trace)|panicked at|goroutine \d+ \[running\]|Received signal \d+/;
+
+/** The first crash marker in the bytes (decoded as Latin-1), or null. */
+export function crashMarker(bytes: Buffer): string | null {
+  return CRASH_MARKER.exec(bytes.toString('latin1'))?.[0] ?? null;
 }

@@ -2,7 +2,8 @@
 // it is text, gzip to unpack, or something that is not a log (binary data, an ELF core), before any
 // of it is parsed.
 
-import { sniff, SNIFF_BYTES, type FileKind } from './sniff.js';
+import { utf16Chunks } from './lines.js';
+import { bomEncoding, sniff, SNIFF_BYTES, type FileKind } from './sniff.js';
 
 export interface SniffedStream {
   kind: FileKind;
@@ -18,8 +19,30 @@ export interface SniffedStream {
  * gathered first (a paste on a terminal is analyzed at Ctrl-D anyway, so waiting costs nothing).
  */
 export async function sniffStream(stream: AsyncIterable<Buffer | string>): Promise<SniffedStream> {
-  const { head, chunks, cancel } = await peekStream(asBuffers(stream), SNIFF_BYTES);
-  return { kind: sniff(head), chunks, cancel };
+  const leading = { nul: 0 };
+  const { head, chunks, cancel } = await peekStream(dropLeadingNul(asBuffers(stream), leading), SNIFF_BYTES);
+  // Nothing but NUL bytes is binary data; NUL bytes before text (a log truncated in place by
+  // logrotate's copytruncate) are dropped, and what follows them decides.
+  const kind = head.length === 0 && leading.nul > 0 ? 'binary' : sniff(head);
+  const bom = kind === 'text' ? bomEncoding(head) : null;
+  return { kind, chunks: bom ? utf16Chunks(chunks, bom) : chunks, cancel };
+}
+
+/** The stream without its leading NUL bytes (counted in `leading.nul`); never holds them. */
+async function* dropLeadingNul(stream: AsyncIterable<Buffer>, leading: { nul: number }): AsyncGenerator<Buffer> {
+  let inText = false;
+  for await (const chunk of stream) {
+    if (inText) {
+      yield chunk;
+      continue;
+    }
+    let i = 0;
+    while (i < chunk.length && chunk[i] === 0) i++;
+    leading.nul += i;
+    if (i === chunk.length) continue;
+    inText = true;
+    yield i === 0 ? chunk : chunk.subarray(i);
+  }
 }
 
 async function* asBuffers(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {

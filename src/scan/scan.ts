@@ -4,7 +4,7 @@
 import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
 import { analyzeCore } from '../core/analyze-core.js';
 import { CoredxInputError } from '../errors.js';
-import { openFile } from '../ingest/lines.js';
+import { openFile, type ReadProblem } from '../ingest/lines.js';
 import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
@@ -18,6 +18,8 @@ export interface ScanOptions extends WalkOptions {
   analyze?: Omit<AnalyzeOptions, 'path'>;
   /** Called as work progresses (for a progress bar). */
   onProgress?: (p: ScanProgress) => void;
+  /** Called for what was read despite a problem (trailing garbage after gzip data). */
+  onWarning?: (path: string, message: string) => void;
   /** Only this shard of the files found (and of the skipped entries), see shard.ts. */
   shard?: Shard;
 }
@@ -58,12 +60,18 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
   const progress: ScanProgress = { filesDone: 0, filesTotal: walked.files.length, bytesDone: 0, crashes: 0 };
   let scanned = 0;
 
-  const analyzeText = async (path: string, chunks: AsyncIterable<Buffer>) => {
+  /** `problems`: what went wrong reading it without stopping the read (a truncated gzip). */
+  const analyzeText = async (path: string, chunks: AsyncIterable<Buffer>, problems: ReadProblem[] = []) => {
     const result = await analyzeStream(chunks, { ...options.analyze, path });
     for (const report of result.reports) collector.add(report);
     crashes += result.reports.length;
     progress.crashes = crashes;
-    scanned++;
+    for (const p of problems) if (!p.fatal) options.onWarning?.(path, p.message);
+    const fatal = problems.filter((p) => p.fatal).map((p) => p.message);
+    // Its crashes are reported, but part of it could not be read: the gate must not pass on it.
+    const n = result.reports.length;
+    if (fatal.length) skipped.push({ path, reason: `${fatal.join('; ')}${n ? ` (${n === 1 ? 'the crash' : `${n} crashes`} before the cut reported)` : ''}`, error: true });
+    else scanned++;
   };
   const one = async (path: string) => {
     try {
@@ -83,12 +91,16 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
           skipped.push({ path, reason: `core file not analyzed: ${err.message.replace(`${path}: `, '')}`, error: true });
         }
       } else if (kind === 'elf') skipped.push({ path, reason: 'ELF executable or library', error: false });
-      else if (kind === 'binary') skipped.push({ path, reason: 'binary data', error: false });
+      else if (kind === 'binary') {
+        // Binary data holding what looks like a crash is not passed over quietly.
+        if (file.marker) skipped.push({ path, reason: `binary data holding a crash marker (${JSON.stringify(file.marker)}), not read: convert it to text (e.g. iconv) and scan that`, error: true });
+        else skipped.push({ path, reason: 'binary data', error: false });
+      }
       else if (kind === 'gzip') {
         // What the gzip holds decides, as for any file: its first decompressed bytes.
         const content = await sniffStream(file.chunks());
         const inner = content.kind;
-        if (inner === 'text') await analyzeText(path, content.chunks);
+        if (inner === 'text') await analyzeText(path, content.chunks, file.problems);
         else {
           await content.cancel();
           if (inner === 'elf-core') skipped.push({ path, reason: 'gzip-compressed core file, not analyzed: decompress it (gunzip) and scan the core', error: true });
@@ -97,7 +109,8 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       } else await analyzeText(path, file.chunks());
       progress.bytesDone += size;
     } catch (err) {
-      skipped.push({ path, reason: reasonOf(err), error: true });
+      const code = String((err as NodeJS.ErrnoException)?.code ?? '');
+      skipped.push({ path, reason: code.startsWith('Z_') ? `corrupt gzip data (${(err as Error).message})` : reasonOf(err), error: true });
     }
     progress.filesDone++;
     options.onProgress?.(progress);
