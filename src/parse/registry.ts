@@ -9,6 +9,7 @@ import { elfutilsParser } from './elfutils.js';
 import { libfuzzerParser } from './libfuzzer.js';
 import { llvmParser } from './llvm.js';
 import { cephParser } from './ceph.js';
+import { redisParser } from './redis.js';
 import { backtraceSymbolsParser } from './backtrace-symbols.js';
 import { rustParser } from './rust.js';
 import { goParser } from './go.js';
@@ -16,7 +17,7 @@ import { butilParser } from './butil.js';
 import { valgrindParser } from './valgrind.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');
