@@ -75,6 +75,14 @@ describe('the vocabulary covers what the parsers produce', () => {
   });
 });
 
+describe('docs/architecture.md', () => {
+  it('lists every crash kind, format and thread role of the vocabulary', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+    const missing = [...CRASH_KIND_VOCABULARY.values, ...CRASH_KIND_VOCABULARY.families.map((f) => f.template), ...FORMATS, ...THREAD_ROLE_NAMES].filter((v) => !doc.includes(`\`${v}\``));
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('didYouMean and glob reachability', () => {
   it('suggests the closest candidate only when it is close', () => {
     expect(didYouMean('SIGSEV', ['SIGSEGV', 'SIGBUS'])).toBe('SIGSEGV');

@@ -85,6 +85,7 @@ const k = (source: CrashKindEntry['source'], kind: string, description: string):
 export const CRASH_KINDS: readonly CrashKindEntry[] = [
   // normalize/build-report.ts: no signal and no verdict.
   k('normalize', 'UNKNOWN', 'the trace did not say how the program died (no signal shown)'),
+  k('normalize', 'hang', 'no signal and no verdict, and every thread waits (normalize/build-report.ts detectHang)'),
   // Sanitizers (parse/sanitizer.ts kindOf): AddressSanitizer's bug kinds as its header names them.
   k('asan', 'heap-use-after-free', 'access to freed heap memory (ASan, TSan, HWASan; Valgrind: invalid access inside a free\'d block)'),
   k('asan', 'heap-buffer-overflow', 'access outside a heap block (Valgrind: next to an alloc\'d block)'),
@@ -200,8 +201,13 @@ export const FORMATS = [
   // parse/elfutils.ts: eu-stack, or systemd's coredumpctl info.
   'eu-stack', 'coredumpctl',
   'rust', 'go', 'butil',
-  // parse/libfuzzer.ts, parse/llvm.ts (LLVM's crash handler: clang, lld, opt...).
-  'libfuzzer', 'llvm',
+  // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
+  'chromium',
+  // parse/libfuzzer.ts, parse/llvm.ts (LLVM's crash handler: clang, lld, opt...), parse/ceph.ts,
+  // parse/redis.ts (the servers' own crash reports).
+  'libfuzzer', 'llvm', 'ceph', 'redis',
+  // parse/extract.ts: no trace, only a fatal notice ("Segmentation fault (core dumped)").
+  'notice',
   // core/: native reading only, or merged with the debugger's stacks.
   'core', 'core+gdb', 'core+lldb',
 ] as const;
@@ -229,8 +235,8 @@ export const THREAD_ROLE_NAMES: readonly string[] = THREAD_ROLES.map((r) => r.ro
 
 /** How the crashing thread was chosen (Report.crashedThreadReason), strongest first. */
 export const CRASHED_THREAD_REASONS = [
-  'core-signal', 'current-thread', 'received-signal', 'selected-thread', 'stop-reason', 'signal-frame', 'only-thread',
-  'first-thread', 'none',
+  'core-signal', 'current-thread', 'received-signal', 'selected-thread', 'stop-reason', 'signal-frame', 'lock-wait',
+  'only-thread', 'first-thread', 'none',
 ] as const;
 
 /** Rule categories: what kind of bug a diagnosis names. */
