@@ -29,7 +29,10 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     ...trace.inside.map((l) => ({ ...l, position: 'inside' as const })),
     ...extracted.after.map((l) => ({ ...l, position: 'after' as const })),
   ];
-  const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]);
+  // Go and Rust state what went wrong in their own header ("fatal error: concurrent map writes",
+  // "panicked: attempt to subtract with overflow"): the message the program died with.
+  const verdictMessage = (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '') : null;
+  const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage;
   const stated = trace.signal ?? signalFromHandlerLine(extracted.before);
   const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
   const signal = stated ?? inferred?.signal ?? null;

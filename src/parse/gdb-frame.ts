@@ -82,7 +82,9 @@ function beforeTemplateName(name: string, from: number): boolean {
   return lt > from && (paren < 0 || lt < paren);
 }
 
-const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?)?\s*(?:from \S.*)?$/;
+const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?|at \S+\.(?:so(?:\.\d+)*|dylib|dll))?\s*(?:from \S.*)?$/;
+/** IDE front-ends (CLion's gdb console) print a library without line info as "at /usr/lib/libc.so.6". */
+const AT_MODULE = /^\s*at (\S+\.(?:so(?:\.\d+)*|dylib|dll))\s*$/;
 
 /** Splits the frame line; returns null when it is not one. */
 export function splitGdbFrame(line: string): GdbFrameParts | null {
@@ -210,6 +212,8 @@ export function parseFrameTail(tail: string): { file: string | null; line: numbe
   let column: number | null = null;
   let module: string | null = null;
   let rest = tail;
+  const atModule = AT_MODULE.exec(rest);
+  if (atModule) return { file: null, line: null, column: null, module: atModule[1]! };
   const at = AT_FILE.exec(rest);
   if (at) {
     file = at[1]!;
