@@ -15,6 +15,7 @@
 // means SIGABRT; otherwise the signal stays unknown and the kind is "deadly-signal".
 // Frames are the sanitizers' ("#N 0x... in f file:line"), read by sanitizer-frame.ts.
 
+import { demangleRustLegacy } from './rust-demangle.js';
 import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
 
@@ -94,7 +95,9 @@ class LibFuzzerBlock implements BlockParser {
       if (frame) {
         // A second stack starting at #0 (the timeout handler's, then the main thread's) stays one
         // list: libFuzzer prints one stack per report.
-        if (this.frames.length < MAX_FRAMES_PER_THREAD) this.frames.push({ ...frame, index: this.frames.length });
+        // Rust fuzz targets' frames may come legacy-mangled ("_ZN4core9panicking5panic17h...E").
+        const rust = frame.rawFunction.includes('ZN') ? demangleRustLegacy(frame.rawFunction) : null;
+        if (this.frames.length < MAX_FRAMES_PER_THREAD) this.frames.push({ ...frame, index: this.frames.length, ...(rust ? { rawFunction: rust } : {}) });
         else this.dropped++;
         return 'take';
       }

@@ -5,10 +5,20 @@
 //      5: rust_panic::start_server
 //                at ./rust_panic.rs:7:23
 //      6: 0x55d1c3a2 - rust_panic::main                          (RUST_BACKTRACE=full)
+// Also: old rustc's "   1:     0x55d1c3a2 - std::sys::imp::backtrace::tracing::imp::unwind_backtrace::h..."
+// (hashes dropped), legacy-mangled names nobody demangled ("_ZN4core9panicking5panic17h...E",
+// demangled by rust-demangle.ts), Fuchsia's symbolizer markup after the panic ("{{{bt:0:0x...:pc}}}",
+// placed in its module by the "{{{module:...}}}" and "{{{mmap:...}}}" lines before it), and a stack
+// overflow ("thread 'main' has overflowed its stack" + "fatal runtime error: stack overflow"): no
+// frames, but a report (Rust aborts: SIGABRT, kind stack-overflow).
 
+import { demangleRustLegacy } from './rust-demangle.js';
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
 
 const HEADER = /^thread '([^']*)'(?: \((\d+)\))? panicked at (.*)$/;
+const OVERFLOW = /^thread '([^']*)'(?: \((\d+)\))? has overflowed its stack\s*$/;
+/** Symbolizer markup (Fuchsia): "{{{module:0:libc.so:elf:8323...}}}", "{{{mmap:0x7acb...:0x5a000:load:0:rx:0x0}}}", "{{{bt:0:0x7acb...:pc}}}". */
+const MARKUP = /\{\{\{(reset|module|mmap|bt|pc)(?::([^}]*))?\}\}\}/;
 // Before Rust 1.42 the location had no column ("'msg', src/lib.rs:161"); a message with newlines
 // (assert_eq!'s left/right) goes on over the next lines up to the one that closes the quote.
 const OLD_LOCATION = /^'(.*)', (\S+):(\d+)(?::(\d+))?$/s;
@@ -24,8 +34,8 @@ export const rustParser: TraceParser = {
   label: "Rust panics",
   // Raw-byte searches are fast when the needle starts with a rare byte: the quote that closes the
   // thread name ("thread 'main' panicked at", "thread 'main' (26649) panicked at").
-  markers: ["' panic", "' ("],
-  startsTrace: (line: string) => line.includes('panicked at') && HEADER.test(line),
+  markers: ["' panic", "' (", "' has"],
+  startsTrace: (line: string) => (line.includes('panicked at') && HEADER.test(line)) || (line.includes('has overflowed') && OVERFLOW.test(line)),
   begin: () => new RustBlock(),
 };
 
@@ -42,8 +52,27 @@ class RustBlock implements BlockParser {
   private location: { file: string; line: number; column: number | null } | null = null;
   private inBacktrace = false;
   private readonly frames: ParsedFrame[] = [];
+  private overflow = false;
+  /** Symbolizer markup: modules by id, and the mapped ranges that belong to each. */
+  private readonly markupModules = new Map<string, string>();
+  private readonly mappings: { start: bigint; end: bigint; module: string; base: bigint }[] = [];
 
   feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0 && OVERFLOW.test(line)) {
+      const o = OVERFLOW.exec(line)!;
+      this.start = this.end = lineNo;
+      this.thread = o[1]!;
+      this.tid = o[2] ? Number(o[2]) : null;
+      this.overflow = true;
+      return 'take';
+    }
+    if (this.overflow) {
+      if (/^fatal runtime error: stack overflow/.test(line)) {
+        this.end = lineNo;
+        return 'take';
+      }
+      return 'end';
+    }
     if (this.start === 0) {
       this.start = this.end = lineNo;
       const m = HEADER.exec(line)!;
@@ -82,6 +111,7 @@ class RustBlock implements BlockParser {
   }
 
   private classify(line: string): FeedResult {
+    let m: RegExpExecArray | null;
     if (this.expectMessage) {
       this.expectMessage = false;
       this.message = line.trim();
@@ -91,9 +121,13 @@ class RustBlock implements BlockParser {
       this.inBacktrace = true;
       return 'take';
     }
-    if (/^note: (?:run with `RUST_BACKTRACE|Some details are omitted)/.test(line)) return 'take';
+    if (/^note: (?:run with `RUST_BACKTRACE|Some details are omitted)/i.test(line)) return 'take';
+    if (line.includes('{{{') && (m = MARKUP.exec(line))) {
+      this.markup(m[1]!, (m[2] ?? '').split(':'), line.trim());
+      this.inBacktrace = true;
+      return 'take';
+    }
     if (!this.inBacktrace) return 'end';
-    let m: RegExpExecArray | null;
     // Other processes' output lands between frames in a shared log; a few such lines are kept aside.
     if (!FRAME.test(line) && !AT.test(line)) return ++this.foreign <= MAX_FOREIGN_LINES ? 'maybe' : 'end';
     this.foreign = 0;
@@ -105,7 +139,8 @@ class RustBlock implements BlockParser {
     if ((m = FRAME.exec(line))) {
       if (this.frames.length < MAX_FRAMES_PER_THREAD) {
         // "<unknown>" frames and symbol hashes ("::h1a2b3c4d5e6f7a8b") say nothing.
-        const name = m[3]!.trim().replace(/::h[0-9a-f]{16}$/, '');
+        const text = m[3]!.trim();
+        const name = demangleRustLegacy(text) ?? text.replace(/::h[0-9a-f]{16}$/, '');
         this.frames.push({ index: Number(m[1]), address: m[2] ?? null, rawFunction: name === '<unknown>' ? '??' : name, module: null, file: null, line: null, column: null, inlined: false, raw: line.trim() });
       }
       return 'take';
@@ -113,7 +148,38 @@ class RustBlock implements BlockParser {
     return 'maybe';
   }
 
+  private markup(tag: string, fields: string[], raw: string): void {
+    if (tag === 'reset') {
+      this.markupModules.clear();
+      this.mappings.length = 0;
+    } else if (tag === 'module' && fields.length >= 2) {
+      this.markupModules.set(fields[0]!, fields[1]!);
+    } else if (tag === 'mmap' && fields.length >= 6 && fields[2] === 'load') {
+      try {
+        const start = BigInt(fields[0]!);
+        this.mappings.push({ start, end: start + BigInt(fields[1]!), module: fields[3]!, base: BigInt(fields[5]!) });
+      } catch {
+        // A malformed mapping places no frame.
+      }
+    } else if ((tag === 'bt' && fields.length >= 2) || tag === 'pc') {
+      const address = tag === 'bt' ? fields[1]! : fields[0]!;
+      if (this.frames.length >= MAX_FRAMES_PER_THREAD || !/^0x[0-9a-fA-F]+$/.test(address)) return;
+      const pc = BigInt(address);
+      const map = this.mappings.find((r) => pc >= r.start && pc < r.end);
+      const frame: ParsedFrame = { index: this.frames.length, address, rawFunction: '??', module: map ? (this.markupModules.get(map.module) ?? null) : null, file: null, line: null, column: null, inlined: false, raw };
+      if (map) frame.moduleOffset = `0x${(pc - map.start + map.base).toString(16)}`;
+      this.frames.push(frame);
+    }
+  }
+
   finish(): ParsedTrace | null {
+    if (this.overflow) {
+      return {
+        format: 'rust', startLine: this.start, endLine: this.end, signal: 'SIGABRT',
+        signalDescription: `thread '${this.thread}' has overflowed its stack`, faultAddress: null, program: null,
+        threads: [], hints: [], inside: [], crashKind: 'stack-overflow',
+      };
+    }
     const frames = this.frames.length
       ? this.frames
       : this.location
