@@ -8,6 +8,12 @@
 //   created by main.main
 //   	/src/go_panic.go:18 +0x76
 // The first goroutine printed is the one that panicked; GOTRACEBACK=all adds the others.
+// Fatal errors with a kind of their own: "all goroutines are asleep - deadlock!" (deadlock; the main
+// goroutine, blocked in "goroutine 1 [chan send]:", is the one to look at), "stack overflow" after
+// "runtime: goroutine stack exceeds 1000000000-byte limit" (stack-overflow; runtime.morestack and
+// runtime.newstack are in the runtime's own stack, the recursion in the goroutine's), "concurrent
+// map writes" / "concurrent map read and map write" / "concurrent map iteration and map write"
+// (concurrent-map-access). Go 1.8-era dumps put "fp=0x... sp=0x..." (no pc=) after the location.
 
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
@@ -16,7 +22,13 @@ const SIGNAL = /^\[signal (SIG[A-Z0-9]+): ([^\]]*?)(?: code=(0x[0-9a-f]+))?(?: a
 const GOROUTINE = /^goroutine (\d+) \[([^\]]*)\]:\s*$/;
 // Locations are tab-indented as Go prints them, but logs re-indent them with spaces or not at all;
 // a fatal error adds "fp=0x.. sp=0x.. pc=0x..".
-const LOCATION = /^\s*(\S.*?):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
+const LOCATION = /^\s*(\S.*?):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+(?: pc=0x[0-9a-f]+)?)?\s*$/;
+/** Fatal errors that say what went wrong better than "go-fatal-error". */
+const FATAL_KINDS: [RegExp, string][] = [
+  [/^all goroutines are asleep - deadlock!?/, 'deadlock'],
+  [/^stack overflow/, 'stack-overflow'],
+  [/^concurrent map (?:writes|read and map write|iteration and map write)/, 'concurrent-map-access'],
+];
 const CALL = /^(\S.*)\((.*)\)$/;
 
 export const goParser: TraceParser = {
@@ -93,13 +105,16 @@ class GoBlock implements BlockParser {
       }
       return 'take';
     }
-    if (/^\.\.\.\d+ frames elided\.\.\./.test(line)) return 'take';
+    if (/^\.\.\.(?:\d+|additional) frames elided\.\.\./.test(line)) return 'take';
     return 'end';
   }
 
   finish(): ParsedTrace | null {
     const threads = this.goroutines.filter((g) => g.frames.length > 0);
     if (threads.length === 0) return null;
+    const fatal = this.kind === 'go-fatal-error' ? FATAL_KINDS.find(([re]) => re.test(this.message))?.[1] : undefined;
+    // A deadlock has no faulting goroutine: the main one (goroutine 1) waits forever where the program blocked.
+    const crashed = (fatal === 'deadlock' ? threads.find((t) => t.id === '1') : undefined) ?? threads.find((t) => t.role !== 'runtime') ?? threads[0]!;
     return {
       format: 'go',
       startLine: this.start,
@@ -109,9 +124,9 @@ class GoBlock implements BlockParser {
       faultAddress: this.faultAddress,
       program: null,
       threads,
-      hints: [{ threadId: (threads.find((t) => t.role !== 'runtime') ?? threads[0]!).id, reason: 'stop-reason' }],
+      hints: [{ threadId: crashed.id, reason: 'stop-reason' }],
       inside: [],
-      crashKind: this.signal ?? this.kind,
+      crashKind: this.signal ?? fatal ?? this.kind,
     };
   }
 }
