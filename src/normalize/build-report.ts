@@ -89,11 +89,14 @@ function toFrame(f: ParsedFrame): Frame {
 
 /**
  * Formats that print no signal (backtrace_symbols from a program's own handler) usually follow a
- * line the handler wrote: "fatal signal 11, backtrace:", "*** SIGSEGV caught". Only the last three
- * lines before the trace are looked at, and only a clear signal mention counts.
+ * line the handler wrote: "fatal signal 11, backtrace:", "*** SIGSEGV caught". Only the last few
+ * lines before the trace are looked at (see HANDLER_LINES), and only a clear signal mention counts.
  */
+/** A handler may print a few lines of its own (values, a banner) between its signal line and the stack. */
+const HANDLER_LINES = 16;
+
 function signalFromHandlerLine(before: { text: string }[]): string | null {
-  for (const { text } of before.slice(-3).reverse()) {
+  for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
     const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
     if (named) return named[1]!;
     const numbered = /\bsignal (\d{1,2})\b/i.exec(text);

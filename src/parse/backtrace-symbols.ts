@@ -12,7 +12,8 @@ import { bareFrame, CappedStack } from './stack.js';
 import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 // The module has no parentheses; the symbol runs to the last ") [0x": greedy, one backtrack point.
-const LINE = /^\s*(\S[^()\s]*)\((.*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
+// Crash handlers often number the lines ("0 prog(f+0x1) [0x...]", "#3 ./prog(...)"): an index is allowed.
+const LINE = /^\s*(?:#?\d{1,4}:?\s+)?(\S[^()\s]*)\((.*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
 /** What glibc writes between the parentheses: nothing, "+0x1f", or "symbol+0x1f" (or "-0x"). */
 const SYMBOL = /(?:^|\S)[+-]0x[0-9a-fA-F]+$/;
 
