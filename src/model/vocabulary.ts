@@ -162,6 +162,8 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
   // Go and Rust.
   k('go', 'go-panic', 'a Go panic without a signal'),
   k('go', 'go-fatal-error', 'a Go runtime fatal error without a signal'),
+  k('go', 'deadlock', 'Go: "all goroutines are asleep - deadlock!"'),
+  k('go', 'concurrent-map-access', 'Go: "concurrent map writes" / "concurrent map read and map write"'),
   k('rust', 'rust-panic', 'a Rust panic'),
 ];
 
@@ -321,11 +323,19 @@ export const CRASH_KIND_VOCABULARY: Vocabulary = { noun: 'crash kind', values: C
 export const FORMAT_VOCABULARY: Vocabulary = { noun: 'format', values: FORMATS, families: [] };
 export const ROLE_VOCABULARY: Vocabulary = { noun: 'role', values: THREAD_ROLE_NAMES, families: [] };
 
+const lowerValues = new WeakMap<Vocabulary, Set<string>>();
+
 /** Whether a rule's glob (or plain value) can match some value of the vocabulary (case-insensitive). */
 export function globCanMatch(glob: string, vocabulary: Vocabulary): boolean {
+  let lower = lowerValues.get(vocabulary);
+  if (!lower) lowerValues.set(vocabulary, (lower = new Set(vocabulary.values.map((v) => v.toLowerCase()))));
+  if (lower.has(glob.toLowerCase())) return true;
   const g = globAtoms(glob);
-  if (!/[*?]/.test(glob) && vocabulary.values.some((v) => v.toLowerCase() === glob.toLowerCase())) return true;
-  return vocabulary.values.some((v) => intersects(g, globAtoms(v.replace(/[*?]/g, '_')))) || vocabulary.families.some((f) => intersects(g, templateAtoms(f.template)));
+  if (!/[*?]/.test(glob)) return vocabulary.families.some((f) => intersects(g, templateAtoms(f.template)));
+  // Against literal values a glob simply matches; only families need the automata product.
+  const re = new RegExp(`^${[...glob.toLowerCase()].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('')}$`, 's');
+  for (const v of lower) if (re.test(v)) return true;
+  return vocabulary.families.some((f) => intersects(g, templateAtoms(f.template)));
 }
 
 export function isKnownCrashKind(kind: string): boolean {

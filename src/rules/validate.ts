@@ -77,7 +77,7 @@ const VOCABULARY_KEYS: [keyof ConditionsSpec, Vocabulary][] = [
  * hold. Globs are accepted when they can match some vocabulary entry.
  */
 export function checkVocabulary(spec: RuleSpec, text: string, file: string): RuleProblem[] {
-  const lines = keyLines(text);
+  let lines: Map<string, number> | null = null;
   const problems: RuleProblem[] = [];
   const blocks: [string[], ConditionsSpec][] = [[['when'], spec.when], ...(spec.evidence ?? []).map((e, i): [string[], ConditionsSpec] => [['evidence', String(i)], e])];
   for (const [path, conditions] of blocks) {
@@ -87,7 +87,7 @@ export function checkVocabulary(spec: RuleSpec, text: string, file: string): Rul
       for (const v of Array.isArray(value) ? value : [value]) {
         if (typeof v !== 'string') continue;
         const message = vocabularyProblem(v, vocabulary);
-        if (message) problems.push({ file, line: lineOf(lines, [...path, key]), message: `${[...path, key].join('.')}: ${message}` });
+        if (message) problems.push({ file, line: lineOf((lines ??= keyLines(text)), [...path, key]), message: `${[...path, key].join('.')}: ${message}` });
       }
     }
   }
