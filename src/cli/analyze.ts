@@ -5,7 +5,7 @@ import { analyzeFile, analyzeStream } from '../analyze.js';
 import { CoredxInputError, describeError } from '../errors.js';
 import { fstatSync } from 'node:fs';
 import { gunzip, onReadProblem, type ReadProblem } from '../ingest/lines.js';
-import { MAX_TIMEOUT_MS } from '../core/debugger.js';
+import { installInterruptHandlers, MAX_TIMEOUT_MS } from '../core/debugger.js';
 import { writeStdout } from './write-report.js';
 import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
@@ -64,6 +64,8 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
   }
   const loaded = loadRulesForCli(flags);
   if (!loaded) return EXIT.USAGE_OR_INPUT;
+  // Interrupted, coredx leaves no debugger running (its process group is killed) and exits 128+N.
+  installInterruptHandlers();
   if (flags.coredumpctl !== undefined) {
     const dumped = fromCoredumpctl(typeof flags.coredumpctl === 'string' ? flags.coredumpctl : null);
     if (typeof dumped === 'string') {

@@ -2,7 +2,8 @@
 // thread's stack with symbols. The output goes to the same parsers a pasted trace goes to.
 
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { delimiter, join } from 'node:path';
 import { CoredxInputError } from '../errors.js';
 
@@ -85,9 +86,12 @@ export const KILL_GRACE_MS = 2000;
 const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 type ExitSignal = keyof typeof SIGNAL_NUMBERS;
 
-/** Process groups of the debuggers running now (each debugger leads its own group). */
+/** Process groups of the debuggers this thread runs now (each debugger leads its own group). */
 const liveGroups = new Set<number>();
 let interrupted = false;
+/** Installed for good by the CLI (installInterruptHandlers), or only while a debugger runs here. */
+let installedForGood = false;
+let installed = false;
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
@@ -107,27 +111,59 @@ function groupAlive(pgid: number): boolean {
 }
 
 /**
+ * The process groups led by children of this process (debuggers started detached, from this
+ * thread or a worker thread: threads share the process), read from /proc. Never this process's
+ * own group.
+ */
+function childGroups(): number[] {
+  const groups: number[] = [];
+  let own = -1;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+    own = Number(statFields(readFileSync('/proc/self/stat', 'utf8'))[2]);
+  } catch {
+    return groups;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = statFields(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      // ppid, pgrp: a child leading its own group.
+      if (Number(f[1]) === process.pid && Number(f[2]) === Number(entry) && Number(entry) !== own) groups.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return groups;
+}
+
+/** /proc/PID/stat after "pid (comm) ": state, ppid, pgrp, ... (comm may hold spaces and parentheses). */
+const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
+/**
  * SIGINT, SIGTERM or SIGHUP while a debugger runs: its whole process group gets SIGTERM, then
  * SIGKILL after KILL_GRACE_MS (at once on a second signal), and coredx exits with the shell's code
- * for the signal (130, 143, 129). Installed only while a debugger runs; otherwise Node's default
- * (die by the signal) already leaves nothing behind.
+ * for the signal (130, 143, 129). Debuggers started by worker threads are found as this process's
+ * children leading their own group.
  */
 function onExitSignal(signal: ExitSignal): void {
   const code = 128 + SIGNAL_NUMBERS[signal];
+  const groups = new Set([...liveGroups, ...childGroups()]);
   if (interrupted) {
-    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+    for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
     process.exit(code);
   }
   interrupted = true;
-  for (const pgid of liveGroups) signalGroup(pgid, 'SIGTERM');
+  for (const pgid of groups) signalGroup(pgid, 'SIGTERM');
   const deadline = Date.now() + KILL_GRACE_MS;
   const check = () => {
-    for (const pgid of [...liveGroups]) if (!groupAlive(pgid)) liveGroups.delete(pgid);
-    if (liveGroups.size > 0 && Date.now() < deadline) {
+    for (const pgid of [...groups]) if (!groupAlive(pgid)) groups.delete(pgid);
+    if (groups.size > 0 && Date.now() < deadline) {
       setTimeout(check, 25);
       return;
     }
-    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+    for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
     process.exit(code);
   };
   check();
@@ -135,14 +171,33 @@ function onExitSignal(signal: ExitSignal): void {
 
 const handlers = Object.fromEntries((Object.keys(SIGNAL_NUMBERS) as ExitSignal[]).map((s) => [s, () => onExitSignal(s)])) as Record<ExitSignal, () => void>;
 
+function install(): void {
+  // Signals reach the main thread only.
+  if (installed || !isMainThread) return;
+  installed = true;
+  for (const s of Object.keys(handlers) as ExitSignal[]) process.on(s, handlers[s]);
+}
+
+/**
+ * For the CLI: from now on, SIGINT/SIGTERM/SIGHUP kill every debugger's process group (this
+ * thread's and worker threads') before coredx exits 130/143/129.
+ */
+export function installInterruptHandlers(): void {
+  installedForGood = true;
+  install();
+}
+
 function track(pgid: number): void {
-  if (liveGroups.size === 0) for (const s of Object.keys(handlers) as ExitSignal[]) process.on(s, handlers[s]);
+  install();
   liveGroups.add(pgid);
 }
 
 function untrack(pgid: number): void {
   liveGroups.delete(pgid);
-  if (liveGroups.size === 0 && !interrupted) for (const s of Object.keys(handlers) as ExitSignal[]) process.removeListener(s, handlers[s]);
+  if (liveGroups.size === 0 && installed && !installedForGood && !interrupted) {
+    installed = false;
+    for (const s of Object.keys(handlers) as ExitSignal[]) process.removeListener(s, handlers[s]);
+  }
 }
 
 export function runDebugger(name: DebuggerName, core: string, exe: string | null, options: { sysroot?: string | null; timeoutMs: number }): Promise<DebuggerRun> {

@@ -18,7 +18,7 @@ export interface ScanOptions extends WalkOptions {
   analyze?: Omit<AnalyzeOptions, 'path'>;
   /** Called as work progresses (for a progress bar). */
   onProgress?: (p: ScanProgress) => void;
-  /** Called for what was read despite a problem (trailing garbage after gzip data). */
+  /** Called for what was read despite a problem (trailing garbage after gzip data); default: a line on stderr. */
   onWarning?: (path: string, message: string) => void;
   /** Only this shard of the files found (and of the skipped entries), see shard.ts. */
   shard?: Shard;
@@ -66,7 +66,11 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
     for (const report of result.reports) collector.add(report);
     crashes += result.reports.length;
     progress.crashes = crashes;
-    for (const p of problems) if (!p.fatal) options.onWarning?.(path, p.message);
+    for (const p of problems) {
+      if (p.fatal) continue;
+      if (options.onWarning) options.onWarning(path, p.message);
+      else process.stderr.write(`coredx: warning: ${path}: ${p.message}\n`);
+    }
     const fatal = problems.filter((p) => p.fatal).map((p) => p.message);
     // Its crashes are reported, but part of it could not be read: the gate must not pass on it.
     const n = result.reports.length;
