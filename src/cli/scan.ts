@@ -1,6 +1,7 @@
 // `coredx scan [PATH|GLOB...]`: flags -> scan() -> renderers -> files/stdout -> exit code.
 
-import { writeFileSync } from 'node:fs';
+import { writeReportFile, writeStdout } from './write-report.js';
+import { installInterruptHandlers } from '../core/debugger.js';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { describeError } from '../errors.js';
@@ -38,6 +39,7 @@ interface ScanFlags extends RuleFlags, CoreFlags, ReportFlags {
   include: string[];
   exclude: string[];
   hidden?: boolean;
+  follow?: boolean;
   jobs: string;
   shard?: string;
 }
@@ -98,6 +100,7 @@ export function registerScan(program: Command): void {
     .option('--include <glob>', 'only files matching this glob, relative to the directory given (repeatable)', collect, [])
     .option('--exclude <glob>', 'leave out files matching this glob, relative to the directory given (repeatable)', collect, [])
     .option('--hidden', 'also read hidden files and walk hidden folders')
+    .option('--follow', 'follow symlinks that lead out of the scanned tree (never into /proc, /sys, /dev; loops walked once)')
     .option('-j, --jobs <n>', 'files analyzed concurrently', '4')
     .option('--shard <i/n>', 'scan only shard I of N of the files (by a hash of each path); combine the JSON reports with `coredx merge`');
   addRuleOptions(addCoreOptions(addReportOptions(cmd), true)).action(async (paths: string[], flags: ScanFlags) => {
@@ -121,10 +124,11 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   // CLI globs are relative to the directory given; the config's to the config file's directory.
   const { config } = loaded;
   const rooted = config.path && (config.scan.include.length || config.scan.exclude.length) ? { base: dirname(config.path), ...config.scan } : undefined;
+  installInterruptHandlers(); // no debugger left running when interrupted
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
-    result = await scan(paths.length ? paths : ['.'], { include: flags.include, exclude: flags.exclude, ...(rooted ? { rooted } : {}), hidden: flags.hidden, jobs, ...(shard ? { shard } : {}), onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
+    result = await scan(paths.length ? paths : ['.'], { include: flags.include, exclude: flags.exclude, ...(rooted ? { rooted } : {}), hidden: flags.hidden, follow: flags.follow, jobs, ...(shard ? { shard } : {}), onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
   } catch (err) {
     progress.done();
     return fail(describeError(err));
@@ -158,8 +162,8 @@ export function emitReport(
   };
   try {
     for (const { format, file } of prepared.outputs) {
-      if (file) writeFileSync(file, render[format]());
-      else process.stdout.write(render[format]());
+      if (file) writeReportFile(file, render[format]());
+      else writeStdout(render[format]());
     }
   } catch (err) {
     return fail(describeError(err));
