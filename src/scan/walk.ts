@@ -1,6 +1,6 @@
 // Finding artifacts: paths, directories and globs -> a sorted list of files, plus the entries that
-// could not be read and those left out on purpose (both reported, never dropped). Symlinks are
-// followed; within one argument a directory reached twice (a symlink loop) is walked once, and a
+// could not be read and those left out on purpose (both reported, never dropped). Symlinks within
+// the tree are followed (those leading out of it with --follow only; /proc, /sys and /dev never); within one argument a directory reached twice (a symlink loop) is walked once, and a
 // file reached by several paths (a symlink to it, a directory linked twice, several arguments) is
 // read once, under the first of its paths in sorted order. Globs are walked by the same walker
 // (from the glob's static base), so they get the same loop, hidden-entry and de-duplication rules.
@@ -22,6 +22,12 @@ export interface WalkOptions {
   rooted?: { base: string; include?: string[]; exclude?: string[] };
   /** Read hidden files and walk hidden folders (".git", ".cache"), left out (and listed) by default. */
   hidden?: boolean;
+  /**
+   * Follow symlinks that lead out of the tree being walked (left out, and listed, by default: a
+   * link to / or /proc would never finish). Loops are still walked once, and /proc, /sys and /dev
+   * are never entered.
+   */
+  follow?: boolean;
 }
 
 export interface WalkResult {
@@ -37,6 +43,17 @@ export interface WalkResult {
 
 export const HIDDEN_REASON = 'hidden file/folder, not read: --hidden to include';
 export const NODE_MODULES_REASON = 'node_modules folder, not read';
+export const LEAVES_TREE_REASON = 'symlink leaves the scanned tree: --follow to read';
+
+/** Kernel file systems: endless or blocking files (/proc/kcore, /dev/zero, /sys/...), never read. */
+const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
+/** The system folder a real path is in, or null. */
+export function systemDir(real: string): string | null {
+  return SYSTEM_DIRS.find((d) => real === d || real.startsWith(`${d}/`)) ?? null;
+}
+const systemReason = (dir: string) => `system folder (${dir}), not read`;
+/** True when `real` is `root` or inside it. */
+const inside = (real: string, root: string) => real === root || real.startsWith(root.endsWith('/') ? root : `${root}/`);
 
 /** What a directory entry or stat result is when it is neither a file nor a directory. */
 function specialKind(s: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | null {
@@ -133,7 +150,11 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
           }
         }
         const couldHoldMatches = depth + 1 < maxDepth && !excluded(path, base);
-        if (!options.hidden && entry.name.startsWith('.')) {
+        const system = broken ? null : systemDir(entryReal);
+        const leaves = !broken && entry.isSymbolicLink() && !inside(entryReal, rootReal);
+        if ((isDir || isFile || kind) && (system || (leaves && !options.follow)) && !(!options.hidden && entry.name.startsWith('.'))) {
+          if (isDir ? couldHoldMatches : fileWanted(path)) add(path, entryReal, system ? systemReason(system) : LEAVES_TREE_REASON);
+        } else if (!options.hidden && entry.name.startsWith('.')) {
           if (isDir ? couldHoldMatches : fileWanted(path)) add(path, entryReal, HIDDEN_REASON);
         } else if (broken) {
           if (fileWanted(path)) {
@@ -168,7 +189,9 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
         problems.push({ path: input, reason: reasonOf(err) });
         continue;
       }
-      if (s.isDirectory()) walkTree(input, real, input, null, Infinity);
+      const system = systemDir(real);
+      if (system) add(input, real, systemReason(system));
+      else if (s.isDirectory()) walkTree(input, real, input, null, Infinity);
       else add(input, real, s.isFile() ? null : notRegular(specialKind(s)!));
     } else if (fg.isDynamicPattern(input)) {
       const { base, glob } = picomatch.scan(input);
@@ -181,7 +204,9 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
       } catch {
         real = null;
       }
-      if (real !== null) walkTree(root, real, '.', match, globDepth(glob));
+      const system = real === null ? null : systemDir(real);
+      if (system) add(root, real!, systemReason(system));
+      else if (real !== null) walkTree(root, real, '.', match, globDepth(glob));
       if (added === before) problems.push({ path: input, reason: 'glob matched no file' });
     } else problems.push({ path: input, reason: 'no such file or directory' });
   }
