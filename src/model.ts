@@ -3,11 +3,13 @@
 // rules/ adds diagnoses; renderers only read.
 
 export * from './model/vocabulary.js';
+import type { Format } from './model/vocabulary.js';
 
 /** Version of the JSON output schema (docs/json-schema.md). Bump on any incompatible change. */
 export const SCHEMA_VERSION = 1;
 
-export type InputFormat = 'gdb' | 'lldb' | (string & {});
+/** One of the vocabulary's FORMATS (src/model/vocabulary.ts), which test/vocabulary.test.ts keeps complete. */
+export type InputFormat = Format | (string & {});
 
 export interface Frame {
   /** Frame number as printed (#N). */

@@ -34,16 +34,16 @@ function rule(when: string, extra = ''): string {
 
 describe('the vocabulary covers what the parsers produce', () => {
   it('every parser format, crash kind, role and crashed-thread reason of every sample is in it', () => {
-    for (const p of PARSERS) expect(isKnownFormat(p.format), p.format).toBe(true);
+    for (const p of PARSERS) expect(isKnownFormat(p.format), `parser format ${p.format}: add it to src/model/vocabulary.ts FORMATS`).toBe(true);
     const all = samples();
     expect(all.length).toBeGreaterThan(50);
     for (const file of all) {
       for (const r of analyze(readFileSync(file, 'utf8'), { path: file, rules: null }).reports) {
-        expect(isKnownFormat(r.format), `${file}: format ${r.format}`).toBe(true);
-        expect(isKnownCrashKind(r.crashKind), `${file}: crash kind ${r.crashKind}`).toBe(true);
+        expect(isKnownFormat(r.format), `${file}: format ${r.format} is not in src/model/vocabulary.ts FORMATS`).toBe(true);
+        expect(isKnownCrashKind(r.crashKind), `${file}: crash kind ${r.crashKind} is not in src/model/vocabulary.ts CRASH_KINDS (add it, and to docs/architecture.md)`).toBe(true);
         if (r.signal) expect(isKnownSignal(r.signal), `${file}: signal ${r.signal}`).toBe(true);
-        expect(CRASHED_THREAD_REASONS, file).toContain(r.crashedThreadReason);
-        for (const t of r.threads) if (t.role !== undefined) expect(isKnownRole(t.role), `${file}: role ${t.role}`).toBe(true);
+        expect(CRASHED_THREAD_REASONS, `${file}: add the crashed-thread reason to src/model/vocabulary.ts`).toContain(r.crashedThreadReason);
+        for (const t of r.threads) if (t.role !== undefined) expect(isKnownRole(t.role), `${file}: role ${t.role} is not in src/model/vocabulary.ts THREAD_ROLES`).toBe(true);
       }
     }
   });
