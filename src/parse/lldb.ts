@@ -1,5 +1,10 @@
 // lldb output: `bt`, `bt all`, live stops and core files, as lldb 14 prints them. One session is
 // one trace: the stop banner, `bt` and `bt all` print the same threads again and are merged.
+// Also what people paste from macOS and Windows lldb (frames in libsystem_kernel.dylib`__pthread_kill + 8,
+// ntdll.dll`NtWaitForAlertByThreadId + 20; Windows' "stop reason = Exception 0xc0000005 encountered
+// at address ...") and frames they summarized by hand: "frame #3-7: libc++abi.dylib`terminate cascade"
+// (one frame for the range, its text as the name), "frame #4: ... (5 frames elided)" (an unknown frame,
+// kept so the numbering stays right) and frames without their address ("frame #5: libsystem_c.dylib`abort + 180").
 
 import { signalName } from './signals.js';
 import {
@@ -15,6 +20,8 @@ import {
 
 const THREAD = /^(\*)?\s*thread #(\d+)(?::\s*tid = (\d+))?(.*)$/;
 const FRAME = /^\s*(\*)?\s*frame #(\d+): (0x[0-9a-fA-F]+)(?: (.*))?$/;
+/** Frames summarized by hand: a range ("frame #3-7:"), an elision ("frame #4: ..."), no address. */
+const SUMMARY_FRAME = /^\s*(\*)?\s*frame #(\d+)(?:\s*(?:-|\.\.|to)\s*#?(\d+))?: (?!0x[0-9a-fA-F]+(?:\s|$))(\S.*)$/;
 const PROCESS_STOPPED = /^Process \d+ stopped\s*$/;
 const CORE_LOADED = /^Core file '(.*)' \(([^)]*)\) was loaded\.\s*$/;
 const TARGET_CREATE = /^\(lldb\) target create "((?:[^"\\]|\\.)*)"/;
@@ -45,7 +52,7 @@ export const lldbParser: TraceParser = {
   markers: ['#'],
   startsTrace(line: string): boolean {
     if (line.includes('thread #')) return THREAD.test(line) && (NAME.test(line) || STOP_REASON.test(line) || /^\*?\s*thread #\d+\s*$/.test(line));
-    if (line.includes('frame #')) return FRAME.test(line) && line.includes('`');
+    if (line.includes('frame #')) return (FRAME.test(line) || SUMMARY_FRAME.test(line)) && line.includes('`');
     return PROCESS_STOPPED.test(line) || CORE_LOADED.test(line) || TARGET_CREATE.test(line);
   },
   begin: () => new LldbBlock(),
@@ -78,7 +85,8 @@ class LldbBlock implements BlockParser {
 
   private classify(line: string): FeedResult {
     let m: RegExpExecArray | null;
-    if (line.includes('frame #') && (m = FRAME.exec(line))) return this.addFrame(m, line);
+    if (line.includes('frame #') && (m = FRAME.exec(line))) return this.addFrame(parseLldbFrame(m, line));
+    if (line.includes('frame #') && (m = SUMMARY_FRAME.exec(line))) return this.addFrame(summaryFrame(m, line));
     if (line.includes('thread #') && (m = THREAD.exec(line))) return this.startThread(m);
     if (PROCESS_STOPPED.test(line)) return this.sawFrames ? 'split' : 'take';
     if (CORE_LOADED.test(line)) return this.sawFrames ? 'split' : 'take';
@@ -113,7 +121,18 @@ class LldbBlock implements BlockParser {
   private stopReason(threadId: string, reason: string): void {
     const sig = /^signal (SIG[A-Z0-9]+|\d+)(?::\s*(.*?))?(?:\s*\(fault address: (0x[0-9a-fA-F]+)\))?\s*$/.exec(reason);
     const exc = /^(EXC_[A-Z_]+)(?: \(code=(\d+)(?:, (?:address|subcode)=(0x[0-9a-fA-F]+))?\))?/.exec(reason);
+    // Windows: "Exception 0xc0000005 encountered at address 0x7ff6...: Access violation writing location 0x00000000".
+    const win = /^Exception (0x[0-9a-fA-F]{8}) encountered at address (0x[0-9a-fA-F]+)(?::\s*(.*))?$/.exec(reason);
     let signal: string | null = null;
+    if (win) {
+      signal = WINDOWS_EXCEPTIONS[win[1]!.toLowerCase()] ?? null;
+      this.signalDescription = reason.trim();
+      const at = win[3] ? /(?:reading|writing|executing) location (0x[0-9a-fA-F]+)/.exec(win[3]) : null;
+      if (at) this.faultAddress = `0x${BigInt(at[1]!).toString(16)}`;
+      if (signal && !this.signal) this.signal = signal;
+      if (!this.hints.some((h) => h.threadId === threadId && h.reason === 'stop-reason')) this.hints.unshift({ threadId, reason: 'stop-reason' });
+      return;
+    }
     if (sig) {
       signal = signalName(sig[1]!);
       // SIGSTOP (gdb-written cores) and "signal 0" (kernel cores) mark the other threads of a
@@ -130,8 +149,7 @@ class LldbBlock implements BlockParser {
     if (!this.hints.some((h) => h.threadId === threadId && h.reason === 'stop-reason')) this.hints.unshift({ threadId, reason: 'stop-reason' });
   }
 
-  private addFrame(m: RegExpExecArray, line: string): FeedResult {
-    const frame = parseLldbFrame(m, line);
+  private addFrame(frame: ParsedFrame): FeedResult {
     if (this.reprintOf) {
       const earlier = this.reprintOf;
       this.reprintOf = null;
@@ -195,6 +213,57 @@ const EXCEPTION_SIGNALS: Record<string, string> = {
   EXC_GUARD: 'SIGKILL',
   EXC_RESOURCE: 'SIGKILL',
 };
+
+/** Windows exception codes (NTSTATUS) lldb names in a stop reason, and the signal each one is. */
+const WINDOWS_EXCEPTIONS: Record<string, string> = {
+  '0xc0000005': 'SIGSEGV', // access violation
+  '0xc0000006': 'SIGBUS', // in-page error
+  '0xc000001d': 'SIGILL', // illegal instruction
+  '0xc0000096': 'SIGILL', // privileged instruction
+  '0xc0000094': 'SIGFPE', // integer divide by zero
+  '0xc0000095': 'SIGFPE', // integer overflow
+  '0xc000008e': 'SIGFPE', // float divide by zero
+  '0x80000003': 'SIGTRAP', // breakpoint
+  '0xc0000409': 'SIGABRT', // stack buffer overrun / __fastfail
+  '0xc00000fd': 'SIGSEGV', // stack overflow
+  '0xe06d7363': 'SIGABRT', // an uncaught C++ exception (MSVC)
+};
+
+/** A frame a person summarized: "frame #3-7: libc++abi.dylib`terminate cascade", "frame #4: ... (5 frames elided)". */
+function summaryFrame(m: RegExpExecArray, line: string): ParsedFrame {
+  const text = m[4]!.trim();
+  const tick = text.indexOf('`');
+  const module = tick > 0 && !text.slice(0, tick).includes(' ') ? text.slice(0, tick) : null;
+  let rest = module ? text.slice(tick + 1) : text;
+  // "..." or "(5 frames elided)": nothing known about the frame itself.
+  if (/^\.{3}|^\(\d+ frames? elided\)$|^…/.test(rest)) rest = '';
+  let file: string | null = null;
+  let lineNo: number | null = null;
+  let column: number | null = null;
+  const loc = LOCATION.exec(rest);
+  if (loc) {
+    file = loc[1]!;
+    lineNo = Number(loc[2]);
+    column = loc[3] ? Number(loc[3]) : null;
+    rest = rest.slice(0, loc.index);
+  }
+  rest = rest.replace(OFFSET, '').trim();
+  // A range stands for several frames: its text is kept whole (rawFunction) but names no function,
+  // so the signature passes over it like over a frame without symbols.
+  const range = m[3] !== undefined;
+  return {
+    index: Number(m[2]),
+    address: null,
+    rawFunction: rest === '' ? '??' : rest,
+    functionName: rest === '' || range ? '??' : functionNameOf(rest),
+    module,
+    file,
+    line: lineNo,
+    column,
+    inlined: false,
+    raw: line,
+  };
+}
 
 /**
  * "frame #2: 0x... libc.so.6`__libc_start_call_main(main=(prog`main at x.c:9), argc=1) at f.h:58:16"
