@@ -37,7 +37,7 @@ const RECURSION_REASON = 'above the recursion: whatever ran when the stack ran o
 /** Signal trampolines by name: gdb's marker, glibc's restorer, macOS' and the kernel vDSO's. */
 const TRAMPOLINES = new Set(['<signal handler called>', '__restore_rt', '_sigtramp', '__kernel_rt_sigreturn', '__sigtramp', 'sigtramp']);
 /** Names a crash handler's own functions carry (handlers print the stack, then die). */
-const HANDLER_NAME = /sig\w*handler|signal_?handler|handle_?signal|crash_?handler|fault_?handler|on_?crash|stack_?dump|dump_?stack|print_?(?:stack|backtrace)|backtrace|stacktrace/i;
+const HANDLER_NAME = /sig\w*handler|sig(?:segv|bus|abrt|fpe|ill)|signal_?handler|handle_?signal|crash_?handler|fault_?handler|on_?crash|stack_?dump|dump_?stack|print_?(?:stack|backtrace)|backtrace|stacktrace/i;
 const SIGNAL_LIBRARY = /^(?:libc\.so|libc-|libpthread|libsystem_platform)/;
 
 /**

@@ -167,11 +167,16 @@ export class Extractor {
   }
 
   private idle(text: string, line: number): void {
+    // An indented start line: when it starts a trace without its indentation too, the indentation
+    // is the paste's (a code block) and goes from every later line; some parsers accept the
+    // indented start line itself but not the indented lines after it.
+    const c = text.charCodeAt(0);
+    if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutPastePrefix(text, line)) return;
     for (const parser of this.parsers) {
       if (parser.startsTrace(text)) return this.start(parser, text, line);
     }
     if (text.trim() === '') return;
-    if (this.pastePrefix === null && this.startsWithoutPastePrefix(text, line)) return;
+    if (this.pastePrefix === null && c === 61 /* = */ && this.startsWithoutPastePrefix(text, line)) return;
     const entry = { line, text };
     if (this.open) {
       this.open.after.push(entry);

@@ -59,6 +59,7 @@ const WRAPPED_TAIL = /^\s+(?:at \S.*:\d+(?::\d+)?|from \S.*)\s*$/;
 /** The argument list of a frame line that held only the name ("#0  ns::f" then "    (this=...)"). */
 const WRAPPED_ARGUMENTS = /^\s+\(/;
 
+const MID_TRACE_FRAME = /^#\d{1,5} +0x[0-9a-fA-F]+ in \S/;
 const LOST_HASH_FRAME = /^\d{1,5} +0x[0-9a-fA-F]+ in \S/;
 
 export const gdbParser: TraceParser = {
@@ -69,7 +70,9 @@ export const gdbParser: TraceParser = {
   markers: ['#'],
   startsTrace(line: string): boolean {
     const c = line.charCodeAt(0);
-    if (c === 35 /* # */) return line.startsWith('#0 ') && (looksLikeGdbFrame(line) || splitBareFrameHead(line) !== null);
+    // A paste may start anywhere in a `bt` ("#8 ..."): a later frame starts a trace when it has
+    // gdb's full shape (an address, " in ", an argument list), which log lines numbered "#8" lack.
+    if (c === 35 /* # */) return line.startsWith('#0 ') ? looksLikeGdbFrame(line) || splitBareFrameHead(line) !== null : MID_TRACE_FRAME.test(line) && looksLikeGdbFrame(line);
     if (c === 67 /* C */) return CORE_GENERATED.test(line);
     if (c === 80 /* P */) return TERMINATED.test(line) || RECEIVED.test(line);
     if (c === 84 /* T */) return RECEIVED.test(line) || THREAD_HEADER.test(line);

@@ -1,0 +1,103 @@
+// What people paste: the same trace copied out of an issue thread (quoted, indented by a code
+// block, HTML-escaped), a log viewer (DebugView), syslog/journald, a Markdown fence, gdb's pager.
+// Every committed sample, wrapped each way, must give the same reports (same signatures) as the
+// sample itself: the wrapping is the paste's, never the trace's.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+import { cleanLine } from '../../src/ingest/clean.js';
+import { sampleNames, samplePath } from '../support/samples.js';
+
+const lines = (s: string, f: (l: string, i: number) => string) => s.split('\n').map(f).join('\n');
+const WRAPPINGS: Record<string, (s: string) => string> = {
+  'Markdown quote "> "': (s) => lines(s, (l) => '> ' + l),
+  'nested quote ">> "': (s) => lines(s, (l) => '>> ' + l),
+  'code block indentation (4 spaces)': (s) => lines(s, (l) => '    ' + l),
+  'a tab': (s) => lines(s, (l) => '\t' + l),
+  'quoted code block': (s) => lines(s, (l) => '>     ' + l),
+  'HTML-escaped': (s) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;'),
+  'DebugView prefix': (s) => lines(s, (l, i) => `${String(i + 1).padStart(8, '0')}\t23:44:41\t[7340] ` + l),
+  'syslog prefix': (s) => lines(s, (l) => 'Jan 12 03:04:05 build-7 prog[1234]: ' + l),
+  'journald ISO prefix': (s) => lines(s, (l) => '2026-01-12T03:04:05+0000 build-7 systemd-coredump[88]: ' + l),
+  'Markdown fence around it': (s) => '```gdb\n' + s + '\n```',
+  'stray backtick on the first line': (s) => '`' + s,
+  'CRLF line ends': (s) => s.replaceAll('\n', '\r\n'),
+};
+
+const samples = sampleNames()
+  .map((name) => ({ name, text: readFileSync(samplePath(name), 'utf8') }))
+  .map((s) => ({ ...s, expected: analyze(s.text, { rules: null }).reports.map((r) => r.signatureText) }))
+  .filter((s) => s.expected.length > 0);
+
+describe('a paste wrapped the ways people paste reads as the trace itself', () => {
+  it('has samples to wrap', () => expect(samples.length).toBeGreaterThan(40));
+  for (const [wrapping, wrap] of Object.entries(WRAPPINGS)) {
+    it(wrapping, () => {
+      const differ = samples
+        .map((s) => ({ name: s.name, expected: s.expected, got: analyze(wrap(s.text), { rules: null }).reports.map((r) => r.signatureText) }))
+        .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.expected))
+        .map((r) => `${r.name}: ${r.expected[0]} -> ${r.got[0] ?? 'nothing'} (${r.expected.length} -> ${r.got.length} reports)`);
+      expect(differ).toEqual([]);
+    });
+  }
+});
+
+describe('cleanLine', () => {
+  it('removes gdb\'s pager prompt and keeps the frame printed after it', () => {
+    expect(cleanLine('--Type <RET> for more, q to quit, c to continue without paging--#12 0x0000 in main () at a.c:3')).toBe('#12 0x0000 in main () at a.c:3');
+    expect(cleanLine('---Type <return> to continue, or q <return> to quit---')).toBe('');
+  });
+  it('unescapes HTML entities, drops fences, keeps lldb backticks', () => {
+    expect(cleanLine('#0 f (v=std::vector&lt;int&gt; &amp;) at a.cc:1')).toBe('#0 f (v=std::vector<int> &) at a.cc:1');
+    expect(cleanLine('```')).toBe('');
+    expect(cleanLine('  frame #0: 0x1 prog`main at a.c:3')).toBe('  frame #0: 0x1 prog`main at a.c:3');
+  });
+  it('leaves a comparison in a log line alone', () => {
+    expect(cleanLine('x > 3 failed')).toBe('x > 3 failed');
+  });
+});
+
+describe('partial and cut traces', () => {
+  const frames = [
+    '#8  0x000055555555a1b2 in Session::flush (this=0x0) at session.cc:88',
+    '#9  0x000055555555a2c3 in Server::tick (this=0x5555555a0eb0) at server.cc:140',
+    '#10 0x000055555555a3d4 in main () at main.cc:12',
+  ];
+  it('a bt that starts at #8 is read', () => {
+    const [r] = analyze(['Program received signal SIGSEGV, Segmentation fault.', ...frames].join('\n'), { rules: null }).reports;
+    expect(r!.threads[0]!.frames.map((f) => f.function)).toEqual(['Session::flush', 'Server::tick', 'main']);
+  });
+  it('a reporter\'s "..." and "[...]" elisions and a pager prompt do not end the trace', () => {
+    const text = ['#0  0x00007ffff7a42e2c in __pthread_kill_implementation () from /lib/x86_64-linux-gnu/libc.so.6', '...', '[...]',
+      '--Type <RET> for more, q to quit, c to continue without paging--', ...frames].join('\n');
+    const [r] = analyze(text, { rules: null }).reports;
+    expect(r!.threads[0]!.frames.map((f) => f.index)).toEqual([0, 8, 9, 10]);
+    expect(r!.signatureFrames[0]).toBe('Session::flush');
+  });
+  it('a trace cut mid-line at the end keeps its whole frames', () => {
+    const [r] = analyze([...frames, '#11 0x000055555555a4e5 in __libc_start_call_ma'].join('\n'), { rules: null }).reports;
+    expect(r!.threads[0]!.frames.slice(0, 3).map((f) => f.function)).toEqual(['Session::flush', 'Server::tick', 'main']);
+  });
+  it('frames that lost their "#" (an IDE console) are read, with "at libc.so.6" as the module', () => {
+    const text = ['Program received signal SIGABRT, Aborted.', '0  0x00007ffff54178a0 in raise () at /usr/lib/libc.so.6',
+      '1  0x00007ffff5418f09 in abort () at /usr/lib/libc.so.6', '2  0x0000555555585da8 in main(int, char**) (argc=2, argv=0x7fffffffea78)',
+      '    at /home/dev/app/main.cpp:23'].join('\n');
+    const [r] = analyze(text, { rules: null }).reports;
+    expect(r!.threads[0]!.frames.map((f) => [f.function, f.module])).toEqual([['raise', '/usr/lib/libc.so.6'], ['abort', '/usr/lib/libc.so.6'], ['main', null]]);
+    expect(r!.signatureFrames).toEqual(['main']);
+  });
+});
+
+describe('a crash handler\'s own ==PID== prefix (not Valgrind)', () => {
+  it('is learned at the trace and removed, and the handler above the signal trampoline is skipped', () => {
+    const text = ['==4242== myserver 2.1 crashed by signal 11', '==4242==', '==4242== STACK TRACE:',
+      '==4242== 0 myserver(on_sigsegv+0x168) [0x408408]', '==4242== 1 /lib/x86_64-linux-gnu/libpthread.so.0(+0x10340) [0x7f07c4025340]',
+      '==4242== 2 /lib/x86_64-linux-gnu/libc.so.6(+0x140d54) [0x7f07c3d90d54]', '==4242== 3 myserver(parse_header+0x3c) [0x40761c]',
+      '==4242== 4 myserver(main+0xbcf) [0x40602f]'].join('\n');
+    const [r] = analyze(text, { rules: null }).reports;
+    expect(r!.format).toBe('backtrace_symbols');
+    expect(r!.signal).toBe('SIGSEGV');
+    expect(r!.signatureFrames).toEqual(['parse_header', 'main']);
+    expect(r!.skipped.find((s) => s.frame === 0)!.reason).toMatch(/crash handler/);
+  });
+});
