@@ -14,6 +14,7 @@
 //
 // --check writes nothing and exits 1 when a golden or the pin would change.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -104,6 +105,10 @@ async function main() {
   const dist = pathToFileURL(join(ROOT, 'dist', 'index.js')).href;
   if (!existsSync(fileURLToPath(dist))) {
     process.stderr.write('update-goldens: dist/ is missing: run `npm run build` first\n');
+    process.exit(2);
+  }
+  if (spawnSync('c++filt', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    process.stderr.write('update-goldens: c++filt (binutils) is not installed: backtrace_symbols names would stay mangled in the goldens\n');
     process.exit(2);
   }
   const { analyzeFile, SIGNATURE_VERSION } = await import(dist);
