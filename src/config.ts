@@ -46,7 +46,15 @@ export function loadConfig(from = process.cwd()): CoredxConfig {
   const empty: CoredxConfig = { path: null, rules: { dirs: [], builtin: true }, scan: { include: [], exclude: [] } };
   const path = findConfigFile(from);
   if (!path) return empty;
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    // A byte-order mark (editors on Windows write one) is not TOML syntax.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why: Record<string, string> = { EISDIR: 'is a directory, not a file', EACCES: 'permission denied', ENOENT: 'a broken symlink' };
+    throw new CoredxInputError('usage', `${path}: cannot read the config file: ${(code && why[code]) ?? code ?? (err as Error).message}`);
+  }
   let doc: Record<string, Record<string, unknown>>;
   try {
     doc = TOML.parse(text) as typeof doc;

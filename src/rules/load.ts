@@ -1,9 +1,8 @@
 // Loading rule directories: find *.toml files, validate, compile, resolve duplicate ids.
 // Bundled packs load first; a user rule with a bundled rule's id replaces it (with a note).
 
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import fg from 'fast-glob';
 import { compileRule, type CompiledRule } from './compile.js';
 import { PLACEHOLDER, RuleSet, TEMPLATE_FACTS } from './engine.js';
 import { compileTextPattern, PatternError } from './pattern.js';
@@ -30,16 +29,53 @@ export interface LoadedRules {
   files: number;
 }
 
-export function ruleFiles(dir: string): string[] {
+export function ruleFiles(dir: string, problems?: RuleProblem[]): string[] {
   const st = statSync(dir);
   if (st.isFile()) return [dir];
-  return fg.sync('**/*.toml', { cwd: dir, absolute: false, onlyFiles: true, dot: false }).sort().map((f) => `${dir.replace(/\/+$/, '')}/${f}`);
+  const files: string[] = [];
+  const base = dir.replace(/\/+$/, '');
+  // Walked by hand, so a folder that cannot be read is reported and the rest still load.
+  const seen = new Set<string>();
+  const walk = (rel: string) => {
+    const abs = rel ? `${base}/${rel}` : base;
+    let entries: Dirent[];
+    try {
+      const real = realpathSync(abs);
+      if (seen.has(real)) return; // a symlink loop
+      seen.add(real);
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      problems?.push({ file: abs, line: null, message: `rule folder cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); its rules are left out` });
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const s = statSync(`${base}/${child}`);
+          isDir = s.isDirectory();
+          isFile = s.isFile();
+        } catch (err) {
+          if (e.name.endsWith('.toml') || (err as NodeJS.ErrnoException).code === 'ELOOP') problems?.push({ file: `${base}/${child}`, line: null, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); left out` });
+          continue;
+        }
+      }
+      if (isDir) walk(child);
+      else if (isFile && e.name.endsWith('.toml')) files.push(child);
+    }
+  };
+  walk('');
+  return files.sort().map((f) => `${base}/${f}`);
 }
 
 export function loadRuleFile(file: string): { rule: CompiledRule | null; problems: RuleProblem[] } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A byte-order mark at the start (editors on Windows write one) is not TOML syntax.
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
     return { rule: null, problems: [{ file, line: null, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
   }
@@ -111,9 +147,10 @@ export function loadRules(options: LoadOptions = {}): LoadedRules {
   for (const { dir, builtin } of sources) {
     let list: string[];
     try {
-      list = ruleFiles(dir);
-    } catch {
-      problems.push({ file: dir, line: null, message: 'rule directory not found' });
+      list = ruleFiles(dir, problems);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      problems.push({ file: dir, line: null, message: code === 'ENOENT' ? 'rule directory not found' : `rule directory cannot be read (${code ?? (err as Error).message})` });
       continue;
     }
     for (const file of list) {
