@@ -13,7 +13,8 @@ import { renderScanJson } from '../render/scan-json.js';
 import { renderScanText } from '../render/scan-text.js';
 import { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from '../scan/baseline.js';
 import { SEVERITIES, type Severity } from '../scan/group.js';
-import { scan, type ScanResult } from '../scan/scan.js';
+import { scanParallel } from '../scan/parallel.js';
+import type { ScanResult } from '../scan/scan.js';
 import { parseShard } from '../scan/shard.js';
 import type { RuleSet } from '../rules/engine.js';
 import { chalkFor } from './color.js';
@@ -101,7 +102,7 @@ export function registerScan(program: Command): void {
     .option('--exclude <glob>', 'leave out files matching this glob, relative to the directory given (repeatable)', collect, [])
     .option('--hidden', 'also read hidden files and walk hidden folders')
     .option('--follow', 'follow symlinks that lead out of the scanned tree (never into /proc, /sys, /dev; loops walked once)')
-    .option('-j, --jobs <n>', 'files analyzed concurrently', '4')
+    .option('-j, --jobs <n>', 'files analyzed at once, spread over worker threads (as many as cores, at most n)', '4')
     .option('--shard <i/n>', 'scan only shard I of N of the files (by a hash of each path); combine the JSON reports with `coredx merge`');
   addRuleOptions(addCoreOptions(addReportOptions(cmd), true)).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
@@ -128,7 +129,20 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
-    result = await scan(paths.length ? paths : ['.'], { include: flags.include, exclude: flags.exclude, ...(rooted ? { rooted } : {}), hidden: flags.hidden, follow: flags.follow, jobs, ...(shard ? { shard } : {}), onProgress: progress.update, analyze: { rules: loaded.ruleSet, core } });
+    // Threads load the same rules as loadRulesForCli did (they cannot be sent the compiled ones).
+    const ruleSource = { dirs: [...config.rules.dirs, ...flags.rules], builtin: flags.builtin && config.rules.builtin };
+    result = await scanParallel(paths.length ? paths : ['.'], {
+      include: flags.include,
+      exclude: flags.exclude,
+      ...(rooted ? { rooted } : {}),
+      hidden: flags.hidden,
+      follow: flags.follow,
+      jobs,
+      ...(shard ? { shard } : {}),
+      onProgress: progress.update,
+      analyze: { rules: loaded.ruleSet, core },
+      ruleSource,
+    });
   } catch (err) {
     progress.done();
     return fail(describeError(err));

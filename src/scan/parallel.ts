@@ -1,0 +1,139 @@
+// `coredx scan --jobs N` over worker threads: the main thread walks (and shards) the artifacts,
+// worker threads analyze batches of files (each batch is a scan() of those files), and the batches'
+// results are put together by the same code as `coredx merge` (mergeGroups): the result is the one a
+// serial scan gives, whatever the number of threads and the order batches finish in.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { SCHEMA_VERSION } from '../model.js';
+import { SIGNATURE_VERSION } from '../normalize/signature.js';
+import type { LoadOptions } from '../rules/load.js';
+import { mergeGroups, type CrashGroup } from './group.js';
+import { scan, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
+import { inShard } from './shard.js';
+import { walkArtifacts } from './walk.js';
+
+export interface ParallelScanOptions extends ScanOptions {
+  /** Worker threads at most (default: the available cores); 1 scans on this thread. */
+  threads?: number;
+  /**
+   * How the threads get `analyze.rules`: what loads them (a compiled rule set cannot be sent to a
+   * thread; each thread loads its own). Required for threads when `analyze.rules` is given (else
+   * the scan stays on this thread); null: no rules.
+   */
+  ruleSource?: LoadOptions | null;
+}
+
+/** What a worker is given once. */
+export interface WorkerSetup {
+  /** undefined: the bundled packs (analyze's default). */
+  rules: LoadOptions | null | undefined;
+  core: NonNullable<ScanOptions['analyze']>['core'];
+  /** Files each thread analyzes at once. */
+  jobs: number;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; files: number; bytes: number; crashes: number }
+  | { type: 'done'; batch: number; result: ScanResult }
+  | { type: 'error'; message: string };
+
+/** Below this many files, starting threads (each loads the rules) costs more than it saves. */
+const MIN_FILES_PER_THREAD = 4;
+
+export async function scanParallel(inputs: string[], options: ParallelScanOptions = {}): Promise<ScanResult> {
+  const jobs = Math.max(1, options.jobs ?? 4);
+  const walked = await walkArtifacts(inputs, options);
+  if (options.shard) {
+    const mine = inShard(inputs, options.shard);
+    walked.files = walked.files.filter(mine);
+    walked.problems = walked.problems.filter((p) => mine(p.path));
+    walked.special = walked.special.filter((p) => mine(p.path));
+  }
+  const files = walked.files;
+  const canThread = options.analyze?.rules === undefined || options.ruleSource !== undefined;
+  const threads = canThread ? Math.min(options.threads ?? availableParallelism(), jobs, Math.floor(files.length / MIN_FILES_PER_THREAD)) : 1;
+  const progress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, crashes: 0 };
+  const results: ScanResult[] = [];
+  if (threads <= 1) {
+    // One batch, on this thread: the files found, each given as itself.
+    const onProgress = options.onProgress;
+    results.push(await scan(files, { jobs, ...(options.analyze ? { analyze: options.analyze } : {}), ...(onProgress ? { onProgress } : {}) }));
+  } else await inThreads(files, threads, jobs, options, results, progress);
+  return combine(walked, results);
+}
+
+async function inThreads(
+  files: string[],
+  threads: number,
+  jobs: number,
+  options: ParallelScanOptions,
+  results: ScanResult[],
+  progress: { filesDone: number; filesTotal: number; bytesDone: number; crashes: number },
+): Promise<void> {
+  // Batches small enough to balance the threads, large enough to keep messages few.
+  const size = Math.max(1, Math.min(64, Math.ceil(files.length / (threads * 8))));
+  const batches: string[][] = [];
+  for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
+  const setup: WorkerSetup = { rules: options.ruleSource, core: options.analyze?.core, jobs: Math.ceil(jobs / threads) };
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: threads }, () => {
+        const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: setup });
+        workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          const feed = () => {
+            if (next < batches.length) {
+              const batch = next++;
+              worker.postMessage({ batch, files: batches[batch] });
+            } else resolve();
+          };
+          worker.on('message', (m: WorkerMessage) => {
+            if (m.type === 'progress') {
+              progress.filesDone += m.files;
+              progress.bytesDone += m.bytes;
+              progress.crashes += m.crashes;
+              options.onProgress?.(progress);
+            } else if (m.type === 'done') {
+              results[m.batch] = m.result;
+              feed();
+            } else reject(new Error(m.message));
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (next < batches.length || code !== 0 ? reject(new Error(`scan worker exited (code ${code})`)) : resolve()));
+          feed();
+        });
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function combine(walked: Awaited<ReturnType<typeof walkArtifacts>>, results: ScanResult[]): ScanResult {
+  const skipped: SkippedFile[] = [
+    ...walked.problems.map((p) => ({ ...p, error: true })),
+    ...walked.special.map((p) => ({ ...p, error: false })),
+    ...results.flatMap((r) => r.files.skipped),
+  ];
+  skipped.sort((a, b) => a.path.localeCompare(b.path));
+  const groups: CrashGroup[] = mergeGroups(results.map((r) => r.groups));
+  const scanned = results.reduce((n, r) => n + r.files.scanned, 0);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    signatureVersion: SIGNATURE_VERSION,
+    groups,
+    files: { scanned, skipped },
+    totals: {
+      files: scanned + skipped.length,
+      scanned,
+      skipped: skipped.length,
+      errors: skipped.filter((s) => s.error).length,
+      bytes: results.reduce((n, r) => n + r.totals.bytes, 0),
+      crashes: results.reduce((n, r) => n + r.totals.crashes, 0),
+      groups: groups.length,
+    },
+  };
+}

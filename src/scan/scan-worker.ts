@@ -1,0 +1,28 @@
+// A scan thread (see parallel.ts): loads the rules once, then scans each batch of files it is sent
+// and posts the result, with progress as files finish.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadRules } from '../rules/load.js';
+import type { WorkerMessage, WorkerSetup } from './parallel.js';
+import { scan, type ScanProgress } from './scan.js';
+
+const setup = workerData as WorkerSetup;
+const rules = setup.rules === undefined ? undefined : setup.rules === null ? null : loadRules(setup.rules).ruleSet;
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+parentPort!.on('message', async ({ batch, files }: { batch: number; files: string[] }) => {
+  try {
+    let last: Pick<ScanProgress, 'filesDone' | 'bytesDone' | 'crashes'> = { filesDone: 0, bytesDone: 0, crashes: 0 };
+    const result = await scan(files, {
+      jobs: setup.jobs,
+      analyze: { ...(rules !== undefined ? { rules } : {}), ...(setup.core ? { core: setup.core } : {}) },
+      onProgress: (p) => {
+        post({ type: 'progress', files: p.filesDone - last.filesDone, bytes: p.bytesDone - last.bytesDone, crashes: p.crashes - last.crashes });
+        last = { filesDone: p.filesDone, bytesDone: p.bytesDone, crashes: p.crashes };
+      },
+    });
+    post({ type: 'done', batch, result });
+  } catch (err) {
+    post({ type: 'error', message: (err as Error)?.stack ?? String(err) });
+  }
+});
