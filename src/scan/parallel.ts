@@ -35,6 +35,7 @@ export interface WorkerSetup {
 
 export type WorkerMessage =
   | { type: 'progress'; files: number; bytes: number; crashes: number }
+  | { type: 'warning'; path: string; message: string }
   | { type: 'done'; batch: number; result: ScanResult }
   | { type: 'error'; message: string };
 
@@ -57,8 +58,8 @@ export async function scanParallel(inputs: string[], options: ParallelScanOption
   const results: ScanResult[] = [];
   if (threads <= 1) {
     // One batch, on this thread: the files found, each given as itself.
-    const onProgress = options.onProgress;
-    results.push(await scan(files, { jobs, ...(options.analyze ? { analyze: options.analyze } : {}), ...(onProgress ? { onProgress } : {}) }));
+    const { onProgress, onWarning } = options;
+    results.push(await scan(files, { jobs, ...(options.analyze ? { analyze: options.analyze } : {}), ...(onProgress ? { onProgress } : {}), ...(onWarning ? { onWarning } : {}) }));
   } else await inThreads(files, threads, jobs, options, results, progress);
   return combine(walked, results);
 }
@@ -96,6 +97,9 @@ async function inThreads(
               progress.bytesDone += m.bytes;
               progress.crashes += m.crashes;
               options.onProgress?.(progress);
+            } else if (m.type === 'warning') {
+              if (options.onWarning) options.onWarning(m.path, m.message);
+              else process.stderr.write(`coredx: warning: ${m.path}: ${m.message}\n`);
             } else if (m.type === 'done') {
               results[m.batch] = m.result;
               feed();

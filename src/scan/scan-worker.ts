@@ -16,6 +16,7 @@ parentPort!.on('message', async ({ batch, files }: { batch: number; files: strin
     const result = await scan(files, {
       jobs: setup.jobs,
       analyze: { ...(rules !== undefined ? { rules } : {}), ...(setup.core ? { core: setup.core } : {}) },
+      onWarning: (path, message) => post({ type: 'warning', path, message }),
       onProgress: (p) => {
         post({ type: 'progress', files: p.filesDone - last.filesDone, bytes: p.bytesDone - last.bytesDone, crashes: p.crashes - last.crashes });
         last = { filesDone: p.filesDone, bytesDone: p.bytesDone, crashes: p.crashes };
