@@ -6,6 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportWriteError, writeReportFile } from '../src/cli/write-report.js';
+import { writeJsonStreaming } from '../src/cli/analyze.js';
+import { analyze } from '../src/analyze.js';
+import { renderJson } from '../src/render/json.js';
 import { tempDir } from './support/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
@@ -61,5 +64,18 @@ describe('report files are written whole or not at all', () => {
     expect(readFileSync(target, 'utf8')).toBe('new report');
     expect(readdirSync(dir)).toEqual(['r.txt']);
     expect(existsSync(`${target}.tmp`)).toBe(false);
+  });
+});
+
+describe('JSON output of many reports', () => {
+  it('is streamed a report at a time, byte for byte what renderJson gives', () => {
+    for (const n of [0, 1, 3, 2000]) {
+      const result = analyze(TRACE.replace('parse_header', 'f\u00e9"\\x').repeat(n), { rules: null });
+      expect(result.reports).toHaveLength(n);
+      const parts: string[] = [];
+      writeJsonStreaming(result, (s) => parts.push(s));
+      expect(parts.join('')).toBe(renderJson(result));
+      if (n === 2000) expect(parts.length).toBeGreaterThan(2);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { writeStdout } from './write-report.js';
 import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
-import { renderJson } from '../render/json.js';
+import { renderJson, TOOL } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
@@ -111,7 +111,7 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   try {
     if (flags.format === 'json') {
       if (flags.explain) for (const r of reports) (r as Report & { explain?: unknown }).explain = rules.explain(r);
-      writeStdout(renderJson(result));
+      writeJsonStreaming(result);
     } else if (reports.length > 0) {
       writeStdout(
         renderText(result, {
@@ -172,4 +172,26 @@ async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void) {
   if (input.kind === 'elf-core') throw new CoredxInputError('core-file', `stdin: an ELF core file${how}; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger`);
   if (input.kind !== 'text') throw new CoredxInputError('binary', `stdin: binary data${how}, not a text log or backtrace`);
   return analyzeStream(input.chunks, { path: '<stdin>', rules });
+}
+
+/**
+ * `--format json` written a report at a time (in ~1 MB writes), byte for byte what renderJson
+ * gives: a log with 100,000s of traces never becomes one string (V8 strings stop at ~512 MB).
+ */
+export function writeJsonStreaming(result: AnalyzeResult, write: (s: string) => void = writeStdout): void {
+  const whole = { tool: TOOL, ...result };
+  const keys = Object.keys(whole);
+  if (keys[keys.length - 1] !== 'reports' || result.reports.length === 0) return write(renderJson(result));
+  const head = JSON.stringify({ ...whole, reports: [] }, null, 2);
+  // `"reports": []\n}` is the end of the head: the reports go between the brackets.
+  write(`${head.slice(0, head.length - '[]\n}'.length)}[\n`);
+  let pending = '';
+  result.reports.forEach((r, i) => {
+    pending += `${JSON.stringify(r, null, 2).replace(/^/gm, '    ')}${i + 1 < result.reports.length ? ',' : ''}\n`;
+    if (pending.length >= 1 << 20) {
+      write(pending);
+      pending = '';
+    }
+  });
+  write(`${pending}  ]\n}\n`);
 }
