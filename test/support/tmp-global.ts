@@ -5,7 +5,7 @@
 // and coredx-* folders that appeared in the system's temporary directory meanwhile (something that
 // ignored TMPDIR) too. COREDX_STRICT_TMP=1 turns the warnings into a failed run.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,8 +17,18 @@ const coredxDirs = (dir: string): string[] => {
   }
 };
 
+/** A run's folder not touched for this long belongs to a run that was killed before its teardown. */
+const STALE_MS = 24 * 3600 * 1000;
+
 export default function setup(): () => void {
   const outer = tmpdir();
+  for (const name of coredxDirs(outer).filter((n) => n.startsWith('coredx-test-run-'))) {
+    try {
+      if (Date.now() - statSync(join(outer, name)).mtimeMs > STALE_MS) rmSync(join(outer, name), { recursive: true, force: true });
+    } catch {
+      // Removed meanwhile, or not ours to remove.
+    }
+  }
   const before = new Set(coredxDirs(outer));
   const run = mkdtempSync(join(outer, 'coredx-test-run-'));
   const saved = process.env.TMPDIR;
