@@ -8,6 +8,7 @@ import { forEachLineOfText } from '../ingest/lines.js';
 import type { AnalyzeResult, Report } from '../model.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { buildReport } from '../normalize/build-report.js';
+import { detectHang, HANG_DUMP_SIGNALS } from '../normalize/hang.js';
 import { computeSignature, SIGNATURE_VERSION } from '../normalize/signature.js';
 import { Extractor } from '../parse/extract.js';
 import { gdbParser } from '../parse/gdb.js';
@@ -135,7 +136,10 @@ function merge(r: Report, native: Report, facts: CoreFacts, run: DebuggerRun): R
   }
   // The crashing thread: the one the core records with the signal.
   const nativeLwp = facts.crashed === null ? null : facts.threads[facts.crashed]!.lwp;
-  const byLwp = nativeLwp === null ? -1 : r.threads.findIndex((t) => t.lwp === nativeLwp);
+  // A hang (gcore of a stuck process: the core's "signal" is the SIGSTOP of the attach) keeps the
+  // thread and signature the waiting threads gave it.
+  const hung = r.crashKind === 'hang' && (native.signal === null || HANG_DUMP_SIGNALS.has(native.signal));
+  const byLwp = nativeLwp === null || hung ? -1 : r.threads.findIndex((t) => t.lwp === nativeLwp);
   if (byLwp >= 0 && byLwp !== r.crashedThread) {
     if (r.crashedThread !== null) warnings.push(`${run.debugger} chose thread ${r.threads[r.crashedThread]!.id || r.crashedThread + 1} as the crashing one, the core records the signal for LWP ${nativeLwp}; the core's is kept`);
     r.threads.forEach((t, i) => (t.crashed = i === byLwp));
@@ -153,12 +157,17 @@ function merge(r: Report, native: Report, facts: CoreFacts, run: DebuggerRun): R
     if (r.signal) warnings.push(`${run.debugger} says ${r.signal}, the core's siginfo says ${native.signal}; the core's is kept`);
     r.signal = native.signal;
     r.signalDescription = native.signalDescription;
-    r.crashKind = native.crashKind;
-    resign = true;
+    if (!hung) {
+      r.crashKind = native.crashKind;
+      resign = true;
+    }
   } else if (native.signalDescription && facts.signal) {
     r.signalDescription = native.signalDescription; // with si_code: "address not mapped", "sent by kill()..."
   }
-  if (resign) Object.assign(r, computeSignature(r.crashKind, r.crashedThread === null ? [] : r.threads[r.crashedThread]!.frames));
+  if (resign) {
+    const parts = r.crashKind === 'hang' ? detectHang(r.threads)?.parts : undefined;
+    Object.assign(r, computeSignature(r.crashKind, r.crashedThread === null ? [] : r.threads[r.crashedThread]!.frames, parts ? { parts } : {}));
+  }
 
   // Fault address: with the core's siginfo, the kernel's si_addr (or its absence) is the answer.
   // gdb's `p $_siginfo._sifields._sigfault` prints the union as si_addr whatever the signal, so a

@@ -10,7 +10,7 @@ import { chooseCrashedThread } from './crashed-thread.js';
 import { normalizeFunctionName } from './function-name.js';
 import { computeSignature, SIGNATURE_VERSION } from './signature.js';
 import { inferSignal } from './infer-signal.js';
-import { detectHang } from './hang.js';
+import { detectHang, HANG_DUMP_SIGNALS } from './hang.js';
 
 export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const { trace } = extracted;
@@ -36,8 +36,8 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const stated = trace.signal ?? signalFromHandlerLine(extracted.before);
   const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
   const signal = stated ?? inferred?.signal ?? null;
-  // No signal, no verdict, and every thread waits: the process hung.
-  const hang = signal === null && !trace.crashKind ? detectHang(threads) : null;
+  // No fatal signal (none, or one that only stops the process), no verdict, every thread waits: a hang.
+  const hang = (signal === null || HANG_DUMP_SIGNALS.has(signal)) && !trace.crashKind ? detectHang(threads) : null;
   if (hang) {
     if (crashed.index !== null) threads[crashed.index]!.crashed = false;
     threads[hang.crashed]!.crashed = true;

@@ -188,6 +188,8 @@ export function normalizeFunctionName(raw: string): NormalizedName {
   s = stripTrailingQualifiers(s.trimEnd());
   s = s.replace(DOT_SUFFIX, '');
   s = stripReturnType(s.trim());
+  // lldb names a function of the global namespace that has internal linkage "::f" (gdb: "f").
+  if (s.startsWith('::') && !s.startsWith(':::')) s = s.slice(2);
   if (s === '') return { full: UNKNOWN, short: UNKNOWN };
   return { full: s, short: collapseLambda(collapseTemplates(s)) };
 }

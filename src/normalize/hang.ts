@@ -16,7 +16,13 @@ const IDLE_WAIT = /^(?:__GI___poll|__poll|poll|ppoll|epoll_wait|epoll_pwait|__GI
 /** A program function that is itself a wait, by its name's last word. */
 const PROGRAM_WAIT = /(?:^|[_:.])(?:wait|timedwait|lock|acquire|join|P)$/i;
 /** How many frames from the top a wait may sit under (wrappers, inlined lock helpers). */
-const WAIT_DEPTH = 8;
+const WAIT_DEPTH = 12;
+
+/**
+ * Signals that stop or interrupt a process without crashing it: a debugger attaching (SIGSTOP,
+ * SIGTRAP), Ctrl-C or Ctrl-Z under gdb, Ctrl-\ (SIGQUIT). A dump taken with one of them may be a hang.
+ */
+export const HANG_DUMP_SIGNALS = new Set(['SIGSTOP', 'SIGTSTP', 'SIGINT', 'SIGTRAP', 'SIGQUIT']);
 
 export interface Hang {
   /** The thread shown as the crashing one: the first that waits for a lock, else the first. */

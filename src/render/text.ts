@@ -67,7 +67,8 @@ function renderReport(report: Report, o: TextOptions & { width: number }): strin
   // A description that only repeats the verdict ("data race", "heap-use-after-free on address ...") is left out.
   const description = r.signalDescription && !(r.signal === null && r.signalDescription.toLowerCase().startsWith(kind?.toLowerCase() ?? '\0')) ? r.signalDescription : null;
   const inferred = r.signalInferredFrom ? c.dim(` (not printed; inferred from ${r.signalInferredFrom})`) : '';
-  const signal = kind ? `${c.red.bold(kind)}${description ? ` (${description})` : ''}${inferred}` : c.yellow('signal not shown in the trace');
+  const hang = r.crashKind === 'hang' ? `${c.red.bold('hang')} (no fatal signal, every thread is waiting${r.signal ? `; ${r.signal} only stopped the process` : ''})` : null;
+  const signal = hang ?? (kind ? `${c.red.bold(kind)}${description ? ` (${description})` : ''}${inferred}` : c.yellow('signal not shown in the trace'));
   lines.push(`  Crash:     ${signal}${r.faultAddress ? ` at address ${c.bold(r.faultAddress)}` : ''}`);
   if (r.program) lines.push(`  Program:   ${r.program}`);
   if (r.abortMessage) lines.push(`  Message:   ${c.yellow(r.abortMessage)}`);

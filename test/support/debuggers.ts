@@ -42,6 +42,8 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   bad_alloc: { sources: ['bad_alloc.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
   lambda_segv: { sources: ['lambda_segv.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
+  // Two threads locking two mutexes in opposite orders (test/hang.test.ts): a hang, not a crash.
+  deadlock: { sources: ['deadlock.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
   asan_lambda_segv: { sources: ['lambda_segv.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
   // Sanitizer builds (test/formats.test.ts): the programs run on their own, the sanitizer reports.
   asan_uaf: { sources: ['asan_uaf.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
