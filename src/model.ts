@@ -110,6 +110,9 @@ export interface Report {
   diagnoses: Diagnosis[];
   /** Files mapped into the process (from a core's NT_FILE note), when known. */
   modules?: string[];
+  /** Lines inside or right after the trace that look like frames but could not be read (a
+   *  mangled paste, an unknown variant): reported, never silently dropped. */
+  unreadableFrames?: { line: number; text: string }[];
   /** Things the user should know about how this report was made (missing symbols, a debugger
    *  that timed out, native and debugger facts that disagreed). */
   warnings?: string[];

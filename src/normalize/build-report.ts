@@ -47,7 +47,9 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const crashKind = trace.crashKind ?? (hang ? 'hang' : signal) ?? 'UNKNOWN';
   const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
   const signature = computeSignature(crashKind, crashedFrames, { ...(hang ? { parts: hang.parts } : {}), program: trace.program });
+  const unreadable = unreadableFrameLines(trace.inside, extracted.after);
   return {
+    ...(unreadable.length > 0 ? { unreadableFrames: unreadable } : {}),
     source: { path, line: trace.startLine, endLine: trace.endLine },
     format: trace.format,
     signal,
@@ -103,4 +105,19 @@ function signalFromHandlerLine(before: { text: string }[]): string | null {
     if (numbered) return signalName(numbered[1]!);
   }
   return null;
+}
+
+/**
+ * How a frame line starts in the formats coredx reads: gdb's "#3 0x... in", a '#'-less "3  0x... in",
+ * lldb's "frame #3:", sanitizers' "#3 0x... in", Valgrind's "at 0x...:" / "by 0x...:", Rust's
+ * "  3: 0x...", glog's "@ 0x...". A line of the trace (or right after it) shaped like this that no
+ * parser took was a frame the paste mangled or a variant not known yet.
+ */
+const FRAME_LIKE = /^\s*(?:#\d{1,5} +(?:0x[0-9a-fA-F]+\b|[A-Za-z_~<(])|\d{1,5}\s+0x[0-9a-fA-F]+ in |\*?\s*frame #\d+:|(?:==\d+==\s+)?(?:at|by) 0x[0-9A-Fa-f]+: |\d{1,4}: +0x[0-9a-f]+ |@\s+0x[0-9a-f]+ )/;
+/** Context after a trace looked at for frame lines (a mangled last frame ends the trace early). */
+const AFTER_LINES_CHECKED = 3;
+
+function unreadableFrameLines(inside: { line: number; text: string }[], after: { line: number; text: string }[]): { line: number; text: string }[] {
+  const candidates = [...inside, ...after.slice(0, AFTER_LINES_CHECKED)];
+  return candidates.filter((l) => l.text.length < 4096 && FRAME_LIKE.test(l.text)).map((l) => ({ line: l.line, text: l.text }));
 }

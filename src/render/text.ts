@@ -73,6 +73,11 @@ function renderReport(report: Report, o: TextOptions & { width: number }): strin
   if (r.program) lines.push(`  Program:   ${r.program}`);
   if (r.abortMessage) lines.push(`  Message:   ${c.yellow(r.abortMessage)}`);
   for (const w of r.warnings ?? []) lines.push(`  ${c.yellow('Note:')}      ${w}`);
+  const unreadable = r.unreadableFrames ?? [];
+  if (unreadable.length > 0) {
+    lines.push(`  ${c.yellow('Note:')}      ${unreadable.length} line${unreadable.length === 1 ? '' : 's'} look${unreadable.length === 1 ? 's' : ''} like a frame but could not be read${o.explain ? ':' : ' (--explain lists them)'}`);
+    if (o.explain) for (const u of unreadable) lines.push(`             line ${u.line}: ${u.text.trim()}`);
+  }
   const crashed = r.crashedThread === null ? null : r.threads[r.crashedThread]!;
   // A bare `bt` prints no thread header: the one stack is all there is to say.
   const headerless = crashed && !crashed.id && !crashed.name && crashed.lwp === null && r.threads.length === 1;
