@@ -86,4 +86,67 @@ describe('libFuzzer reports', () => {
     const r = one('==7== ERROR: libFuzzer: fuzz target overwrites its const input\n    #0 0x55 in __sanitizer_print_stack_trace (/out/f+0x55)\n    #1 0x56 in fuzzer::Fuzzer::CrashOnOverwrittenData() (/out/f+0x56)\nSUMMARY: libFuzzer: overwrites-const-input\n');
     expect(r).toMatchObject({ crashKind: 'overwrites-const-input', signal: null });
   });
+
+  it("keeps an RSS out-of-memory's heap profile as labelled stacks, not as the crash's", () => {
+    const { reports } = analyze(`==1== ERROR: libFuzzer: out-of-memory (used: 2100Mb; limit: 2048Mb)
+   To change the out-of-memory limit use -rss_limit_mb=<N>
+
+Live Heap Allocations: 2359400 bytes in 12 chunks; showing top 95%
+2359296 byte(s) (99%) in 1 allocation(s)
+    #0 0x4f8430 in operator new(unsigned long) /src/llvm/compiler-rt/lib/asan/asan_new_delete.cpp:95
+    #1 0x5a1b2c in Table::Grow(unsigned long) /src/app/table.cc:40:12
+    #2 0x5a1c3d in LLVMFuzzerTestOneInput /src/app/fuzz.cc:9:3
+
+SUMMARY: libFuzzer: out-of-memory
+`, { rules: null });
+    expect(reports).toHaveLength(1);
+    const r = reports[0]!;
+    expect(r).toMatchObject({ crashKind: 'out-of-memory' });
+    expect(r.threads.map((t) => [t.role, t.frames.length])).toEqual([['heap-profile', 3]]);
+  });
+
+  it('reads frames a symbolizer left without a name, a module where the name goes, and half-demangled Rust names', () => {
+    const r = one(`==7== ERROR: libFuzzer: deadly signal
+    #0 0x55575517a9a1 in __sanitizer_print_stack_trace /llvm/compiler-rt/lib/asan/asan_stack.cpp:86:3
+    #1 0x5557592cad53 in fuzzer::Fuzzer::CrashCallback() /llvm/compiler-rt/lib/fuzzer/FuzzerLoop.cpp:233:3
+    #2 0x7f24f76cd38f in libpthread.so.0
+    #3 0x7b111af60c in
+    #4 0x7f24f6e1a437 in raise /build/glibc-2.23/sysdeps/unix/sysv/linux/raise.c:54
+    #5 0x7f24f6e1c039 in abort /build/glibc-2.23/stdlib/abort.c:89
+    #6 0x5557550f30b8 in std::process::abort::hd257d0bc0ddb140c /rustc/library/std/src/process.rs:1814:5
+    #7 0x55575931d25e in libfuzzer_sys::initialize::_$u7b$$u7b$closure$u7d$$u7d$::h8a22640c22e97ee8 /registry/libfuzzer-sys/src/lib.rs:51:9
+    #8 0x55575931e000 in _ZN9my_parser6decode17h0123456789abcdefE /src/my_parser/src/lib.rs:20:5
+SUMMARY: libFuzzer: deadly signal
+`);
+    expect(r).toMatchObject({ signal: 'SIGABRT', crashKind: 'SIGABRT' });
+    const f = r.threads[0]!.frames;
+    expect(f[2]).toMatchObject({ function: '??', module: 'libpthread.so.0' });
+    expect(f[3]!.function).toBe('??');
+    expect(f.slice(6).map((x) => x.rawFunction)).toEqual(['std::process::abort', 'libfuzzer_sys::initialize::{{closure}}', 'my_parser::decode']);
+  });
+
+  it("reads Fuchsia's stack symbolized after SUMMARY, and drops a header echoed before the run", () => {
+    const { reports } = analyze(`==9== ERROR: libFuzzer: deadly signal
+INFO: Seed: 1234
+#2	INITED cov: 5 ft: 5 corp: 1/1b exec/s: 0 rss: 30Mb
+==9== ERROR: libFuzzer: deadly signal
+NOTE: libFuzzer has rudimentary signal handlers.
+SUMMARY: libFuzzer: deadly signal
+dso: id=88668a286c5c0e12 base=0x00005332f2c44000 name=/pkg/bin/demo_fuzzer
+dso: id=46e83932b8bc1add base=0x00007602e25fb000 name=libc.so
+   #0    0x00005332f2cb9a95 in fuzzer::PrintStackTrace() <<application>>+0x75a95
+   #1    0x00005332f2cf10f1 in parse_record ../../src/demo/parse.cc:12 <<application>>+0xad0f1
+   #1.1  0x00005332f2cf10f1 in inner_check ../../src/demo/parse.cc:8 <<application>>+0xad0f1
+   #2    0x00005332f2cf11ea in LLVMFuzzerTestOneInput ../../src/demo/fuzz.cc:25 <<application>>+0xad1ea
+==9== some later line
+`, { rules: null });
+    expect(reports).toHaveLength(1);
+    const r = reports[0]!;
+    expect(r.source).toMatchObject({ line: 4, endLine: 12 });
+    expect(r.threads[0]!.frames.map((f) => [f.function, f.module, f.inlined])).toEqual([
+      ['fuzzer::PrintStackTrace', '<application>', false], ['parse_record', '<application>', false],
+      ['inner_check', '<application>', true], ['LLVMFuzzerTestOneInput', '<application>', false],
+    ]);
+    expect(r.signatureFrames[0]).toBe('parse_record');
+  });
 });

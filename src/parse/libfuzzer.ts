@@ -15,7 +15,7 @@
 // means SIGABRT; otherwise the signal stays unknown and the kind is "deadly-signal".
 // Frames are the sanitizers' ("#N 0x... in f file:line"), read by sanitizer-frame.ts.
 
-import { demangleRustLegacy } from './rust-demangle.js';
+import { cleanRustName, demangleRustLegacy } from './rust-demangle.js';
 import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
 
@@ -54,6 +54,14 @@ class LibFuzzerBlock implements BlockParser {
   private foreign = 0;
   /** The line after the input's bytes is the input printed as text. */
   private inputText = false;
+  /** The header was repeated before any frame or SUMMARY: this one is no report. */
+  private echo = false;
+  /** Frames read after SUMMARY (Fuchsia). */
+  private late = false;
+  private inProfile = false;
+  /** The heap profile's stack being read, and all of them. */
+  private profile: ParsedFrame[] | null = null;
+  private readonly profiles: ParsedFrame[][] = [];
 
   feed(line: string, lineNo: number): FeedResult {
     if (this.start === 0) {
@@ -72,6 +80,14 @@ class LibFuzzerBlock implements BlockParser {
   }
 
   private classify(line: string): FeedResult {
+    // Another report's header: a first one that had nothing under it (Fuchsia echoes the header
+    // before the run's log) or the next crash of a fork/jobs run.
+    if (line.includes('libFuzzer: ') && HEADER.test(line)) {
+      // A header with nothing under it, repeated: the first one was an echo, not a report.
+      this.echo = this.frames.length === 0 && !this.summary;
+      return 'split';
+    }
+    const frame = line.includes('#') && SANITIZER_FRAME.test(line) ? parseSanitizerFrame(line) : null;
     if (this.summary) {
       // After SUMMARY: the mutation sequence and where the crashing input went, then nothing of ours.
       if (/^(?:MS: \d+ |base unit: |artifact_prefix=|Test unit written to |Base64: )/.test(line)) return 'take';
@@ -84,26 +100,59 @@ class LibFuzzerBlock implements BlockParser {
         this.inputText = false;
         return 'take';
       }
+      // Fuchsia symbolizes the stack after SUMMARY, below the modules ("dso: id=... name=libc.so").
+      if (this.frames.length === 0 || this.late) {
+        if (frame) {
+          this.late = true;
+          this.addFrame(frame);
+          return 'take';
+        }
+        if (/^dso: id=/.test(line)) return 'take';
+        return this.late ? 'end' : 'maybe';
+      }
       return 'end';
     }
     if (/^SUMMARY: libFuzzer: /.test(line)) {
       this.summary = true;
+      this.profile = null;
       return 'take';
     }
-    if (line.includes('#') && SANITIZER_FRAME.test(line)) {
-      const frame = parseSanitizerFrame(line);
-      if (frame) {
-        // A second stack starting at #0 (the timeout handler's, then the main thread's) stays one
-        // list: libFuzzer prints one stack per report.
-        // Rust fuzz targets' frames may come legacy-mangled ("_ZN4core9panicking5panic17h...E").
-        const rust = frame.rawFunction.includes('ZN') ? demangleRustLegacy(frame.rawFunction) : null;
-        if (this.frames.length < MAX_FRAMES_PER_THREAD) this.frames.push({ ...frame, index: this.frames.length, ...(rust ? { rawFunction: rust } : {}) });
-        else this.dropped++;
-        return 'take';
-      }
+    if (frame) {
+      // A second stack starting at #0 (the timeout handler's, then the main thread's) stays one
+      // list: libFuzzer prints one stack per report; heap profile stacks go to their own threads.
+      this.addFrame(frame);
+      return 'take';
     }
-    if (line.trim() === '' || /^(?:NOTE: libFuzzer has rudimentary|\s+Combine libFuzzer with|\s+To change the out-of-memory limit|==\d+== (?:libFuzzer|WARNING)|ALARM: |\s+and the timeout value is|Live Heap Allocations|MallocFreeTracer|INFO: )/.test(line)) return 'take';
+    // An out-of-memory report's heap profile: live allocations, each with its stack.
+    if (/^Live Heap Allocations/.test(line)) {
+      this.inProfile = true;
+      return 'take';
+    }
+    if (this.inProfile && /^\d+ byte\(s\) \(\d+%\) in \d+ allocation\(s\)/.test(line)) {
+      this.profile = [];
+      this.profiles.push(this.profile);
+      return 'take';
+    }
+    if (line.trim() === '' || /^(?:NOTE: libFuzzer has rudimentary|\s+Combine libFuzzer with|\s+To change the out-of-memory limit|==\d+== (?:libFuzzer|WARNING)|ALARM: |\s+and the timeout value is|MallocFreeTracer|INFO: |libunwind: )/.test(line)) return 'take';
     return 'maybe';
+  }
+
+  private addFrame(frame: ParsedFrame): void {
+    let name = frame.rawFunction;
+    let module = frame.module;
+    // "#3 0x7b111af60c in" (nothing after "in"), "#3 0x7f24f76cd38f in libpthread.so.0" (a module
+    // where the name goes): no function name.
+    if (name === 'in') name = '??';
+    else if (module === null && /^[\w.+-]+\.so(?:\.\d+)*$/.test(name)) {
+      module = name;
+      name = '??';
+    }
+    // Rust fuzz targets' frames: legacy-mangled ("_ZN4core9panicking5panic17h...E") or demangled
+    // halfway ("std::process::abort::hd257d0bc0ddb140c", "_$u7b$$u7b$closure$u7d$$u7d$").
+    else name = (name.includes('ZN') ? demangleRustLegacy(name) : null) ?? cleanRustName(name);
+    const target = this.profile ?? this.frames;
+    if (target.length < MAX_FRAMES_PER_THREAD) target.push({ ...frame, index: target.length, rawFunction: name, module });
+    else if (!this.profile) this.dropped++;
   }
 
   /** SIGABRT when abort()'s family sits under the signal handler's frames. */
@@ -116,6 +165,7 @@ class LibFuzzerBlock implements BlockParser {
   }
 
   finish(): ParsedTrace | null {
+    if (this.echo) return null;
     const signal = this.signal();
     return {
       format: 'libfuzzer',
@@ -125,9 +175,13 @@ class LibFuzzerBlock implements BlockParser {
       signalDescription: `libFuzzer: ${this.what}`,
       faultAddress: null,
       program: null,
-      // An RSS out-of-memory has no stack (a watcher thread measured it): still a report, no frames.
-      threads: this.frames.length ? [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }] : [],
-      hints: this.frames.length ? [{ threadId: '1', reason: 'stop-reason' }] : [],
+      // An RSS out-of-memory has no stack (a watcher thread measured it): still a report, no frames
+      // of its own, but the heap profile's stacks (the live allocations) as labelled threads.
+      threads: [
+        ...(this.frames.length ? [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }] : []),
+        ...this.profiles.filter((p) => p.length).map((frames, i) => ({ id: `heap-${i + 1}`, name: null, lwp: null, frames, role: 'heap-profile' })),
+      ],
+      hints: this.frames.length ? [{ threadId: '1', reason: 'stop-reason' as const }] : [],
       inside: [],
       crashKind: signal ?? this.kind,
     };

@@ -72,3 +72,17 @@ function unescape(part: string): string | null {
   }
   return out;
 }
+
+const ESCAPE = /\$(?:SP|BP|RF|LT|GT|LP|RP|C|u[0-9a-f]{1,6})\$/;
+
+/**
+ * A Rust name a symbolizer demangled only halfway, as the Itanium demangler leaves legacy symbols:
+ * "libfuzzer_sys::initialize::_$u7b$$u7b$closure$u7d$$u7d$::h8a22640c22e97ee8" becomes
+ * "libfuzzer_sys::initialize::{{closure}}". Names without a hash suffix or escapes come back unchanged.
+ */
+export function cleanRustName(name: string): string {
+  const hashless = name.replace(/::h[0-9a-f]{16}$/, '');
+  if (!ESCAPE.test(hashless)) return hashless;
+  const parts = hashless.split('::').map((p) => unescape(p) ?? p);
+  return parts.join('::');
+}
