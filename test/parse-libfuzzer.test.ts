@@ -87,6 +87,16 @@ describe('libFuzzer reports', () => {
     expect(r).toMatchObject({ crashKind: 'overwrites-const-input', signal: null });
   });
 
+  it('reads a real RSS out-of-memory while fuzzing: heap profile, mutation lines before SUMMARY', () => {
+    const r = one(sample('libfuzzer-oom-rss-heap-profile.txt'));
+    expect(r).toMatchObject({ format: 'libfuzzer', crashKind: 'out-of-memory', signal: null });
+    expect(r.signalDescription).toBe('libFuzzer: out-of-memory (used: 2131Mb; limit: 2048Mb)');
+    expect(r.threads).toHaveLength(1);
+    expect(r.threads[0]!.role).toBe('heap-profile');
+    expect(r.threads[0]!.frames[1]).toMatchObject({ function: 'grow_table', file: '/src/fuzz/fuzz_target.c', line: 22 });
+    expect(r.context.some((c) => c.position === 'inside' && c.text.startsWith('artifact_prefix='))).toBe(true);
+  });
+
   it("keeps an RSS out-of-memory's heap profile as labelled stacks, not as the crash's", () => {
     const { reports } = analyze(`==1== ERROR: libFuzzer: out-of-memory (used: 2100Mb; limit: 2048Mb)
    To change the out-of-memory limit use -rss_limit_mb=<N>
