@@ -28,7 +28,8 @@ export interface ParallelScanOptions extends ScanOptions {
 export interface WorkerSetup {
   /** undefined: the bundled packs (analyze's default). */
   rules: LoadOptions | null | undefined;
-  core: NonNullable<ScanOptions['analyze']>['core'];
+  /** The analyze options but the rules and parsers (core options, context sizes). */
+  analyze: Omit<NonNullable<ScanOptions['analyze']>, 'rules' | 'parsers'>;
   /** Files each thread analyzes at once. */
   jobs: number;
 }
@@ -52,7 +53,8 @@ export async function scanParallel(inputs: string[], options: ParallelScanOption
     walked.special = walked.special.filter((p) => mine(p.path));
   }
   const files = walked.files;
-  const canThread = options.analyze?.rules === undefined || options.ruleSource !== undefined;
+  // Threads get plain data: the rules' source, core options, context sizes (not parser objects).
+  const canThread = (options.analyze?.rules === undefined || options.ruleSource !== undefined) && options.analyze?.parsers === undefined;
   const threads = canThread ? Math.min(options.threads ?? availableParallelism(), jobs, Math.floor(files.length / MIN_FILES_PER_THREAD)) : 1;
   const progress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, crashes: 0 };
   const results: ScanResult[] = [];
@@ -76,7 +78,8 @@ async function inThreads(
   const size = Math.max(1, Math.min(64, Math.ceil(files.length / (threads * 8))));
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
-  const setup: WorkerSetup = { rules: options.ruleSource, core: options.analyze?.core, jobs: Math.ceil(jobs / threads) };
+  const { rules: _rules, parsers: _parsers, ...analyze } = options.analyze ?? {};
+  const setup: WorkerSetup = { rules: options.ruleSource, analyze, jobs: Math.ceil(jobs / threads) };
   let next = 0;
   const workers: Worker[] = [];
   try {

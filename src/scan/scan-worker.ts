@@ -15,7 +15,7 @@ parentPort!.on('message', async ({ batch, files }: { batch: number; files: strin
     let last: Pick<ScanProgress, 'filesDone' | 'bytesDone' | 'crashes'> = { filesDone: 0, bytesDone: 0, crashes: 0 };
     const result = await scan(files, {
       jobs: setup.jobs,
-      analyze: { ...(rules !== undefined ? { rules } : {}), ...(setup.core ? { core: setup.core } : {}) },
+      analyze: { ...setup.analyze, ...(rules !== undefined ? { rules } : {}) },
       onWarning: (path, message) => post({ type: 'warning', path, message }),
       onProgress: (p) => {
         post({ type: 'progress', files: p.filesDone - last.filesDone, bytes: p.bytesDone - last.bytesDone, crashes: p.crashes - last.crashes });
