@@ -1,7 +1,8 @@
 // LLVM's crash handler ("PLEASE submit a bug report", "Stack dump:"). Samples: samples/llvm-clang-pragma-crash.txt
 // is Debian clang 14 crashing on `#pragma clang __debug crash`; samples/llvm-assertion.txt and
-// samples/llvm-segv.txt are test/programs/llvm_tool.cpp (built against LLVM 14's Support library,
-// assertions on, -fdebug-prefix-map to /src/tool) failing an assert() and dereferencing null.
+// samples/llvm-segv.txt and samples/llvm-fatal-error.txt are test/programs/llvm_tool.cpp (built
+// against LLVM 14's Support library, assertions on, -fdebug-prefix-map to /src/tool) failing an
+// assert(), dereferencing null and calling report_fatal_error.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +88,15 @@ Stack dump:
     expect(bare.threads[0]!.frames.map((f) => [f.function, f.module])).toEqual([
       ['??', '/usr/lib/llvm-17/bin/opt'], ['??', '/lib/x86_64-linux-gnu/libc.so.6'], ['??', '/usr/lib/llvm-17/bin/opt'],
     ]);
+  });
+
+  it('reads report_fatal_error: "LLVM ERROR:" starts the dump and describes it; SIGABRT from abort()', () => {
+    const r = one(sample('llvm-fatal-error.txt'));
+    expect(r).toMatchObject({ format: 'llvm', signal: 'SIGABRT', signalDescription: 'LLVM ERROR: chain-visitor: node list is cyclic', source: { line: 1, endLine: 18 } });
+    expect(r.threads[0]!.frames[7]).toMatchObject({ function: '??', module: '/lib/x86_64-linux-gnu/libLLVM-14.so.1' });
+    expect(r.signatureFrames[0]).toBe('main');
+    // Without a dump after it, "LLVM ERROR:" is only a line of context.
+    expect(analyze('LLVM ERROR: out of memory\nsomething else\n', { rules: null }).reports).toHaveLength(0);
   });
 
   it('leaves a lone "Stack dump:" without frames alone', () => {

@@ -12,6 +12,9 @@
 // Without llvm-symbolizer the list is announced by "Stack dump without symbol names (ensure you have
 // llvm-symbolizer ...)" and every frame is "(module+offset)". Older releases and macOS print
 // backtrace()'s shape: "0  clang  0x000000010a1b2c3d llvm::sys::PrintStackTrace(llvm::raw_ostream&) + 40".
+// "LLVM ERROR: msg" (report_fatal_error, which aborts) before "PLEASE submit" starts the dump too,
+// and is its description. (An assertion line before the dump stays context: such lines also sit
+// inside other tools' output, and would end their traces if they started one here.)
 // The dump does not name the signal: abort() on the stack means SIGABRT; the driver's "exit code N"
 // (128 + signal) or "unable to execute command: Segmentation fault" after the dump gives it too.
 
@@ -21,6 +24,7 @@ import { bareFrame, CappedStack } from './stack.js';
 import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 const PLEASE = /^PLEASE submit a bug report to /;
+const FATAL = /^LLVM ERROR: (.*?)\s*$/;
 const STACK_DUMP = /^Stack dump:\s*$/;
 const PRETTY = /^(\d+)\.\t(.*)$/;
 const FRAME = /^\s*#\d+ 0x[0-9a-fA-F]+ /;
@@ -40,8 +44,8 @@ const DESCRIBED: Record<string, number> = {
 export const llvmParser: TraceParser = {
   format: 'llvm',
   label: "LLVM crash stack dumps ('PLEASE submit a bug report', 'Stack dump:')",
-  markers: ['PLEASE submit', 'Stack dump:'],
-  startsTrace: (line: string) => (line.startsWith('PLEASE') && PLEASE.test(line)) || (line.startsWith('Stack dump:') && STACK_DUMP.test(line)),
+  markers: ['PLEASE submit', 'Stack dump:', 'LLVM ERROR: '],
+  startsTrace: (line: string) => (line.startsWith('PLEASE') && PLEASE.test(line)) || (line.startsWith('Stack dump:') && STACK_DUMP.test(line)) || line.startsWith('LLVM ERROR: '),
   begin: () => new LlvmBlock(),
 };
 
@@ -54,6 +58,8 @@ class LlvmBlock implements BlockParser {
   private foreign = 0;
   private readonly stack = new CappedStack();
   private tail = false;
+  private fatal: string | null = null;
+  private please = false;
 
   feed(line: string, lineNo: number): FeedResult {
     const v = this.classify(line);
@@ -69,12 +75,16 @@ class LlvmBlock implements BlockParser {
     let m: RegExpExecArray | null;
     if (this.start === 0) {
       this.dumped = STACK_DUMP.test(line);
+      this.please = PLEASE.test(line);
+      if ((m = FATAL.exec(line))) this.fatal = m[1]!;
       return 'take';
     }
     if (!this.dumped) {
-      // "PLEASE submit ..." goes on over wrapped lines until "Stack dump:".
+      // After "LLVM ERROR:" comes "PLEASE submit ..." (or "Stack dump:"), which may wrap over lines.
       if (STACK_DUMP.test(line)) this.dumped = true;
-      return this.stack.count === 0 && line.trim() !== '' ? 'take' : 'end';
+      else if (PLEASE.test(line)) this.please = true;
+      else if (!this.please || line.trim() === '') return 'end';
+      return 'take';
     }
     if ((m = EXIT_CODE.exec(line))) {
       const code = Number(m[1]);
@@ -126,7 +136,7 @@ class LlvmBlock implements BlockParser {
       startLine: this.start,
       endLine: this.end,
       signal: named?.name ?? null,
-      signalDescription: named?.description ?? null,
+      signalDescription: this.fatal !== null ? `LLVM ERROR: ${this.fatal}` : (named?.description ?? null),
       faultAddress: null,
       program: this.program,
       threads: [this.stack.thread()],

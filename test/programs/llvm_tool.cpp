@@ -1,6 +1,8 @@
 // A tool built on LLVM's Support library (as every LLVM-based compiler and tool is): InitLLVM
-// installs the "PLEASE submit a bug report" / "Stack dump:" signal handler, then an assertion fails.
+// installs the "PLEASE submit a bug report" / "Stack dump:" signal handler, then an assertion fails
+// (no argument), a null pointer is written ("segv") or report_fatal_error is called ("fatal").
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/PrettyStackTrace.h"
 #include <cassert>
 #include <cstdio>
@@ -24,6 +26,7 @@ int runOnChain(const Node *head) {
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
   pass::Node c{0, nullptr}, b{2, &c}, a{1, &b};
-  if (argc > 1) { volatile int *p = nullptr; *p = 1; }
+  if (argc > 1 && argv[1][0] == 's') { volatile int *p = nullptr; *p = 1; }
+  if (argc > 1 && argv[1][0] == 'f') llvm::report_fatal_error("chain-visitor: node list is cyclic");
   std::printf("%d\n", pass::runOnChain(&a));
 }
