@@ -39,7 +39,7 @@ describe('LLVM stack dumps', () => {
     expect(r).toMatchObject({ format: 'llvm', signal: 'SIGABRT', crashKind: 'SIGABRT', program: './llvm_tool' });
     expect(r.abortMessage).toMatch(/Assertion `n->kind != 0 && "unexpected node kind"' failed\.$/);
     const visit = r.threads[0]!.frames.find((f) => f.function === 'pass::visitNode');
-    expect(visit).toMatchObject({ file: '/src/tool/llvm_assert.cpp', line: 13, column: 10 });
+    expect(visit).toMatchObject({ file: '/src/tool/llvm_tool.cpp', line: 15, column: 10 });
     expect(r.signatureFrames).toContain('pass::visitNode');
   });
 
@@ -54,7 +54,7 @@ describe('LLVM stack dumps', () => {
   it('reads a dump of a tool that says nothing after it: the signal stays unknown', () => {
     const r = one(sample('llvm-segv.txt'));
     expect(r).toMatchObject({ format: 'llvm', signal: null, program: './llvm_tool' });
-    expect(r.threads[0]!.frames[4]).toMatchObject({ function: 'main', line: 27 });
+    expect(r.threads[0]!.frames[4]).toMatchObject({ function: 'main', line: 29 });
     expect(r.signatureFrames[0]).toBe('main');
   });
 
