@@ -39,6 +39,20 @@ describe('Chromium stack dumps', () => {
     expect(r.signatureFrames).toEqual(['ChromeMain']);
   });
 
+  it('reads the source location symbolized builds print after the name', () => {
+    const r = one(`Received signal 6
+#0 0x55a0ed1d8ad2 base::debug::CollectStackTrace() [../../base/debug/stack_trace_posix.cc:1036:7]
+#1 0x55a0ed1c2b6a base::debug::StackTrace::StackTrace() [../../base/debug/stack_trace.cc:240:12]
+#2 0x7f1e2c43bfd0 (/lib/x86_64-linux-gnu/libc.so.6+0x3bfd0)
+#3 0x55a0e9a1b2c3 media::AudioRendererImpl::OnBufferingStateChange() [../../media/renderers/audio_renderer_impl.cc:512]
+[end of stack trace]
+`);
+    expect(r).toMatchObject({ format: 'chromium', signal: 'SIGABRT' });
+    expect(r.threads[0]!.frames[0]).toMatchObject({ function: 'base::debug::CollectStackTrace', file: '../../base/debug/stack_trace_posix.cc', line: 1036, column: 7 });
+    expect(r.threads[0]!.frames[3]).toMatchObject({ function: 'media::AudioRendererImpl::OnBufferingStateChange', line: 512, column: null });
+    expect(r.signatureFrames[0]).toBe('media::AudioRendererImpl::OnBufferingStateChange');
+  });
+
   it('keeps reading butil dumps as before', () => {
     const r = one('Received signal 6\n#0 0x55d0c0a1b2cd butil::debug::StackTrace::StackTrace()\n#1 0x7f1e2c43bfd0 (/lib/x86_64-linux-gnu/libc.so.6+0x3bfd0)\n#2 0x55d0c0b01e3a brpc::Socket::Write()\n');
     expect(r).toMatchObject({ format: 'butil', signal: 'SIGABRT', faultAddress: null });

@@ -1,5 +1,5 @@
 // libFuzzer's own reports, as clang 14's libFuzzer prints them: samples/libfuzzer-*.txt come from
-// test/programs/libfuzzer_target.c built with `clang -g -O1 -fsanitize=fuzzer` (and
+// test/programs/libfuzzer_target.c (as fuzz_target.c) built with `clang -g -O1 -fsanitize=fuzzer` (and
 // `-fsanitize=fuzzer,address`), run on one input per bug (paths rewritten to /src/fuzz).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -26,6 +26,8 @@ const FRAME = /^\s*#(\d{1,4}) 0x([0-9a-fA-F]{1,16}) (?!in )(\S.*?)\s*$/;
 const RAW = /^\s*\[(0x[0-9a-fA-F]{1,16})\]\s*$/;
 /** A frame's text that is only "(module+offset)", or a name followed by it. */
 const MODULE_OFFSET = /^(?:(.*?)\s+)?\(([^()\s]+)\+(0x[0-9a-fA-F]+)\)$/;
+/** Chromium's source location after a symbolized name: "base::debug::CollectStackTrace() [../../base/debug/stack_trace_posix.cc:1036:7]". */
+const SOURCE = /^(.*?)\s+\[([^\]\s]+):(\d+)(?::(\d+))?\]$/;
 /** Chromium's register dump after the stack: "  r8: 0000000000000000  r9: ...", " trp: ... cr2: ...". */
 const REGISTERS = /^\s*[a-z][a-z0-9]{1,2}: [0-9a-f]{8,16}(?:\s+[a-z][a-z0-9]{1,2}: [0-9a-f]{8,16})*\s*$/;
 /** Stacks Chromium prints after the crash's: where the running task was posted, the IPC handler. */
@@ -91,14 +93,18 @@ class ButilBlock implements BlockParser {
     if (!m || Number(m[1]) !== this.stack.count) return 'end';
     if (this.start === 0) this.start = lineNo;
     this.end = lineNo;
-    const text = m[3]!;
+    let text = m[3]!;
+    // Chromium builds with symbols put the source after the name: "f() [../../base/x.cc:1036:7]".
+    const src = SOURCE.exec(text);
+    if (src) text = src[1]!;
     const mo = MODULE_OFFSET.exec(text);
     // "(/lib/x86_64-linux-gnu/libc.so.6+0x3bd60)": no symbol, only where the pc is.
     const name = mo ? (mo[1] && mo[1] !== '<unknown>' ? mo[1] : '??') : text === '<unknown>' ? '??' : text;
-    if (name.startsWith('base::debug::') || name === 'ChromeMain') this.chromium = true;
+    if (name.startsWith('base::debug::') || name === 'ChromeMain' || src) this.chromium = true;
     this.stack.push((index) => {
       const f = bareFrame(index, `0x${m![2]!}`, name, mo ? mo[2]! : null, line.trim());
       if (mo) f.moduleOffset = mo[3]!;
+      if (src) Object.assign(f, { file: src[2]!, line: Number(src[3]), column: src[4] ? Number(src[4]) : null });
       return f;
     });
     return 'take';
