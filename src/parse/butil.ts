@@ -27,7 +27,7 @@ const RAW = /^\s*\[(0x[0-9a-fA-F]{1,16})\]\s*$/;
 /** A frame's text that is only "(module+offset)", or a name followed by it. */
 const MODULE_OFFSET = /^(?:(.*?)\s+)?\(([^()\s]+)\+(0x[0-9a-fA-F]+)\)$/;
 /** Chromium's source location after a symbolized name: "base::debug::CollectStackTrace() [../../base/debug/stack_trace_posix.cc:1036:7]". */
-const SOURCE = /^(.*?)\s+\[([^\]\s]+):(\d+)(?::(\d+))?\]$/;
+const SOURCE = /^(.*?)\s+\[([^\]\s:]+(?::[^\]\s:]+)*?):(\d+)(?::(\d+))?\]$/;
 /** Chromium's register dump after the stack: "  r8: 0000000000000000  r9: ...", " trp: ... cr2: ...". */
 const REGISTERS = /^\s*[a-z][a-z0-9]{1,2}: [0-9a-f]{8,16}(?:\s+[a-z][a-z0-9]{1,2}: [0-9a-f]{8,16})*\s*$/;
 /** Stacks Chromium prints after the crash's: where the running task was posted, the IPC handler. */
