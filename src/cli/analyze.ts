@@ -20,6 +20,7 @@ import { addCoreOptions, coreOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 import type { CoreOptions } from '../core/analyze-core.js';
 import type { RuleSet } from '../rules/engine.js';
+import { readTerminalPaste } from './terminal-paste.js';
 
 interface AnalyzeFlags extends RuleFlags, CoreFlags {
   explain?: boolean;
@@ -144,7 +145,7 @@ async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void) {
   }
   if (stat.isDirectory()) throw new CoredxInputError('unreadable', 'stdin: is a directory; pass the files in it (or coredx scan DIR)');
   if (process.stdin.isTTY) {
-    process.stderr.write('Paste the backtrace, then press Ctrl-D on an empty line to analyze it (Ctrl-C to cancel).\n');
+    process.stderr.write('Paste the backtrace, then press Ctrl-D to analyze it (Ctrl-C to cancel).\n');
   }
   // Sniffed like a file: gzip is unpacked, binary data and cores are refused with a reason.
   let input;
@@ -155,8 +156,15 @@ async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void) {
       yield chunk;
     }
   };
+  // A terminal is read raw: its canonical mode silently cuts lines at 4,095 characters.
+  const source: AsyncIterable<Buffer | string> = process.stdin.isTTY
+    ? readTerminalPaste(process.stdin, {
+        echo: process.stderr.isTTY ? process.stderr : null,
+        onInterrupt: () => process.exit(130),
+      })
+    : process.stdin;
   try {
-    input = await sniffStream(counted(process.stdin));
+    input = await sniffStream(counted(source));
   } catch (err) {
     throw new CoredxInputError('unreadable', `stdin: cannot be read (${describeError(err)})`);
   }
