@@ -27,7 +27,7 @@ const PLEASE = /^PLEASE submit a bug report to /;
 const FATAL = /^LLVM ERROR: (.*?)\s*$/;
 const STACK_DUMP = /^Stack dump:\s*$/;
 const PRETTY = /^(\d+)\.\t(.*)$/;
-const FRAME = /^\s*#\d+ 0x[0-9a-fA-F]+ /;
+const FRAME = /^\s*#\d+ 0x[0-9a-fA-F]+(?:\s|$)/;
 /** backtrace()'s lines on macOS and in older releases: index, module, address, symbol + offset. */
 const DARWIN_FRAME = /^(\d+)\s+(\S+)\s+(0x[0-9a-fA-F]+)(?:\s+(.*?))?\s*$/;
 const EXIT_CODE = /^\S+: error: .* failed with exit code (\d+)/;
@@ -106,7 +106,9 @@ class LlvmBlock implements BlockParser {
     }
     if (/^Stack dump without symbol names/.test(line) || line.trim() === '') return 'take';
     if (FRAME.test(line)) {
-      const f = parseSanitizerFrame(line);
+      // "#4 0x000055d0c0a1b2cd" alone: an address and nothing known about it.
+      const bare = /^\s*#\d+ (0x[0-9a-fA-F]+)\s*$/.exec(line);
+      const f = bare ? bareFrame(0, bare[1]!, '??', null, line.trim()) : parseSanitizerFrame(line);
       // A frame line the frame reader cannot split is kept whole rather than dropped.
       const frame = f ?? bareFrame(0, /0x[0-9a-fA-F]+/.exec(line)![0], line.trim(), null, line.trim());
       this.stack.push((index) => ({ ...frame, index }));
