@@ -64,6 +64,23 @@ describe('Ceph crash dumps', () => {
     expect(r.signatureFrames[0]).toBe('AsyncConnection::process');
   });
 
+  it("does not report the dump's copy in the dump of recent events again", () => {
+    const dump = (prefix: string) => `${prefix}2024-03-05T10:46:36.123+0000 7f8d5c3e6700 -1 *** Caught signal (Segmentation fault) **
+ in thread 7f8d5c3e6700 thread_name:tp_osd_tp
+
+ ceph version 16.2.10 (45fa1a083152e41a408d15505f594ec5f1b4fe17) pacific (stable)
+ 1: /lib64/libpthread.so.0(+0x12ce0) [0x7f8d7a0e6ce0]
+ 2: (PGLog::IndexedLog::add(pg_log_entry_t const&, bool)+0x2b1) [0x55c0a1e3f8a1]
+ NOTE: a copy of the executable, or \`objdump -rdS <executable>\` is needed to interpret this.
+`;
+    const text = `${dump('')}--- begin dump of recent events ---\n   -1> 2024-03-05T10:46:36.100+0000 7f8d5c3e6700  5 osd.3 pg_epoch: 812\n${dump('     0> ')}--- end dump of recent events ---\n`;
+    const { reports } = analyze(text, { rules: null });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.source.line).toBe(1);
+    // A different crash under "0> " is still reported.
+    expect(analyze(dump('     0> '), { rules: null }).reports).toHaveLength(1);
+  });
+
   it('needs frames: a caught-signal line alone is not a trace', () => {
     expect(analyze('*** Caught signal (Terminated) **\n in thread 7f thread_name:signal_handler\nreceived  signal: Terminated from /sbin/init\n', { rules: null }).reports).toHaveLength(0);
   });

@@ -11,11 +11,12 @@
 //    NOTE: a copy of the executable, or `objdump -rdS <executable>` is needed to interpret this.
 // An assertion prints "file.cc: 8282: FAILED ceph_assert(p != end)" before the version line (the
 // dump then starts there; SIGABRT). The same dump is printed again inside "--- begin dump of
-// recent events ---" with a "0> " prefix on its first line: that copy is a second report.
+// recent events ---" with a "0> " prefix on its first line: that copy is not reported again when
+// the same dump (same frames) was read earlier in the input.
 
 import { signalNameOf, signalName } from './signals.js';
 import { bareFrame, CappedStack } from './stack.js';
-import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
+import type { BlockParser, FeedResult, InputState, ParsedTrace, TraceParser } from './types.js';
 
 const CAUGHT = /\*\*\* Caught signal \(([^)]+)\) \*\*\s*$/;
 const ASSERT = /^(?:.*\s)?(\S+): (\d+): FAILED (?:ceph_)?assert\((.*)\)\s*$/;
@@ -38,7 +39,7 @@ export const cephParser: TraceParser = {
   label: "Ceph crash dumps ('*** Caught signal (...) **', 'ceph version', ' 1: (f()+0x14) [0x...]')",
   markers: ['*** Caught signal (', 'FAILED ceph_assert(', 'FAILED assert('],
   startsTrace: (line: string) => (line.includes('*** Caught signal (') && CAUGHT.test(line)) || (line.includes(': FAILED ') && ASSERT.test(line)),
-  begin: () => new CephBlock(),
+  begin: (input: InputState) => new CephBlock(input),
 };
 
 class CephBlock implements BlockParser {
@@ -51,11 +52,16 @@ class CephBlock implements BlockParser {
   private version = false;
   private blank = 0;
   private readonly stack = new CappedStack();
+  /** The dump's copy in the log's "dump of recent events" ("     0> 2024-... *** Caught signal"). */
+  private recentEvents = false;
+
+  constructor(private readonly input: InputState) {}
 
   feed(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
     if (this.start === 0) {
       this.start = this.end = lineNo;
+      this.recentEvents = /^\s*-?\d+> /.test(line);
       if ((m = CAUGHT.exec(line))) {
         const signo = DESCRIPTIONS[m[1]!];
         this.signal = signo ? signalNameOf(signo).name : /^SIG[A-Z]+$/.test(m[1]!) ? signalName(m[1]!) : null;
@@ -118,6 +124,12 @@ class CephBlock implements BlockParser {
 
   finish(): ParsedTrace | null {
     if (this.stack.count === 0) return null;
+    // Dumps read so far in this input, by their frames: the recent-events copy of one is no new crash.
+    const key = this.stack.frames.map((f) => f.raw).join('\n');
+    let seen = this.input.get('ceph:dumps') as Set<string> | undefined;
+    if (!seen) this.input.set('ceph:dumps', (seen = new Set()));
+    if (this.recentEvents && seen.has(key)) return null;
+    if (seen.size < 64) seen.add(key);
     return {
       format: 'ceph',
       startLine: this.start,
