@@ -143,6 +143,8 @@ export interface Evidence {
   line?: number;
   text: string;
   why?: string;
+  /** What this item added to the confidence ([[evidence]] items; absent for the rule's conditions). */
+  weight?: number;
 }
 
 /** What `analyze` returns: the reports found, in input order. */

@@ -8,7 +8,8 @@ import {
   compileFramePattern, compilePathGlobs, compileTextPatterns, globList, matchAny,
   type FramePattern, type TextPattern,
 } from './pattern.js';
-import type { ConditionsSpec, StackStepSpec } from './schema.js';
+import type { ConditionsSpec, StackStepSpec, ValuesSpec } from './schema.js';
+import { clueFrames, faultingFrame, fillPattern, findClues, nullPageOffset, VALUE_KINDS, type ValueKind } from './clues.js';
 
 /** What every condition sees: the report and facts derived from it once per report. */
 export interface MatchContext {
@@ -81,7 +82,27 @@ export function compileConditions(spec: ConditionsSpec): Condition[] {
   if (spec.threads !== undefined) out.push(threadCount(spec.threads.min, spec.threads.frames.map(compileFramePattern)));
   if (spec.repeated !== undefined) out.push(repeated(spec.repeated.min, spec.repeated.function === undefined ? null : compileTextPatterns(spec.repeated.function)));
   spec.log?.forEach((l, i) => out.push(logLine(`log[${i}]`, compileTextPatterns(l.pattern), l.where ?? 'any')));
+  if (spec.values !== undefined) out.push(valuesCondition(spec.values));
+  if (spec.pc !== undefined) out.push(pcClass(globList(spec.pc)));
+  if (spec.module_copies !== undefined) out.push(moduleCopies(spec.module_copies));
+  if (spec.thread_count !== undefined) out.push(threadTotal(spec.thread_count.min ?? null, spec.thread_count.max ?? null));
   return out;
+}
+
+/** Why a signal matters, in plain words (evidence of a rule's [when]). */
+const SIGNAL_WHY: Record<string, string> = {
+  SIGSEGV: 'SIGSEGV: the process read, wrote or jumped to memory it may not touch',
+  SIGBUS: 'SIGBUS: the process accessed memory that exists but cannot be used (misaligned, or a truncated mapped file)',
+  SIGABRT: 'SIGABRT: the program (or a library it uses) called abort() because it could not go on',
+  SIGFPE: 'SIGFPE: an arithmetic error such as an integer division by zero',
+  SIGILL: 'SIGILL: the CPU met an invalid instruction (a trap the compiler put in, or a jump into data)',
+  SIGKILL: 'SIGKILL: something killed the process from outside (the OOM killer, a supervisor, a timeout)',
+  SIGTRAP: 'SIGTRAP: a breakpoint or a trap instruction',
+};
+
+function whyOf(key: string, v: string): string {
+  if (key === 'signal' || key === 'crash_kind') return SIGNAL_WHY[v] ?? `the crash is ${v}`;
+  return `the trace is ${v} output`;
 }
 
 function valueGlobs(key: string, spec: string | string[], get: (r: Report) => string | null): Condition {
@@ -93,7 +114,7 @@ function valueGlobs(key: string, spec: string | string[], get: (r: Report) => st
     test(ctx) {
       const v = get(ctx.report);
       if (v === null) return fail(`${key} not shown`);
-      return matchers.some((m) => m(v)) ? pass([{ condition: key, text: v }], v) : fail(`${key} is ${v}`);
+      return matchers.some((m) => m(v)) ? pass([{ condition: key, text: v, why: whyOf(key, v) }], v) : fail(`${key} is ${v}`);
     },
   };
 }
@@ -108,7 +129,51 @@ function classify(a: bigint): string[] {
   if (a >= CANONICAL_LOW_END && a < KERNEL_START) classes.push('non-canonical');
   if (a >= KERNEL_START) classes.push('kernel');
   if (a >= 0x10000n && a < CANONICAL_LOW_END) classes.push('user');
+  if (fillPattern(`0x${a.toString(16)}`)) classes.push('freed-pattern');
   return classes;
+}
+
+/** How far from an unreadable stack slot a fault still counts as the stack's guard page. */
+const STACK_NEAR = 0x10000n;
+
+/**
+ * "stack": the fault address lies within 64 KiB of a variable of the crashing thread that the
+ * debugger could not read from its own stack slot (`<error reading variable: Cannot access memory
+ * at address 0x7fffff7fef8c>`): the thread ran off the end of its stack.
+ */
+function nearUnreadableStack(ctx: MatchContext, a: bigint): string | null {
+  const t = ctx.crashed;
+  if (!t) return null;
+  const frames = clueFrames(t, Math.max(0, faultingFrame(t)), 3);
+  for (const c of findClues(t, frames)) {
+    if (c.kind !== 'stack-unreadable') continue;
+    const m = /address (0x[0-9a-f]+)/i.exec(c.value);
+    if (!m) continue;
+    const slot = BigInt(m[1]!);
+    if ((slot > a ? slot - a : a - slot) < STACK_NEAR) return c.text;
+  }
+  return null;
+}
+
+function classesOf(ctx: MatchContext, a: bigint): string[] {
+  const classes = classify(a);
+  if (nearUnreadableStack(ctx, a)) classes.push('stack');
+  return classes;
+}
+
+function addressWhy(ctx: MatchContext, cls: string, a: bigint): string {
+  const addr = `0x${a.toString(16)}`;
+  switch (cls) {
+    case 'null-page': return a === 0n
+      ? 'the fault address is 0x0: a null pointer was dereferenced'
+      : `the fault address ${addr} is in the never-mapped first page: a member at offset ${nullPageOffset(ctx.report) ?? addr} of an object reached through a null pointer`;
+    case 'near-null': return `the fault address ${addr} is just above zero: most likely a null pointer plus an offset (a member or an array index)`;
+    case 'non-canonical': return `the fault address ${addr} is not a valid x86-64 address: the pointer was garbage (read from freed or overwritten memory)`;
+    case 'kernel': return `the fault address ${addr} is in the kernel's half of the address space: a corrupted pointer`;
+    case 'freed-pattern': return `the fault address ${addr} is near ${fillPattern(addr)}: the pointer was read from freed memory`;
+    case 'stack': return `the fault address ${addr} is next to a stack slot the debugger could not read (${nearUnreadableStack(ctx, a)}): the thread ran off its stack into the guard page`;
+    default: return `the fault address ${addr} is an ordinary user-space address`;
+  }
 }
 
 function parseAddress(r: Report): bigint | null {
@@ -123,9 +188,10 @@ function addressClass(wanted: string[]): Condition {
     test(ctx) {
       const a = parseAddress(ctx.report);
       if (a === null) return fail('fault address not shown');
-      const classes = classify(a);
-      return wanted.some((w) => classes.includes(w))
-        ? pass([{ condition: 'fault_address', text: ctx.report.faultAddress! }], `${ctx.report.faultAddress} is ${classes.join(', ')}`)
+      const classes = classesOf(ctx, a);
+      const hit = wanted.find((w) => classes.includes(w));
+      return hit
+        ? pass([{ condition: 'fault_address', text: ctx.report.faultAddress!, why: addressWhy(ctx, hit, a) }], `${ctx.report.faultAddress} is ${classes.join(', ')}`)
         : fail(`${ctx.report.faultAddress} is ${classes.join(', ')}`);
     },
   };
@@ -139,7 +205,7 @@ function addressBelow(limit: string): Condition {
     test(ctx) {
       const a = parseAddress(ctx.report);
       if (a === null) return fail('fault address not shown');
-      return a < max ? pass([{ condition: 'fault_address_below', text: ctx.report.faultAddress! }], ctx.report.faultAddress!) : fail(`${ctx.report.faultAddress} is not below ${limit}`);
+      return a < max ? pass([{ condition: 'fault_address_below', text: ctx.report.faultAddress!, why: addressWhy(ctx, a < 0x1000n ? 'null-page' : a < 0x10000n ? 'near-null' : 'user', a) }], ctx.report.faultAddress!) : fail(`${ctx.report.faultAddress} is not below ${limit}`);
     },
   };
 }
@@ -154,7 +220,7 @@ function abortMessage(patterns: TextPattern[]): Condition {
       const m = matchAny(patterns, msg);
       if (!m) return fail(`message was "${msg}"`);
       const line = ctx.report.context.find((l) => l.text.includes(msg))?.line;
-      return pass([{ condition: 'abort_message', text: msg, ...(line !== undefined ? { line } : {}) }], msg, m.captures);
+      return pass([{ condition: 'abort_message', text: msg, ...(line !== undefined ? { line } : {}), why: 'the message the program printed as it died says what went wrong' }], msg, m.captures);
     },
   };
 }
@@ -167,7 +233,7 @@ function modules(spec: string | string[]): Condition {
     test(ctx) {
       const found = ctx.modules().filter((m) => match(m));
       return found.length > 0
-        ? pass(found.slice(0, 3).map((m) => ({ condition: 'modules', text: m })), found.map(basename).join(', '))
+        ? pass(found.slice(0, 3).map((m) => ({ condition: 'modules', text: m, why: `${basename(m)} is loaded in the process` })), found.map(basename).join(', '))
         : fail(`not among ${ctx.modules().length} module(s) seen`);
     },
   };
@@ -213,10 +279,16 @@ function stackSequence(spec: StackStepSpec[]): Condition {
       const best = paths[0]!;
       const evidence = best.path.map((i, k) => ({
         condition: `stack[${k}]`, ...(threadIndex !== undefined ? { thread: threadIndex } : {}), frame: i, text: frames[i]!.raw.split('\n')[0]!.trim(),
+        why: stepWhy(frames[i]!, k, steps.length, i === ctx.firstMeaningful),
       }));
       return pass(evidence, `frames ${best.path.map((i) => `#${frames[i]!.index}`).join(', ')}`, best.captures);
     },
   };
+}
+
+function stepWhy(f: Frame, k: number, n: number, first: boolean): string {
+  const where = first ? 'the crash happened in' : k === 0 ? 'the crashing thread was in' : 'it was called from';
+  return `${where} ${f.function === '??' ? `frame #${f.index}` : f.function}${n > 1 ? ` (frame ${k + 1} of the ${n} the rule expects, in order)` : ', the code the rule is about'}`;
 }
 
 /**
@@ -247,7 +319,7 @@ function frameOnThread(label: string, pattern: FramePattern, which: 'any' | 'oth
         if (which === 'main' && !isMainThread(t, ti, threads)) continue;
         for (const [fi, f] of t.frames.entries()) {
           const m = pattern.test(f);
-          if (m) return pass([{ condition: label, thread: ti, frame: fi, text: f.raw.split('\n')[0]!.trim() }], `thread ${t.id || ti} #${f.index}`, m.captures);
+          if (m) return pass([{ condition: label, thread: ti, frame: fi, text: f.raw.split('\n')[0]!.trim(), why: `${which === 'main' ? 'the main thread' : `thread ${t.id || ti}`} is in ${f.function}, which the rule names` }], `thread ${t.id || ti} #${f.index}`, m.captures);
         }
       }
       return fail(`no ${which === 'any' ? '' : which + ' '}thread has a frame matching [${pattern.describe}]`);
@@ -263,7 +335,7 @@ function threadCount(min: number, patterns: FramePattern[]): Condition {
       const matching = ctx.report.threads
         .map((t, ti) => ({ t, ti }))
         .filter(({ t }) => patterns.every((p) => t.frames.some((f) => p.test(f))));
-      const evidence = matching.slice(0, 5).map(({ t, ti }) => ({ condition: 'threads', thread: ti, text: `thread ${t.id || ti}${t.name ? ` "${t.name}"` : ''}` }));
+      const evidence = matching.slice(0, 5).map(({ t, ti }) => ({ condition: 'threads', thread: ti, text: `thread ${t.id || ti}${t.name ? ` "${t.name}"` : ''}`, why: `${matching.length} threads are in the same place` }));
       return matching.length >= min ? pass(evidence, `${matching.length} thread(s)`) : fail(`${matching.length} thread(s) match, need ${min}`);
     },
   };
@@ -289,23 +361,161 @@ function repeated(min: number, fn: TextPattern[] | null): Condition {
       // Frames beyond the per-thread cap were dropped from a runaway stack; they repeat the same code.
       const total = best[1].n + (t.droppedFrames ?? 0);
       return total >= min
-        ? pass([{ condition: 'repeated', thread: ctx.report.crashedThread!, frame: best[1].first, text: `${best[0]} x${total}` }], `${best[0]} x${total}`)
+        ? pass([{ condition: 'repeated', thread: ctx.report.crashedThread!, frame: best[1].first, text: `${best[0]} x${total}`, why: `${best[0]} is on the crashing thread's stack ${total} times${t.droppedFrames ? ` (${t.droppedFrames} frames beyond what was kept)` : ''}: recursion that did not stop` }], `${best[0]} x${total}`)
         : fail(`most repeated is ${best[0]} x${total}, need ${min}`);
     },
   };
 }
+
+/** Log lines shown per condition: enough to see a pattern, not a flood. */
+const MAX_LOG_EVIDENCE = 10;
 
 function logLine(label: string, patterns: TextPattern[], where: 'before' | 'after' | 'inside' | 'any'): Condition {
   return {
     label: `${label}: ${patterns.map((p) => p.source).join(' | ')}${where === 'any' ? '' : ` (${where} the trace)`}`,
     tokens: null,
     test(ctx) {
+      // Every matching line is evidence (a socket failing three times says more than once); the
+      // first one's captures fill the diagnosis.
+      const found: Evidence[] = [];
+      let captures: Record<string, string> | null = null;
       for (const l of ctx.report.context) {
         if (where !== 'any' && l.position !== where) continue;
         const m = matchAny(patterns, l.text);
-        if (m) return pass([{ condition: label, line: l.line, text: l.text }], `line ${l.line}`, m.captures);
+        if (!m) continue;
+        captures ??= m.captures;
+        if (found.length < MAX_LOG_EVIDENCE) found.push({ condition: label, line: l.line, text: l.text, why: `the log ${l.position === 'before' ? 'before' : l.position === 'after' ? 'after' : 'inside'} the trace says so` });
       }
-      return fail(`no ${where === 'any' ? '' : where + ' '}line matches`);
+      if (captures === null) return fail(`no ${where === 'any' ? '' : where + ' '}line matches`);
+      return pass(found, found.length === 1 ? `line ${found[0]!.line}` : `lines ${found.map((e) => e.line).join(', ')}`, captures);
+    },
+  };
+}
+
+/**
+ * A telling argument or `bt full` local in the crashing frame and its callers: null, an empty smart
+ * pointer, unreadable, a freed-memory fill pattern (see clues.ts). Each clue is evidence with the
+ * frame it was printed on and, in plain words, why it matters.
+ */
+function valuesCondition(spec: ValuesSpec): Condition {
+  const kinds = new Set<ValueKind>(spec.kind === undefined ? VALUE_KINDS : (globList(spec.kind) as ValueKind[]));
+  const name = spec.name === undefined ? null : compileTextPatterns(spec.name);
+  const count = spec.frames ?? 2;
+  const where = spec.in ?? 'any';
+  const parts = [`${[...kinds].join(' | ')}`];
+  if (spec.name !== undefined) parts.push(`named ${name!.map((p) => p.source).join(' | ')}`);
+  parts.push(`${where === 'any' ? 'argument or local' : where === 'args' ? 'argument' : 'local'} in the first ${count} meaningful frame${count === 1 ? '' : 's'}`);
+  return {
+    label: `values: ${parts.join(', ')}`,
+    tokens: null,
+    test(ctx) {
+      const t = ctx.crashed;
+      if (!t || t.frames.length === 0) return fail('no crashing thread');
+      const frames = clueFrames(t, ctx.firstMeaningful, count);
+      const clues = findClues(t, frames, where).filter((c) => kinds.has(c.kind) && (!name || matchAny(name, c.name)));
+      if (clues.length === 0) {
+        const shown = frames.some((i) => (t.frames[i]!.locals?.length ?? 0) > 0 || argumentTextOf(t.frames[i]!) !== '');
+        return fail(shown ? 'no such value among the arguments and locals shown' : 'the trace shows no arguments or locals there');
+      }
+      const ti = ctx.report.crashedThread!;
+      const evidence = clues.slice(0, 5).map((c) => ({ condition: 'values', thread: ti, frame: c.frame, text: c.text, why: c.why }));
+      const first = clues[0]!;
+      return pass(evidence, clues.map((c) => `#${t.frames[c.frame]!.index} ${c.text}`).join('; '), { value_name: first.name, value_frame: t.frames[first.frame]!.function });
+    },
+  };
+}
+
+function argumentTextOf(f: Frame): string {
+  const open = f.rawFunction.indexOf('(');
+  return open >= 0 ? f.rawFunction.slice(open + 1, f.rawFunction.lastIndexOf(')')).trim() : '';
+}
+
+/**
+ * The program counter of the frame that was running when the signal came (under the signal
+ * trampoline, else #0), in the same classes as the fault address: "null-page" is a call through
+ * a null function pointer (or a null vtable slot), "freed-pattern" a call through a vtable read
+ * from freed memory.
+ */
+function pcClass(wanted: string[]): Condition {
+  return {
+    label: `pc ${wanted.join(' | ')}`,
+    tokens: null,
+    test(ctx) {
+      const t = ctx.crashed;
+      const fi = t ? faultingFrame(t) : -1;
+      const f = fi >= 0 ? t!.frames[fi]! : null;
+      if (!f || !f.address || !/^0x[0-9a-f]+$/i.test(f.address)) return fail('the faulting frame shows no address');
+      const a = BigInt(f.address);
+      const classes = classify(a);
+      const hit = wanted.find((w) => classes.includes(w));
+      if (!hit) return fail(`pc ${f.address} is ${classes.join(', ')}`);
+      const why = hit === 'null-page'
+        ? `the program counter is ${f.address}: the code jumped to address zero, a call through a null function pointer or through a vtable slot of an object that was never built or already destroyed`
+        : hit === 'freed-pattern'
+          ? `the program counter ${f.address} is near ${fillPattern(f.address)}: a virtual call through a vtable pointer read from freed memory`
+          : `the program counter ${f.address} is not code (${hit}): a call through a corrupted function or vtable pointer`;
+      return pass([{ condition: 'pc', thread: ctx.report.crashedThread!, frame: fi, text: f.raw.split('\n')[0]!.trim(), why }], `pc ${f.address} is ${classes.join(', ')}`);
+    },
+  };
+}
+
+/** "libprotobuf.so.3.21.12" -> "libprotobuf"; "libfoo-2.1.so" -> "libfoo". */
+export function libraryStem(path: string): string {
+  return basename(path).replace(/(?:\.so(?:\.[0-9]+)*|\.dylib|\.dll|\.a)$/i, '').replace(/[-_.]?[0-9]+(?:\.[0-9]+)*$/, '');
+}
+
+/** The directory a module lives in, with /usr merged (Debian's /lib is /usr/lib). */
+function moduleDir(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i).replace(/^\/usr(?=\/)/, '').replace(/\/lib64$/, '/lib');
+}
+
+/**
+ * Two copies of one library in the process: the same library name under two versions
+ * (libprotobuf.so.17 and libprotobuf.so.32) or from two directories. Symlink names without a
+ * version (libfoo.so beside libfoo.so.1) do not count.
+ */
+function moduleCopies(spec: string | string[]): Condition {
+  const match = compilePathGlobs(spec);
+  return {
+    label: `module_copies ${globList(spec).join(' | ')}`,
+    tokens: null,
+    test(ctx) {
+      const byStem = new Map<string, string[]>();
+      for (const m of ctx.modules()) {
+        if (!match(m) || !/\.so\.[0-9]|\.dylib$|\.dll$|\/[^/]*\.so$/i.test(m)) continue;
+        const stem = libraryStem(m);
+        if (!stem) continue;
+        const list = byStem.get(stem) ?? [];
+        list.push(m);
+        byStem.set(stem, list);
+      }
+      for (const [stem, paths] of byStem) {
+        const unique = [...new Set(paths)];
+        // Two versions: different versioned file names. Two places: one file name in two directories.
+        const versions = new Set(unique.filter((p) => /\.so\.[0-9]/.test(p)).map(basename));
+        const places = new Map<string, Set<string>>();
+        for (const p of unique.filter((x) => x.includes('/'))) places.set(basename(p), (places.get(basename(p)) ?? new Set()).add(moduleDir(p)));
+        if (versions.size >= 2 || [...places.values()].some((d) => d.size >= 2)) {
+          const shown = unique.slice(0, 4);
+          return pass(shown.map((p) => ({ condition: 'module_copies', text: p, why: `two copies of ${stem} are loaded: code built against one runs with the other's data, or each copy keeps its own global state` })), `${stem}: ${shown.join(', ')}`);
+        }
+      }
+      return fail('no library is loaded twice');
+    },
+  };
+}
+
+function threadTotal(min: number | null, max: number | null): Condition {
+  return {
+    label: `thread_count${min !== null ? ` >= ${min}` : ''}${max !== null ? ` <= ${max}` : ''}`,
+    tokens: null,
+    test(ctx) {
+      const n = ctx.report.threads.filter((t) => !t.role || t.role === 'access').length;
+      const ok = (min === null || n >= min) && (max === null || n <= max);
+      return ok
+        ? pass([{ condition: 'thread_count', text: `${n} thread${n === 1 ? '' : 's'}`, why: n === 1 ? 'the process has a single thread: nothing else can release a lock it waits for' : `${n} threads in the process` }], `${n} thread(s)`)
+        : fail(`${n} thread(s)`);
     },
   };
 }

@@ -3,6 +3,7 @@
 
 import type { Diagnosis, Evidence, Report } from '../model.js';
 import type { CompiledRule } from './compile.js';
+import { clueFrames, findClues, nullPageOffset } from './clues.js';
 import { createContext, type MatchContext, type Outcome } from './conditions.js';
 import { identifierTokens } from './pattern.js';
 
@@ -73,20 +74,34 @@ export class RuleSet {
     return out.sort(compareDiagnoses);
   }
 
-  /** Every rule's conditions checked (no index, no short cut), closest first. */
+  /**
+   * Every rule's conditions checked (no index, no short cut), closest first: the rules that fired,
+   * then near misses ranked by how much held beyond the crash's signal (a rule matching only on
+   * SIGSEGV is no near miss of anything), and for rules that fired, each evidence item's weight.
+   */
   explain(report: Report, limit = 5): RuleExplanation[] {
     const ctx = createContext(report);
-    const all = this.rules.map((rule) => {
+    const all = this.rules.map((rule): RuleExplanation => {
       const conditions = rule.when.map((c) => ({ label: c.label, ...pick(c.test(ctx)) }));
       const held = conditions.filter((c) => c.held).length;
-      return { ruleId: rule.id, file: rule.file, fired: held === conditions.length, held, total: conditions.length, conditions };
+      const specific = conditions.filter((c) => c.held && !GENERAL_CONDITION.test(c.label)).length;
+      const fired = held === conditions.length;
+      const evidence = rule.evidence.map((item) => {
+        const outcomes = item.conditions.map((c) => c.test(ctx));
+        return { why: item.why, weight: item.weight, held: outcomes.every((o) => o.held), detail: outcomes.map((o) => o.detail).join('; ') };
+      });
+      return { ruleId: rule.id, file: rule.file, fired, held, total: conditions.length, specific, base: rule.baseConfidence, conditions, evidence };
     });
-    return all
-      .filter((e) => e.held > 0)
-      .sort((a, b) => Number(b.fired) - Number(a.fired) || b.held / b.total - a.held / a.total || b.held - a.held)
+    // A single rule (rules test) is always explained, whatever held.
+    const shown = this.rules.length === 1 ? all : all.filter((e) => e.fired || (e.specific ?? 0) > 0);
+    return shown
+      .sort((a, b) => Number(b.fired) - Number(a.fired) || (b.specific ?? 0) - (a.specific ?? 0) || b.held / b.total - a.held / a.total || b.held - a.held)
       .slice(0, Math.max(limit, all.filter((e) => e.fired).length));
   }
 }
+
+/** Conditions every crash of its kind meets: they alone do not make a near miss. */
+const GENERAL_CONDITION = /^(?:signal|crash_kind|format) /;
 
 export interface RuleExplanation {
   ruleId: string;
@@ -94,7 +109,13 @@ export interface RuleExplanation {
   fired: boolean;
   held: number;
   total: number;
+  /** Conditions that held besides the signal, crash kind and format. */
+  specific?: number;
+  /** The rule's confidence before evidence. */
+  base?: number;
   conditions: { label: string; held: boolean; detail: string }[];
+  /** The rule's [[evidence]] items: what each adds to the confidence, and whether it held. */
+  evidence?: { why: string; weight: number; held: boolean; detail: string }[];
 }
 
 function pick(o: Outcome) {
@@ -116,7 +137,7 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     if (!outcomes.every((o) => o.held)) continue;
     confidence += item.weight;
     for (const o of outcomes) {
-      evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: item.why })));
+      evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: item.why, weight: item.weight })));
       Object.assign(captures, o.captures);
     }
   }
@@ -154,6 +175,8 @@ export const TEMPLATE_FACTS: Readonly<Record<string, string>> = {
   abort_message: 'the abort message',
   crash_kind: 'the crash',
   program: 'the program',
+  fault_offset: 'the offset of the member',
+  null_pointer: 'the null pointer',
 };
 
 /** "{name}" or "{name|fallback}" in a diagnosis text. */
@@ -172,12 +195,22 @@ export function fillTemplate(text: string, captures: Record<string, string>, ctx
     abort_message: r.abortMessage,
     crash_kind: r.crashKind,
     program: r.program,
+    fault_offset: nullPageOffset(r),
+    null_pointer: nullPointerName(ctx),
   };
   return text.replace(PLACEHOLDER, (whole, name: string, fallback?: string) => {
     const v = captures[name] ?? facts[name];
     if (v !== undefined && v !== null && v !== '') return v;
     return fallback ?? whole;
   });
+}
+
+/** The first null pointer (argument or local) of the crashing frame or its caller: "cfg", "this". */
+function nullPointerName(ctx: MatchContext): string | null {
+  const t = ctx.crashed;
+  if (!t || t.frames.length === 0) return null;
+  const c = findClues(t, clueFrames(t, ctx.firstMeaningful, 2)).find((x) => x.kind === 'null' || x.kind === 'empty-smart-pointer');
+  return c ? `${c.name} (in ${t.frames[c.frame]!.function})` : null;
 }
 
 /** A rule text as a general description: each placeholder shown by its fallback or a neutral phrase. */

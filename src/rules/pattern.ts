@@ -92,6 +92,11 @@ export function compileFramePattern(spec: FramePatternSpec): FramePattern {
   // Template arguments are collapsed in `function`; a pattern that spells them out is matched
   // against the full name instead.
   const wantsFull = fn?.map((p) => /<[^>]/.test(p.source)) ?? [];
+  // A qualified glob also matches the unqualified name of a frame printed without its scope (gdb's
+  // inlined frames, lldb's short names): "brpc::DestroyingPtr<>::~DestroyingPtr" matches a frame
+  // "~DestroyingPtr". Only when that last component names an identifier of its own, so
+  // "boost::asio::detail::scheduler::*" never matches every unqualified frame.
+  const unqualified = fn?.map((p, i) => (typeof (fnSpec(spec)[i]) === 'string' ? unqualifiedForm(p.source) : null)) ?? [];
   const mod = spec.module === undefined ? null : compilePathGlobs(spec.module);
   const file = spec.file === undefined ? null : compilePathGlobs(spec.file);
   const args = spec.args === undefined ? null : compileTextPatterns(spec.args);
@@ -102,8 +107,10 @@ export function compileFramePattern(spec: FramePatternSpec): FramePattern {
   if (spec.file !== undefined) parts.push(`file ${globList(spec.file).join(' | ')}`);
   if (args) parts.push(`args ${args.map((p) => p.source).join(' | ')}`);
   if (locals) parts.push(`locals ${locals.map((p) => p.source).join(' | ')}`);
+  // Index tokens: an alternative that may match by its last component alone guarantees only that
+  // component's identifiers.
   let tokens: string[][] | null = null;
-  if (fn && fn.every((p) => p.tokens.length > 0)) tokens = fn.map((p) => p.tokens);
+  if (fn && fn.every((p) => p.tokens.length > 0)) tokens = fn.map((p, i) => unqualified[i]?.tokens ?? p.tokens);
   return {
     describe: parts.join(', '),
     tokens,
@@ -122,13 +129,59 @@ export function compileFramePattern(spec: FramePatternSpec): FramePattern {
         captures = { ...captures, ...m.captures };
       }
       if (!fn) return { captures };
+      const scoped = hasScope(frame.function);
       for (let i = 0; i < fn.length; i++) {
-        const m = fn[i]!.match(wantsFull[i] ? frame.fullFunction : frame.function);
+        const name = wantsFull[i] ? frame.fullFunction : frame.function;
+        const m = fn[i]!.match(name);
         if (m) return { captures: { ...captures, ...m.captures } };
+        if (!scoped && unqualified[i]?.match(name)) return { captures };
       }
       return null;
     },
   };
+}
+
+function fnSpec(spec: FramePatternSpec): TextPatternSpec[] {
+  const f = spec.function;
+  return f === undefined ? [] : Array.isArray(f) ? f : [f];
+}
+
+/** Splits a name at its top-level "::" (not inside <...> or (...)): "a::b<c::d>::e" -> a, b<c::d>, e. */
+export function scopeParts(name: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i]!;
+    if (ch === '<' || ch === '(' || ch === '[') depth++;
+    else if ((ch === '>' || ch === ')' || ch === ']') && depth > 0) depth--;
+    else if (depth === 0 && ch === ':' && name[i + 1] === ':') {
+      parts.push(name.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(name.slice(start));
+  return parts;
+}
+
+/** True when a frame's name carries a scope ("ns::f", "C::m", "(anonymous namespace)::f"). */
+function hasScope(name: string): boolean {
+  return scopeParts(name).length > 1;
+}
+
+/**
+ * The last component of a qualified glob as a matcher of unqualified frame names, or null when the
+ * glob is not qualified or its last component names no identifier ("*", "*_op<>").
+ */
+export function unqualifiedForm(glob: string): { match: (name: string) => boolean; tokens: string[] } | null {
+  const parts = scopeParts(glob);
+  if (parts.length < 2) return null;
+  const last = parts[parts.length - 1]!;
+  const tokens = globTokens(last);
+  if (last === '' || tokens.length === 0) return null;
+  const m = compileGlob(last);
+  return { match: (name) => m(name), tokens };
 }
 
 /** The argument list as printed: "f (a=0x0, b=1) at x.c:3" -> "a=0x0, b=1" (empty when none). */

@@ -9,7 +9,10 @@ export { CATEGORIES, type Category };
 export const RULE_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
 /** Fault address classes a rule can ask for (see conditions.ts for the exact ranges). */
-export const ADDRESS_CLASSES = ['null-page', 'near-null', 'non-canonical', 'kernel', 'user'] as const;
+export const ADDRESS_CLASSES = ['null-page', 'near-null', 'non-canonical', 'kernel', 'user', 'freed-pattern', 'stack'] as const;
+
+/** Kinds of argument and local values the `values` condition recognizes (see clues.ts). */
+export const VALUE_KIND_NAMES = ['null', 'null-member', 'unreadable', 'stack-unreadable', 'freed-pattern', 'empty-smart-pointer'] as const;
 
 const text = { type: 'string', minLength: 1 };
 const textPattern = {
@@ -75,6 +78,24 @@ const conditionProps = {
     additionalProperties: false,
   },
   log: { type: 'array', items: logPattern, minItems: 1 },
+  values: {
+    type: 'object',
+    properties: {
+      kind: { oneOf: [{ enum: [...VALUE_KIND_NAMES] }, { type: 'array', items: { enum: [...VALUE_KIND_NAMES] }, minItems: 1 }] },
+      name: textPatterns,
+      frames: { type: 'integer', minimum: 1, maximum: 50 },
+      in: { enum: ['args', 'locals', 'any'] },
+    },
+    additionalProperties: false,
+  },
+  pc: { oneOf: [{ enum: [...ADDRESS_CLASSES] }, { type: 'array', items: { enum: [...ADDRESS_CLASSES] }, minItems: 1 }] },
+  module_copies: globs,
+  thread_count: {
+    type: 'object',
+    properties: { min: { type: 'integer', minimum: 1 }, max: { type: 'integer', minimum: 1 } },
+    additionalProperties: false,
+    minProperties: 1,
+  },
 };
 
 /** What a rule id looks like: "pack/name". */
@@ -161,7 +182,12 @@ export interface ConditionsSpec {
   threads?: { min: number; frames: FramePatternSpec[] };
   repeated?: { min: number; function?: TextPatternsSpec };
   log?: LogSpec[];
+  values?: ValuesSpec;
+  pc?: string | string[];
+  module_copies?: GlobsSpec;
+  thread_count?: { min?: number; max?: number };
 }
+export interface ValuesSpec { kind?: string | string[]; name?: TextPatternsSpec; frames?: number; in?: 'args' | 'locals' | 'any' }
 export interface EvidenceSpec extends ConditionsSpec { weight: number; why: string }
 export interface RuleTestSpec {
   name?: string;
