@@ -90,6 +90,12 @@ describe('binary data holding a crash fails the gate', () => {
     expect(r.files.skipped).toEqual([{ path: join(dir, 'dump.bin'), reason: expect.stringMatching(/^binary data holding a crash marker \("Program terminated with signal"\), not read/), error: true }]);
     expect(run(['scan', dir, '-q']).code).toBe(2);
   });
+  it('inside a gzip file too', async () => {
+    const dir = tempDir('robust-marker');
+    writeFileSync(join(dir, 'dump.bin.gz'), gzipSync(Buffer.concat([randomBytes(1000), Buffer.from(`\n${TRACE}`), randomBytes(1000)])));
+    const r = await scan([dir]);
+    expect(r.files.skipped).toEqual([{ path: join(dir, 'dump.bin.gz'), reason: expect.stringMatching(/^binary data \(gzip\) holding a crash marker/), error: true }]);
+  });
 });
 
 describe('over-long lines', () => {

@@ -11,6 +11,8 @@ export interface SniffedStream {
   chunks: AsyncIterable<Buffer>;
   /** Drops the rest unread (and closes what the stream reads from). */
   cancel(): Promise<void>;
+  /** The first bytes the kind was judged by (after any leading NUL bytes). */
+  head: Buffer;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function sniffStream(stream: AsyncIterable<Buffer | string>): Promi
   // logrotate's copytruncate) are dropped, and what follows them decides.
   const kind = head.length === 0 && leading.nul > 0 ? 'binary' : sniff(head);
   const bom = kind === 'text' ? bomEncoding(head) : null;
-  return { kind, chunks: bom ? utf16Chunks(chunks, bom) : chunks, cancel };
+  return { kind, chunks: bom ? utf16Chunks(chunks, bom) : chunks, cancel, head };
 }
 
 /** The stream without its leading NUL bytes (counted in `leading.nul`); never holds them. */

@@ -5,6 +5,7 @@ import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
 import { analyzeCore } from '../core/analyze-core.js';
 import { CoredxInputError } from '../errors.js';
 import { openFile, type ReadProblem } from '../ingest/lines.js';
+import { crashMarker } from '../ingest/sniff.js';
 import { sniffStream } from '../ingest/stream.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
@@ -108,7 +109,12 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
         else {
           await content.cancel();
           if (inner === 'elf-core') skipped.push({ path, reason: 'gzip-compressed core file, not analyzed: decompress it (gunzip) and scan the core', error: true });
-          else skipped.push({ path, reason: `${inner === 'elf' ? 'ELF executable or library' : inner === 'gzip' ? 'gzip data' : 'binary data'} (gzip)`, error: false });
+          else {
+            // As for a plain file: binary data holding what looks like a crash fails the gate.
+            const marker = inner === 'binary' ? crashMarker(content.head) : null;
+            if (marker) skipped.push({ path, reason: `binary data (gzip) holding a crash marker (${JSON.stringify(marker)}), not read: convert it to text (e.g. iconv) and scan that`, error: true });
+            else skipped.push({ path, reason: `${inner === 'elf' ? 'ELF executable or library' : inner === 'gzip' ? 'gzip data' : 'binary data'} (gzip)`, error: false });
+          }
         }
       } else await analyzeText(path, file.chunks());
       progress.bytesDone += size;
