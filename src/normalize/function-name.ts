@@ -167,10 +167,19 @@ const DOT_SUFFIX = /\.(?:isra|constprop|part|cold|lto_priv|localalias|llvm)(?:\.
 const ABI_TAG = /\[abi:[A-Za-z0-9_]+\]/g;
 
 /** Normalizes a function as a debugger printed it (with or without its argument list). */
+const SWIFT_CLOSURE = /^(?:[a-z@][\w@ ]*? )?((?:implicit )?closure #\d+)(?: .*?)? in (\S.*)$/;
+
 export function normalizeFunctionName(raw: string): NormalizedName {
   let s = raw.trim();
   if (s === '' || s === UNKNOWN || s.startsWith('?? ') || s === '??()') return { full: UNKNOWN, short: UNKNOWN };
   if (s.startsWith('<')) return { full: s, short: s }; // "<signal handler called>"
+  // Swift closures: "closure #1 (Swift.Int) -> Swift.Int in App.Worker.run() -> ()" is closure #1
+  // of App.Worker.run; its own signature and the words around it ("partial apply for") go.
+  const closure = SWIFT_CLOSURE.exec(s);
+  if (closure) {
+    const outer = normalizeFunctionName(closure[2]!.replace(/\) (?:(?:throws|rethrows|async) )*-> .*$/, ')'));
+    return { full: `${closure[1]} in ${outer.full}`, short: `${closure[1]} in ${outer.short}` };
+  }
   // Every step below is linear; lines are already capped at 64 KiB by the reader, so long template
   // names keep their ends (a cut here would make different functions with a common prefix one).
   if (s.length > 65536) s = s.slice(0, 65536);

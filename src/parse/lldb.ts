@@ -318,6 +318,8 @@ function parseLldbFrame(m: RegExpExecArray, line: string): ParsedFrame {
 
 /** The function name without lldb's inserted argument values: cut at the first top-level "(". */
 export function functionNameOf(text: string): string {
+  // A Swift closure names its type before "in": the closure and its enclosing function stay one name.
+  if (/^(?:[a-z@][\w@ ]*? )?(?:implicit )?closure #\d+ /.test(text)) return text.trim();
   let angle = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;

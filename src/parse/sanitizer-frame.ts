@@ -12,8 +12,10 @@ import type { ParsedFrame } from './types.js';
 
 export const SANITIZER_FRAME = /^\s*#(\d+)(\.\d+)?\s+(?:(0x[0-9a-fA-F]+)\s+)?(?:in\s+)?(.*)$/;
 const BUILD_ID = /\s+\(BuildId: [0-9a-fA-F]+\)\s*$/;
-const MODULE_ONLY = /^\((.+?)\+0x[0-9a-fA-F]+\)$/;
-const MODULE_TAIL = /^(.*?)\s+\(([^()\s]+?)\+0x[0-9a-fA-F]+\)$/;
+const MODULE_ONLY = /^\((.+?)\+(0x[0-9a-fA-F]+)\)$/;
+const MODULE_TAIL = /^(.*?)\s+\(([^()\s]+?)\+(0x[0-9a-fA-F]+)\)$/;
+/** A location in brackets after the name ("main [server.cc:12:3]", some symbolizers' style). */
+const BRACKET_LOCATION = /^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$/;
 const FUCHSIA_MODULE_TAIL = /^(?:(.*?)\s+)?<(<[^<>\s]+>|[^<>\s]+)>\+0x[0-9a-fA-F]+$/;
 /** llvm-symbolizer's "no location" marker after a function name: "malloc ??:?", "f ??:0". */
 const UNKNOWN_LOCATION = /\s+\?\?:[?0](?::[?0])?$/;
@@ -29,6 +31,8 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   // A frame line needs an address, or TSan's "func file:line (module+off)" shape.
   if (!address && !MODULE_TAIL.test(rest) && !FILE_TAIL.test(rest)) return null;
   let module: string | null = null;
+  // "(module+0xoffset)": where the pc is inside its module, stable across address randomization.
+  let moduleOffset: string | null = null;
   let file: string | null = null;
   let lineNo: number | null = null;
   let column: number | null = null;
@@ -42,12 +46,21 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     rest = fuchsia[1] || '??';
   } else if (mm) {
     module = mm[1]!;
+    moduleOffset = mm[2]!;
     rest = '??';
   } else if ((mm = MODULE_TAIL.exec(rest))) {
     module = mm[2]!;
+    moduleOffset = mm[3]!;
     rest = mm[1]!;
   }
-  const f = FILE_TAIL.exec(rest);
+  const bracket = BRACKET_LOCATION.exec(rest);
+  if (bracket) {
+    rest = bracket[1]!;
+    file = bracket[2]!;
+    lineNo = Number(bracket[3]);
+    column = bracket[4] ? Number(bracket[4]) : null;
+  }
+  const f = bracket ? null : FILE_TAIL.exec(rest);
   if (f && !/^\(/.test(f[2]!)) {
     rest = f[1]!;
     file = f[2]!;
@@ -65,5 +78,5 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   }
   // Windows symbolizers print "Function+0x1a2" (an offset into the symbol).
   rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
-  return { index, address, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim() };
+  return { index, address, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim(), ...(moduleOffset && rest === '??' ? { moduleOffset } : {}) };
 }
