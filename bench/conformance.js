@@ -12,6 +12,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFile, normalizeFunctionName } from '../dist/index.js';
 import { scoreRealworld } from './realworld.js';
+import { clusterfuzzKind } from './peer-kinds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -117,6 +118,10 @@ function sameName(frame, expected, peer) {
 
 const rows = new Map();
 const misses = [];
+/** ClusterFuzz agreement (issue 11): over its logs of formats coredx reads where ClusterFuzz found a
+ *  crash (a crash_type), coredx's first report: found (any report), kind (bench/peer-kinds.js), top frame. */
+const cf = { files: 0, found: 0, kindCompared: 0, kindAgreed: 0, frameCompared: 0, frameAgreed: 0, notComparable: new Map() };
+const peerMisses = [];
 for (const peer of ['clusterfuzz', 'fuzzmanager', 'satyr']) {
   const manifestPath = join(corpus, peer, 'MANIFEST.json');
   if (!existsSync(manifestPath)) continue;
@@ -137,6 +142,9 @@ for (const peer of ['clusterfuzz', 'fuzzmanager', 'satyr']) {
       misses.push(`${key} ${entry.file}: error ${err.message}`);
       continue;
     }
+    // coredx's first report; for LeakSanitizer, as below, a direct leak before runs with indirect ones only.
+    const first = result.reports[0]?.crashKind === 'indirect-memory-leak' ? (result.reports.find((r) => r.crashKind === 'memory-leak') ?? result.reports[0]) : result.reports[0];
+    if (peer === 'clusterfuzz' && SUPPORTED.has(entry.format) && entry.expected?.crash_type) clusterfuzzAgreement(entry, first);
     const ofFormat = result.reports.filter((r) => r.format === entry.format);
     // A log with several LeakSanitizer runs: the peers report a direct leak before runs that found
     // indirect ones only (those blocks hang off a leaked block), as coredx's own kinds say.
@@ -152,6 +160,29 @@ for (const peer of ['clusterfuzz', 'fuzzmanager', 'satyr']) {
   }
 }
 
+function clusterfuzzAgreement(entry, first) {
+  const e = entry.expected;
+  cf.files++;
+  if (first) cf.found++;
+  else peerMisses.push(`${entry.file}: no report`);
+  const kind = clusterfuzzKind(e.crash_type);
+  if (kind) {
+    cf.kindCompared++;
+    if (first && kind.agrees(first)) cf.kindAgreed++;
+    else peerMisses.push(`${entry.file}: kind: ClusterFuzz "${kind.type}" (coredx ${kind.says}), got ${first ? `"${first.crashKind}"${first.faultAddress ? ` at ${first.faultAddress}` : ''}${first.abortMessage ? ` abort "${first.abortMessage.slice(0, 60)}"` : ''}` : 'nothing'}`);
+  } else {
+    const type = e.crash_type.split('\n')[0];
+    cf.notComparable.set(type, (cf.notComparable.get(type) ?? 0) + 1);
+  }
+  const want = expectation('clusterfuzz', entry);
+  if (want) {
+    cf.frameCompared++;
+    const got = ourTop(first, want.pick);
+    if (sameName(got, want.name, 'clusterfuzz')) cf.frameAgreed++;
+    else peerMisses.push(`${entry.file}: top frame: expected "${want.name}", got "${got ? got.function : 'nothing'}"`);
+  }
+}
+
 const pct = (a, b) => (b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
 console.log('peer/format            files  parsed   top-frame agreement');
 for (const r of [...rows.values()].sort((a, b) => a.peer.localeCompare(b.peer) || a.format.localeCompare(b.format))) {
@@ -159,6 +190,12 @@ for (const r of [...rows.values()].sort((a, b) => a.peer.localeCompare(b.peer) |
   console.log(`${`${r.peer}/${r.format}`.padEnd(22)} ${String(r.files).padStart(5)}  ${pct(r.parsed, r.files)}   ${pct(r.agreed, r.compared)} (${r.agreed}/${r.compared})${note}`);
 }
 if (verbose) for (const m of misses) console.log('  miss: ' + m);
+if (cf.files > 0) {
+  const frac = (a, b) => `${pct(a, b).trim()} (${a}/${b})`;
+  console.log(`ClusterFuzz agreement, first report of its ${cf.files} logs coredx reads with a crash_type: found ${frac(cf.found, cf.files)}, kind ${frac(cf.kindAgreed, cf.kindCompared)}, top frame ${frac(cf.frameAgreed, cf.frameCompared)}`);
+  console.log(`  kinds not compared: ${[...cf.notComparable].map(([t, n]) => `${t} (${n})`).join(', ') || 'none'}`);
+  if (verbose) for (const m of peerMisses) console.log('  clusterfuzz disagrees: ' + m);
+}
 
 let failed = false;
 for (const r of rows.values()) {
@@ -171,6 +208,14 @@ for (const [peer, format, min] of GOALS) {
   const r = rows.get(`${peer}/${format}`);
   if (r && r.compared > 0 && r.agreed / r.compared < min) {
     console.log(`goal missed: ${peer}/${format} top-frame agreement ${pct(r.agreed, r.compared).trim()} < ${min * 100}%`);
+    failed = true;
+  }
+}
+/** Issue 11: ClusterFuzz's crash kind in 95% and its top frame in 90% of coredx's first reports. */
+const PEER_GOALS = { kind: [0.95, 'kindAgreed', 'kindCompared'], 'top frame': [0.9, 'frameAgreed', 'frameCompared'] };
+for (const [what, [min, agreed, compared]] of Object.entries(PEER_GOALS)) {
+  if (cf[compared] > 0 && cf[agreed] / cf[compared] < min) {
+    console.log(`goal missed: ClusterFuzz ${what} agreement ${pct(cf[agreed], cf[compared]).trim()} < ${min * 100}%`);
     failed = true;
   }
 }

@@ -8,6 +8,7 @@ import type { AnalyzeResult, Report } from './model.js';
 import { SCHEMA_VERSION } from './model.js';
 import { buildReport } from './normalize/build-report.js';
 import { SIGNATURE_VERSION } from './normalize/signature.js';
+import { preferSanitizerReports } from './normalize/order-reports.js';
 import { Extractor, type ExtractOptions } from './parse/extract.js';
 import { PARSERS } from './parse/registry.js';
 import { NOTICE_MARKERS } from './parse/notice.js';
@@ -40,7 +41,11 @@ function collector(options: AnalyzeOptions) {
     },
     options,
   );
-  const result = (): AnalyzeResult => ({ schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports });
+  const result = (): AnalyzeResult => {
+    // A sanitizer's report of a death a crash handler printed a stack for just before comes first.
+    preferSanitizerReports(reports, rules ? (r) => (r.diagnoses = rules.diagnose(r)) : undefined);
+    return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
+  };
   return { extractor, result };
 }
 

@@ -29,9 +29,33 @@ const ABORT_MESSAGES: RegExp[] = [
   // Objective-C/Swift and Qt fatal messages.
   /^ASSERT(?: failure)? in .*: ".*"/,
   /^Fatal error: /,
+  // Fatal log lines before a sanitizer's report of the abort: Chromium's "[...:FATAL:file.cc(12)] ..."
+  // (DCHECK failed, NOTREACHED hit, Assert failed), glog's "F0812 21:22:15.159294 61315 file.cc:89] ...",
+  // Envoy's "[critical][assert] ...] assert failure: ...", WebKit's, GLib's and V8's assertions,
+  // V8's out-of-memory, and a glibc assertion cut short by the log.
+  /^\[[^\]]*:FATAL:[^\]]*\] \S/,
+  /^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [^\]]+\] \S/,
+  /\] (?:assert failure: |panic: )/,
+  /^ASSERTION FAILED: /,
+  /: assertion failed: /,
+  /^abort: (?:CSA_ASSERT|CSA_DCHECK|Torque assert)/,
+  /^# Fatal (?:process )?out of memory/,
+  /: Assertion `.* failed\.$/,
+  // Centipede's watchdog, before it aborts the run.
+  /^=+ Stack limit exceeded: /,
 ];
 
+/** V8's fatal errors: "# Fatal error in src/x.cc, line 12", then the message as its own "# ..." line. */
+const V8_FATAL = /^#\s*Fatal error in /;
+
 export function findAbortMessage(lines: { text: string }[]): string | null {
+  // Lines before a trace come nearest first: the message is the "# ..." line next to the header
+  // on either side (the other neighbour is V8's empty "#" line).
+  const v8 = lines.findIndex(({ text }) => V8_FATAL.test(text.trim()));
+  if (v8 >= 0) {
+    const message = [lines[v8 + 1], lines[v8 - 1]].map((l) => l?.text.trim() ?? '').find((t) => /^#\s*\S/.test(t) && !V8_FATAL.test(t) && !/^#\s*\d+\s/.test(t));
+    if (message) return message.replace(/^#\s*/, '');
+  }
   const found = lines.filter(({ text }) => text.length <= 2000 && ABORT_MESSAGES.some((re) => re.test(text.trim()))).map((l) => l.text.trim());
   // libstdc++ prints "pure virtual method called" and then, as a consequence, "terminate called
   // without an active exception": the first one says what happened.

@@ -17,8 +17,9 @@ const ERROR = /^(?:==\d+==\s*(?:ERROR|WARNING): (AddressSanitizer|LeakSanitizer|
 /** ASan's RSS limit (-rss_limit_mb) reports, followed by a heap profile of the live allocations. */
 const RSS_LIMIT = /^==\d+==\s*(AddressSanitizer): ((?:hard|soft) rss limit exhausted)\b.*$/;
 const TSAN_WARNING = /^WARNING: (ThreadSanitizer|MemorySanitizer|AddressSanitizer): (.*?)(?: \(pid=\d+\))?\s*$/;
+const FAILED_ALLOCATION = /WARNING: AddressSanitizer:? failed to allocate /;
 const UBSAN = /^(\S.*?):(\d+):(\d+): runtime error: (.*)$/;
-const UBSAN_NOTE = /: note: |^\s*(?:[0-9a-f]{2}\s+){4,}[0-9a-f]{2}\s*$|^\s*\^[~\s]*$/;
+const UBSAN_NOTE = /: note: |^\s*(?:[0-9a-f]{2}\s+){4,}[0-9a-f]{2}\s*$|^\s*\^[~\s]*$|^\s+(?:vptr for |invalid vptr)|^<memory cannot be printed>\s*$/;
 const SUMMARY = /^SUMMARY: (\w+Sanitizer): /;
 const ADDRESS = / (?:on (?:unknown )?address|at address|at) (0x[0-9a-fA-F]+)/;
 
@@ -40,11 +41,36 @@ const STACKS: [RegExp, string][] = [
   [/^\d+ byte\(s\) \(\d+%\) in \d+ allocation\(s\)/, 'heap-profile'],
 ];
 
+/**
+ * Headers whose text is run-specific (sizes, addresses): the word the sanitizer's own SUMMARY line
+ * uses for them. A crash kind is a stable word: it starts every signature.
+ */
+const RUN_SPECIFIC_HEADERS: [RegExp, string][] = [
+  [/^(?:out of memory: allocator is trying to allocate|allocator is out of memory trying to allocate)\b/, 'out-of-memory'],
+  [/^requested allocation size .* exceeds maximum supported size/, 'allocation-size-too-big'],
+  [/^calloc parameters overflow/, 'calloc-overflow'],
+  [/^reallocarray parameters overflow/, 'reallocarray-overflow'],
+  [/^pvalloc parameters overflow/, 'pvalloc-overflow'],
+  [/^invalid alignment requested in posix_memalign/, 'invalid-posix-memalign-alignment'],
+  [/^invalid alignment requested in aligned_alloc/, 'invalid-aligned-alloc-alignment'],
+  [/^invalid allocation alignment/, 'invalid-allocation-alignment'],
+  [/^allocator is terminating the process instead of returning 0/, 'allocator-returned-null'],
+  [/^out of memory\b/, 'out-of-memory'],
+];
+
+/** The deadly signals ASan and UBSan name in their header ("FPE on unknown address"). */
+const DEADLY_HEADER = /^(SEGV|ABRT|BUS|FPE|ILL|TRAP|stack-overflow) on /;
+
 /** The verdict as a short kind: "heap-use-after-free", "SEGV", "double-free", "data race". */
 function kindOf(tool: string, text: string): string {
-  if (tool === 'ubsan') return ubsanKind(text);
-  let t = text.replace(/\s*\(pid=\d+\)\s*$/, '').trim();
-  t = t.replace(/ on (?:unknown )?address.*$/, '').replace(/ at pc .*$/, '').replace(/:.*$/, '');
+  // UBSan catches deadly signals too ("UndefinedBehaviorSanitizer: FPE on unknown address"): the
+  // signal is the verdict, as under ASan.
+  if (tool === 'ubsan' && !DEADLY_HEADER.test(text)) return ubsanKind(text);
+  const known = RUN_SPECIFIC_HEADERS.find(([re]) => re.test(text));
+  if (known) return known[1];
+  // "(pid=18457)" and anything a log glued after it; HWASan's "; heap object [0x...,0x...) of size 2".
+  let t = text.replace(/\s*\(pid=\d+\).*$/, '').trim();
+  t = t.replace(/ on (?:unknown )?address.*$/, '').replace(/ at pc .*$/, '').replace(/[:;].*$/, '');
   if (/^attempting double-free/.test(t)) return 'double-free';
   if (/^attempting free on address which was not malloc/.test(text)) return 'bad-free';
   if (/^detected memory leaks/.test(t)) return 'memory-leak';
@@ -54,19 +80,30 @@ function kindOf(tool: string, text: string): string {
 
 function ubsanKind(message: string): string {
   const rules: [RegExp, string][] = [
+    // Before "null pointer": "applying non-zero offset 8 to null pointer" is a pointer overflow.
+    [/pointer overflow|applying (?:non-)?zero offset|^(?:addition|subtraction) of unsigned offset (?:to|from) |^pointer index expression with base /, 'pointer-overflow'],
     [/division by zero/, 'division-by-zero'], [/null pointer/, 'null-pointer-use'],
-    [/signed integer overflow/, 'signed-integer-overflow'], [/unsigned integer overflow/, 'unsigned-integer-overflow'],
+    [/unsigned integer overflow/, 'unsigned-integer-overflow'], [/signed integer overflow/, 'signed-integer-overflow'],
+    // -fsanitize=signed-integer-overflow also checks negation and INT_MIN / -1.
+    [/^negation of .* cannot be represented in type|^division of .* cannot be represented in type/, 'signed-integer-overflow'],
+    [/assumption is violated/, 'assumption-violation'], [/variable length array bound/, 'vla-bound'],
+    [/with insufficient space for an object of type/, 'object-size'],
+    [/is outside the range of representable values/, 'float-cast-overflow'],
     [/out of bounds/, 'index-out-of-bounds'], [/misaligned address/, 'misaligned-address'],
     [/not a valid value for type/, 'invalid-value'], [/shift/, 'invalid-shift'],
     [/control flow integrity/, 'cfi-bad-cast'], [/implicit conversion/, 'implicit-conversion'],
-    [/pointer overflow|applying (?:non-)?zero offset/, 'pointer-overflow'], [/unreachable/, 'unreachable'],
+    [/unreachable/, 'unreachable'],
     [/does not point to an object of type|downcast|upcast|vptr/, 'bad-cast'], [/function .* through pointer/, 'function-type-mismatch'],
   ];
   return `ubsan: ${rules.find(([re]) => re.test(message))?.[1] ?? 'undefined-behavior'}`;
 }
 
-const DEADLY_SIGNALS = new Set(['SEGV', 'ABRT', 'BUS', 'FPE', 'ILL', 'TRAP']);
-const SIGNALS: Record<string, string> = { SEGV: 'SIGSEGV', ABRT: 'SIGABRT', BUS: 'SIGBUS', FPE: 'SIGFPE', ILL: 'SIGILL', TRAP: 'SIGTRAP', 'stack-overflow': 'SIGSEGV' };
+// Windows ASan names the exception: access-violation, illegal-instruction, breakpoint, int-divide-by-zero.
+const DEADLY_SIGNALS = new Set(['SEGV', 'ABRT', 'BUS', 'FPE', 'ILL', 'TRAP', 'access-violation', 'illegal-instruction', 'breakpoint', 'int-divide-by-zero']);
+const SIGNALS: Record<string, string> = {
+  SEGV: 'SIGSEGV', ABRT: 'SIGABRT', BUS: 'SIGBUS', FPE: 'SIGFPE', ILL: 'SIGILL', TRAP: 'SIGTRAP', 'stack-overflow': 'SIGSEGV',
+  'access-violation': 'SIGSEGV', 'illegal-instruction': 'SIGILL', breakpoint: 'SIGTRAP', 'int-divide-by-zero': 'SIGFPE',
+};
 
 export const sanitizerParser: TraceParser = {
   format: 'asan',
@@ -75,7 +112,9 @@ export const sanitizerParser: TraceParser = {
   // Needles of up to 7 bytes search about twice as fast as longer ones (V8's Buffer.indexOf).
   markers: ['#', 'runtime'],
   startsTrace(line: string): boolean {
-    if (line.includes('Sanitizer')) return ERROR.test(line) || TSAN_WARNING.test(line) || RSS_LIMIT.test(line);
+    // ASan's "WARNING: AddressSanitizer failed to allocate 0x... bytes" (allocator_may_return_null=1)
+    // is not fatal: the program goes on, and a report may follow.
+    if (line.includes('Sanitizer')) return (ERROR.test(line) && !FAILED_ALLOCATION.test(line)) || TSAN_WARNING.test(line) || RSS_LIMIT.test(line);
     return line.includes('runtime error: ') && UBSAN.test(line);
   },
   begin: () => new SanitizerBlock(),
