@@ -1,6 +1,8 @@
-// Ceph daemons' crash dumps (signal_handler.cc, BackTrace.cc). The samples are written here in the
-// shapes Ceph's sources print (Pacific's module+offset and name-only frames, Octopus' "(()+0x...)"
-// frames and its assertion line); names and addresses are made up.
+// Ceph daemons' crash dumps (signal_handler.cc, BackTrace.cc). samples/ceph-mon-*.txt/.log are real:
+// Debian's ceph-mon 16.2.15 killed with SIGSEGV (its stderr) and made to fail a ceph_assert through
+// its admin socket's "assert" command with debug_asok_assert_abort (its log file; the data
+// directory rewritten to /var/lib/ceph/mon-a). samples/ceph-osd-*.txt are written here in the shapes
+// Ceph's sources print (Octopus' "(()+0x...)" frames); names and addresses are made up.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +16,30 @@ const one = (text: string) => {
 };
 
 describe('Ceph crash dumps', () => {
+  it("reads a real daemon's dump once, though it prints it to stderr and into its log", () => {
+    const r = one(sample('ceph-mon-segv.txt'));
+    expect(r).toMatchObject({ format: 'ceph', signal: 'SIGSEGV', source: { line: 1, endLine: 11 } });
+    expect(r.threads[0]).toMatchObject({ id: '7f4a550c9640', name: 'ceph-mon' });
+    expect(r.threads[0]!.frames.map((f) => [f.function, f.module])).toEqual([
+      ['??', '/lib/x86_64-linux-gnu/libc.so.6'], ['??', '/lib/x86_64-linux-gnu/libc.so.6'], ['pthread_cond_wait', null],
+      ['AsyncMessenger::wait', null], ['main', null], ['??', '/lib/x86_64-linux-gnu/libc.so.6'], ['__libc_start_main', null], ['_start', null],
+    ]);
+    expect(r.signatureFrames[0]).toBe('AsyncMessenger::wait');
+  });
+
+  it("reads a real assertion with the abort's dump after it as one report, and not its copy in the recent events", () => {
+    const r = one(sample('ceph-mon-assert.log'));
+    expect(r).toMatchObject({ format: 'ceph', signal: 'SIGABRT', crashKind: 'SIGABRT', source: { line: 315 } });
+    expect(r.signalDescription).toBe('FAILED ceph_assert(!(command == "assert" && _conf->debug_asok_assert_abort)) at ./src/common/ceph_context.cc:495');
+    // The abort's dump names the thread.
+    expect(r.threads[0]).toMatchObject({ id: '7f0a320f96c0', name: 'admin_socket' });
+    const frames = r.threads[0]!.frames;
+    expect(frames).toHaveLength(13);
+    expect(frames[2]!.function).toBe('ceph::common::CephContext::_do_command');
+    expect(frames[1]).toMatchObject({ function: '??', module: '/usr/lib/x86_64-linux-gnu/ceph/libceph-common.so.2', moduleOffset: '0x24e74a' });
+    expect(r.signatureFrames).toContain('ceph::common::CephContext::_do_command');
+  });
+
   it('reads a caught signal: the signal, the thread name, frames with modules, symbols and none', () => {
     const r = one(sample('ceph-osd-segfault.txt'));
     expect(r).toMatchObject({ format: 'ceph', signal: 'SIGSEGV', crashKind: 'SIGSEGV', faultAddress: null, crashedThread: 0, source: { line: 2, endLine: 17 } });

@@ -10,9 +10,10 @@
 //    4: (()+0x4de1a0) [0x55c0a1de11a0]                                   (older releases: nothing known)
 //    NOTE: a copy of the executable, or `objdump -rdS <executable>` is needed to interpret this.
 // An assertion prints "file.cc: 8282: FAILED ceph_assert(p != end)" before the version line (the
-// dump then starts there; SIGABRT). The same dump is printed again inside "--- begin dump of
-// recent events ---" with a "0> " prefix on its first line: that copy is not reported again when
-// the same dump (same frames) was read earlier in the input.
+// dump then starts there; SIGABRT), and the abort's "*** Caught signal (Aborted) **" dump right
+// after it, which is read as part of the same report. A daemon prints each dump on stderr and into
+// its log, and the log again inside "--- begin dump of recent events ---" ("0> " before its first
+// line): a dump whose frames (addresses included) were already read in the input is not reported again.
 
 import { signalNameOf, signalName } from './signals.js';
 import { bareFrame, CappedStack } from './stack.js';
@@ -52,8 +53,10 @@ class CephBlock implements BlockParser {
   private version = false;
   private blank = 0;
   private readonly stack = new CappedStack();
-  /** The dump's copy in the log's "dump of recent events" ("     0> 2024-... *** Caught signal"). */
-  private recentEvents = false;
+  private assertion = false;
+  /** After an assertion's dump, the frames of the abort's dump that follows (only to know them again). */
+  private absorbed: CappedStack | null = null;
+  private absorbedVersion = false;
 
   constructor(private readonly input: InputState) {}
 
@@ -61,12 +64,12 @@ class CephBlock implements BlockParser {
     let m: RegExpExecArray | null;
     if (this.start === 0) {
       this.start = this.end = lineNo;
-      this.recentEvents = /^\s*-?\d+> /.test(line);
       if ((m = CAUGHT.exec(line))) {
         const signo = DESCRIPTIONS[m[1]!];
         this.signal = signo ? signalNameOf(signo).name : /^SIG[A-Z]+$/.test(m[1]!) ? signalName(m[1]!) : null;
         this.description = m[1]!;
       } else if ((m = ASSERT.exec(line))) {
+        this.assertion = true;
         this.signal = 'SIGABRT';
         this.description = `FAILED ceph_assert(${m[3]}) at ${m[1]}:${m[2]}`;
       }
@@ -74,6 +77,14 @@ class CephBlock implements BlockParser {
     }
     if (line.trim() === '') return ++this.blank <= 2 ? 'maybe' : 'end';
     this.blank = 0;
+    if (this.absorbed) return this.absorb(line, lineNo);
+    // A failed assertion aborts: the handler's "*** Caught signal (Aborted) **" dump right after it
+    // is the same crash (its thread line names the thread), not a second one.
+    if (this.assertion && this.stack.count > 0 && (m = CAUGHT.exec(line)) && m[1] === 'Aborted') {
+      this.absorbed = new CappedStack();
+      this.absorbedVersion = false;
+      return this.took(lineNo);
+    }
     if (this.stack.count === 0 && (m = IN_THREAD.exec(line))) {
       this.threadId = m[1]!;
       this.threadName = m[2] || null;
@@ -94,6 +105,26 @@ class CephBlock implements BlockParser {
       return this.took(lineNo);
     }
     return this.stack.count ? 'end' : 'maybe';
+  }
+
+  /** The lines of the abort's dump after an assertion: thread, version, frames (kept aside), NOTE. */
+  private absorb(line: string, lineNo: number): FeedResult {
+    let m: RegExpExecArray | null;
+    if (this.absorbed!.count === 0 && (m = IN_THREAD.exec(line))) {
+      this.threadId = m[1]!;
+      this.threadName = m[2] || null;
+      return this.took(lineNo);
+    }
+    if (!this.absorbedVersion && VERSION.test(line)) {
+      this.absorbedVersion = true;
+      return this.took(lineNo);
+    }
+    if (/^\s*NOTE: a copy of the executable/.test(line)) return this.took(lineNo);
+    if (this.absorbedVersion && (m = FRAME.exec(line)) && Number(m[1]) === this.absorbed!.count + 1) {
+      this.absorbed!.push((index) => bareFrame(index, '', '', null, line.trim()));
+      return this.took(lineNo);
+    }
+    return 'end';
   }
 
   private took(lineNo: number): FeedResult {
@@ -124,12 +155,16 @@ class CephBlock implements BlockParser {
 
   finish(): ParsedTrace | null {
     if (this.stack.count === 0) return null;
-    // Dumps read so far in this input, by their frames: the recent-events copy of one is no new crash.
-    const key = this.stack.frames.map((f) => f.raw).join('\n');
+    // Dumps read so far in this input, by their frames (addresses and all, so only the same process's
+    // crash matches): a daemon prints its dump on stderr and into its log, and again in the log's
+    // dump of recent events; each copy after the first is no new crash.
+    const key = (stack: CappedStack) => stack.frames.map((f) => f.raw).join('\n');
     let seen = this.input.get('ceph:dumps') as Set<string> | undefined;
     if (!seen) this.input.set('ceph:dumps', (seen = new Set()));
-    if (this.recentEvents && seen.has(key)) return null;
-    if (seen.size < 64) seen.add(key);
+    const keys = [key(this.stack), ...(this.absorbed?.count ? [key(this.absorbed)] : [])];
+    if (seen.has(keys[0]!)) return null;
+    if (seen.size > 256) seen.clear();
+    for (const k of keys) seen.add(k);
     return {
       format: 'ceph',
       startLine: this.start,
