@@ -1,4 +1,4 @@
-// Ceph daemons' crash dumps (signal_handler.cc, BackTrace.cc). samples/ceph-mon-*.txt/.log are real:
+// Ceph daemons' crash dumps (signal_handler.cc, BackTrace.cc). samples/ceph-mon-*.txt are real:
 // Debian's ceph-mon 16.2.15 killed with SIGSEGV (its stderr) and made to fail a ceph_assert through
 // its admin socket's "assert" command with debug_asok_assert_abort (its log file; the data
 // directory rewritten to /var/lib/ceph/mon-a). samples/ceph-osd-*.txt are written here in the shapes
@@ -28,7 +28,7 @@ describe('Ceph crash dumps', () => {
   });
 
   it("reads a real assertion with the abort's dump after it as one report, and not its copy in the recent events", () => {
-    const r = one(sample('ceph-mon-assert.log'));
+    const r = one(sample('ceph-mon-assert.txt'));
     expect(r).toMatchObject({ format: 'ceph', signal: 'SIGABRT', crashKind: 'SIGABRT', source: { line: 315 } });
     expect(r.signalDescription).toBe('FAILED ceph_assert(!(command == "assert" && _conf->debug_asok_assert_abort)) at ./src/common/ceph_context.cc:495');
     // The abort's dump names the thread.
