@@ -20,6 +20,7 @@ const FUCHSIA_MODULE_TAIL = /^(?:(.*?)\s+)?<(<[^<>\s]+>|[^<>\s]+)>\+0x[0-9a-fA-F
 /** llvm-symbolizer's "no location" marker after a function name: "malloc ??:?", "f ??:0". */
 const UNKNOWN_LOCATION = /\s+\?\?:[?0](?::[?0])?$/;
 const FILE_TAIL = /^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$/;
+const TSAN_BARE_PC = /^(.*?)\s*\((0x[0-9a-fA-F]+)\)$/;
 
 export function parseSanitizerFrame(line: string): ParsedFrame | null {
   const m = SANITIZER_FRAME.exec(line);
@@ -28,8 +29,15 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   const inlined = m[2] !== undefined;
   const address = m[3] ?? null;
   let rest = m[4]!.replace(BUILD_ID, '').replace(UNKNOWN_LOCATION, '').trim();
+  // TSan prints a pc without a module as "#5 <null> <null> (0x7eff0a5dad88)": the frame's address.
+  let pc: string | null = null;
+  const bare = address ? null : TSAN_BARE_PC.exec(rest);
+  if (bare) {
+    pc = bare[2]!;
+    rest = bare[1]!;
+  }
   // A frame line needs an address, or TSan's "func file:line (module+off)" shape.
-  if (!address && !MODULE_TAIL.test(rest) && !FILE_TAIL.test(rest)) return null;
+  if (!address && !pc && !MODULE_TAIL.test(rest) && !FILE_TAIL.test(rest)) return null;
   let module: string | null = null;
   // "(module+0xoffset)": where the pc is inside its module, stable across address randomization.
   let moduleOffset: string | null = null;
@@ -78,5 +86,5 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   }
   // Windows symbolizers print "Function+0x1a2" (an offset into the symbol).
   rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
-  return { index, address, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim(), ...(moduleOffset && rest === '??' ? { moduleOffset } : {}) };
+  return { index, address: address ?? pc, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim(), ...(moduleOffset && rest === '??' ? { moduleOffset } : {}) };
 }

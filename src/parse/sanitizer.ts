@@ -177,6 +177,18 @@ class SanitizerBlock implements BlockParser {
   private classify(line: string): FeedResult {
     // A second report's header after this one's stacks (a heap profile, then the crash) starts anew.
     if (this.threads.length > 0 && line.includes('Sanitizer') && sanitizerParser.startsTrace(line) && !UBSAN.test(line)) return 'split';
+    if (this.afterSummary) {
+      const created = /^\s*Thread (T\d+)\b.* created by .*here:/.exec(line);
+      if (created) {
+        this.newStack(created[1]!, 'thread-created');
+        return 'take';
+      }
+      if (/^==\d+==/.test(line) || line.trim() === '') return 'take';
+      if (!(this.current?.role === 'thread-created' && line.includes('#') && SANITIZER_FRAME.test(line))) {
+        this.done = true;
+        return 'end';
+      }
+    }
     if (line.includes('#') && SANITIZER_FRAME.test(line)) {
       const frame = parseSanitizerFrame(line);
       if (frame) {
@@ -199,9 +211,14 @@ class SanitizerBlock implements BlockParser {
       return 'end';
     }
     if (SUMMARY.test(line)) {
-      this.done = this.tool !== 'tsan'; // TSan closes with a "==================" rule after SUMMARY
+      // TSan closes with a "==================" rule after SUMMARY; ASan may still print the
+      // creation stack of the faulting thread ("Thread T35 (Compositor) created by T0 here:") and
+      // "==N==ABORTING".
+      if (this.tool === 'asan') this.afterSummary = true;
+      else this.done = this.tool !== 'tsan';
       return 'take';
     }
+
     if (this.tool === 'tsan' && /^={10,}\s*$/.test(line) && this.threads.length > 0) {
       this.done = true;
       return 'take';
@@ -230,6 +247,8 @@ class SanitizerBlock implements BlockParser {
   }
 
   private pendingThread: string | null = null;
+  /** ASan's SUMMARY was read: only a thread's creation stack and ABORTING may follow. */
+  private afterSummary = false;
 
   private newStack(threadName: string | null, role: string): void {
     this.current = {
