@@ -111,7 +111,7 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
   k('asan', 'invalid-aligned-alloc-alignment', 'aligned_alloc() with an invalid alignment'),
   k('asan', 'invalid-posix-memalign-alignment', 'posix_memalign() with an invalid alignment'),
   k('asan', 'allocation-size-too-big', 'an allocation above the allocator\'s limit'),
-  k('asan', 'out of memory', 'the allocator ran out of memory (ASan "out of memory: allocator is trying to allocate")'),
+  k('asan', 'allocator-returned-null', 'ASan: "allocator is terminating the process instead of returning 0"'),
   k('asan', 'rss-limit-exhausted', 'ASan\'s RSS limit (-rss_limit_mb) was exceeded'),
   k('asan', 'negative-size-param', 'a negative size passed to a memory function'),
   k('asan', 'memcpy-param-overlap', 'memcpy() with overlapping ranges (ASan; Valgrind: see the families)'),
@@ -140,6 +140,7 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
   // HWAddressSanitizer.
   k('hwasan', 'tag-mismatch', 'a pointer tag did not match the memory tag (use after free or overflow)'),
   k('hwasan', 'invalid-free', 'free of memory with a mismatching tag'),
+  k('hwasan', 'allocation-tail-overwritten', 'a heap object\'s tail was written to'),
   // Valgrind's own verdicts where the sanitizers have no word (parse/valgrind.ts crashKind).
   k('valgrind', 'possible-memory-leak', 'possibly lost blocks'),
   k('valgrind', 'still-reachable', 'blocks still reachable at exit'),
@@ -154,7 +155,7 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
   k('valgrind', 'valgrind: realloc-size-zero', 'realloc() with size 0'),
   // libFuzzer's own reports (parse/libfuzzer.ts), when no sanitizer report came first.
   k('libfuzzer', 'deadly-signal', 'libFuzzer caught a deadly signal it does not name (SIGABRT when abort() is under its handler)'),
-  k('libfuzzer', 'out-of-memory', 'the fuzz target exceeded -rss_limit_mb or -malloc_limit_mb'),
+  k('libfuzzer', 'out-of-memory', 'out of memory: libFuzzer\'s -rss_limit_mb or -malloc_limit_mb; ASan\'s "out of memory: allocator is trying to allocate"'),
   k('libfuzzer', 'timeout', 'one input ran longer than -timeout'),
   k('libfuzzer', 'fuzz-target-exited', 'the fuzz target called exit()'),
   k('libfuzzer', 'overwrites-const-input', 'the fuzz target wrote to its const input'),
@@ -171,7 +172,8 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
 export const UBSAN_CHECKS = [
   'division-by-zero', 'null-pointer-use', 'signed-integer-overflow', 'unsigned-integer-overflow', 'index-out-of-bounds',
   'misaligned-address', 'invalid-value', 'invalid-shift', 'cfi-bad-cast', 'implicit-conversion', 'pointer-overflow',
-  'unreachable', 'bad-cast', 'function-type-mismatch', 'undefined-behavior',
+  'unreachable', 'bad-cast', 'function-type-mismatch', 'assumption-violation', 'vla-bound', 'object-size', 'float-cast-overflow',
+  'undefined-behavior',
 ] as const;
 
 /** Crash kinds with a variable part. */
@@ -180,8 +182,6 @@ export const CRASH_KIND_FAMILIES: readonly VocabularyFamily[] = [
   { template: 'alloc-dealloc-mismatch (<text> vs <text>)', description: 'ASan: the allocation and deallocation functions ("malloc vs operator delete")' },
   { template: '<word>-param-overlap', description: 'Valgrind: "Source and destination overlap in strcpy(...)" (memcpy, strcpy, strncat...)' },
   { template: 'odr-violation (<text>)', description: 'ASan: a global defined in several modules' },
-  { template: 'allocation-tail-overwritten<text>', description: 'HWASan: a heap object\'s tail was written to' },
-  { template: 'requested allocation size <text>', description: 'ASan: an allocation above the allocator\'s limit, in its words' },
 ];
 
 /** Every crash kind as a literal: the signals, the verdicts, and "ubsan: <check>" for each check. */
