@@ -1,5 +1,5 @@
 // Redis' crash report. samples/redis-*.txt are real Redis 7.0.15 (Debian bookworm's redis-server)
-// logs: `redis-cli debug segfault`, `redis-cli debug assert` (with --enable-debug-command yes) and
+// logs: `redis-cli debug segfault`, `debug assert`, `debug panic` (with --enable-debug-command yes) and
 // `kill -SEGV` of the server, cut after the stack (the INFO output that follows is long).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +33,14 @@ describe('Redis crash reports', () => {
     expect(r.signalDescription).toBe("assertion failed: '1 == 2' is not true at debug.c:530");
     expect(r.threads[0]!.frames[0]).toMatchObject({ function: 'debugCommand', module: 'redis-server *:16392' });
     expect(r.signatureFrames).toEqual(['debugCommand', 'call', 'processCommand']);
+  });
+
+  it('reads DEBUG PANIC: the Guru Meditation message, SIGABRT', () => {
+    const r = one(sample('redis-debug-panic.txt'));
+    expect(r).toMatchObject({ format: 'redis', signal: 'SIGABRT', faultAddress: null, source: { line: 1, endLine: 21 } });
+    expect(r.signalDescription).toMatch(/^panic: DEBUG PANIC called at Unix time \d+ at debug\.c:510$/);
+    expect(r.threads[0]!.frames).toHaveLength(12);
+    expect(r.signatureFrames[0]).toBe('debugCommand');
   });
 
   it('reads a signal sent by kill(): no fault address (si_addr holds the sender)', () => {
