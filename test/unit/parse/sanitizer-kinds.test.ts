@@ -231,3 +231,22 @@ describe('abort messages around a sanitizer report', () => {
     expect(abrt(before)).toBe(message);
   });
 });
+
+describe("the sanitizer runtime's frames are not the crash's", () => {
+  it.each([
+    ['a static runtime function in the program', '    #0 0x1e2b3c in __asan_memset (C:\\b\\out\\chrome.exe+0x1e2b3c)'],
+    ['a static runtime function by its namespace', '    #0 0x4c1a2 in __sanitizer::CheckFailed(char const*, int, char const*, unsigned long long, unsigned long long) (/out/prog+0x4c1a2)'],
+    ["the runtime's unwinder in its shared object (Fuchsia)", '    #0 0x7e9aa0a3fc in Unwind ../compiler-rt/lib/asan/../sanitizer_common/sanitizer_stacktrace.h:130:5 <libclang_rt.asan.so>+0x3c3fc'],
+    ["the runtime's allocator by its source file", '    #0 0x4c1a2 in malloc Z:\\compiler-rt\\lib\\asan\\asan_malloc_win.cpp:98'],
+  ])('%s', (_what, frame) => {
+    const [r] = run([
+      '==5==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000011 at pc 0x4c1a2 bp 0x7ffd10 sp 0x7ffd00',
+      'WRITE of size 4 at 0x602000000011 thread T0',
+      frame,
+      '    #1 0x55d1 in fill(char*, int) /src/fill.cc:9:12',
+      '    #2 0x55e2 in main /src/main.cc:3:1',
+      'SUMMARY: AddressSanitizer: heap-buffer-overflow /src/fill.cc:9:12 in fill(char*, int)',
+    ].join('\n'));
+    expect(r!.signatureFrames).toEqual(['fill', 'main']);
+  });
+});
