@@ -176,7 +176,7 @@ export class Extractor {
       if (parser.startsTrace(text)) return this.start(parser, text, line);
     }
     if (text.trim() === '') return;
-    if (this.pastePrefix === null && c === 61 /* = */ && this.startsWithoutPastePrefix(text, line)) return;
+    if (this.pastePrefix === null && (c === 61 /* = */ || (c === 67 /* C */ && text.startsWith('CRASH LOG:'))) && this.startsWithoutPastePrefix(text, line)) return;
     const entry = { line, text };
     if (this.open) {
       this.open.after.push(entry);
@@ -189,7 +189,7 @@ export class Extractor {
   /**
    * A line no parser starts a trace with may still start one once the paste's own prefix is gone:
    * four spaces of a Markdown code block, a tab, a crash handler's "==PID== " (Valgrind's is read by
-   * its parser). The prefix is then removed from the rest of the input.
+   * its parser), Centipede's "CRASH LOG: ". The prefix is then removed from the rest of the input.
    */
   private startsWithoutPastePrefix(text: string, line: number): boolean {
     const c = text.charCodeAt(0);
@@ -200,8 +200,9 @@ export class Extractor {
       if (indent > 16) return false;
       prefix = { indent };
       rest = text.slice(indent);
-    } else if (c === 61 /* = */) {
-      const m = /^==\d+==/.exec(text);
+    } else if (c === 61 /* = */ || c === 67 /* C */) {
+      // Centipede prints its runner's log as "CRASH LOG: <line>".
+      const m = /^(?:==\d+==|CRASH LOG:)/.exec(text);
       if (!m) return false;
       prefix = { tag: m[0] };
       rest = text.slice(m[0].length).replace(/^ /, '');

@@ -250,3 +250,20 @@ describe("the sanitizer runtime's frames are not the crash's", () => {
     expect(r!.signatureFrames).toEqual(['fill', 'main']);
   });
 });
+
+describe("Centipede's runner log", () => {
+  it('reads a report behind its "CRASH LOG: " prefix', () => {
+    const [r] = run([
+      'Centipede: starting runner',
+      'CRASH LOG: =================================================================',
+      'CRASH LOG: ==3057==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000070 at pc 0x5593fbd29fda bp 0x7ffd079a1e80 sp 0x7ffd079a1e78',
+      'CRASH LOG: WRITE of size 4 at 0x602000000070 thread T0',
+      'CRASH LOG:     #0 0x5593fbd29fd9 in Table::put(int) /src/table.cc:40:9',
+      'CRASH LOG:     #1 0x5593fbd2e495 in LLVMFuzzerTestOneInput /src/fuzz.cc:12:3',
+      'CRASH LOG: SUMMARY: AddressSanitizer: heap-use-after-free /src/table.cc:40:9 in Table::put(int)',
+      'Centipede: done',
+    ].join('\n'));
+    expect(r!.crashKind).toBe('heap-use-after-free');
+    expect(r!.signatureFrames[0]).toBe('Table::put');
+  });
+});
