@@ -32,6 +32,9 @@ export interface Frame {
   inlined: boolean;
   /** The frame's own text as found in the input (continuation lines joined with "\n"). */
   raw: string;
+  /** The source line the debugger printed at the stop for this frame, without its line number
+   *  (gdb's "8\t  cfg->port = 8080;" after the stop location, lldb's "-> 8 ..." line), when shown. */
+  source?: string;
   /** `bt full` locals belonging to this frame (one entry per line as printed). */
   locals?: string[];
   /** Offset of the pc inside `module` ("0x1206"), when known (natively read cores): stable across

@@ -84,6 +84,7 @@ function renderReport(report: Report, o: TextOptions & { width: number }): strin
   if (headerless) lines.push(`  Thread:    ${c.dim('the only stack in the trace (printed without a thread header)')}`);
   else if (crashed) lines.push(`  Thread:    ${threadLabel(crashed)} ${c.dim(`(${REASONS[r.crashedThreadReason]}; ${r.threads.length} thread${r.threads.length === 1 ? '' : 's'} in trace)`)}`);
   const top = r.diagnoses[0];
+  if (crashed) lines.push(...renderSource(crashed, r, c));
   if (crashed) lines.push(...renderFrames(crashed, r, o, true, top));
   if (o.allThreads) {
     for (const t of r.threads) {
@@ -115,14 +116,7 @@ function renderDiagnoses(r: Report, o: TextOptions & { width: number }): string[
   lines.push(...wrap(top.rootCause, 4, undefined, o.width));
   lines.push(`  ${c.bold('Remediation:')}`);
   top.remediation.forEach((step, i) => lines.push(...wrap(step, 7, `    ${i + 1}. `, o.width)));
-  const lineEvidence = top.evidence.filter((e) => e.line !== undefined || (e.frame === undefined && e.thread === undefined));
-  if (lineEvidence.length) {
-    lines.push(`  ${c.bold('Evidence:')}`);
-    for (const e of lineEvidence) {
-      const text = e.text.length > 160 ? `${e.text.slice(0, 157)}...` : e.text;
-      lines.push(`    ${c.green('+')} ${c.dim(`${e.condition}${e.line !== undefined ? `, line ${e.line}` : ''}:`)} ${text}${e.why ? c.dim(` (${e.why})`) : ''}`);
-    }
-  }
+  lines.push(...renderEvidence(top, r, o));
   if (top.notes) lines.push(...wrap(`Note: ${top.notes}`, 4, undefined, o.width));
   if (top.references.length) lines.push(`  ${c.bold('References:')} ${top.references.join(' ')}`);
   if (rest.length) {
@@ -132,13 +126,73 @@ function renderDiagnoses(r: Report, o: TextOptions & { width: number }): string[
   return lines;
 }
 
+/** Log lines longer than this are cut at a space, never inside a word. */
+const MAX_EVIDENCE_TEXT = 400;
+
+function shorten(text: string): string {
+  if (text.length <= MAX_EVIDENCE_TEXT) return text;
+  const cut = text.lastIndexOf(' ', MAX_EVIDENCE_TEXT);
+  return `${text.slice(0, cut > MAX_EVIDENCE_TEXT / 2 ? cut : MAX_EVIDENCE_TEXT)} ...`;
+}
+
+/** What an evidence item is, in words: "signal", "frame #3 f", "line 12", "#1 load_config: argument". */
+function evidenceLabel(e: Diagnosis['evidence'][number], r: Report): string {
+  const key = e.condition.replace(/^evidence: /, '');
+  const frame = e.thread !== undefined && e.frame !== undefined ? r.threads[e.thread]?.frames[e.frame] : undefined;
+  if (frame && key === 'values') return `clue in #${frame.index} ${frame.function}`;
+  if (frame) return `${/#\d/.test(e.text) ? 'frame' : `frame #${frame.index}`}${e.thread !== r.crashedThread ? ` of thread ${r.threads[e.thread!]!.id || e.thread}` : ''}`;
+  if (e.line !== undefined) return `line ${e.line}`;
+  return key.replace(/_/g, ' ').replace(/\[\d+\]$/, '');
+}
+
+/**
+ * Every evidence item of the top diagnosis, the rule's own conditions first: what held (a frame,
+ * a clue value, a log line, the message), and in plain words why it matters; the items that
+ * raised the confidence with their weight, so the confidence is explained.
+ */
+function renderEvidence(top: Diagnosis, r: Report, o: TextOptions & { width: number }): string[] {
+  const c = o.chalk;
+  if (top.evidence.length === 0) return [];
+  const raised = new Map<string, number>();
+  for (const e of top.evidence) if (e.weight !== undefined && e.why) raised.set(e.why, e.weight);
+  const added = [...raised.values()].reduce((a, b) => a + b, 0);
+  const head = added > 0 ? ` ${c.dim(`(the rule's conditions, then what raised the confidence by +${added.toFixed(2)})`)}` : '';
+  const lines = [`  ${c.bold('Evidence:')}${head}`];
+  // One line per distinct thing shown: a log line several conditions matched is listed once.
+  const seen = new Set<string>();
+  for (const e of top.evidence) {
+    const key = `${e.thread}/${e.frame}/${e.line}/${e.text}/${e.why}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const weight = e.weight !== undefined ? c.green(` +${e.weight.toFixed(2)}`) : '';
+    lines.push(`    ${c.green('+')}${weight} ${c.dim(`${evidenceLabel(e, r)}:`)} ${shorten(e.text)}`);
+    if (e.why) lines.push(...wrap(c.dim(e.why), 8, undefined, o.width));
+  }
+  return lines;
+}
+
+/** The source line the debugger printed at the crash (gdb's "8\t  cfg->port = 8080;"), if the trace had it. */
+function renderSource(t: Thread, r: Report, c: ChalkInstance): string[] {
+  const skipped = new Set(r.skippedFrames);
+  const withSource = t.frames.find((f, i) => !skipped.has(i) && f.source);
+  const src = withSource?.source;
+  if (!withSource || !src) return [];
+  const where = withSource.file ? `${withSource.file}${withSource.line !== null ? `:${withSource.line}` : ''}` : `#${withSource.index}`;
+  return [`  Source:    ${c.dim(`${where}:`)} ${src.trim()}`];
+}
+
 function renderExplanations(explanations: RuleExplanation[], o: TextOptions): string[] {
   const c = o.chalk;
-  const lines = ['', `  ${c.bold('Explain:')} rules that came closest (conditions that held ${c.green('+')}, did not ${c.red('-')})`];
-  if (explanations.length === 0) lines.push(c.dim('    no rule had any condition hold'));
+  const lines = ['', `  ${c.bold('Explain:')} rules that fired, then the closest near misses by what held beyond the signal (conditions that held ${c.green('+')}, did not ${c.red('-')})`];
+  if (explanations.length === 0) lines.push(c.dim('    no rule came closer than the signal alone'));
   for (const e of explanations) {
-    lines.push(`    ${e.fired ? c.green('fired') : c.yellow(`${e.held}/${e.total}`)} ${e.ruleId} ${c.dim(e.file)}`);
+    const base = e.base !== undefined ? c.dim(` base confidence ${e.base.toFixed(2)}`) : '';
+    lines.push(`    ${e.fired ? c.green('fired') : c.yellow(`${e.held}/${e.total}`)} ${e.ruleId}${e.fired ? base : ''} ${c.dim(e.file)}`);
     for (const cond of e.conditions) lines.push(`      ${cond.held ? c.green('+') : c.red('-')} ${cond.label} ${c.dim(`(${cond.detail})`)}`);
+    if (!e.fired) continue;
+    for (const ev of e.evidence ?? []) {
+      lines.push(`      ${ev.held ? c.green(`+${ev.weight.toFixed(2)}`) : c.dim(` ${ev.weight.toFixed(2)}`)} ${c.dim('evidence:')} ${ev.why} ${c.dim(`(${ev.held ? 'held' : 'did not hold'}: ${ev.detail})`)}`);
+    }
   }
   return lines;
 }

@@ -122,6 +122,9 @@ function pick(o: Outcome) {
   return { held: o.held, detail: o.detail };
 }
 
+/** Conditions whose own explanation names the value found (kept after the rule's why). */
+const SPECIFIC_WHY = new Set(['values', 'pc', 'fault_address', 'fault_address_below', 'module_copies', 'repeated']);
+
 function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
   const evidence: Evidence[] = [];
   const captures: Record<string, string> = {};
@@ -137,7 +140,7 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     if (!outcomes.every((o) => o.held)) continue;
     confidence += item.weight;
     for (const o of outcomes) {
-      evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: item.why, weight: item.weight })));
+      evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: SPECIFIC_WHY.has(e.condition) && e.why ? `${item.why}: ${e.why}` : item.why, weight: item.weight })));
       Object.assign(captures, o.captures);
     }
   }
@@ -210,7 +213,7 @@ function nullPointerName(ctx: MatchContext): string | null {
   const t = ctx.crashed;
   if (!t || t.frames.length === 0) return null;
   const c = findClues(t, clueFrames(t, ctx.firstMeaningful, 2)).find((x) => x.kind === 'null' || x.kind === 'empty-smart-pointer');
-  return c ? `${c.name} (in ${t.frames[c.frame]!.function})` : null;
+  return c ? `${c.name}, ${c.where} of ${t.frames[c.frame]!.function}` : null;
 }
 
 /** A rule text as a general description: each placeholder shown by its fallback or a neutral phrase. */
