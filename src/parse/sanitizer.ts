@@ -55,6 +55,8 @@ const RUN_SPECIFIC_HEADERS: [RegExp, string][] = [
   [/^invalid alignment requested in aligned_alloc/, 'invalid-aligned-alloc-alignment'],
   [/^invalid allocation alignment/, 'invalid-allocation-alignment'],
   [/^allocator is terminating the process instead of returning 0/, 'allocator-returned-null'],
+  // The runtime's own mmap failing ("failed to allocate 0x6003a000 (1610850304) bytes of LargeMmapAllocator (error code: 12)").
+  [/^failed to allocate 0x[0-9a-fA-F]+ (?:\(\d+\) )?bytes of /, 'out-of-memory'],
   [/^out of memory\b/, 'out-of-memory'],
 ];
 

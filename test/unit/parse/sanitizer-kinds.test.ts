@@ -69,6 +69,7 @@ describe('crash kinds are stable words', () => {
     ['AddressSanitizer: out of memory: allocator is trying to allocate 0x40000004 bytes', 'AddressSanitizer: out-of-memory', 'out-of-memory'],
     ['AddressSanitizer: allocator is out of memory trying to allocate 0x9a9a9a9a000000 bytes', 'AddressSanitizer: out-of-memory', 'out-of-memory'],
     ['AddressSanitizer: calloc parameters overflow: count * size (2305843009213693952 * 8) cannot be represented in type size_t (thread T0)', 'AddressSanitizer: calloc-overflow', 'calloc-overflow'],
+    ['AddressSanitizer failed to allocate 0x6003a000 (1610850304) bytes of LargeMmapAllocator (error code: 12)', 'AddressSanitizer: out-of-memory', 'out-of-memory'],
     ['HWAddressSanitizer: allocation-tail-overwritten; heap object [0x00444b02b180,0x00444b02b182) of size 2', 'HWAddressSanitizer: allocation-tail-overwritten', 'allocation-tail-overwritten'],
   ])('%s', (header, summary, kind) => {
     expect(asan(header, summary).crashKind).toBe(kind);
