@@ -2,7 +2,7 @@
 // and passes its own rule tests), and the small things a new user tripped over (issue 14): rule
 // samples outside the rules folder, the `rules new` skeleton and its hint, plurals, a missing path, a
 // corrupt gzip file, SARIF's informationUri, the packed tarball in .gitignore, README's notes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -29,6 +29,17 @@ function run(cmd: string, args: string[], cwd = W, env = cleanEnv()) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', all: `${r.stdout}\n${r.stderr}` };
 }
+/** The same, without blocking the worker for the long npm runs (vitest's RPC must keep answering). */
+function runAsync(cmd: string, args: string[], cwd = W, env = cleanEnv()): Promise<ReturnType<typeof run>> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr, all: `${stdout}\n${stderr}` }));
+  });
+}
 const coredx = (args: string[], cwd = W, env = cleanEnv()) => run(process.execPath, [BIN, ...args], cwd, env);
 
 describe('the packed package, installed into a fresh prefix', () => {
@@ -38,16 +49,16 @@ describe('the packed package, installed into a fresh prefix', () => {
   let installed: ReturnType<typeof run>;
   const env = () => cleanEnv({ npm_config_userconfig: join(W, 'npmrc'), PATH: [join(prefix, 'bin'), cleanEnv().PATH].join(delimiter) });
 
-  beforeAll(() => {
+  beforeAll(async () => {
     expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'build first (npm run build)').toBe(true);
     const cache = run('npm', ['config', 'get', 'cache']).stdout.trim();
     writeFileSync(join(W, 'npmrc'), `cache=${cache}\nprefer-offline=true\naudit=false\nfund=false\nupdate-notifier=false\n`);
     mkdirSync(packDir);
     // This checkout as it stands (built by `npm test`); the README's route runs `npm pack` with its build.
-    const packed = run('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], ROOT, env());
+    const packed = await runAsync('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], ROOT, env());
     expect(packed.code, packed.all).toBe(0);
     tarball = join(packDir, readdirSync(packDir).find((f) => /^coredx-.*\.tgz$/.test(f))!);
-    installed = run('npm', ['install', '--global', '--ignore-scripts', '--prefix', prefix, tarball], W, env());
+    installed = await runAsync('npm', ['install', '--global', '--ignore-scripts', '--prefix', prefix, tarball], W, env());
   }, 240_000);
 
   it('installs without warnings, the command on <prefix>/bin', () => {
