@@ -68,7 +68,7 @@ describe('Ceph crash dumps', () => {
 
   // TODO(skip list): `ceph::__ceph_assert_fail`, `ceph::__ceph_assertf_fail`, `ceph::__ceph_abort`,
   // `ceph::__ceph_abortf` (anywhere) are Ceph's assert/abort machinery. Drop `.fails` once they exist.
-  it.fails('signs an assertion by the asserting function (needs skip entries)', () => {
+  it('signs an assertion by the asserting function (needs skip entries)', () => {
     expect(one(sample('ceph-osd-assert.txt')).signatureFrames[0]).toBe('OSD::handle_osd_map');
   });
 

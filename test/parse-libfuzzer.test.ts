@@ -77,7 +77,7 @@ describe('libFuzzer reports', () => {
   // (`__sanitizer::*`, `__asan::*`, `__lsan::*`, `malloc`, `fuzzer::MallocHook`) have the target's own
   // binary as module and no file: data/signature-skip.toml needs them skipped there too. `it.fails`
   // until then: drop `.fails` once the entries exist.
-  it.fails('signs runtime allocations in a static sanitizer runtime by the program frame (needs skip entries)', () => {
+  it('signs runtime allocations in a static sanitizer runtime by the program frame (needs skip entries)', () => {
     expect(one(sample('libfuzzer-oom-malloc.txt')).signatureFrames[0]).toBe('grow_table');
     expect(one(sample('libfuzzer-leak.txt')).signatureFrames[0]).toBe('keep_record');
   });

@@ -44,6 +44,8 @@ function load(): SkipEntry[] {
   });
 }
 
+const DEBUGGER_MARKER = /^<[^<>]*>$/;
+
 /** Reason given for frames without a name. */
 export const UNKNOWN_FRAME_REASON = 'no function name (no symbols for it)';
 
@@ -55,7 +57,8 @@ export function isSkippedFrame(frame: SkippableFrame): boolean {
 /** Why the frame is machinery (the skip list entry's reason), or null when it may be the bug's. */
 export function skipReason(frame: SkippableFrame): string | null {
   if (frame.function === '??' || frame.function === '') return UNKNOWN_FRAME_REASON;
-  if (frame.function.startsWith('<')) return 'debugger marker, not a function';
+  // "<signal handler called>", "<unknown>": a debugger's marker; "<T as Trait>::f" (Rust) is a name.
+  if (frame.function.startsWith('<') && DEBUGGER_MARKER.test(frame.function)) return 'debugger marker, not a function';
   compiled ??= load();
   const module = frame.module ? basename(frame.module) : null;
   for (const entry of compiled) {
