@@ -11,16 +11,52 @@
 import type { ParsedFrame } from './types.js';
 
 export const SANITIZER_FRAME = /^\s*#(\d+)(\.\d+)?\s+(?:(0x[0-9a-fA-F]+)\s+)?(?:in\s+)?(.*)$/;
-const BUILD_ID = /\s+\(BuildId: [0-9a-fA-F]+\)\s*$/;
+// The tails below hold no whitespace (BuildId's one space aside): they are matched on the text after
+// the last whitespace, never with a leading "\s+" the engine would retry at every position of a
+// long run of spaces (quadratic on a 64 KiB line).
+const BUILD_ID = /^\(BuildId: [0-9a-fA-F]+\)$/;
 const MODULE_ONLY = /^\((.+?)\+(0x[0-9a-fA-F]+)\)$/;
-const MODULE_TAIL = /^(.*?)\s+\(([^()\s]+?)\+(0x[0-9a-fA-F]+)\)$/;
+const MODULE_TAIL_WORD = /^\(([^()\s]+?)\+(0x[0-9a-fA-F]+)\)$/;
 /** A location in brackets after the name ("main [server.cc:12:3]", some symbolizers' style). */
 const BRACKET_LOCATION = /^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$/;
-const FUCHSIA_MODULE_TAIL = /^(?:(.*?)\s+)?<(<[^<>\s]+>|[^<>\s]+)>\+0x[0-9a-fA-F]+$/;
+const FUCHSIA_MODULE_WORD = /^<(<[^<>\s]+>|[^<>\s]+)>\+0x[0-9a-fA-F]+$/;
 /** llvm-symbolizer's "no location" marker after a function name: "malloc ??:?", "f ??:0". */
-const UNKNOWN_LOCATION = /\s+\?\?:[?0](?::[?0])?$/;
+const UNKNOWN_LOCATION = /^\?\?:[?0](?::[?0])?$/;
+
+/** The text before its last whitespace-separated word, and that word ("" before a text of one word). */
+function lastWord(text: string): { head: string | null; word: string } {
+  let i = text.length - 1;
+  while (i >= 0 && !/\s/.test(text[i]!)) i--;
+  return i < 0 ? { head: null, word: text } : { head: text.slice(0, i).trimEnd(), word: text.slice(i + 1) };
+}
+
+/** `text` without a last word matching `re` (preceded by whitespace). */
+function dropTail(text: string, re: RegExp): string {
+  const { head, word } = lastWord(text);
+  return head !== null && re.test(word) ? head : text;
+}
+
+/** "name (module+0xoffset)": [name, module, offset], or null. */
+function moduleTail(text: string): [string, string, string] | null {
+  const { head, word } = lastWord(text);
+  const m = head === null ? null : MODULE_TAIL_WORD.exec(word);
+  return m ? [head!, m[1]!, m[2]!] : null;
+}
+
+/** Fuchsia's "name <libc.so>+0x964de" or "<<application>>+0x12": [name or null, module], or null. */
+function fuchsiaTail(text: string): [string | null, string] | null {
+  const { head, word } = lastWord(text);
+  const m = FUCHSIA_MODULE_WORD.exec(word);
+  return m ? [head, m[1]!] : null;
+}
+
+function dropBuildId(text: string): string {
+  const t = text.trimEnd();
+  const i = t.lastIndexOf('(BuildId: ');
+  return i > 0 && /\s/.test(t[i - 1]!) && BUILD_ID.test(t.slice(i)) ? t.slice(0, i).trimEnd() : text;
+}
 const FILE_TAIL = /^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$/;
-const TSAN_BARE_PC = /^(.*?)\s*\((0x[0-9a-fA-F]+)\)$/;
+const TSAN_BARE_PC = /\((0x[0-9a-fA-F]+)\)$/;
 
 export function parseSanitizerFrame(line: string): ParsedFrame | null {
   const m = SANITIZER_FRAME.exec(line);
@@ -28,16 +64,16 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   const index = Number(m[1]);
   const inlined = m[2] !== undefined;
   const address = m[3] ?? null;
-  let rest = m[4]!.replace(BUILD_ID, '').replace(UNKNOWN_LOCATION, '').trim();
+  let rest = dropTail(dropBuildId(m[4]!).trimEnd(), UNKNOWN_LOCATION).trim();
   // TSan prints a pc without a module as "#5 <null> <null> (0x7eff0a5dad88)": the frame's address.
   let pc: string | null = null;
   const bare = address ? null : TSAN_BARE_PC.exec(rest);
   if (bare) {
-    pc = bare[2]!;
-    rest = bare[1]!;
+    pc = bare[1]!;
+    rest = rest.slice(0, bare.index).trimEnd();
   }
   // A frame line needs an address, or TSan's "func file:line (module+off)" shape.
-  if (!address && !pc && !MODULE_TAIL.test(rest) && !FILE_TAIL.test(rest)) return null;
+  if (!address && !pc && !moduleTail(rest) && !FILE_TAIL.test(rest)) return null;
   let module: string | null = null;
   // "(module+0xoffset)": where the pc is inside its module, stable across address randomization.
   let moduleOffset: string | null = null;
@@ -45,21 +81,22 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   let lineNo: number | null = null;
   let column: number | null = null;
   // TSan prints "<null>" for an unknown function or file.
-  rest = rest.replace(/^<null>(?:\s+<null>)?(?=\s|$)/, '??').replace(/\s+<null>(?=\s+\(|$)/, '');
+  if (rest.includes('<null>')) rest = rest.replace(/^<null>(?:\s+<null>)?(?=\s|$)/, '??').replace(/\s+<null>(?=\s+\(|$)/, '');
   if (rest === '(<unknown module>)' || rest === '') rest = '??';
-  let mm = MODULE_ONLY.exec(rest);
-  const fuchsia = FUCHSIA_MODULE_TAIL.exec(rest);
+  const mm = MODULE_ONLY.exec(rest);
+  const fuchsia = fuchsiaTail(rest);
+  const tail = fuchsia || mm ? null : moduleTail(rest);
   if (fuchsia) {
-    module = fuchsia[2]!;
-    rest = fuchsia[1] || '??';
+    module = fuchsia[1];
+    rest = fuchsia[0] || '??';
   } else if (mm) {
     module = mm[1]!;
     moduleOffset = mm[2]!;
     rest = '??';
-  } else if ((mm = MODULE_TAIL.exec(rest))) {
-    module = mm[2]!;
-    moduleOffset = mm[3]!;
-    rest = mm[1]!;
+  } else if (tail) {
+    module = tail[1];
+    moduleOffset = tail[2];
+    rest = tail[0];
   }
   const bracket = BRACKET_LOCATION.exec(rest);
   if (bracket) {

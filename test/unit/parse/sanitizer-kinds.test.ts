@@ -268,3 +268,15 @@ describe("Centipede's runner log", () => {
     expect(r!.signatureFrames[0]).toBe('Table::put');
   });
 });
+
+describe('frame lines of any length', () => {
+  it('are read in linear time (a 60,000-space run does not make the tails backtrack)', async () => {
+    const { parseSanitizerFrame } = await import('../../../src/parse/sanitizer-frame.js');
+    const started = Date.now();
+    parseSanitizerFrame(`    #1 0x55d1 in f${' '.repeat(60_000)}g`);
+    parseSanitizerFrame(`    #1 f${' '.repeat(60_000)}(BuildId: 12`);
+    parseSanitizerFrame(`    #1 <null>${' '.repeat(60_000)}<nul`);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(parseSanitizerFrame('    #2 0x4005d4 in main\t(/out/prog+0x4005d4) (BuildId: 2bfe01fc)')).toMatchObject({ rawFunction: 'main', module: '/out/prog' });
+  });
+});
