@@ -148,6 +148,9 @@ export interface Evidence {
   why?: string;
   /** What this item added to the confidence ([[evidence]] items; absent for the rule's conditions). */
   weight?: number;
+  /** What the condition found, in plain words, when the rule's `why` is about the item as a whole
+   *  ("argument cfg of apply_config is null: ..."). */
+  detail?: string;
 }
 
 /** What `analyze` returns: the reports found, in input order. */

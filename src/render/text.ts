@@ -160,13 +160,17 @@ function renderEvidence(top: Diagnosis, r: Report, o: TextOptions & { width: num
   const lines = [`  ${c.bold('Evidence:')}${head}`];
   // One line per distinct thing shown: a log line several conditions matched is listed once.
   const seen = new Set<string>();
+  const weighed = new Set<string>();
   for (const e of top.evidence) {
-    const key = `${e.thread}/${e.frame}/${e.line}/${e.text}/${e.why}`;
+    const key = `${e.thread}/${e.frame}/${e.line}/${e.text}/${e.why}/${e.detail}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const weight = e.weight !== undefined ? c.green(` +${e.weight.toFixed(2)}`) : '';
+    // An item's weight is shown once, on its first line of evidence.
+    const weight = e.weight !== undefined && !weighed.has(e.why ?? '') ? c.green(` +${e.weight.toFixed(2)}`) : '';
+    if (e.weight !== undefined) weighed.add(e.why ?? '');
     lines.push(`    ${c.green('+')}${weight} ${c.dim(`${evidenceLabel(e, r)}:`)} ${shorten(e.text)}`);
-    if (e.why) lines.push(...wrap(c.dim(e.why), 8, undefined, o.width));
+    if (e.detail) lines.push(...wrap(c.dim(e.detail), 6, undefined, o.width));
+    if (e.why) lines.push(...wrap(c.dim(e.detail ? `(${e.why})` : e.why), 6, undefined, o.width));
   }
   return lines;
 }

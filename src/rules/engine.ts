@@ -140,7 +140,7 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     if (!outcomes.every((o) => o.held)) continue;
     confidence += item.weight;
     for (const o of outcomes) {
-      evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: SPECIFIC_WHY.has(e.condition) && e.why ? `${item.why}: ${e.why}` : item.why, weight: item.weight })));
+      evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: item.why, weight: item.weight, ...(SPECIFIC_WHY.has(e.condition) && e.why && e.why !== item.why ? { detail: e.why } : {}) })));
       Object.assign(captures, o.captures);
     }
   }
