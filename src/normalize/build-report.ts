@@ -46,7 +46,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   }
   const crashKind = trace.crashKind ?? (hang ? 'hang' : signal) ?? 'UNKNOWN';
   const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
-  const signature = computeSignature(crashKind, crashedFrames, { ...(hang ? { parts: hang.parts } : {}), program: trace.program });
+  const signature = computeSignature(crashKind, crashedFrames, { ...(hang ? { parts: hang.parts } : {}), program: trace.program, leafOfOverflow: trace.format === 'go' });
   const unreadable = unreadableFrameLines(trace.inside, extracted.after);
   return {
     ...(unreadable.length > 0 ? { unreadableFrames: unreadable } : {}),

@@ -41,10 +41,12 @@ const HANDLER_NAME = /sig\w*handler|sig(?:segv|bus|abrt|fpe|ill)|signal_?handler
 const SIGNAL_LIBRARY = /^(?:libc\.so|libc-|libpthread|libsystem_platform)/;
 
 /**
+ * `leafOfOverflow`: a runtime that grows stacks itself (Go) reports an overflow at the call that
+ * asked for more, the same call every time: its leaf is kept instead of the recursion.
  * `parts` replaces the crashing thread's top frames as what the signature names (a hang signs by
  * the waiting program frames of several threads); `program` names a crash shown without frames.
  */
-export function computeSignature(crashKind: string, frames: Frame[], options: { parts?: string[]; program?: string | null } = {}): Signature {
+export function computeSignature(crashKind: string, frames: Frame[], options: { parts?: string[]; program?: string | null; leafOfOverflow?: boolean } = {}): Signature {
   const skippedFrames: number[] = [];
   const skipped: SkippedFrame[] = [];
   const chosen: string[] = [];
@@ -58,7 +60,7 @@ export function computeSignature(crashKind: string, frames: Frame[], options: { 
   // something that is not async-signal-safe while the interrupted code held that lock.
   const handlerWaits = marker > 0 && WAIT_REASON.test(reasons[0] ?? '');
   const handler = handlerWaits || (marker > 0 && !frames.slice(0, marker).some((f, i) => reasons[i] !== null || HANDLER_NAME.test(f.function))) ? -1 : marker;
-  const recursion = /stack-overflow/.test(crashKind) ? recursionStart(frames.map((f) => f.function)) : -1;
+  const recursion = /stack-overflow/.test(crashKind) && !options.leafOfOverflow ? recursionStart(frames.map((f) => f.function)) : -1;
   frames.forEach((frame, i) => {
     const reason = i < handler ? HANDLER_REASON : i === handler ? 'the signal frame (trampoline)' : i < recursion ? RECURSION_REASON : (reasons[i] ?? null);
     if (reason !== null) {
