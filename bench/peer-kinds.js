@@ -14,8 +14,8 @@
 // | Null-dereference [READ/WRITE]                  | SIGSEGV (or SIGBUS, ASan's `unknown-crash`) with a fault address below 0x1000 (ClusterFuzz's NULL_DEREFERENCE_BOUNDARY); from UBSan `ubsan: null-pointer-use` |
 // | UNKNOWN [READ/WRITE]                           | the same signals with a fault address at or above 0x1000 (or none); UBSan's `ubsan: undefined-behavior` |
 // | Segv on unknown address, Invalid memory address (Go) | SIGSEGV                                                   |
-// | Abrt, Ill, Bus, Floating-point-exception, SIGTRAP, Breakpoint | SIGABRT, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGTRAP (Windows ASan's `breakpoint`) |
-// | Divide-by-zero                                 | `int-divide-by-zero` (Windows ASan), `ubsan: division-by-zero`, SIGFPE |
+// | Abrt, Ill, Bus, Floating-point-exception, SIGTRAP, Breakpoint | SIGABRT, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGTRAP (coredx names Windows ASan's exceptions by their signals: access-violation SIGSEGV, illegal-instruction SIGILL, breakpoint SIGTRAP, int-divide-by-zero SIGFPE) |
+// | Divide-by-zero                                 | `ubsan: division-by-zero`, SIGFPE                               |
 // | Stack-overflow, Stack overflow (Go)            | `stack-overflow`; an abort whose message is Centipede's "Stack limit exceeded" |
 // | Direct-leak / Indirect-leak                    | `memory-leak` / `indirect-memory-leak`                          |
 // | Data race                                      | `data race`                                                     |
@@ -31,8 +31,8 @@
 // | Timeout, Unexpected-exit, Overwrites-const-input | `timeout`, `fuzz-target-exited`, `overwrites-const-input` (libFuzzer's) |
 // | Fatal-signal                                   | libFuzzer's `deadly-signal` or any signal                       |
 // | Index out of range (Go)                        | `go-panic` whose message is a runtime index error                |
-// | CHECK failure, DCHECK failure, Security (D)CHECK failure | a fatal signal (SIGABRT, SIGILL, SIGTRAP, `breakpoint`) with an abort message of a failed check ("Check failed", "CHECK failed", NOTREACHED) |
-// | ASSERT                                         | a fatal signal with an assertion's abort message; a Go or Rust panic (`go-panic`, `rust-panic`) |
+// | CHECK failure, DCHECK failure, Security (D)CHECK failure | a fatal signal (SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE) with an abort message of a failed check ("Check failed", "DCHECK failed", NOTREACHED) |
+// | ASSERT                                         | a fatal signal with an assertion's abort message ("assert", "not reached", "panic"); a Go or Rust panic (`go-panic`, `rust-panic`) |
 // | Fatal error, Log fatal                         | a fatal signal with an abort message (what the program logged as it died) |
 // | Unreachable code                               | a fatal signal with an unreachable-code abort message, `ubsan: unreachable` |
 //
@@ -44,7 +44,7 @@
 /** ClusterFuzz's NULL_DEREFERENCE_BOUNDARY: a fault below this address is a null dereference. */
 export const NULL_PAGE = 0x1000;
 
-const FATAL_SIGNALS = new Set(['SIGABRT', 'SIGILL', 'SIGTRAP', 'SIGSEGV', 'SIGBUS', 'SIGFPE', 'breakpoint']);
+const FATAL_SIGNALS = new Set(['SIGABRT', 'SIGILL', 'SIGTRAP', 'SIGSEGV', 'SIGBUS', 'SIGFPE']);
 const SEGV_LIKE = new Set(['SIGSEGV', 'SIGBUS', 'unknown-crash']);
 
 const kindIs = (...kinds) => (r) => kinds.includes(r.crashKind);
@@ -55,7 +55,7 @@ const fatalWith = (re) => (r) => FATAL_SIGNALS.has(r.crashKind) && re.test(r.abo
 const any = (...ps) => (r) => ps.some((p) => p(r));
 
 const CHECK_MESSAGE = /check failed|CHECK\(|NOTREACHED|NOTIMPLEMENTED/i;
-const ASSERT_MESSAGE = /assert|Assertion|not reached|panicked|failed\b/i;
+const ASSERT_MESSAGE = /assert|not reached|panic/i;
 /** A fatal error is whatever the program logged as it died (V8's "# Fatal error in" names only the file). */
 const FATAL_MESSAGE = /\S/;
 
@@ -75,9 +75,9 @@ const TABLE = [
   ['Ill', 'SIGILL', kindIs('SIGILL')],
   ['Bus', 'SIGBUS', kindIs('SIGBUS')],
   ['Floating-point-exception', 'SIGFPE', kindIs('SIGFPE')],
-  ['Divide-by-zero', 'int-divide-by-zero / ubsan: division-by-zero / SIGFPE', kindIs('int-divide-by-zero', 'ubsan: division-by-zero', 'SIGFPE')],
+  ['Divide-by-zero', 'ubsan: division-by-zero / SIGFPE', kindIs('ubsan: division-by-zero', 'SIGFPE')],
   ['SIGTRAP', 'SIGTRAP', kindIs('SIGTRAP')],
-  ['Breakpoint', 'SIGTRAP / breakpoint', kindIs('SIGTRAP', 'breakpoint')],
+  ['Breakpoint', 'SIGTRAP', kindIs('SIGTRAP')],
   ['Stack-overflow', 'stack-overflow / an abort after Centipede\'s stack limit', any(kindIs('stack-overflow'), fatalWith(/Stack limit exceeded/))],
   ['Stack overflow', 'stack-overflow', kindIs('stack-overflow')],
   ['Direct-leak', 'memory-leak', kindIs('memory-leak')],
