@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeFile, analyzeStream } from '../src/analyze.js';
-import { gunzip, MAX_LINE_LENGTH } from '../src/ingest/lines.js';
+import { forEachLine as forEachLineStream, gunzip, MAX_LINE_LENGTH } from '../src/ingest/lines.js';
 import { sniff } from '../src/ingest/sniff.js';
 import { sniffStream } from '../src/ingest/stream.js';
 import { scan } from '../src/scan/scan.js';
@@ -114,6 +114,13 @@ describe('over-long lines', () => {
       expect(frame.line).toBe(42);
       expect(r.reports[0]!.threads[0]!.frames).toHaveLength(2);
     }
+    // Cut inside multi-byte characters: head and tail stay UTF-8, nothing becomes Latin-1.
+    for (const name of ['f', 'fx']) {
+      const wide = `#0  0x1 in ${name}${'\u00e9'.repeat(MAX_LINE_LENGTH)}\u20ac () at w.c:1\n`;
+      const lines: string[] = [];
+      await forEachLineStream(Readable.from([Buffer.from(wide)]), { push: (l) => lines.push(l) });
+      expect(lines[0]).toMatch(/^#0  0x1 in fx?\u00e9+\u2026\{\d+ bytes cut\}\u2026\u00e9+\u20ac \(\) at w\.c:1$/);
+    }
     const { forEachLine } = await import('../src/ingest/lines.js');
     await forEachLine(Readable.from([Buffer.from(text)]), { push: () => {}, longLine: (n, bytes) => cut.push([n, bytes]) });
     expect(cut).toEqual([[2, Buffer.byteLength(text.split('\n')[1]!)]]);
@@ -152,6 +159,19 @@ describe('gzip', () => {
     const r = await scan([dir], { onWarning: (p, m) => warnings.push(`${p}: ${m}`), analyze: { rules: null } });
     expect([r.totals.scanned, r.totals.errors, r.totals.crashes]).toEqual([1, 0, 1]);
     expect(warnings).toHaveLength(1);
+  });
+  it('reports damaged data inside a member (CRC-32 or inflate error) without hanging, keeping what came before', async () => {
+    const text = Buffer.from(Array.from({ length: 50000 }, (_, i) => `line ${i} ${i * 7919}\n`).join(''));
+    const gz = gzipSync(text);
+    for (let k = 1; k < 20; k++) {
+      const bad = Buffer.from(gz);
+      bad.fill(0xff, Math.floor((gz.length * k) / 20), Math.floor((gz.length * k) / 20) + 8);
+      const problems: string[] = [];
+      let n = 0;
+      for await (const b of gunzip(Readable.from([bad.subarray(0, 30000), bad.subarray(30000)]), (p) => problems.push(p.message))) n += b.length;
+      expect(problems, `damage at ${k}/20`).toEqual([expect.stringMatching(/^corrupt gzip data/)]);
+      expect(n).toBeGreaterThan(0);
+    }
   });
   it('decompresses concatenated members and zero padding whole, at any chunking', async () => {
     const two = Buffer.concat([gzipSync(Buffer.from('first\n')), gzipSync(big), Buffer.alloc(512)]);

@@ -4,6 +4,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import * as zlib from 'node:zlib';
 import { createInflateRaw } from 'node:zlib';
 import { CoredxInputError } from '../errors.js';
 import { cleanLine } from './clean.js';
@@ -107,6 +108,18 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
   // is never looked at line by line. Chunk buffers stay valid until the next chunk is handled.
   let deferred: Deferred | null = null;
   const pushLong = (head: Buffer, tail: Buffer, bytes: number) => {
+    // The tail starts after the cut: not inside a UTF-8 character.
+    let skip = 0;
+    while (skip < 3 && skip < tail.length && (tail[skip]! & 0xc0) === 0x80) skip++;
+    tail = tail.subarray(skip);
+    // ... and the head ends before a character the cut split.
+    for (let back = 1; back <= 3 && back <= head.length; back++) {
+      const b = head[head.length - back]!;
+      if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      if (need > back) head = head.subarray(0, head.length - back);
+      break;
+    }
     lineNo++;
     sink.longLine?.(lineNo, bytes);
     sink.push(cleanLine(decodeLine(head, 0, head.length) + cutMarker(bytes - head.length - tail.length) + decodeLine(tail, 0, tail.length)), lineNo);
@@ -417,6 +430,9 @@ const MAX_CARRY = MAX_LINE_LENGTH;
  * never joined by concatenating buffers (and stay in the marker search's memory). A short read of
  * a regular file is its end: no extra read to learn that.
  */
+/** zlib.crc32 (Node 20.15 and later); without it only a member's length is checked. */
+const crc32 = (zlib as unknown as { crc32?: (data: Buffer, value?: number) => number }).crc32;
+
 /** Decompressed bytes handed out per input slice at most ~1000 times this (deflate's best ratio). */
 const GZIP_SLICE = 16 * 1024;
 
@@ -473,12 +489,25 @@ export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSin
       }
       pending = pending.subarray(headerLength);
       const inflate = createInflateRaw();
+      let crc = 0;
+      let memberBytes = 0;
       const out: Buffer[] = [];
       let streamEnd = false;
       let failure: Error | null = null;
+      /** Resolves the wait in progress: a write's callback is not called once the inflate failed. */
+      let wake: (() => void) | null = null;
       inflate.on('data', (b: Buffer) => out.push(b));
       inflate.on('end', () => (streamEnd = true));
-      inflate.on('error', (err) => (failure = err));
+      inflate.on('error', (err) => {
+        failure = err;
+        wake?.();
+      });
+      inflate.on('close', () => wake?.());
+      const settled = (start: (done: () => void) => void) =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          start(resolve);
+        });
       let consumedBefore = 0;
       let slice: Buffer = Buffer.alloc(0);
       while (!streamEnd && !failure) {
@@ -486,13 +515,15 @@ export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSin
         slice = pending.subarray(0, GZIP_SLICE);
         pending = pending.subarray(slice.length);
         consumedBefore = inflate.bytesWritten;
-        await new Promise<void>((resolve) => inflate.write(slice, () => resolve()));
+        await settled((done) => inflate.write(slice, () => done()));
         // A raw inflate stops taking input where its deflate data ends; 'end' follows the write's
         // callback: give it its turn.
         if (inflate.bytesWritten - consumedBefore < slice.length) streamEnd = true;
         await new Promise<void>((resolve) => setImmediate(resolve));
         for (const b of out.splice(0)) {
           produced += b.length;
+          memberBytes += b.length;
+          if (crc32) crc = crc32(b, crc);
           yield b;
         }
       }
@@ -504,8 +535,7 @@ export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSin
       }
       if (!streamEnd) {
         // The source ended inside the member: hand out what decompresses.
-        inflate.on('error', () => {});
-        await new Promise<void>((resolve) => inflate.end(() => resolve()));
+        await settled((done) => inflate.end(() => done()));
         await new Promise<void>((resolve) => setImmediate(resolve));
         for (const b of out.splice(0)) {
           produced += b.length;
@@ -521,6 +551,11 @@ export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSin
       pending = unused.length ? (pending.length ? Buffer.concat([unused, pending]) : Buffer.from(unused)) : pending;
       if (!(await need(8))) {
         fatal(`corrupt gzip data: truncated inside the gzip trailer (after all ${produced} decompressed bytes)`);
+        return;
+      }
+      // gzip -d checks both: a member whose text does not match them was damaged.
+      if ((crc32 && pending.readUInt32LE(0) !== crc >>> 0) || pending.readUInt32LE(4) !== memberBytes % 2 ** 32) {
+        fatal(`corrupt gzip data: member ${member + 1} fails its ${crc32 && pending.readUInt32LE(0) !== crc >>> 0 ? 'CRC-32' : 'length'} check (damaged data); its text was read as it decompressed`);
         return;
       }
       pending = pending.subarray(8);
