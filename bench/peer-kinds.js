@@ -27,8 +27,8 @@
 // | Incorrect-function-pointer-type                | `ubsan: function-type-mismatch`                                 |
 // | Bad-cast                                       | `ubsan: bad-cast`, `ubsan: cfi-bad-cast`                        |
 // | Upcast-of-null-pointer                         | `ubsan: null-pointer-use` (UBSan's null check prints it)        |
-// | Out-of-memory                                  | `out-of-memory`, `allocation-size-too-big`, `rss-limit-exhausted`, or a fatal signal whose abort message says the allocation failed |
-// | Timeout, Unexpected-exit, Overwrites-const-input | `timeout`, `fuzz-target-exited`, `overwrites-const-input` (libFuzzer's) |
+// | Out-of-memory                                  | `out-of-memory`, `allocation-size-too-big`, `rss-limit-exhausted`, or a fatal signal whose abort message says the allocation failed (or Centipede's RSS limit) |
+// | Timeout, Unexpected-exit, Overwrites-const-input | `timeout`, `fuzz-target-exited`, `overwrites-const-input` (libFuzzer's); an abort whose message is Centipede's timeout |
 // | Fatal-signal                                   | libFuzzer's `deadly-signal` or any signal                       |
 // | Index out of range (Go)                        | `go-panic` whose message is a runtime index error                |
 // | CHECK failure, DCHECK failure, Security (D)CHECK failure | a fatal signal (SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE) with an abort message of a failed check ("Check failed", "DCHECK failed", NOTREACHED) |
@@ -99,8 +99,8 @@ const TABLE = [
   ['Bad-cast', 'ubsan: bad-cast / ubsan: cfi-bad-cast', kindIs('ubsan: bad-cast', 'ubsan: cfi-bad-cast')],
   ['Upcast-of-null-pointer', 'ubsan: null-pointer-use', kindIs('ubsan: null-pointer-use')],
   ['Out-of-memory', 'out-of-memory / allocation-size-too-big / rss-limit-exhausted / an allocation failure abort',
-    any(kindIs('out-of-memory', 'allocation-size-too-big', 'rss-limit-exhausted'), fatalWith(/out of memory|memory allocation of \d+ bytes failed|\bOOM\b/i))],
-  ['Timeout', 'timeout', kindIs('timeout')],
+    any(kindIs('out-of-memory', 'allocation-size-too-big', 'rss-limit-exhausted'), fatalWith(/out of memory|memory allocation of \d+ bytes failed|\bOOM\b|RSS limit exceeded/i))],
+  ['Timeout', 'timeout / an abort after Centipede\'s timeout', any(kindIs('timeout'), fatalWith(/timeout exceeded/i))],
   ['Unexpected-exit', 'fuzz-target-exited', kindIs('fuzz-target-exited')],
   ['Overwrites-const-input', 'overwrites-const-input', kindIs('overwrites-const-input')],
   ['Fatal-signal', 'deadly-signal or a signal', (r) => r.crashKind === 'deadly-signal' || /^SIG[A-Z]+$/.test(r.crashKind)],

@@ -41,8 +41,8 @@ const ABORT_MESSAGES: RegExp[] = [
   /^abort: (?:CSA_ASSERT|CSA_DCHECK|Torque assert)/,
   /^# Fatal (?:process )?out of memory/,
   /: Assertion `.* failed\.$/,
-  // Centipede's watchdog, before it aborts the run.
-  /^=+ Stack limit exceeded: /,
+  // Centipede's watchdog, before it aborts the run ("========= Per-input timeout exceeded: 26 > 25 (sec); exiting").
+  /^=+ (?:Stack limit|Per-input timeout|Per-batch timeout|RSS limit) exceeded: /,
 ];
 
 /** V8's fatal errors: "# Fatal error in src/x.cc, line 12", then the message as its own "# ..." line. */

@@ -228,6 +228,7 @@ describe('abort messages around a sanitizer report', () => {
     [['GLib:ERROR:../src/tree.c:709:tree_insert: assertion failed: (j < i)'], 'GLib:ERROR:../src/tree.c:709:tree_insert: assertion failed: (j < i)'],
     [['#', '# Fatal error in ../../src/flags/flags.cc, line 624', '# unreachable code', '#'], 'unreachable code'],
     [['========= Stack limit exceeded: 982784 > 131072 (byte); aborting'], '========= Stack limit exceeded: 982784 > 131072 (byte); aborting'],
+    [['========= Per-input timeout exceeded: 26 > 25 (sec); exiting', 'Sending SIGABRT to the runner main thread.'], '========= Per-input timeout exceeded: 26 > 25 (sec); exiting'],
   ])('%j', (before, message) => {
     expect(abrt(before)).toBe(message);
   });
