@@ -2,10 +2,12 @@
 // Conformance run over ../shared/corpus (real crash logs from ClusterFuzz, FuzzManager and satyr,
 // with the results their own tests expect). Read in place at run time; never copied.
 // Reports, per peer and format: how many files yield a report, and how often the crashing
-// thread's top frame agrees with the peer's expectation.
+// thread's top frame agrees with the peer's expectation; then ClusterFuzz's agreement with
+// coredx's first report of each log it found a crash in: found, crash kind (ClusterFuzz's crash
+// types mapped to coredx's kinds in bench/peer-kinds.js) and top frame.
 // Usage: node bench/conformance.js [--corpus DIR] [--check] [--verbose]
 //   --check  exit 1 when a goal is missed (every gdb file parses; top-frame >= 90% on the rows
-//            in GOALS).
+//            in GOALS; ClusterFuzz kind >= 95% and top frame >= 90%, PEER_GOALS).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
