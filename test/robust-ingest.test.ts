@@ -82,6 +82,13 @@ describe('text in any encoding is read, not skipped as binary data', () => {
   });
 });
 
+describe('endless NUL bytes', () => {
+  it('on stdin (< /dev/zero) are binary data after at most 4 GiB skipped, not an endless read', () => {
+    const r = spawnSync('sh', ['-c', 'exec "$NODE" "$BIN" analyze --no-builtin < /dev/zero'], { encoding: 'utf8', env: { ...process.env, NODE: process.execPath, BIN }, timeout: 60000 });
+    expect([r.status, r.stderr]).toEqual([2, 'coredx: stdin: binary data, not a text log or backtrace\n']);
+  }, 90_000);
+});
+
 describe('binary data holding a crash fails the gate', () => {
   it('scan lists it as an error (exit 2), naming the marker', async () => {
     const dir = tempDir('robust-marker');

@@ -30,6 +30,13 @@ export async function sniffStream(stream: AsyncIterable<Buffer | string>): Promi
   return { kind, chunks: bom ? utf16Chunks(chunks, bom) : chunks, cancel, head };
 }
 
+/**
+ * Leading NUL bytes skipped at most (a copytruncate'd log's hole); a stream that is nothing but NUL
+ * bytes beyond this (`< /dev/zero`) is binary data, not an endless wait.
+ */
+export const MAX_LEADING_NUL = 4 * 1024 ** 3;
+const ZEROS = Buffer.alloc(64 * 1024);
+
 /** The stream without its leading NUL bytes (counted in `leading.nul`); never holds them. */
 async function* dropLeadingNul(stream: AsyncIterable<Buffer>, leading: { nul: number }): AsyncGenerator<Buffer> {
   let inText = false;
@@ -38,10 +45,18 @@ async function* dropLeadingNul(stream: AsyncIterable<Buffer>, leading: { nul: nu
       yield chunk;
       continue;
     }
+    // Whole 64 KB runs compared natively, then byte by byte.
     let i = 0;
+    while (i + ZEROS.length <= chunk.length && ZEROS.equals(chunk.subarray(i, i + ZEROS.length))) i += ZEROS.length;
     while (i < chunk.length && chunk[i] === 0) i++;
     leading.nul += i;
-    if (i === chunk.length) continue;
+    if (i === chunk.length) {
+      if (leading.nul < MAX_LEADING_NUL) continue;
+      // Give up skipping: what follows is judged as it comes (NUL bytes: binary data).
+      inText = true;
+      yield chunk.subarray(chunk.length - 1);
+      continue;
+    }
     inText = true;
     yield i === 0 ? chunk : chunk.subarray(i);
   }
