@@ -1,5 +1,5 @@
-// `coredx scan --jobs N` over worker threads: the main thread walks (and shards) the artifacts,
-// worker threads analyze batches of files (each batch is a scan() of those files), and the batches'
+// `coredx scan --jobs N` over threads: the main thread walks (and shards) the artifacts, then it
+// and worker threads analyze batches of files (each batch is a scan() of those files), and the batches'
 // results are put together by the same code as `coredx merge` (mergeGroups): the result is the one a
 // serial scan gives, whatever the number of threads and the order batches finish in.
 
@@ -82,9 +82,36 @@ async function inThreads(
   const setup: WorkerSetup = { rules: options.ruleSource, analyze, jobs: Math.ceil(jobs / threads) };
   let next = 0;
   const workers: Worker[] = [];
+  const count = (files: number, bytes: number, crashes: number) => {
+    progress.filesDone += files;
+    progress.bytesDone += bytes;
+    progress.crashes += crashes;
+    options.onProgress?.(progress);
+  };
+  const warn = (path: string, message: string) => {
+    if (options.onWarning) options.onWarning(path, message);
+    else process.stderr.write(`coredx: warning: ${path}: ${message}\n`);
+  };
+  // This thread is one of the lanes: it has the rules loaded already, so only threads - 1 workers
+  // start (each loading its own), and this thread does not sit idle.
+  const here = async () => {
+    for (let batch = next++; batch < batches.length; batch = next++) {
+      let last = { filesDone: 0, bytesDone: 0, crashes: 0 };
+      results[batch] = await scan(batches[batch]!, {
+        jobs: setup.jobs,
+        ...(options.analyze ? { analyze: options.analyze } : {}),
+        onWarning: warn,
+        onProgress: (p) => {
+          count(p.filesDone - last.filesDone, p.bytesDone - last.bytesDone, p.crashes - last.crashes);
+          last = { filesDone: p.filesDone, bytesDone: p.bytesDone, crashes: p.crashes };
+        },
+      });
+    }
+  };
   try {
-    await Promise.all(
-      Array.from({ length: threads }, () => {
+    await Promise.all([
+      here(),
+      ...Array.from({ length: threads - 1 }, () => {
         const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: setup });
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
@@ -95,15 +122,9 @@ async function inThreads(
             } else resolve();
           };
           worker.on('message', (m: WorkerMessage) => {
-            if (m.type === 'progress') {
-              progress.filesDone += m.files;
-              progress.bytesDone += m.bytes;
-              progress.crashes += m.crashes;
-              options.onProgress?.(progress);
-            } else if (m.type === 'warning') {
-              if (options.onWarning) options.onWarning(m.path, m.message);
-              else process.stderr.write(`coredx: warning: ${m.path}: ${m.message}\n`);
-            } else if (m.type === 'done') {
+            if (m.type === 'progress') count(m.files, m.bytes, m.crashes);
+            else if (m.type === 'warning') warn(m.path, m.message);
+            else if (m.type === 'done') {
               results[m.batch] = m.result;
               feed();
             } else reject(new Error(m.message));
@@ -113,7 +134,7 @@ async function inThreads(
           feed();
         });
       }),
-    );
+    ]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
