@@ -74,8 +74,12 @@ export function cleanLine(line: string): string {
   if (line.charCodeAt(0) === 62) line = line.replace(QUOTE, '');
   if (line.includes('`')) {
     if (FENCE.test(line)) return '';
-    // A stray backtick opening or closing an inline-code paste; lldb's module`function keeps its own.
-    line = line.replace(/^\s*`{1,3}(?=\S)/, '').replace(/(?<=\S)`{1,3}\s*$/, '');
+    // A stray backtick opening or closing an inline-code paste leaves the line with an odd number of
+    // them; quoted text (`x`) and lldb's module`function pairs keep theirs.
+    if ((line.split('`').length - 1) % 2 === 1) {
+      const opened = line.replace(/^\s*`(?=\S)/, '');
+      line = opened !== line ? opened : line.replace(/(?<=\S)`\s*$/, '');
+    }
   } else if (line.includes('~~~') && FENCE.test(line)) return '';
   if (line.includes('&')) line = line.replace(HTML_ENTITY, (e) => ENTITIES[e]!);
   if (line.includes('Type <')) line = line.replace(PAGER, '');
