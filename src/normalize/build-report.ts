@@ -32,7 +32,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   // Go and Rust state what went wrong in their own header ("fatal error: concurrent map writes",
   // "panicked: attempt to subtract with overflow"): the message the program died with.
   const verdictMessage = (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '') : null;
-  const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage;
+  const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage ?? earlierMessage(extracted);
   const stated = trace.signal ?? signalFromHandlerLine(extracted.before);
   const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
   const signal = stated ?? inferred?.signal ?? null;
@@ -67,6 +67,21 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     signatureVersion: SIGNATURE_VERSION,
     diagnoses: [],
   };
+}
+
+const SANITIZER_FORMATS = new Set(['asan', 'lsan', 'msan', 'tsan', 'ubsan', 'hwasan']);
+/** How far above a sanitizer's report a message the program died with is still its own. */
+const EARLIER_LINES = 300;
+
+/**
+ * A sanitizer that caught an abort or a trap (SIGABRT, SIGILL, SIGTRAP) reports a death the program
+ * chose: the message it printed first may sit above the context window (V8 prints its JS stack and
+ * heap key in between). Only lines after the previous trace, at most EARLIER_LINES above this one.
+ */
+function earlierMessage(extracted: ExtractedTrace): string | null {
+  const { trace, earlier } = extracted;
+  if (!earlier || !SANITIZER_FORMATS.has(trace.format) || !['SIGABRT', 'SIGILL', 'SIGTRAP'].includes(trace.crashKind ?? '')) return null;
+  return findAbortMessage(earlier.filter((l) => trace.startLine - l.line <= EARLIER_LINES).reverse());
 }
 
 function toFrame(f: ParsedFrame): Frame {

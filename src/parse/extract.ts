@@ -19,7 +19,17 @@ export interface ExtractedTrace {
   trace: ParsedTrace;
   before: { line: number; text: string }[];
   after: { line: number; text: string }[];
+  /**
+   * Lines that left the context window since the previous trace and may say why the program died
+   * (V8 prints its JS stack and heap key between its "abort: CSA_ASSERT failed" and the sanitizer's
+   * report of the abort), nearest last; at most MAX_EARLIER.
+   */
+  earlier?: { line: number; text: string }[];
 }
+
+/** Words of a message a program dies with: a cheap filter for the lines kept in `earlier`. */
+const DEATH_WORDS = /fail|fatal|assert|abort|panic|exceeded|unreachable/i;
+const MAX_EARLIER = 4;
 
 interface Active {
   parser: TraceParser;
@@ -29,11 +39,14 @@ interface Active {
   first: { line: number; text: string };
   inside: { line: number; text: string }[];
   pending: { line: number; text: string }[];
+  earlier: { line: number; text: string }[];
 }
 
 /** Push-style extractor: feed cleaned lines in order, collect traces through `onTrace`. */
 export class Extractor {
   private readonly ring: { line: number; text: string }[] = [];
+  /** Lines that left the ring since the last trace and look like a death message (see ExtractedTrace). */
+  private earlier: { line: number; text: string }[] = [];
   /** What parsers remember between the traces of this input (e.g. Valgrind's current thread). */
   private readonly inputState: InputState = new Map();
   private active: Active | null = null;
@@ -183,7 +196,16 @@ export class Extractor {
       if (this.open.after.length >= this.contextAfter) this.flushOpen();
     }
     this.ring.push(entry);
-    if (this.ring.length > this.contextBefore) this.ring.shift();
+    if (this.ring.length > this.contextBefore) this.dropOldest();
+  }
+
+  /** The oldest context line leaves the ring; one that may say why the program died is kept aside. */
+  private dropOldest(): void {
+    const old = this.ring.shift()!;
+    if (old.text.length <= 2000 && DEATH_WORDS.test(old.text)) {
+      this.earlier.push(old);
+      if (this.earlier.length > MAX_EARLIER) this.earlier.shift();
+    }
   }
 
   /**
@@ -218,10 +240,12 @@ export class Extractor {
   private start(parser: TraceParser, text: string, line: number): void {
     this.flushOpen();
     const block = parser.begin(this.inputState);
-    this.active = { parser, block, before: this.ring.splice(0), first: { line, text }, inside: [], pending: [] };
+    this.active = { parser, block, before: this.ring.splice(0), first: { line, text }, inside: [], pending: [], earlier: this.earlier };
+    this.earlier = [];
     const first = block.feed(text, line);
     if (first !== 'take') {
       // A parser that claims a line must take it; treat a refusal as "not a trace".
+      this.earlier = this.active.earlier;
       this.active = null;
       this.ring.push({ line, text });
     }
@@ -235,12 +259,13 @@ export class Extractor {
     if (!trace) {
       // Not a trace after all: its lines become ordinary context again (a handler's header such as
       // "Received signal 11" then still tells the next parser which signal it was).
+      this.earlier = a.earlier;
       this.ring.push(...a.before.slice(-this.contextBefore), a.first, ...a.inside);
-      while (this.ring.length > this.contextBefore) this.ring.shift();
+      while (this.ring.length > this.contextBefore) this.dropOldest();
       return;
     }
     trace.inside.push(...a.inside);
-    this.open = { trace, before: a.before, after: [] };
+    this.open = { trace, before: a.before, after: [], ...(a.earlier.length > 0 ? { earlier: a.earlier } : {}) };
   }
 
   private flushOpen(): void {

@@ -281,3 +281,24 @@ describe('frame lines of any length', () => {
     expect(parseSanitizerFrame('    #2 0x4005d4 in main\t(/out/prog+0x4005d4) (BuildId: 2bfe01fc)')).toMatchObject({ rawFunction: 'main', module: '/out/prog' });
   });
 });
+
+describe('a death message printed above the context window', () => {
+  const filler = Array.from({ length: 80 }, (_, i) => `    ${i}: StubFrame [pc: 0x7f2893ca${String(i).padStart(4, '0')}]`);
+  const ill = [
+    'AddressSanitizer:DEADLYSIGNAL',
+    '==31==ERROR: AddressSanitizer: ILL on unknown address 0x7f28948306d8 (pc 0x7f28948306d8 bp 0x7ffd868ade30 sp 0x7ffd868ade30 T0)',
+    '    #0 0x7f28948306d8 in v8::internal::Runtime_AbortJS(int, unsigned long*, v8::internal::Isolate*) /src/v8/src/runtime/runtime-test.cc:1150:3',
+    '    #1 0x7f2893ca6608 in Builtins_CEntry (/out/d8+0x1ca6608)',
+    'SUMMARY: AddressSanitizer: ILL /src/v8/src/runtime/runtime-test.cc:1150:3 in v8::internal::Runtime_AbortJS(int, unsigned long*, v8::internal::Isolate*)',
+  ];
+  it("is the abort message of a sanitizer's report of the abort", () => {
+    const [r] = run(['abort: CSA_ASSERT failed: IsFastElementsKind(kind) [../../src/code-stub-assembler.cc:1567]', '', '==== JS stack trace =========================================', ...filler, ...ill].join('\n'));
+    expect(r!.abortMessage).toBe('abort: CSA_ASSERT failed: IsFastElementsKind(kind) [../../src/code-stub-assembler.cc:1567]');
+  });
+  it('not of a report after another trace, nor of a bug the sanitizer found itself', () => {
+    const between = ['abort: CSA_ASSERT failed: x [a.cc:1]', ...filler, '#0  0x00005555 in other () at other.c:3', '#1  0x00005556 in main () at other.c:9', ...filler, ...ill];
+    expect(run(between.join('\n')).find((r) => r.format === 'asan')!.abortMessage).toBeNull();
+    const uaf = ['abort: CSA_ASSERT failed: x [a.cc:1]', ...filler, '==31==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1 bp 0x2 sp 0x3', 'READ of size 4 at 0x602000000010 thread T0', '    #0 0x55d1 in f() /src/f.cc:3:1'];
+    expect(run(uaf.join('\n'))[0]!.abortMessage).toBeNull();
+  });
+});
