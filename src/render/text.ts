@@ -187,7 +187,7 @@ function renderSource(t: Thread, r: Report, c: ChalkInstance): string[] {
 
 function renderExplanations(explanations: RuleExplanation[], o: TextOptions): string[] {
   const c = o.chalk;
-  const lines = ['', `  ${c.bold('Explain:')} rules that fired, then the closest near misses by what held beyond the signal (conditions that held ${c.green('+')}, did not ${c.red('-')})`];
+  const lines = ['', `  ${c.bold('Explain:')} rules that came closest: those that fired, then near misses ranked by what held beyond the signal (conditions that held ${c.green('+')}, did not ${c.red('-')})`];
   if (explanations.length === 0) lines.push(c.dim('    no rule came closer than the signal alone'));
   for (const e of explanations) {
     const base = e.base !== undefined ? c.dim(` base confidence ${e.base.toFixed(2)}`) : '';

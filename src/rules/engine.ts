@@ -95,13 +95,18 @@ export class RuleSet {
     // A single rule (rules test) is always explained, whatever held.
     const shown = this.rules.length === 1 ? all : all.filter((e) => e.fired || (e.specific ?? 0) > 0);
     return shown
-      .sort((a, b) => Number(b.fired) - Number(a.fired) || (b.specific ?? 0) - (a.specific ?? 0) || b.held / b.total - a.held / a.total || b.held - a.held)
+      .sort((a, b) => Number(b.fired) - Number(a.fired) || (a.fired ? scoreOf(b) - scoreOf(a) : 0) || (b.specific ?? 0) - (a.specific ?? 0) || b.held / b.total - a.held / a.total || b.held - a.held)
       .slice(0, Math.max(limit, all.filter((e) => e.fired).length));
   }
 }
 
+/** The confidence a rule that fired reached: its base and the evidence that held. */
+function scoreOf(e: RuleExplanation): number {
+  return (e.base ?? 0) + (e.evidence ?? []).filter((x) => x.held).reduce((n, x) => n + x.weight, 0);
+}
+
 /** Conditions every crash of its kind meets: they alone do not make a near miss. */
-const GENERAL_CONDITION = /^(?:signal|crash_kind|format) /;
+const GENERAL_CONDITION = /^(?:signal|crash_kind|format|thread_count)\b/;
 
 export interface RuleExplanation {
   ruleId: string;

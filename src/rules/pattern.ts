@@ -179,7 +179,8 @@ export function unqualifiedForm(glob: string): { match: (name: string) => boolea
   if (parts.length < 2) return null;
   const last = parts[parts.length - 1]!;
   const tokens = globTokens(last);
-  if (last === '' || tokens.length === 0) return null;
+  // Operators (a lambda's "operator()") and bare wildcards say nothing on their own.
+  if (last === '' || tokens.length === 0 || /^operator\b/.test(last)) return null;
   const m = compileGlob(last);
   return { match: (name) => m(name), tokens };
 }
