@@ -89,6 +89,14 @@ describe('rule folders', () => {
   });
 });
 
+describe('read errors', () => {
+  it('name the file and the reason (EIO reading /proc/self/mem), exit 2', () => {
+    const dir = tempDir('robust-err');
+    const r = sh('exec "$NODE" "$BIN" analyze --no-builtin /proc/self/mem', dir);
+    expect([r.code, r.stderr]).toEqual([2, 'coredx: /proc/self/mem: cannot be read: I/O error (a damaged disk, or a special file that cannot be read like this)\n']);
+  });
+});
+
 describe('cores', () => {
   it('a little-endian core with its byte-order byte flipped is a core that cannot be read (exit 2), not "an ELF executable"', () => {
     const dir = tempDir('robust-core');

@@ -358,15 +358,33 @@ export function openFile(path: string): OpenedFile {
       }
       // A pipe cannot be read again from the start: what was read goes first. The reader reuses its
       // buffers, so gunzip gets copies.
-      if (kind === 'gzip') return gunzip(copies(readInChunks(fd, first, n, false, close)), sink);
-      const text = readInChunks(fd, first, n, regular, close);
+      if (kind === 'gzip') return gunzip(copies(readInChunks(fd, first, n, false, close, path)), sink);
+      const text = readInChunks(fd, first, n, regular, close, path);
       return bom ? utf16Chunks(text, bom) : text;
     };
     return { kind, size: stat.size, regular, chunks, close: () => (giveBack(first), close()), marker, problems };
   } catch (err) {
     close();
-    throw err;
+    throw named(err, path);
   }
+}
+
+const READ_ERRORS: Record<string, string> = {
+  EIO: 'I/O error (a damaged disk, or a special file that cannot be read like this)',
+  EINVAL: 'invalid argument (a special file that cannot be read like this)',
+  ENXIO: 'no such device',
+  EAGAIN: 'would block (a non-blocking special file)',
+  EOVERFLOW: 'value too large',
+};
+
+/**
+ * A read error (which, unlike an open error, carries no path) as one line naming the file and the
+ * reason; other errors as they are.
+ */
+export function named(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string' || typeof e.path === 'string' || err instanceof CoredxInputError) return err;
+  return new CoredxInputError('unreadable', `${path}: cannot be read: ${READ_ERRORS[e.code] ?? e.code}`);
 }
 
 /**
@@ -602,7 +620,7 @@ async function* copies(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   for await (const chunk of chunks) yield Buffer.from(chunk);
 }
 
-async function* readInChunks(fd: number, first: Buffer, firstLength: number, regular: boolean, close: () => void): AsyncGenerator<Buffer> {
+async function* readInChunks(fd: number, first: Buffer, firstLength: number, regular: boolean, close: () => void, path: string): AsyncGenerator<Buffer> {
   const bufs = [first, takeBuffer()];
   try {
     let length = firstLength;
@@ -619,7 +637,12 @@ async function* readInChunks(fd: number, first: Buffer, firstLength: number, reg
       if (atEnd) break;
       const next = bufs[k ^ 1]!;
       const carried = buf.copy(next, 0, cut, length);
-      const n = readSync(fd, next, carried, CHUNK_SIZE - carried, regular ? position : null);
+      let n: number;
+      try {
+        n = readSync(fd, next, carried, CHUNK_SIZE - carried, regular ? position : null);
+      } catch (err) {
+        throw named(err, path);
+      }
       position += n;
       length = carried + n;
       atEnd = n === 0 || (regular && n < CHUNK_SIZE - carried);

@@ -120,7 +120,8 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       progress.bytesDone += size;
     } catch (err) {
       const code = String((err as NodeJS.ErrnoException)?.code ?? '');
-      skipped.push({ path, reason: code.startsWith('Z_') ? `corrupt gzip data: ${(err as Error).message}` : reasonOf(err), error: true });
+      const reason = err instanceof CoredxInputError ? err.message.replace(`${path}: `, '') : reasonOf(err);
+      skipped.push({ path, reason: code.startsWith('Z_') ? `corrupt gzip data: ${(err as Error).message}` : reason, error: true });
     }
     progress.filesDone++;
     options.onProgress?.(progress);
