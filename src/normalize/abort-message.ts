@@ -56,7 +56,11 @@ export function findAbortMessage(lines: { text: string }[]): string | null {
     const message = [lines[v8 + 1], lines[v8 - 1]].map((l) => l?.text.trim() ?? '').find((t) => /^#\s*\S/.test(t) && !V8_FATAL.test(t) && !/^#\s*\d+\s/.test(t));
     if (message) return message.replace(/^#\s*/, '');
   }
-  const found = lines.filter(({ text }) => text.length <= 2000 && ABORT_MESSAGES.some((re) => re.test(text.trim()))).map((l) => l.text.trim());
+  // A sanitizer's "AddressSanitizer:DEADLYSIGNAL" may be glued to the message the program printed
+  // without a newline ("memory allocation of 4096 bytes failedAddressSanitizer:DEADLYSIGNAL").
+  const found = lines
+    .filter(({ text }) => text.length <= 2000 && ABORT_MESSAGES.some((re) => re.test(text.trim())))
+    .map((l) => l.text.trim().replace(/(?<=\S)(?:ASAN|HWAddressSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer|LeakSanitizer):DEADLYSIGNAL$/, ''));
   // libstdc++ prints "pure virtual method called" and then, as a consequence, "terminate called
   // without an active exception": the first one says what happened.
   if (found[0]?.startsWith('terminate called without an active exception')) {

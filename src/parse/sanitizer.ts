@@ -4,6 +4,7 @@
 // mutex and thread creation, MSan's origin) become separate, labelled threads, the access first.
 // The sanitizer's verdict ("heap-use-after-free", "data race") becomes the crash kind.
 
+import { cleanRustName, demangleRustLegacy } from './rust-demangle.js';
 import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
 import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
@@ -17,6 +18,8 @@ const ERROR = /^(?:==\d+==\s*(?:ERROR|WARNING): (AddressSanitizer|LeakSanitizer|
 /** ASan's RSS limit (-rss_limit_mb) reports, followed by a heap profile of the live allocations. */
 const RSS_LIMIT = /^==\d+==\s*(AddressSanitizer): ((?:hard|soft) rss limit exhausted)\b.*$/;
 const TSAN_WARNING = /^WARNING: (ThreadSanitizer|MemorySanitizer|AddressSanitizer): (.*?)(?: \(pid=\d+\))?\s*$/;
+/** A Rust name the symbolizer left with its hash or its $LT$-style escapes. */
+const RUST_HALFWAY = /::h[0-9a-f]{16}$|\$(?:LT|GT|u[0-9a-f]{2})\$/;
 const FAILED_ALLOCATION = /WARNING: AddressSanitizer:? failed to allocate /;
 const UBSAN = /^(\S.*?):(\d+):(\d+): runtime error: (.*)$/;
 const UBSAN_NOTE = /: note: |^\s*(?:[0-9a-f]{2}\s+){4,}[0-9a-f]{2}\s*$|^\s*\^[~\s]*$|^\s+(?:vptr for |invalid vptr)|^<memory cannot be printed>\s*$/;
@@ -194,6 +197,10 @@ class SanitizerBlock implements BlockParser {
     if (line.includes('#') && SANITIZER_FRAME.test(line)) {
       const frame = parseSanitizerFrame(line);
       if (frame) {
+        // Rust frames of a sanitizer report: legacy-mangled, or demangled halfway by the symbolizer
+        // ("core::result::unwrap_failed::h7d7baacfb554bae8", "TryVec$LT$T$GT$"). The name as printed stays.
+        const rust = frame.rawFunction.startsWith('_ZN') ? demangleRustLegacy(frame.rawFunction) : RUST_HALFWAY.test(frame.rawFunction) ? cleanRustName(frame.rawFunction) : null;
+        if (rust && rust !== frame.rawFunction) frame.functionName = rust;
         if (!this.current || (frame.index === 0 && this.current.frames.length > 0)) this.newStack(null, this.threads.length === 0 ? 'access' : 'stack');
         if (this.current!.frames.length < MAX_FRAMES_PER_THREAD) this.current!.frames.push(frame);
         else this.current!.droppedFrames = (this.current!.droppedFrames ?? 0) + 1;

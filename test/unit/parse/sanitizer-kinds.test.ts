@@ -94,8 +94,7 @@ describe("ASan's non-fatal allocation warning", () => {
   it('opens no report, and the ABRT report after it is read whole', () => {
     const reports = run([
       '==1==WARNING: AddressSanitizer failed to allocate 0x202020202020200c bytes',
-      'memory allocation of 2314885530818453516 bytes failed',
-      'AddressSanitizer:DEADLYSIGNAL',
+      'memory allocation of 2314885530818453516 bytes failedAddressSanitizer:DEADLYSIGNAL',
       '=================================================================',
       '==1==ERROR: AddressSanitizer: ABRT on unknown address 0x000000000001 (pc 0x7efeaef2f428 bp 0x7ffef58fe030 sp 0x7ffef58fdd48 T0)',
       '    #0 0x7efeaef2f427 in raise /build/glibc-2.31/sysdeps/unix/sysv/linux/raise.c:51',
@@ -300,5 +299,23 @@ describe('a death message printed above the context window', () => {
     expect(run(between.join('\n')).find((r) => r.format === 'asan')!.abortMessage).toBeNull();
     const uaf = ['abort: CSA_ASSERT failed: x [a.cc:1]', ...filler, '==31==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1 bp 0x2 sp 0x3', 'READ of size 4 at 0x602000000010 thread T0', '    #0 0x55d1 in f() /src/f.cc:3:1'];
     expect(run(uaf.join('\n'))[0]!.abortMessage).toBeNull();
+  });
+});
+
+describe('Rust frames in a sanitizer report', () => {
+  it('are named without their hash and escapes; std and alloc internals are skipped', () => {
+    const [r] = run([
+      '==1==ERROR: AddressSanitizer: ABRT on unknown address 0x000000000001 (pc 0x7efeaef2f428 bp 0x7ffef58fe030 sp 0x7ffef58fdd48 T0)',
+      '    #0 0x7efeaef2f427 in raise /build/glibc-2.31/sysdeps/unix/sysv/linux/raise.c:51',
+      '    #1 0x55fcb94e9c75 in std::process::abort::hc04628a00aa4543a /rustc/3a7dfda4/src/libstd/process.rs:1623:5',
+      '    #2 0x55fcb94f03cd in rust_oom /rustc/3a7dfda4/src/libstd/alloc.rs:282:5',
+      '    #3 0x55fcb951b876 in alloc::alloc::handle_alloc_error::hf3b29e2cf0b4ae46 /rustc/3a7dfda4/src/liballoc/alloc.rs:307:14',
+      '    #4 0x55fcb92ea65b in alloc::raw_vec::RawVec$LT$T$C$A$GT$::reserve::hf99060ff0a84a3be /rustc/3a7dfda4/src/liballoc/raw_vec.rs:269:47',
+      '    #5 0x55fcb92ea65b in parser::Table$LT$T$GT$::grow::h1159314b25b06f7c src/table.rs:283:13',
+      '    #6 0x55fcb92f69a4 in _ZN6parser4load17h37ff3f8c67f3ab87E src/load.rs:48:9',
+      'SUMMARY: AddressSanitizer: ABRT /build/glibc-2.31/sysdeps/unix/sysv/linux/raise.c:51 in raise',
+    ].join('\n'));
+    expect(r!.signatureFrames).toEqual(['parser::Table<>::grow', 'parser::load']);
+    expect(r!.threads[0]!.frames[5]!.rawFunction).toBe('parser::Table$LT$T$GT$::grow::h1159314b25b06f7c');
   });
 });
