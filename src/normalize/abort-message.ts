@@ -38,6 +38,8 @@ const ABORT_MESSAGES: RegExp[] = [
   /\] (?:assert failure: |panic: )/,
   /^ASSERTION FAILED: /,
   /: assertion failed: /,
+  // libc++'s hardened assertions: "include/c++/v1/optional:2343: assertion this->has_value() failed: <why>".
+  /:\d+: ?assertion .+ failed: /,
   /^abort: (?:CSA_ASSERT|CSA_DCHECK|Torque assert)/,
   /^# Fatal (?:process )?out of memory/,
   /: Assertion `.* failed\.$/,

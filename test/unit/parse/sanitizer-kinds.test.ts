@@ -224,6 +224,7 @@ describe('abort messages around a sanitizer report', () => {
     // (the timestamp is cleaned off as a log prefix)
     [['[2018-05-17 07:01:35.506][1][critical][assert] src/tree.cc:87] assert failure: n >= 0'], '[1][critical][assert] src/tree.cc:87] assert failure: n >= 0'],
     [['ASSERTION FAILED: start <= end'], 'ASSERTION FAILED: start <= end'],
+    [['include/c++/v1/optional:2343: assertion this->has_value() failed: optional operator* called on a disengaged valueAddressSanitizer:DEADLYSIGNAL'], 'include/c++/v1/optional:2343: assertion this->has_value() failed: optional operator* called on a disengaged value'],
     [['GLib:ERROR:../src/tree.c:709:tree_insert: assertion failed: (j < i)'], 'GLib:ERROR:../src/tree.c:709:tree_insert: assertion failed: (j < i)'],
     [['#', '# Fatal error in ../../src/flags/flags.cc, line 624', '# unreachable code', '#'], 'unreachable code'],
     [['========= Stack limit exceeded: 982784 > 131072 (byte); aborting'], '========= Stack limit exceeded: 982784 > 131072 (byte); aborting'],
