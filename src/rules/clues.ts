@@ -180,6 +180,7 @@ export function faultingFrame(t: Thread): number {
 /** The offset a null-page fault address gives a member access ("0x18 (24 bytes)"), or null. */
 export function nullPageOffset(r: Report): string | null {
   if (!r.faultAddress || !/^0x[0-9a-f]+$/i.test(r.faultAddress)) return null;
+  if (r.signal && !/^SIG(?:SEGV|BUS|ILL|FPE|TRAP)$/.test(r.signal)) return null;
   const a = BigInt(r.faultAddress);
   if (a >= 0x1000n) return null;
   return `0x${a.toString(16)} (${a} byte${a === 1n ? '' : 's'})`;

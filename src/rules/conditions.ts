@@ -176,8 +176,13 @@ function addressWhy(ctx: MatchContext, cls: string, a: bigint): string {
   }
 }
 
+/** Signals whose si_addr is a fault address; for the others (SIGABRT sent by abort(), SIGKILL)
+ *  `$_siginfo._sifields._sigfault` prints the sender's pid and uid, not an address. */
+const ADDRESS_SIGNALS = /^SIG(?:SEGV|BUS|ILL|FPE|TRAP)$/;
+
 function parseAddress(r: Report): bigint | null {
   if (!r.faultAddress || !/^0x[0-9a-f]+$/i.test(r.faultAddress)) return null;
+  if (r.signal && !ADDRESS_SIGNALS.test(r.signal)) return null;
   return BigInt(r.faultAddress);
 }
 
@@ -187,7 +192,7 @@ function addressClass(wanted: string[]): Condition {
     tokens: null,
     test(ctx) {
       const a = parseAddress(ctx.report);
-      if (a === null) return fail('fault address not shown');
+      if (a === null) return fail(ctx.report.faultAddress ? `${ctx.report.signal} carries no fault address` : 'fault address not shown');
       const classes = classesOf(ctx, a);
       const hit = wanted.find((w) => classes.includes(w));
       return hit
