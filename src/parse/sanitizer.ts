@@ -188,6 +188,11 @@ class SanitizerBlock implements BlockParser {
         this.newStack(created[1]!, 'thread-created');
         return 'take';
       }
+      // The next report (a header-only one has no stack to split after) is not this one's.
+      if (line.includes('Sanitizer') && sanitizerParser.startsTrace(line)) {
+        this.done = true;
+        return 'end';
+      }
       if (/^==\d+==/.test(line) || line.trim() === '') return 'take';
       if (!(this.current?.role === 'thread-created' && line.includes('#') && SANITIZER_FRAME.test(line))) {
         this.done = true;
@@ -227,7 +232,6 @@ class SanitizerBlock implements BlockParser {
       else this.done = this.tool !== 'tsan';
       return 'take';
     }
-
     if (this.tool === 'tsan' && /^={10,}\s*$/.test(line) && this.threads.length > 0) {
       this.done = true;
       return 'take';

@@ -320,3 +320,18 @@ describe('Rust frames in a sanitizer report', () => {
     expect(r!.threads[0]!.frames[5]!.rawFunction).toBe('parser::Table$LT$T$GT$::grow::h1159314b25b06f7c');
   });
 });
+
+describe('after SUMMARY', () => {
+  it("the next report's header starts the next report, even after a report without a stack", () => {
+    const reports = run([
+      '==7==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000010 (pc 0x1 bp 0x2 sp 0x3 T0)',
+      'AddressSanitizer can not provide additional info.',
+      'SUMMARY: AddressSanitizer: SEGV (/out/prog+0x1)',
+      '==7==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1 bp 0x2 sp 0x3',
+      'READ of size 4 at 0x602000000010 thread T0',
+      '    #0 0x55d1 in use(int*) /src/use.cc:3:10',
+      'SUMMARY: AddressSanitizer: heap-use-after-free /src/use.cc:3:10 in use(int*)',
+    ].join('\n'));
+    expect(reports.map((r) => r.crashKind)).toEqual(['SIGSEGV', 'heap-use-after-free']);
+  });
+});
