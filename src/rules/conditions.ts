@@ -469,11 +469,24 @@ export function libraryStem(path: string): string {
   return basename(path).replace(/(?:\.so(?:\.[0-9]+)*|\.dylib|\.dll|\.a)$/i, '').replace(/[-_.]?[0-9]+(?:\.[0-9]+)*$/, '');
 }
 
-/** The directory a module lives in, with /usr merged (Debian's /lib is /usr/lib). */
+const SYSTEM_DIR = /^(?:\/usr)?\/lib(?:64|32)?(?:\/[a-z0-9_]+-linux-gnu[a-z]*)?$/;
+
+/** The directory a module lives in; the system's library directories (/lib, /usr/lib, /lib64, the
+ *  multiarch ones, which merged /usr and symlinks make aliases of each other) count as one. */
 function moduleDir(path: string): string {
   const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i).replace(/^\/usr(?=\/)/, '').replace(/\/lib64$/, '/lib');
+  const dir = i < 0 ? '' : path.slice(0, i);
+  return SYSTEM_DIR.test(dir) ? '<system>' : dir;
 }
+
+/** Two file names of one library that are the same file: a soname and its real name
+ *  ("libstdc++.so.6" and "libstdc++.so.6.0.30"). */
+function sameVersion(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+}
+
+/** The dynamic loader shows up under several paths (/lib64/ld-linux-x86-64.so.2 and its multiarch twin). */
+const LOADER = /^ld(?:-linux[^/]*|64)?\.so/;
 
 /**
  * Two copies of one library in the process: the same library name under two versions
@@ -488,7 +501,7 @@ function moduleCopies(spec: string | string[]): Condition {
     test(ctx) {
       const byStem = new Map<string, string[]>();
       for (const m of ctx.modules()) {
-        if (!match(m) || !/\.so\.[0-9]|\.dylib$|\.dll$|\/[^/]*\.so$/i.test(m)) continue;
+        if (!match(m) || LOADER.test(basename(m)) || !/\.so\.[0-9]|\.dylib$|\.dll$|\/[^/]*\.so$/i.test(m)) continue;
         const stem = libraryStem(m);
         if (!stem) continue;
         const list = byStem.get(stem) ?? [];
@@ -498,10 +511,11 @@ function moduleCopies(spec: string | string[]): Condition {
       for (const [stem, paths] of byStem) {
         const unique = [...new Set(paths)];
         // Two versions: different versioned file names. Two places: one file name in two directories.
-        const versions = new Set(unique.filter((p) => /\.so\.[0-9]/.test(p)).map(basename));
+        const names = [...new Set(unique.filter((p) => /\.so\.[0-9]/.test(p)).map(basename))];
+        const twoVersions = names.some((a, i) => names.slice(i + 1).some((b) => !sameVersion(a, b)));
         const places = new Map<string, Set<string>>();
         for (const p of unique.filter((x) => x.includes('/'))) places.set(basename(p), (places.get(basename(p)) ?? new Set()).add(moduleDir(p)));
-        if (versions.size >= 2 || [...places.values()].some((d) => d.size >= 2)) {
+        if (twoVersions || [...places.values()].some((d) => d.size >= 2)) {
           const shown = unique.slice(0, 4);
           return pass(shown.map((p) => ({ condition: 'module_copies', text: p, why: `two copies of ${stem} are loaded: code built against one runs with the other's data, or each copy keeps its own global state` })), `${stem}: ${shown.join(', ')}`);
         }

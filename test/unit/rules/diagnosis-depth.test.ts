@@ -82,6 +82,10 @@ describe('the new conditions', () => {
     // The same file named twice, or through Debian's merged /usr, is one copy; a second directory is another.
     expect(analyze(two.replace('/opt/vendor/lib/libssl.so.1.1', '/lib/x86_64-linux-gnu/libssl.so.3'), { rules: copies }).reports[0]!.diagnoses).toHaveLength(0);
     expect(analyze(two.replace('libssl.so.1.1', 'libssl.so.3'), { rules: copies }).reports[0]!.diagnoses).toHaveLength(1);
+    // A soname and its real name, the loader under two paths, multiarch and /lib64: one copy each.
+    const any = rule('[when]\nmodule_copies = "*"\n');
+    const aliases = 'Program received signal SIGSEGV, Segmentation fault.\n#0  0x00007ffff7a1b2c3 in f () from /lib/x86_64-linux-gnu/libstdc++.so.6\n#1  0x00007ffff7a1b2c4 in g () from /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30\n#2  0x00007ffff7fd0100 in _dl_start () from /lib64/ld-linux-x86-64.so.2\n#3  0x00007ffff7fd0100 in _dl_x () from /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\n#4  0x00007ffff7a0c2d4 in puts () from /lib64/libc.so.6\n#5  0x00007ffff7a0c2d4 in puts () from /usr/lib/x86_64-linux-gnu/libc.so.6\n';
+    expect(analyze(aliases, { rules: any }).reports[0]!.diagnoses).toHaveLength(0);
     const single = rule('[when]\nthread_count = { max = 1 }\n');
     expect(analyze(two, { rules: single }).reports[0]!.diagnoses).toHaveLength(1);
   });
