@@ -18,3 +18,21 @@ const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, optimize: true } });
 const code = `${standaloneCode(ajv, ajv.compile(RULE_SCHEMA))}\nmodule.exports.digest = ${JSON.stringify(schemaDigest(RULE_SCHEMA))};\n`;
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'rules', PREBUILT_RULE_VALIDATOR);
 writeFileSync(out, code);
+
+// The bundled rules' index (src/rules/rule-index.ts): each rule file's hash and its checked spec, so
+// a one-paste analyze does not parse and validate every TOML file again. Rules with problems are
+// left out (loading them reports the problems as usual).
+const { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles } = await import('../dist/rules/load.js');
+const { RULE_INDEX_FILE, textHash } = await import('../dist/rules/rule-index.js');
+const { readFileSync } = await import('node:fs');
+const { relative } = await import('node:path');
+const rules = {};
+for (const file of ruleFiles(BUILTIN_RULES_DIR, [])) {
+  const { rule, problems } = loadRuleFile(file, { useIndex: false });
+  if (rule && problems.length === 0) rules[relative(BUILTIN_RULES_DIR, file)] = { sha256: textHash(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), spec: rule.spec };
+}
+writeFileSync(RULE_INDEX_FILE, JSON.stringify({ schemaDigest: schemaDigest(RULE_SCHEMA), rules }));
+
+// The signature skip list parsed once (src/normalize/skip-list.ts), used while its TOML is unchanged.
+const { PARSED_SKIP_FILE, builtSkipFile } = await import('../dist/normalize/skip-list.js');
+writeFileSync(PARSED_SKIP_FILE, builtSkipFile());

@@ -1,12 +1,17 @@
 // The project config file, .coredx.toml, found upward from the working directory. Paths in it
 // are relative to the file's own directory.
 
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import TOML from '@iarna/toml';
 import { CoredxInputError } from './errors.js';
 import { keyLines, lineOf } from './rules/toml-lines.js';
 import { ajvValidator, closest } from './rules/validate.js';
+
+// @iarna/toml is CommonJS, required on first use: a run with nothing to parse never loads it.
+function tomlParse(text: string): unknown {
+  return (createRequire(import.meta.url)('@iarna/toml') as { parse(text: string): unknown }).parse(text);
+}
 
 export const CONFIG_NAME = '.coredx.toml';
 
@@ -57,7 +62,7 @@ export function loadConfig(from = process.cwd()): CoredxConfig {
   }
   let doc: Record<string, Record<string, unknown>>;
   try {
-    doc = TOML.parse(text) as typeof doc;
+    doc = tomlParse(text) as typeof doc;
   } catch (err) {
     const e = err as { line?: number; message: string };
     throw new CoredxInputError('usage', `${path}${e.line !== undefined ? `:${e.line + 1}` : ''}: TOML syntax: ${e.message.split('\n')[0]!.replace(/ at row \d+, col \d+, pos \d+:?$/, '')}`);

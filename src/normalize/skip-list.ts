@@ -1,8 +1,9 @@
 // Loads data/signature-skip.toml once and compiles it into one predicate over frames.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import TOML from '@iarna/toml';
 import { basename, compileGlob, type GlobMatcher } from './glob.js';
 
 export interface SkippableFrame {
@@ -24,11 +25,39 @@ const SKIP_FILE = fileURLToPath(new URL('../../data/signature-skip.toml', import
 
 let compiled: SkipEntry[] | null = null;
 
+/** The build's parse of SKIP_FILE (bench/build-validators.js), used while the TOML text is unchanged. */
+export const PARSED_SKIP_FILE = fileURLToPath(new URL('./signature-skip.parsed.json', import.meta.url));
+
+interface SkipDoc {
+  locations: Record<string, string[]>;
+  skip: { reason?: string; functions: string[]; where: string[] }[];
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The skip list's TOML parsed: from the build's copy when the text is the same, else by the TOML parser. */
+export function parseSkipFile(text: string = readFileSync(SKIP_FILE, 'utf8'), useBuilt = true): SkipDoc {
+  if (useBuilt) {
+    try {
+      const built = JSON.parse(readFileSync(PARSED_SKIP_FILE, 'utf8')) as { sha256: string; doc: SkipDoc };
+      if (built.sha256 === sha256(text)) return built.doc;
+    } catch {
+      // Not built (running from the sources) or unreadable: parse the TOML.
+    }
+  }
+  // @iarna/toml is CommonJS: required here, so a process that has the built copy never loads it.
+  const TOML = createRequire(import.meta.url)('@iarna/toml') as { parse(text: string): unknown };
+  return TOML.parse(text) as SkipDoc;
+}
+
+/** What the build writes to PARSED_SKIP_FILE. */
+export function builtSkipFile(): string {
+  const text = readFileSync(SKIP_FILE, 'utf8');
+  return JSON.stringify({ sha256: sha256(text), doc: parseSkipFile(text, false) });
+}
+
 function load(): SkipEntry[] {
-  const doc = TOML.parse(readFileSync(SKIP_FILE, 'utf8')) as unknown as {
-    locations: Record<string, string[]>;
-    skip: { reason?: string; functions: string[]; where: string[] }[];
-  };
+  const doc = parseSkipFile();
   return doc.skip.map((entry, i) => {
     if (typeof entry.reason !== 'string' || entry.reason.trim() === '') throw new Error(`${SKIP_FILE}: [[skip]] entry ${i + 1} has no reason`);
     return {

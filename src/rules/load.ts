@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { compileRule, type CompiledRule } from './compile.js';
 import { PLACEHOLDER, RuleSet, TEMPLATE_FACTS } from './engine.js';
 import { compileTextPattern, PatternError } from './pattern.js';
-import type { RuleSpec } from './schema.js';
+import { RULE_SCHEMA, type RuleSpec } from './schema.js';
 import { keyLines, lineOf } from './toml-lines.js';
-import { closest, parseRuleText, type RuleProblem } from './validate.js';
+import { closest, parseRuleText, schemaDigest, type RuleProblem } from './validate.js';
+import { indexedSpec, readRuleIndex } from './rule-index.js';
 
 /** The packs shipped with coredx (rules/ at the package root). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -71,7 +72,18 @@ export function ruleFiles(dir: string, problems?: RuleProblem[]): string[] {
   return files.sort().map((f) => `${base}/${f}`);
 }
 
-export function loadRuleFile(file: string): { rule: CompiledRule | null; problems: RuleProblem[] } {
+let ruleSchemaDigest: string | null = null;
+
+/** A bundled rule whose text is what the build indexed: its spec is already known valid. */
+function fromIndex(file: string, text: string): CompiledRule | null {
+  if (!file.startsWith(BUILTIN_RULES_DIR)) return null;
+  ruleSchemaDigest ??= schemaDigest(RULE_SCHEMA);
+  const spec = indexedSpec(readRuleIndex(ruleSchemaDigest), BUILTIN_RULES_DIR, file, text);
+  return spec ? compileRule(spec, file) : null;
+}
+
+/** Loads and checks one rule file; `useIndex: false` checks it in full even when the build indexed it. */
+export function loadRuleFile(file: string, options: { useIndex?: boolean } = {}): { rule: CompiledRule | null; problems: RuleProblem[] } {
   let text: string;
   try {
     // A byte-order mark at the start (editors on Windows write one) is not TOML syntax.
@@ -79,6 +91,8 @@ export function loadRuleFile(file: string): { rule: CompiledRule | null; problem
   } catch (err) {
     return { rule: null, problems: [{ file, line: null, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
   }
+  const indexed = options.useIndex === false ? null : fromIndex(file, text);
+  if (indexed) return { rule: indexed, problems: [] };
   const { spec, problems } = parseRuleText(text, file);
   if (!spec) return { rule: null, problems };
   const regexProblems = [...checkRegexes(spec, text, file), ...checkPlaceholders(spec, text, file)];
@@ -96,7 +110,7 @@ function checkRegexes(spec: unknown, text: string, file: string): RuleProblem[] 
       const o = v as Record<string, unknown>;
       if (typeof o.regex === 'string' && Object.keys(o).length === 1) {
         try {
-          compileTextPattern({ regex: o.regex });
+          compileTextPattern({ regex: o.regex }).check?.();
         } catch (err) {
           if (!(err instanceof PatternError)) throw err;
           problems.push({ file, line: lineOf(lines, path), message: `${path.join('.')}: ${err.message} (regexes use RE2 syntax: no backreferences or lookaround)` });

@@ -2,7 +2,15 @@
 // runs on re2js, a port of RE2 that matches in time linear in the input, so a hostile contributed
 // pattern such as "(a+)+$" cannot hang a scan (test/rules-engine.test.ts proves it on a long line).
 
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+// re2js is loaded when the first regex is compiled, not with the rules (its CommonJS build, so
+// synchronously): a paste that no regex rule gets near never pays for it.
+let re2Module: typeof RE2JS | null = null;
+function re2(): typeof RE2JS {
+  return (re2Module ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
+}
 import type { Frame } from '../model.js';
 import { basename, compileGlob } from '../normalize/glob.js';
 import type { FramePatternSpec, GlobsSpec, TextPatternSpec, TextPatternsSpec } from './schema.js';
@@ -17,6 +25,8 @@ export interface TextPattern {
   match(text: string): TextMatch | null;
   /** Identifier tokens every match must contain (for the rule index); empty when none are certain. */
   tokens: string[];
+  /** Compiles a regex pattern now (throws PatternError when it cannot); absent for globs. */
+  check?: () => unknown;
 }
 
 /** Thrown for a pattern that cannot compile; the loader turns it into a file:line problem. */
@@ -29,17 +39,29 @@ export function compileTextPattern(spec: TextPatternSpec): TextPattern {
     const glob = compileGlob(spec);
     return { source: spec, match: (t) => (glob(t) ? NO_CAPTURES : null), tokens: globTokens(spec) };
   }
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(spec.regex);
-  } catch (err) {
-    throw new PatternError(`invalid regex /${spec.regex}/: ${(err as Error).message}`);
-  }
-  const names = Object.keys(re.namedGroups());
+  // Compiled on first use: most rules never get as far as their regexes for a given crash, and
+  // re2js compiles slowly (half the start-up of a one-paste analyze). Rule loading checks every
+  // regex of a rule it parses (loadRuleFile); the build's rule index holds only rules that passed.
+  let compiled: { re: RE2JS; names: string[] } | null = null;
+  const compile = () => {
+    if (compiled) return compiled;
+    let re: RE2JS;
+    try {
+      re = re2().compile(spec.regex);
+    } catch (err) {
+      throw new PatternError(`invalid regex /${spec.regex}/: ${(err as Error).message}`);
+    }
+    return (compiled = { re, names: Object.keys(re.namedGroups()) });
+  };
+  // A text without the regex's required literal cannot match: ruled out without compiling it.
+  const literal = requiredLiteral(spec.regex);
   return {
     source: `/${spec.regex}/`,
     tokens: [],
+    check: compile,
     match(t) {
+      if (literal !== null && !t.includes(literal)) return null;
+      const { re, names } = compile();
       const m = re.matcher(t);
       if (!m.find()) return null;
       if (names.length === 0) return NO_CAPTURES;
@@ -51,6 +73,96 @@ export function compileTextPattern(spec: TextPatternSpec): TextPattern {
       return { captures };
     },
   };
+}
+
+const QUANTIFIER = /^(?:[?*]|\{0*,|\{0+\})/;
+const ESCAPED_LITERAL = /^\\([^A-Za-z0-9])/;
+
+/**
+ * The longest run of literal characters every match of `regex` contains (a "required literal", as
+ * ripgrep extracts them), or null when none is certain. Conservative: only text outside groups and
+ * classes at the top level counts, a character made optional by `?`, `*` or `{0,` ends the run
+ * without itself, and a top-level alternation or an inline flag (case-insensitivity) gives null.
+ */
+export function requiredLiteral(regex: string): string | null {
+  if (/\(\?[a-zA-Z]/.test(regex.replace(/\(\?P?<[A-Za-z_]/g, ''))) return null; // (?i), (?s)...
+  let best = '';
+  let run = '';
+  let depth = 0;
+  let inClass = false;
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < regex.length; ) {
+    const rest = regex.slice(i);
+    const c = regex[i]!;
+    if (inClass) {
+      if (c === '\\') i += 2;
+      else {
+        if (c === ']') inClass = false;
+        i++;
+      }
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      end();
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      depth++;
+      end();
+      i++;
+      continue;
+    }
+    if (c === ')') {
+      depth = Math.max(0, depth - 1);
+      end();
+      i++;
+      // A group that may be absent or repeated does not break the runs around it; nothing to undo.
+      continue;
+    }
+    if (c === '|' && depth === 0) return null;
+    if (depth > 0) {
+      i += c === '\\' ? 2 : 1;
+      continue;
+    }
+    if (c === '{') {
+      // A counted repetition "{2,5}" of what came before: its digits are not text.
+      const close = regex.indexOf('}', i);
+      end();
+      i = close < 0 ? regex.length : close + 1;
+      continue;
+    }
+    if (c === '\\' && /^\\[xpPuQ0-7]/.test(rest)) {
+      if (rest[1] === 'Q') return null; // \Q...\E: literal text this scan does not read
+      const braced = /^\\[xpP]\{[^}]*\}/.exec(rest) ?? /^\\x[0-9a-fA-F]{2}|^\\[pP][A-Za-z]|^\\u[0-9a-fA-F]{4}|^\\[0-7]{1,3}/.exec(rest);
+      end();
+      i += braced ? braced[0].length : 2;
+      continue;
+    }
+    let literal: string | null = null;
+    let width = 1;
+    const escaped = ESCAPED_LITERAL.exec(rest);
+    if (escaped) {
+      literal = escaped[1]!;
+      width = 2;
+    } else if (c === '\\') {
+      width = 2; // \d, \s, \b...: a class or an assertion
+    } else if (!'.^$+?*{}'.includes(c)) literal = c;
+    const after = regex.slice(i + width);
+    if (literal !== null && QUANTIFIER.test(after)) {
+      end();
+    } else if (literal !== null) {
+      run += literal;
+      if (after.startsWith('+')) end(); // "a+": one 'a' is required, the run cannot go on past it
+    } else end();
+    i += width;
+  }
+  end();
+  return best.length >= 2 ? best : null;
 }
 
 export function compileTextPatterns(spec: TextPatternsSpec): TextPattern[] {

@@ -1,13 +1,17 @@
 // Rule files -> validated specs or problems with file, line and a hint. A typo must never
 // silently disable a rule, so unknown keys are errors with a "did you mean".
 
-import TOML from '@iarna/toml';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CRASH_KIND_VOCABULARY, FORMAT_VOCABULARY, SIGNAL_VOCABULARY, vocabularyProblem, type Vocabulary } from '../model/vocabulary.js';
 import { RULE_SCHEMA, type ConditionsSpec, type RuleSpec } from './schema.js';
 import { keyLines, lineOf } from './toml-lines.js';
+
+// @iarna/toml is CommonJS, required on first use: a run with nothing to parse never loads it.
+function tomlParse(text: string): unknown {
+  return (createRequire(import.meta.url)('@iarna/toml') as { parse(text: string): unknown }).parse(text);
+}
 
 export interface RuleProblem {
   file: string;
@@ -49,7 +53,7 @@ export function ajvValidator<T>(schema: object, prebuilt?: string): ValidateFunc
 export function parseRuleText(text: string, file: string): { spec: RuleSpec | null; problems: RuleProblem[] } {
   let doc: unknown;
   try {
-    doc = TOML.parse(text);
+    doc = tomlParse(text);
   } catch (err) {
     const e = err as { line?: number; message?: string };
     const first = (e.message ?? String(err)).split('\n')[0]!.replace(/ at row \d+, col \d+, pos \d+:?$/, '');
