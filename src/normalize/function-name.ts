@@ -167,7 +167,28 @@ const DOT_SUFFIX = /\.(?:isra|constprop|part|cold|lto_priv|localalias|llvm)(?:\.
 const ABI_TAG = /\[abi:[A-Za-z0-9_]+\]/g;
 
 /** Normalizes a function as a debugger printed it (with or without its argument list). */
-const SWIFT_CLOSURE = /^(?:[a-z@][\w@ ]*? )?((?:implicit )?closure #\d+)(?: .*?)? in (\S.*)$/;
+const SWIFT_CLOSURE_HEAD = /^(?:[a-z@][\w@ ]*? )?((?:implicit )?closure #\d+)(?= |$)/;
+const SWIFT_RETURN = /\)\s+(?:(?:throws|rethrows|async)\s+)*->\s+(?:\(\)|[^()<>]*)$/;
+
+/**
+ * "closure #1 (Swift.Int) -> () in <enclosing function>": the closure's name and the enclosing
+ * function, split at the first " in " outside the closure's parenthesized and bracketed type
+ * (which may hold "(_StorageClass in _D89A...)").
+ */
+function swiftClosure(s: string): { name: string; outer: string } | null {
+  const head = SWIFT_CLOSURE_HEAD.exec(s);
+  if (!head) return null;
+  let depth = 0;
+  for (let i = head[0].length; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(' || c === '<' || c === '[') depth++;
+    else if (c === ')' || c === '>' || c === ']') {
+      // "->" is an arrow, not a closing bracket.
+      if (!(c === '>' && s[i - 1] === '-')) depth = Math.max(0, depth - 1);
+    } else if (depth === 0 && s.startsWith(' in ', i)) return { name: head[1]!, outer: s.slice(i + 4) };
+  }
+  return null;
+}
 
 export function normalizeFunctionName(raw: string): NormalizedName {
   let s = raw.trim();
@@ -175,11 +196,13 @@ export function normalizeFunctionName(raw: string): NormalizedName {
   if (s.startsWith('<')) return { full: s, short: s }; // "<signal handler called>"
   // Swift closures: "closure #1 (Swift.Int) -> Swift.Int in App.Worker.run() -> ()" is closure #1
   // of App.Worker.run; its own signature and the words around it ("partial apply for") go.
-  const closure = SWIFT_CLOSURE.exec(s);
+  const closure = swiftClosure(s);
   if (closure) {
-    const outer = normalizeFunctionName(closure[2]!.replace(/\) (?:(?:throws|rethrows|async) )*-> .*$/, ')'));
-    return { full: `${closure[1]} in ${outer.full}`, short: `${closure[1]} in ${outer.short}` };
+    const outer = normalizeFunctionName(closure.outer);
+    return { full: `${closure.name} in ${outer.full}`, short: `${closure.name} in ${outer.short}` };
   }
+  // A Swift function's return type after its parameter list: "App.Worker.run() -> ()".
+  if (s.includes(' -> ')) s = s.replace(SWIFT_RETURN, ')');
   // Every step below is linear; lines are already capped at 64 KiB by the reader, so long template
   // names keep their ends (a cut here would make different functions with a common prefix one).
   if (s.length > 65536) s = s.slice(0, 65536);
