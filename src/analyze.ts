@@ -63,12 +63,24 @@ export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, op
   const { extractor, result } = collector(options);
   const parsers = options.parsers ?? PARSERS;
   const markers = markersOf(parsers);
+  const cut: number[] = [];
   await forEachLine(stream, {
     push: (line, n) => extractor.push(line, n),
+    longLine: (n) => cut.push(n),
     ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
   });
   extractor.end();
-  return result();
+  return withCutWarnings(result(), cut);
+}
+
+/** Each report holding a line longer than MAX_LINE_LENGTH says so (the line was cut, and marked). */
+function withCutWarnings(result: AnalyzeResult, cut: number[]): AnalyzeResult {
+  if (cut.length === 0) return result;
+  for (const r of result.reports) {
+    const inside = cut.filter((n) => n >= r.source.line && n <= r.source.endLine);
+    if (inside.length) (r.warnings ??= []).push(`line${inside.length > 1 ? 's' : ''} ${inside.slice(0, 3).join(', ')}${inside.length > 3 ? ', ...' : ''} longer than 64 KB: cut to its first 60 KB and last 4 KB (the cut is marked "\u2026{N bytes cut}\u2026")`);
+  }
+  return result;
 }
 
 /**

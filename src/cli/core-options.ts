@@ -24,7 +24,8 @@ export function addCoreOptions(cmd: Command, perCore = false): Command {
 export function coreOptions(flags: CoreFlags): Omit<CoreOptions, 'rules'> | string {
   if (!(DEBUGGERS as readonly string[]).includes(flags.debugger)) return `unknown --debugger "${flags.debugger}" (expected gdb, lldb, none or auto)`;
   const timeout = Number(flags.debuggerTimeout);
-  if (!(timeout > 0)) return '--debugger-timeout must be a positive number of seconds';
+  // setTimeout waits at most 2^31-1 ms: a longer (or infinite) limit would stop the debugger at once.
+  if (!(timeout > 0) || !Number.isFinite(timeout) || timeout * 1000 > 2 ** 31 - 1) return `--debugger-timeout must be a number of seconds up to ${Math.floor((2 ** 31 - 1) / 1000)}, got "${flags.debuggerTimeout}"`;
   return {
     debugger: flags.debugger as (typeof DEBUGGERS)[number],
     timeoutMs: timeout * 1000,

@@ -9,6 +9,7 @@ import { describeError } from '../errors.js';
 import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '../rules/load.js';
 import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
+import { sniff, SNIFF_BYTES } from '../ingest/sniff.js';
 import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rules/tester.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
@@ -129,7 +130,15 @@ export function registerRules(program: Command): void {
       }
       let text: string;
       try {
-        text = readFileSync(flags.from, 'utf8');
+        const bytes = readFileSync(flags.from);
+        // What it is, as analyze judges it: a skeleton from binary data would be "no backtrace found".
+        const kind = sniff(bytes.subarray(0, SNIFF_BYTES));
+        if (kind !== 'text') {
+          const what = kind === 'gzip' ? 'gzip data; decompress it (gunzip) first' : kind === 'elf-core' ? 'an ELF core file; save its backtrace first (coredx analyze CORE, or gdb)' : kind === 'elf' ? 'an ELF executable or library, not a backtrace' : 'binary data, not a text log or backtrace';
+          process.stderr.write(`coredx: ${flags.from}: ${what}\n`);
+          return void (process.exitCode = EXIT.USAGE_OR_INPUT);
+        }
+        text = bytes.toString('utf8');
       } catch (err) {
         process.stderr.write(`coredx: ${describeError(err)}\n`);
         return void (process.exitCode = EXIT.USAGE_OR_INPUT);

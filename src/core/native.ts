@@ -1,6 +1,7 @@
 // The native reading of a core: ELF notes -> the facts a debugger would start from (signal, fault
 // address, threads with their pc/sp, program, mapped files). No debugger, no symbols.
 
+import { CoredxInputError } from '../errors.js';
 import { signalNameOf } from '../parse/signals.js';
 import { readElfCore, type Machine } from './elf.js';
 import {
@@ -65,6 +66,8 @@ export function readCoreFacts(path: string): CoreFacts {
       if (table.problem) warnings.push(table.problem);
     }
   }
+  // A note segment holding no core note at all (zeroed or overwritten): there is nothing to report.
+  if (statuses.length === 0 && !signal && !process && !sawFile) throw new CoredxInputError('core-file', `${path}: corrupt core: its note segment holds no thread, signal, process or mapped-file note (zeroed or overwritten)`);
   if (statuses.length === 0) warnings.push('no thread status (NT_PRSTATUS) notes: no threads, pc or signal per thread');
   if (!sawFile) warnings.push('no mapped-file (NT_FILE) note: modules unknown');
   const moduleOf = (pc: bigint) => mappings.find((m) => pc >= m.start && pc < m.end) ?? null;

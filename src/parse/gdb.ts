@@ -89,6 +89,8 @@ class GdbBlock implements BlockParser {
   private program: string | null = null;
   private faultAddress: string | null = null;
   private readonly threads: ParsedThread[] = [];
+  /** The first thread read with each id ('' for a headerless one): thread headers are looked up here, not by a scan of `threads`. */
+  private readonly threadById = new Map<string, ParsedThread>();
   private current: ParsedThread | null = null;
   private readonly hints: CrashedThreadHint[] = [];
   private frame: ParsedFrame | null = null;
@@ -198,6 +200,11 @@ class GdbBlock implements BlockParser {
     return 'maybe';
   }
 
+  private addThread(thread: ParsedThread): void {
+    this.threads.push(thread);
+    if (!this.threadById.has(thread.id)) this.threadById.set(thread.id, thread);
+  }
+
   private setSignal(signal: string, description: string): void {
     this.signal = signalName(signal);
     this.signalDescription = description;
@@ -210,8 +217,8 @@ class GdbBlock implements BlockParser {
     this.current = { id, name: name ? name[1]! : null, lwp: lwp ? Number(lwp[1]) : null, frames: [] };
     // The same thread printed again: `thread apply all bt` then `... bt full` in one session, or
     // another crash. Decided at its first frame (see addFrame).
-    this.reprintOf = this.threads.find((t) => t.id === id) ?? null;
-    if (!this.reprintOf) this.threads.push(this.current);
+    this.reprintOf = this.threadById.get(id) ?? null;
+    if (!this.reprintOf) this.addThread(this.current);
     return 'take';
   }
 
@@ -236,7 +243,7 @@ class GdbBlock implements BlockParser {
       const reprint = this.reprintTarget(parts);
       if (reprint === 'split') return 'split';
       thread = reprint ?? { id: '', name: null, lwp: null, frames: [] };
-      if (!reprint) this.threads.push(thread);
+      if (!reprint) this.addThread(thread);
       thread.frames = [];
       thread.droppedFrames = 0;
       this.current = thread;
@@ -296,7 +303,7 @@ class GdbBlock implements BlockParser {
    * then `bt` shows it again; `bt` then `bt full`), or a new crash.
    */
   private reprintTarget(parts: GdbFrameParts): ParsedThread | 'split' | null {
-    const anonymous = this.threads.find((t) => t.id === '');
+    const anonymous = this.threadById.get('');
     if (!anonymous) return null;
     const first = anonymous.frames[0];
     return !first || sameFrame(first, parts) ? anonymous : 'split';
@@ -331,7 +338,7 @@ class GdbBlock implements BlockParser {
     this.closeArguments();
     if (!this.sawFrames && this.stopFrame) {
       // Stopped, but no backtrace was printed: the stop location is all we know.
-      this.threads.push({ id: '', name: null, lwp: null, frames: [this.stopFrame] });
+      this.addThread({ id: '', name: null, lwp: null, frames: [this.stopFrame] });
     }
     const threads = mergeReprintedThread(this.threads, this.hints).filter((t) => t.frames.length > 0);
     if (threads.length === 0) return null;
