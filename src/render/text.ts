@@ -121,7 +121,18 @@ function renderDiagnoses(r: Report, o: TextOptions & { width: number }): string[
   if (top.references.length) lines.push(`  ${c.bold('References:')} ${top.references.join(' ')}`);
   if (rest.length) {
     lines.push(`  ${c.bold('Also matched:')}`);
-    for (const d of rest) lines.push(`    - ${d.title} ${c.dim(`[${d.ruleId}, ${d.category}, confidence ${d.confidence.toFixed(2)}]`)}`);
+    // Generic classifications of the class already named above say nothing new: one line for them.
+    const named = new Set([top.category]);
+    const same: Diagnosis[] = [];
+    for (const d of rest) {
+      if (d.scope === 'crash-class' && named.has(d.category)) {
+        same.push(d);
+        continue;
+      }
+      named.add(d.category);
+      lines.push(`    - ${d.title} ${c.dim(`[${d.ruleId}, ${d.category}, confidence ${d.confidence.toFixed(2)}]`)}`);
+    }
+    if (same.length) lines.push(c.dim(`    - the same class by other evidence: ${same.map((d) => `${d.ruleId} (${d.confidence.toFixed(2)})`).join(', ')}`));
   }
   return lines;
 }

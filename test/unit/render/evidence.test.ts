@@ -54,4 +54,11 @@ describe('text evidence', () => {
     expect(out).not.toMatch(/brpc\/bthread-stack-overflow/);
     expect(out).not.toMatch(/boost-asio\/handler-after-owner-destroyed/);
   });
+
+  it('folds generic classifications of the class already named into one line', () => {
+    const text = 'Program terminated with signal SIGSEGV, Segmentation fault.\n#0  0x0000555555555145 in apply_config (cfg=0x0) at null_deref.c:8\n#1  0x0000555555555189 in load_config (path=0x555555556010 "server.conf") at null_deref.c:14\n        cfg = 0x0\n$1 = {si_addr = 0x0, _addr_lsb = 0, _addr_bnd = {_lower = 0x0, _upper = 0x0}}\n';
+    const out = unwrap(renderText(analyze(text, { rules }), { chalk, width: 160 }));
+    expect(out).toMatch(/- the same class by other evidence: generic\/null-argument \(0\.60\), generic\/null-in-caller \(0\.45\)/);
+    expect(out).toMatch(/- Invalid memory access \(segmentation fault\) \[generic\/invalid-memory-access, other/);
+  });
 });
