@@ -17,9 +17,8 @@ export interface FatalNotice {
 }
 
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
-export const NOTICE_MARKERS = ['fault', 'bort', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Bus error',
-  'bus error', 'Illegal instruction', 'illegal hardware instruction', 'Floating point exception', 'floating point exception',
-  'Check failed', 'terminated by signal', 'Trace/breakpoint trap'];
+export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
+  'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed'];
 
 const SHELL_WORDS: Record<string, string> = {
   'segmentation fault': 'SIGSEGV', aborted: 'SIGABRT', abort: 'SIGABRT', 'abort trap': 'SIGABRT', 'bus error': 'SIGBUS',

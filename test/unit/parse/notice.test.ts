@@ -2,7 +2,7 @@
 // without frames when the input holds no trace; never a report of their own next to a trace.
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/analyze.js';
-import { fatalNotice } from '../../../src/parse/notice.js';
+import { fatalNotice, NOTICE_MARKERS } from '../../../src/parse/notice.js';
 
 describe('fatalNotice', () => {
   it.each([
@@ -22,6 +22,8 @@ describe('fatalNotice', () => {
     ['F0812 08:45:04.059198   910 cache.cc:38] Check failed: size > 0', 'SIGABRT', null],
   ])('%s', (line, signal, program) => {
     const n = fatalNotice(line);
+    // The reader skips stretches holding no marker undecoded: every notice must hold one.
+    if (n) expect(NOTICE_MARKERS.some((m) => line.includes(m))).toBe(true);
     // bash's "Floating point exception(core dumped)" glues the words: not a notice coredx trusts.
     if (signal === null && program === null) return expect(n).toBeNull();
     expect(n?.signal).toBe(signal);
