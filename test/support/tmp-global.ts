@@ -39,7 +39,8 @@ export default function setup(): () => void {
     if (saved === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = saved;
     // Other runs on the machine may create coredx-* folders at the same time: only a hint.
-    const appeared = coredxDirs(outer).filter((n) => !before.has(n) && join(outer, n) !== run);
+    // Other runs' own folders (coredx-test-run-*) remove themselves.
+    const appeared = coredxDirs(outer).filter((n) => !before.has(n) && !n.startsWith('coredx-test-run-'));
     const problems = [
       ...(left.length ? [`tests left ${left.length} temporary item(s) behind (removed now): ${left.slice(0, 20).join(', ')}${left.length > 20 ? ', ...' : ''}; use tempDir() from test/support/tmp.ts`] : []),
       ...(appeared.length ? [`new coredx-* folders in ${outer} (not under this run's TMPDIR, or from another run): ${appeared.slice(0, 20).join(', ')}`] : []),
