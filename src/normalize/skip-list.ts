@@ -19,7 +19,13 @@ interface SkipEntry {
   /** The entry names every function ("*"): only its locations can say a frame is machinery. */
   anyName: boolean;
   locations: GlobMatcher[];
+  /** Matchers that apply to the module only ("<executable>": the program itself, not a shared object). */
+  moduleOnly: GlobMatcher[];
 }
+
+/** "<executable>" in a location group: a module that is not a shared object (.so, .dylib, .dll). */
+const EXECUTABLE = '<executable>';
+const isExecutable: GlobMatcher = (name) => !/\.(?:so(?:\.[\d.]+)?|dylib|dll)$/i.test(name) && !/\.so\./.test(name);
 
 const SKIP_FILE = fileURLToPath(new URL('../../data/signature-skip.toml', import.meta.url));
 
@@ -67,8 +73,9 @@ function load(): SkipEntry[] {
     locations: entry.where.flatMap((group) => {
       const globs = doc.locations[group];
       if (!globs) throw new Error(`${SKIP_FILE}: unknown location group "${group}"`);
-      return globs.map((g) => compileGlob(g, { caseInsensitive: true }));
+      return globs.filter((g) => g !== EXECUTABLE).map((g) => compileGlob(g, { caseInsensitive: true }));
     }),
+    moduleOnly: entry.where.some((group) => doc.locations[group]!.includes(EXECUTABLE)) ? [isExecutable] : [],
     };
   });
 }
@@ -96,7 +103,7 @@ export function skipReason(frame: SkippableFrame): string | null {
       if (entry.anyName) continue;
       return entry.reason;
     }
-    if (module !== null && entry.locations.some((m) => m(module))) return entry.reason;
+    if (module !== null && (entry.locations.some((m) => m(module)) || entry.moduleOnly.some((m) => m(module)))) return entry.reason;
     if (frame.file !== null && entry.locations.some((m) => m(frame.file!) || m(basename(frame.file!)))) return entry.reason;
   }
   return null;
