@@ -6,6 +6,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerScan } from './scan.js';
 import { registerMerge } from './merge.js';
 import { registerRules } from './rules.js';
+import { registerDebuggerSetup } from './debugger-setup.js';
 import { EXIT } from './exit-codes.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<void> {
   registerScan(program);
   registerMerge(program);
   registerRules(program);
+  registerDebuggerSetup(program);
   const override = (c: Command): void => {
     c.exitOverride();
     c.commands.forEach(override);
