@@ -16,6 +16,7 @@ import type { TraceParser } from './parse/types.js';
 import { builtinRules } from './rules/load.js';
 import type { RuleSet } from './rules/engine.js';
 import { analyzeCore, type CoreOptions } from './core/analyze-core.js';
+import { ModuleMapCollector, symbolizeReports, type SymbolizeOptions } from './symbolize/index.js';
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** Name reported as `source.path` (default "<stdin>" for streams and texts). */
@@ -26,6 +27,8 @@ export interface AnalyzeOptions extends ExtractOptions {
   rules?: RuleSet | null;
   /** How ELF core files are analyzed (executable, sysroot, debugger, timeout). */
   core?: Omit<CoreOptions, 'rules'>;
+  /** Symbolize text traces' unnamed frames with the installed symbolizer (analyzeStream and analyzeFile only; see symbolize/). */
+  symbolize?: SymbolizeOptions;
 }
 
 function collector(options: AnalyzeOptions) {
@@ -62,15 +65,22 @@ export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): A
 export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const { extractor, result } = collector(options);
   const parsers = options.parsers ?? PARSERS;
-  const markers = markersOf(parsers);
+  // Symbolizing reads module maps anywhere in the input: no line is skipped then.
+  const maps = options.symbolize ? new ModuleMapCollector() : null;
+  const markers = maps ? null : markersOf(parsers);
   const cut: number[] = [];
   await forEachLine(stream, {
-    push: (line, n) => extractor.push(line, n),
+    push: maps ? (line, n) => (maps.push(line, n), extractor.push(line, n)) : (line, n) => extractor.push(line, n),
     longLine: (n) => cut.push(n),
     ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
   });
   extractor.end();
-  return withCutWarnings(result(), cut);
+  const analyzed = result();
+  if (maps) {
+    const rules = options.rules === undefined ? builtinRules() : options.rules;
+    await symbolizeReports(analyzed.reports, options.symbolize!, maps.all, rules ? (r) => (r.diagnoses = rules.diagnose(r)) : undefined);
+  }
+  return withCutWarnings(analyzed, cut);
 }
 
 /** Each report holding a line longer than MAX_LINE_LENGTH says so (the line was cut, and marked). */

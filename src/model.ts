@@ -40,6 +40,9 @@ export interface Frame {
   /** Offset of the pc inside `module` ("0x1206"), when known (natively read cores): stable across
    *  address-space randomization, so it stands in for the name of a frame without symbols. */
   moduleOffset?: string;
+  /** Set when coredx named this frame itself (`--exe`/`--debug-dir` on a text trace of a release
+   *  build): the symbolizer that gave its function, file and line. Absent for frames as printed. */
+  symbolized?: 'llvm-symbolizer' | 'eu-addr2line' | 'addr2line';
 }
 
 export interface Thread {

@@ -16,7 +16,7 @@ import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { fromCoredumpctl } from './coredumpctl.js';
 import { LOOKED_FOR } from '../parse/registry.js';
-import { addCoreOptions, coreOptions, type CoreFlags } from './core-options.js';
+import { addCoreOptions, coreOptions, symbolizeOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 import type { CoreOptions } from '../core/analyze-core.js';
 import type { RuleSet } from '../rules/engine.js';
@@ -41,7 +41,7 @@ export function registerAnalyze(program: Command): void {
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never colour text output')
     .option('--explain', 'show, per report, the rules that came closest and which conditions held')
-    .option('--exe <path>', 'core files: the crashed program (default: the one the core names)')
+    .option('--exe <path>', 'the crashed program (core files: default the one the core names; text traces: symbolize their unnamed frames with it)')
     .option('--coredumpctl [match]', 'take the newest core from systemd-coredump (optionally matching PID, name or path)');
   addRuleOptions(addCoreOptions(cmd)).action(async (files: string[], flags: AnalyzeFlags) => {
     process.exitCode = await runAnalyze(files, flags);
@@ -94,7 +94,8 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   try {
     for (const input of inputs) {
       try {
-        const result = input === '-' ? await readStdin(rules, (problem) => problems.push(['stdin', problem])) : await analyzeFile(input, { rules, core });
+        const symbolize = symbolizeOptions(flags);
+        const result = input === '-' ? await readStdin(rules, (problem) => problems.push(['stdin', problem]), symbolize) : await analyzeFile(input, { rules, core, ...(symbolize ? { symbolize } : {}) });
         for (const r of result.reports) reports.push(r); // no spread: a log may hold 100,000s of traces
       } catch (err) {
         process.stderr.write(`coredx: ${describeError(err)}\n`);
@@ -135,7 +136,7 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   return EXIT.OK;
 }
 
-async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void) {
+async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void, symbolize?: ReturnType<typeof symbolizeOptions>) {
   // Named, not a Node error code: stdin that is a directory (`< dir`) or closed (`<&-`).
   let stat;
   try {
@@ -179,7 +180,7 @@ async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void) {
   const how = gzip ? ' (gzip)' : '';
   if (input.kind === 'elf-core') throw new CoredxInputError('core-file', `stdin: an ELF core file${how}; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger`);
   if (input.kind !== 'text') throw new CoredxInputError('binary', `stdin: binary data${how}, not a text log or backtrace`);
-  return analyzeStream(input.chunks, { path: '<stdin>', rules });
+  return analyzeStream(input.chunks, { path: '<stdin>', rules, ...(symbolize ? { symbolize } : {}) });
 }
 
 /**

@@ -20,7 +20,7 @@ import type { RuleSet } from '../rules/engine.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { progressReporter } from './progress.js';
-import { addCoreOptions, coreOptions, type CoreFlags } from './core-options.js';
+import { addCoreOptions, coreOptions, symbolizeOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const;
@@ -103,7 +103,8 @@ export function registerScan(program: Command): void {
     .option('--hidden', 'also read hidden files and walk hidden folders')
     .option('--follow', 'follow symlinks that lead out of the scanned tree (never into /proc, /sys, /dev; loops walked once)')
     .option('-j, --jobs <n>', 'files analyzed at once, spread over worker threads (as many as cores, at most n)', '4')
-    .option('--shard <i/n>', 'scan only shard I of N of the files (by a hash of each path); combine the JSON reports with `coredx merge`');
+    .option('--shard <i/n>', 'scan only shard I of N of the files (by a hash of each path); combine the JSON reports with `coredx merge`')
+    .option('--exe <path>', "text traces: the crashed program, to symbolize their unnamed frames with (cores keep the executable each names)");
   addRuleOptions(addCoreOptions(addReportOptions(cmd), true)).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
   });
@@ -117,7 +118,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (typeof shard === 'string') return fail(shard);
   const jobs = Number(flags.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) return fail(`--jobs must be a positive integer, got "${flags.jobs}"`);
-  const core = coreOptions(flags);
+  // --exe names one program for text traces; every core names its own executable.
+  const core = coreOptions({ ...flags, exe: undefined });
+  const symbolize = symbolizeOptions(flags);
   if (typeof core === 'string') return fail(core);
 
   const loaded = loadRulesForCli(flags);
@@ -140,7 +143,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
       jobs,
       ...(shard ? { shard } : {}),
       onProgress: progress.update,
-      analyze: { rules: loaded.ruleSet, core },
+      analyze: { rules: loaded.ruleSet, core, ...(symbolize ? { symbolize } : {}) },
       ruleSource,
     });
   } catch (err) {
