@@ -58,6 +58,9 @@ export interface Thread {
   role?: string;
   /** Frames beyond the per-thread cap that were counted but not kept (runaway recursion). */
   droppedFrames?: number;
+  /** The thread's stack pointer when it stopped ("0x7ffd..."), when known (a core's NT_PRSTATUS):
+   *  a fault address right below it is the stack's guard page. */
+  stackPointer?: string;
 }
 
 /** A line of the input that is not part of a frame: abort messages, log lines, debugger chatter. */

@@ -155,9 +155,17 @@ function nearUnreadableStack(ctx: MatchContext, a: bigint): string | null {
   return null;
 }
 
+/** The fault address within 64 KiB of the crashing thread's stack pointer, when the report has it. */
+function nearStackPointer(ctx: MatchContext, a: bigint): string | null {
+  const sp = ctx.crashed?.stackPointer;
+  if (!sp || !/^0x[0-9a-f]+$/i.test(sp)) return null;
+  const v = BigInt(sp);
+  return (v > a ? v - a : a - v) < STACK_NEAR ? sp : null;
+}
+
 function classesOf(ctx: MatchContext, a: bigint): string[] {
   const classes = classify(a);
-  if (nearUnreadableStack(ctx, a)) classes.push('stack');
+  if (nearUnreadableStack(ctx, a) || nearStackPointer(ctx, a)) classes.push('stack');
   return classes;
 }
 
@@ -171,7 +179,12 @@ function addressWhy(ctx: MatchContext, cls: string, a: bigint): string {
     case 'non-canonical': return `the fault address ${addr} is not a valid x86-64 address: the pointer was garbage (read from freed or overwritten memory)`;
     case 'kernel': return `the fault address ${addr} is in the kernel's half of the address space: a corrupted pointer`;
     case 'freed-pattern': return `the fault address ${addr} is near ${fillPattern(addr)}: the pointer was read from freed memory`;
-    case 'stack': return `the fault address ${addr} is next to a stack slot the debugger could not read (${nearUnreadableStack(ctx, a)}): the thread ran off its stack into the guard page`;
+    case 'stack': {
+      const sp = nearStackPointer(ctx, a);
+      return sp
+        ? `the fault address ${addr} is next to the thread's stack pointer ${sp}: the thread ran off its stack into the guard page`
+        : `the fault address ${addr} is next to a stack slot the debugger could not read (${nearUnreadableStack(ctx, a)}): the thread ran off its stack into the guard page`;
+    }
     default: return `the fault address ${addr} is an ordinary user-space address`;
   }
 }

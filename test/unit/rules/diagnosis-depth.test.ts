@@ -90,6 +90,16 @@ describe('the new conditions', () => {
     expect(analyze(two, { rules: single }).reports[0]!.diagnoses).toHaveLength(1);
   });
 
+  it('fault_address "stack": next to the crashing thread\'s stack pointer (a core\'s NT_PRSTATUS)', () => {
+    const rs = rule('[when]\nfault_address = "stack"\n');
+    const result = analyze('Program terminated with signal SIGSEGV, Segmentation fault.\n#0  0x0000555555555144 in walk_tree (depth=29111) at recursion.c:4\n$1 = {si_addr = 0x7ffc1a2b2ff8, _addr_lsb = 0, _addr_bnd = {_lower = 0x0, _upper = 0x0}}\n', { rules: null });
+    const report = result.reports[0]!;
+    expect(rs.diagnose(report)).toHaveLength(0);
+    report.threads[0]!.stackPointer = '0x7ffc1a2b3000';
+    const [d] = rs.diagnose(report);
+    expect(d?.evidence[0]?.why).toMatch(/stack pointer 0x7ffc1a2b3000/);
+  });
+
   it('log: every matching line is evidence, not only the first', () => {
     const rs = rule('[when]\nlog = [{ pattern = "*Got EOF of Socket*", where = "before" }]\n');
     const text = 'E1 Got EOF of Socket{id=1}\nI2 unrelated\nE3 Got EOF of Socket{id=2}\nProgram received signal SIGSEGV, Segmentation fault.\n#0  0x0000555555555145 in f (p=0x1) at a.c:8\n';
