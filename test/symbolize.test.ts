@@ -1,0 +1,164 @@
+// Symbols for unsymbolized text traces (README "Symbols for release builds"): real programs built
+// with -g, their debug information moved into separate files (objcopy --only-keep-debug, strip,
+// --add-gnu-debuglink, and a build-id tree under a --debug-dir), run so that they print what
+// release builds print; then `coredx analyze --exe ... --debug-dir ...` must name functions and files.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram, haveCompiler } from './support/debuggers.js';
+import { tempDir } from './support/tmp.js';
+import { findSymbolizer } from '../src/symbolize/index.js';
+import type { AnalyzeResult, Report } from '../src/model.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'coredx.js');
+const tools = spawnSync('sh', ['-c', 'command -v objcopy && command -v strip && command -v readelf'], { encoding: 'utf8' }).status === 0;
+const skip = !haveCompiler().ok || !tools || !findSymbolizer() ? 'needs gcc, binutils (objcopy, strip, readelf) and a symbolizer' : null;
+
+function sh(cmd: string, cwd: string, env: NodeJS.ProcessEnv = {}): { out: string; status: number | null } {
+  const r = spawnSync('sh', ['-c', `${cmd} 2>&1`], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  return { out: r.stdout ?? '', status: r.status };
+}
+
+function coredx(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { json: AnalyzeResult; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [BIN, 'analyze', '--format', 'json', ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { json: JSON.parse(r.stdout || '{"reports":[]}') as AnalyzeResult, stderr: r.stderr, status: r.status };
+}
+
+const crashed = (r: Report) => r.threads[r.crashedThread ?? 0]!.frames;
+
+/** Moves `bin`'s DWARF into `bin.debug` beside it and leaves a stripped binary with a .gnu_debuglink. */
+function splitDebug(bin: string, dir: string): void {
+  for (const cmd of [`objcopy --only-keep-debug ${bin} ${bin}.debug`, `strip ${bin}`, `objcopy --add-gnu-debuglink=${bin}.debug ${bin}`]) {
+    const r = sh(cmd, dir);
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.out}`);
+  }
+}
+
+/** Moves `bin`'s DWARF into DIR/.build-id/xx/rest.debug and strips it (no debuglink). */
+function buildIdLayout(bin: string, dir: string, debugDir: string): void {
+  const id = /Build ID: ([0-9a-f]+)/.exec(sh(`readelf -n ${bin}`, dir).out)![1]!;
+  mkdirSync(join(debugDir, '.build-id', id.slice(0, 2)), { recursive: true });
+  for (const cmd of [`objcopy --only-keep-debug ${bin} ${join(debugDir, '.build-id', id.slice(0, 2), `${id.slice(2)}.debug`)}`, `strip ${bin}`]) {
+    const r = sh(cmd, dir);
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.out}`);
+  }
+}
+
+describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
+  let dir: string;
+  let trace: string;
+  beforeAll(() => {
+    dir = tempDir('symbolize');
+    // The crash handler's program, without -rdynamic: a stripped release build prints offsets only.
+    buildProgram('backtrace_symbols', dir);
+    sh('gcc backtrace_symbols.c -g -O0 -o release', dir);
+    splitDebug('release', dir);
+    trace = sh('./release', dir).out;
+    writeFileSync(join(dir, 'release.txt'), trace);
+  });
+
+  it('prints offsets only before, and names functions and files with --exe', () => {
+    expect(trace).toMatch(/\.\/release\(\+0x[0-9a-f]+\) ?\[0x/);
+    const plain = coredx(['release.txt'], dir).json.reports[0]!;
+    expect(crashed(plain).every((f) => f.file === null)).toBe(true);
+    expect(plain.signatureText).toContain('release!');
+
+    const r = coredx(['release.txt', '--exe', './release'], dir).json.reports[0]!;
+    const names = crashed(r).map((f) => f.function);
+    expect(names).toEqual(expect.arrayContaining(['on_fatal', 'parse_record', 'load_records', 'main']));
+    const parse = crashed(r).find((f) => f.function === 'parse_record')!;
+    expect(parse.symbolized).toBeDefined();
+    expect(parse.file).toMatch(/backtrace_symbols\.c$/);
+    expect(parse.line).toBe(16);
+    // The handler above the signal trampoline is not the bug: signed like gdb signs the crash.
+    expect(r.signatureText).toBe('SIGSEGV | parse_record | load_records | main');
+    expect(r.signatureFrames).toEqual(['parse_record', 'load_records', 'main']);
+    expect(r.warnings ?? []).toEqual([]);
+    // libc's frames are another machine's library without --sysroot: left as printed.
+    expect(crashed(r).filter((f) => f.module?.includes('libc.so')).every((f) => !f.symbolized)).toBe(true);
+  });
+
+  it('reads the same trace from stdin and with every installed symbolizer', () => {
+    for (const name of ['llvm-symbolizer', 'eu-addr2line', 'addr2line'] as const) {
+      const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+      if (!found) continue;
+      const only = join(dir, `only-${name}`);
+      mkdirSync(only, { recursive: true });
+      symlinkSync(found, join(only, name));
+      const r = spawnSync(process.execPath, [BIN, 'analyze', '-f', 'json', '--exe', './release'], { cwd: dir, input: trace, encoding: 'utf8', env: { ...process.env, PATH: only } });
+      const report = (JSON.parse(r.stdout) as AnalyzeResult).reports[0]!;
+      const parse = crashed(report).find((f) => f.function === 'parse_record');
+      expect(parse?.symbolized, name).toBe(name);
+      expect(parse?.file, name).toMatch(/backtrace_symbols\.c$/);
+      expect(report.signatureText, name).toBe('SIGSEGV | parse_record | load_records | main');
+    }
+  });
+
+  it('finds the debug file by build id under --debug-dir (ASan without symbolizer)', () => {
+    const asanOk = sh('gcc -fsanitize=address -x c /dev/null -c -o /dev/null', dir).status === 0;
+    if (!asanOk) return;
+    buildProgram('asan_overflow', dir);
+    const debugDir = join(dir, 'debug');
+    buildIdLayout('asan_overflow', dir, debugDir);
+    const out = sh('./asan_overflow', dir, { ASAN_OPTIONS: 'symbolize=0:detect_leaks=0' }).out;
+    expect(out).toMatch(/\(\S*asan_overflow\+0x[0-9a-f]+\)/);
+    writeFileSync(join(dir, 'asan.txt'), out);
+    const without = coredx(['asan.txt', '--exe', './asan_overflow'], dir).json.reports[0]!;
+    expect(without.warnings?.join('\n')).toMatch(/no debug information/);
+    const r = coredx(['asan.txt', '--exe', './asan_overflow', '--debug-dir', 'debug'], dir).json.reports[0]!;
+    expect(r.format).toBe('asan');
+    const access = r.threads.find((t) => t.role === 'access')!.frames;
+    expect(access[0]).toMatchObject({ function: 'fill', line: 5 });
+    expect(access[0]!.file).toMatch(/asan_overflow\.c$/);
+    expect(access.some((f) => f.function === 'main' && f.symbolized)).toBe(true);
+    const alloc = r.threads.find((t) => t.role === 'allocated-by')!.frames;
+    expect(alloc.some((f) => f.function === 'main' && f.line === 9)).toBe(true);
+    expect(r.signatureText).toBe('heap-buffer-overflow | fill | main');
+    expect(r.diagnoses[0]?.ruleId).toBe('generic/sanitizer-buffer-overflow');
+  });
+
+  it("places brpc's bare in-handler addresses by a /proc/self/maps dump in the log", () => {
+    // The absolute addresses the release build printed, and where it was loaded (address - offset).
+    const lines = [...trace.matchAll(/\.\/release\(\+(0x[0-9a-f]+)\) ?\[(0x[0-9a-f]+)\]/g)].map((m) => ({ offset: BigInt(m[1]!), address: BigInt(m[2]!) }));
+    const base = lines[0]!.address - lines[0]!.offset;
+    const hex = (n: bigint) => n.toString(16).padStart(12, '0');
+    const maps = [
+      `${hex(base)}-${hex(base + 0x1000n)} r--p 00000000 08:01 1234                       ${join(dir, 'release')}`,
+      `${hex(base + 0x1000n)}-${hex(base + 0x2000n)} r-xp 00001000 08:01 1234                       ${join(dir, 'release')}`,
+      `${hex(base + 0x2000n)}-${hex(base + 0x3000n)} r--p 00002000 08:01 1234                       ${join(dir, 'release')}`,
+    ];
+    const butil = ['Received signal 11 SEGV_MAPERR 000000000004', ...lines.slice(1).map((l) => ` [0x${l.address.toString(16)}]`), '', 'maps:', ...maps].join('\n');
+    writeFileSync(join(dir, 'butil.txt'), butil);
+    const r = coredx(['butil.txt', '--exe', './release'], dir).json.reports[0]!;
+    expect(r.format).toBe('butil');
+    const named = crashed(r).filter((f) => f.symbolized).map((f) => f.function);
+    expect(named).toEqual(expect.arrayContaining(['parse_record', 'load_records', 'main']));
+    expect(r.signatureText).toMatch(/^SIGSEGV \| parse_record \| load_records/);
+  });
+
+  it('says so and keeps the report when no symbolizer is on PATH', () => {
+    const empty = join(dir, 'no-tools');
+    mkdirSync(empty, { recursive: true });
+    const { json, status } = coredx(['release.txt', '--exe', './release'], dir, { PATH: empty });
+    expect(status).toBe(0);
+    const r = json.reports[0]!;
+    expect(r.warnings?.join('\n')).toMatch(/no symbolizer found on PATH/);
+    expect(crashed(r).some((f) => f.symbolized)).toBe(false);
+    expect(r.signatureText).toContain('release!');
+  });
+
+  it('warns about an --exe that is not there', () => {
+    const r = coredx(['release.txt', '--exe', './missing'], dir).json.reports[0]!;
+    expect(r.warnings?.join('\n')).toMatch(/--exe \.\/missing: no such file/);
+  });
+
+  it('scan --exe symbolizes too', () => {
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    renameSync(join(dir, 'butil.txt'), join(dir, 'logs', 'butil.log'));
+    const r = spawnSync(process.execPath, [BIN, 'scan', 'logs', '--exe', './release', '-f', 'json', '-q', '--fail-on', 'none'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const groups = (JSON.parse(r.stdout) as { groups: { signatureText: string }[] }).groups;
+    expect(groups.map((g) => g.signatureText)).toEqual([expect.stringMatching(/^SIGSEGV \| parse_record \| load_records/)]);
+  });
+});
