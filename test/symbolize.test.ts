@@ -80,6 +80,46 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
     expect(crashed(r).filter((f) => f.module?.includes('libc.so')).every((f) => !f.symbolized)).toBe(true);
   });
 
+  it('resolves symbol+offset lines of a stripped -rdynamic build by the symbol table', () => {
+    // -rdynamic keeps the exported names in .dynsym after strip: "./exported(parse_record+0x10) [0x...]".
+    sh('gcc backtrace_symbols.c -g -O0 -rdynamic -o exported', dir);
+    splitDebug('exported', dir);
+    const out = sh('./exported', dir).out;
+    expect(out).toMatch(/\.\/exported\(parse_record\+0x[0-9a-f]+\)/);
+    writeFileSync(join(dir, 'exported.txt'), out);
+    const r = coredx(['exported.txt', '--exe', './exported'], dir).json.reports[0]!;
+    const frames = crashed(r);
+    const parse = frames.find((f) => f.function === 'parse_record')!;
+    expect(parse).toMatchObject({ line: 16, symbolized: expect.any(String) });
+    expect(frames.find((f) => f.function === 'load_records')).toMatchObject({ line: 17 });
+    expect(frames[0]).toMatchObject({ function: 'on_fatal', line: 10 });
+    expect(r.signatureText).toBe('SIGSEGV | parse_record | load_records | main');
+  });
+
+  it('turns the calls llvm-symbolizer reports inlined at a module offset into inlined frames', () => {
+    if (findSymbolizer()!.name === 'addr2line') return;
+    buildProgram('inlined', dir);
+    splitDebug('inlined', dir);
+    const compute = /^([0-9a-f]+) T compute$/m.exec(sh('nm inlined.debug', dir).out)![1]!;
+    const offset = `0x${BigInt(`0x${compute}`).toString(16)}`;
+    const dump = [
+      'PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace.',
+      'Stack dump:',
+      '0.\tProgram arguments: ./inlined',
+      ` #0 0x000055d1c3a0${offset.slice(-4)} (${join(dir, 'inlined')}+${offset})`,
+      ' #1 0x00007f026e44524a (/lib/x86_64-linux-gnu/libc.so.6+0x2724a)',
+      'Segmentation fault (core dumped)',
+    ].join('\n');
+    writeFileSync(join(dir, 'llvm.txt'), dump);
+    const r = coredx(['llvm.txt', '--exe', './inlined'], dir).json.reports[0]!;
+    expect(r.format).toBe('llvm');
+    const frames = crashed(r).slice(0, 3);
+    expect(frames.map((f) => [f.function, f.inlined])).toEqual([['read_value', true], ['scaled', true], ['compute', false]]);
+    expect(frames.map((f) => f.index)).toEqual([0, 1, 2]);
+    expect(frames[0]!.file).toMatch(/inlined\.c$/);
+    expect(crashed(r)[3]!.index).toBe(3);
+  });
+
   it('reads the same trace from stdin and with every installed symbolizer', () => {
     for (const name of ['llvm-symbolizer', 'eu-addr2line', 'addr2line'] as const) {
       const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
@@ -129,13 +169,23 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
       `${hex(base + 0x1000n)}-${hex(base + 0x2000n)} r-xp 00001000 08:01 1234                       ${join(dir, 'release')}`,
       `${hex(base + 0x2000n)}-${hex(base + 0x3000n)} r--p 00002000 08:01 1234                       ${join(dir, 'release')}`,
     ];
-    const butil = ['Received signal 11 SEGV_MAPERR 000000000004', ...lines.slice(1).map((l) => ` [0x${l.address.toString(16)}]`), '', 'maps:', ...maps].join('\n');
-    writeFileSync(join(dir, 'butil.txt'), butil);
-    const r = coredx(['butil.txt', '--exe', './release'], dir).json.reports[0]!;
-    expect(r.format).toBe('butil');
-    const named = crashed(r).filter((f) => f.symbolized).map((f) => f.function);
-    expect(named).toEqual(expect.arrayContaining(['parse_record', 'load_records', 'main']));
-    expect(r.signatureText).toMatch(/^SIGSEGV \| parse_record \| load_records/);
+    const bare = ['Received signal 11 SEGV_MAPERR 000000000004', ...lines.slice(1).map((l) => ` [0x${l.address.toString(16)}]`), ''];
+    // ASan's module list (ranges only) and gdb's `info sharedlibrary` (From: where .text was loaded).
+    const text = BigInt(`0x${/\.text\s+PROGBITS\s+([0-9a-f]+)/.exec(sh('readelf -SW release', dir).out)![1]}`);
+    const variants: [string, string[], string[]][] = [
+      ['proc-maps', ['maps:', ...maps], []],
+      ['asan-map', ['==1==Process memory map follows:', `\t0x${hex(base)}-0x${hex(base + 0x1000n)}\t${join(dir, 'release')}`, `\t0x${hex(base + 0x1000n)}-0x${hex(base + 0x2000n)}\t${join(dir, 'release')}`, '==1==End of process memory map.'], []],
+      ['gdb-info-sharedlibrary', ['From                To                  Syms Read   Shared Object Library', `0x${hex(base + text)}  0x${hex(base + text + 0x200n)}  Yes         /release`], ['--sysroot', dir]],
+    ];
+    for (const [name, map, flags] of variants) {
+      writeFileSync(join(dir, 'butil.txt'), [...bare, ...map].join('\n'));
+      const r = coredx(['butil.txt', '--exe', './release', ...flags], dir).json.reports[0]!;
+      expect(r.format, name).toBe('butil');
+      const named = crashed(r).filter((f) => f.symbolized).map((f) => f.function);
+      expect(named, name).toEqual(expect.arrayContaining(['parse_record', 'load_records', 'main']));
+      expect(r.signatureText, name).toMatch(/^SIGSEGV \| parse_record \| load_records/);
+    }
+    writeFileSync(join(dir, 'butil.txt'), [...bare, 'maps:', ...maps].join('\n'));
   });
 
   it('says so and keeps the report when no symbolizer is on PATH', () => {
