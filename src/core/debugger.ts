@@ -53,7 +53,9 @@ export function lldbEnv(): NodeJS.ProcessEnv {
     if (!existsSync(lib)) continue;
     for (const py of readdirSync(lib).filter((d) => d.startsWith('python3'))) {
       const dist = join(lib, py, 'dist-packages');
-      if (existsSync(join(dist, 'lldb'))) return { PYTHONPATH: dist };
+      // python3-lldb-14 also ships python3/dist-packages/lldb holding only the shared library:
+      // the package is the folder with its __init__.py.
+      if (existsSync(join(dist, 'lldb', '__init__.py'))) return { PYTHONPATH: dist };
     }
   }
   return {};
