@@ -151,6 +151,7 @@ function evidenceLabel(e: Diagnosis['evidence'][number], r: Report): string {
   const key = e.condition.replace(/^evidence: /, '');
   const frame = e.thread !== undefined && e.frame !== undefined ? r.threads[e.thread]?.frames[e.frame] : undefined;
   if (frame && key === 'values') return `clue in #${frame.index} ${frame.function}`;
+  if (key === 'repeated') return 'recursion';
   if (frame) return `${/#\d/.test(e.text) ? 'frame' : `frame #${frame.index}`}${e.thread !== r.crashedThread ? ` of thread ${r.threads[e.thread!]!.id || e.thread}` : ''}`;
   if (e.line !== undefined) return `line ${e.line}`;
   return key.replace(/_/g, ' ').replace(/\[\d+\]$/, '');

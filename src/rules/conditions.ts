@@ -9,7 +9,7 @@ import {
   type FramePattern, type TextPattern,
 } from './pattern.js';
 import type { ConditionsSpec, StackStepSpec, ValuesSpec } from './schema.js';
-import { clueFrames, faultingFrame, fillPattern, findClues, nullPageOffset, VALUE_KINDS, type ValueKind } from './clues.js';
+import { clueFrames, faultingFrame, fillPattern, findClues, frameArguments, nullPageOffset, VALUE_KINDS, type ValueKind } from './clues.js';
 
 /** What every condition sees: the report and facts derived from it once per report. */
 export interface MatchContext {
@@ -378,11 +378,32 @@ function repeated(min: number, fn: TextPattern[] | null): Condition {
       if (!best) return fail('no candidate frame');
       // Frames beyond the per-thread cap were dropped from a runaway stack; they repeat the same code.
       const total = best[1].n + (t.droppedFrames ?? 0);
+      const depth = recursionCounter(t.frames.filter((f) => f.function === best![0]));
       return total >= min
-        ? pass([{ condition: 'repeated', thread: ctx.report.crashedThread!, frame: best[1].first, text: `${best[0]} x${total}`, why: `${best[0]} is on the crashing thread's stack ${total} times${t.droppedFrames ? ` (${t.droppedFrames} frames beyond what was kept)` : ''}: recursion that did not stop` }], `${best[0]} x${total}`)
+        ? pass([{ condition: 'repeated', thread: ctx.report.crashedThread!, frame: best[1].first, text: `${best[0]} x${total}`, why: `${best[0]} is on the crashing thread's stack ${total} times${t.droppedFrames ? ` (${t.droppedFrames} frames beyond what was kept)` : ''}${depth ? `, and its argument ${depth} counts the levels` : ''}: recursion that did not stop` }], `${best[0]} x${total}`)
         : fail(`most repeated is ${best[0]} x${total}, need ${min}`);
     },
   };
+}
+
+/**
+ * An integer argument that steps by one from each recursive frame to its caller ("depth=29111",
+ * then "depth=29110"): the recursion's own count of its depth, shown as "depth=29111".
+ */
+function recursionCounter(frames: Frame[]): string | null {
+  const ints = (f: Frame) => new Map(frameArguments(f).filter((a) => /^-?\d+$/.test(a.value)).map((a) => [a.name, Number(a.value)]));
+  // The innermost frames may be unreadable (the guard page): start at the first three that are not.
+  for (let i = 0; i + 2 < Math.min(frames.length, 6); i++) {
+    const [a, b, c] = frames.slice(i, i + 3).map(ints) as [Map<string, number>, Map<string, number>, Map<string, number>];
+    for (const [name, v] of a) {
+      const w = b.get(name);
+      const x = c.get(name);
+      if (w === undefined || x === undefined) continue;
+      const step = v - w;
+      if (Math.abs(step) === 1 && w - x === step) return `${name}=${v}`;
+    }
+  }
+  return null;
 }
 
 /** Log lines shown per condition: enough to see a pattern, not a flood. */

@@ -100,6 +100,15 @@ describe('the new conditions', () => {
     expect(d?.evidence[0]?.why).toMatch(/stack pointer 0x7ffc1a2b3000/);
   });
 
+  it('repeated: the recursion depth an argument counts', () => {
+    const frames = Array.from({ length: 32 }, (_, i) => `#${i + 1} 0x0000555555555179 in walk_tree (depth=${29111 - i}) at recursion.c:7`).join('\n');
+    const text = `Program terminated with signal SIGSEGV, Segmentation fault.\n#0  0x0000555555555144 in walk_tree (depth=<error reading variable: Cannot access memory at address 0x7fffff7fef8c>) at recursion.c:4\n${frames}\n`;
+    const d = top(text);
+    expect(d.ruleId).toBe('generic/stack-overflow');
+    expect(d.evidence.find((e) => e.condition === 'repeated')?.why).toMatch(/depth=29111 counts the levels/);
+    expect(d.evidence.some((e) => e.condition === 'evidence: values' && /error reading variable/.test(e.text))).toBe(true);
+  });
+
   it('log: every matching line is evidence, not only the first', () => {
     const rs = rule('[when]\nlog = [{ pattern = "*Got EOF of Socket*", where = "before" }]\n');
     const text = 'E1 Got EOF of Socket{id=1}\nI2 unrelated\nE3 Got EOF of Socket{id=2}\nProgram received signal SIGSEGV, Segmentation fault.\n#0  0x0000555555555145 in f (p=0x1) at a.c:8\n';
