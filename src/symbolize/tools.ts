@@ -136,7 +136,8 @@ function frameOf(fn: string, location: string): SymbolizedFrame {
   const file = m && m[1] !== '??' && m[1] !== '' ? m[1]! : null;
   const line = file && m![2] !== '?' && m![2] !== '0' ? Number(m![2]) : null;
   const column = file && line && m![3] && m![3] !== '0' ? Number(m![3]) : null;
-  const name = fn.trim();
+  // A versioned symbol's version ("__libc_start_main@GLIBC_2.2.5", "memcpy@@GLIBC_2.14") is no part of its name.
+  const name = fn.trim().replace(/@@?[A-Za-z_][\w.]*$/, '');
   return { function: name && name !== '??' ? name : null, file, line, column };
 }
 

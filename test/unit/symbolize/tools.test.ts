@@ -19,6 +19,10 @@ describe('llvm-symbolizer output', () => {
     expect(r[2]).toEqual([{ function: 'main', file: '/src/m.c', line: 9, column: null }]);
   });
 
+  it('drops a versioned symbol\'s version', () => {
+    expect(parseLlvm('__libc_start_main@GLIBC_2.2.5\n./csu/../csu/libc-start.c:360:3\n\nmemcpy@@GLIBC_2.14\n??:0:0\n\n', 2).map((r) => r![0]!.function)).toEqual(['__libc_start_main', 'memcpy']);
+  });
+
   it('keeps a function without a source line (symbol table only)', () => {
     expect(parseLlvm('_start\n??:0:0\n\n', 1)[0]).toEqual([{ function: '_start', file: null, line: null, column: null }]);
   });
