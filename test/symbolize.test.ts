@@ -96,6 +96,22 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
     expect(r.signatureText).toBe('SIGSEGV | parse_record | load_records | main');
   });
 
+  it("finds butil's names demangled in place in the C++ symbol table", () => {
+    buildProgram('backtrace_symbols_cpp', dir);
+    sh('cp backtrace_symbols_cpp cxx', dir);
+    splitDebug('cxx', dir);
+    const out = sh('./cxx', dir).out;
+    // butil prints the same lines with the names demangled in place, after its own header.
+    const named = [...out.matchAll(/^\.\/cxx\((_ZN\S+)\+(0x[0-9a-f]+)\) ?\[(0x[0-9a-f]+)\]$/gm)];
+    expect(named.length).toBe(2);
+    const demangled = spawnSync('c++filt', { input: named.map((m) => m[1]).join('\n'), encoding: 'utf8' }).stdout.split('\n');
+    if (!demangled[0]!.startsWith('ingest::')) return; // no c++filt: the names stay mangled anyway
+    const dump = ['Received signal 11 SEGV_MAPERR 000000000000', ...named.map((m, i) => `./cxx(${demangled[i]}+${m[2]}) [${m[3]}]`)].join('\n');
+    writeFileSync(join(dir, 'butil-cxx.txt'), dump);
+    const r = coredx(['butil-cxx.txt', '--exe', './cxx'], dir).json.reports[0]!;
+    expect(crashed(r).map((f) => [f.function, f.line])).toEqual([['ingest::measure', 10], ['ingest::run', 11]]);
+  });
+
   it('turns the calls llvm-symbolizer reports inlined at a module offset into inlined frames', () => {
     if (findSymbolizer()!.name === 'addr2line') return;
     buildProgram('inlined', dir);

@@ -17,7 +17,7 @@
 import { statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { Frame, Report } from '../model.js';
-import { parseLine } from '../parse/backtrace-symbols.js';
+import { demangle, parseLine } from '../parse/backtrace-symbols.js';
 import { normalizeFunctionName } from '../normalize/function-name.js';
 import { computeSignature } from '../normalize/signature.js';
 import { inferSignal } from '../normalize/infer-signal.js';
@@ -103,7 +103,10 @@ export class SymbolizeRun {
   }
 
   private symbolValue(binary: string, info: ElfInfo, name: string): bigint | null {
-    const find = (i: ElfInfo) => i.symbols().find((s) => s.name === name)?.value ?? null;
+    // butil and Chromium print names demangled in place ("brpc::Socket::ProcessEvent(void*)"): the
+    // table's C++ names are demangled (c++filt, once per binary) to find them.
+    const demangledName = name.includes('(') || name.includes('::');
+    const find = (i: ElfInfo) => (demangledName ? demangledTable(i).get(name) : i.symbols().find((s) => s.name === name)?.value) ?? null;
     const own = find(info);
     if (own !== null) return own;
     const debug = this.debugFileOf(binary, info);
@@ -203,6 +206,22 @@ export class SymbolizeRun {
     const above = report.threads[thread]!.frames[frame - 1]!;
     return TRAMPOLINE.test(above.function) || (above.function === '??' && !!above.module && SIGNAL_LIBRARY.test(basename(above.module)) && frame <= 5);
   }
+}
+
+const demangledTables = new WeakMap<ElfInfo, Map<string, bigint>>();
+
+/** The binary's C++ symbols by their demangled names (first definition wins). */
+function demangledTable(info: ElfInfo): Map<string, bigint> {
+  let table = demangledTables.get(info);
+  if (table) return table;
+  table = new Map();
+  const cxx = info.symbols().filter((s) => s.name.startsWith('_Z'));
+  const names = demangle(cxx.map((s) => s.name));
+  cxx.forEach((s, i) => {
+    if (!table!.has(names[i]!)) table!.set(names[i]!, s.value);
+  });
+  demangledTables.set(info, table);
+  return table;
 }
 
 function inLoads(info: ElfInfo, vaddr: bigint): boolean {
