@@ -55,9 +55,12 @@ const SIGINFO_ADDRESS = /^\$\d+ = \{.*\bsi_addr = (0x[0-9a-fA-F]+)/;
 const MAX_FOREIGN_LINES = 25;
 const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 /** A frame's location gdb wrapped onto its own line: "    at p1.cpp:25", "    from /lib/libc.so.6". */
-const WRAPPED_TAIL = /^\s+(?:at \S.*:\d+(?::\d+)?|from \S.*)\s*$/;
+// Indented by gdb's own wrapping; a mail client's wrapping loses the indentation.
+const WRAPPED_TAIL = /^\s*(?:at \S.*:\d+(?::\d+)?|from \S.*)\s*$/;
+/** A location alone on a line ("src/http/parser.c:120"), after a frame line that ended in "at". */
+const MAIL_WRAPPED_LOCATION = /^\s*[^\s#:]+:\d+(?::\d+)?\s*$/;
 /** The argument list of a frame line that held only the name ("#0  ns::f" then "    (this=...)"). */
-const WRAPPED_ARGUMENTS = /^\s+\(/;
+const WRAPPED_ARGUMENTS = /^\s*\(/;
 
 const MID_TRACE_FRAME = /^#\d{1,5} +0x[0-9a-fA-F]+ in \S/;
 const LOST_HASH_FRAME = /^\d{1,5} +0x[0-9a-fA-F]+ in \S/;
@@ -145,6 +148,12 @@ class GdbBlock implements BlockParser {
       if (parts) return this.addFrame(parts, line, lineNo);
       const bare = splitBareFrameHead(line);
       if (bare) return this.addBareFrame(bare, line, lineNo);
+    }
+    // "... (buf=0x0) at" then "src/parser.c:120" unindented on the next line: wrapped by a mail client.
+    if (this.frame && !this.frame.locals && this.frame.file === null && this.frame.module === null && / at\s*$/.test(this.frame.raw) && MAIL_WRAPPED_LOCATION.test(line)) {
+      Object.assign(this.frame, pickTail(parseFrameTail(`at ${line.trim()}`)));
+      this.frame.raw += '\n' + line;
+      return 'take';
     }
     if (this.frame && !this.frame.locals && this.frame.file === null && this.frame.module === null && WRAPPED_TAIL.test(line)) {
       Object.assign(this.frame, pickTail(parseFrameTail(line)));

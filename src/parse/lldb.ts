@@ -83,9 +83,28 @@ class LldbBlock implements BlockParser {
     return verdict;
   }
 
+  /** A frame line that ends too early (a mail client wrapped it): the next line may hold the rest. */
+  private cutFrame: { text: string; frame: ParsedFrame } | null = null;
+
   private classify(line: string): FeedResult {
     let m: RegExpExecArray | null;
-    if (line.includes('frame #') && (m = FRAME.exec(line))) return this.addFrame(parseLldbFrame(m, line));
+    const cut = this.cutFrame;
+    this.cutFrame = null;
+    if (cut && line.trim() !== '' && !line.includes('frame #') && !line.includes('thread #')) {
+      const joined = `${cut.text.trimEnd()} ${line.trim()}`;
+      if ((m = FRAME.exec(joined))) {
+        Object.assign(cut.frame, parseLldbFrame(m, joined), { raw: `${cut.frame.raw}\n${line}` });
+        // Wrapped more than once: a long template name or argument list.
+        if (looksCut(m[4])) this.cutFrame = { text: joined, frame: cut.frame };
+        return 'take';
+      }
+    }
+    if (line.includes('frame #') && (m = FRAME.exec(line))) {
+      const frame = parseLldbFrame(m, line);
+      const verdict = this.addFrame(frame);
+      if (verdict === 'take' && looksCut(m[4])) this.cutFrame = { text: line, frame };
+      return verdict;
+    }
     if (line.includes('frame #') && (m = SUMMARY_FRAME.exec(line))) return this.addFrame(summaryFrame(m, line));
     if (line.includes('thread #') && (m = THREAD.exec(line))) return this.startThread(m);
     if (PROCESS_STOPPED.test(line)) return this.sawFrames ? 'split' : 'take';
@@ -342,4 +361,17 @@ export function functionNameOf(text: string): string {
     }
   }
   return text.trim();
+}
+
+/**
+ * Whether what follows a frame's address stops short: nothing after the address, an open
+ * argument list, a trailing "at" or a module without its function ("app`").
+ */
+function looksCut(rest: string | undefined): boolean {
+  if (rest === undefined || rest.trim() === '') return true;
+  const t = rest.trimEnd();
+  if (/(?:\sat|`|,|\+)$/.test(t)) return true;
+  let depth = 0;
+  for (const c of t) depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+  return depth > 0;
 }

@@ -42,6 +42,33 @@ describe('a paste wrapped the ways people paste reads as the trace itself', () =
   }
 });
 
+describe('gdb output wrapped by a mail client (72 columns, indentation lost)', () => {
+  const wrap = (s: string, width: number) =>
+    s.split('\n').flatMap((l) => {
+      const out: string[] = [];
+      while (l.length > width) {
+        let i = l.lastIndexOf(' ', width);
+        if (i <= 0) i = l.indexOf(' ', width);
+        if (i < 0) break;
+        out.push(l.slice(0, i));
+        l = l.slice(i + 1);
+      }
+      out.push(l);
+      return out;
+    }).join('\n');
+  const gdb = samples.filter((s) => s.name.startsWith('gdb-'));
+  it('every gdb sample signs as itself', () => {
+    expect(gdb.length).toBeGreaterThan(5);
+    const differ = gdb.filter((s) => JSON.stringify(analyze(wrap(s.text, 72), { rules: null }).reports.map((r) => r.signatureText)) !== JSON.stringify(s.expected)).map((s) => s.name);
+    expect(differ).toEqual([]);
+  });
+  it('a location moved to the next line after "at" stays with its frame', () => {
+    const [r] = analyze('Program received signal SIGSEGV, Segmentation fault.\n#0  0x0000555555555169 in parse_header (buf=0x0, len=42) at\nsrc/http/parser.c:120\n#1  0x00005555555551c2 in main () at\nsrc/main.c:14\n', { rules: null }).reports;
+    expect(r!.threads[0]!.frames.map((f) => [f.function, f.file, f.line])).toEqual([['parse_header', 'src/http/parser.c', 120], ['main', 'src/main.c', 14]]);
+    expect(r!.unreadableFrames).toBeUndefined();
+  });
+});
+
 describe('cleanLine', () => {
   it('removes gdb\'s pager prompt and keeps the frame printed after it', () => {
     expect(cleanLine('--Type <RET> for more, q to quit, c to continue without paging--#12 0x0000 in main () at a.c:3')).toBe('#12 0x0000 in main () at a.c:3');
