@@ -1,0 +1,306 @@
+// The `coredx` command inside the real gdb and lldb (debugger/coredx-gdb.py, debugger/coredx_lldb.py),
+// loaded with the line `coredx debugger-setup` prints, on the project's own crashing programs: live
+// (run until the crash, then `coredx`) and on a core written by gdb, with symbols (null_deref,
+// threads) and without (stripped). Checked: the diagnosis text, `coredx --json` (signal, fault
+// address, first meaningful frame), `coredx --explain`, and that the debugger's state is what it
+// was: the selected thread and frame, gdb's settings, gdb's value history.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyzeResult, Report } from '../src/model.js';
+import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbEnv, makeCore } from './support/debuggers.js';
+import { tempDir } from './support/tmp.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'coredx.js');
+const TIMEOUT_MS = 120_000;
+
+interface Run {
+  output: string;
+  status: number | null;
+}
+
+/** A command with stdout and stderr in one stream, in the order written (as on a terminal). */
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('sh', ['-c', `${quoted} 2>&1`], {
+    cwd,
+    encoding: 'utf8',
+    timeout: TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 << 20,
+    // The analyzer is this Node; lldb imports the module without writing __pycache__ into debugger/.
+    env: { ...process.env, COREDX_NODE: process.execPath, PYTHONDONTWRITEBYTECODE: '1', ...env },
+  });
+  return { output: r.stdout ?? '', status: r.status };
+}
+
+const setup = (name: 'gdb' | 'lldb', env: NodeJS.ProcessEnv = {}, extra: string[] = []) => run([process.execPath, BIN, 'debugger-setup', name, ...extra], ROOT, env);
+const lines: Partial<Record<'gdb' | 'lldb', string>> = {};
+/** The init-file line `coredx debugger-setup` prints, as a user would paste it. */
+const setupLine = (name: 'gdb' | 'lldb') => (lines[name] ??= setup(name).output.split('\n')[0]!);
+
+const GDB_BASE = ['-q', '-batch', '-nx', '-iex', 'set debuginfod enabled off'];
+
+/**
+ * gdb with the `coredx` command, running `commands` (after `run` when live); returns each
+ * command's output, split at `echo` markers.
+ */
+function gdb(dir: string, target: string[], commands: string[], live: boolean, env: NodeJS.ProcessEnv = {}): { sections: string[]; output: string } {
+  const ex = commands.flatMap((c, i) => ['-ex', `echo \\n@@${i}@@\\n`, '-ex', c]);
+  const r = run(['gdb', ...GDB_BASE, '-ex', setupLine('gdb'), ...(live ? ['-ex', 'run'] : []), ...ex, '-ex', `echo \\n@@${commands.length}@@\\n`, ...target], dir, env);
+  return { sections: split(r.output, commands.length), output: r.output };
+}
+
+/**
+ * lldb with the `coredx` command. Live, the commands follow `run` both as -o (lldb goes on after
+ * the stop) and -k (batch mode stops at the crash): which happens varies, so each command's output
+ * is taken after the last copy of its marker.
+ */
+function lldb(dir: string, target: string[], commands: string[], live: boolean, env: NodeJS.ProcessEnv = {}): { sections: string[]; output: string } {
+  const seq = [...commands.flatMap((c, i) => [`script print("@@${i}@@")`, c]), `script print("@@${commands.length}@@")`];
+  const args = live ? ['-o', 'run', ...seq.flatMap((c) => ['-o', c]), ...seq.flatMap((c) => ['-k', c])] : seq.flatMap((c) => ['-o', c]);
+  const r = run(['lldb', '--batch', '--no-lldbinit', '-o', setupLine('lldb'), ...target, ...args], dir, { ...lldbEnv(), ...env });
+  return { sections: split(r.output, commands.length), output: r.output };
+}
+
+function split(output: string, n: number): string[] {
+  const lines = output.split('\n');
+  const sections: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let from = -1;
+    for (let j = lines.length - 1; j >= 0; j--) if (lines[j] === `@@${i}@@`) { from = j; break; }
+    if (from < 0) throw new Error(`no output for command ${i}:\n${output.slice(-3000)}`);
+    let to = lines.findIndex((l, j) => j > from && l === `@@${i + 1}@@`);
+    if (to < 0) to = lines.length;
+    // lldb echoes each command: the next marker's echo is no part of this command's output.
+    sections.push(lines.slice(from + 1, to).filter((l) => !/^\(lldb\) script print\("@@\d+@@"\)$/.test(l)).join('\n'));
+  }
+  return sections;
+}
+
+/** The report `coredx --json` printed (lldb echoes the command line first). */
+function jsonReport(section: string): Report {
+  const start = section.indexOf('{\n');
+  const end = section.lastIndexOf('\n}');
+  expect(start, section.slice(0, 2000)).toBeGreaterThanOrEqual(0);
+  const result = JSON.parse(section.slice(start, end + 2)) as AnalyzeResult;
+  expect(result.reports).toHaveLength(1);
+  return result.reports[0]!;
+}
+
+const NULL_DEREF = 'Null pointer dereference [generic/null-deref';
+const EXPLAIN = 'Explain: rules that came closest';
+
+const problems = [haveCompiler(), haveGdb()].filter((p) => !p.ok);
+if (problems.length) console.log(`skipping the gdb coredx command tests: ${problems.map((p) => p.reason).join('; ')}`);
+const lldbOk = problems.length === 0 ? haveLldb() : { ok: false, reason: problems.map((p) => p.reason).join('; ') };
+if (!lldbOk.ok) console.log(`skipping the lldb coredx command tests: ${lldbOk.reason}`);
+
+describe('coredx debugger-setup', () => {
+  it('prints the line for ~/.gdbinit and ~/.lldbinit, naming the shipped scripts by absolute path', () => {
+    const g = setupLine('gdb');
+    expect(g).toMatch(/^source \/.*\/debugger\/coredx-gdb\.py$/);
+    expect(existsSync(g.slice('source '.length))).toBe(true);
+    const l = setupLine('lldb');
+    expect(l).toMatch(/^command script import \/.*\/debugger\/coredx_lldb\.py$/);
+    const path = l.slice('command script import '.length);
+    expect(isAbsolute(path) && existsSync(path)).toBe(true);
+    // The scripts find bin/coredx.js beside their folder.
+    expect(existsSync(join(dirname(dirname(path)), 'bin', 'coredx.js'))).toBe(true);
+  });
+
+  it('refuses an unknown debugger with exit 2', () => {
+    const r = setup('windbg' as 'gdb');
+    expect(r.status).toBe(2);
+    expect(r.output).toContain('unknown debugger "windbg" (expected gdb or lldb)');
+  });
+
+  it('--install appends the line to the init file once', () => {
+    const home = tempDir('dbgsetup-home');
+    writeFileSync(join(home, '.gdbinit'), 'set history save on');
+    const first = setup('gdb', { HOME: home }, ['--install']);
+    expect(first.status).toBe(0);
+    expect(first.output).toContain(`added to ${join(home, '.gdbinit')}: source `);
+    const again = setup('gdb', { HOME: home }, ['--install']);
+    expect(again.output).toContain('already has: source ');
+    expect(readFileSync(join(home, '.gdbinit'), 'utf8')).toBe(`set history save on\n${setupLine('gdb')}\n`);
+  });
+});
+
+describe.skipIf(problems.length > 0)('coredx inside gdb', () => {
+  let dir = '';
+  const cores: Record<string, string> = {};
+  beforeAll(() => {
+    dir = tempDir('dbgcmd-gdb');
+    for (const p of ['null_deref', 'threads', 'stripped']) cores[p] = makeCore(buildProgram(p, dir), dir);
+  });
+
+  it('live: the diagnosis, --json and --explain; frame, settings and value history unchanged', () => {
+    const state = ['frame', 'show pagination', 'show confirm', 'show height', 'show print pretty', 'p 42'];
+    const { sections: s } = gdb(dir, ['./null_deref'], ['set print pretty on', 'frame 1', ...state, 'coredx', ...state, 'coredx --json', 'coredx --explain', 'frame', 'p 43'], true);
+    const before = s.slice(2, 8);
+    const after = s.slice(9, 15);
+    expect(before[0]).toMatch(/^#1 {2}0x[0-9a-f]+ in load_config /m);
+    // The same thread and frame, the same settings; `p 42` is $1 both times only if coredx added no value.
+    expect(after.slice(0, 5)).toEqual(before.slice(0, 5));
+    expect(before[5]).toContain('$1 = 42');
+    expect(after[5]).toContain('$2 = 42');
+    const text = s[8]!;
+    expect(text).toContain(NULL_DEREF);
+    expect(text).toContain('SIGSEGV (Segmentation fault) at address 0x0');
+    expect(text).toMatch(/#0 +apply_config at null_deref\.c:8 +<- first meaningful frame/);
+    const r = jsonReport(s[15]!);
+    expect(r.format).toBe('gdb');
+    expect(r.signal).toBe('SIGSEGV');
+    expect(r.faultAddress).toBe('0x0');
+    expect(r.crashedThreadReason).toBe('only-thread');
+    expect(r.signatureFrames[0]).toBe('apply_config');
+    expect(r.threads[0]!.frames[1]!.locals).toEqual(['cfg = 0x0']); // bt full
+    expect(r.diagnoses[0]!.ruleId).toBe('generic/null-deref');
+    expect(s[16]).toContain(EXPLAIN);
+    expect(s[16]).toContain(NULL_DEREF);
+    expect(s[17]).toMatch(/^#1 {2}0x[0-9a-f]+ in load_config /m);
+    expect(s[18]).toContain('$3 = 43');
+  });
+
+  it('on a core: the diagnosis and --json; the selected frame unchanged', () => {
+    const { sections: s } = gdb(dir, ['./null_deref', cores.null_deref!], ['frame 1', 'coredx', 'frame', 'coredx --json', 'coredx --raw'], false);
+    expect(s[1]).toContain(NULL_DEREF);
+    expect(s[2]).toMatch(/^#1 {2}0x[0-9a-f]+ in load_config /m);
+    const r = jsonReport(s[3]!);
+    expect([r.signal, r.faultAddress, r.signatureFrames[0], r.crashedThreadReason]).toEqual(['SIGSEGV', '0x0', 'apply_config', 'current-thread']);
+    expect(r.program).toContain('null_deref');
+    // What is analyzed reads like a pasted core session.
+    expect(s[4]).toMatch(/^Core was generated by `.*null_deref'\.$/m);
+    expect(s[4]).toMatch(/^Program terminated with signal SIGSEGV, Segmentation fault\.\n\[Current thread is 1 \(.*\)\]$/m);
+    expect(s[4]).toMatch(/^From +To +Syms Read +Shared Object Library$/m);
+    expect(s[4]).toMatch(/^\$1 = \{si_addr = 0x0, /m);
+  });
+
+  it('threads, live: `thread 2` + `frame 1` stay selected; the crashed thread is diagnosed', () => {
+    const { sections: s } = gdb(dir, ['./threads'], ['thread 2', 'frame 1', 'thread', 'coredx', 'thread', 'frame', 'coredx --json', 'thread', 'coredx --raw'], true);
+    expect(s[2]).toMatch(/^\[Current thread is 2 /m);
+    expect(s[3]).toContain(NULL_DEREF);
+    expect(s[3]).toMatch(/Thread 4 "crasher" .*\(the thread that received the\s+signal/);
+    expect(s[4]).toBe(s[2]);
+    expect(s[5]).toMatch(/^#1 {2}/m);
+    const r = jsonReport(s[6]!);
+    expect([r.signal, r.faultAddress, r.signatureFrames[0], r.crashedThreadReason]).toEqual(['SIGSEGV', '0x0', 'pool::run_job', 'received-signal']);
+    expect(r.threads).toHaveLength(4);
+    expect(r.threads[r.crashedThread!]!.name).toBe('crasher');
+    expect(s[7]).toBe(s[2]);
+    expect(s[8]).toMatch(/^Thread 4 "crasher" received signal SIGSEGV, Segmentation fault\.$/m);
+  });
+
+  it('threads, on a core: `thread 3` stays selected', () => {
+    const { sections: s } = gdb(dir, ['./threads', cores.threads!], ['thread 3', 'thread', 'coredx --json', 'thread'], false);
+    expect(s[1]).toMatch(/^\[Current thread is 3 /m);
+    const r = jsonReport(s[2]!);
+    expect([r.signal, r.signatureFrames[0], r.crashedThreadReason]).toEqual(['SIGSEGV', 'pool::run_job', 'current-thread']);
+    expect(r.threads).toHaveLength(4);
+    expect(s[3]).toBe(s[1]);
+  });
+
+  it('without symbols (stripped), live and on a core', () => {
+    for (const [target, live] of [[['./stripped'], true], [['./stripped', cores.stripped!], false]] as const) {
+      const { sections: s } = gdb(dir, [...target], ['coredx', 'coredx --json'], live);
+      expect(s[0]).toContain(NULL_DEREF); // fault address 0x3: a member of a null pointer
+      const r = jsonReport(s[1]!);
+      expect([r.signal, r.faultAddress]).toEqual(['SIGSEGV', '0x3']);
+      expect(r.signatureFrames).toEqual([]); // no symbol for the program's own code
+      expect(r.threads[r.crashedThread!]!.frames[0]!.address).toMatch(/^0x[0-9a-f]+$/);
+    }
+  });
+
+  it('says what is wrong: no process, a bad argument, no node', () => {
+    const { sections: s } = gdb(dir, ['./null_deref'], ['coredx', 'run', 'coredx --bogus', 'coredx --help'], false);
+    expect(s[0]).toContain('coredx: no process or core to analyze');
+    expect(s[2]).toContain("coredx: unknown argument '--bogus'");
+    expect(s[3]).toContain('usage: coredx [--json] [--explain]');
+    const missing = gdb(dir, ['./null_deref'], ['coredx'], true, { COREDX_NODE: join(dir, 'no-such-node') });
+    expect(missing.sections[0]).toContain('coredx: cannot run');
+    expect(missing.sections[0]).toContain('set COREDX_NODE');
+  });
+
+  it('finds node on PATH, and loads from ~/.gdbinit as `coredx debugger-setup gdb --install` writes it', () => {
+    const home = tempDir('dbgcmd-home');
+    expect(setup('gdb', { HOME: home }, ['--install']).status).toBe(0);
+    const path = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+    const r = run(['gdb', '-q', '-batch', '-iex', 'set debuginfod enabled off', '-ex', 'run', '-ex', 'coredx', './null_deref'], dir, { HOME: home, COREDX_NODE: '', PATH: path });
+    expect(r.output).toContain(NULL_DEREF);
+  });
+});
+
+describe.skipIf(!lldbOk.ok)('coredx inside lldb', () => {
+  let dir = '';
+  const cores: Record<string, string> = {};
+  beforeAll(() => {
+    dir = tempDir('dbgcmd-lldb');
+    for (const p of ['null_deref', 'threads', 'stripped']) cores[p] = makeCore(buildProgram(p, dir), dir);
+  });
+
+  it('live: the diagnosis, --json and --explain; the selected frame unchanged', () => {
+    const { sections: s } = lldb(dir, ['./null_deref'], ['frame select 1', 'frame info', 'coredx', 'frame info', 'coredx --json', 'coredx --explain', 'frame info'], true);
+    const frame = (x: string) => /^frame #\d+: .*$/m.exec(x)?.[0];
+    expect(frame(s[1]!)).toMatch(/^frame #1: .*load_config/);
+    expect(s[2]).toContain(NULL_DEREF);
+    expect(frame(s[3]!)).toBe(frame(s[1]!));
+    const r = jsonReport(s[4]!);
+    expect(r.format).toBe('lldb');
+    expect([r.signal, r.faultAddress, r.signatureFrames[0], r.crashedThreadReason]).toEqual(['SIGSEGV', '0x0', 'apply_config', 'stop-reason']);
+    expect(r.program).toContain('null_deref');
+    expect(s[5]).toContain(EXPLAIN);
+    expect(frame(s[6]!)).toBe(frame(s[1]!));
+  });
+
+  it("on a core: the fault address from the core's siginfo (lldb 14 does not print it)", () => {
+    const { sections: s } = lldb(dir, ['-c', cores.null_deref!, './null_deref'], ['frame select 1', 'coredx', 'coredx --json', 'frame info', 'coredx --raw'], false);
+    expect(s[1]).toContain(NULL_DEREF);
+    const r = jsonReport(s[2]!);
+    expect([r.signal, r.faultAddress, r.signatureFrames[0]]).toEqual(['SIGSEGV', '0x0', 'apply_config']);
+    expect(s[3]).toMatch(/^frame #1: .*load_config/m);
+    expect(s[4]).toMatch(/^\* thread #1, name = 'null_deref', stop reason = signal SIGSEGV: address not mapped to object \(fault address: 0x0\)$/m);
+  });
+
+  it('threads, live: `thread select 2` + `frame select 1` stay selected; the crashed thread is diagnosed', () => {
+    const { sections: s } = lldb(dir, ['./threads'], ['thread select 2', 'frame select 1', 'thread info', 'frame info', 'coredx', 'thread info', 'frame info', 'coredx --json', 'thread info'], true);
+    expect(s[2]).toMatch(/^thread #2: /m);
+    expect(s[3]).toMatch(/^frame #1: /m);
+    expect(s[4]).toContain(NULL_DEREF);
+    expect(s[4]).toMatch(/Thread 4 "crasher" .*\(the thread with the\s+stop\s+reason/);
+    expect(s[5]).toBe(s[2]);
+    expect(s[6]).toBe(s[3]);
+    const r = jsonReport(s[7]!);
+    expect([r.signal, r.faultAddress, r.signatureFrames[0]]).toEqual(['SIGSEGV', '0x0', 'pool::run_job']);
+    expect(r.threads).toHaveLength(4);
+    expect(r.threads[r.crashedThread!]!.name).toBe('crasher');
+    expect(s[8]).toBe(s[2]);
+  });
+
+  it('threads, on a core: `thread select 3` stays selected', () => {
+    const { sections: s } = lldb(dir, ['-c', cores.threads!, './threads'], ['thread select 3', 'thread info', 'coredx --json', 'thread info'], false);
+    expect(s[1]).toMatch(/^thread #3: /m);
+    const r = jsonReport(s[2]!);
+    expect([r.signal, r.faultAddress, r.signatureFrames[0], r.crashedThreadReason]).toEqual(['SIGSEGV', '0x0', 'pool::run_job', 'stop-reason']);
+    expect(r.threads).toHaveLength(4);
+    expect(s[3]).toBe(s[1]);
+  });
+
+  it('without symbols (stripped), live and on a core', () => {
+    for (const [target, live] of [[['./stripped'], true], [['-c', cores.stripped!, './stripped'], false]] as const) {
+      const { sections: s } = lldb(dir, [...target], ['coredx', 'coredx --json'], live);
+      expect(s[0]).toContain(NULL_DEREF);
+      const r = jsonReport(s[1]!);
+      expect([r.signal, r.faultAddress]).toEqual(['SIGSEGV', '0x3']);
+      expect(r.signatureFrames).toEqual([]);
+    }
+  });
+
+  it('says what is wrong: no process, a bad argument', () => {
+    // lldb's batch mode stops at the first command that fails: one run each.
+    expect(lldb(dir, ['./null_deref'], ['coredx'], false).sections[0]).toContain('error: coredx: no process or core to analyze');
+    expect(lldb(dir, ['./null_deref'], ['coredx --bogus'], false).sections[0]).toContain("error: coredx: unknown argument '--bogus'");
+  });
+});
