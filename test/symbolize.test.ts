@@ -201,6 +201,11 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
       expect(named, name).toEqual(expect.arrayContaining(['parse_record', 'load_records', 'main']));
       expect(r.signatureText, name).toMatch(/^SIGSEGV \| parse_record \| load_records/);
     }
+    // Without a map the addresses of a PIE cannot be placed: the report says what is missing.
+    writeFileSync(join(dir, 'butil.txt'), bare.join('\n'));
+    const unplaced = coredx(['butil.txt', '--exe', './release'], dir).json.reports[0]!;
+    expect(crashed(unplaced).some((f) => f.symbolized)).toBe(false);
+    expect(unplaced.warnings?.join('\n')).toMatch(/release is position-independent .* load address is needed/);
     writeFileSync(join(dir, 'butil.txt'), [...bare, 'maps:', ...maps].join('\n'));
   });
 

@@ -164,12 +164,24 @@ export class SymbolizeRun {
         located.push({ report, thread: ti, frame: fi, target: { binary: bin, vaddr: this.exact(report, ti, fi) ? vaddr : vaddr - 1n } });
       });
     });
+    const unplaced = new Set<string>();
     for (const p of pending) {
       const bias = biases.get(p.binary);
-      if (bias === undefined) continue;
+      if (bias === undefined) {
+        unplaced.add(basename(p.binary));
+        continue;
+      }
       const vaddr = p.address - bias;
       if (vaddr < 0n || !inLoads(p.info, vaddr)) continue;
       located.push({ report, thread: p.thread, frame: p.frame, target: { binary: p.binary, vaddr: p.exact ? vaddr : vaddr - 1n } });
+    }
+    for (const name of unplaced) {
+      report.warnings = [
+        ...new Set([
+          ...(report.warnings ?? []),
+          `${name} is position-independent and the trace shows only absolute addresses of it: its load address is needed (a /proc/self/maps dump or ASan's memory map in the log, or a line with its offset such as "${name}(+0x1149) [0x55...]"); those frames keep their addresses`,
+        ]),
+      ];
     }
     return located;
   }
