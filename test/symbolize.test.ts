@@ -209,6 +209,27 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
     writeFileSync(join(dir, 'butil.txt'), [...bare, 'maps:', ...maps].join('\n'));
   });
 
+  it("names a Ceph dump's (()+0x...) frames, and its named frames by the load address they give", () => {
+    const lines = [...trace.matchAll(/\.\/release\(\+(0x[0-9a-f]+)\) ?\[(0x[0-9a-f]+)\]/g)].map((m) => ({ offset: m[1]!, address: m[2]! }));
+    const [, parse, load, main] = lines;
+    const dump = [
+      '2024-03-05T10:46:36.123+0000 7f8d5c3e6700 -1 *** Caught signal (Segmentation fault) **',
+      ' in thread 7f8d5c3e6700 thread_name:worker',
+      '',
+      ' ceph version 16.2.10 (45fa1a083152e41a408d15505f594ec5f1b4fe17) pacific (stable)',
+      ' 1: /lib64/libpthread.so.0(+0x12ce0) [0x7f8d7a0e6ce0]',
+      ` 2: (()+${parse!.offset}) [${parse!.address}]`,
+      ` 3: (load_records(char const*)+0x16) [${load!.address}]`,
+      ` 4: ${join(dir, 'release')}(+${main!.offset}) [${main!.address}]`,
+      ' NOTE: a copy of the executable, or `objdump -rdS <executable>` is needed to interpret this.',
+    ].join('\n');
+    writeFileSync(join(dir, 'ceph.txt'), dump);
+    const r = coredx(['ceph.txt', '--exe', './release'], dir).json.reports[0]!;
+    expect(r.format).toBe('ceph');
+    expect(crashed(r).map((f) => [f.function, f.line])).toEqual([['??', null], ['parse_record', 16], ['load_records', 17], ['main', 21]]);
+    expect(r.signatureText).toBe('SIGSEGV | parse_record | load_records | main');
+  });
+
   it('says so and keeps the report when no symbolizer is on PATH', () => {
     const empty = join(dir, 'no-tools');
     mkdirSync(empty, { recursive: true });
