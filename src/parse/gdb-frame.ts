@@ -83,7 +83,7 @@ function beforeTemplateName(name: string, from: number): boolean {
 }
 
 // A trailing bare "at": a mail client or a narrow paste moved the location to the next line.
-const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?|at \S+\.(?:so(?:\.\d+)*|dylib|dll)|at)?\s*(?:from \S.*)?$/;
+const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?|at \S+\.(?:so(?:\.\d+)*|dylib|dll)|at)?\s*(?:from \S.*|from)?$/;
 /** IDE front-ends (CLion's gdb console) print a library without line info as "at /usr/lib/libc.so.6". */
 const AT_MODULE = /^\s*at (\S+\.(?:so(?:\.\d+)*|dylib|dll))\s*$/;
 

@@ -57,6 +57,9 @@ const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 /** A frame's location gdb wrapped onto its own line: "    at p1.cpp:25", "    from /lib/libc.so.6". */
 // Indented by gdb's own wrapping; a mail client's wrapping loses the indentation.
 const WRAPPED_TAIL = /^\s*(?:at \S.*:\d+(?::\d+)?|from \S.*)\s*$/;
+const CUT_AFTER_IN = /^#\d{1,5} +0x[0-9a-fA-F]+ in\s*$/;
+/** A shared object's path alone on a line, after a frame line that ended in "from". */
+const MAIL_WRAPPED_MODULE = /^\s*\S+\.(?:so(?:\.[\d.]+)?|dylib|dll)\s*$/;
 /** A location alone on a line ("src/http/parser.c:120"), after a frame line that ended in "at". */
 const MAIL_WRAPPED_LOCATION = /^\s*[^\s#:]+:\d+(?::\d+)?\s*$/;
 /** The argument list of a frame line that held only the name ("#0  ns::f" then "    (this=...)"). */
@@ -110,8 +113,23 @@ class GdbBlock implements BlockParser {
   /** The frame just read from a line holding only its name; dropped unless its arguments follow. */
   private bareFrame: { frame: ParsedFrame; thread: ParsedThread; sawFrames: boolean } | null = null;
 
+  /** A frame line cut right after "in" (a mail client wrapped it): its name is on the next line. */
+  private heldHead: string | null = null;
+
   feed(line: string, lineNo: number): FeedResult {
     if (this.start === 0) this.start = lineNo;
+    if (this.heldHead !== null) {
+      const head = this.heldHead;
+      this.heldHead = null;
+      // The name on the next line; when none follows, the frame is kept without one.
+      const rest = line.trim() !== '' && !line.startsWith('#') ? line.trim() : null;
+      const verdict = this.feed(`${head} ${rest ?? '?? ()'}`, lineNo);
+      if (rest !== null || verdict !== 'take') return verdict;
+    }
+    if (line.charCodeAt(0) === 35 /* # */ && CUT_AFTER_IN.test(line)) {
+      this.heldHead = line.trimEnd();
+      return 'take';
+    }
     if (this.bareFrame) {
       const bare = this.bareFrame;
       this.bareFrame = null;
@@ -148,6 +166,12 @@ class GdbBlock implements BlockParser {
       if (parts) return this.addFrame(parts, line, lineNo);
       const bare = splitBareFrameHead(line);
       if (bare) return this.addBareFrame(bare, line, lineNo);
+    }
+    // "... () from" then "/lib/x86_64-linux-gnu/libc.so.6" on the next line: wrapped by a mail client.
+    if (this.frame && this.frame.module === null && / from\s*$/.test(this.frame.raw) && MAIL_WRAPPED_MODULE.test(line)) {
+      this.frame.module = line.trim();
+      this.frame.raw += '\n' + line;
+      return 'take';
     }
     // "... (buf=0x0) at" then "src/parser.c:120" unindented on the next line: wrapped by a mail client.
     if (this.frame && !this.frame.locals && this.frame.file === null && this.frame.module === null && / at\s*$/.test(this.frame.raw) && MAIL_WRAPPED_LOCATION.test(line)) {
