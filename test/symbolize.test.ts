@@ -173,6 +173,11 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
     expect(alloc.some((f) => f.function === 'main' && f.line === 9)).toBe(true);
     expect(r.signatureText).toBe('heap-buffer-overflow | fill | main');
     expect(r.diagnoses[0]?.ruleId).toBe('generic/sanitizer-buffer-overflow');
+    // Newer sanitizers print each module's build id: another build of the program is not used.
+    writeFileSync(join(dir, 'asan-other-build.txt'), out.replace(/(\(\S*asan_overflow\+0x[0-9a-f]+\))$/gm, '$1 (BuildId: 0123456789abcdef0123456789abcdef01234567)'));
+    const other = coredx(['asan-other-build.txt', '--exe', './asan_overflow', '--debug-dir', 'debug'], dir).json.reports[0]!;
+    expect(other.threads.flatMap((t) => t.frames).some((f) => f.symbolized)).toBe(false);
+    expect(other.warnings?.join('\n')).toMatch(/asan_overflow is not the build that crashed/);
   });
 
   it("places brpc's bare in-handler addresses by a /proc/self/maps dump in the log", () => {

@@ -128,6 +128,7 @@ export class SymbolizeRun {
     // Load biases learned from frames that show both an offset and the absolute address.
     const biases = new Map<string, bigint>();
     const pending: { thread: number; frame: number; binary: string; info: ElfInfo; address: bigint; exact: boolean }[] = [];
+    const mismatched = new Set<string>();
     report.threads.forEach((t, ti) => {
       t.frames.forEach((f, fi) => {
         if (f.file !== null || f.symbolized) return;
@@ -139,8 +140,14 @@ export class SymbolizeRun {
         let info = bin ? readElfInfo(bin) : null;
         const facts = rawFacts(f);
         const offset = big(f.moduleOffset) ?? facts.offset;
+        // Sanitizers print the module's build id: another build's binary would give wrong names.
+        const printedId = /\(BuildId: ([0-9a-fA-F]+)\)/.exec(f.raw)?.[1]?.toLowerCase();
+        if (bin && info && printedId && info.buildId && printedId !== info.buildId) {
+          mismatched.add(`${basename(bin)} is not the build that crashed (the trace names build id ${printedId}, the file has ${info.buildId}); its frames keep their addresses`);
+          return;
+        }
         let vaddr: bigint | null = null;
-        if (bin && info && offset !== null) vaddr = offset;
+        if (bin && info && offset !== null) vaddr = inLoads(info, offset) ? offset : null;
         else if (bin && info && facts.symbol) {
           const value = this.symbolValue(bin, info, facts.symbol);
           if (value !== null) vaddr = value + facts.symbolOffset!;
@@ -175,14 +182,11 @@ export class SymbolizeRun {
       if (vaddr < 0n || !inLoads(p.info, vaddr)) continue;
       located.push({ report, thread: p.thread, frame: p.frame, target: { binary: p.binary, vaddr: p.exact ? vaddr : vaddr - 1n } });
     }
-    for (const name of unplaced) {
-      report.warnings = [
-        ...new Set([
-          ...(report.warnings ?? []),
-          `${name} is position-independent and the trace shows only absolute addresses of it: its load address is needed (a /proc/self/maps dump or ASan's memory map in the log, or a line with its offset such as "${name}(+0x1149) [0x55...]"); those frames keep their addresses`,
-        ]),
-      ];
-    }
+    const notes = [
+      ...mismatched,
+      ...[...unplaced].map((name) => `${name} is position-independent and the trace shows only absolute addresses of it: its load address is needed (a /proc/self/maps dump or ASan's memory map in the log, or a line with its offset such as "${name}(+0x1149) [0x55...]"); those frames keep their addresses`),
+    ];
+    if (notes.length) report.warnings = [...new Set([...(report.warnings ?? []), ...notes])];
     return located;
   }
 
