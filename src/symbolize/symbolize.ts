@@ -219,8 +219,7 @@ export class SymbolizeRun {
   /** True when the frame's pc is the faulting instruction itself (or was printed as pc-1 already). */
   private exact(report: Report, thread: number, frame: number): boolean {
     if (frame === 0 || PRINTS_PC_MINUS_ONE.has(report.format)) return true;
-    const above = report.threads[thread]!.frames[frame - 1]!;
-    return TRAMPOLINE.test(above.function) || (above.function === '??' && !!above.module && SIGNAL_LIBRARY.test(basename(above.module)) && frame <= 5);
+    return handlerTrampoline(report.threads[thread]!.frames) === frame - 1;
   }
 }
 
