@@ -106,7 +106,7 @@ export class SymbolizeRun {
     // butil and Chromium print names demangled in place ("brpc::Socket::ProcessEvent(void*)"): the
     // table's C++ names are demangled (c++filt, once per binary) to find them.
     const demangledName = name.includes('(') || name.includes('::');
-    const find = (i: ElfInfo) => (demangledName ? demangledTable(i).get(name) : i.symbols().find((s) => s.name === name)?.value) ?? null;
+    const find = (i: ElfInfo) => (demangledName ? demangledTable(i) : symbolTable(i)).get(name) ?? null;
     const own = find(info);
     if (own !== null) return own;
     const debug = this.debugFileOf(binary, info);
@@ -221,6 +221,19 @@ export class SymbolizeRun {
     if (frame === 0 || PRINTS_PC_MINUS_ONE.has(report.format)) return true;
     return handlerTrampoline(report.threads[thread]!.frames) === frame - 1;
   }
+}
+
+const symbolTables = new WeakMap<ElfInfo, Map<string, bigint>>();
+
+/** The binary's symbols by name (first definition wins). */
+function symbolTable(info: ElfInfo): Map<string, bigint> {
+  let table = symbolTables.get(info);
+  if (!table) {
+    table = new Map();
+    for (const s of info.symbols()) if (!table.has(s.name)) table.set(s.name, s.value);
+    symbolTables.set(info, table);
+  }
+  return table;
 }
 
 const demangledTables = new WeakMap<ElfInfo, Map<string, bigint>>();
