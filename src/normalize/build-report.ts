@@ -101,6 +101,7 @@ function toFrame(f: ParsedFrame): Frame {
   };
   if (f.locals) frame.locals = f.locals;
   if (f.moduleOffset) frame.moduleOffset = f.moduleOffset;
+  if (f.source) frame.source = f.source;
   return frame;
 }
 

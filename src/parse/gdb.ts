@@ -57,6 +57,7 @@ const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 /** A frame's location gdb wrapped onto its own line: "    at p1.cpp:25", "    from /lib/libc.so.6". */
 // Indented by gdb's own wrapping; a mail client's wrapping loses the indentation.
 const WRAPPED_TAIL = /^\s*(?:at \S.*:\d+(?::\d+)?|from \S.*)\s*$/;
+const SOURCE_ECHO = /^(\d+)\t(.*)$/;
 const CUT_AFTER_IN = /^#\d{1,5} +0x[0-9a-fA-F]+ in\s*$/;
 /** A shared object's path alone on a line, after a frame line that ended in "from". */
 const MAIL_WRAPPED_MODULE = /^\s*\S+\.(?:so(?:\.[\d.]+)?|dylib|dll)\s*$/;
@@ -113,6 +114,8 @@ class GdbBlock implements BlockParser {
   /** The frame just read from a line holding only its name; dropped unless its arguments follow. */
   private bareFrame: { frame: ParsedFrame; thread: ParsedThread; sawFrames: boolean } | null = null;
 
+  /** The source line echoed at the stop, for the #0 frame a later `bt` prints. */
+  private stopSource: { line: number; text: string } | null = null;
   /** A frame line cut right after "in" (a mail client wrapped it): its name is on the next line. */
   private heldHead: string | null = null;
 
@@ -223,6 +226,18 @@ class GdbBlock implements BlockParser {
       return 'take';
     }
     if ((m = THREAD_HEADER.exec(line))) return this.startThread(m[1]!, m[2]!);
+    // gdb echoes the source line at the stop ("8\t  cfg->port = 8080;"), after the stop location
+    // of a live session or frame #0 of a core's; "26\tin ../sysdeps/..." says the source is missing.
+    if (c >= 48 && c <= 57 && (m = SOURCE_ECHO.exec(line))) {
+      if (!m[2]!.startsWith('in ') && !/: No such file or directory\.?\s*$/.test(m[2]!)) {
+        const at = Number(m[1]);
+        const frame = this.frame?.index === 0 ? this.frame : this.stopFrame;
+        if (frame && frame.line === at) frame.source = m[2]!;
+        this.stopSource = { line: at, text: m[2]! };
+      }
+      this.frame = null;
+      return 'take';
+    }
     this.frame = null;
     // `p $_siginfo` or `p $_siginfo._sifields._sigfault`: gdb's only way to show a core's fault address.
     if (c === 36 /* $ */ && (m = SIGINFO_ADDRESS.exec(line))) {
@@ -294,6 +309,7 @@ class GdbBlock implements BlockParser {
       inlined: false, // known once the next frame is read (markInlined)
       raw: line,
     };
+    if (frame.index === 0 && this.stopSource && frame.line === this.stopSource.line) frame.source = this.stopSource.text;
     if (thread.frames.length < MAX_FRAMES_PER_THREAD) thread.frames.push(frame);
     else thread.droppedFrames = (thread.droppedFrames ?? 0) + 1;
     this.frame = frame;

@@ -19,6 +19,9 @@ import {
 } from './types.js';
 
 const THREAD = /^(\*)?\s*thread #(\d+)(?::\s*tid = (\d+))?(.*)$/;
+const SOURCE_ARROW = /^\s*->\s+(\d+)\s*\t?(.*)$/;
+/** The lines around it: "   10  \tint Node::value() const {". */
+const SOURCE_CONTEXT = /^ {3}\s*\d+\s*\t/;
 const FRAME = /^\s*(\*)?\s*frame #(\d+): (0x[0-9a-fA-F]+)(?: (.*))?$/;
 /** Frames summarized by hand: a range ("frame #3-7:"), an elision ("frame #4: ..."), no address. */
 const SUMMARY_FRAME = /^\s*(\*)?\s*frame #(\d+)(?:\s*(?:-|\.\.|to)\s*#?(\d+))?: (?!0x[0-9a-fA-F]+(?:\s|$))(\S.*)$/;
@@ -83,6 +86,9 @@ class LldbBlock implements BlockParser {
     return verdict;
   }
 
+  /** The source line lldb listed at the stop ("-> 12"), for the #0 frame a later `bt` prints. */
+  private stopSource: { line: number; text: string } | null = null;
+
   /** A frame line that ends too early (a mail client wrapped it): the next line may hold the rest. */
   private cutFrame: { text: string; frame: ParsedFrame } | null = null;
 
@@ -99,8 +105,18 @@ class LldbBlock implements BlockParser {
         return 'take';
       }
     }
+    // lldb's source listing at a stop: "-> 12  \t  return data_->v;" marks the line of frame #0.
+    if ((m = SOURCE_ARROW.exec(line))) {
+      const at = Number(m[1]);
+      const frame = [...this.threads].reverse().flatMap((t) => t.frames.filter((f) => f.index === 0 && f.line === at))[0];
+      if (frame && m[2]!.trim() !== '') frame.source = m[2]!;
+      this.stopSource = { line: at, text: m[2]! };
+      return 'take';
+    }
+    if (SOURCE_CONTEXT.test(line)) return 'take';
     if (line.includes('frame #') && (m = FRAME.exec(line))) {
       const frame = parseLldbFrame(m, line);
+      if (frame.index === 0 && this.stopSource && frame.line === this.stopSource.line && this.stopSource.text.trim() !== '') frame.source = this.stopSource.text;
       const verdict = this.addFrame(frame);
       if (verdict === 'take' && looksCut(m[4])) this.cutFrame = { text: line, frame };
       return verdict;

@@ -19,6 +19,8 @@ export interface ParsedFrame {
   locals?: string[];
   /** Offset of the pc inside its module ("0x1206"), when known (native core reading). */
   moduleOffset?: string;
+  /** The source line the debugger printed at the stop for this frame (gdb "8\t  cfg->port = 8080;"). */
+  source?: string;
 }
 
 export interface ParsedThread {
