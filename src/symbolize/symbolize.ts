@@ -318,6 +318,18 @@ export async function symbolizeReports(reports: Report[], options: SymbolizeOpti
   for (const report of touched) {
     const mine = located.filter((l) => l.report === report && results.has(l));
     if (mine.length === 0) continue;
+    // Which file named which frames: the user can tell a stale debug file from a wrong trace.
+    const byDebugFile = new Map<string, { binary: string; how: DebugFile['how']; frames: number }>();
+    for (const l of mine) {
+      const debug = run.debugFileOf(l.target.binary, readElfInfo(l.target.binary)!);
+      const entry = byDebugFile.get(debug.path) ?? { binary: l.target.binary, how: debug.how, frames: 0 };
+      entry.frames++;
+      byDebugFile.set(debug.path, entry);
+    }
+    for (const [path, e] of byDebugFile) {
+      const from = e.how === 'own' || e.how === 'symbols' ? basename(path) : `${path} (found by ${e.how === 'build-id' ? 'build id' : '.gnu_debuglink'})`;
+      warn(report, `${e.frames} frame${e.frames === 1 ? '' : 's'} of ${basename(e.binary)} named by ${tool.name} from ${from}`);
+    }
     applyToReport(report, mine, results, tool.name);
     resign(report);
     rediagnose?.(report);
