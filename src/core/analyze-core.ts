@@ -134,6 +134,11 @@ function merge(r: Report, native: Report, facts: CoreFacts, run: DebuggerRun): R
   if (run.debugger === 'lldb' && r.threads.length === facts.threads.length && r.threads.every((t) => t.lwp === null)) {
     r.threads.forEach((t, i) => (t.lwp = facts.threads[i]!.lwp));
   }
+  // Each thread's stack pointer from the core's registers (a fault next to it is a stack overflow).
+  for (const t of r.threads) {
+    const native = t.lwp === null ? undefined : facts.threads.find((n) => n.lwp === t.lwp);
+    if (native) t.stackPointer = `0x${native.sp.toString(16).padStart(16, '0')}`;
+  }
   // The crashing thread: the one the core records with the signal.
   const nativeLwp = facts.crashed === null ? null : facts.threads[facts.crashed]!.lwp;
   // A hang (gcore of a stuck process: the core's "signal" is the SIGSTOP of the attach) keeps the

@@ -53,6 +53,8 @@ export function nativeReport(facts: CoreFacts): Report {
     },
     facts.path,
   );
+  // The stack pointer of each thread: a fault next to it is a stack overflow (guard page).
+  report.threads.forEach((t, i) => (t.stackPointer = hex(facts.threads[i]!.sp)));
   report.modules = [...facts.modules];
   report.warnings = [...facts.warnings, ...replacedExecutable(facts)];
   return report;
