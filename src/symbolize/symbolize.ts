@@ -194,7 +194,8 @@ export class SymbolizeRun {
   private fromMap(dump: Mapping[], module: string | null, address: bigint): { binary: string; info: ElfInfo; vaddr: bigint } | null {
     if (dump.length === 0) return null;
     const holding = mappingOf(dump, address);
-    const candidates = holding ? [holding] : module ? mappingsOfModule(dump, module.split(/\s+/)[0]!) : [];
+    // An address no mapping holds is another process's (or outside .text, for gdb's table).
+    const candidates = holding ? [holding] : module ? mappingsOfModule(dump, module.split(/\s+/)[0]!).filter((x) => x.textStart) : [];
     const m = candidates[0];
     if (!m) return null;
     const binary = this.binaryOf(m.path);
@@ -213,7 +214,7 @@ export class SymbolizeRun {
         : all.reduce((a, b) => (a.start < b.start ? a : b));
       vaddr = address - (base.start - (base.offset ?? 0n)) + firstLoadBias(info);
     }
-    return vaddr !== null && vaddr >= 0n ? { binary, info, vaddr } : null;
+    return vaddr !== null && vaddr >= 0n && inLoads(info, vaddr) ? { binary, info, vaddr } : null;
   }
 
   /** True when the frame's pc is the faulting instruction itself (or was printed as pc-1 already). */
