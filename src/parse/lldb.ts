@@ -51,8 +51,8 @@ const MAX_FOREIGN_LINES = 25;
 export const lldbParser: TraceParser = {
   format: 'lldb',
   label: "lldb backtraces ('* thread #N', 'frame #N:')",
-  // Every lldb backtrace has "frame #N:" lines (and thread lines "thread #N").
-  markers: ['#'],
+  // What every line startsTrace accepts holds (not a bare '#', which near-miss log lines are full of).
+  markers: ['thread #', 'frame #', ' stopped', "Core file '", 'target create'],
   startsTrace(line: string): boolean {
     if (line.includes('thread #')) return THREAD.test(line) && (NAME.test(line) || STOP_REASON.test(line) || /^\*?\s*thread #\d+\s*$/.test(line));
     if (line.includes('frame #')) return (FRAME.test(line) || SUMMARY_FRAME.test(line)) && line.includes('`');
@@ -96,7 +96,7 @@ class LldbBlock implements BlockParser {
     let m: RegExpExecArray | null;
     const cut = this.cutFrame;
     this.cutFrame = null;
-    if (cut && line.trim() !== '' && !line.includes('frame #') && !line.includes('thread #')) {
+    if (cut && line.trim() !== '' && !line.includes('frame #') && !line.includes('thread #') && continues(cut.text, line)) {
       const joined = `${cut.text.trimEnd()} ${line.trim()}`;
       if ((m = FRAME.exec(joined))) {
         Object.assign(cut.frame, parseLldbFrame(m, joined), { raw: `${cut.frame.raw}\n${line}` });
@@ -390,4 +390,16 @@ function looksCut(rest: string | undefined): boolean {
   let depth = 0;
   for (const c of t) depth += c === '(' ? 1 : c === ')' ? -1 : 0;
   return depth > 0;
+}
+
+/**
+ * Whether `line` is the rest of the cut frame line `text`: after a bare address only a
+ * "module`function" continues it, after a trailing "at" only a location; inside an open argument
+ * list anything does. ("frame #0: 0x0000000000000000" then "error: memory read failed" is not one frame.)
+ */
+function continues(text: string, line: string): boolean {
+  const t = text.trimEnd();
+  if (/frame #\d+: 0x[0-9a-fA-F]+$/.test(t)) return /^\s*\S+`/.test(line);
+  if (/\sat$/.test(t)) return /^\s*\S+:\d+/.test(line);
+  return true;
 }
