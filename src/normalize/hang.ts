@@ -34,6 +34,9 @@ export interface Hang {
 interface Waiting {
   index: number;
   lock: boolean;
+  /** The program's own wait primitive the thread sits in ("Semaphore_wait"), when it has one. */
+  primitive: string | null;
+  /** The first program frame that is not a wait: the code that waits. */
   firstMeaningful: string | null;
 }
 
@@ -53,11 +56,16 @@ function waitingOf(thread: Thread, index: number): Waiting | null {
     if (reason !== null) continue; // machinery around the wait (libc wrappers, unnamed frames)
     // The program's own wait primitive on top (a paste trimmed the futex frames under it):
     // "Semaphore_wait", "Mutex::Lock", "CondVar::Wait". It is the frame a developer blames.
-    if (i === 0 && PROGRAM_WAIT.test(f.function)) return { index, lock: true, firstMeaningful: f.function };
+    if (i === 0 && PROGRAM_WAIT.test(f.function)) return { index, lock: true, primitive: f.function, firstMeaningful: firstProgramFrame(frames, 1) };
     // The first program frame: it waits only if a wait sits above it.
-    return wait ? { index, lock, firstMeaningful: f.function } : null;
+    return wait ? { index, lock, primitive: null, firstMeaningful: f.function } : null;
   }
-  return wait ? { index, lock, firstMeaningful: null } : null;
+  return wait ? { index, lock, primitive: null, firstMeaningful: null } : null;
+}
+
+function firstProgramFrame(frames: Frame[], from: number): string | null {
+  for (let i = from; i < Math.min(frames.length, WAIT_DEPTH + from); i++) if (skipReason(frames[i]!) === null) return frames[i]!.function;
+  return null;
 }
 
 /** The hang the threads show, or null when some thread is running (or nothing waits). */
@@ -72,6 +80,10 @@ export function detectHang(threads: Thread[]): Hang | null {
   }
   const locked = waiting.filter((w) => w.lock);
   const chosen = locked.length > 0 ? locked : waiting;
-  const parts = [...new Set(chosen.map((w) => w.firstMeaningful).filter((n): n is string => n !== null))].sort();
+  // The program's own wait primitives first (the frame a developer blames), then the code that
+  // waits in them, each sorted: the same deadlock signs alike whatever the thread order.
+  const names = (pick: (w: Waiting) => string | null) => [...new Set(chosen.map(pick).filter((n): n is string => n !== null))].sort();
+  const primitives = names((w) => w.primitive);
+  const parts = [...primitives, ...names((w) => w.firstMeaningful).filter((n) => !primitives.includes(n))];
   return { crashed: chosen[0]!.index, parts };
 }
