@@ -63,12 +63,13 @@ const ghLine = (i) => `2025-01-02T03:04:${String(i % 60).padStart(2, '0')}.${Str
 // Lines that begin like frames (or hold a '#') but are not: BuildKit, Markdown, C, issue references.
 const nearMiss = (i) => {
   switch (i % 8) {
-    case 0: return `#${i % 40} [build ${i % 7}/7] RUN make -j4 target-${i % 13}\n`;
-    case 1: return `#${i % 40} ${(i % 900) / 10}s DONE ${i % 5}.${i % 10}s\n`;
+    // BuildKit numbers its steps from #1 (its one "#0 building with ..." line starts a build).
+    case 0: return i % 20000 === 0 ? '#0 building with "default" instance using docker driver\n' : `#${(i % 40) + 1} [build ${i % 7}/7] RUN make -j4 target-${i % 13}\n`;
+    case 1: return `#${(i % 40) + 1} ${(i % 900) / 10}s DONE ${i % 5}.${i % 10}s\n`;
     case 2: return `## Step ${i % 12}: configure the build\n`;
     case 3: return `#include <vector_${i % 30}.h>\n`;
     case 4: return `fixes #${1000 + (i % 5000)}: handle the retry in worker ${i % 16}\n`;
-    case 5: return `#${i % 40} sha256:${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}${'0'.repeat(24)} 1.2MB / 3.4MB 0.${i % 10}s\n`;
+    case 5: return `#${(i % 40) + 1} sha256:${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}${'0'.repeat(24)} 1.2MB / 3.4MB 0.${i % 10}s\n`;
     default: return plainLine(i);
   }
 };

@@ -463,7 +463,26 @@ const GZIP_SLICE = 16 * 1024;
  */
 export type ProblemSink = (problem: ReadProblem) => void;
 
+/**
+ * The decompressed text in chunks of about CHUNK_SIZE (zlib hands out 16 KB pieces): the reader
+ * skips marker-free stretches only within a chunk, and a chunk costs a round of the line loop.
+ */
 export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSink = () => {}): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let bytes = 0;
+  for await (const piece of inflated(source, problem)) {
+    parts.push(piece);
+    bytes += piece.length;
+    if (bytes >= CHUNK_SIZE) {
+      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
+      parts = [];
+      bytes = 0;
+    }
+  }
+  if (bytes > 0) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
+}
+
+async function* inflated(source: AsyncIterable<Buffer>, problem: ProblemSink): AsyncGenerator<Buffer> {
   const fatal = (message: string) => problem({ message, fatal: true });
   const it = source[Symbol.asyncIterator]();
   let pending: Buffer = Buffer.alloc(0);

@@ -1,17 +1,19 @@
-// One pass over raw bytes for several short markers at once (the scanner's "could a trace start
-// here?" question), instead of one Buffer.indexOf pass per marker (each a full pass over the data;
-// a needle whose first byte is common, such as "runtime", runs at a fraction of memchr speed).
+// One pass over raw bytes for all the markers at once (the scanner's "could a trace start
+// here?" question), whatever their number: every parser's markers and the fatal notices' words are
+// one search, instead of one Buffer.indexOf pass per marker or one comparison per marker per block.
 //
-// A small WebAssembly SIMD kernel, generated here from its opcodes for each marker set (no
-// toolchain), compares 16 bytes at a time with every marker's first byte, and its second byte one
-// position on (one-byte markers: the first byte only), two blocks per test: about 10 GB/s on one
-// core against ~4 GB/s for the six indexOf passes it replaces. Candidates are then checked
-// against whole markers in JS.
+// Each marker is searched by its rarest three bytes (its fingerprint, chosen with a byte-frequency
+// table as ripgrep does: "abort " by "bor", not by "ab"), and all fingerprints at once by a small
+// WebAssembly SIMD kernel in the manner of Teddy (Hyperscan, ripgrep): nibble lookup tables with
+// one bit per bucket of fingerprints, ~14 instructions per 16-byte block whatever the number of
+// markers, generated here from its opcodes (no toolchain). Candidates are then checked against
+// whole markers in JS.
 //
 // The kernel reads the bytes where they are: chunks must live in its memory, so the file reader
 // (lines.ts) reads into buffers carved out of it (`takeSearchBuffer`). Chunks from elsewhere
-// (gunzip, streams, lines carried across chunks) are searched with Buffer.indexOf per marker, and
-// so is everything when WebAssembly SIMD is not available.
+// (gunzip, streams, lines carried across chunks) are copied into one such buffer a megabyte at a
+// time (a copy costs far less than a search), and searched there; without WebAssembly SIMD, one
+// Buffer.indexOf per marker.
 
 // --- the kernel, in WebAssembly binary form ---------------------------------------------------
 
@@ -27,6 +29,8 @@ const op = {
   bitmask8: [SIMD, 0x64],
   shrU8: [SIMD, 0x6d],
   v128zero: [SIMD, 0x0c, ...new Array(16).fill(0)],
+  v128const: (bytes: readonly number[]) => [SIMD, 0x0c, ...bytes.map((b) => b & 0xff)],
+  ne8: [SIMD, 0x24],
   localGet: (i: number) => [0x20, i],
   localSet: (i: number) => [0x21, i],
   localTee: (i: number) => [0x22, i],
@@ -58,31 +62,36 @@ const section = (id: number, body: number[]) => [id, ...leb(body.length), ...bod
 const name = (s: string) => [...leb(s.length), ...Buffer.from(s)];
 
 /**
- * The kernel for one marker set: find(p, end) -> i32, the first position q >= p where some
- * marker's first two bytes are (its first byte, for a one-byte marker), scanning 16-byte blocks
- * while p + 17 <= end; when there is none, -1 - p, with p where the blocks stopped (fewer than 17
- * bytes before end: the caller checks that tail). Every test is a byte comparison with a constant
- * held in a local: eq(bytes at q, first) [and eq(bytes at q + 1, second)], or-ed over the markers.
- * Locals: 0 p, 1 end, 2 bytes at p, 3 bytes at p + 1, 4 candidates, 5... the constants.
+ * The kernel for one set of fingerprints (1 to 3 bytes each): find(p, end) -> i32, the first
+ * position q >= p where some fingerprint may start, scanning 16-byte blocks while the block and the
+ * bytes after it fit before end; when there is none, -1 - p, with p where the blocks stopped (the
+ * caller checks that tail). A Teddy-style search (Hyperscan's, as ripgrep uses it): each
+ * fingerprint is put in one of 8 buckets; for each of its byte positions j, two 16-byte tables
+ * map a byte's low and high nibble to the buckets that allow it there (one swizzle each), and a
+ * position is a candidate when some bucket allows all its bytes. The work per block is the same
+ * whatever the number of fingerprints: ~3 instructions per byte position, a few per block.
+ * Locals: 0 p, 1 end, 2 candidates, 3 bytes, 4 the 0x0f mask, 5... the tables (low, high per j).
  */
 export function kernel(probes: readonly (readonly number[])[], unroll = 2): Uint8Array<ArrayBuffer> {
-  const P = 0, END = 1, A = 2, B = 3, M = 4;
-  const constants = [...new Set(probes.flat())];
-  const local = (byte: number) => 5 + constants.indexOf(byte);
-  const test = (probe: readonly number[]) => [
-    ...op.localGet(A), ...op.localGet(local(probe[0]!)), ...op.eq8,
-    ...(probe.length > 1 ? [...op.localGet(B), ...op.localGet(local(probe[1]!)), ...op.eq8, ...op.and] : []),
-  ];
+  const P = 0, END = 1, M = 2, V = 3, NIB = 4;
+  const width = Math.max(1, ...probes.map((p) => p.length));
+  const tables = teddyTables(probes, width);
+  const LO = (j: number) => 5 + 2 * j, HI = (j: number) => 6 + 2 * j;
   /** Candidates of the block at p + offset, left on the stack. */
-  const block = (offset: number) => [
-    ...op.localGet(P), ...op.v128load(offset), ...op.localSet(A),
-    ...op.localGet(P), ...op.v128load(offset + 1), ...op.localSet(B),
-    ...probes.flatMap((probe, i) => [...test(probe), ...(i > 0 ? op.or : [])]),
-  ];
-  const exitUnless = (bytes: number) => [...op.localGet(P), ...op.i32(bytes + 1), 0x6a, ...op.localGet(END), 0x4b, 0x0d, 0x01]; // br_if 1 when p + bytes + 1 > end
+  const block = (offset: number) =>
+    Array.from({ length: width }, (_, j) => [
+      ...op.localGet(P), ...op.v128load(offset + j), ...op.localSet(V),
+      ...op.localGet(LO(j)), ...op.localGet(V), ...op.localGet(NIB), ...op.and, ...op.swizzle,
+      ...op.localGet(HI(j)), ...op.localGet(V), ...op.i32(4), ...op.shrU8, ...op.swizzle,
+      ...op.and,
+      ...(j > 0 ? op.and : []),
+    ]).flat();
+  // br_if 1 when p + bytes + width - 1 > end (a block's loads reach that far).
+  const exitUnless = (bytes: number) => [...op.localGet(P), ...op.i32(bytes + width - 1), 0x6a, ...op.localGet(END), 0x4b, 0x0d, 0x01];
   const body = [
-    0x01, ...leb(3 + constants.length), 0x7b,
-    ...constants.flatMap((c) => [...op.i32(c), ...op.splat8, ...op.localSet(local(c))]),
+    0x01, ...leb(3 + 2 * width), 0x7b,
+    ...op.v128const(new Array(16).fill(0x0f)), ...op.localSet(NIB),
+    ...tables.flatMap((t, k) => [...op.v128const(t), ...op.localSet(5 + k)]),
     // Wide loop: `unroll` blocks at a time, one test for all of them; on a hit, the narrow loop finds it.
     0x02, 0x40, 0x03, 0x40,
     ...exitUnless(16 * unroll),
@@ -97,7 +106,7 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2): Uint
     ...block(0),
     ...op.localTee(M), ...op.anyTrue,
     0x04, 0x40, // if
-    ...op.localGet(P), ...op.localGet(M), ...op.bitmask8, 0x68, 0x6a, 0x0f, // return p + ctz(bitmask(m))
+    ...op.localGet(P), ...op.localGet(M), ...op.v128zero, ...op.ne8, ...op.bitmask8, 0x68, 0x6a, 0x0f, // return p + ctz(bitmask(m != 0))
     0x0b,
     ...op.localGet(P), ...op.i32(16), 0x6a, ...op.localSet(P),
     0x0c, 0x00,
@@ -113,6 +122,84 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2): Uint
     ...section(7, [0x01, ...name('find'), 0x00, 0x00]),
     ...section(10, [0x01, ...leb(body.length), ...body]),
   ]);
+}
+
+/**
+ * Teddy's nibble tables for these fingerprints: [low0, high0, low1, high1, ...], 16 bytes each,
+ * bit b set where bucket b allows that nibble at that position. A bucket allows every combination
+ * of the nibbles its fingerprints have at a position ("mem" and "us " in one bucket let "ms " and
+ * "ue " through): each fingerprint goes to the bucket where it adds the fewest such false matches,
+ * weighed by how common the bytes are in logs (greedy, rarest fingerprints placed last). A
+ * fingerprint shorter than the others leaves its bucket's later positions open to any byte, so
+ * each length has buckets of its own.
+ */
+function teddyTables(probes: readonly (readonly number[])[], width: number): number[][] {
+  const lengths = [...new Set(probes.map((p) => p.length))].sort((a, b) => a - b);
+  // Buckets per length: one for each shorter length, the rest for the longest.
+  const buckets: { length: number; fps: (readonly number[])[] }[] = [];
+  for (const len of lengths) {
+    const n = len === lengths[lengths.length - 1] ? 8 - buckets.length : 1;
+    for (let k = 0; k < n; k++) buckets.push({ length: len, fps: [] });
+  }
+  /** How much log text a bucket holding these fingerprints lets through (the product over positions). */
+  const cost = (fps: readonly (readonly number[])[], len: number) => {
+    if (fps.length === 0) return 0;
+    let p = 1;
+    for (let j = 0; j < len; j++) {
+      let lo = 0;
+      let hi = 0;
+      for (const f of fps) (lo |= 1 << (f[j]! & 15)), (hi |= 1 << (f[j]! >> 4));
+      let sum = 0;
+      for (let hs = hi; hs; hs &= hs - 1)
+        for (let ls = lo, h = 31 - Math.clz32(hs & -hs); ls; ls &= ls - 1) sum += BYTE_WEIGHT[(h << 4) | (31 - Math.clz32(ls & -ls))]!;
+      p *= sum;
+    }
+    return p;
+  };
+  const order = [...probes].sort((a, b) => cost([b], b.length) - cost([a], a.length));
+  for (const fp of order) {
+    let best = -1;
+    let bestAdded = Infinity;
+    buckets.forEach((b, i) => {
+      if (b.length !== fp.length) return;
+      const added = cost([...b.fps, fp], b.length) - cost(b.fps, b.length);
+      if (added < bestAdded) (bestAdded = added), (best = i);
+    });
+    buckets[best]!.fps.push(fp);
+  }
+  // Then single moves while one lowers the total (greedy placement alone can trap a common
+  // fingerprint's nibbles with another's).
+  for (let round = 0, moved = true; moved && round < 8; round++) {
+    moved = false;
+    for (const from of buckets)
+      for (const fp of [...from.fps]) {
+        const rest = from.fps.filter((f) => f !== fp);
+        const saved = cost(from.fps, from.length) - cost(rest, from.length);
+        let target: (typeof buckets)[number] | null = null;
+        let gain = 1e-12;
+        for (const to of buckets) {
+          if (to === from || to.length !== from.length) continue;
+          const g = saved - (cost([...to.fps, fp], to.length) - cost(to.fps, to.length));
+          if (g > gain) (gain = g), (target = to);
+        }
+        if (target) {
+          from.fps = rest;
+          target.fps.push(fp);
+          moved = true;
+        }
+      }
+  }
+  const tables = Array.from({ length: 2 * width }, () => new Array<number>(16).fill(0));
+  buckets.forEach(({ fps }, b) => {
+    for (const fp of fps)
+      for (let j = 0; j < width; j++) {
+        if (j < fp.length) {
+          tables[2 * j]![fp[j]! & 15]! |= 1 << b;
+          tables[2 * j + 1]![fp[j]! >> 4]! |= 1 << b;
+        } else for (let n = 0; n < 16; n++) (tables[2 * j]![n]! |= 1 << b), (tables[2 * j + 1]![n]! |= 1 << b);
+      }
+  });
+  return tables;
 }
 
 // --- the memory chunk buffers live in ----------------------------------------------------------
@@ -164,12 +251,63 @@ export function releaseSearchBuffer(buf: Buffer): boolean {
 
 // --- marker sets -------------------------------------------------------------------------------
 
+/**
+ * How common each byte is in logs, most common first (ripgrep picks a literal's rarest bytes by
+ * such a table). Bytes not listed (controls, non-ASCII) count as rare.
+ */
+const COMMON = ` 0e12t:a-5.o3i4n/s6r789=l_cdTu,Zhmp[]fgyb\nwvkSEIANRO()DCLPMF"'xBUHGWVK;>*Y<#jqz+JX&%@?!$Q|{}~\\^\``;
+const RANK = new Uint8Array(256).fill(255);
+for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
+/** A byte's rough share of log text (Zipf-like by rank; unlisted bytes rare). */
+const BYTE_WEIGHT = Float64Array.from(RANK, (r) => (r === 255 ? 0.0002 : 1 / (r + 4)));
+/** Fingerprints are up to this many bytes of each marker (fewer false candidates than two). */
+const FINGERPRINT = 3;
+
+/** A marker's rarest stretch of up to FINGERPRINT bytes: where it starts in the marker, and its bytes. */
+export function fingerprint(marker: Buffer): { offset: number; bytes: number[] } {
+  const width = Math.min(FINGERPRINT, marker.length);
+  let best = 0;
+  let bestScore = -1;
+  for (let k = 0; k + width <= marker.length; k++) {
+    // The rarest byte counts most (ranks are far apart for rare bytes), then the others.
+    let score = 0;
+    for (let j = 0; j < width; j++) score += RANK[marker[k + j]!]! ** 2;
+    if (score > bestScore) (bestScore = score), (best = k);
+  }
+  return { offset: best, bytes: [...marker.subarray(best, best + width)] };
+}
+
+interface Fingerprinted {
+  marker: Buffer;
+  offset: number;
+}
+
 export class MarkerSet {
-  private readonly firstBytes: Set<number>;
   private compiled: ((p: number, end: number) => number) | null | undefined;
+  /** Markers by their fingerprint's bytes (key: the bytes as one number, with the length). */
+  private readonly byPrint = new Map<number, Fingerprinted[]>();
+  private readonly lengths: number[];
+  private readonly maxOffset: number;
+  private readonly maxLength: number;
+  private readonly prints: number[][];
 
   constructor(readonly markers: readonly Buffer[]) {
-    this.firstBytes = new Set(markers.filter((m) => m.length > 0).map((m) => m[0]!));
+    const prints = new Map<number, number[]>();
+    let maxOffset = 0;
+    let maxLength = 0;
+    for (const m of markers) {
+      if (m.length === 0) continue;
+      const { offset, bytes } = fingerprint(m);
+      const key = printKey(bytes.length, (i) => bytes[i]!);
+      prints.set(key, bytes);
+      this.byPrint.set(key, [...(this.byPrint.get(key) ?? []), { marker: m, offset }]);
+      maxOffset = Math.max(maxOffset, offset);
+      maxLength = Math.max(maxLength, m.length);
+    }
+    this.prints = [...prints.values()];
+    this.lengths = [...new Set(this.prints.map((p) => p.length))].sort((a, b) => a - b);
+    this.maxOffset = maxOffset;
+    this.maxLength = maxLength;
   }
 
   /** The kernel for these markers, compiled on first use; null when it cannot run here. */
@@ -178,11 +316,8 @@ export class MarkerSet {
     this.compiled = null;
     const a = arenaState;
     if (!a || this.markers.length === 0 || this.markers.some((m) => m.length === 0)) return null;
-    const probes = [...new Map(this.markers.map((m) => [...m.subarray(0, 2)]).map((p) => [p.join(','), p])).values()];
-    // A two-byte probe whose first byte is a one-byte marker adds nothing.
-    const kept = probes.filter((p) => p.length === 1 || !probes.some((q) => q.length === 1 && q[0] === p[0]));
     try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernel(kept, 2)), { e: { m: a.memory } });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernel(this.prints, 2)), { e: { m: a.memory } });
       this.compiled = instance.exports.find as (p: number, end: number) => number;
     } catch {
       this.compiled = null;
@@ -192,18 +327,74 @@ export class MarkerSet {
 
   /** The first position in [from, to) where a whole marker starts, or -1. */
   find(buf: Buffer, from: number, to: number): number {
+    to = Math.min(to, buf.length);
+    if (from >= to) return -1;
     const a = arenaState;
-    const find = a && buf.buffer === a.memory.buffer ? this.kernel() : null;
-    if (!find) return this.indexOf(buf, from, to);
+    if (a && buf.buffer === a.memory.buffer) {
+      const find = this.kernel();
+      if (find) return this.search(find, buf, from, to);
+    }
+    // A buffer from elsewhere (gunzip, a stream): searched in a copy inside the kernel's memory,
+    // window by window, when it is worth it; else one indexOf per marker.
+    if (to - from >= 4096) {
+      scratchBuffer ??= takeSearchBuffer(SCRATCH);
+      if (scratchBuffer && this.kernel()) return this.searchCopied(scratchBuffer, buf, from, to);
+    }
+    return this.indexOf(buf, from, to);
+  }
+
+  private searchCopied(scratch: Buffer, buf: Buffer, from: number, to: number): number {
+    const limit = Math.min(buf.length, to + this.maxLength);
+    for (let w = from; w < to; ) {
+      const copied = buf.copy(scratch, 0, w, Math.min(limit, w + scratch.length));
+      // Starts whose whole marker is in the copy; the last window holds everything to `to`.
+      const last = w + copied >= limit;
+      const stop = last ? to : Math.min(to, w + copied - this.maxLength);
+      const at = this.search(this.compiled!, scratch.subarray(0, copied), 0, stop - w);
+      if (at >= 0) return w + at;
+      w = stop;
+    }
+    return -1;
+  }
+
+  /** The kernel's candidates, checked against whole markers; the first start wins. */
+  private search(find: (p: number, end: number) => number, buf: Buffer, from: number, to: number): number {
     const base = buf.byteOffset;
+    let best = -1;
+    // Fingerprints sit up to maxOffset bytes into their marker: candidates are looked for that far
+    // past `to`, and past a start found, for a marker starting before it.
     let p = base + from;
-    const end = base + Math.min(to, buf.length);
+    let end = base + Math.min(buf.length, to + this.maxOffset + FINGERPRINT);
     for (;;) {
       const q = find(p, end);
-      if (q < 0) return this.scalar(buf, -1 - q - base, end - base);
-      if (this.startsAt(buf, q - base)) return q - base;
+      if (q < 0) {
+        // Fingerprints from where the blocks stopped were not looked at: their markers, byte by byte.
+        const at = this.scalar(buf, Math.max(from, -1 - q - base - this.maxOffset), best >= 0 ? best : to);
+        return at >= 0 ? at : best;
+      }
+      const at = this.verify(buf, q - base, from, to);
+      if (at >= 0 && (best < 0 || at < best)) {
+        best = at;
+        end = Math.min(end, base + best + this.maxOffset + FINGERPRINT);
+      }
       p = q + 1;
     }
+    return best;
+  }
+
+  /** The earliest start in [from, to) of a marker whose fingerprint is at `q`, or -1. */
+  private verify(buf: Buffer, q: number, from: number, to: number): number {
+    let best = -1;
+    for (const len of this.lengths) {
+      if (q + len > buf.length) break;
+      const list = this.byPrint.get(printKey(len, (i) => buf[q + i]!));
+      if (!list) continue;
+      for (const { marker, offset } of list) {
+        const at = q - offset;
+        if (at >= from && at < to && (best < 0 || at < best) && this.startsWith(buf, at, marker)) best = at;
+      }
+    }
+    return best;
   }
 
   /** One Buffer.indexOf pass per marker. */
@@ -216,19 +407,28 @@ export class MarkerSet {
     return best;
   }
 
+  /** Byte by byte, for the few bytes the kernel's blocks do not reach. */
   private scalar(buf: Buffer, from: number, to: number): number {
-    for (let i = from; i < to; i++) if (this.firstBytes.has(buf[i]!) && this.startsAt(buf, i)) return i;
+    for (let i = from; i < to; i++) for (const m of this.markers) if (this.startsWith(buf, i, m)) return i;
     return -1;
   }
 
-  private startsAt(buf: Buffer, at: number): boolean {
-    outer: for (const m of this.markers) {
-      if (at + m.length > buf.length) continue;
-      for (let j = 0; j < m.length; j++) if (buf[at + j] !== m[j]) continue outer;
-      return true;
-    }
-    return false;
+  private startsWith(buf: Buffer, at: number, m: Buffer): boolean {
+    if (at + m.length > buf.length) return false;
+    for (let j = 0; j < m.length; j++) if (buf[at + j] !== m[j]) return false;
+    return true;
   }
+}
+
+/** Size of the copy a buffer from outside the kernel's memory is searched in. */
+const SCRATCH = 1 << 20;
+let scratchBuffer: Buffer | null | undefined;
+
+/** A fingerprint's bytes as one map key (its length included). */
+function printKey(len: number, byte: (i: number) => number): number {
+  let k = len;
+  for (let i = 0; i < len; i++) k = k * 256 + byte(i);
+  return k;
 }
 
 const sets = new Map<string, MarkerSet>();

@@ -23,8 +23,9 @@ const SOURCE = /^\s{4,}(\S+?):(\d+)(?::(\d+))?\s*$/;
 export const elfutilsParser: TraceParser = {
   format: 'eu-stack',
   label: "eu-stack/coredumpctl stacks",
-  // Every stack has "#N" frame lines; the PID/TID header sits within the context kept before them.
-  markers: ['#'],
+  // What every line startsTrace accepts holds (its headers; not a bare '#', which near-miss log lines
+  // are full of).
+  markers: ['PID ', 'PID:', 'Stack trace of thread'],
   startsTrace(line: string): boolean {
     return EU_PID.test(line) || CD_THREAD.test(line) || (/^\s*PID: \d+ \(/.test(line));
   },

@@ -72,9 +72,10 @@ const LOST_HASH_FRAME = /^\d{1,5} +0x[0-9a-fA-F]+ in \S/;
 export const gdbParser: TraceParser = {
   format: 'gdb',
   label: "gdb backtraces ('#0 ...' frames, 'Thread N (...):')",
-  // Every gdb backtrace has "#N" frame lines; a chunk without '#' is skipped undecoded (its last
-  // lines are still read, so a session header just before the next chunk's frames is kept).
-  markers: ['#'],
+  // What every line startsTrace accepts holds (not a bare '#': BuildKit steps, Markdown headings,
+  // '#include' and issue references would stop the reader's skipping on every line): '#0 ', a later
+  // frame's ' 0x' address, and the session headers' words.
+  markers: ['#0 ', ' 0x', 'Core was generated', 'Program terminated', 'received signal', 'Thread '],
   startsTrace(line: string): boolean {
     const c = line.charCodeAt(0);
     // A paste may start anywhere in a `bt` ("#8 ..."): a later frame starts a trace when it has

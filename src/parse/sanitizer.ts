@@ -113,9 +113,9 @@ const SIGNALS: Record<string, string> = {
 export const sanitizerParser: TraceParser = {
   format: 'asan',
   label: 'sanitizer reports (ASan, LSan, MSan, TSan, UBSan, HWASan)',
-  // Reports with a stack have "#N" frames a few lines under their header; UBSan errors may have none.
-  // Needles of up to 7 bytes search about twice as fast as longer ones (V8's Buffer.indexOf).
-  markers: ['#', 'runtime'],
+  // What every line startsTrace accepts holds: the tool's name, or UBSan's words (not a bare '#',
+  // which near-miss log lines are full of; the marker search costs the same for any length).
+  markers: ['Sanitizer', 'runtime error: '],
   startsTrace(line: string): boolean {
     // ASan's "WARNING: AddressSanitizer failed to allocate 0x... bytes" (allocator_may_return_null=1)
     // is not fatal: the program goes on, and a report may follow.
