@@ -234,6 +234,8 @@ class _Coredx:
             threads = []
         if inferior.pid == 0 or not threads:
             raise gdb.GdbError("coredx: no process or core to analyze: run the program until it crashes, or open a core (gdb PROGRAM CORE)")
+        if all(t.is_running() for t in threads):
+            raise gdb.GdbError("coredx: the process is running: interrupt it first (Ctrl-C, or `interrupt` for a background run)")
         selected = gdb.selected_thread()
         frame = level = None
         try:

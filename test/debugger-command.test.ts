@@ -4,10 +4,10 @@
 // threads) and without (stripped). Checked: the diagnosis text, `coredx --json` (signal, fault
 // address, first meaningful frame), `coredx --explain`, and that the debugger's state is what it
 // was: the selected thread and frame, gdb's settings, gdb's value history.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeResult, Report } from '../src/model.js';
 import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbEnv, makeCore } from './support/debuggers.js';
 import { tempDir } from './support/tmp.js';
@@ -302,5 +302,28 @@ describe.skipIf(!lldbOk.ok)('coredx inside lldb', () => {
     // lldb's batch mode stops at the first command that fails: one run each.
     expect(lldb(dir, ['./null_deref'], ['coredx'], false).sections[0]).toContain('error: coredx: no process or core to analyze');
     expect(lldb(dir, ['./null_deref'], ['coredx --bogus'], false).sections[0]).toContain("error: coredx: unknown argument '--bogus'");
+  });
+});
+
+describe.skipIf(problems.length > 0)('coredx inside a debugger attached to a hung process', () => {
+  let dir = '';
+  let child: ReturnType<typeof spawn> | null = null;
+  beforeAll(async () => {
+    dir = tempDir('dbgcmd-hang');
+    buildProgram('deadlock', dir);
+    child = spawn('./deadlock', [], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+    // "started" comes before the threads lock; 300 ms later both hold one mutex and want the other.
+    await new Promise<void>((resolve) => child!.stdout!.once('data', () => resolve()));
+    await new Promise((r) => setTimeout(r, 400));
+  }, 120_000);
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  it('gdb and lldb: a hang, signed by the waiting program frames (the stop by attaching is no crash)', () => {
+    const pid = String(child!.pid);
+    const reports = [jsonReport(gdb(dir, ['-p', pid], ['coredx --json'], false).sections[0]!)];
+    if (lldbOk.ok) reports.push(jsonReport(lldb(dir, ['-p', pid], ['coredx --json'], false).sections[0]!));
+    for (const r of reports) expect([r.format, r.crashKind, r.signatureText]).toEqual([r.format, 'hang', 'hang | bank::audit | bank::transfer | main']);
   });
 });
