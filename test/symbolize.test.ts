@@ -22,8 +22,9 @@ function sh(cmd: string, cwd: string, env: NodeJS.ProcessEnv = {}): { out: strin
 }
 
 function coredx(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { json: AnalyzeResult; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [BIN, 'analyze', '--format', 'json', ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env } });
-  return { json: JSON.parse(r.stdout || '{"reports":[]}') as AnalyzeResult, stderr: r.stderr, status: r.status };
+  const r = spawnSync(process.execPath, [BIN, 'analyze', '--format', 'json', ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  if (!r.stdout) throw new Error(`coredx ${args.join(' ')}: no output (status ${r.status}, ${r.signal ?? 'no signal'}${r.error ? `, ${r.error.message}` : ''}): ${r.stderr}`);
+  return { json: JSON.parse(r.stdout) as AnalyzeResult, stderr: r.stderr, status: r.status };
 }
 
 const crashed = (r: Report) => r.threads[r.crashedThread ?? 0]!.frames;
@@ -162,7 +163,7 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
     expect(out).toMatch(/\(\S*asan_overflow\+0x[0-9a-f]+\)/);
     writeFileSync(join(dir, 'asan.txt'), out);
     const without = coredx(['asan.txt', '--exe', './asan_overflow'], dir).json.reports[0]!;
-    expect(without.warnings?.join('\n')).toMatch(/no debug information/);
+    expect(without.warnings?.join('\n'), JSON.stringify(without)).toMatch(/no debug information/);
     const r = coredx(['asan.txt', '--exe', './asan_overflow', '--debug-dir', 'debug'], dir).json.reports[0]!;
     expect(r.format).toBe('asan');
     const access = r.threads.find((t) => t.role === 'access')!.frames;
