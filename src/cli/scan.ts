@@ -1,16 +1,16 @@
 // `coredx scan [PATH|GLOB...]`: flags -> scan() -> renderers -> files/stdout -> exit code.
 
-import { writeReportFile, writeStdout } from './write-report.js';
+import { writeReportChunks, writeStdoutChunks } from './write-report.js';
 import { installInterruptHandlers } from '../core/debugger.js';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { describeError } from '../errors.js';
-import { renderGithub } from '../render/github.js';
-import { renderJunit } from '../render/junit.js';
-import { renderMarkdown } from '../render/markdown.js';
-import { renderSarif } from '../render/sarif.js';
-import { renderScanJson } from '../render/scan-json.js';
-import { renderScanText } from '../render/scan-text.js';
+import { githubChunks } from '../render/github.js';
+import { junitChunks } from '../render/junit.js';
+import { markdownChunks } from '../render/markdown.js';
+import { sarifChunks } from '../render/sarif.js';
+import { scanJsonChunks } from '../render/scan-json.js';
+import { scanTextChunks } from '../render/scan-text.js';
 import { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from '../scan/baseline.js';
 import { SEVERITIES, type Severity } from '../scan/group.js';
 import { scanParallel } from '../scan/parallel.js';
@@ -169,18 +169,20 @@ export function emitReport(
   const report: ScanReport = prepared.baseline ? compareWithBaseline(result, prepared.baseline) : result;
   const b = report.baseline;
   if (b && !b.comparable) process.stderr.write(`coredx: warning: ${baselineSummary(b)}${prepared.failOn?.newOnly ? `; --fail-on ${prepared.failOn.severity === 'info' ? 'new' : `new:${prepared.failOn.severity}`} gates on every group` : ''}\n`);
-  const render: Record<ScanFormat, () => string> = {
-    text: () => renderScanText(report, chalkFor(process.stdout, flags.color)),
-    json: () => renderScanJson(report),
-    sarif: () => renderSarif(report, flags.ruleSet ? { rules: flags.ruleSet } : {}),
-    junit: () => renderJunit(report),
-    markdown: () => renderMarkdown(report),
-    github: () => renderGithub(report),
+  // Every format is written as its renderer produces it, a group at a time: a report of 100,000s of
+  // groups is never one string.
+  const render: Record<ScanFormat, () => Iterable<string>> = {
+    text: () => scanTextChunks(report, chalkFor(process.stdout, flags.color)),
+    json: () => scanJsonChunks(report),
+    sarif: () => sarifChunks(report, flags.ruleSet ? { rules: flags.ruleSet } : {}),
+    junit: () => junitChunks(report),
+    markdown: () => markdownChunks(report),
+    github: () => githubChunks(report),
   };
   try {
     for (const { format, file } of prepared.outputs) {
-      if (file) writeReportFile(file, render[format]());
-      else writeStdout(render[format]());
+      if (file) writeReportChunks(file, render[format]());
+      else writeStdoutChunks(render[format]());
     }
   } catch (err) {
     return fail(describeError(err));

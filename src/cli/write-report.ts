@@ -56,12 +56,59 @@ function writeAll(fd: number, text: string): void {
 }
 
 /**
+ * Writes a report's chunks (see render/stream.ts) in writes of about SLICE characters: the report
+ * is never one string. An error thrown by `chunks` (a renderer's) is rethrown as it is, marked so
+ * that it is not taken for a write error.
+ */
+function writeChunks(fd: number, chunks: Iterable<string>): void {
+  let pending = '';
+  for (const chunk of renderedChunks(chunks)) {
+    pending += chunk;
+    if (pending.length >= SLICE) {
+      writeAll(fd, pending);
+      pending = '';
+    }
+  }
+  if (pending) writeAll(fd, pending);
+}
+
+/** An error of the renderer, not of the write: passed on as it is. */
+class RenderFailure {
+  constructor(readonly error: unknown) {}
+}
+
+function* renderedChunks(chunks: Iterable<string>): Generator<string> {
+  const it = chunks[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = it.next();
+    } catch (err) {
+      throw new RenderFailure(err);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+const unwrap = (err: unknown) => (err instanceof RenderFailure ? err.error : null);
+
+/**
  * Writes a report to a file atomically: a temporary file beside it, renamed over it when complete
  * (removed on failure). A target that exists and is not a regular file (/dev/stdout, a FIFO) is
  * written in place. Throws ReportWriteError ("FILE: cannot write the report: REASON").
  */
 export function writeReportFile(file: string, text: string): void {
-  const fail = (err: unknown) => new ReportWriteError(`${file}: cannot write the report: ${writeReason(err)}`);
+  writeReportChunks(file, [text]);
+}
+
+/**
+ * writeReportFile for a report given as chunks (a renderer's generator): written as they come, so
+ * memory holds about one chunk, not the report. An error of the renderer removes the temporary
+ * file (the target is left as it was) and is thrown as it is.
+ */
+export function writeReportChunks(file: string, chunks: Iterable<string>): void {
+  const fail = (err: unknown) => unwrap(err) ?? new ReportWriteError(`${file}: cannot write the report: ${writeReason(err)}`);
   let special = false;
   try {
     const st = statSync(file);
@@ -79,7 +126,7 @@ export function writeReportFile(file: string, text: string): void {
       throw fail(err);
     }
     try {
-      writeAll(fd, text);
+      writeChunks(fd, chunks);
     } catch (err) {
       throw fail(err);
     } finally {
@@ -91,7 +138,7 @@ export function writeReportFile(file: string, text: string): void {
   let fd: number | null = null;
   try {
     fd = openSync(tmp, 'wx', 0o666);
-    writeAll(fd, text);
+    writeChunks(fd, chunks);
     closeSync(fd);
     fd = null;
     renameSync(tmp, file);
@@ -119,9 +166,14 @@ export function writeReportFile(file: string, text: string): void {
  * event or a silent exit 0.
  */
 export function writeStdout(text: string): void {
+  writeStdoutChunks([text]);
+}
+
+/** writeStdout for a report given as chunks (a renderer's generator); an error of the renderer is thrown as it is. */
+export function writeStdoutChunks(chunks: Iterable<string>): void {
   try {
-    writeAll(1, text);
+    writeChunks(1, chunks);
   } catch (err) {
-    throw new ReportWriteError(`stdout: cannot write the report: ${writeReason(err)}`);
+    throw unwrap(err) ?? new ReportWriteError(`stdout: cannot write the report: ${writeReason(err)}`);
   }
 }

@@ -1,25 +1,29 @@
-// `coredx scan --format github`: workflow-command annotations (::error file=...,line=...::message).
+// `coredx scan --format github`: workflow-command annotations (::error file=...,line=...::message),
+// written a group at a time (see stream.ts).
 
 import type { ScanReport } from '../scan/baseline.js';
-import { escapeCommandData, escapeCommandProperty, withVisibleControls } from './escape.js';
+import { escapeCommandData, escapeCommandProperty, visibleControls } from './escape.js';
 import { diagnosisText, groupTitle } from './group-text.js';
+import { joinChunks, visibleGroups } from './stream.js';
 
 const COMMAND = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' } as const;
 
 export function renderGithub(input: ScanReport): string {
+  return joinChunks(githubChunks(input));
+}
+
+export function* githubChunks(input: ScanReport): Generator<string> {
   // Control characters from logs as visible \xNN: a workflow log is shown on a terminal-like view.
-  const result = withVisibleControls(input);
-  const b = result.baseline;
+  const b = input.baseline;
+  if (b && !b.comparable) yield `::warning title=coredx%3A baseline::${escapeCommandData(`${visibleControls(b.message ?? 'null')} (baseline ${visibleControls(b.path)}): every group is annotated`)}\n`;
   // With a baseline, only new groups are annotated (all of them when the baseline cannot be compared).
-  const groups = b?.comparable ? result.groups.filter((g) => g.baselineState === 'new') : result.groups;
-  const lines = b && !b.comparable ? [`::warning title=coredx%3A baseline::${escapeCommandData(`${b.message} (baseline ${b.path}): every group is annotated`)}`] : [];
-  lines.push(...groups.map((g) => {
+  const groups = b?.comparable ? input.groups.filter((g) => g.baselineState === 'new') : input.groups;
+  for (const g of visibleGroups(groups, 1)) {
     const first = g.occurrences[0]!;
     const props = `file=${escapeCommandProperty(first.path)},line=${first.line},title=${escapeCommandProperty(`coredx: ${b?.comparable ? 'new: ' : ''}${groupTitle(g)} (${g.count}x)`)}`;
-    return `::${COMMAND[g.severity]} ${props}::${escapeCommandData(diagnosisText(g))}`;
-  }));
-  for (const s of result.files.skipped.filter((s) => s.error)) {
-    lines.push(`::warning file=${escapeCommandProperty(s.path)},title=coredx%3A file not read::${escapeCommandData(s.reason)}`);
+    yield `::${COMMAND[g.severity]} ${props}::${escapeCommandData(diagnosisText(g))}\n`;
   }
-  return lines.join('\n') + (lines.length ? '\n' : '');
+  for (const s of input.files.skipped) {
+    if (s.error) yield `::warning file=${escapeCommandProperty(visibleControls(s.path))},title=coredx%3A file not read::${escapeCommandData(visibleControls(s.reason))}\n`;
+  }
 }

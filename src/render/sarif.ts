@@ -16,6 +16,7 @@ import type { ScanReport } from '../scan/baseline.js';
 import { escapeMarkdown } from './escape.js';
 import { diagnosisText, groupRuleId, groupTitle, topFrames } from './group-text.js';
 import { TOOL } from './json.js';
+import { joinChunks, jsonChunks, JsonArrayStream } from './stream.js';
 import { encodePath, fileUri, pathInside, repositoryRoot, sourceInRepository } from './repository.js';
 import { isAbsolute, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -45,6 +46,11 @@ const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note'
 const SRCROOT = '%SRCROOT%';
 
 export function renderSarif(result: ScanReport, options: SarifOptions = {}): string {
+  return joinChunks(sarifChunks(result, options));
+}
+
+/** The SARIF log in chunks, a result at a time (see stream.ts): the bytes renderSarif gives. */
+export function* sarifChunks(result: ScanReport, options: SarifOptions = {}): Generator<string> {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, options.root ?? repositoryRoot(cwd));
   const artifact = (path: string): ArtifactLocation => {
@@ -52,14 +58,19 @@ export function renderSarif(result: ScanReport, options: SarifOptions = {}): str
     const rel = pathInside(root, abs);
     return rel !== null ? { uri: encodePath(rel.split('/')), uriBaseId: SRCROOT } : { uri: fileUri(abs) };
   };
+  // The rules come before the results in the log: one pass for them (a rule per distinct id, from
+  // its first group), then the results a group at a time.
   const rules: ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
-  const results: Result[] = result.groups.map((g) => {
+  for (const g of result.groups) {
     const id = groupRuleId(g);
     if (!ruleIndex.has(id)) {
       ruleIndex.set(id, rules.length);
       rules.push(ruleFor(g, id, options.rules));
     }
+  }
+  const resultOf = (g: CrashGroup): Result => {
+    const id = groupRuleId(g);
     const first = g.occurrences[0]!;
     const locations: Location[] = [location(artifact(first.path), first.line, 'first occurrence in the artifacts')];
     const source = sourceLocation(g, root);
@@ -76,7 +87,10 @@ export function renderSarif(result: ScanReport, options: SarifOptions = {}): str
       ...(g.baselineState === 'new' || g.baselineState === 'unchanged' ? { baselineState: g.baselineState } : {}),
       properties: { count: g.count, signature: g.signatureText, title: groupTitle(g), severity: g.severity, confidence: g.diagnosis?.confidence ?? null },
     };
-  });
+  };
+  const results = new JsonArrayStream((function* () {
+    for (const g of result.groups) yield resultOf(g);
+  })());
   const b = result.baseline;
   // Absent groups are listed in the run's properties, not as results: a result uploaded to GitHub
   // code scanning is an alert whatever its baselineState, and would keep a fixed crash's alert open.
@@ -89,7 +103,7 @@ export function renderSarif(result: ScanReport, options: SarifOptions = {}): str
     absent: b.absent.map((g) => ({ baselineState: 'absent', signature: g.signature, signatureText: g.signatureText, title: g.title, severity: g.severity, count: g.count, first: g.first })),
   };
   const rootUri = fileUri(root);
-  const log: Log = {
+  const log: Omit<Log, 'runs'> & { runs: unknown[] } = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -104,7 +118,8 @@ export function renderSarif(result: ScanReport, options: SarifOptions = {}): str
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  yield* jsonChunks(log);
+  yield '\n';
 }
 
 function location(artifactLocation: ArtifactLocation, line: number, text: string): Location {
