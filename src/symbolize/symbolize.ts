@@ -190,7 +190,7 @@ export class SymbolizeRun {
     return located;
   }
 
-  /** Placed by the input's module map: the mapping holding the address (or the module's mappings). */
+  /** Placed by the input's module map: the mapping holding the address (gdb's table: the module's .text range). */
   private fromMap(dump: Mapping[], module: string | null, address: bigint): { binary: string; info: ElfInfo; vaddr: bigint } | null {
     if (dump.length === 0) return null;
     const holding = mappingOf(dump, address);
