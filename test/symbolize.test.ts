@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram, haveCompiler } from './support/debuggers.js';
+import { buildProgram, gdbLive, haveCompiler, haveGdb } from './support/debuggers.js';
 import { tempDir } from './support/tmp.js';
 import { findSymbolizer } from '../src/symbolize/index.js';
 import type { AnalyzeResult, Report } from '../src/model.js';
@@ -234,6 +234,22 @@ describe.skipIf(skip)('symbolizing text traces of stripped builds', () => {
     expect(r.format).toBe('ceph');
     expect(crashed(r).map((f) => [f.function, f.line])).toEqual([['??', null], ['parse_record', 16], ['load_records', 17], ['main', 21]]);
     expect(r.signatureText).toBe('SIGSEGV | parse_record | load_records | main');
+  });
+
+  it("names a stripped program's frames in gdb's bt by its info proc mappings", () => {
+    if (!haveGdb().ok) return;
+    buildProgram('stripped', dir);
+    sh('gcc stripped.c -g -O0 -o stripped', dir);
+    splitDebug('stripped', dir);
+    // gdb follows the debuglink too: hidden while it runs, as on a machine without the debug file.
+    renameSync(join(dir, 'stripped.debug'), join(dir, 'stripped.hidden'));
+    const out = gdbLive('stripped', dir, ['bt', 'info proc mappings']).output;
+    renameSync(join(dir, 'stripped.hidden'), join(dir, 'stripped.debug'));
+    expect(out).toMatch(/#0 +0x[0-9a-f]+ in \?\? \(\)/);
+    writeFileSync(join(dir, 'gdb.txt'), out);
+    const r = coredx(['gdb.txt', '--exe', './stripped'], dir).json.reports[0]!;
+    expect(crashed(r).slice(0, 2).map((f) => [f.function, f.line])).toEqual([['parse', 2], ['main', 3]]);
+    expect(r.signatureText).toBe('SIGSEGV | parse | main');
   });
 
   it('says so and keeps the report when no symbolizer is on PATH', () => {

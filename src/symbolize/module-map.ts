@@ -1,5 +1,5 @@
 // Where modules were loaded, as the input itself tells: a `/proc/self/maps` (or /proc/PID/maps)
-// dump, AddressSanitizer's module list (`==N==Process memory map follows:` then `\t0x...-0x...\t/path`),
+// dump, gdb's `info proc mappings`, AddressSanitizer's module list (`==N==Process memory map follows:` then `\t0x...-0x...\t/path`),
 // gdb's `info sharedlibrary` table (its From column is where .text was loaded, not the base). Lines
 // are collected as the input streams; each mapping remembers its line, so a report takes the dump
 // nearest to it (a log may hold several processes).
@@ -22,6 +22,9 @@ export interface Mapping {
 const PROC_MAPS = /^\s*([0-9a-fA-F]{4,16})-([0-9a-fA-F]{4,16})\s+[r-][w-][x-][ps]\s+([0-9a-fA-F]+)\s+[0-9a-fA-F]+:[0-9a-fA-F]+\s+\d+\s+(\/\S.*?)\s*$/;
 //	0x561448af2000-0x561448af3000	/tmp/asan
 const ASAN_MAP = /^\s*0x([0-9a-fA-F]+)-0x([0-9a-fA-F]+)\s+(\/\S.*?)\s*$/;
+// gdb's `info proc mappings`: Start Addr, End Addr, Size, Offset, [Perms,] objfile
+//       0x555555554000     0x555555555000     0x1000        0x0  r--p   /tmp/prog
+const GDB_MAPPINGS = /^\s*0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+0x[0-9a-fA-F]+\s+0x([0-9a-fA-F]+)\s+(?:[r-][w-][x-][ps]\s+)?(\/\S.*?)\s*$/;
 // 0x00007ffff7fc5090  0x00007ffff7fee335  Yes         /lib64/ld-linux-x86-64.so.2
 const GDB_SHARED = /^\s*0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(?:Yes|No)(?: \(\*\))?\s+(\/\S.*?)\s*$/;
 
@@ -35,6 +38,7 @@ export class ModuleMapCollector {
     if (!line.includes('/') || !(line.includes('-') || line.includes('0x'))) return;
     let m = PROC_MAPS.exec(line);
     if (m) return this.add({ path: m[4]!, start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`), offset: BigInt(`0x${m[3]}`), line: lineNo });
+    if ((m = GDB_MAPPINGS.exec(line))) return this.add({ path: m[4]!, start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`), offset: BigInt(`0x${m[3]}`), line: lineNo });
     if ((m = ASAN_MAP.exec(line))) return this.add({ path: m[3]!, start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`), offset: null, line: lineNo });
     if ((m = GDB_SHARED.exec(line))) return this.add({ path: m[3]!, start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`), offset: null, textStart: true, line: lineNo });
   }

@@ -47,6 +47,20 @@ describe('ModuleMapCollector', () => {
     ]);
   });
 
+  it("reads gdb's info proc mappings, with and without the Perms column", () => {
+    const maps = collect([
+      '          Start Addr           End Addr       Size     Offset  Perms  objfile',
+      '      0x555555554000     0x555555555000     0x1000        0x0  r--p   /tmp/prog',
+      '      0x555555555000     0x555555556000     0x1000     0x1000  r-xp   /tmp/prog',
+      '      0x7ffff7dd5000     0x7ffff7dfb000    0x26000        0x0 /usr/lib/x86_64-linux-gnu/libc.so.6',
+    ]);
+    expect(maps.map((m) => [m.path, m.start.toString(16), m.offset?.toString(16)])).toEqual([
+      ['/tmp/prog', '555555554000', '0'],
+      ['/tmp/prog', '555555555000', '1000'],
+      ['/usr/lib/x86_64-linux-gnu/libc.so.6', '7ffff7dd5000', '0'],
+    ]);
+  });
+
   it('takes the dump nearest to a report when a log holds several processes', () => {
     const one = '55f5da03b000-55f5da03c000 r-xp 00000000 08:01 1 /srv/bin/server';
     const two = '56aaaa03b000-56aaaa03c000 r-xp 00000000 08:01 1 /srv/bin/server';
