@@ -3,7 +3,9 @@
 // Data is generated into a temp directory at run time (nothing large is committed).
 //   sparse: a 100 MB CI-style log (timestamped lines) with a gdb crash every ~5 MB
 //   dense:  a file made only of backtraces (gdb and lldb sessions, multi-threaded)
-// Usage: node bench/bench.js [--mb 100]
+// Then bench/speed-bench.js (issue 13's ratios: prefilter, ClusterFuzz corpus, start-up, scan vs rg,
+// --jobs 2 vs 1), the rule engine and the core benchmarks.
+// Usage: node bench/bench.js [--mb 100] [--gb 1] [--speed-mb 100] [--no-scan]
 
 import { mkdtempSync, rmSync, createWriteStream, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +113,7 @@ if (!args.includes('--no-scan')) {
   await scanBench.run({ gb: args.includes('--gb') ? Number(args[args.indexOf('--gb') + 1]) : 1 });
 }
 
+await (await import('./speed-bench.js')).run({ mb: args.includes('--speed-mb') ? Number(args[args.indexOf('--speed-mb') + 1]) : 100 });
 await (await import('./rules-bench.js')).run();
 await (await import('./core-bench.js')).run();
 rmSync(dir, { recursive: true, force: true });

@@ -146,6 +146,7 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
   const skipper = sink.skip ? new QuietSkipper(sink.skip) : null;
   for await (const chunk of normalized(input)) {
     settle();
+    const final = lastChunks.has(chunk);
     let buf: Buffer = chunk;
     if (carry) buf = Buffer.concat([carry, buf]);
     carry = null;
@@ -163,7 +164,7 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
     if (lastNl >= start) {
       skipper?.reset();
       while (start <= lastNl) {
-        const stretch = skipper?.find(buf, start, lastNl);
+        const stretch = skipper?.find(buf, start, lastNl, final);
         if (stretch) {
           deferred = { buf, start, ...stretch };
           start = stretch.stop;
@@ -204,8 +205,11 @@ function countNewlines(buf: Buffer, from: number, to: number): number {
   return n;
 }
 
-/** Skipping is worth it only over long marker-free stretches. */
+/** Skipping is worth it only over long marker-free stretches (or a file's marker-free end). */
 const MIN_SKIP = 64 * 1024;
+
+/** The last chunk of each file read by readInChunks: its marker-free end is skipped whatever its length. */
+const lastChunks = new WeakSet<Buffer>();
 
 /**
  * Skips marker-free stretches of a chunk without decoding them: lines are counted (exact line
@@ -231,8 +235,10 @@ class QuietSkipper {
    * A marker-free stretch starting at `start`, or null: lines [start, tailStart) are only counted,
    * lines [tailStart, stop) are the context kept before whatever comes at `stop`.
    */
-  find(buf: Buffer, start: number, lastNl: number): { tailStart: number; stop: number } | null {
-    if (lastNl - start < MIN_SKIP || !this.opts.canSkip()) return null;
+  find(buf: Buffer, start: number, lastNl: number, final = false): { tailStart: number; stop: number } | null {
+    // In a file's last chunk, a marker-free rest of any length is skipped: nothing after it can
+    // start a trace, so its lines are never needed (a small file without a marker is not decoded).
+    if ((!final && lastNl - start < MIN_SKIP) || !this.opts.canSkip()) return null;
     if (this.searchedFrom < 0 || this.nextMarker < start) {
       this.searchedFrom = start;
       const at = this.markers.find(buf, start, lastNl + 1);
@@ -240,7 +246,7 @@ class QuietSkipper {
     }
     // Stop at the start of the line holding the marker, then back up keepTail lines for context.
     const stop = this.nextMarker === Infinity ? lastNl + 1 : buf.lastIndexOf(NL, this.nextMarker) + 1;
-    if (stop - start < MIN_SKIP) return null;
+    if (stop - start < MIN_SKIP && !(final && this.nextMarker === Infinity)) return null;
     let tailStart = stop - 1;
     for (let k = 0; k <= this.opts.keepTail && tailStart > start; k++) tailStart = buf.lastIndexOf(NL, tailStart - 1);
     tailStart = tailStart < start ? start : tailStart + 1;
@@ -652,7 +658,9 @@ async function* readInChunks(fd: number, first: Buffer, firstLength: number, reg
         const nl = buf.lastIndexOf(NL, length - 1);
         if (nl >= 0 && length - (nl + 1) <= MAX_CARRY) cut = nl + 1;
       }
-      yield buf.subarray(0, cut);
+      const chunk = buf.subarray(0, cut);
+      if (atEnd) lastChunks.add(chunk);
+      yield chunk;
       if (atEnd) break;
       const next = bufs[k ^ 1]!;
       const carried = buf.copy(next, 0, cut, length);

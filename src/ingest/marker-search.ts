@@ -290,6 +290,8 @@ export class MarkerSet {
   private readonly maxOffset: number;
   private readonly maxLength: number;
   private readonly prints: number[][];
+  /** Nonzero for the bytes some marker starts with. */
+  private readonly firstByte = new Uint8Array(256);
 
   constructor(readonly markers: readonly Buffer[]) {
     const prints = new Map<number, number[]>();
@@ -305,6 +307,7 @@ export class MarkerSet {
       maxLength = Math.max(maxLength, m.length);
     }
     this.prints = [...prints.values()];
+    for (const m of markers) if (m.length > 0) this.firstByte[m[0]!] = 1;
     this.lengths = [...new Set(this.prints.map((p) => p.length))].sort((a, b) => a - b);
     this.maxOffset = maxOffset;
     this.maxLength = maxLength;
@@ -409,7 +412,8 @@ export class MarkerSet {
 
   /** Byte by byte, for the few bytes the kernel's blocks do not reach. */
   private scalar(buf: Buffer, from: number, to: number): number {
-    for (let i = from; i < to; i++) for (const m of this.markers) if (this.startsWith(buf, i, m)) return i;
+    const first = this.firstByte;
+    for (let i = from; i < to; i++) if (first[buf[i]!]) for (const m of this.markers) if (this.startsWith(buf, i, m)) return i;
     return -1;
   }
 

@@ -122,9 +122,10 @@ export class Extractor {
     }
   }
 
-  /** True when no trace is being read and no report waits for its after-context lines. */
+  /** True when no trace is being read and no report waits for its after-context lines (the reader may skip lines). */
   isIdle(): boolean {
-    return this.active === null && this.open === null;
+    // Nor while a fatal notice may become this input's report: its context is the lines around it.
+    return this.active === null && this.open === null && !(this.emitted === 0 && this.notices.length > 0);
   }
 
   /** How many recent lines the extractor keeps as context before a trace. */
