@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { asScanResult, mergeResults, MergeError, type MergeInput } from '../scan/merge.js';
 import { EXIT } from './exit-codes.js';
-import { addReportOptions, emitReport, EXIT_HELP, prepareReport, type ReportFlags } from './scan.js';
+import { addReportOptions, emitReport, EXIT_HELP, prepareReport, SPILL_AFTER, type ReportFlags } from './scan.js';
+import { spillReports } from '../scan/group.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 
 interface MergeFlags extends ReportFlags, RuleFlags {}
@@ -26,6 +27,8 @@ function runMerge(files: string[], flags: MergeFlags): number {
   const prepared = prepareReport(flags);
   if (typeof prepared === 'string') return fail(prepared);
   const inputs: MergeInput[] = [];
+  // The merged groups keep their reports in a temporary file beyond the first ones (see spillReports).
+  spillReports({ after: SPILL_AFTER });
   try {
     for (const file of files) {
       let text: string;

@@ -12,7 +12,7 @@ import { sarifChunks } from '../render/sarif.js';
 import { scanJsonChunks } from '../render/scan-json.js';
 import { scanTextChunks } from '../render/scan-text.js';
 import { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from '../scan/baseline.js';
-import { SEVERITIES, type Severity } from '../scan/group.js';
+import { SEVERITIES, spillReports, type Severity } from '../scan/group.js';
 import { scanParallel } from '../scan/parallel.js';
 import type { ScanResult } from '../scan/scan.js';
 import { parseShard } from '../scan/shard.js';
@@ -46,6 +46,9 @@ interface ScanFlags extends RuleFlags, CoreFlags, ReportFlags {
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Crash groups whose reports stay in memory before the others' are written away (see spillReports). */
+export const SPILL_AFTER = 1000;
 
 export const FAIL_ON_HELP = `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}; "new" or "new:SEVERITY" for new groups only (with --baseline); "none" to never fail`;
 export const EXIT_HELP =
@@ -129,6 +132,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const { config } = loaded;
   const rooted = config.path && (config.scan.include.length || config.scan.exclude.length) ? { base: dirname(config.path), ...config.scan } : undefined;
   installInterruptHandlers(); // no debugger left running when interrupted
+  // Beyond the first groups, their reports wait in a temporary file, not in memory, until written.
+  spillReports({ after: SPILL_AFTER });
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {

@@ -2,6 +2,10 @@
 // finished in: occurrences are sorted by (path, line), the first one is shown in full, and the
 // group's diagnosis is the highest-ranked one among all its occurrences (see rankDiagnoses).
 
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Diagnosis, Report } from '../model.js';
 import { compareDiagnoses } from '../rules/engine.js';
 
@@ -29,60 +33,217 @@ export interface CrashGroup {
   baselineState?: 'new' | 'unchanged' | 'unknown';
 }
 
+// Compact state. A group keeps its first occurrence's report in full, its occurrences' locations
+// and the chosen diagnosis, nothing of the other reports. With spillReports() on (the CLI turns it
+// on), the reports and diagnoses beyond the first few hundred groups are not even kept in memory:
+// they are written (as JSON) to a temporary file, already unlinked, and read back when a renderer
+// asks for them, so 100,000 distinct crashes cost their locations, not 100,000 reports of memory.
+// A group whose report was written away is the same CrashGroup to its readers (its `report` and
+// `diagnosis` are read back on access; JSON.stringify and withVisibleControls see them as before).
+
+/** What a diagnosis is ranked by (compareDiagnoses, severity): kept in memory when the diagnosis is not. */
+type DiagnosisKey = Pick<Diagnosis, 'scope' | 'confidence' | 'severity' | 'ruleId'>;
+
+/** A value kept in memory, or written to the spill file. */
+type Held<T> = { value: T } | { stored: { offset: number; length: number } };
+
+/** Where a candidate's diagnosis is: a stored report's top diagnosis, or its own. */
+type DiagnosisSource = { top: Held<Report> } | { own: Held<Diagnosis | null> };
+
 interface Candidate {
-  diagnosis: Diagnosis | null;
+  key: DiagnosisKey | null;
   at: Location;
+  source: DiagnosisSource;
 }
 
-const severityOf = (d: Diagnosis | null) => SEVERITIES.indexOf(d?.severity ?? UNDIAGNOSED_SEVERITY);
+const keyOf = (d: Diagnosis | null): DiagnosisKey | null => d && { scope: d.scope, confidence: d.confidence, severity: d.severity, ruleId: d.ruleId };
+const severityOf = (d: DiagnosisKey | null) => SEVERITIES.indexOf(d?.severity ?? UNDIAGNOSED_SEVERITY);
 
 /**
  * Orders two occurrences' top diagnoses, best first: severity (a crash no rule diagnosed counts
  * as UNDIAGNOSED_SEVERITY and, at equal severity, comes after a diagnosed one), then the engine's
  * own ranking (known issues before crash classes, confidence, rule id), then location.
  */
-function compareCandidates(a: Candidate, b: Candidate): number {
-  const da = a.diagnosis;
-  const db = b.diagnosis;
+function compareCandidates(a: Omit<Candidate, 'source'>, b: Omit<Candidate, 'source'>): number {
+  const da = a.key;
+  const db = b.key;
   return (
     severityOf(db) - severityOf(da) ||
     Number(!da) - Number(!db) ||
-    (da && db ? compareDiagnoses(da, db) : 0) ||
+    // compareDiagnoses reads only the fields of a DiagnosisKey.
+    (da && db ? compareDiagnoses(da as Diagnosis, db as Diagnosis) : 0) ||
     compareLocation(a.at, b.at)
   );
+}
+
+// ---- The spill file (one per thread, opened on first use) ----
+
+const spill = { enabled: false, after: 0, held: 0, fd: -1, size: 0, failed: false };
+/** The last values read back: a renderer asks for one group's report several times in a row. */
+const recent = new Map<number, unknown>();
+const RECENT = 8;
+
+/**
+ * Turns writing reports away to a temporary file on (or off): groups beyond the first `after` keep
+ * their report and diagnosis there, not in memory (see above). Off by default: a library caller's
+ * groups hold their objects. The file is unlinked as soon as it is open (nothing is left behind,
+ * whatever ends the process); when it cannot be written (no temporary directory, a full disk) the
+ * reports stay in memory.
+ */
+export function spillReports(options: { after?: number } | false): void {
+  spill.enabled = options !== false;
+  spill.after = options === false ? 0 : Math.max(0, options.after ?? 0);
+}
+
+function openSpill(): boolean {
+  if (spill.fd >= 0) return true;
+  if (spill.failed) return false;
+  const path = join(tmpdir(), `coredx-groups-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    spill.fd = openSync(path, 'wx+', 0o600);
+  } catch {
+    spill.failed = true;
+    return false;
+  }
+  try {
+    unlinkSync(path);
+  } catch {
+    // A system that cannot unlink an open file: removed at exit instead.
+    process.once('exit', () => {
+      try {
+        closeSync(spill.fd);
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    });
+  }
+  return true;
+}
+
+/** Keeps a value: in memory, or (spilling, beyond the first `after`) in the spill file. */
+function hold<T>(value: T): Held<T> {
+  if (!spill.enabled || value === null || spill.held++ < spill.after || !openSpill()) return { value };
+  const buf = Buffer.from(JSON.stringify(value), 'utf8');
+  try {
+    for (let off = 0; off < buf.length; ) off += writeSync(spill.fd, buf, off, buf.length - off, spill.size + off);
+  } catch {
+    return { value };
+  }
+  const stored = { offset: spill.size, length: buf.length };
+  spill.size += buf.length;
+  return { stored };
+}
+
+function read<T>(h: Held<T>): T {
+  if ('value' in h) return h.value;
+  const { offset, length } = h.stored;
+  const cached = recent.get(offset);
+  if (cached !== undefined) return cached as T;
+  const buf = Buffer.allocUnsafe(length);
+  for (let off = 0; off < length; ) {
+    const n = readSync(spill.fd, buf, off, length - off, offset + off);
+    if (n === 0) throw new Error('coredx: the temporary file of crash reports was cut short');
+    off += n;
+  }
+  const value = JSON.parse(buf.toString('utf8')) as T;
+  if (recent.size >= RECENT) recent.delete(recent.keys().next().value!);
+  recent.set(offset, value);
+  return value;
+}
+
+const diagnosisOf = (s: DiagnosisSource): Diagnosis | null => ('top' in s ? (read(s.top).diagnoses[0] ?? null) : read(s.own));
+
+/** A candidate's source: a report in memory gives its diagnosis itself (the rest of the report is not kept for it). */
+function sourceOf(report: Held<Report>): DiagnosisSource {
+  return 'value' in report ? { own: { value: report.value.diagnoses[0] ?? null } } : { top: report };
+}
+
+/** Where each group made here keeps its report and diagnosis (so merging does not read them back). */
+const internals = new WeakMap<CrashGroup, { report: Held<Report>; source: DiagnosisSource; key: DiagnosisKey | null }>();
+
+function makeGroup(
+  fields: Pick<CrashGroup, 'signature' | 'signatureText' | 'count' | 'occurrences' | 'severity'>,
+  best: Candidate,
+  report: Held<Report>,
+): CrashGroup {
+  const source = best.source;
+  let group: CrashGroup;
+  if ('value' in report && 'own' in source && 'value' in source.own) {
+    group = { ...fields, diagnosis: source.own.value, diagnosisAt: best.at, report: report.value };
+  } else {
+    // Same keys in the same order as a plain group; read back on access, replaced when assigned.
+    group = { ...fields } as CrashGroup;
+    const lazy = (key: 'diagnosis' | 'report', get: () => unknown) =>
+      Object.defineProperty(group, key, {
+        enumerable: true,
+        configurable: true,
+        get,
+        set(value: unknown) {
+          Object.defineProperty(group, key, { value, enumerable: true, configurable: true, writable: true });
+        },
+      });
+    lazy('diagnosis', () => diagnosisOf(source));
+    group.diagnosisAt = best.at;
+    lazy('report', () => read(report));
+  }
+  internals.set(group, { report, source, key: best.key });
+  return group;
+}
+
+/** What merging needs of a group: its report and diagnosis where they are kept, and the diagnosis's rank. */
+function partsOf(g: CrashGroup): { report: Held<Report>; source: DiagnosisSource; key: DiagnosisKey | null } {
+  const known = internals.get(g);
+  if (known) return known;
+  // A group from elsewhere (a worker thread's, a JSON report's): kept as a group made here would be.
+  const report = hold(g.report);
+  const top = g.report.diagnoses[0] ?? null;
+  // Its diagnosis is its first report's top one when it is that very object (a structured clone keeps that).
+  const source: DiagnosisSource = g.diagnosis === top && 'stored' in report ? { top: report } : { own: hold(g.diagnosis) };
+  return { report, source, key: keyOf(g.diagnosis) };
+}
+
+interface Entry {
+  signatureText: string;
+  first: Held<Report>;
+  firstAt: Location;
+  best: Candidate;
+  occurrences: Location[];
 }
 
 /**
  * Collects reports into groups as they arrive, keeping only the first occurrence of each group in
  * full and the best diagnosis seen (memory grows with the number of distinct crashes, not with
- * the number of occurrences).
+ * the number of occurrences; with spillReports() on, by their locations only).
  */
 export class GroupCollector {
-  private readonly bySignature = new Map<string, { first: Report; best: Candidate; occurrences: Location[] }>();
+  private readonly bySignature = new Map<string, Entry>();
 
   add(report: Report): void {
     const entry = this.bySignature.get(report.signature);
     const at = { path: report.source.path, line: report.source.line };
-    const candidate = { diagnosis: report.diagnoses[0] ?? null, at };
-    if (!entry) this.bySignature.set(report.signature, { first: report, best: candidate, occurrences: [at] });
-    else {
-      entry.occurrences.push(at);
-      if (compareLocation(at, entry.first.source) < 0) entry.first = report;
-      if (compareCandidates(candidate, entry.best) < 0) entry.best = candidate;
+    const top = report.diagnoses[0] ?? null;
+    const key = keyOf(top);
+    if (!entry) {
+      const first = hold(report);
+      this.bySignature.set(report.signature, { signatureText: report.signatureText, first, firstAt: at, best: { key, at, source: sourceOf(first) }, occurrences: [at] });
+      return;
     }
+    entry.occurrences.push(at);
+    const better = compareCandidates({ key, at }, entry.best) < 0;
+    if (compareLocation(at, entry.firstAt) < 0) {
+      const first = hold(report);
+      entry.first = first;
+      entry.firstAt = at;
+      entry.signatureText = report.signatureText;
+      if (better) entry.best = { key, at, source: sourceOf(first) };
+    } else if (better) entry.best = { key, at, source: { own: hold(top) } };
   }
 
   groups(): CrashGroup[] {
-    const groups = [...this.bySignature.values()].map(({ first, best, occurrences }): CrashGroup => ({
-      signature: first.signature,
-      signatureText: first.signatureText,
-      count: occurrences.length,
-      occurrences: occurrences.sort(compareLocation),
-      severity: best.diagnosis?.severity ?? UNDIAGNOSED_SEVERITY,
-      diagnosis: best.diagnosis,
-      diagnosisAt: best.at,
-      report: first,
-    }));
+    const groups = [...this.bySignature].map(([signature, { signatureText, first, best, occurrences }]): CrashGroup =>
+      makeGroup({ signature, signatureText, count: occurrences.length, occurrences: occurrences.sort(compareLocation), severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY }, best, first),
+    );
     return sortGroups(groups);
   }
 }
@@ -101,36 +262,40 @@ export function sortGroups(groups: CrashGroup[]): CrashGroup[] {
  * Throws when two parts hold the same occurrence (the parts overlap).
  */
 export function mergeGroups(parts: CrashGroup[][]): CrashGroup[] {
-  const bySignature = new Map<string, { first: CrashGroup; best: Candidate; occurrences: Location[] }>();
+  const bySignature = new Map<string, { first: CrashGroup; report: Held<Report>; best: Candidate; occurrences: Location[] }>();
   for (const part of parts) {
     for (const g of part) {
-      const candidate = { diagnosis: g.diagnosis, at: g.diagnosisAt };
+      const { report, source, key } = partsOf(g);
+      const candidate: Candidate = { key, at: g.diagnosisAt, source };
       const entry = bySignature.get(g.signature);
-      if (!entry) bySignature.set(g.signature, { first: g, best: candidate, occurrences: [...g.occurrences] });
+      if (!entry) bySignature.set(g.signature, { first: g, report, best: candidate, occurrences: [...g.occurrences] });
       else {
         entry.occurrences.push(...g.occurrences);
-        if (compareLocation(g.occurrences[0]!, entry.first.occurrences[0]!) < 0) entry.first = g;
+        if (compareLocation(g.occurrences[0]!, entry.first.occurrences[0]!) < 0) {
+          entry.first = g;
+          entry.report = report;
+        }
         if (compareCandidates(candidate, entry.best) < 0) entry.best = candidate;
       }
     }
   }
-  const groups = [...bySignature.values()].map(({ first, best, occurrences }): CrashGroup => {
+  const groups = [...bySignature.values()].map(({ first, report, best, occurrences }): CrashGroup => {
     occurrences.sort(compareLocation);
     for (let i = 1; i < occurrences.length; i++) {
       if (compareLocation(occurrences[i - 1]!, occurrences[i]!) === 0) throw new Error(`${occurrences[i]!.path}:${occurrences[i]!.line} is in more than one report (do the shards overlap?)`);
     }
-    return {
-      signature: first.signature,
-      signatureText: first.signatureText,
-      count: occurrences.length,
-      occurrences,
-      severity: best.diagnosis?.severity ?? UNDIAGNOSED_SEVERITY,
-      diagnosis: best.diagnosis,
-      diagnosisAt: best.at,
-      report: first.report,
-    };
+    return makeGroup(
+      { signature: first.signature, signatureText: first.signatureText, count: occurrences.length, occurrences, severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY },
+      best,
+      report,
+    );
   });
   return sortGroups(groups);
+}
+
+/** Groups kept compactly (their reports written away when spillReports() is on): the same groups, same order. */
+export function compactGroups(groups: CrashGroup[]): CrashGroup[] {
+  return mergeGroups([groups]);
 }
 
 function compareLocation(a: Location, b: Location): number {
