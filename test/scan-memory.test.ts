@@ -1,0 +1,106 @@
+// Scan reports of many crash groups are written in bounded memory (issue 16): 20,000 distinct
+// groups written as JSON and SARIF by a `coredx scan` whose heap is too small for either report as
+// one string (the JSON is ~190 MB) or for 20,000 full reports at once. And the compact group state
+// (reports written away to a temporary file, read back when rendered) renders every format byte for
+// byte as groups that hold their reports.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { renderGithub, renderJunit, renderMarkdown, renderSarif, renderScanJson, renderScanText, scan } from '../src/index.js';
+import { compareWithBaseline } from '../src/scan/baseline.js';
+import { mergeGroups, spillReports } from '../src/scan/group.js';
+import { tempDir } from './support/tmp.js';
+
+const CLI = join(import.meta.dirname, '..', 'bin', 'coredx.js');
+
+const trace = (fn: string, line = 12) => `Program received signal SIGSEGV, Segmentation fault.
+#0  0x0000555555555431 in ${fn} (this=0x0) at src/handler.cpp:${line}
+#1  0x0000555555555252 in app::dispatch (b=0x5555) at src/dispatch.cpp:8
+#2  0x00005555555553cc in main () at src/main.cpp:20
+
+`;
+
+describe('scan output of 20,000 distinct crash groups', () => {
+  it('is written as JSON and SARIF with a 128 MB heap, every group in both', () => {
+    const dir = tempDir('scan-memory');
+    const tree = join(dir, 'tree');
+    mkdirSync(tree);
+    const files = 20;
+    const per = 1000;
+    for (let f = 0; f < files; f++) {
+      let text = '';
+      for (let k = 0; k < per; k++) text += trace(`app::Handler::process_${f * per + k}`, 40 + (k % 50));
+      writeFileSync(join(tree, `crash-${f}.log`), text);
+    }
+    const json = join(dir, 'out.json');
+    const sarif = join(dir, 'out.sarif');
+    // Before streaming: "JavaScript heap out of memory" (each report was one string, every report in memory).
+    const run = spawnSync(process.execPath, ['--max-old-space-size=128', CLI, 'scan', '-q', '--fail-on', 'none', '-f', `json=${json}`, '-f', `sarif=${sarif}`, tree], {
+      encoding: 'utf8',
+      timeout: 280_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['out.json', 'out.sarif', 'tree']); // no temporary file left
+    // Read back in a child with room for them (the JSON is ~190 MB).
+    const check = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=2048',
+        '-e',
+        `const fs = require('fs');
+         const j = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
+         const s = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+         const names = new Set(j.groups.map((g) => g.report.signatureFrames[0]));
+         console.log(JSON.stringify({ groups: j.groups.length, totals: j.totals.groups, crashes: j.totals.crashes, names: names.size, results: s.runs[0].results.length, fingerprints: new Set(s.runs[0].results.map((r) => Object.values(r.partialFingerprints)[0])).size }));`,
+        json,
+        sarif,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(check.stderr).toBe('');
+    expect(JSON.parse(check.stdout)).toEqual({ groups: 20_000, totals: 20_000, crashes: 20_000, names: 20_000, results: 20_000, fingerprints: 20_000 });
+  }, 420_000);
+});
+
+describe('compact group state', () => {
+  it('renders every format byte for byte as groups holding their reports (scan, merge, baseline)', async () => {
+    const dir = tempDir('scan-spill');
+    const tree = join(dir, 'tree');
+    mkdirSync(tree);
+    // Duplicates across files (first occurrence and diagnosis chosen among them), control characters.
+    writeFileSync(join(tree, 'a.log'), trace('app::dup').repeat(120) + trace('app::one'));
+    writeFileSync(join(tree, 'b.log'), trace('app::one') + trace('app::evil\x1b[2J\u202e_#12_@user_`x`|<b>') + trace('app::dup', 13));
+    writeFileSync(join(tree, 'c\x1b[31m.log'), trace('app::two') + trace('app::dup'));
+    writeFileSync(join(tree, 'd.log'), 'free(): double free detected in tcache 2\n\n' + trace('app::three'));
+    const files = readdirSync(tree).map((f) => join(tree, f));
+    const plain = await scan([tree]);
+    let spilled, merged, clonedMerged;
+    spillReports({ after: 0 });
+    try {
+      spilled = await scan([tree]);
+      const halves = [await scan(files.filter((_, i) => i % 2)), await scan(files.filter((_, i) => i % 2 === 0))];
+      merged = { ...spilled, groups: mergeGroups(halves.map((h) => h.groups)) };
+      clonedMerged = { ...spilled, groups: mergeGroups(halves.map((h) => structuredClone(h.groups))) };
+    } finally {
+      spillReports(false);
+    }
+    expect(Object.getOwnPropertyDescriptor(spilled.groups[0]!, 'report')?.get).toBeDefined();
+    const baseline = { path: 'base.json', signatureVersion: plain.signatureVersion, groups: [{ signature: 'gone', signatureText: 'SIGSEGV | gone', title: 'Gone', crashKind: 'SIGSEGV', severity: 'low' as const, count: 2, first: null }] };
+    const render = (r: typeof plain) => [
+      renderScanJson(r),
+      renderSarif(r, { root: dir }),
+      renderJunit(r),
+      renderMarkdown(r),
+      renderGithub(r),
+      renderScanText(r, new Chalk({ level: 1 })),
+    ];
+    const expected = render(plain);
+    const groups = JSON.parse(expected[0]!).groups as { count: number }[];
+    expect(groups.map((g) => g.count)).toEqual([122, 2, 1, 1, 1]);
+    for (const r of [spilled, merged, clonedMerged]) expect(render(r)).toEqual(expected);
+    expect(render(compareWithBaseline(spilled, baseline))).toEqual(render(compareWithBaseline(plain, baseline)));
+  });
+});
