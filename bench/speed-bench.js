@@ -211,16 +211,22 @@ function startupRow(runs) {
   return { node, cdx, version };
 }
 
-function scanRows(trees, runs) {
+function scanRows(trees, runs, root) {
   const markers = scanMarkers();
   const rows = [];
+  // The fixed cost of a scan process (Node, modules, the bundled rules), from a tree of one small
+  // file: the rate beyond it is what each further megabyte costs.
+  const empty = join(root, 'one-file');
+  mkdirSync(empty, { recursive: true });
+  writeFileSync(join(empty, 'a.log'), plainLine(0));
+  const [fixed, rgFixed] = interleaved(Math.max(runs, 5), [() => coredxScan(empty, 1), () => rgScan(empty, markers)]);
   for (const t of trees) {
     rgScan(t.dir, markers); // page cache
     const [c, r] = interleaved(runs, [() => coredxScan(t.dir, 1), () => rgScan(t.dir, markers)]);
     const result = JSON.parse(c.last.stdout);
     rows.push({ ...t, coredx: c, rg: r, crashes: result.totals.crashes, files: result.totals.files });
   }
-  return { markers, rows };
+  return { markers, rows, fixed, rgFixed };
 }
 
 function jobsRow(tree, runs) {
@@ -256,11 +262,12 @@ export async function run({ mb = 100, runs = 3, only = null } = {}) {
   try {
     const trees = buildTrees(root, mb);
     if (want('scan')) {
-      const { markers, rows } = scanRows(trees, runs);
-      console.log(`scan:         coredx scan --jobs 1 (bundled rules) vs rg -c -F -j1 -z with the scanner's ${markers.length} markers, whole processes:`);
+      const { markers, rows, fixed, rgFixed } = scanRows(trees, runs, root);
+      console.log(`scan:         coredx scan --jobs 1 (bundled rules) vs rg -c -F -j1 -z with the scanner's ${markers.length} markers, whole processes; fixed cost (a one-file tree): coredx ${fmt(fixed.cpu)} s CPU, rg ${fmt(rgFixed.cpu)} s; "beyond" = (tree - fixed):`);
       for (const r of rows) {
         const mbs = r.bytes / 1e6;
-        console.log(`  ${r.label.padEnd(62)} ${fmt(mbs, 0).padStart(4)} MB, ${r.files} files, ${r.crashes} crashes: coredx ${fmt(r.coredx.cpu)} s CPU = ${fmt(mbs / r.coredx.cpu, 0)} MB/s per core, peak RSS ${fmt(r.coredx.rssMb, 0)} MB; rg ${fmt(r.rg.cpu)} s CPU; coredx/rg ${fmt(r.coredx.cpu / r.rg.cpu)}x CPU, ${fmt(r.coredx.wall / r.rg.wall)}x wall`);
+        const beyond = Math.max(0.001, r.coredx.cpu - fixed.cpu);
+        console.log(`  ${r.label.padEnd(62)} ${fmt(mbs, 0).padStart(4)} MB, ${r.files} files, ${r.crashes} crashes: coredx ${fmt(r.coredx.cpu)} s CPU = ${fmt(mbs / r.coredx.cpu, 0)} MB/s per core (${fmt(mbs / beyond, 0)} MB/s beyond the fixed cost), peak RSS ${fmt(r.coredx.rssMb, 0)} MB; rg ${fmt(r.rg.cpu)} s CPU; coredx/rg ${fmt(r.coredx.cpu / r.rg.cpu)}x CPU (${fmt(beyond / Math.max(0.001, r.rg.cpu - rgFixed.cpu))}x beyond), ${fmt(r.coredx.wall / r.rg.wall)}x wall`);
       }
     }
     if (want('jobs')) {

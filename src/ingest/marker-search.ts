@@ -169,7 +169,7 @@ function teddyTables(probes: readonly (readonly number[])[], width: number): num
   }
   // Then single moves while one lowers the total (greedy placement alone can trap a common
   // fingerprint's nibbles with another's).
-  for (let round = 0, moved = true; moved && round < 8; round++) {
+  for (let round = 0, moved = true; moved && round < 3; round++) {
     moved = false;
     for (const from of buckets)
       for (const fp of [...from.fps]) {
