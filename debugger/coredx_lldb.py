@@ -363,4 +363,10 @@ thread and frames are left as they were."""
 
 
 def __lldb_init_module(debugger, internal_dict):
-    debugger.HandleCommand("command script add -f %s.coredx_command coredx" % __name__)
+    # --overwrite: importing the module again (a second init line, `command script import` by hand)
+    # replaces the command; lldb before 14 does not know the option.
+    add = "command script add -f %s.coredx_command coredx" % __name__
+    ret = lldb.SBCommandReturnObject()
+    debugger.GetCommandInterpreter().HandleCommand(add.replace("add ", "add --overwrite ", 1), ret)
+    if not ret.Succeeded():
+        debugger.HandleCommand(add)
