@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeResult, Report } from '../src/model.js';
+import { setupLine as lineFor } from '../src/cli/debugger-setup.js';
 import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbEnv, makeCore } from './support/debuggers.js';
 import { tempDir } from './support/tmp.js';
 
@@ -142,6 +143,11 @@ describe('coredx debugger-setup', () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', timeout: TIMEOUT_MS });
     const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path).filter((p) => p.startsWith('debugger/'));
     expect(files.sort()).toEqual(['debugger/coredx-gdb.py', 'debugger/coredx_lldb.py']);
+  });
+
+  it('a path with spaces: as is for gdb (`source` takes the rest of the line), quoted for lldb', () => {
+    expect(lineFor('gdb', '/opt/my tools/coredx/debugger/coredx-gdb.py')).toBe('source /opt/my tools/coredx/debugger/coredx-gdb.py');
+    expect(lineFor('lldb', '/opt/my tools/coredx/debugger/coredx_lldb.py')).toBe('command script import "/opt/my tools/coredx/debugger/coredx_lldb.py"');
   });
 
   it('refuses an unknown debugger with exit 2', async () => {
