@@ -148,9 +148,20 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
     settle();
     const final = lastChunks.has(chunk);
     let buf: Buffer = chunk;
-    if (carry) buf = Buffer.concat([carry, buf]);
-    carry = null;
     let start = 0;
+    if (carry) {
+      // The line begun in the previous chunk ends in this one: joined on its own (not the whole
+      // chunk copied behind it, a megabyte per chunk of a stream or a gzip file).
+      const nl = buf.indexOf(NL);
+      if (nl < 0) buf = Buffer.concat([carry, buf]);
+      else {
+        const line = Buffer.concat([carry, buf.subarray(0, nl)]);
+        carry = null;
+        emit(line, 0, line.length);
+        start = nl + 1;
+      }
+    }
+    carry = null;
     if (long) {
       // The rest of an over-long line, up to its newline.
       const nl = buf.indexOf(NL);
