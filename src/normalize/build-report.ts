@@ -48,7 +48,10 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
   const signature = computeSignature(crashKind, crashedFrames, { ...(hang ? { parts: hang.parts } : {}), program: trace.program, leafOfOverflow: trace.format === 'go' });
   const unreadable = unreadableFrameLines(trace.inside, extracted.after);
+  // A stack cut at the per-thread cap says so: its signature and rules saw only the kept frames.
+  const capped = threads.filter((t) => (t.droppedFrames ?? 0) > 0).map((t) => `${t.id ? `thread ${t.id}` : 'the stack'}: ${t.droppedFrames} frame${t.droppedFrames === 1 ? '' : 's'} beyond the ${t.frames.length} kept were not read (the stack was capped)`);
   return {
+    ...(capped.length > 0 ? { warnings: capped } : {}),
     ...(unreadable.length > 0 ? { unreadableFrames: unreadable } : {}),
     source: { path, line: trace.startLine, endLine: trace.endLine },
     format: trace.format,

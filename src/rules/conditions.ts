@@ -376,8 +376,9 @@ function repeated(min: number, fn: TextPattern[] | null): Condition {
       let best: [string, { n: number; first: number }] | null = null;
       for (const e of counts) if (!best || e[1].n > best[1].n) best = e;
       if (!best) return fail('no candidate frame');
-      // Frames beyond the per-thread cap were dropped from a runaway stack; they repeat the same code.
-      const total = best[1].n + (t.droppedFrames ?? 0);
+      // Frames beyond the per-thread cap were dropped from a runaway stack; they repeat the same code
+      // only when the kept frames already repeat it (a deep stack of distinct functions is capped, not recursive).
+      const total = best[1].n + (best[1].n >= 2 ? t.droppedFrames ?? 0 : 0);
       const depth = recursionCounter(t.frames.filter((f) => f.function === best![0]));
       return total >= min
         ? pass([{ condition: 'repeated', thread: ctx.report.crashedThread!, frame: best[1].first, text: `${best[0]} x${total}`, why: `${best[0]} is on the crashing thread's stack ${total} times${t.droppedFrames ? ` (${t.droppedFrames} frames beyond what was kept)` : ''}${depth ? `, and its argument ${depth} counts the levels` : ''}: recursion that did not stop` }], `${best[0]} x${total}`)

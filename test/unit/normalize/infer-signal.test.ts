@@ -31,3 +31,18 @@ describe('signal inference', () => {
     expect([r.signal, r.signalInferredFrom, r.crashKind]).toEqual([null, null, 'UNKNOWN']);
   });
 });
+
+describe('a stack deeper than the per-thread cap', () => {
+  const deep = ['Program received signal SIGSEGV, Segmentation fault.', ...Array.from({ length: 2031 }, (_, i) => `#${i}  0x0000555555555169 in ns::fn_${i} (x=1) at a.cc:${i + 1}`)].join('\n');
+  it('says it was capped and is not taken for recursion when its kept frames are distinct', () => {
+    const r = analyze(deep).reports[0]!;
+    expect(r.threads[0]!.droppedFrames).toBe(31);
+    expect(r.warnings?.join('\n')).toMatch(/31 frames beyond the 2000 kept were not read/);
+    expect(r.diagnoses.map((d) => d.category)).not.toContain('stack-overflow');
+  });
+  it('a recursion that was capped still counts its dropped frames', () => {
+    const rec = ['Program received signal SIGSEGV, Segmentation fault.', ...Array.from({ length: 2100 }, (_, i) => `#${i}  0x0000555555555169 in walk (n=${i}) at tree.c:9`)].join('\n');
+    const r = analyze(rec).reports[0]!;
+    expect(r.diagnoses[0]!.category).toBe('stack-overflow');
+  });
+});
