@@ -11,6 +11,7 @@ import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
 import { sniff, SNIFF_BYTES } from '../ingest/sniff.js';
 import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rules/tester.js';
+import { readSampleBytes, SampleFileError } from '../rules/sample-file.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 
@@ -130,7 +131,7 @@ export function registerRules(program: Command): void {
       }
       let text: string;
       try {
-        const bytes = readFileSync(flags.from);
+        const bytes = readSampleBytes(flags.from);
         // What it is, as analyze judges it: a skeleton from binary data would be "no backtrace found".
         const kind = sniff(bytes.subarray(0, SNIFF_BYTES));
         if (kind !== 'text') {
@@ -140,7 +141,7 @@ export function registerRules(program: Command): void {
         }
         text = bytes.toString('utf8');
       } catch (err) {
-        process.stderr.write(`coredx: ${describeError(err)}\n`);
+        process.stderr.write(`coredx: ${err instanceof SampleFileError ? err.message : describeError(err)}\n`);
         return void (process.exitCode = EXIT.USAGE_OR_INPUT);
       }
       const report = analyze(text, { path: flags.from, rules: null }).reports[0];

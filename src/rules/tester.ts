@@ -1,7 +1,8 @@
 // `coredx rules test`: every rule's own test cases, like ESLint's RuleTester or semgrep --test.
 // Each case runs the one rule alone on its sample; a failure shows which conditions held.
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { readSampleBytes } from './sample-file.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyze } from '../analyze.js';
 import type { CompiledRule } from './compile.js';
@@ -70,9 +71,9 @@ export function runRuleTests(rules: readonly CompiledRule[], roots: readonly str
         return;
       }
       try {
-        text = t.input ?? readFileSync(path!, 'utf8');
+        text = t.input ?? readSampleBytes(path!).toString('utf8');
       } catch (err) {
-        out.push({ ruleId: rule.id, file: rule.file, name, expected: t.match, actual: false, ok: false, error: `cannot read sample ${t.sample}: ${(err as NodeJS.ErrnoException).code ?? err}` });
+        out.push({ ruleId: rule.id, file: rule.file, name, expected: t.match, actual: false, ok: false, error: `cannot read sample ${t.sample}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
         return;
       }
       const { reports } = analyze(text, { path: t.sample ?? '<inline>', rules: single });
