@@ -16,7 +16,7 @@ import { lldbParser } from '../parse/lldb.js';
 import type { TraceParser } from '../parse/types.js';
 import type { RuleSet } from '../rules/engine.js';
 import { builtinRules } from '../rules/load.js';
-import { debuggerNotes, onPath, runDebugger, type DebuggerName, type DebuggerRun } from './debugger.js';
+import { debuggerNotes, MAX_OUTPUT, onPath, runDebugger, type DebuggerName, type DebuggerRun } from './debugger.js';
 import { readCoreFacts, type CoreFacts } from './native.js';
 import { debugPackageHint } from './packages.js';
 import { missingSymbolsAdvice, nativeReport } from './summary.js';
@@ -114,6 +114,7 @@ function findExecutable(core: string, facts: CoreFacts, given: string | undefine
 function debuggerProblem(run: DebuggerRun): string | null {
   if (run.error) return `${run.debugger} could not be started: ${run.error}`;
   if (run.timedOut) return `${run.debugger} did not finish in time and was stopped; the stacks may be incomplete (raise --debugger-timeout)`;
+  if (run.outputCut) return `${run.debugger} printed more than ${MAX_OUTPUT >> 20} MB and was stopped there; the stacks after that were not read`;
   if (run.signal) return `${run.debugger} crashed (${run.signal}); the stacks may be incomplete`;
   return null;
 }

@@ -19,9 +19,12 @@ export interface DebuggerRun {
   timedOut: boolean;
   /** Set when the debugger could not be started at all. */
   error: string | null;
+  /** Set when the debugger printed more than MAX_OUTPUT: it was stopped there and the rest not read. */
+  outputCut?: boolean;
 }
 
-const MAX_OUTPUT = 64 << 20;
+/** The debugger's output kept; a debugger printing more (a loop in its unwinder) is stopped there. */
+export const MAX_OUTPUT = 64 << 20;
 
 /** The commands coredx runs (and recommends): every thread with locals, and the fault address. */
 export const GDB_COMMANDS = ['thread apply all bt full', 'p $_siginfo._sifields._sigfault'];
@@ -240,11 +243,19 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
         signalGroup(pgid, 'SIGKILL');
         untrack(pgid);
       }
-      resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), ...run });
+      resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), ...run, ...(outputCut ? { outputCut: true, signal: null } : {}) });
     };
+    let outputCut = false;
     const take = (b: Buffer) => {
-      if (bytes < MAX_OUTPUT) chunks.push(b);
-      bytes += b.length;
+      if (outputCut) return;
+      const room = MAX_OUTPUT - bytes;
+      chunks.push(b.length > room ? b.subarray(0, room) : b);
+      bytes += Math.min(b.length, room);
+      if (bytes >= MAX_OUTPUT) {
+        // Everything a report needs comes long before 64 MB; more only costs memory and time.
+        outputCut = true;
+        killGroup();
+      }
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
@@ -256,7 +267,7 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     // 'close' waits for the pipes; after a kill, a process the debugger started may still hold
     // them, so a killed debugger is done as soon as it exits.
     child.on('exit', (code, signal) => {
-      if (timedOut) {
+      if (timedOut || outputCut) {
         child.stdout.destroy();
         child.stderr.destroy();
         finish({ exitCode: code, signal, timedOut, error: null });
