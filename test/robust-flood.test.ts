@@ -3,6 +3,7 @@
 // script on PATH that prints frames without end.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCore, EM_X86_64, prpsinfo, prstatus, siginfo } from './support/elfcore.js';
@@ -34,4 +35,18 @@ describe('a debugger that floods its output', () => {
       expect(kb / 1024).toBeLessThan(600);
     }
   }, 150_000);
+});
+
+describe('a gzip file that inflates beyond the limit', () => {
+  it('is read up to COREDX_GZIP_LIMIT_MB: the crash before it is reported, the cut is a warning', () => {
+    const dir = tempDir('robust-gzip-limit');
+    const text = 'Program received signal SIGSEGV, Segmentation fault.\n#0  0x0000555555555169 in parse (buf=0x0) at a.c:3\n' + `${'a'.repeat(99)}\n`.repeat(60_000);
+    writeFileSync(join(dir, 'big.log.gz'), gzipSync(text));
+    const r = spawnSync(process.execPath, [BIN, 'analyze', join(dir, 'big.log.gz'), '--format', 'json'], { encoding: 'utf8', env: { ...process.env, COREDX_GZIP_LIMIT_MB: '2' }, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).reports[0].signatureFrames).toEqual(['parse']);
+    expect(r.stderr).toMatch(/gzip content cut at 2 MB decompressed \(COREDX_GZIP_LIMIT_MB\): the rest was not read/);
+    const full = spawnSync(process.execPath, [BIN, 'analyze', join(dir, 'big.log.gz'), '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(full.stderr).not.toMatch(/gzip content cut/);
+  }, 90_000);
 });

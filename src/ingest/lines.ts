@@ -487,7 +487,16 @@ export type ProblemSink = (problem: ReadProblem) => void;
 export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSink = () => {}): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let bytes = 0;
+  let total = 0;
+  const limit = gzipLimitBytes();
   for await (const piece of inflated(source, problem)) {
+    // A gzip file that inflates without end (a "bomb", or a 10 GB log) is read up to the limit.
+    if (total + piece.length > limit) {
+      if (bytes > 0) yield Buffer.concat(parts, bytes);
+      problem({ message: `gzip content cut at ${Math.round(limit / 1048576)} MB decompressed (COREDX_GZIP_LIMIT_MB): the rest was not read`, fatal: false });
+      return;
+    }
+    total += piece.length;
     parts.push(piece);
     bytes += piece.length;
     if (bytes >= CHUNK_SIZE) {
@@ -497,6 +506,12 @@ export async function* gunzip(source: AsyncIterable<Buffer>, problem: ProblemSin
     }
   }
   if (bytes > 0) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
+}
+
+/** Decompressed bytes read from one gzip input: 8 GiB, or COREDX_GZIP_LIMIT_MB megabytes. */
+export function gzipLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.COREDX_GZIP_LIMIT_MB);
+  return (Number.isFinite(mb) && mb > 0 ? mb : 8192) * 1048576;
 }
 
 async function* inflated(source: AsyncIterable<Buffer>, problem: ProblemSink): AsyncGenerator<Buffer> {
