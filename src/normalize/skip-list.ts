@@ -90,8 +90,22 @@ export function isSkippedFrame(frame: SkippableFrame): boolean {
   return skipReason(frame) !== null;
 }
 
+/** Answers by (function, module, file): a log repeats the same frames in trace after trace. */
+const reasonCache = new Map<string, string | null>();
+const REASON_CACHE_LIMIT = 50_000;
+
 /** Why the frame is machinery (the skip list entry's reason), or null when it may be the bug's. */
 export function skipReason(frame: SkippableFrame): string | null {
+  const key = `${frame.function}\0${frame.module ?? ''}\0${frame.file ?? ''}`;
+  const known = reasonCache.get(key);
+  if (known !== undefined) return known;
+  const reason = computeSkipReason(frame);
+  if (reasonCache.size >= REASON_CACHE_LIMIT) reasonCache.clear();
+  reasonCache.set(key, reason);
+  return reason;
+}
+
+function computeSkipReason(frame: SkippableFrame): string | null {
   if (frame.function === '??' || frame.function === '') return UNKNOWN_FRAME_REASON;
   // "<signal handler called>", "<unknown>": a debugger's marker; "<T as Trait>::f" (Rust) is a name.
   if (frame.function.startsWith('<') && DEBUGGER_MARKER.test(frame.function)) return 'debugger marker, not a function';

@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import fg from 'fast-glob';
 
 export interface Shard {
   /** 1-based. */
@@ -27,7 +26,7 @@ export function parseShard(spec: string): Shard | string {
 /** The scan roots of the arguments: a directory, a glob's fixed part, or a file's own directory. */
 function rootsOf(inputs: string[]): string[] {
   return inputs.map((input) => {
-    if (fg.isDynamicPattern(input)) return resolve(picomatch.scan(input).base || '.');
+    if (picomatch.scan(input).isGlob) return resolve(picomatch.scan(input).base || '.');
     return resolve(input);
   });
 }

@@ -8,7 +8,6 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import fg from 'fast-glob';
 import picomatch from 'picomatch';
 
 export interface WalkOptions {
@@ -193,7 +192,7 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
       if (system) add(input, real, systemReason(system));
       else if (s.isDirectory()) walkTree(input, real, input, null, Infinity);
       else add(input, real, s.isFile() ? null : notRegular(specialKind(s)!));
-    } else if (fg.isDynamicPattern(input)) {
+    } else if (picomatch.scan(input).isGlob) {
       const { base, glob } = picomatch.scan(input);
       const root = base || '.';
       const match = picomatch(glob, { dot: true });
