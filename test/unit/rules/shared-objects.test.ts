@@ -11,12 +11,9 @@ describe('sharedObjects', () => {
     ['a.sock is a socket, nothing.something', []],
   ])('%s', (line, expected) => expect(sharedObjects(line)).toEqual(expected));
 
-  it('is linear on a long line of path characters', () => {
+  it('reads a 400 KB line of path characters (the quadratic scan did not finish within the test timeout)', () => {
     const line = 'a/'.repeat(200_000) + ' x';
-    const started = process.hrtime.bigint();
     expect(sharedObjects(line)).toEqual([]);
     expect(sharedObjects(line + ' libz.so.1')).toEqual(['libz.so.1']);
-    // Generous: the quadratic scan took tens of seconds at a third of this length.
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
   });
 });
