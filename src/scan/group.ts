@@ -159,8 +159,29 @@ function sourceOf(report: Held<Report>): DiagnosisSource {
   return 'value' in report ? { own: { value: report.value.diagnoses[0] ?? null } } : { top: report };
 }
 
-/** Where each group made here keeps its report and diagnosis (so merging does not read them back). */
-const internals = new WeakMap<CrashGroup, { report: Held<Report>; source: DiagnosisSource; key: DiagnosisKey | null }>();
+interface Internals {
+  report: Held<Report>;
+  source: DiagnosisSource;
+  key: DiagnosisKey | null;
+}
+
+/** Where a group made here keeps its report and diagnosis (so merging does not read them back): not enumerable, so not copied or written. */
+const HELD = Symbol('coredx.held');
+type HoldingGroup = CrashGroup & { [HELD]: Internals };
+
+/** `report` and `diagnosis` read back on access (one pair of functions for every group), replaced when assigned. */
+const lazy = (key: 'report' | 'diagnosis', get: (g: HoldingGroup) => unknown): PropertyDescriptor => ({
+  enumerable: true,
+  configurable: true,
+  get(this: HoldingGroup) {
+    return get(this);
+  },
+  set(this: HoldingGroup, value: unknown) {
+    Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: true });
+  },
+});
+const LAZY_DIAGNOSIS = lazy('diagnosis', (g) => diagnosisOf(g[HELD].source));
+const LAZY_REPORT = lazy('report', (g) => read(g[HELD].report));
 
 function makeGroup(
   fields: Pick<CrashGroup, 'signature' | 'signatureText' | 'count' | 'occurrences' | 'severity'>,
@@ -168,34 +189,23 @@ function makeGroup(
   report: Held<Report>,
 ): CrashGroup {
   const source = best.source;
-  let group: CrashGroup;
   if ('value' in report && 'own' in source && 'value' in source.own) {
-    group = { ...fields, diagnosis: source.own.value, diagnosisAt: best.at, report: report.value };
-  } else {
-    // Same keys in the same order as a plain group; read back on access, replaced when assigned.
-    group = { ...fields } as CrashGroup;
-    const lazy = (key: 'diagnosis' | 'report', get: () => unknown) =>
-      Object.defineProperty(group, key, {
-        enumerable: true,
-        configurable: true,
-        get,
-        set(value: unknown) {
-          Object.defineProperty(group, key, { value, enumerable: true, configurable: true, writable: true });
-        },
-      });
-    lazy('diagnosis', () => diagnosisOf(source));
-    group.diagnosisAt = best.at;
-    lazy('report', () => read(report));
+    return { ...fields, diagnosis: source.own.value, diagnosisAt: best.at, report: report.value };
   }
-  internals.set(group, { report, source, key: best.key });
+  // Same keys in the same order as a plain group.
+  const group = { ...fields } as HoldingGroup;
+  Object.defineProperty(group, HELD, { value: { report, source, key: best.key } satisfies Internals });
+  Object.defineProperty(group, 'diagnosis', LAZY_DIAGNOSIS);
+  group.diagnosisAt = best.at;
+  Object.defineProperty(group, 'report', LAZY_REPORT);
   return group;
 }
 
 /** What merging needs of a group: its report and diagnosis where they are kept, and the diagnosis's rank. */
-function partsOf(g: CrashGroup): { report: Held<Report>; source: DiagnosisSource; key: DiagnosisKey | null } {
-  const known = internals.get(g);
+function partsOf(g: CrashGroup): Internals {
+  const known = (g as Partial<HoldingGroup>)[HELD];
   if (known) return known;
-  // A group from elsewhere (a worker thread's, a JSON report's): kept as a group made here would be.
+  // A group from elsewhere (a worker thread's, a JSON report's, one holding its objects): kept as a group made here would be.
   const report = hold(g.report);
   const top = g.report.diagnoses[0] ?? null;
   // Its diagnosis is its first report's top one when it is that very object (a structured clone keeps that).
