@@ -116,4 +116,6 @@ if (!args.includes('--no-scan')) {
 await (await import('./speed-bench.js')).run({ mb: args.includes('--speed-mb') ? Number(args[args.indexOf('--speed-mb') + 1]) : 100 });
 await (await import('./rules-bench.js')).run();
 await (await import('./core-bench.js')).run();
+// Peak memory of 100,000 reports in one log and 100,000 distinct groups in one scan (issue 16).
+await (await import('./memory-bench.js')).runMemoryBench();
 rmSync(dir, { recursive: true, force: true });

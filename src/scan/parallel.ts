@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import type { LoadOptions } from '../rules/load.js';
-import { mergeGroups, type CrashGroup } from './group.js';
+import { compactGroups, mergeGroups, type CrashGroup } from './group.js';
 import { scan, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
 import { inShard } from './shard.js';
 import { walkArtifacts } from './walk.js';
@@ -125,7 +125,8 @@ async function inThreads(
             if (m.type === 'progress') count(m.files, m.bytes, m.crashes);
             else if (m.type === 'warning') warn(m.path, m.message);
             else if (m.type === 'done') {
-              results[m.batch] = m.result;
+              // Kept compactly while the other batches finish (reports written away past the first groups).
+              results[m.batch] = { ...m.result, groups: compactGroups(m.result.groups) };
               feed();
             } else reject(new Error(m.message));
           });
