@@ -1,0 +1,18 @@
+// Frame text that once lost frames (issue 16): a U+2028 inside an argument, '#' inside a function
+// name, and an unbalanced quote in a string argument must not drop or swallow frames.
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../../src/analyze.js';
+
+const frames = (lines: string[]) => analyze(['Program received signal SIGSEGV, Segmentation fault.', ...lines].join('\n'), { rules: null }).reports[0]!.threads[0]!.frames.map((f) => f.function);
+
+describe('frame text', () => {
+  it('a U+2028 or U+2029 inside an argument keeps the frame', () => {
+    expect(frames(['#0  0x0000555555555169 in parse (s=0x5555 "abc\u2028def\u2029") at a.c:3', '#1  0x0000555555555170 in run () at a.c:9'])).toEqual(['parse', 'run']);
+  });
+  it("a '#' inside a function name keeps the frame", () => {
+    expect(frames(['#0  0x0000555555555169 in handler#1234 (x=1) at a.c:3', '#1  0x0000555555555170 in run () at a.c:9'])).toEqual(['handler#1234', 'run']);
+  });
+  it('an unbalanced quote in a string argument does not swallow the next frames', () => {
+    expect(frames(['#0  0x0000555555555169 in parse (s=0x5555 "abc\\"de) at a.c:3', '#1  0x0000555555555170 in run () at a.c:9', '#2  0x0000555555555180 in main () at a.c:14'])).toEqual(['parse', 'run', 'main']);
+  });
+});
