@@ -3,7 +3,7 @@
 // skipped files put together in scan's order, totals added up.
 
 import { mergeGroups, type CrashGroup } from './group.js';
-import type { ScanResult, SkippedFile } from './scan.js';
+import { scanResult, type ScanResult, type SkippedFile } from './scan.js';
 import type { Shard } from './shard.js';
 
 /** A scan report that cannot be merged; the message is one line. */
@@ -69,22 +69,14 @@ export function mergeResults(inputs: MergeInput[]): ScanResult {
     throw new MergeError(`cannot merge: ${(err as Error).message}`);
   }
   const skipped: SkippedFile[] = inputs.flatMap((i) => i.result.files.skipped.map((s) => ({ path: s.path, reason: s.reason, error: s.error })));
-  skipped.sort((a, b) => a.path.localeCompare(b.path));
   const sum = (key: keyof ScanResult['totals']) => inputs.reduce((n, i) => n + (Number(i.result.totals[key]) || 0), 0);
-  const scanned = inputs.reduce((n, i) => n + i.result.files.scanned, 0);
-  return {
+  return scanResult({
+    groups,
+    scanned: inputs.reduce((n, i) => n + i.result.files.scanned, 0),
+    skipped,
+    bytes: sum('bytes'),
+    crashes: sum('crashes'),
     schemaVersion: first!.result.schemaVersion,
     signatureVersion: first!.result.signatureVersion,
-    groups,
-    files: { scanned, skipped },
-    totals: {
-      files: scanned + skipped.length,
-      scanned,
-      skipped: skipped.length,
-      errors: skipped.filter((s) => s.error).length,
-      bytes: sum('bytes'),
-      crashes: sum('crashes'),
-      groups: groups.length,
-    },
-  };
+  });
 }

@@ -5,11 +5,9 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { SCHEMA_VERSION } from '../model.js';
-import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import type { LoadOptions } from '../rules/load.js';
-import { compactGroups, mergeGroups, type CrashGroup } from './group.js';
-import { scan, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
+import { compactGroups, mergeGroups } from './group.js';
+import { scan, scanResult, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
 import { inShard } from './shard.js';
 import { walkArtifacts } from './walk.js';
 
@@ -147,22 +145,12 @@ function combine(walked: Awaited<ReturnType<typeof walkArtifacts>>, results: Sca
     ...walked.special.map((p) => ({ ...p, error: false })),
     ...results.flatMap((r) => r.files.skipped),
   ];
-  skipped.sort((a, b) => a.path.localeCompare(b.path));
-  const groups: CrashGroup[] = mergeGroups(results.map((r) => r.groups));
-  const scanned = results.reduce((n, r) => n + r.files.scanned, 0);
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    signatureVersion: SIGNATURE_VERSION,
-    groups,
-    files: { scanned, skipped },
-    totals: {
-      files: scanned + skipped.length,
-      scanned,
-      skipped: skipped.length,
-      errors: skipped.filter((s) => s.error).length,
-      bytes: results.reduce((n, r) => n + r.totals.bytes, 0),
-      crashes: results.reduce((n, r) => n + r.totals.crashes, 0),
-      groups: groups.length,
-    },
-  };
+  const sum = (f: (r: ScanResult) => number) => results.reduce((n, r) => n + f(r), 0);
+  return scanResult({
+    groups: mergeGroups(results.map((r) => r.groups)),
+    scanned: sum((r) => r.files.scanned),
+    skipped,
+    bytes: sum((r) => r.totals.bytes),
+    crashes: sum((r) => r.totals.crashes),
+  });
 }

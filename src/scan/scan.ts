@@ -133,11 +133,27 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
     for (let path = queue.shift(); path !== undefined; path = queue.shift()) await one(path);
   }));
 
+  return scanResult({ groups: collector.groups(), scanned, skipped, bytes: progress.bytesDone, crashes });
+}
+
+/**
+ * A scan's result from its parts, the one place its totals are computed (a scan, the threads'
+ * batches combined, shards merged): skipped entries sorted by path, every path accounted for.
+ */
+export function scanResult(parts: {
+  groups: CrashGroup[];
+  scanned: number;
+  skipped: SkippedFile[];
+  bytes: number;
+  crashes: number;
+  schemaVersion?: number;
+  signatureVersion?: number;
+}): ScanResult {
+  const { groups, scanned, skipped } = parts;
   skipped.sort((a, b) => a.path.localeCompare(b.path));
-  const groups = collector.groups();
   return {
-    schemaVersion: SCHEMA_VERSION,
-    signatureVersion: SIGNATURE_VERSION,
+    schemaVersion: parts.schemaVersion ?? SCHEMA_VERSION,
+    signatureVersion: parts.signatureVersion ?? SIGNATURE_VERSION,
     groups,
     files: { scanned, skipped },
     totals: {
@@ -146,8 +162,8 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       scanned,
       skipped: skipped.length,
       errors: skipped.filter((s) => s.error).length,
-      bytes: progress.bytesDone,
-      crashes,
+      bytes: parts.bytes,
+      crashes: parts.crashes,
       groups: groups.length,
     },
   };
