@@ -265,6 +265,13 @@ const WINDOWS_EXCEPTIONS: Record<string, string> = {
 };
 
 /** A frame a person summarized: "frame #3-7: libc++abi.dylib`terminate cascade", "frame #4: ... (5 frames elided)". */
+/** " at file.cpp:10:5" at the end of a frame's text: the location, and the text before it. */
+function splitLocation(text: string): { file: string | null; line: number | null; column: number | null; before: string } {
+  const loc = LOCATION.exec(text);
+  if (!loc) return { file: null, line: null, column: null, before: text };
+  return { file: loc[1]!, line: Number(loc[2]), column: loc[3] ? Number(loc[3]) : null, before: text.slice(0, loc.index) };
+}
+
 function summaryFrame(m: RegExpExecArray, line: string): ParsedFrame {
   const text = m[4]!.trim();
   const tick = text.indexOf('`');
@@ -272,17 +279,8 @@ function summaryFrame(m: RegExpExecArray, line: string): ParsedFrame {
   let rest = module ? text.slice(tick + 1) : text;
   // "..." or "(5 frames elided)": nothing known about the frame itself.
   if (/^\.{3}|^\(\d+ frames? elided\)$|^…/.test(rest)) rest = '';
-  let file: string | null = null;
-  let lineNo: number | null = null;
-  let column: number | null = null;
-  const loc = LOCATION.exec(rest);
-  if (loc) {
-    file = loc[1]!;
-    lineNo = Number(loc[2]);
-    column = loc[3] ? Number(loc[3]) : null;
-    rest = rest.slice(0, loc.index);
-  }
-  rest = rest.replace(OFFSET, '').trim();
+  const { file, line: lineNo, column, before } = splitLocation(rest);
+  rest = before.replace(OFFSET, '').trim();
   // A range stands for several frames: its text is kept whole (rawFunction) but names no function,
   // so the signature passes over it like over a frame without symbols.
   const range = m[3] !== undefined;
@@ -318,17 +316,8 @@ function parseLldbFrame(m: RegExpExecArray, line: string): ParsedFrame {
     module = rest; // "frame #0: 0x... libfoo.so" without a symbol
     rest = '';
   }
-  let file: string | null = null;
-  let lineNo: number | null = null;
-  let column: number | null = null;
-  const loc = LOCATION.exec(rest);
-  if (loc) {
-    file = loc[1]!;
-    lineNo = Number(loc[2]);
-    column = loc[3] ? Number(loc[3]) : null;
-    rest = rest.slice(0, loc.index);
-  }
-  rest = rest.replace(OFFSET, '');
+  const { file, line: lineNo, column, before } = splitLocation(rest);
+  rest = before.replace(OFFSET, '');
   let inlined = false;
   const inl = rest.indexOf(' [inlined] ');
   if (inl >= 0) {
