@@ -27,6 +27,8 @@ const SHELL_WORDS: Record<string, string> = {
 };
 const WORDS = 'Segmentation fault|Aborted|Abort trap|Bus error|Illegal instruction|Floating point exception|Trace/breakpoint trap';
 const LOWER_WORDS = 'segmentation fault|abort|bus error|illegal hardware instruction|floating point exception';
+/** A word every shell notice holds (case as the shells print them). */
+const SHELL_HINT = /egmentation fault|[Aa]bort|us error|llegal|loating point|breakpoint trap/;
 // bash, dash, sh: the notice alone, or a script's job notice with its pid and command.
 const SHELL_ALONE = new RegExp(`^(${WORDS})(?:: \\d+)?(?: \\(core dumped\\))?\\s*$`);
 const SHELL_JOB = new RegExp(`^(?:\\S+: )?(?:line \\d+: )?\\d+ (${WORDS})(?:: \\d+)?\\s+(?:\\(core dumped\\)\\s*)?(\\S.*)?$`);
@@ -61,6 +63,8 @@ export function fatalNotice(line: string): FatalNotice | null {
     return null;
   }
   if (c === 109 /* m */) return RUST_ALLOC.test(line) ? { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' } : null;
+  // Every line of an input without a trace comes here: one literal test before the shell forms.
+  if (!SHELL_HINT.test(line)) return null;
   if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);
   if ((m = ZSH.exec(line))) return shell(m[1]!, m[2]);
   if ((m = SHELL_JOB.exec(line))) return shell(m[1]!, m[2]);
