@@ -9,7 +9,7 @@ import type { AnalyzeResult, Report } from '../model.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { buildReport } from '../normalize/build-report.js';
 import { detectHang, HANG_DUMP_SIGNALS } from '../normalize/hang.js';
-import { computeSignature, SIGNATURE_VERSION } from '../normalize/signature.js';
+import { computeSignature, SIGNATURE_VERSION, signatureOptions } from '../normalize/signature.js';
 import { Extractor } from '../parse/extract.js';
 import { gdbParser } from '../parse/gdb.js';
 import { lldbParser } from '../parse/lldb.js';
@@ -172,7 +172,7 @@ function merge(r: Report, native: Report, facts: CoreFacts, run: DebuggerRun): R
   }
   if (resign) {
     const parts = r.crashKind === 'hang' ? detectHang(r.threads)?.parts : undefined;
-    Object.assign(r, computeSignature(r.crashKind, r.crashedThread === null ? [] : r.threads[r.crashedThread]!.frames, parts ? { parts } : {}));
+    Object.assign(r, computeSignature(r.crashKind, r.crashedThread === null ? [] : r.threads[r.crashedThread]!.frames, signatureOptions(r.format, r.program, parts)));
   }
 
   // Fault address: with the core's siginfo, the kernel's si_addr (or its absence) is the answer.

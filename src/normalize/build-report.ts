@@ -8,7 +8,7 @@ import { findAbortMessage } from './abort-message.js';
 import { signalName } from '../parse/signals.js';
 import { chooseCrashedThread } from './crashed-thread.js';
 import { normalizeFunctionName } from './function-name.js';
-import { computeSignature, SIGNATURE_VERSION } from './signature.js';
+import { computeSignature, SIGNATURE_VERSION, signatureOptions } from './signature.js';
 import { inferSignal } from './infer-signal.js';
 import { detectHang, HANG_DUMP_SIGNALS } from './hang.js';
 
@@ -46,7 +46,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   }
   const crashKind = trace.crashKind ?? (hang ? 'hang' : signal) ?? 'UNKNOWN';
   const crashedFrames = crashed.index === null ? [] : threads[crashed.index]!.frames;
-  const signature = computeSignature(crashKind, crashedFrames, { ...(hang ? { parts: hang.parts } : {}), program: trace.program, leafOfOverflow: trace.format === 'go' });
+  const signature = computeSignature(crashKind, crashedFrames, signatureOptions(trace.format, trace.program, hang?.parts));
   const unreadable = unreadableFrameLines(trace.inside, extracted.after);
   // A stack cut at the per-thread cap says so: its signature and rules saw only the kept frames.
   const capped = threads.filter((t) => (t.droppedFrames ?? 0) > 0).map((t) => `${t.id ? `thread ${t.id}` : 'the stack'}: ${t.droppedFrames} frame${t.droppedFrames === 1 ? '' : 's'} beyond the ${t.frames.length} kept were not read (the stack was capped)`);

@@ -40,13 +40,29 @@ const TRAMPOLINES = new Set(['<signal handler called>', '__restore_rt', '_sigtra
 const HANDLER_NAME = /sig\w*handler|sig(?:segv|bus|abrt|fpe|ill)|signal_?handler|handle_?signal|crash_?handler|fault_?handler|on_?crash|stack_?dump|dump_?stack|print_?(?:stack|backtrace)|backtrace|stacktrace/i;
 const SIGNAL_LIBRARY = /^(?:libc\.so|libc-|libpthread|libsystem_platform)/;
 
-/**
- * `leafOfOverflow`: a runtime that grows stacks itself (Go) reports an overflow at the call that
- * asked for more, the same call every time: its leaf is kept instead of the recursion.
- * `parts` replaces the crashing thread's top frames as what the signature names (a hang signs by
- * the waiting program frames of several threads); `program` names a crash shown without frames.
- */
-export function computeSignature(crashKind: string, frames: Frame[], options: { parts?: string[]; program?: string | null; leafOfOverflow?: boolean } = {}): Signature {
+/** Formats a program prints about itself from its own fatal-signal handler. */
+const HANDLER_DUMP_FORMATS = new Set(['backtrace_symbols', 'butil', 'chromium', 'glog', 'ceph', 'redis']);
+
+export interface SignatureOptions {
+  /** Replaces the crashing thread's top frames as what the signature names (a hang signs by the
+   *  waiting program frames of several threads). */
+  parts?: string[];
+  /** Names a crash shown without frames. */
+  program?: string | null;
+  /** A runtime that grows stacks itself (Go) reports an overflow at the call that asked for more,
+   *  the same call every time: its leaf is kept instead of the recursion. */
+  leafOfOverflow?: boolean;
+  /** The program printed this stack from its own fatal-signal handler: every frame above the signal
+   *  trampoline is that handler (which printed, not faulted), named or not. */
+  handlerDump?: boolean;
+}
+
+/** The options a report of `format` is signed with: the one place build-report, cores and symbolizing get them. */
+export function signatureOptions(format: string, program: string | null, hangParts?: string[]): SignatureOptions {
+  return { ...(hangParts ? { parts: hangParts } : {}), program, leafOfOverflow: format === 'go', handlerDump: HANDLER_DUMP_FORMATS.has(format) };
+}
+
+export function computeSignature(crashKind: string, frames: Frame[], options: SignatureOptions = {}): Signature {
   const skippedFrames: number[] = [];
   const skipped: SkippedFrame[] = [];
   const chosen: string[] = [];
@@ -55,11 +71,12 @@ export function computeSignature(crashKind: string, frames: Frame[], options: { 
   // aborts or re-raises): the fault happened in the frame below it. A handler that shows no such
   // machinery (raise, abort, logging, allocator: the skip list, or a handler's name) faulted
   // itself, and is the bug.
-  const marker = signalFrameIndex(frames);
+  const marker = signalFrameIndex(frames, options.handlerDump ?? false);
   // A handler stuck waiting for a lock (malloc's, a logger's) is the bug itself: it called
   // something that is not async-signal-safe while the interrupted code held that lock.
   const handlerWaits = marker > 0 && WAIT_REASON.test(reasons[0] ?? '');
-  const handler = handlerWaits || (marker > 0 && !frames.slice(0, marker).some((f, i) => reasons[i] !== null || HANDLER_NAME.test(f.function))) ? -1 : marker;
+  const showsHandler = options.handlerDump || frames.slice(0, marker).some((f, i) => reasons[i] !== null || HANDLER_NAME.test(f.function));
+  const handler = handlerWaits || !(marker > 0 && showsHandler) ? -1 : marker;
   const recursion = /stack-overflow/.test(crashKind) && !options.leafOfOverflow ? recursionStart(frames.map((f) => f.function)) : -1;
   frames.forEach((frame, i) => {
     const reason = i < handler ? HANDLER_REASON : i === handler ? 'the signal frame (trampoline)' : i < recursion ? RECURSION_REASON : (reasons[i] ?? null);
@@ -80,15 +97,19 @@ export function computeSignature(crashKind: string, frames: Frame[], options: { 
 /**
  * The signal trampoline's frame, or -1: gdb's "<signal handler called>", a restorer by name, or in a
  * dump without names (backtrace_symbols, butil) the unnamed libc/libpthread frame right below
- * frames whose names say crash handler ("sigsegv_handler", "print_stacktrace").
+ * frames whose names say crash handler ("sigsegv_handler", "print_stacktrace"), or any frames when
+ * the format is a handler's own dump.
  */
-function signalFrameIndex(frames: Frame[]): number {
+export function signalFrameIndex(frames: Frame[], handlerDump: boolean): number {
   const named = frames.findIndex((f) => TRAMPOLINES.has(f.function));
   if (named >= 0) return named;
-  for (let i = 1; i < Math.min(frames.length, 6); i++) {
+  // A handler's own dump may start at the trampoline itself (Redis cuts its handler's frames): the
+  // first unnamed libc frame is the one, also at the top.
+  for (let i = handlerDump ? 0 : 1; i < Math.min(frames.length, 6); i++) {
     const f = frames[i]!;
     if (f.function !== '??' || !f.module || !SIGNAL_LIBRARY.test(basename(f.module))) continue;
-    return frames.slice(0, i).some((g) => HANDLER_NAME.test(g.function)) ? i : -1;
+    // In a handler's own dump the frames above are the handler whatever their names.
+    return handlerDump || frames.slice(0, i).some((g) => HANDLER_NAME.test(g.function)) ? i : -1;
   }
   return -1;
 }

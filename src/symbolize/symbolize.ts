@@ -19,7 +19,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import type { Frame, Report } from '../model.js';
 import { demangle, parseLine } from '../parse/backtrace-symbols.js';
 import { normalizeFunctionName } from '../normalize/function-name.js';
-import { computeSignature } from '../normalize/signature.js';
+import { computeSignature, signalFrameIndex, signatureOptions } from '../normalize/signature.js';
 import { inferSignal } from '../normalize/infer-signal.js';
 import { detectHang } from '../normalize/hang.js';
 import { findDebugFile, type DebugFile } from './debug-file.js';
@@ -40,8 +40,6 @@ export interface SymbolizeOptions {
 
 /** Formats whose frames below the innermost hold return addresses as printed (sanitizers print pc-1 themselves). */
 const PRINTS_PC_MINUS_ONE = new Set(['asan', 'lsan', 'msan', 'tsan', 'ubsan', 'hwasan', 'libfuzzer']);
-const TRAMPOLINE = /^(?:<signal handler called>|__restore_rt|_sigtramp|__kernel_rt_sigreturn)$/;
-const SIGNAL_LIBRARY = /^(?:libc\.so|libc-|libpthread)/;
 
 interface Target {
   binary: string;
@@ -220,7 +218,8 @@ export class SymbolizeRun {
   /** True when the frame's pc is the faulting instruction itself (or was printed as pc-1 already). */
   private exact(report: Report, thread: number, frame: number): boolean {
     if (frame === 0 || PRINTS_PC_MINUS_ONE.has(report.format)) return true;
-    return handlerTrampoline(report.threads[thread]!.frames) === frame - 1;
+    // The frame right below the signal trampoline is the faulting instruction, not a return address.
+    return signalFrameIndex(report.threads[thread]!.frames, true) === frame - 1;
   }
 }
 
@@ -389,36 +388,7 @@ function resign(report: Report): void {
     }
   }
   const hang = report.crashKind === 'hang' ? detectHang(report.threads) : null;
-  const options = { ...(hang ? { parts: hang.parts } : {}), program: report.program, leafOfOverflow: report.format === 'go' };
-  const s = computeSignature(report.crashKind, frames, options);
-  // A crash handler's own dump (it prints the stack from inside the handler): every frame above the
-  // signal trampoline is that handler, which printed rather than faulted. Named now, those frames
-  // would otherwise sign a crash apart from the same one read unsymbolized or under gdb.
-  const trampoline = HANDLER_DUMPS.has(report.format) ? handlerTrampoline(frames) : -1;
-  if (trampoline > 0 && !hang && frames.slice(0, trampoline).some((f) => f.symbolized) && !s.skippedFrames.includes(0)) {
-    const below = computeSignature(report.crashKind, frames.slice(trampoline + 1), options);
-    const shift = trampoline + 1;
-    const skipped = [
-      ...frames.slice(0, trampoline).map((_, i) => ({ frame: i, reason: HANDLER_REASON })),
-      { frame: trampoline, reason: 'the signal frame (trampoline)' },
-      ...below.skipped.map((k) => ({ frame: k.frame + shift, reason: k.reason })),
-    ];
-    Object.assign(report, below, { skipped, skippedFrames: skipped.map((k) => k.frame) });
-    return;
-  }
-  Object.assign(report, s);
-}
-
-/** Formats a program prints about itself from its fatal-signal handler. */
-const HANDLER_DUMPS = new Set(['backtrace_symbols', 'butil', 'chromium', 'glog', 'ceph', 'redis']);
-const HANDLER_REASON = "the program's own crash handler, above the signal frame: the fault happened below it";
-
-/** The signal trampoline among a handler dump's top frames: by name, or the unnamed libc frame. */
-function handlerTrampoline(frames: Frame[]): number {
-  for (let i = 1; i < Math.min(frames.length, 6); i++) {
-    const f = frames[i]!;
-    if (TRAMPOLINE.test(f.function)) return i;
-    if (f.function === '??' && f.module && SIGNAL_LIBRARY.test(basename(f.module))) return i;
-  }
-  return -1;
+  // A crash handler's own dump names its frames above the signal trampoline once symbolized: the
+  // signature's handler-dump option passes over them, so the crash signs as it does unsymbolized.
+  Object.assign(report, computeSignature(report.crashKind, frames, signatureOptions(report.format, report.program, hang?.parts)));
 }
