@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyze } from '../dist/analyze.js';
+import { analyze } from '../dist/pipeline.js';
 import { RuleSet } from '../dist/rules/engine.js';
 import { parseRuleText } from '../dist/rules/validate.js';
 import { compileRule } from '../dist/rules/compile.js';

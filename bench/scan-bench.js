@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, PARSERS } from '../dist/index.js';
-import { minimalMarkers } from '../dist/analyze.js';
+import { minimalMarkers } from '../dist/pipeline.js';
 import { TRACE_MAKERS } from './traces.js';
 
 /** Distinct crashes per trace maker: every maker's crashes appear several times (duplicates to group). */

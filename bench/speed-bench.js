@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { analyzeStream, PARSERS, builtinRules } from '../dist/index.js';
-import { minimalMarkers } from '../dist/analyze.js';
+import { minimalMarkers } from '../dist/pipeline.js';
 import { NOTICE_MARKERS } from '../dist/parse/notice.js';
 import { TRACE_MAKERS } from './traces.js';
 

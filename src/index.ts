@@ -1,6 +1,6 @@
 // The public API: what `import { ... } from 'coredx'` gives. The CLI uses nothing else.
 
-export { analyze, analyzeFile, analyzeStream, type AnalyzeOptions } from './analyze.js';
+export { analyze, analyzeFile, analyzeStream, type AnalyzeOptions } from './pipeline.js';
 export { CoredxInputError, describeError } from './errors.js';
 export * from './model.js';
 export { normalizeFunctionName } from './normalize/function-name.js';

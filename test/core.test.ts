@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze, analyzeFile } from '../src/analyze.js';
+import { analyze, analyzeFile } from '../src/pipeline.js';
 import { analyzeCore, lldbEnv, readCoreFacts, readElfCore } from '../src/core/index.js';
 import { CoredxInputError } from '../src/errors.js';
 import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbCore, makeCore } from './support/debuggers.js';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, gdbCore, gdbLive, haveCompiler, haveGdb, haveLldb, lldbCore, lldbLive, makeCore } from './support/debuggers.js';
 import { samplePath } from './support/samples.js';

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeFile } from '../src/analyze.js';
+import { analyze, analyzeFile } from '../src/pipeline.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, gdbLive, haveCompiler, haveGdb } from './support/debuggers.js';
 import { sampleNames, samplePath } from './support/samples.js';

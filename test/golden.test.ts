@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../src/analyze.js';
+import { analyzeFile } from '../src/pipeline.js';
 import { SIGNATURE_VERSION } from '../src/normalize/signature.js';
 // @ts-ignore: a plain JS module (bench/ holds the scripts), typed by use here
 import { goldenOf, goldenPath, pinEntries, PIN_FILE, readPins, ROOT, sampleFiles, signatureChanges } from '../bench/update-goldens.js';

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze, analyzeFile } from '../src/analyze.js';
+import { analyze, analyzeFile } from '../src/pipeline.js';
 import type { Report } from '../src/model.js';
 import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbEnv } from './support/debuggers.js';
 import { tempDir } from './support/tmp.js';

@@ -2,8 +2,8 @@
 // numbers, same context, whether chunks are skipped undecoded or not.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeStream } from '../src/analyze.js';
-import { forEachLine, MAX_LINE_LENGTH } from '../src/ingest/lines.js';
+import { analyze, analyzeStream } from '../src/pipeline.js';
+import { forEachLine, MAX_LINE_LENGTH } from '../src/source/lines.js';
 
 const TRACE = (n: number) => `payment failed for order ${n}\nProgram received signal SIGSEGV, Segmentation fault.\n#0  0x1 in handler_${n % 3} (x=0) at h.c:${n}\n#1  0x2 in main () at m.c:3\n`;
 

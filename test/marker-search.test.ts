@@ -5,9 +5,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyze, analyzeFile } from '../src/analyze.js';
-import { CHUNK_SIZE } from '../src/ingest/lines.js';
-import { kernel, MarkerSet, takeSearchBuffer } from '../src/ingest/marker-search.js';
+import { analyze, analyzeFile } from '../src/pipeline.js';
+import { CHUNK_SIZE } from '../src/source/lines.js';
+import { kernel, MarkerSet, takeSearchBuffer } from '../src/source/marker-search.js';
 import { tempDir } from './support/tmp.js';
 
 const MARKERS = ['#', 'runtime', '*** ', '+0x', "' panic", "' (", 'Received signal '].map((m) => Buffer.from(m));

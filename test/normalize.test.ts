@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeFunctionName } from '../src/normalize/function-name.js';
-import { cleanLine } from '../src/ingest/clean.js';
+import { cleanLine } from '../src/source/clean.js';
 import { isSkippedFrame } from '../src/normalize/skip-list.js';
 import { computeSignature } from '../src/normalize/signature.js';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 import type { Frame } from '../src/model.js';
 
 describe('normalizeFunctionName', () => {

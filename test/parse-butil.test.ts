@@ -3,7 +3,7 @@
 // backtrace_symbols lines with names demangled in place (the default build). Texts written here
 // after that code's format strings; addresses and names are made up.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 
 const SYMBOLIZED = `I1201 08:00:00.123456 1234 src/brpc/socket.cpp:2202] Got EOF of Socket{id=8589934721 fd=14 addr=127.0.0.1:8010:52114} (0x7f3a2c01a0c0)
 Received signal 11 SEGV_MAPERR 000000000010

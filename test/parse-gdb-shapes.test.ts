@@ -3,7 +3,7 @@
 // "no locals" lines. Inputs are what gdb 13 printed for small g++ programs (paths shortened,
 // long argument lists cut).
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 
 const functions = (text: string) => analyze(text).reports.map((r) => r.threads.map((t) => t.frames.map((f) => f.function)));
 

@@ -1,6 +1,6 @@
 // gdb parser unit tests on shapes gdb 13 prints (taken from real sessions, paths shortened).
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 
 const LIVE_MT = `[Thread debugging using libthread_db enabled]
 Using host libthread_db library "/lib/x86_64-linux-gnu/libthread_db.so.1".

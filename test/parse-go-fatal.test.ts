@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 
 const sample = (name: string) => readFileSync(join(import.meta.dirname, '..', 'samples', name), 'utf8');
 const one = (text: string) => {

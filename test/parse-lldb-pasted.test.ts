@@ -3,7 +3,7 @@
 // frames, "Exception 0x... encountered at address" stop reasons), and with frames summarized by hand.
 // Addresses and program names are made up.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 
 const one = (text: string) => {
   const { reports } = analyze(text, { rules: null });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 import { demangleRustLegacy } from '../src/parse/rust-demangle.js';
 
 const sample = (name: string) => readFileSync(join(import.meta.dirname, '..', 'samples', name), 'utf8');

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeFile, analyzeStream } from '../src/analyze.js';
-import { forEachLine as forEachLineStream, gunzip, MAX_LINE_LENGTH } from '../src/ingest/lines.js';
-import { sniff } from '../src/ingest/sniff.js';
-import { sniffStream } from '../src/ingest/stream.js';
+import { analyze, analyzeFile, analyzeStream } from '../src/pipeline.js';
+import { forEachLine as forEachLineStream, gunzip, MAX_LINE_LENGTH } from '../src/source/lines.js';
+import { sniff } from '../src/source/sniff.js';
+import { sniffStream } from '../src/source/stream.js';
 import { scan } from '../src/scan/scan.js';
 import { tempDir } from './support/tmp.js';
 
@@ -128,7 +128,7 @@ describe('over-long lines', () => {
       await forEachLineStream(Readable.from([Buffer.from(wide)]), { push: (l) => lines.push(l) });
       expect(lines[0]).toMatch(/^#0  0x1 in fx?\u00e9+\u2026\{\d+ bytes cut\}\u2026\u00e9+\u20ac \(\) at w\.c:1$/);
     }
-    const { forEachLine } = await import('../src/ingest/lines.js');
+    const { forEachLine } = await import('../src/source/lines.js');
     await forEachLine(Readable.from([Buffer.from(text)]), { push: () => {}, longLine: (n, bytes) => cut.push([n, bytes]) });
     expect(cut).toEqual([[2, Buffer.byteLength(text.split('\n')[1]!)]]);
   });
@@ -142,7 +142,7 @@ describe('gzip', () => {
     const path = join(dir, 'cut.log.gz');
     writeFileSync(path, gz.subarray(0, gz.length >> 1));
     const problems: string[] = [];
-    const { onReadProblem } = await import('../src/ingest/lines.js');
+    const { onReadProblem } = await import('../src/source/lines.js');
     const stop = onReadProblem((_p, problem) => problems.push(problem.message));
     expect(signatures(await analyzeFile(path, { rules: null }))).toEqual([SIG]);
     stop();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportWriteError, writeReportFile } from '../src/cli/write-report.js';
 import { writeJsonStreaming } from '../src/cli/analyze.js';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 import { renderJson } from '../src/render/json.js';
 import { tempDir } from './support/tmp.js';
 

@@ -6,7 +6,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { looksBinary, sniff } from '../src/ingest/sniff.js';
+import { looksBinary, sniff } from '../src/source/sniff.js';
 import { scan, type ScanResult } from '../src/scan/scan.js';
 import { tempDir } from './support/tmp.js';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 import { loadRules } from '../src/rules/load.js';
 import { RuleSet } from '../src/rules/engine.js';
 import type { Report } from '../src/model.js';

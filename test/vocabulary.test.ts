@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline.js';
 import {
   CATEGORIES, CRASHED_THREAD_REASONS, didYouMean, FORMATS, globCanMatch, CRASH_KIND_VOCABULARY, isKnownCrashKind,
   isKnownFormat, isKnownRole, isKnownSignal, SIGNALS, THREAD_ROLE_NAMES,

@@ -1,13 +1,13 @@
 // `coredx analyze [FILE...]`: flags -> library calls -> output and exit code. Nothing else.
 
 import type { Command } from 'commander';
-import { analyzeFile, analyzeStream } from '../analyze.js';
+import { analyzeFile, analyzeStream } from '../pipeline.js';
 import { CoredxInputError, describeError } from '../errors.js';
 import { fstatSync } from 'node:fs';
-import { gunzip, onReadProblem, type ReadProblem } from '../ingest/lines.js';
+import { gunzip, onReadProblem, type ReadProblem } from '../source/lines.js';
 import { installInterruptHandlers, MAX_TIMEOUT_MS } from '../core/debugger.js';
 import { writeStdout } from './write-report.js';
-import { sniffStream } from '../ingest/stream.js';
+import { sniffStream } from '../source/stream.js';
 import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { renderJson, TOOL } from '../render/json.js';

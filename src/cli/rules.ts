@@ -3,13 +3,13 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { analyze } from '../analyze.js';
+import { analyze } from '../pipeline.js';
 import { loadConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '../rules/load.js';
 import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
-import { sniff, SNIFF_BYTES } from '../ingest/sniff.js';
+import { sniff, SNIFF_BYTES } from '../source/sniff.js';
 import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rules/tester.js';
 import { readSampleBytes, SampleFileError } from '../rules/sample-file.js';
 import { chalkFor } from './color.js';

@@ -4,7 +4,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { forEachLineOfText } from '../ingest/lines.js';
+import { forEachLineOfText } from '../source/lines.js';
 import type { AnalyzeResult, Report } from '../model.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { buildReport } from '../normalize/build-report.js';

@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { readSampleBytes } from './sample-file.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { analyze } from '../analyze.js';
+import { analyze } from '../pipeline.js';
 import type { CompiledRule } from './compile.js';
 import { RuleSet, type RuleExplanation } from './engine.js';
 import type { Diagnosis } from '../model.js';

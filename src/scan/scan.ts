@@ -1,12 +1,12 @@
 // The scanner: find artifacts, analyze each (bounded concurrency, streaming), account for every
 // file as scanned or skipped with a reason, group the crashes.
 
-import { analyzeStream, type AnalyzeOptions } from '../analyze.js';
+import { analyzeStream, type AnalyzeOptions } from '../pipeline.js';
 import { analyzeCore } from '../core/analyze-core.js';
 import { CoredxInputError } from '../errors.js';
-import { openFile, type ReadProblem } from '../ingest/lines.js';
-import { crashMarker } from '../ingest/sniff.js';
-import { sniffStream } from '../ingest/stream.js';
+import { openFile, type ReadProblem } from '../source/lines.js';
+import { crashMarker } from '../source/sniff.js';
+import { sniffStream } from '../source/stream.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { GroupCollector, type CrashGroup } from './group.js';

@@ -4,8 +4,8 @@
 // sample itself: the wrapping is the paste's, never the trace's.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/analyze.js';
-import { cleanLine } from '../../src/ingest/clean.js';
+import { analyze } from '../../src/pipeline.js';
+import { cleanLine } from '../../src/source/clean.js';
 import { sampleNames, samplePath } from '../support/samples.js';
 
 const lines = (s: string, f: (l: string, i: number) => string) => s.split('\n').map(f).join('\n');

@@ -1,6 +1,6 @@
 // The signal when the paste omits it, and what it was inferred from; never from nothing.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 
 const first = (text: string) => analyze(text, { rules: null }).reports[0]!;
 

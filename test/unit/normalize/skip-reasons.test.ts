@@ -1,6 +1,6 @@
 // The first meaningful frame is the one a developer would blame; every skipped frame says why.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 import { normalizeFunctionName } from '../../../src/normalize/function-name.js';
 
 const first = (text: string) => analyze(text, { rules: null }).reports[0]!;

@@ -1,7 +1,7 @@
 // Frame text that once lost frames (issue 16): a U+2028 inside an argument, '#' inside a function
 // name, and an unbalanced quote in a string argument must not drop or swallow frames.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 
 const frames = (lines: string[]) => analyze(['Program received signal SIGSEGV, Segmentation fault.', ...lines].join('\n'), { rules: null }).reports[0]!.threads[0]!.frames.map((f) => f.function);
 

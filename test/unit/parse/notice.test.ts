@@ -1,7 +1,7 @@
 // Fatal notices: the one line a shell, a runtime or a logger prints when a process dies. Reported
 // without frames when the input holds no trace; never a report of their own next to a trace.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 import { fatalNotice, NOTICE_MARKERS } from '../../../src/parse/notice.js';
 
 describe('fatalNotice', () => {

@@ -4,7 +4,7 @@
 // TSan frames with a bare pc, and a sanitizer report preferred to the crash handler's dump before it.
 // The sample texts are written here in each runtime's shape (LLVM compiler-rt's report formats).
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 
 const run = (text: string) => analyze(text, { rules: null }).reports;
 const ubsan = (message: string) =>

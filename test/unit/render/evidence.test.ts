@@ -4,7 +4,7 @@
 // evidence weights and no rule that held on the signal alone.
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 import { loadRules } from '../../../src/rules/load.js';
 import { renderText } from '../../../src/render/text.js';
 

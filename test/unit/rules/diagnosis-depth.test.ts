@@ -2,7 +2,7 @@
 // always ranked high or critical (so `--fail-on high` never passes them), every matching log line
 // kept, and --explain ranking near misses by what held beyond the signal.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 import { compileRule } from '../../../src/rules/compile.js';
 import { RuleSet } from '../../../src/rules/engine.js';
 import { loadRules } from '../../../src/rules/load.js';

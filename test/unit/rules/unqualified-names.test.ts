@@ -3,7 +3,7 @@
 // ("~DestroyingPtr") and lldb's short names, by the pattern's last component, only when the frame
 // carries no scope of its own.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analyze.js';
+import { analyze } from '../../../src/pipeline.js';
 import type { Frame } from '../../../src/model.js';
 import { RuleSet } from '../../../src/rules/engine.js';
 import { loadRules } from '../../../src/rules/load.js';

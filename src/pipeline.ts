@@ -1,8 +1,8 @@
 // The analyze pipeline for one input: lines -> traces -> reports. Streams; holds one trace at a time.
 
 import type { Readable } from 'node:stream';
-import { forEachLine, forEachLineOfText, openFile } from './ingest/lines.js';
-import { sniffStream } from './ingest/stream.js';
+import { forEachLine, forEachLineOfText, openFile } from './source/lines.js';
+import { sniffStream } from './source/stream.js';
 import { CoredxInputError } from './errors.js';
 import type { AnalyzeResult, Report } from './model.js';
 import { SCHEMA_VERSION } from './model.js';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyze, analyzeFile } from '../../../src/analyze.js';
+import { analyze, analyzeFile } from '../../../src/pipeline.js';
 import { PARSERS } from '../../../src/parse/registry.js';
 import { tempDir } from '../../support/tmp.js';
 

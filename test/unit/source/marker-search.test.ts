@@ -3,9 +3,9 @@
 // kernel's memory, in plain buffers (searched in a copy), with many more formats' markers.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minimalMarkers } from '../../../src/analyze.js';
-import { CHUNK_SIZE } from '../../../src/ingest/lines.js';
-import { fingerprint, kernel, MarkerSet, takeSearchBuffer } from '../../../src/ingest/marker-search.js';
+import { minimalMarkers } from '../../../src/pipeline.js';
+import { CHUNK_SIZE } from '../../../src/source/lines.js';
+import { fingerprint, kernel, MarkerSet, takeSearchBuffer } from '../../../src/source/marker-search.js';
 import { NOTICE_MARKERS } from '../../../src/parse/notice.js';
 import { PARSERS } from '../../../src/parse/registry.js';
 
