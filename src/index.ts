@@ -21,7 +21,7 @@ export { loadRules, loadRuleFile, builtinRules, formatProblem, BUILTIN_RULES_DIR
 export { RuleSet, type RuleExplanation } from './rules/engine.js';
 export { compileRule, type CompiledRule } from './rules/compile.js';
 export { parseRuleText, type RuleProblem } from './rules/validate.js';
-export { runRuleTests, type RuleTestResult } from './rules/tester.js';
+export { runRuleTests, type RuleTestResult } from './rule-tester.js';
 export { RULE_SCHEMA, type RuleSpec } from './rules/schema.js';
 export { loadConfig, findConfigFile, type CoredxConfig } from './config.js';
 export { analyzeCore, type CoreOptions } from './core/analyze-core.js';

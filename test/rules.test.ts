@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { RuleSet } from '../src/rules/engine.js';
 import { compileRule } from '../src/rules/compile.js';
 import { loadRules } from '../src/rules/load.js';
-import { runRuleTests } from '../src/rules/tester.js';
+import { runRuleTests } from '../src/rule-tester.js';
 import { ajvValidator, parseRuleText, PREBUILT_RULE_VALIDATOR, schemaDigest } from '../src/rules/validate.js';
 import { RULE_SCHEMA, type RuleSpec } from '../src/rules/schema.js';
 import TOML from '@iarna/toml';

@@ -10,7 +10,7 @@ import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '.
 import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
 import { sniff, SNIFF_BYTES } from '../source/sniff.js';
-import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rules/tester.js';
+import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rule-tester.js';
 import { readSampleBytes, SampleFileError } from '../rules/sample-file.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
