@@ -8,13 +8,16 @@
 // samples/SIGNATURES pins every report's signature under the signature version it was made with.
 // Grouping in everyone's scan history depends on signatures, so one must never change silently: the
 // script refuses to write a changed signature while SIGNATURE_VERSION (src/normalize/signature.ts)
-// is the one the pin was made with, unless --bump-ok says the change is intended anyway.
+// is the one the pin was made with, unless --bump-ok says the change is intended anyway. The pin also
+// holds the digest of the version's policy file (data/signature/v<N>.toml): editing a policy file
+// under the same version is refused the same way, even when no sample's signature moves.
 //
 //   npm run build && node bench/update-goldens.js [--bump-ok] [--check]
 //
 // --check writes nothing and exits 1 when a golden or the pin would change.
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,13 +47,27 @@ export function goldenOf(result, root = ROOT) {
   return json.split(prefix).join('').split(prefix.replaceAll('\\', '\\\\')).join('') + '\n';
 }
 
-/** samples/SIGNATURES: "version N", then "sample[#report]<TAB>signature<TAB>signature text" lines. */
-export function pinLines(version, entries) {
+/** The policy file of signature version N, as the pin names it: its sha256 (line endings normalized). */
+export function policyDigest(version, root = ROOT) {
+  const file = join(root, 'data', 'signature', `v${version}.toml`);
+  if (!existsSync(file)) return null;
+  return `sha256:${createHash('sha256').update(readFileSync(file, 'utf8').replace(/\r\n/g, '\n')).digest('hex')}`;
+}
+
+/** The pinned policy digest differs from the policy file's under the same version: the message, or null. */
+export function policyChange(pins, version, digest) {
+  if (!pins || pins.version !== version || !pins.policy || pins.policy === digest) return null;
+  return `data/signature/v${version}.toml changed under signature version ${version} (${pins.policy} -> ${digest}): a released policy is never edited; copy it to v${version + 1}.toml and bump SIGNATURE_VERSION`;
+}
+
+/** samples/SIGNATURES: "version N", "policy sha256:..." then "sample[#report]<TAB>signature<TAB>signature text" lines. */
+export function pinLines(version, entries, policy = policyDigest(version)) {
   const head = [
     '# Signature pin (bench/update-goldens.js writes it, test/golden.test.ts checks it): every sample\'s',
     '# signatures under this signature version. A signature may only change with a new SIGNATURE_VERSION',
     '# (src/normalize/signature.ts): scan baselines and crash groups everywhere depend on them.',
     `version ${version}`,
+    ...(policy ? [`policy ${policy}`] : []),
   ];
   return [...head, ...entries.map((e) => `${e.key}\t${e.signature}\t${e.signatureText}`)].join('\n') + '\n';
 }
@@ -59,17 +76,20 @@ export function readPins(root = ROOT) {
   const file = join(root, PIN_FILE);
   if (!existsSync(file)) return null;
   let version = null;
+  let policy = null;
   const signatures = new Map();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line.startsWith('#') || line.trim() === '') continue;
     const v = /^version (\d+)$/.exec(line);
+    const p = /^policy (\S+)$/.exec(line);
     if (v) version = Number(v[1]);
+    else if (p) policy = p[1];
     else {
       const [key, signature, signatureText] = line.split('\t');
       signatures.set(key, { signature, signatureText });
     }
   }
-  return { version, signatures };
+  return { version, policy, signatures };
 }
 
 /** One pin entry per report: the sample, "#N" from the second report of a sample on. */
@@ -123,9 +143,11 @@ async function main() {
     if (!existsSync(file) || readFileSync(file, 'utf8') !== golden) writes.push([file, golden]);
   }
   const changes = signatureChanges(pins, SIGNATURE_VERSION, entries);
+  const policyChanged = policyChange(pins, SIGNATURE_VERSION, policyDigest(SIGNATURE_VERSION));
+  if (policyChanged) changes.push(policyChanged);
   if (changes.length && !bumpOk) {
-    process.stderr.write(`${changes.join('\n')}\n\nupdate-goldens: ${changes.length} signature(s) changed while SIGNATURE_VERSION is still ${SIGNATURE_VERSION}.\n` +
-      'Changed signatures regroup every user\'s crashes: bump SIGNATURE_VERSION in src/normalize/signature.ts (and say why there),\n' +
+    process.stderr.write(`${changes.join('\n')}\n\nupdate-goldens: ${changes.length} signature(s) or policy changed while SIGNATURE_VERSION is still ${SIGNATURE_VERSION}.\n` +
+      'Changed signatures regroup every user\'s crashes: bump SIGNATURE_VERSION in src/normalize/signature-version.ts (and say why there),\n' +
       'or, if the change is intended without a new version, run again with --bump-ok. Nothing was written.\n');
     process.exit(1);
   }

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../src/pipeline.js';
 import { SIGNATURE_VERSION } from '../src/normalize/signature.js';
 // @ts-ignore: a plain JS module (bench/ holds the scripts), typed by use here
-import { goldenOf, goldenPath, pinEntries, PIN_FILE, readPins, ROOT, sampleFiles, signatureChanges } from '../bench/update-goldens.js';
+import { goldenOf, goldenPath, pinEntries, PIN_FILE, policyChange, policyDigest, readPins, ROOT, sampleFiles, signatureChanges } from '../bench/update-goldens.js';
+import { checkPolicy, POLICY_FILE, signaturePolicy } from '../src/normalize/skip-list.js';
 
 interface PinEntry { key: string; signature: string; signatureText: string }
 
@@ -71,5 +72,47 @@ describe('signature pin (samples/SIGNATURES)', () => {
     ];
     expect(signatureChanges(pins, 9, now)).toEqual(['signature of samples/a.txt changed without a new signature version (9): 9:aaaa "SIGSEGV | f" -> 9:cccc "SIGSEGV | h"']);
     expect(signatureChanges(pins, 10, now)).toEqual([]);
+  });
+
+  it("pins the policy file's digest, and refuses an edit of it under the same version", () => {
+    const pins = readPins();
+    const digest = policyDigest(SIGNATURE_VERSION);
+    expect(digest, `data/signature/v${SIGNATURE_VERSION}.toml is missing`).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(pins!.policy, `${PIN_FILE} pins no policy digest: ${REGENERATE}`).toBeTruthy();
+    expect(policyChange(pins, SIGNATURE_VERSION, digest), 'copy the policy to a new version instead of editing it').toBeNull();
+    expect(policyChange({ ...pins, policy: 'sha256:0000' }, SIGNATURE_VERSION, digest)).toMatch(/changed under signature version 9 .*copy it to v10\.toml/);
+    expect(policyChange({ ...pins, policy: 'sha256:0000' }, SIGNATURE_VERSION + 1, digest)).toBeNull();
+  });
+});
+
+describe('signature policy (data/signature/v<N>.toml)', () => {
+  it('is the file of the current version and says so', () => {
+    expect(POLICY_FILE.replaceAll('\\', '/')).toMatch(new RegExp(`/data/signature/v${SIGNATURE_VERSION}\\.toml$`));
+    const policy = signaturePolicy();
+    expect(policy.version).toBe(SIGNATURE_VERSION);
+    expect(policy.frames).toBe(3);
+    expect(policy.trampolines.has('<signal handler called>')).toBe(true);
+    expect(policy.handlerName.test('my_SIGSEGV_handler')).toBe(true);
+  });
+
+  const valid = () => ({
+    version: SIGNATURE_VERSION,
+    signature: { frames: 3, trampolines: ['t'], handler_names: 'h', signal_libraries: '^libc', handler_dump_formats: ['glog'], recursion: { max_cycle: 10, repeats: 3, search_frames: 200 } },
+    locations: { glibc: ['libc.so*'] },
+    skip: [{ reason: 'machinery', functions: ['abort'], where: ['glibc'] }],
+  });
+  it.each([
+    ['a typo in a key', (d: any) => ((d.signature.frame = 3), delete d.signature.frames), /unknown key signature\.frame /],
+    ['a wrong type', (d: any) => (d.signature.frames = '3'), /signature\.frames must be a positive integer/],
+    ['another version', (d: any) => (d.version = SIGNATURE_VERSION - 1), /version is \d+, but this is the policy file of signature version/],
+    ['an entry without a reason', (d: any) => (d.skip[0].reason = ' '), /entry 1 has no reason/],
+    ['an unknown location group', (d: any) => (d.skip[0].where = ['glibcc']), /unknown location group "glibcc"/],
+    ['a broken regex', (d: any) => (d.signature.handler_names = '('), /signature\.handler_names: /],
+  ])('rejects %s, naming the file and the key', (_what, mutate, message) => {
+    expect(() => checkPolicy(valid(), 'v.toml')).not.toThrow();
+    const doc = valid();
+    mutate(doc);
+    expect(() => checkPolicy(doc, 'v.toml')).toThrow(message);
+    expect(() => checkPolicy(doc, 'v.toml')).toThrow(/^v\.toml: /);
   });
 });

@@ -75,7 +75,7 @@ describe('libFuzzer reports', () => {
 
   // TODO(skip list): clang links the sanitizer runtime statically into the fuzz target, so its frames
   // (`__sanitizer::*`, `__asan::*`, `__lsan::*`, `malloc`, `fuzzer::MallocHook`) have the target's own
-  // binary as module and no file: data/signature-skip.toml needs them skipped there too. `it.fails`
+  // binary as module and no file: data/signature/v9.toml needs them skipped there too. `it.fails`
   // until then: drop `.fails` once the entries exist.
   it('signs runtime allocations in a static sanitizer runtime by the program frame (needs skip entries)', () => {
     expect(one(sample('libfuzzer-oom-malloc.txt')).signatureFrames[0]).toBe('grow_table');

@@ -7,7 +7,7 @@
 import type { Frame, Thread } from '../model.js';
 import { skipReason } from './skip-list.js';
 
-/** The skip list's reason for lock and wait machinery starts with these words (data/signature-skip.toml). */
+/** The skip list's reason for lock and wait machinery starts with these words (data/signature/v<N>.toml). */
 export const WAIT_REASON = /^lock and wait machinery/;
 /** Waiting for a lock (or a thread) rather than for work: the threads a deadlock is made of. */
 const LOCK_WAIT = /lll_lock_wait|_L_lock_|mutex_?lock|Mutex::Lock|mutexwait|rwlock|SpinLock|sem_wait|sem_timedwait|SRWLock|CriticalSection|pthread_join|clockjoin|thread::join|Semaphore|futex_wait|__lll_|lock_slow|LockSlow/i;

@@ -1,22 +1,17 @@
 // The crash signature: crash kind plus the top meaningful frames of the crashing thread, with
 // addresses, paths and line numbers left out so rebuilds and other machines group together.
-// Changing anything here or in data/signature-skip.toml changes groups: bump SIGNATURE_VERSION.
+// The policy (how many frames, which are machinery, what a trampoline and a crash handler look
+// like) is data: data/signature/v<SIGNATURE_VERSION>.toml. Changing it, or the algorithm here,
+// regroups crashes: that takes a new SIGNATURE_VERSION (signature-version.ts) and policy file.
 
 import { createHash } from 'node:crypto';
 import { basename } from './glob.js';
-import { skipReason } from './skip-list.js';
+import { signaturePolicy, skipReason, type SignaturePolicy } from './skip-list.js';
+import { SIGNATURE_VERSION } from './signature-version.js';
 import { WAIT_REASON } from './hang.js';
 import type { Frame } from '../model.js';
 
-// v3: skip list gained C++ standard-library headers, test and fuzzing harnesses, all of Go's runtime;
-// a stack overflow signs by its recursion.
-// v4: frames above <signal handler called> are skipped only when they show crash-handler machinery.
-// v5: skip list gained Valgrind's replacement allocator and string routines (vg_replace_*.c, vgpreload_*.so).
-// v9: every frame in glibc's own objects, libc++'s std::__1 internals, C++ exception machinery in
-// libgcc_s, lock and wait machinery, old Rust std::sys backtrace frames and a program's own crash
-// handler above a signal trampoline are skipped.
-export const SIGNATURE_VERSION = 9;
-export const SIGNATURE_FRAMES = 3;
+export { SIGNATURE_VERSION };
 
 export interface Signature {
   signature: string;
@@ -34,15 +29,6 @@ export interface SkippedFrame {
 
 const HANDLER_REASON = "the program's own crash handler, above the signal frame: the fault happened below it";
 const RECURSION_REASON = 'above the recursion: whatever ran when the stack ran out';
-/** Signal trampolines by name: gdb's marker, glibc's restorer, macOS' and the kernel vDSO's. */
-const TRAMPOLINES = new Set(['<signal handler called>', '__restore_rt', '_sigtramp', '__kernel_rt_sigreturn', '__sigtramp', 'sigtramp']);
-/** Names a crash handler's own functions carry (handlers print the stack, then die). */
-const HANDLER_NAME = /sig\w*handler|sig(?:segv|bus|abrt|fpe|ill)|signal_?handler|handle_?signal|crash_?handler|fault_?handler|on_?crash|stack_?dump|dump_?stack|print_?(?:stack|backtrace)|backtrace|stacktrace/i;
-const SIGNAL_LIBRARY = /^(?:libc\.so|libc-|libpthread|libsystem_platform)/;
-
-/** Formats a program prints about itself from its own fatal-signal handler. */
-const HANDLER_DUMP_FORMATS = new Set(['backtrace_symbols', 'butil', 'chromium', 'glog', 'ceph', 'redis']);
-
 export interface SignatureOptions {
   /** Replaces the crashing thread's top frames as what the signature names (a hang signs by the
    *  waiting program frames of several threads). */
@@ -59,10 +45,11 @@ export interface SignatureOptions {
 
 /** The options a report of `format` is signed with: the one place build-report, cores and symbolizing get them. */
 export function signatureOptions(format: string, program: string | null, hangParts?: string[]): SignatureOptions {
-  return { ...(hangParts ? { parts: hangParts } : {}), program, leafOfOverflow: format === 'go', handlerDump: HANDLER_DUMP_FORMATS.has(format) };
+  return { ...(hangParts ? { parts: hangParts } : {}), program, leafOfOverflow: format === 'go', handlerDump: signaturePolicy().handlerDumpFormats.has(format) };
 }
 
 export function computeSignature(crashKind: string, frames: Frame[], options: SignatureOptions = {}): Signature {
+  const policy = signaturePolicy();
   const skippedFrames: number[] = [];
   const skipped: SkippedFrame[] = [];
   const chosen: string[] = [];
@@ -75,20 +62,20 @@ export function computeSignature(crashKind: string, frames: Frame[], options: Si
   // A handler stuck waiting for a lock (malloc's, a logger's) is the bug itself: it called
   // something that is not async-signal-safe while the interrupted code held that lock.
   const handlerWaits = marker > 0 && WAIT_REASON.test(reasons[0] ?? '');
-  const showsHandler = options.handlerDump || frames.slice(0, marker).some((f, i) => reasons[i] !== null || HANDLER_NAME.test(f.function));
+  const showsHandler = options.handlerDump || frames.slice(0, marker).some((f, i) => reasons[i] !== null || policy.handlerName.test(f.function));
   const handler = handlerWaits || !(marker > 0 && showsHandler) ? -1 : marker;
-  const recursion = /stack-overflow/.test(crashKind) && !options.leafOfOverflow ? recursionStart(frames.map((f) => f.function)) : -1;
+  const recursion = /stack-overflow/.test(crashKind) && !options.leafOfOverflow ? recursionStart(frames.map((f) => f.function), policy.recursion) : -1;
   frames.forEach((frame, i) => {
     const reason = i < handler ? HANDLER_REASON : i === handler ? 'the signal frame (trampoline)' : i < recursion ? RECURSION_REASON : (reasons[i] ?? null);
     if (reason !== null) {
       skippedFrames.push(i);
       skipped.push({ frame: i, reason });
-    } else if (chosen.length < SIGNATURE_FRAMES) chosen.push(frame.function);
+    } else if (chosen.length < policy.frames) chosen.push(frame.function);
   });
   // A stack with no symbol at all (stripped binary) still groups by the modules it ran in, and by
   // the pc's offset inside its module when known (native core reading): two different crashes in
   // one stripped binary then stay apart, while ASLR does not split one crash.
-  const parts = options.parts && options.parts.length > 0 ? options.parts.slice(0, SIGNATURE_FRAMES) : chosen.length > 0 ? chosen : fallbackParts(frames, options.program ?? null);
+  const parts = options.parts && options.parts.length > 0 ? options.parts.slice(0, policy.frames) : chosen.length > 0 ? chosen : fallbackParts(frames, options.program ?? null, policy.frames);
   const signatureText = [crashKind, ...parts].join(' | ');
   const digest = createHash('sha256').update(`v${SIGNATURE_VERSION}\n${crashKind}\n${parts.join('\n')}`).digest('hex');
   return { signature: `${SIGNATURE_VERSION}:${digest.slice(0, 16)}`, signatureText, signatureFrames: chosen, skippedFrames, skipped };
@@ -101,45 +88,41 @@ export function computeSignature(crashKind: string, frames: Frame[], options: Si
  * the format is a handler's own dump.
  */
 export function signalFrameIndex(frames: Frame[], handlerDump: boolean): number {
-  const named = frames.findIndex((f) => TRAMPOLINES.has(f.function));
+  const { trampolines, signalLibrary, handlerName } = signaturePolicy();
+  const named = frames.findIndex((f) => trampolines.has(f.function));
   if (named >= 0) return named;
   // A handler's own dump may start at the trampoline itself (Redis cuts its handler's frames): the
   // first unnamed libc frame is the one, also at the top.
   for (let i = handlerDump ? 0 : 1; i < Math.min(frames.length, 6); i++) {
     const f = frames[i]!;
-    if (f.function !== '??' || !f.module || !SIGNAL_LIBRARY.test(basename(f.module))) continue;
+    if (f.function !== '??' || !f.module || !signalLibrary.test(basename(f.module))) continue;
     // In a handler's own dump the frames above are the handler whatever their names.
-    return handlerDump || frames.slice(0, i).some((g) => HANDLER_NAME.test(g.function)) ? i : -1;
+    return handlerDump || frames.slice(0, i).some((g) => handlerName.test(g.function)) ? i : -1;
   }
   return -1;
 }
-
-/** A run of up to this many frames repeated this many times in a row is a recursion. */
-const MAX_CYCLE = 10;
-const CYCLE_REPEATS = 3;
-const CYCLE_SEARCH_FRAMES = 200;
 
 /**
  * Where a stack overflow's recursion begins, or -1. The frames above it are whatever happened to
  * run when the stack ran out, different from run to run; the recursive cycle is the bug.
  */
-function recursionStart(names: string[]): number {
-  const n = Math.min(names.length, CYCLE_SEARCH_FRAMES);
+function recursionStart(names: string[], { maxCycle, repeats, searchFrames }: SignaturePolicy['recursion']): number {
+  const n = Math.min(names.length, searchFrames);
   for (let i = 0; i < n; i++) {
-    for (let len = 1; len <= MAX_CYCLE && i + len * CYCLE_REPEATS <= names.length; len++) {
+    for (let len = 1; len <= maxCycle && i + len * repeats <= names.length; len++) {
       let periodic = true;
-      for (let k = i + len; k < i + len * CYCLE_REPEATS && periodic; k++) periodic = names[k] === names[k - len];
+      for (let k = i + len; k < i + len * repeats && periodic; k++) periodic = names[k] === names[k - len];
       if (periodic) return i;
     }
   }
   return -1;
 }
 
-function fallbackParts(frames: Frame[], program: string | null): string[] {
+function fallbackParts(frames: Frame[], program: string | null, count: number): string[] {
   if (frames.length === 0 && program) return [`${basename(program.split(/\s+/)[0]!)}!??`];
   const modules = frames
     .filter((f) => f.module)
-    .slice(0, SIGNATURE_FRAMES)
+    .slice(0, count)
     .map((f) => `${basename(f.module!)}!${f.moduleOffset ? `+${f.moduleOffset}` : '??'}`);
   return modules.length > 0 ? modules : ['??'];
 }

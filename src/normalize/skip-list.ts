@@ -1,10 +1,12 @@
-// Loads data/signature-skip.toml once and compiles it into one predicate over frames.
+// Loads the signature policy (data/signature/v<SIGNATURE_VERSION>.toml) once, checks its shape and
+// compiles its skip list into one predicate over frames and its [signature] table into values.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { basename, compileGlob, type GlobMatcher } from './glob.js';
+import { SIGNATURE_VERSION } from './signature-version.js';
 
 export interface SkippableFrame {
   function: string;
@@ -13,7 +15,7 @@ export interface SkippableFrame {
 }
 
 interface SkipEntry {
-  /** Why frames matching this entry say nothing about the bug (data/signature-skip.toml). */
+  /** Why frames matching this entry say nothing about the bug (the policy file's reason). */
   reason: string;
   functions: GlobMatcher[];
   /** The entry names every function ("*"): only its locations can say a frame is machinery. */
@@ -27,7 +29,9 @@ interface SkipEntry {
 const EXECUTABLE = '<executable>';
 const isExecutable: GlobMatcher = (name) => !/\.(?:so(?:\.[\d.]+)?|dylib|dll)$/i.test(name) && !/\.so\./.test(name);
 
-const SKIP_FILE = fileURLToPath(new URL('../../data/signature-skip.toml', import.meta.url));
+/** The policy file of the current signature version; earlier versions' files stay beside it. */
+export const POLICY_FILE = fileURLToPath(new URL(`../../data/signature/v${SIGNATURE_VERSION}.toml`, import.meta.url));
+const SKIP_FILE = POLICY_FILE;
 
 let compiled: SkipEntry[] | null = null;
 
@@ -35,13 +39,33 @@ let compiled: SkipEntry[] | null = null;
 export const PARSED_SKIP_FILE = fileURLToPath(new URL('./signature-skip.parsed.json', import.meta.url));
 
 interface SkipDoc {
+  version: number;
+  signature: {
+    frames: number;
+    trampolines: string[];
+    handler_names: string;
+    signal_libraries: string;
+    handler_dump_formats: string[];
+    recursion: { max_cycle: number; repeats: number; search_frames: number };
+  };
   locations: Record<string, string[]>;
-  skip: { reason?: string; functions: string[]; where: string[] }[];
+  skip: { reason: string; functions: string[]; where: string[] }[];
+}
+
+/** The policy's [signature] table, compiled: what signature.ts reads instead of constants. */
+export interface SignaturePolicy {
+  version: number;
+  frames: number;
+  trampolines: ReadonlySet<string>;
+  handlerName: RegExp;
+  signalLibrary: RegExp;
+  handlerDumpFormats: ReadonlySet<string>;
+  recursion: { maxCycle: number; repeats: number; searchFrames: number };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The skip list's TOML parsed: from the build's copy when the text is the same, else by the TOML parser. */
+/** The policy file's TOML parsed and checked: from the build's copy when the text is the same, else by the TOML parser. */
 export function parseSkipFile(text: string = readFileSync(SKIP_FILE, 'utf8'), useBuilt = true): SkipDoc {
   if (useBuilt) {
     try {
@@ -53,7 +77,76 @@ export function parseSkipFile(text: string = readFileSync(SKIP_FILE, 'utf8'), us
   }
   // @iarna/toml is CommonJS: required here, so a process that has the built copy never loads it.
   const TOML = createRequire(import.meta.url)('@iarna/toml') as { parse(text: string): unknown };
-  return TOML.parse(text) as SkipDoc;
+  return checkPolicy(TOML.parse(text), SKIP_FILE);
+}
+
+/** The policy document's shape, checked key by key: a typo or a wrong type names the file and the key. */
+export function checkPolicy(doc: unknown, file: string): SkipDoc {
+  const fail = (what: string): never => {
+    throw new Error(`${file}: ${what}`);
+  };
+  const table = (v: unknown, key: string, keys: string[]): Record<string, unknown> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(`${key} must be a table`);
+    const extra = Object.keys(v).filter((k) => !keys.includes(k));
+    if (extra.length) fail(`unknown key ${key === '' ? '' : `${key}.`}${extra[0]} (known: ${keys.join(', ')})`);
+    return v as Record<string, unknown>;
+  };
+  const strings = (v: unknown, key: string) => (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') ? (v as string[]) : fail(`${key} must be a non-empty list of strings`));
+  const count = (v: unknown, key: string) => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : fail(`${key} must be a positive integer`));
+  const regex = (v: unknown, key: string) => {
+    if (typeof v !== 'string' || v === '') return fail(`${key} must be a regular expression`);
+    try {
+      new RegExp(v);
+    } catch (err) {
+      fail(`${key}: ${(err as Error).message}`);
+    }
+    return v;
+  };
+  const top = table(doc, '', ['version', 'signature', 'locations', 'skip']);
+  if (top.version !== SIGNATURE_VERSION) fail(`version is ${String(top.version)}, but this is the policy file of signature version ${SIGNATURE_VERSION}`);
+  const sig = table(top.signature, 'signature', ['frames', 'trampolines', 'handler_names', 'signal_libraries', 'handler_dump_formats', 'recursion']);
+  const rec = table(sig.recursion, 'signature.recursion', ['max_cycle', 'repeats', 'search_frames']);
+  const locations = table(top.locations, 'locations', Object.keys((top.locations as object | null) ?? {}));
+  for (const [k, v] of Object.entries(locations)) strings(v, `locations.${k}`);
+  if (!Array.isArray(top.skip) || top.skip.length === 0) fail('[[skip]] entries are missing');
+  (top.skip as unknown[]).forEach((e, i) => {
+    const entry = table(e, `skip[${i + 1}]`, ['reason', 'functions', 'where']);
+    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') fail(`[[skip]] entry ${i + 1} has no reason`);
+    strings(entry.functions, `skip[${i + 1}].functions`);
+    for (const group of strings(entry.where, `skip[${i + 1}].where`)) if (!(group in locations)) fail(`[[skip]] entry ${i + 1}: unknown location group "${group}"`);
+  });
+  return {
+    version: top.version as number,
+    signature: {
+      frames: count(sig.frames, 'signature.frames'),
+      trampolines: strings(sig.trampolines, 'signature.trampolines'),
+      handler_names: regex(sig.handler_names, 'signature.handler_names'),
+      signal_libraries: regex(sig.signal_libraries, 'signature.signal_libraries'),
+      handler_dump_formats: strings(sig.handler_dump_formats, 'signature.handler_dump_formats'),
+      recursion: { max_cycle: count(rec.max_cycle, 'signature.recursion.max_cycle'), repeats: count(rec.repeats, 'signature.recursion.repeats'), search_frames: count(rec.search_frames, 'signature.recursion.search_frames') },
+    },
+    locations: locations as Record<string, string[]>,
+    skip: top.skip as SkipDoc['skip'],
+  };
+}
+
+let policy: SignaturePolicy | null = null;
+
+/** The signing algorithm's values from the policy file, compiled once. */
+export function signaturePolicy(): SignaturePolicy {
+  if (policy) return policy;
+  const doc = parseSkipFile();
+  const s = doc.signature;
+  policy = {
+    version: doc.version,
+    frames: s.frames,
+    trampolines: new Set(s.trampolines),
+    handlerName: new RegExp(s.handler_names, 'i'),
+    signalLibrary: new RegExp(s.signal_libraries),
+    handlerDumpFormats: new Set(s.handler_dump_formats),
+    recursion: { maxCycle: s.recursion.max_cycle, repeats: s.recursion.repeats, searchFrames: s.recursion.search_frames },
+  };
+  return policy;
 }
 
 /** What the build writes to PARSED_SKIP_FILE. */
@@ -64,16 +157,13 @@ export function builtSkipFile(): string {
 
 function load(): SkipEntry[] {
   const doc = parseSkipFile();
-  return doc.skip.map((entry, i) => {
-    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') throw new Error(`${SKIP_FILE}: [[skip]] entry ${i + 1} has no reason`);
+  return doc.skip.map((entry) => {
     return {
     reason: entry.reason,
     functions: entry.functions.map((f) => compileGlob(f)),
     anyName: entry.functions.includes('*'),
     locations: entry.where.flatMap((group) => {
-      const globs = doc.locations[group];
-      if (!globs) throw new Error(`${SKIP_FILE}: unknown location group "${group}"`);
-      return globs.filter((g) => g !== EXECUTABLE).map((g) => compileGlob(g, { caseInsensitive: true }));
+      return doc.locations[group]!.filter((g) => g !== EXECUTABLE).map((g) => compileGlob(g, { caseInsensitive: true }));
     }),
     moduleOnly: entry.where.some((group) => doc.locations[group]!.includes(EXECUTABLE)) ? [isExecutable] : [],
     };
