@@ -3,9 +3,9 @@
 // merged into one set of threads.
 
 import { continueArguments, functionPart, looksLikeGdbFrame, parseFrameTail, splitBareFrameHead, splitGdbFrame, type GdbFrameParts } from './gdb-frame.js';
+import { ForeignBudget, mergeHeaderlessCopy, pushCapped, ThreadBook, TraceSpan } from './framework.js';
 import { signalName } from './signals.js';
 import {
-  MAX_FRAMES_PER_THREAD,
   type BlockParser,
   type CrashedThreadHint,
   type FeedResult,
@@ -90,28 +90,22 @@ export const gdbParser: TraceParser = {
 };
 
 class GdbBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_LINES));
   private signal: string | null = null;
   private signalDescription: string | null = null;
   private program: string | null = null;
   private faultAddress: string | null = null;
-  private readonly threads: ParsedThread[] = [];
-  /** The first thread read with each id ('' for a headerless one): thread headers are looked up here, not by a scan of `threads`. */
-  private readonly threadById = new Map<string, ParsedThread>();
-  private current: ParsedThread | null = null;
+  /** Threads as read; a thread printed again replaces its copy or splits the trace (see ThreadBook). */
+  private readonly book = new ThreadBook({ restartUnderHeader: 'headerless' });
   private readonly hints: CrashedThreadHint[] = [];
   private frame: ParsedFrame | null = null;
   /** Open parenthesis depth of a frame whose argument list gdb wrapped onto more lines. */
   private openDepth = 0;
   private continuationLines = 0;
-  private foreign = 0;
   private sawFrames = false;
   /** The stop location line after "received signal", used as frame #0 when no `bt` follows. */
   private stopFrame: ParsedFrame | null = null;
   private expectStop = false;
-  /** Set while a thread header repeats an id already read, until its first frame is compared. */
-  private reprintOf: ParsedThread | null = null;
   /** The frame just read from a line holding only its name; dropped unless its arguments follow. */
   private bareFrame: { frame: ParsedFrame; thread: ParsedThread; sawFrames: boolean } | null = null;
 
@@ -121,7 +115,7 @@ class GdbBlock implements BlockParser {
   private heldHead: string | null = null;
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) this.start = lineNo;
+    this.span.open(lineNo);
     if (this.heldHead !== null) {
       const head = this.heldHead;
       this.heldHead = null;
@@ -148,14 +142,8 @@ class GdbBlock implements BlockParser {
     }
 
     const verdict = this.classify(line, lineNo);
-    if (verdict === 'take') {
-      this.foreign = 0;
-      this.end = lineNo;
-    } else if (verdict === 'maybe') {
-      this.frame = null;
-      if (++this.foreign > MAX_FOREIGN_LINES) return 'end';
-    }
-    return verdict;
+    if (verdict === 'maybe') this.frame = null;
+    return this.span.account(verdict, lineNo);
   }
 
   private classify(line: string, lineNo: number): FeedResult {
@@ -249,11 +237,6 @@ class GdbBlock implements BlockParser {
     return 'maybe';
   }
 
-  private addThread(thread: ParsedThread): void {
-    this.threads.push(thread);
-    if (!this.threadById.has(thread.id)) this.threadById.set(thread.id, thread);
-  }
-
   private setSignal(signal: string, description: string): void {
     this.signal = signalName(signal);
     this.signalDescription = description;
@@ -263,40 +246,22 @@ class GdbBlock implements BlockParser {
     this.frame = null;
     const lwp = LWP.exec(details) ?? PROCESS.exec(details);
     const name = THREAD_NAME.exec(details);
-    this.current = { id, name: name ? name[1]! : null, lwp: lwp ? Number(lwp[1]) : null, frames: [] };
     // The same thread printed again: `thread apply all bt` then `... bt full` in one session, or
     // another crash. Decided at its first frame (see addFrame).
-    this.reprintOf = this.threadById.get(id) ?? null;
-    if (!this.reprintOf) this.addThread(this.current);
+    this.book.header({ id, name: name ? name[1]! : null, lwp: lwp ? Number(lwp[1]) : null, frames: [] });
     return 'take';
   }
 
   private addFrame(parts: GdbFrameParts, line: string, lineNo: number): FeedResult {
-    if (this.reprintOf) {
-      const earlier = this.reprintOf;
-      this.reprintOf = null;
-      const first = earlier.frames[0];
-      if (parts.index !== 0 || (first && functionPart(first.rawFunction) !== functionPart(parts.rawFunction))) return 'split';
-      // Same thread, same stack printed again (e.g. now with locals): the later copy replaces it.
-      earlier.frames = [];
-      earlier.droppedFrames = 0;
-      this.current = earlier;
-    }
-    let thread = this.current;
-    const last = thread?.frames[thread.frames.length - 1];
-    if (!thread || (last && parts.index <= last.index)) {
-      if (parts.index !== 0 && thread) {
-        // Frame numbers went backwards without a #0: a different trace glued on.
-        return 'split';
-      }
-      const reprint = this.reprintTarget(parts);
-      if (reprint === 'split') return 'split';
-      thread = reprint ?? { id: '', name: null, lwp: null, frames: [] };
-      if (!reprint) this.addThread(thread);
-      thread.frames = [];
-      thread.droppedFrames = 0;
-      this.current = thread;
-    }
+    // A repeated header's first frame is compared by name without arguments; a #0 outside any
+    // header (core load shows #0, then `bt` shows it again; `bt` then `bt full`) by its address and
+    // location too. Frame numbers going back without a #0 are a different trace glued on.
+    const thread = this.book.threadFor(
+      parts.index,
+      (first) => functionPart(first.rawFunction) === functionPart(parts.rawFunction),
+      (first) => sameFrame(first, parts),
+    );
+    if (thread === 'split') return 'split';
     this.sawFrames = true;
     const tail = parseFrameTail(parts.tail);
     const frame: ParsedFrame = {
@@ -311,8 +276,7 @@ class GdbBlock implements BlockParser {
       raw: line,
     };
     if (frame.index === 0 && this.stopSource && frame.line === this.stopSource.line) frame.source = this.stopSource.text;
-    if (thread.frames.length < MAX_FRAMES_PER_THREAD) thread.frames.push(frame);
-    else thread.droppedFrames = (thread.droppedFrames ?? 0) + 1;
+    pushCapped(thread, frame);
     this.frame = frame;
     this.openDepth = parts.depth;
     this.continuationLines = 0;
@@ -326,7 +290,7 @@ class GdbBlock implements BlockParser {
     // open: its arguments (and location) are still to come, on the next line.
     const parts: GdbFrameParts = { index: bare.index, address: bare.address, rawFunction: bare.name, open: true, depth: 0, tail: '' };
     const verdict = this.addFrame(parts, line, lineNo);
-    if (verdict === 'take' && this.frame && this.current) this.bareFrame = { frame: this.frame, thread: this.current, sawFrames };
+    if (verdict === 'take' && this.frame && this.book.current) this.bareFrame = { frame: this.frame, thread: this.book.current, sawFrames };
     return verdict;
   }
 
@@ -348,24 +312,13 @@ class GdbBlock implements BlockParser {
     this.openDepth = 0;
   }
 
-  /**
-   * A #0 outside any thread header: either the same backtrace printed again (core load shows #0,
-   * then `bt` shows it again; `bt` then `bt full`), or a new crash.
-   */
-  private reprintTarget(parts: GdbFrameParts): ParsedThread | 'split' | null {
-    const anonymous = this.threadById.get('');
-    if (!anonymous) return null;
-    const first = anonymous.frames[0];
-    return !first || sameFrame(first, parts) ? anonymous : 'split';
-  }
-
   private continueFrame(line: string, lineNo: number): FeedResult {
     const frame = this.frame!;
     const { end, depth } = continueArguments(line, this.openDepth);
     frame.rawFunction += ' ' + line.slice(0, end).trim();
     frame.raw += '\n' + line;
     this.openDepth = depth;
-    this.end = lineNo;
+    this.span.reach(lineNo);
     if (depth === 0) Object.assign(frame, pickTail(parseFrameTail(line.slice(end))));
     // A runaway argument list (truncated input) must not swallow the rest of the file.
     if (++this.continuationLines > 200) this.closeArguments();
@@ -388,15 +341,18 @@ class GdbBlock implements BlockParser {
     this.closeArguments();
     if (!this.sawFrames && this.stopFrame) {
       // Stopped, but no backtrace was printed: the stop location is all we know.
-      this.addThread({ id: '', name: null, lwp: null, frames: [this.stopFrame] });
+      this.book.add({ id: '', name: null, lwp: null, frames: [this.stopFrame] });
     }
-    const threads = mergeReprintedThread(this.threads, this.hints).filter((t) => t.frames.length > 0);
+    // `bt` prints the current thread without a header; `thread apply all bt` then prints it again
+    // under its number: the headerless copy folds into its numbered twin, which tells the current
+    // (crashing) thread, or takes the number gdb said was current.
+    const threads = mergeHeaderlessCopy(this.book.threads, { same: sameFrames, hints: this.hints }).filter((t) => t.frames.length > 0);
     if (threads.length === 0) return null;
     for (const t of threads) markInlined(t.frames);
     return {
       format: 'gdb',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.signalDescription,
       faultAddress: this.faultAddress,
@@ -451,31 +407,3 @@ function sameFrames(a: ParsedThread, b: ParsedThread): boolean {
   return true;
 }
 
-
-/**
- * `bt` prints the current thread without a header; `thread apply all bt` then prints it again
- * under its number. Fold the headerless copy into its numbered twin, which tells us the current
- * (crashing) thread, or give it the number gdb said was current.
- */
-function mergeReprintedThread(threads: ParsedThread[], hints: CrashedThreadHint[]): ParsedThread[] {
-  const anonymous = threads.find((t) => t.id === '');
-  if (!anonymous) return threads;
-  const numbered = threads.filter((t) => t !== anonymous);
-  const twin = numbered.find((t) => sameFrames(t, anonymous));
-  if (twin) {
-    if (!hints.some((h) => h.threadId === twin.id)) hints.push({ threadId: twin.id, reason: 'current-thread' });
-    // Keep whichever copy carries more (bt full locals, more frames).
-    if (anonymous.frames.length > twin.frames.length || (anonymous.frames.some((f) => f.locals) && !twin.frames.some((f) => f.locals))) {
-      twin.frames = anonymous.frames;
-    }
-    return numbered;
-  }
-  // Without a twin, the headerless trace is the current thread: name it after gdb's hint.
-  const hinted = hints.find((h) => h.threadId !== '');
-  if (hinted && !numbered.some((t) => t.id === hinted.threadId)) anonymous.id = hinted.threadId;
-  for (const h of hints) if (h.threadId === '') h.threadId = anonymous.id;
-  if (!hints.some((h) => h.threadId === anonymous.id) && numbered.length > 0) {
-    hints.push({ threadId: anonymous.id, reason: 'current-thread' });
-  }
-  return threads;
-}

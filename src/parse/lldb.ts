@@ -6,9 +6,9 @@
 // (one frame for the range, its text as the name), "frame #4: ... (5 frames elided)" (an unknown frame,
 // kept so the numbering stays right) and frames without their address ("frame #5: libsystem_c.dylib`abort + 180").
 
+import { ForeignBudget, mergeHeaderlessCopy, pushCapped, ThreadBook, TraceSpan } from './framework.js';
 import { signalName } from './signals.js';
 import {
-  MAX_FRAMES_PER_THREAD,
   type BlockParser,
   type CrashedThreadHint,
   type FeedResult,
@@ -62,28 +62,19 @@ export const lldbParser: TraceParser = {
 };
 
 class LldbBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_LINES));
   private signal: string | null = null;
   private signalDescription: string | null = null;
   private faultAddress: string | null = null;
   private program: string | null = null;
-  private readonly threads: ParsedThread[] = [];
-  private current: ParsedThread | null = null;
+  /** Threads as read; a thread printed again replaces its copy or splits the trace (see ThreadBook). */
+  private readonly book = new ThreadBook({ restartUnderHeader: 'split' });
   private readonly hints: CrashedThreadHint[] = [];
-  /** Set while a thread line repeats an id already read, until its first frame is compared. */
-  private reprintOf: ParsedThread | null = null;
-  private foreign = 0;
   private sawFrames = false;
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) this.start = lineNo;
-    const verdict = this.classify(line);
-    if (verdict === 'take') {
-      this.foreign = 0;
-      this.end = lineNo;
-    } else if (verdict === 'maybe' && ++this.foreign > MAX_FOREIGN_LINES) return 'end';
-    return verdict;
+    this.span.open(lineNo);
+    return this.span.account(this.classify(line), lineNo);
   }
 
   /** The source line lldb listed at the stop ("-> 12"), for the #0 frame a later `bt` prints. */
@@ -108,7 +99,7 @@ class LldbBlock implements BlockParser {
     // lldb's source listing at a stop: "-> 12  \t  return data_->v;" marks the line of frame #0.
     if ((m = SOURCE_ARROW.exec(line))) {
       const at = Number(m[1]);
-      const frame = [...this.threads].reverse().flatMap((t) => t.frames.filter((f) => f.index === 0 && f.line === at))[0];
+      const frame = [...this.book.threads].reverse().flatMap((t) => t.frames.filter((f) => f.index === 0 && f.line === at))[0];
       if (frame && m[2]!.trim() !== '') frame.source = m[2]!;
       this.stopSource = { line: at, text: m[2]! };
       return 'take';
@@ -141,14 +132,9 @@ class LldbBlock implements BlockParser {
     const reason = STOP_REASON.exec(rest);
     if (reason) this.stopReason(id, reason[1]!);
     if (star && !this.hints.some((h) => h.threadId === id && h.reason === 'selected-thread')) this.hints.push({ threadId: id, reason: 'selected-thread' });
-    this.reprintOf = this.threads.find((t) => t.id === id) ?? null;
-    if (this.reprintOf) {
-      if (!this.reprintOf.name) this.reprintOf.name = thread.name;
-      this.current = thread;
-    } else {
-      this.threads.push(thread);
-      this.current = thread;
-    }
+    // The same thread printed again (the stop banner, then `bt all`): decided at its first frame.
+    const earlier = this.book.header(thread);
+    if (earlier && !earlier.name) earlier.name = thread.name;
     return 'take';
   }
 
@@ -185,48 +171,24 @@ class LldbBlock implements BlockParser {
   }
 
   private addFrame(frame: ParsedFrame): FeedResult {
-    if (this.reprintOf) {
-      const earlier = this.reprintOf;
-      this.reprintOf = null;
-      const first = earlier.frames[0];
-      if (frame.index !== 0 || (first && first.rawFunction !== frame.rawFunction)) return 'split';
-      earlier.frames = [];
-      earlier.droppedFrames = 0;
-      this.current = earlier;
-    }
-    let thread = this.current;
-    const last = thread?.frames[thread.frames.length - 1];
-    if (!thread || (last && frame.index <= last.index)) {
-      if (thread && frame.index !== 0) return 'split';
-      if (thread && thread.id !== '') return 'split'; // frames restarting under the same thread line
-      thread = this.threads.find((t) => t.id === '') ?? null;
-      if (thread && thread.frames[0] && thread.frames[0].rawFunction !== frame.rawFunction) return 'split';
-      if (!thread) {
-        thread = { id: '', name: null, lwp: null, frames: [] };
-        this.threads.push(thread);
-      }
-      thread.frames = [];
-      this.current = thread;
-    }
+    // A copy is the same stack when its top frame's text is; frames restarting under the same
+    // thread line are another trace.
+    const thread = this.book.threadFor(frame.index, (first) => first.rawFunction === frame.rawFunction);
+    if (thread === 'split') return 'split';
     this.sawFrames = true;
-    if (thread.frames.length < MAX_FRAMES_PER_THREAD) thread.frames.push(frame);
-    else thread.droppedFrames = (thread.droppedFrames ?? 0) + 1;
+    pushCapped(thread, frame);
     return 'take';
   }
 
   finish(): ParsedTrace | null {
-    const threads = this.threads.filter((t) => t.frames.length > 0);
-    if (threads.length === 0) return null;
-    // A headerless `bt` copy is the selected thread printed again by `bt all`.
-    const anonymous = threads.find((t) => t.id === '');
-    if (anonymous && threads.length > 1) {
-      const twin = threads.find((t) => t !== anonymous && t.frames[0]?.rawFunction === anonymous.frames[0]?.rawFunction && t.frames[0]?.address === anonymous.frames[0]?.address);
-      if (twin) threads.splice(threads.indexOf(anonymous), 1);
-    }
+    const read = this.book.threads.filter((t) => t.frames.length > 0);
+    if (read.length === 0) return null;
+    // A headerless `bt` copy is the selected thread printed again by `bt all`: dropped.
+    const threads = mergeHeaderlessCopy(read, { same: (t, headerless) => t.frames[0]?.rawFunction === headerless.frames[0]?.rawFunction && t.frames[0]?.address === headerless.frames[0]?.address });
     return {
       format: 'lldb',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.signalDescription,
       faultAddress: this.faultAddress,

@@ -2,25 +2,21 @@
 // starts one of its traces, then consumes lines one at a time, so extraction streams with memory
 // bounded by the trace being read, never by the file.
 
-/** A frame as the parser read it; normalize/ derives the matching names from `rawFunction`. */
-export interface ParsedFrame {
-  index: number;
-  address: string | null;
-  rawFunction: string;
+import type { Frame } from '../model.js';
+
+/**
+ * A frame as the parser read it: the fields of the model's `Frame` (src/model.ts owns them and their
+ * meaning) that a parser fills in, without the names normalize/ derives from `rawFunction` and the
+ * symbolizer's mark. A parser leaves a mangled name as printed (see normalize/demangle.ts).
+ */
+export interface ParsedFrame
+  extends Pick<Frame, 'index' | 'address' | 'rawFunction' | 'module' | 'file' | 'line' | 'column' | 'inlined' | 'raw' | 'locals' | 'moduleOffset' | 'source'> {
   /** The bare function name when the format mixes argument values into it (lldb); normalization
    *  then starts from this instead of `rawFunction`. */
   functionName?: string;
-  module: string | null;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  inlined: boolean;
-  raw: string;
-  locals?: string[];
-  /** Offset of the pc inside its module ("0x1206"), when known (native core reading). */
-  moduleOffset?: string;
-  /** The source line the debugger printed at the stop for this frame (gdb "8\t  cfg->port = 8080;"). */
-  source?: string;
+  /** `rawFunction` is an Itanium-mangled name ("_ZN6ingest3runEi") as the tool printed it: the
+   *  demangling service (normalize/demangle.ts) replaces it and clears the mark. */
+  mangled?: boolean;
 }
 
 export interface ParsedThread {
