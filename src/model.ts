@@ -125,6 +125,25 @@ export interface Report {
   /** Things the user should know about how this report was made (missing symbols, a debugger
    *  that timed out, native and debugger facts that disagreed). */
   warnings?: string[];
+  /** The rules that fired or came closest, and which of their conditions held: only when asked for
+   *  (AnalyzeOptions.explain, `analyze --explain`). */
+  explain?: ExplainedRule[];
+}
+
+/** How one rule matched a report (the rule engine's `explain`): what held, what did not. */
+export interface ExplainedRule {
+  ruleId: string;
+  file: string;
+  fired: boolean;
+  held: number;
+  total: number;
+  /** Conditions that held besides the signal, crash kind and format. */
+  specific?: number;
+  /** The rule's confidence before evidence. */
+  base?: number;
+  conditions: { label: string; held: boolean; detail: string }[];
+  /** The rule's [[evidence]] items: what each adds to the confidence, and whether it held. */
+  evidence?: { why: string; weight: number; held: boolean; detail: string }[];
 }
 
 /** Filled in by the rule engine; an empty array until rules exist. */
@@ -142,6 +161,18 @@ export interface Diagnosis {
   evidence: Evidence[];
   references: string[];
   notes?: string;
+  /** The rule's own text in general words (placeholders in neutral phrases), the same for every
+   *  crash it diagnoses: what a report format describes the rule with (SARIF's rule help), so no
+   *  renderer loads rules. Absent in scan JSON written before diagnoses carried it. */
+  ruleHelp?: RuleHelp;
+}
+
+/** A rule described in general, as `Diagnosis.ruleHelp`. */
+export interface RuleHelp {
+  /** The rule's root cause, its placeholders ("{function}") in general words ("the crashing function"). */
+  rootCause: string;
+  /** The rule's remediation steps, in general words likewise. */
+  remediation: string[];
 }
 
 export interface Evidence {
@@ -164,4 +195,16 @@ export interface AnalyzeResult {
   schemaVersion: number;
   signatureVersion: number;
   reports: Report[];
+}
+
+/**
+ * The first meaningful frame of the crashing thread: the first frame the signature did not skip
+ * (`skippedFrames`), or with `having`, the first such frame `having` accepts (one with a file, one
+ * with a source line). Its index in the thread's frames, or -1 when there is none.
+ */
+export function firstMeaningfulFrame(report: Pick<Report, 'crashedThread' | 'threads' | 'skippedFrames'>, having?: (frame: Frame) => boolean): number {
+  const t = report.crashedThread === null ? undefined : report.threads[report.crashedThread];
+  if (!t) return -1;
+  const skipped = new Set(report.skippedFrames);
+  return t.frames.findIndex((f, i) => !skipped.has(i) && (!having || having(f)));
 }

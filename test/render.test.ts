@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupTitle } from '../src/render/group-text.js';
@@ -12,7 +15,7 @@ import { renderGithub } from '../src/render/github.js';
 import { renderJunit } from '../src/render/junit.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderSarif } from '../src/render/sarif.js';
-import { repositoryRoot } from '../src/render/repository.js';
+import { repositoryRoot } from '../src/scan/render-context.js';
 import { scan } from '../src/scan/scan.js';
 import { tempDir } from './support/tmp.js';
 
@@ -131,6 +134,38 @@ describe('SARIF rule help', () => {
     const assertRule = JSON.stringify(run0.tool.driver.rules[asserted.ruleIndex]);
     for (const bad of ['<img', '](', '@octocat', 'check_balance', 'evil.example']) expect(assertRule).not.toContain(bad);
     expect(run0.tool.driver.rules[asserted.ruleIndex].help.text).toContain('Assertion failed');
+  });
+});
+
+const validateSarif = addFormats(new Ajv({ allErrors: true, strict: false, unicodeRegExp: false })).compile(createRequire(import.meta.url)('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+
+describe('SARIF of merged scan JSON', () => {
+  it('describes rules from the reports, and JSON without rule help (older coredx) still gives valid SARIF', () => {
+    const dir = realpathSync(tempDir('merge-old'));
+    writeFileSync(join(dir, 'a.log'), crash('merged_fn'));
+    expect(run(['scan', dir, '-f', `json=${join(dir, 'new.json')}`, '--quiet', '--fail-on', 'none']).code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, 'new.json'), 'utf8'));
+    const diagnosis = doc.groups[0].diagnosis;
+    expect(diagnosis.ruleHelp.remediation.length).toBeGreaterThan(0);
+    const sarifOf = (file: string, extra: string[] = []) => {
+      const r = run(['merge', file, '-f', `sarif=${file}.sarif`, '--quiet', '--fail-on', 'none', ...extra], { cwd: dir });
+      expect(r.stderr).toBe('');
+      const sarif = JSON.parse(readFileSync(`${file}.sarif`, 'utf8'));
+      expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
+      return sarif.runs[0].tool.driver.rules[0];
+    };
+    // No rules are loaded: help comes from the report, even with the bundled rules turned off.
+    const rule = sarifOf(join(dir, 'new.json'), ['--no-builtin']);
+    expect(rule.fullDescription.text).toBe(diagnosis.ruleHelp.rootCause);
+    expect(rule.help.markdown).toContain('**Remediation**');
+    for (const g of doc.groups) {
+      delete g.diagnosis?.ruleHelp;
+      for (const d of g.report.diagnoses) delete d.ruleHelp;
+    }
+    writeFileSync(join(dir, 'old.json'), JSON.stringify(doc));
+    const old = sarifOf(join(dir, 'old.json'));
+    expect(old).toMatchObject({ id: diagnosis.ruleId, shortDescription: { text: diagnosis.title } });
+    expect(old.help.text).toContain("in the result's message");
   });
 });
 

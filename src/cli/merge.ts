@@ -7,7 +7,7 @@ import { asScanResult, mergeResults, MergeError, type MergeInput } from '../scan
 import { EXIT } from './exit-codes.js';
 import { addReportOptions, emitReport, EXIT_HELP, prepareReport, SPILL_AFTER, type ReportFlags } from './scan.js';
 import { spillReports } from '../scan/group.js';
-import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
+import { addRuleOptions, type RuleFlags } from './rule-options.js';
 
 interface MergeFlags extends ReportFlags, RuleFlags {}
 
@@ -15,7 +15,7 @@ export function registerMerge(program: Command): void {
   const cmd = program
     .command('merge')
     .description('combine `coredx scan --format json` reports (e.g. of --shard I/N runs) into one report')
-    .addHelpText('after', `${EXIT_HELP}\nThe rule options only supply the rules' help text in SARIF: diagnoses come from the reports.`)
+    .addHelpText('after', `${EXIT_HELP}\nThe rule options are accepted for scripts written for earlier versions and have no effect: diagnoses, and their rules' help text in SARIF, come from the reports.`)
     .argument('<reports...>', 'scan JSON reports');
   addRuleOptions(addReportOptions(cmd)).action((reports: string[], flags: MergeFlags) => {
     process.exitCode = runMerge(reports, flags);
@@ -46,15 +46,9 @@ function runMerge(files: string[], flags: MergeFlags): number {
       }
       inputs.push(asScanResult(file, doc));
     }
-    const merged = mergeResults(inputs);
-    // Rules only for SARIF's rule help text: a rule problem was the shard scans' to report.
-    let ruleSet;
-    if (prepared.outputs.some((o) => o.format === 'sarif')) {
-      const loaded = loadRulesForCli(flags);
-      if (!loaded) return EXIT.USAGE_OR_INPUT;
-      ruleSet = loaded.ruleSet;
-    }
-    return emitReport(merged, prepared, { ...flags, ...(ruleSet ? { ruleSet } : {}) });
+    // Each diagnosis carries its rule's help text (Diagnosis.ruleHelp): no rules are loaded. A
+    // diagnosis from JSON written before it did gets a generic help text in SARIF.
+    return emitReport(mergeResults(inputs), prepared, flags);
   } catch (err) {
     if (err instanceof MergeError) return fail(err.message);
     throw err;

@@ -16,7 +16,7 @@ import { SEVERITIES, spillReports, type Severity } from '../scan/group.js';
 import { scanParallel } from '../scan/parallel.js';
 import type { ScanResult } from '../scan/scan.js';
 import { parseShard } from '../scan/shard.js';
-import type { RuleSet } from '../rules/engine.js';
+import { sarifContext } from '../scan/render-context.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { progressReporter } from './progress.js';
@@ -156,7 +156,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     return fail(describeError(err));
   }
   progress.done();
-  return emitReport(shard ? { ...result, shard } : result, prepared, { ...flags, ruleSet: loaded.ruleSet, broken: loaded.broken });
+  return emitReport(shard ? { ...result, shard } : result, prepared, { ...flags, broken: loaded.broken });
 }
 
 export type Output = { format: ScanFormat; file: string | null };
@@ -168,18 +168,19 @@ export type Output = { format: ScanFormat; file: string | null };
 export function emitReport(
   result: ScanResult | ScanReport,
   prepared: { outputs: Output[]; failOn: FailOn; baseline: Baseline | null },
-  flags: { quiet?: boolean; color?: boolean; ruleSet?: RuleSet; broken?: boolean },
+  flags: { quiet?: boolean; color?: boolean; broken?: boolean },
 ): number {
   const fail = (msg: string) => (process.stderr.write(`coredx: ${msg}\n`), EXIT.USAGE_OR_INPUT);
   const report: ScanReport = prepared.baseline ? compareWithBaseline(result, prepared.baseline) : result;
   const b = report.baseline;
   if (b && !b.comparable) process.stderr.write(`coredx: warning: ${baselineSummary(b)}${prepared.failOn?.newOnly ? `; --fail-on ${prepared.failOn.severity === 'info' ? 'new' : `new:${prepared.failOn.severity}`} gates on every group` : ''}\n`);
   // Every format is written as its renderer produces it, a group at a time: a report of 100,000s of
-  // groups is never one string.
+  // groups is never one string. Renderers read no file: what SARIF needs to know of the repository
+  // and the tool is found here (sarifContext).
   const render: Record<ScanFormat, () => Iterable<string>> = {
     text: () => scanTextChunks(report, chalkFor(process.stdout, flags.color)),
     json: () => scanJsonChunks(report),
-    sarif: () => sarifChunks(report, flags.ruleSet ? { rules: flags.ruleSet } : {}),
+    sarif: () => sarifChunks(report, sarifContext(report)),
     junit: () => junitChunks(report),
     markdown: () => markdownChunks(report),
     github: () => githubChunks(report),

@@ -6,56 +6,64 @@
 // general (their text is shared by every result of the rule); what one crash group found (its
 // function, its assertion message) is in that result's message, as plain text.
 
+// A pure function of the scan result and a SarifContext: what it needs of the file system (the
+// repository root, which artifacts and source files lie in it) and of the tool is found by the
+// caller (src/scan/render-context.ts), and each diagnosis carries its rule's general text
+// (Diagnosis.ruleHelp), so nothing here loads rules or touches a file.
+
 import type { ArtifactLocation, Log, ReportingDescriptor, Result, Location } from 'sarif';
-import type { Diagnosis } from '../model.js';
-import type { CompiledRule } from '../rules/compile.js';
-import { generalText, type RuleSet } from '../rules/engine.js';
-import { builtinRules } from '../rules/load.js';
+import { firstMeaningfulFrame } from '../model.js';
 import type { CrashGroup } from '../scan/group.js';
 import type { ScanReport } from '../scan/baseline.js';
 import { escapeMarkdown } from './escape.js';
 import { diagnosisText, groupRuleId, groupTitle, topFrames } from './group-text.js';
 import { TOOL } from './json.js';
 import { joinChunks, jsonChunks, JsonArrayStream } from './stream.js';
-import { encodePath, fileUri, pathInside, repositoryRoot, sourceInRepository } from './repository.js';
+import { encodePath, fileUri, relativeInside } from './uri.js';
 import { isAbsolute, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 
-/** The project's page from package.json (`homepage`, else `repository`); left out when it names none. */
-const INFORMATION_URI = ((): { informationUri?: string } => {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { homepage?: unknown; repository?: unknown };
-    const repo = typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository as { url?: unknown } | undefined)?.url;
-    const url = [pkg.homepage, typeof repo === 'string' ? repo.replace(/^git\+/, '').replace(/\.git$/, '') : undefined].find((u): u is string => typeof u === 'string' && /^https:\/\/\S+$/.test(u));
-    return url ? { informationUri: url } : {};
-  } catch {
-    return {};
-  }
-})();
+/** The tool that wrote the log (SARIF's tool.driver). */
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** The project's page, when it names one. */
+  informationUri?: string;
+}
 
-export interface SarifOptions {
-  /** The repository root relative URIs are written against (default: repositoryRoot(): $GITHUB_WORKSPACE, the git top level, the working directory). */
-  root?: string;
-  /** The directory relative artifact paths are relative to (default: the working directory). */
-  cwd?: string;
-  /** The rules the scan ran, for their unfilled help text (default: the bundled packs). */
-  rules?: RuleSet;
+/** What the SARIF log says about the world outside the scan result, found by its caller (sarifContext). */
+export interface SarifContext {
+  /** The repository root relative URIs are written against. */
+  root: string;
+  /** The directory relative artifact paths are relative to. */
+  cwd: string;
+  tool: ToolInfo;
+  /** Artifact paths (as occurrences give them) and their path relative to the root, null when
+   *  outside it (symlinks resolved). A path not listed is judged by its spelling alone. */
+  artifacts?: ReadonlyMap<string, string | null>;
+  /** Source files (a frame's file as printed) that exist inside the root, and their path relative
+   *  to it. A file not listed gets no location. */
+  sources?: ReadonlyMap<string, string>;
 }
 
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const;
 const SRCROOT = '%SRCROOT%';
 
-export function renderSarif(result: ScanReport, options: SarifOptions = {}): string {
-  return joinChunks(sarifChunks(result, options));
+export function renderSarif(result: ScanReport, context: Partial<SarifContext> = {}): string {
+  return joinChunks(sarifChunks(result, context));
 }
 
-/** The SARIF log in chunks, a result at a time (see stream.ts): the bytes renderSarif gives. */
-export function* sarifChunks(result: ScanReport, options: SarifOptions = {}): Generator<string> {
-  const cwd = options.cwd ?? process.cwd();
-  const root = resolve(cwd, options.root ?? repositoryRoot(cwd));
+/**
+ * The SARIF log in chunks, a result at a time (see stream.ts): the bytes renderSarif gives. Without
+ * a context: the working directory as the root, no source locations, the tool without its page.
+ */
+export function* sarifChunks(result: ScanReport, context: Partial<SarifContext> = {}): Generator<string> {
+  const cwd = context.cwd ?? process.cwd();
+  const root = resolve(cwd, context.root ?? cwd);
+  const tool: ToolInfo = context.tool ?? TOOL;
   const artifact = (path: string): ArtifactLocation => {
     const abs = isAbsolute(path) ? path : resolve(cwd, path);
-    const rel = pathInside(root, abs);
+    const known = context.artifacts?.get(path);
+    const rel = known !== undefined ? known : relativeInside(root, abs);
     return rel !== null ? { uri: encodePath(rel.split('/')), uriBaseId: SRCROOT } : { uri: fileUri(abs) };
   };
   // The rules come before the results in the log: one pass for them (a rule per distinct id, from
@@ -66,14 +74,14 @@ export function* sarifChunks(result: ScanReport, options: SarifOptions = {}): Ge
     const id = groupRuleId(g);
     if (!ruleIndex.has(id)) {
       ruleIndex.set(id, rules.length);
-      rules.push(ruleFor(g, id, options.rules));
+      rules.push(ruleFor(g, id));
     }
   }
   const resultOf = (g: CrashGroup): Result => {
     const id = groupRuleId(g);
     const first = g.occurrences[0]!;
     const locations: Location[] = [location(artifact(first.path), first.line, 'first occurrence in the artifacts')];
-    const source = sourceLocation(g, root);
+    const source = sourceLocation(g, context.sources);
     if (source) locations.unshift(source);
     return {
       ruleId: id,
@@ -108,7 +116,7 @@ export function* sarifChunks(result: ScanReport, options: SarifOptions = {}): Ge
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: TOOL.name, version: TOOL.version, ...INFORMATION_URI, rules } },
+        tool: { driver: { name: tool.name, version: tool.version, ...(tool.informationUri ? { informationUri: tool.informationUri } : {}), rules } },
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
         ...(b && !b.comparable
           ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'warning' as const, message: { text: `${b.message} (baseline ${b.path}): results have no baselineState` } }] }] }
@@ -126,34 +134,31 @@ function location(artifactLocation: ArtifactLocation, line: number, text: string
   return { physicalLocation: { artifactLocation, region: { startLine: Math.max(1, line) } }, message: { text } };
 }
 
-function sourceLocation(g: CrashGroup, root: string): Location | null {
+/** The first meaningful frame with a file, when that file is in the repository (see SarifContext.sources). */
+export function sourceFrameOf(g: CrashGroup) {
   const r = g.report;
-  const t = r.crashedThread === null ? null : r.threads[r.crashedThread];
-  const skipped = new Set(r.skippedFrames);
-  const frame = t?.frames.find((f, i) => !skipped.has(i) && f.file);
-  const path = frame?.file ? sourceInRepository(root, frame.file) : null;
+  const i = firstMeaningfulFrame(r, (f) => !!f.file);
+  return i < 0 ? null : r.threads[r.crashedThread!]!.frames[i]!;
+}
+
+function sourceLocation(g: CrashGroup, sources: ReadonlyMap<string, string> | undefined): Location | null {
+  const frame = sourceFrameOf(g);
+  const path = frame?.file ? sources?.get(frame.file) : undefined;
   if (!frame || !path) return null;
   return location({ uri: encodePath(path.split('/')), uriBaseId: SRCROOT }, frame.line ?? 1, `first meaningful frame: ${frame.fullFunction}`);
 }
 
-/** The rule the diagnosis came from, when its text is at hand (and is that rule: same title). */
-function ruleSpec(d: Diagnosis, rules: RuleSet | undefined): CompiledRule['spec'] | null {
-  let rule: CompiledRule | undefined;
-  try {
-    rule = (rules ?? builtinRules()).get(d.ruleId);
-  } catch {
-    return null;
-  }
-  return rule && rule.spec.title === d.title ? rule.spec : null;
-}
-
-function ruleFor(g: CrashGroup, id: string, rules: RuleSet | undefined): ReportingDescriptor {
+/**
+ * A rule described in general (its text is shared by every result of the rule): the diagnosis'
+ * rule help, or for a diagnosis without one (scan JSON from before it was carried) its title and
+ * a pointer to the results' messages.
+ */
+function ruleFor(g: CrashGroup, id: string): ReportingDescriptor {
   const d = g.diagnosis;
-  const spec = d ? ruleSpec(d, rules) : null;
-  const title = spec?.title ?? d?.title ?? `Crash with ${g.report.crashKind}`;
-  const references = spec?.references ?? d?.references ?? [];
-  const rootCause = spec ? generalText(spec.diagnosis.root_cause) : null;
-  const remediation = spec ? spec.diagnosis.remediation.map(generalText) : [];
+  const title = d?.title ?? `Crash with ${g.report.crashKind}`;
+  const references = d?.references ?? [];
+  const rootCause = d?.ruleHelp?.rootCause ?? null;
+  const remediation = d?.ruleHelp?.remediation ?? [];
   const noRule = 'No known-issue rule matched this crash. Look at the first meaningful frame and the log lines before the crash.';
   const unknownText = 'The root cause and remediation found for each crash are in the result\'s message.';
   const plain = [
@@ -170,7 +175,7 @@ function ruleFor(g: CrashGroup, id: string, rules: RuleSet | undefined): Reporti
     ...(remediation.length ? [`**Remediation**\n\n${remediation.map((s, i) => `${i + 1}. ${escapeMarkdown(s)}`).join('\n')}`] : []),
     ...(references.length ? [`**References**\n\n${references.map((r) => `- ${link(r)}`).join('\n')}`] : []),
   ].join('\n\n');
-  const severity = spec?.severity ?? g.severity;
+  const severity = d?.severity ?? g.severity;
   return {
     id,
     name: id.replace(/[^A-Za-z0-9]+/g, '_'),

@@ -3,7 +3,7 @@
 // characters from the trace are shown as \xNN before any colour is added.
 
 import type { ChalkInstance } from 'chalk';
-import type { AnalyzeResult, Diagnosis, Frame, Report, Thread } from '../model.js';
+import { firstMeaningfulFrame, type AnalyzeResult, type Diagnosis, type Frame, type Report, type Thread } from '../model.js';
 import type { RuleExplanation } from '../rules/engine.js';
 import { withVisibleControls } from './escape.js';
 
@@ -189,8 +189,7 @@ function renderEvidence(top: Diagnosis, r: Report, o: TextOptions & { width: num
 
 /** The source line the debugger printed at the crash (gdb's "8\t  cfg->port = 8080;"), if the trace had it. */
 function renderSource(t: Thread, r: Report, c: ChalkInstance): string[] {
-  const skipped = new Set(r.skippedFrames);
-  const withSource = t.frames.find((f, i) => !skipped.has(i) && f.source);
+  const withSource = t.frames[firstMeaningfulFrame(r, (f) => !!f.source)];
   const src = withSource?.source;
   if (!withSource || !src) return [];
   const where = withSource.file ? `${withSource.file}${withSource.line !== null ? `:${withSource.line}` : ''}` : `#${withSource.index}`;
@@ -283,7 +282,7 @@ function renderFrames(t: Thread, r: Report, o: TextOptions, isCrashed: boolean, 
   }
   const max = o.maxFrames ?? 25;
   const skipped = new Set(isCrashed ? r.skippedFrames : []);
-  const firstMeaningful = isCrashed ? t.frames.findIndex((_, i) => !skipped.has(i)) : -1;
+  const firstMeaningful = isCrashed ? firstMeaningfulFrame(r) : -1;
   const lines = t.frames.slice(0, max).map((f, i) => {
     const text = `    #${String(f.index).padEnd(3)} ${frameText(f)}`;
     const mark = marks.has(i) ? c.green(`  <- matched ${marks.get(i)}`) : '';

@@ -1,7 +1,7 @@
 // Conditions of a rule, compiled once into small matchers over the crash model. The same kinds
 // serve [when] (all must hold) and [[evidence]] (raise confidence when they hold).
 
-import type { Evidence, Frame, Report, Thread } from '../model.js';
+import { firstMeaningfulFrame, type Evidence, type Frame, type Report, type Thread } from '../model.js';
 import { basename } from '../normalize/glob.js';
 import { compileGlob } from '../normalize/glob.js';
 import {
@@ -44,8 +44,7 @@ const pass = (evidence: Evidence[], detail: string, captures: Record<string, str
 
 export function createContext(report: Report): MatchContext {
   const crashed = report.crashedThread === null ? null : report.threads[report.crashedThread] ?? null;
-  const skipped = new Set(report.skippedFrames);
-  const firstMeaningful = crashed ? crashed.frames.findIndex((_, i) => !skipped.has(i)) : -1;
+  const firstMeaningful = firstMeaningfulFrame(report);
   let modules: string[] | null = null;
   return {
     report, crashed, firstMeaningful,

@@ -1,7 +1,7 @@
 // Matching: a RuleSet looks up candidate rules by the identifiers in a report's frames, runs only
 // those (plus the unindexed few), scores and ranks what fired. Also explains near misses.
 
-import type { Diagnosis, Evidence, Report } from '../model.js';
+import type { Diagnosis, Evidence, Report, RuleHelp } from '../model.js';
 import type { CompiledRule } from './compile.js';
 import { clueFrames, findClues, nullPageOffset } from './clues.js';
 import { createContext, type MatchContext, type Outcome } from './conditions.js';
@@ -164,7 +164,21 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     evidence,
     references: s.references ?? [],
     ...(s.diagnosis.notes ? { notes: fill(s.diagnosis.notes) } : {}),
+    ruleHelp: ruleHelp(rule),
   };
+}
+
+const helpOf = new WeakMap<CompiledRule, RuleHelp>();
+
+/** The rule in general words (see Diagnosis.ruleHelp), made once per rule. */
+export function ruleHelp(rule: CompiledRule): RuleHelp {
+  let help = helpOf.get(rule);
+  if (!help) {
+    const d = rule.spec.diagnosis;
+    help = { rootCause: generalText(d.root_cause), remediation: d.remediation.map(generalText) };
+    helpOf.set(rule, help);
+  }
+  return help;
 }
 
 /** TOML multi-line strings are wrapped for the editor: single line breaks become spaces, blank lines stay. */
