@@ -4,12 +4,13 @@
 //   ./client(brpc::Socket::ProcessEvent(void*)+0x20) [0x55d0c0b01e3a]
 //                                      (butil/Chromium StackTrace: demangled in place, so the symbol
 //                                       itself holds parentheses and spaces)
-// A trace is two or more such lines in a row. Itanium C++ names (_Z...) are demangled with
-// binutils' c++filt when it is installed (one process per trace); otherwise they stay mangled.
+// A trace is two or more such lines in a row. Itanium C++ names (_Z...) stay as printed, marked
+// `mangled`: the demangling service (normalize/demangle.ts, c++filt) names them.
 
-import { spawnSync } from 'node:child_process';
-import { bareFrame, CappedStack } from './stack.js';
-import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
+import { demangleNamesSync, demangleTracesSync, isMangled } from '../normalize/demangle.js';
+import { CappedStack, TraceSpan } from './framework.js';
+import { bareFrame } from './stack.js';
+import type { BlockParser, FeedResult, ParsedFrame, ParsedTrace, TraceParser } from './types.js';
 
 // The module has no parentheses; the symbol runs to the last ") [0x": greedy, one backtrack point.
 // Crash handlers often number the lines ("0 prog(f+0x1) [0x...]", "#3 ./prog(...)"): an index is allowed.
@@ -33,51 +34,50 @@ export const backtraceSymbolsParser: TraceParser = {
   begin: () => new BacktraceSymbolsBlock(),
 };
 
-let cxxfilt: boolean | null = null;
-
-/** Names demangled so far: a scan meets the same crash many times, and each c++filt costs a process. */
-const demangled = new Map<string, string>();
-const CACHE_LIMIT = 50_000;
-
-/** Demangles Itanium names with c++filt; returns the input unchanged when it is not available. */
+/**
+ * Demangles Itanium names (the demangling service's synchronous variant); kept for the callers of
+ * this module's old function (symbolize/), which should use normalize/demangle.ts directly.
+ */
 export function demangle(names: string[]): string[] {
-  const unknown = [...new Set(names.filter((n) => !demangled.has(n)))];
-  if (unknown.length > 0 && cxxfilt !== false) {
-    const r = spawnSync('c++filt', [], { input: unknown.join('\n') + '\n', encoding: 'utf8', timeout: 5000 });
-    if (r.error || r.status !== 0) cxxfilt = false;
-    else {
-      cxxfilt = true;
-      if (demangled.size + unknown.length > CACHE_LIMIT) demangled.clear();
-      const out = r.stdout.split('\n');
-      unknown.forEach((n, i) => demangled.set(n, out[i] || n));
-    }
-  }
-  return names.map((n) => demangled.get(n) ?? n);
+  const out = demangleNamesSync(names);
+  return names.map((n) => out.get(n) ?? n);
+}
+
+/** A frame of a handler's dump whose name is printed mangled: marked for the demangling service. */
+export function markMangled(frame: ParsedFrame): ParsedFrame {
+  if (isMangled(frame.rawFunction)) frame.mangled = true;
+  return frame;
+}
+
+/**
+ * Until the pipeline demangles the traces it extracts (normalize/demangle.ts: demangleTracesSync in
+ * analyze(), demangleTraces in analyzeStream), the two handler-dump parsers that mark mangled frames
+ * ask the service themselves when they finish a trace, so reports keep their names. Once the
+ * pipeline does it, this call goes (it is a no-op then: the marks are cleared).
+ */
+export function demangleUntilPipelineDoes(trace: ParsedTrace): ParsedTrace {
+  demangleTracesSync([trace]);
+  return trace;
 }
 
 class BacktraceSymbolsBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private readonly stack = new CappedStack();
 
   feed(line: string, lineNo: number): FeedResult {
     const m = parseLine(line);
     if (!m) return 'end';
-    if (this.start === 0) this.start = lineNo;
-    this.end = lineNo;
     const symbol = m[2]!.replace(/[+-]0x[0-9a-fA-F]+$/, '');
-    this.stack.push((index) => bareFrame(index, m[3]!, symbol || '??', m[1]!, line.trim()));
-    return 'take';
+    this.stack.push((index) => markMangled(bareFrame(index, m[3]!, symbol || '??', m[1]!, line.trim())));
+    return this.span.took(lineNo);
   }
 
   finish(): ParsedTrace | null {
     if (this.stack.frames.length < 2) return null;
-    const mangled = this.stack.frames.filter((f) => f.rawFunction.startsWith('_Z'));
-    demangle(mangled.map((f) => f.rawFunction)).forEach((name, i) => (mangled[i]!.rawFunction = name));
-    return {
+    return demangleUntilPipelineDoes({
       format: 'backtrace_symbols',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: null,
       signalDescription: null,
       faultAddress: null,
@@ -85,6 +85,6 @@ class BacktraceSymbolsBlock implements BlockParser {
       threads: [this.stack.thread()],
       hints: [],
       inside: [],
-    };
+    });
   }
 }

@@ -16,9 +16,10 @@
 // closing "[end of stack trace]" and a "Task trace:" (where the task was posted) after the stack;
 // a dump with base::debug frames or the closing line is reported as format "chromium".
 
-import { demangle, parseLine } from './backtrace-symbols.js';
+import { demangleUntilPipelineDoes, markMangled, parseLine } from './backtrace-symbols.js';
+import { CappedStack, TraceSpan } from './framework.js';
 import { signalNameOf } from './signals.js';
-import { bareFrame, CappedStack } from './stack.js';
+import { bareFrame } from './stack.js';
 import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 const RECEIVED = /^\s*Received signal (\d{1,2})(?: ([A-Z_]+|<unknown>))?(?: ([0-9a-fA-F]{1,16}))?\s*$/;
@@ -44,8 +45,7 @@ export const butilParser: TraceParser = {
 };
 
 class ButilBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private signo: number | null = null;
   private code: string | null = null;
   private address: string | null = null;
@@ -57,42 +57,40 @@ class ButilBlock implements BlockParser {
 
   feed(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
-    if (this.start === 0 && (m = RECEIVED.exec(line))) {
-      this.start = this.end = lineNo;
+    if (this.span.start === 0 && (m = RECEIVED.exec(line))) {
+      this.span.reach(lineNo);
       this.signo = Number(m[1]);
       this.code = m[2] ?? null;
       if (m[3] && ADDRESS_SIGNALS.has(this.signo)) this.address = `0x${BigInt(`0x${m[3]}`).toString(16)}`;
       return 'take';
     }
     if (this.signo !== null && (m = RAW.exec(line) ?? parseLine(line))) {
-      this.end = lineNo;
       const raw = m.length === 2; // " [0x...]": only the address
       const [address, symbol, module] = raw ? [m[1]!, '??', null] : [m[3]!, m[2]!.replace(/[+-]0x[0-9a-fA-F]+$/, '') || '??', m[1]!];
-      this.stack.push((index) => bareFrame(index, address, symbol, module, line.trim()));
-      return 'take';
+      this.stack.push((index) => markMangled(bareFrame(index, address, symbol, module, line.trim())));
+      return this.span.took(lineNo);
     }
     m = FRAME.exec(line);
     if (this.stack.count > 0 && !m) {
-      if (REGISTERS.test(line)) return this.took(lineNo);
+      if (REGISTERS.test(line)) return this.span.took(lineNo);
       if (/^\s*\[end of stack trace\]\s*$/.test(line)) {
         this.chromium = true;
-        return this.took(lineNo);
+        return this.span.took(lineNo);
       }
       if (AFTER_STACK.test(line)) {
         this.afterStack = true;
         this.afterIndex = 0;
-        return this.took(lineNo);
+        return this.span.took(lineNo);
       }
     }
     if (this.afterStack) {
       if (!m || Number(m[1]) !== this.afterIndex) return 'end';
       this.afterIndex++;
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
     // Frame numbers run 0, 1, 2...: anything else is another text that happens to start with '#'.
     if (!m || Number(m[1]) !== this.stack.count) return 'end';
-    if (this.start === 0) this.start = lineNo;
-    this.end = lineNo;
+    this.span.reach(lineNo);
     let text = m[3]!;
     // Chromium builds with symbols put the source after the name: "f() [../../base/x.cc:1036:7]".
     const src = SOURCE.exec(text);
@@ -102,7 +100,7 @@ class ButilBlock implements BlockParser {
     const name = mo ? (mo[1] && mo[1] !== '<unknown>' ? mo[1] : '??') : text === '<unknown>' ? '??' : text;
     if (name.startsWith('base::debug::') || name === 'ChromeMain' || src) this.chromium = true;
     this.stack.push((index) => {
-      const f = bareFrame(index, `0x${m![2]!}`, name, mo ? mo[2]! : null, line.trim());
+      const f = markMangled(bareFrame(index, `0x${m![2]!}`, name, mo ? mo[2]! : null, line.trim()));
       if (mo) f.moduleOffset = mo[3]!;
       if (src) Object.assign(f, { file: src[2]!, line: Number(src[3]), column: src[4] ? Number(src[4]) : null });
       return f;
@@ -110,22 +108,15 @@ class ButilBlock implements BlockParser {
     return 'take';
   }
 
-  private took(lineNo: number): FeedResult {
-    this.end = lineNo;
-    return 'take';
-  }
-
   finish(): ParsedTrace | null {
     // Without the handler's header, two numbered lines could be anything: ask for three.
     if (this.stack.frames.length < (this.signo === null ? 3 : 1)) return null;
-    const mangled = this.stack.frames.filter((f) => f.rawFunction.startsWith('_Z'));
-    demangle(mangled.map((f) => f.rawFunction)).forEach((name, i) => (mangled[i]!.rawFunction = name));
     const named = this.signo === null ? null : signalNameOf(this.signo);
     const code = this.code && this.code !== '<unknown>' ? this.code : null;
-    return {
+    return demangleUntilPipelineDoes({
       format: this.chromium ? 'chromium' : 'butil',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: named?.name ?? null,
       signalDescription: [named?.description, code].filter(Boolean).join(', ') || null,
       faultAddress: this.address,
@@ -133,6 +124,6 @@ class ButilBlock implements BlockParser {
       threads: [this.stack.thread()],
       hints: [],
       inside: [],
-    };
+    });
   }
 }

@@ -16,7 +16,8 @@
 // line): a dump whose frames (addresses included) were already read in the input is not reported again.
 
 import { signalNameOf, signalName } from './signals.js';
-import { bareFrame, CappedStack } from './stack.js';
+import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
+import { bareFrame } from './stack.js';
 import type { BlockParser, FeedResult, InputState, ParsedTrace, TraceParser } from './types.js';
 
 const CAUGHT = /\*\*\* Caught signal \(([^)]+)\) \*\*\s*$/;
@@ -43,15 +44,17 @@ export const cephParser: TraceParser = {
   begin: (input: InputState) => new CephBlock(input),
 };
 
+/** Blank lines tolerated in a row inside a dump. */
+const MAX_BLANK_LINES = 2;
+
 class CephBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private signal: string | null = null;
   private description: string | null = null;
   private threadId: string | null = null;
   private threadName: string | null = null;
   private version = false;
-  private blank = 0;
+  private readonly blank = new ForeignBudget(MAX_BLANK_LINES);
   private readonly stack = new CappedStack();
   private assertion = false;
   /** After an assertion's dump, the frames of the abort's dump that follows (only to know them again). */
@@ -62,8 +65,8 @@ class CephBlock implements BlockParser {
 
   feed(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
-    if (this.start === 0) {
-      this.start = this.end = lineNo;
+    if (this.span.start === 0) {
+      this.span.reach(lineNo);
       if ((m = CAUGHT.exec(line))) {
         const signo = DESCRIPTIONS[m[1]!];
         this.signal = signo ? signalNameOf(signo).name : /^SIG[A-Z]+$/.test(m[1]!) ? signalName(m[1]!) : null;
@@ -75,34 +78,34 @@ class CephBlock implements BlockParser {
       }
       return 'take';
     }
-    if (line.trim() === '') return ++this.blank <= 2 ? 'maybe' : 'end';
-    this.blank = 0;
+    if (line.trim() === '') return this.blank.spend();
+    this.blank.reset();
     if (this.absorbed) return this.absorb(line, lineNo);
     // A failed assertion aborts: the handler's "*** Caught signal (Aborted) **" dump right after it
     // is the same crash (its thread line names the thread), not a second one.
     if (this.assertion && this.stack.count > 0 && (m = CAUGHT.exec(line)) && m[1] === 'Aborted') {
       this.absorbed = new CappedStack();
       this.absorbedVersion = false;
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
     if (this.stack.count === 0 && (m = IN_THREAD.exec(line))) {
       this.threadId = m[1]!;
       this.threadName = m[2] || null;
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
     // An assertion's "In function 'void OSD::f()' thread 7f... time ..." line, printed before it or after.
     if (this.stack.count === 0 && /^\S+: In function '.*' thread ([0-9a-f]+)/.test(line)) {
       this.threadId ??= /thread ([0-9a-f]+)/.exec(line)![1]!;
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
     if (!this.version && VERSION.test(line)) {
       this.version = true;
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
-    if (/^\s*NOTE: a copy of the executable/.test(line)) return this.stack.count ? this.took(lineNo) : 'end';
+    if (/^\s*NOTE: a copy of the executable/.test(line)) return this.stack.count ? this.span.took(lineNo) : 'end';
     if (this.version && (m = FRAME.exec(line)) && Number(m[1]) === this.stack.count + 1) {
       this.pushFrame(m[2]!, line.trim());
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
     return this.stack.count ? 'end' : 'maybe';
   }
@@ -113,23 +116,18 @@ class CephBlock implements BlockParser {
     if (this.absorbed!.count === 0 && (m = IN_THREAD.exec(line))) {
       this.threadId = m[1]!;
       this.threadName = m[2] || null;
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
     if (!this.absorbedVersion && VERSION.test(line)) {
       this.absorbedVersion = true;
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
-    if (/^\s*NOTE: a copy of the executable/.test(line)) return this.took(lineNo);
+    if (/^\s*NOTE: a copy of the executable/.test(line)) return this.span.took(lineNo);
     if (this.absorbedVersion && (m = FRAME.exec(line)) && Number(m[1]) === this.absorbed!.count + 1) {
       this.absorbed!.push((index) => bareFrame(index, '', '', null, line.trim()));
-      return this.took(lineNo);
+      return this.span.took(lineNo);
     }
     return 'end';
-  }
-
-  private took(lineNo: number): FeedResult {
-    this.end = lineNo;
-    return 'take';
   }
 
   private pushFrame(text: string, raw: string): void {
@@ -167,8 +165,8 @@ class CephBlock implements BlockParser {
     for (const k of keys) seen.add(k);
     return {
       format: 'ceph',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.description,
       faultAddress: null,

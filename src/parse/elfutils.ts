@@ -9,7 +9,8 @@
 // The first thread listed is the one that crashed (elfutils and systemd print it first).
 
 import { signalName } from './signals.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import { type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const EU_PID = /^PID (\d+) - (core|process)\s*$/;
 const EU_TID = /^TID (\d+):\s*$/;
@@ -32,31 +33,30 @@ export const elfutilsParser: TraceParser = {
   begin: () => new ElfutilsBlock(),
 };
 
+/** Blank lines tolerated inside a stack (between threads); more end it once a thread was read. */
+const MAX_BLANK_LINES = 2;
+
 class ElfutilsBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private format = 'eu-stack';
   private signal: string | null = null;
   private description: string | null = null;
   private program: string | null = null;
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
-  private blank = 0;
+  private readonly blank = new ForeignBudget(MAX_BLANK_LINES);
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) this.start = lineNo;
-    const v = this.classify(line);
-    if (v === 'take') this.end = lineNo;
-    return v;
+    this.span.open(lineNo);
+    return this.span.account(this.classify(line), lineNo);
   }
 
   private classify(line: string): FeedResult {
     let m: RegExpExecArray | null;
-    if (line.trim() === '') return ++this.blank > 2 && this.threads.length > 0 ? 'end' : 'maybe';
-    this.blank = 0;
+    if (line.trim() === '') return this.blank.spend() === 'end' && this.threads.length > 0 ? 'end' : 'maybe';
+    this.blank.reset();
     if ((m = FRAME.exec(line)) && this.current) {
-      if (this.current.frames.length >= MAX_FRAMES_PER_THREAD) this.current.droppedFrames = (this.current.droppedFrames ?? 0) + 1;
-      else this.current.frames.push(this.frame(m, line));
+      pushCapped(this.current, this.frame(m, line));
       return 'take';
     }
     if ((m = SOURCE.exec(line)) && this.current?.frames.length) {
@@ -109,8 +109,8 @@ class ElfutilsBlock implements BlockParser {
     if (threads.length === 0) return null;
     return {
       format: this.format,
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.description,
       faultAddress: null,

@@ -13,7 +13,8 @@
 //                                   ./main.cpp:10
 
 import { signalName } from './signals.js';
-import { bareFrame, CappedStack } from './stack.js';
+import { CappedStack, TraceSpan } from './framework.js';
+import { bareFrame } from './stack.js';
 import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 const ABORTED_AT = /^\*\*\* Aborted at \d+ \(unix time\)/;
@@ -37,8 +38,7 @@ export const glogParser: TraceParser = {
 };
 
 class GlogBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private signal: string | null = null;
   private description: string | null = null;
   private faultAddress: string | null = null;
@@ -47,10 +47,8 @@ class GlogBlock implements BlockParser {
   private kind: 'glog' | 'abseil' | 'folly' = 'glog';
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) this.start = lineNo;
-    const v = this.classify(line);
-    if (v === 'take') this.end = lineNo;
-    return v;
+    this.span.open(lineNo);
+    return this.span.account(this.classify(line), lineNo);
   }
 
   private classify(line: string): FeedResult {
@@ -94,7 +92,8 @@ class GlogBlock implements BlockParser {
       this.description = 'Check failed';
       return 'take';
     }
-    return this.start === this.end ? 'take' : 'end';
+    // Right after the line that started the trace, one more line of the handler's banner is taken.
+    return this.span.start === this.span.end ? 'take' : 'end';
   }
 
   private setSignal(name: string, address: string | null): void {
@@ -116,8 +115,8 @@ class GlogBlock implements BlockParser {
     if (this.stack.frames.length === 0) return null;
     return {
       format: this.kind,
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.description,
       faultAddress: this.faultAddress,

@@ -20,7 +20,8 @@
 
 import { parseSanitizerFrame } from './sanitizer-frame.js';
 import { signalNameOf } from './signals.js';
-import { bareFrame, CappedStack } from './stack.js';
+import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
+import { bareFrame } from './stack.js';
 import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
 
 const PLEASE = /^PLEASE submit a bug report to /;
@@ -50,30 +51,23 @@ export const llvmParser: TraceParser = {
 };
 
 class LlvmBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  /** The trace starts at its first taken line. */
+  private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_LINES));
   private dumped = false;
   private program: string | null = null;
   private signo: number | null = null;
-  private foreign = 0;
   private readonly stack = new CappedStack();
   private tail = false;
   private fatal: string | null = null;
   private please = false;
 
   feed(line: string, lineNo: number): FeedResult {
-    const v = this.classify(line);
-    if (v === 'take') {
-      if (this.start === 0) this.start = lineNo;
-      this.end = lineNo;
-      this.foreign = 0;
-    } else if (v === 'maybe' && ++this.foreign > MAX_FOREIGN_LINES) return 'end';
-    return v;
+    return this.span.account(this.classify(line), lineNo);
   }
 
   private classify(line: string): FeedResult {
     let m: RegExpExecArray | null;
-    if (this.start === 0) {
+    if (this.span.start === 0) {
       this.dumped = STACK_DUMP.test(line);
       this.please = PLEASE.test(line);
       if ((m = FATAL.exec(line))) this.fatal = m[1]!;
@@ -135,8 +129,8 @@ class LlvmBlock implements BlockParser {
     const named = signo === null ? null : signalNameOf(signo);
     return {
       format: 'llvm',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: named?.name ?? null,
       signalDescription: this.fatal !== null ? `LLVM ERROR: ${this.fatal}` : (named?.description ?? null),
       faultAddress: null,

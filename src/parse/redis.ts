@@ -22,7 +22,8 @@
 // handler's own frames (sigsegvHandler, logStackTrace) on top; Redis 2.x names sections "--- STACK TRACE".
 
 import { signalNameOf } from './signals.js';
-import { bareFrame, CappedStack } from './stack.js';
+import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
+import { bareFrame } from './stack.js';
 import type { BlockParser, FeedResult, ParsedThread, ParsedTrace, TraceParser } from './types.js';
 
 const START = /=== REDIS BUG REPORT START: Cut & paste starting from here ===/;
@@ -52,15 +53,15 @@ export const redisParser: TraceParser = {
 };
 
 class RedisBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private signo: number | null = null;
   private siCode: number | null = null;
   private description: string | null = null;
   private faultAddress: string | null = null;
   private killed = false;
   private pc: string | null = null;
-  private headerLines = 0;
+  /** Lines of the header read: a header that goes on and on is no report. */
+  private readonly headerLines = new ForeignBudget(MAX_HEADER_LINES);
   /** Where in the report: the header, the STACK TRACE section (eip, backtrace), or done. */
   private section: 'header' | 'stack' = 'header';
   private eip: { address: string; symbol: string; module: string; raw: string } | null = null;
@@ -69,14 +70,10 @@ class RedisBlock implements BlockParser {
   private current: CappedStack | null = null;
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) {
-      this.start = this.end = lineNo;
-      return 'take';
-    }
+    if (this.span.start === 0) return this.span.took(lineNo);
     const text = line.replace(LOG_PREFIX, '').trimEnd();
     const v = this.section === 'header' ? this.header(text) : this.stack(text);
-    if (v === 'take') this.end = lineNo;
-    return v;
+    return this.span.account(v, lineNo);
   }
 
   private header(text: string): FeedResult {
@@ -86,7 +83,7 @@ class RedisBlock implements BlockParser {
       this.section = 'stack';
       return 'take';
     }
-    if (++this.headerLines > MAX_HEADER_LINES) return 'end';
+    if (this.headerLines.spend() === 'end') return 'end';
     if ((m = CRASHED.exec(text))) {
       this.signo = Number(m[1]);
       this.siCode = m[2] === undefined ? null : Number(m[2]);
@@ -165,8 +162,8 @@ class RedisBlock implements BlockParser {
     const sent = this.killed || this.siCode === 0;
     return {
       format: 'redis',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: named?.name ?? null,
       signalDescription: this.description ?? (named ? [named.description, sent ? 'sent by kill()' : null].filter(Boolean).join(', ') || null : null),
       faultAddress: sent ? null : this.faultAddress,

@@ -6,7 +6,8 @@
 
 import { cleanRustName, demangleRustLegacy } from './rust-demangle.js';
 import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import { type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const TOOLS: Record<string, string> = {
   AddressSanitizer: 'asan', LeakSanitizer: 'lsan', MemorySanitizer: 'msan', ThreadSanitizer: 'tsan',
@@ -129,8 +130,7 @@ export const sanitizerParser: TraceParser = {
 const MAX_FOREIGN_LINES = 120;
 
 class SanitizerBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_LINES));
   private tool = 'asan';
   private kind = '';
   private signal: string | null = null;
@@ -138,7 +138,6 @@ class SanitizerBlock implements BlockParser {
   private faultAddress: string | null = null;
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
-  private foreign = 0;
   private done = false;
   /** UBSan without a stack ends at the first line that is not a frame. */
   private ubsanFrames: boolean | null = null;
@@ -146,18 +145,12 @@ class SanitizerBlock implements BlockParser {
   private ubsanNotes = 0;
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) {
-      this.start = this.end = lineNo;
+    if (this.span.start === 0) {
       this.header(line);
-      return 'take';
+      return this.span.took(lineNo);
     }
     if (this.done) return 'end';
-    const verdict = this.classify(line);
-    if (verdict === 'take') {
-      this.end = lineNo;
-      this.foreign = 0;
-    } else if (verdict === 'maybe' && ++this.foreign > MAX_FOREIGN_LINES) return 'end';
-    return verdict;
+    return this.span.account(this.classify(line), lineNo);
   }
 
   private header(line: string): void {
@@ -207,8 +200,7 @@ class SanitizerBlock implements BlockParser {
         const rust = frame.rawFunction.startsWith('_ZN') ? demangleRustLegacy(frame.rawFunction) : RUST_HALFWAY.test(frame.rawFunction) ? cleanRustName(frame.rawFunction) : null;
         if (rust && rust !== frame.rawFunction) frame.functionName = rust;
         if (!this.current || (frame.index === 0 && this.current.frames.length > 0)) this.newStack(null, this.threads.length === 0 ? 'access' : 'stack');
-        if (this.current!.frames.length < MAX_FRAMES_PER_THREAD) this.current!.frames.push(frame);
-        else this.current!.droppedFrames = (this.current!.droppedFrames ?? 0) + 1;
+        pushCapped(this.current!, frame);
         if (this.tool === 'ubsan') this.ubsanFrames = true;
         return 'take';
       }
@@ -290,8 +282,8 @@ class SanitizerBlock implements BlockParser {
     const onlyIndirect = this.kind === 'memory-leak' && threads.length > 0 && threads.every((t) => t.role === 'indirect-leak');
     return {
       format: this.tool,
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.description,
       faultAddress: this.faultAddress,
