@@ -15,7 +15,8 @@
 // map writes" / "concurrent map read and map write" / "concurrent map iteration and map write"
 // (concurrent-map-access). Go 1.8-era dumps put "fp=0x... sp=0x..." (no pc=) after the location.
 
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { pushCapped, TraceSpan } from './framework.js';
+import { type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const HEADER = /^(panic|fatal error): (.*)$/;
 const SIGNAL = /^\[signal (SIG[A-Z0-9]+): ([^\]]*?)(?: code=(0x[0-9a-f]+))?(?: addr=(0x[0-9a-f]+))?(?: pc=(0x[0-9a-f]+))?\]/;
@@ -43,8 +44,7 @@ export const goParser: TraceParser = {
 };
 
 class GoBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private message = '';
   private kind = 'panic';
   private signal: string | null = null;
@@ -54,16 +54,13 @@ class GoBlock implements BlockParser {
   private createdBy = false;
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) {
-      this.start = this.end = lineNo;
+    if (this.span.start === 0) {
       const m = HEADER.exec(line)!;
       this.kind = m[1] === 'panic' ? 'go-panic' : 'go-fatal-error';
       this.message = m[2]!;
-      return 'take';
+      return this.span.took(lineNo);
     }
-    const v = this.classify(line);
-    if (v === 'take') this.end = lineNo;
-    return v;
+    return this.span.account(this.classify(line), lineNo);
   }
 
   private classify(line: string): FeedResult {
@@ -100,9 +97,7 @@ class GoBlock implements BlockParser {
     if (/^exit status \d+/.test(line)) return 'take';
     if ((m = CALL.exec(line)) && !line.startsWith(' ')) {
       this.createdBy = false;
-      if (this.current.frames.length < MAX_FRAMES_PER_THREAD) {
-        this.current.frames.push({ index: this.current.frames.length, address: null, rawFunction: line, functionName: m[1]!, module: null, file: null, line: null, column: null, inlined: false, raw: line });
-      }
+      pushCapped(this.current, { index: this.current.frames.length, address: null, rawFunction: line, functionName: m[1]!, module: null, file: null, line: null, column: null, inlined: false, raw: line });
       return 'take';
     }
     if (/^\.\.\.(?:\d+|additional) frames elided\.\.\./.test(line)) return 'take';
@@ -117,8 +112,8 @@ class GoBlock implements BlockParser {
     const crashed = (fatal === 'deadlock' ? threads.find((t) => t.id === '1') : undefined) ?? threads.find((t) => t.role !== 'runtime') ?? threads[0]!;
     return {
       format: 'go',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: `${this.kind === 'go-panic' ? 'panic' : 'fatal error'}: ${this.message}`,
       faultAddress: this.faultAddress,

@@ -17,7 +17,8 @@
 
 import { cleanRustName, demangleRustLegacy } from './rust-demangle.js';
 import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import type { BlockParser, FeedResult, ParsedFrame, ParsedThread, ParsedTrace, TraceParser } from './types.js';
 
 const HEADER = /^==(\d+)==\s*ERROR: libFuzzer: (.*?)\s*$/;
 /** Non-frame lines between the header and SUMMARY tolerated before the report is given up. */
@@ -44,14 +45,12 @@ function kindOf(what: string): string {
 }
 
 class LibFuzzerBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_LINES));
   private what = '';
   private kind = 'libfuzzer-error';
-  private readonly frames: ParsedFrame[] = [];
-  private dropped = 0;
+  /** The report's one stack (libFuzzer prints one per report). */
+  private readonly stack: ParsedThread = { id: '1', name: null, lwp: null, frames: [] };
   private summary = false;
-  private foreign = 0;
   /** The line after the input's bytes is the input printed as text. */
   private inputText = false;
   /** The header was repeated before any frame or SUMMARY: this one is no report. */
@@ -60,23 +59,21 @@ class LibFuzzerBlock implements BlockParser {
   private late = false;
   private inProfile = false;
   /** The heap profile's stack being read, and all of them. */
-  private profile: ParsedFrame[] | null = null;
-  private readonly profiles: ParsedFrame[][] = [];
+  private profile: ParsedThread | null = null;
+  private readonly profiles: ParsedThread[] = [];
+
+  private get frames(): ParsedFrame[] {
+    return this.stack.frames;
+  }
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) {
+    if (this.span.start === 0) {
       const m = HEADER.exec(line)!;
-      this.start = this.end = lineNo;
       this.what = m[2]!;
       this.kind = kindOf(this.what);
-      return 'take';
+      return this.span.took(lineNo);
     }
-    const v = this.classify(line);
-    if (v === 'take') {
-      this.end = lineNo;
-      this.foreign = 0;
-    } else if (v === 'maybe' && ++this.foreign > MAX_FOREIGN_LINES) return 'end';
-    return v;
+    return this.span.account(this.classify(line), lineNo);
   }
 
   private classify(line: string): FeedResult {
@@ -129,7 +126,7 @@ class LibFuzzerBlock implements BlockParser {
       return 'take';
     }
     if (this.inProfile && /^\d+ byte\(s\) \(\d+%\) in \d+ allocation\(s\)/.test(line)) {
-      this.profile = [];
+      this.profile = { id: `heap-${this.profiles.length + 1}`, name: null, lwp: null, frames: [], role: 'heap-profile' };
       this.profiles.push(this.profile);
       return 'take';
     }
@@ -150,9 +147,8 @@ class LibFuzzerBlock implements BlockParser {
     // Rust fuzz targets' frames: legacy-mangled ("_ZN4core9panicking5panic17h...E") or demangled
     // halfway ("std::process::abort::hd257d0bc0ddb140c", "_$u7b$$u7b$closure$u7d$$u7d$").
     else name = (name.includes('ZN') ? demangleRustLegacy(name) : null) ?? cleanRustName(name);
-    const target = this.profile ?? this.frames;
-    if (target.length < MAX_FRAMES_PER_THREAD) target.push({ ...frame, index: target.length, rawFunction: name, module });
-    else if (!this.profile) this.dropped++;
+    const target = this.profile ?? this.stack;
+    pushCapped(target, { ...frame, index: target.frames.length, rawFunction: name, module });
   }
 
   /** SIGABRT when abort()'s family sits under the signal handler's frames. */
@@ -169,8 +165,8 @@ class LibFuzzerBlock implements BlockParser {
     const signal = this.signal();
     return {
       format: 'libfuzzer',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal,
       signalDescription: `libFuzzer: ${this.what}`,
       faultAddress: null,
@@ -178,8 +174,8 @@ class LibFuzzerBlock implements BlockParser {
       // An RSS out-of-memory has no stack (a watcher thread measured it): still a report, no frames
       // of its own, but the heap profile's stacks (the live allocations) as labelled threads.
       threads: [
-        ...(this.frames.length ? [{ id: '1', name: null, lwp: null, frames: this.frames, ...(this.dropped ? { droppedFrames: this.dropped } : {}) }] : []),
-        ...this.profiles.filter((p) => p.length).map((frames, i) => ({ id: `heap-${i + 1}`, name: null, lwp: null, frames, role: 'heap-profile' })),
+        ...(this.frames.length ? [this.stack] : []),
+        ...this.profiles.filter((p) => p.frames.length).map((p, i) => ({ ...p, id: `heap-${i + 1}` })),
       ],
       hints: this.frames.length ? [{ threadId: '1', reason: 'stop-reason' as const }] : [],
       inside: [],

@@ -13,7 +13,8 @@
 // frames, but a report (Rust aborts: SIGABRT, kind stack-overflow).
 
 import { demangleRustLegacy } from './rust-demangle.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
+import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
+import type { BlockParser, FeedResult, ParsedFrame, ParsedTrace, TraceParser } from './types.js';
 
 const HEADER = /^thread '([^']*)'(?: \((\d+)\))? panicked at (.*)$/;
 const OVERFLOW = /^thread '([^']*)'(?: \((\d+)\))? has overflowed its stack\s*$/;
@@ -40,41 +41,35 @@ export const rustParser: TraceParser = {
 };
 
 class RustBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private thread = 'main';
   private tid: number | null = null;
   private message: string | null = null;
   private expectMessage = false;
   /** An old-style quoted message still open over several lines. */
   private openMessage: string[] | null = null;
-  private foreign = 0;
+  /** Lines that are not frames in a row inside the backtrace (only frame lines restart the count). */
+  private readonly foreign = new ForeignBudget(MAX_FOREIGN_LINES);
   private location: { file: string; line: number; column: number | null } | null = null;
   private inBacktrace = false;
-  private readonly frames: ParsedFrame[] = [];
+  /** Frames as numbered by Rust (markup frames in order), under the per-thread cap. */
+  private readonly stack = new CappedStack();
   private overflow = false;
   /** Symbolizer markup: modules by id, and the mapped ranges that belong to each. */
   private readonly markupModules = new Map<string, string>();
   private readonly mappings: { start: bigint; end: bigint; module: string; base: bigint }[] = [];
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0 && OVERFLOW.test(line)) {
+    if (this.span.start === 0 && OVERFLOW.test(line)) {
       const o = OVERFLOW.exec(line)!;
-      this.start = this.end = lineNo;
       this.thread = o[1]!;
       this.tid = o[2] ? Number(o[2]) : null;
       this.overflow = true;
-      return 'take';
+      return this.span.took(lineNo);
     }
-    if (this.overflow) {
-      if (/^fatal runtime error: stack overflow/.test(line)) {
-        this.end = lineNo;
-        return 'take';
-      }
-      return 'end';
-    }
-    if (this.start === 0) {
-      this.start = this.end = lineNo;
+    if (this.overflow) return /^fatal runtime error: stack overflow/.test(line) ? this.span.took(lineNo) : 'end';
+    if (this.span.start === 0) {
+      this.span.reach(lineNo);
       const m = HEADER.exec(line)!;
       this.thread = m[1]!;
       this.tid = m[2] ? Number(m[2]) : null;
@@ -89,12 +84,9 @@ class RustBlock implements BlockParser {
         this.openMessage = null;
         this.location_(joined);
       }
-      this.end = lineNo;
-      return 'take';
+      return this.span.took(lineNo);
     }
-    const v = this.classify(line);
-    if (v === 'take') this.end = lineNo;
-    return v;
+    return this.span.account(this.classify(line), lineNo);
   }
 
   /** Reads "'msg', file:line[:col]" (old) or "file:line:col:" with the message on the next line. */
@@ -129,20 +121,20 @@ class RustBlock implements BlockParser {
     }
     if (!this.inBacktrace) return 'end';
     // Other processes' output lands between frames in a shared log; a few such lines are kept aside.
-    if (!FRAME.test(line) && !AT.test(line)) return ++this.foreign <= MAX_FOREIGN_LINES ? 'maybe' : 'end';
-    this.foreign = 0;
-    if ((m = AT.exec(line)) && this.frames.length) {
-      const f = this.frames[this.frames.length - 1]!;
+    if (!FRAME.test(line) && !AT.test(line)) return this.foreign.spend();
+    this.foreign.reset();
+    const frames = this.stack.frames;
+    if ((m = AT.exec(line)) && frames.length) {
+      const f = frames[frames.length - 1]!;
       Object.assign(f, { file: m[1]!, line: Number(m[2]), column: m[3] ? Number(m[3]) : null, raw: `${f.raw}\n${line}` });
       return 'take';
     }
     if ((m = FRAME.exec(line))) {
-      if (this.frames.length < MAX_FRAMES_PER_THREAD) {
-        // "<unknown>" frames and symbol hashes ("::h1a2b3c4d5e6f7a8b") say nothing.
-        const text = m[3]!.trim();
-        const name = demangleRustLegacy(text) ?? text.replace(/::h[0-9a-f]{16}$/, '');
-        this.frames.push({ index: Number(m[1]), address: m[2] ?? null, rawFunction: name === '<unknown>' ? '??' : name, module: null, file: null, line: null, column: null, inlined: false, raw: line.trim() });
-      }
+      // "<unknown>" frames and symbol hashes ("::h1a2b3c4d5e6f7a8b") say nothing.
+      const text = m[3]!.trim();
+      const name = demangleRustLegacy(text) ?? text.replace(/::h[0-9a-f]{16}$/, '');
+      const index = Number(m[1]);
+      this.stack.push(() => ({ index, address: m![2] ?? null, rawFunction: name === '<unknown>' ? '??' : name, module: null, file: null, line: null, column: null, inlined: false, raw: line.trim() }));
       return 'take';
     }
     return 'maybe';
@@ -163,38 +155,40 @@ class RustBlock implements BlockParser {
       }
     } else if ((tag === 'bt' && fields.length >= 2) || tag === 'pc') {
       const address = tag === 'bt' ? fields[1]! : fields[0]!;
-      if (this.frames.length >= MAX_FRAMES_PER_THREAD || !/^0x[0-9a-fA-F]+$/.test(address)) return;
+      if (!/^0x[0-9a-fA-F]+$/.test(address)) return;
       const pc = BigInt(address);
       const map = this.mappings.find((r) => pc >= r.start && pc < r.end);
-      const frame: ParsedFrame = { index: this.frames.length, address, rawFunction: '??', module: map ? (this.markupModules.get(map.module) ?? null) : null, file: null, line: null, column: null, inlined: false, raw };
-      if (map) frame.moduleOffset = `0x${(pc - map.start + map.base).toString(16)}`;
-      this.frames.push(frame);
+      this.stack.push((index) => {
+        const frame: ParsedFrame = { index, address, rawFunction: '??', module: map ? (this.markupModules.get(map.module) ?? null) : null, file: null, line: null, column: null, inlined: false, raw };
+        if (map) frame.moduleOffset = `0x${(pc - map.start + map.base).toString(16)}`;
+        return frame;
+      });
     }
   }
 
   finish(): ParsedTrace | null {
     if (this.overflow) {
       return {
-        format: 'rust', startLine: this.start, endLine: this.end, signal: 'SIGABRT',
+        format: 'rust', startLine: this.span.start, endLine: this.span.end, signal: 'SIGABRT',
         signalDescription: `thread '${this.thread}' has overflowed its stack`, faultAddress: null, program: null,
         threads: [], hints: [], inside: [], crashKind: 'stack-overflow',
       };
     }
-    const frames = this.frames.length
-      ? this.frames
+    const frames = this.stack.frames.length
+      ? this.stack.frames
       : this.location
         ? [{ index: 0, address: null, rawFunction: '??', module: null, file: this.location.file, line: this.location.line, column: this.location.column, inlined: false, raw: `${this.location.file}:${this.location.line}${this.location.column === null ? '' : `:${this.location.column}`}` }]
         : [];
     if (frames.length === 0) return null;
     return {
       format: 'rust',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: null,
       signalDescription: this.message ? `panicked: ${this.message}` : 'panicked',
       faultAddress: null,
       program: null,
-      threads: [{ id: '1', name: this.thread, lwp: this.tid, frames }],
+      threads: [{ ...this.stack.thread(this.tid), name: this.thread, frames }],
       hints: [{ threadId: '1', reason: 'stop-reason' }],
       inside: [],
       crashKind: 'rust-panic',

@@ -26,7 +26,8 @@
 //   says the stack could not grow.
 
 import { signalName } from './signals.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type InputState, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import { type BlockParser, type FeedResult, type InputState, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 /**
  * "==1234== " and, with --time-stamp=yes, "==00:00:00:01.234 1234== " (the elapsed time inside the
@@ -101,8 +102,7 @@ export const valgrindParser: TraceParser = {
 const MAX_FOREIGN_LINES = 40;
 
 class ValgrindBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_LINES));
   private pid = '';
   private kind: string | null = null;
   private detail = '';
@@ -120,13 +120,12 @@ class ValgrindBlock implements BlockParser {
   private repeat = false;
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
-  private foreign = 0;
 
   constructor(private readonly input: InputState) {}
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) {
-      this.start = this.end = lineNo;
+    if (this.span.start === 0) {
+      this.span.reach(lineNo);
       const p = prefixed(line)!;
       this.pid = p.pid;
       const text = p.text;
@@ -145,7 +144,7 @@ class ValgrindBlock implements BlockParser {
     const p = prefixed(line);
     if (!p || p.pid !== this.pid) {
       // Program output or another process between the lines of one error.
-      return ++this.foreign > MAX_FOREIGN_LINES ? 'end' : 'maybe';
+      return this.span.foreign();
     }
     const text = p.text;
     if (this.repeat) {
@@ -166,9 +165,7 @@ class ValgrindBlock implements BlockParser {
     const f = FRAME.exec(text);
     if (f) {
       if (!this.current) this.newStack(this.threads.length === 0 ? (this.kind === 'leak' || this.kind === 'still-reachable' ? 'leak' : 'access') : 'stack');
-      const frames = this.current!.frames;
-      if (frames.length < MAX_FRAMES_PER_THREAD) frames.push(parseFrame(frames.length, f[2]!, f[3]!, text));
-      else this.current!.droppedFrames = (this.current!.droppedFrames ?? 0) + 1;
+      pushCapped(this.current!, parseFrame(this.current!.frames.length, f[2]!, f[3]!, text));
       return this.took(lineNo);
     }
     const a = ADDRESS.exec(text);
@@ -210,13 +207,11 @@ class ValgrindBlock implements BlockParser {
     // valgrind's advice under a fatal signal ("If you believe this happened as a result of a stack
     // overflow ...") and other indented notes of the error.
     if (/^\s/.test(text)) return this.took(lineNo);
-    return ++this.foreign > MAX_FOREIGN_LINES ? 'end' : 'maybe';
+    return this.span.foreign();
   }
 
   private took(lineNo: number): FeedResult {
-    this.end = lineNo;
-    this.foreign = 0;
-    return 'take';
+    return this.span.took(lineNo);
   }
 
   private readHeader(text: string): void {
@@ -289,8 +284,8 @@ class ValgrindBlock implements BlockParser {
     });
     return {
       format: 'valgrind',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.description ?? this.header,
       faultAddress: this.faultAddress,
