@@ -16,10 +16,12 @@ export const VALUE_KIND_NAMES = ['null', 'null-member', 'unreadable', 'stack-unr
 
 const text = { type: 'string', minLength: 1 };
 const textPattern = {
+  title: 'TextPatternSpec',
+  description: 'Text matched as a glob (a plain string) or as a regular expression ({ regex }).',
   oneOf: [text, { type: 'object', properties: { regex: text }, required: ['regex'], additionalProperties: false }],
 };
-const textPatterns = { oneOf: [textPattern, { type: 'array', items: textPattern, minItems: 1 }] };
-const globs = { oneOf: [text, { type: 'array', items: text, minItems: 1 }] };
+const textPatterns = { title: 'TextPatternsSpec', oneOf: [textPattern, { type: 'array', items: textPattern, minItems: 1 }] };
+const globs = { title: 'GlobsSpec', oneOf: [text, { type: 'array', items: text, minItems: 1 }] };
 const hex = { type: 'string', pattern: '^0[xX][0-9a-fA-F]+$' };
 
 const framePatternProps = {
@@ -30,12 +32,14 @@ const framePatternProps = {
   locals: textPatterns,
 };
 const framePattern = {
+  title: 'FramePatternSpec',
   type: 'object',
   properties: framePatternProps,
   additionalProperties: false,
   minProperties: 1,
 };
 const stackStep = {
+  title: 'StackStepSpec',
   type: 'object',
   properties: {
     ...framePatternProps,
@@ -46,18 +50,22 @@ const stackStep = {
   anyOf: [{ required: ['function'] }, { required: ['module'] }, { required: ['file'] }, { required: ['args'] }, { required: ['locals'] }],
 };
 const logPattern = {
+  title: 'LogSpec',
   type: 'object',
   properties: { pattern: textPatterns, where: { enum: ['before', 'after', 'inside', 'any'] } },
   required: ['pattern'],
   additionalProperties: false,
 };
 
+/** A fault address or pc class, or several. */
+const addressClasses = { title: 'AddressClassesSpec', oneOf: [{ enum: [...ADDRESS_CLASSES] }, { type: 'array', items: { enum: [...ADDRESS_CLASSES] }, minItems: 1 }] };
+
 /** Every condition kind; used both under [when] (all must hold) and in each [[evidence]] item. */
 const conditionProps = {
   format: globs,
   signal: globs,
   crash_kind: globs,
-  fault_address: { oneOf: [{ enum: [...ADDRESS_CLASSES] }, { type: 'array', items: { enum: [...ADDRESS_CLASSES] }, minItems: 1 }] },
+  fault_address: addressClasses,
   fault_address_below: hex,
   abort_message: textPatterns,
   modules: globs,
@@ -79,6 +87,7 @@ const conditionProps = {
   },
   log: { type: 'array', items: logPattern, minItems: 1 },
   values: {
+    title: 'ValuesSpec',
     type: 'object',
     properties: {
       kind: { oneOf: [{ enum: [...VALUE_KIND_NAMES] }, { type: 'array', items: { enum: [...VALUE_KIND_NAMES] }, minItems: 1 }] },
@@ -88,7 +97,7 @@ const conditionProps = {
     },
     additionalProperties: false,
   },
-  pc: { oneOf: [{ enum: [...ADDRESS_CLASSES] }, { type: 'array', items: { enum: [...ADDRESS_CLASSES] }, minItems: 1 }] },
+  pc: addressClasses,
   module_copies: globs,
   thread_count: {
     type: 'object',
@@ -102,19 +111,22 @@ const conditionProps = {
 export const RULE_ID = /^[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9_.-]*$/;
 
 export const RULE_SCHEMA = {
+  title: 'RuleSpec',
+  description: 'A rule file (TOML), as validated.',
   type: 'object',
   properties: {
     id: { type: 'string', pattern: RULE_ID.source },
     title: text,
-    category: { enum: [...CATEGORIES] },
-    severity: { enum: [...RULE_SEVERITIES] },
+    category: { title: 'RuleCategory', enum: [...CATEGORIES] },
+    severity: { title: 'RuleSeverity', enum: [...RULE_SEVERITIES] },
     scope: { enum: ['known-issue', 'crash-class'] },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
     references: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
-    when: { type: 'object', properties: conditionProps, additionalProperties: false, minProperties: 1 },
+    when: { title: 'ConditionsSpec', description: 'Conditions that must all hold (a [[evidence]] item has the same kinds).', type: 'object', properties: conditionProps, additionalProperties: false, minProperties: 1 },
     evidence: {
       type: 'array',
       items: {
+        title: 'EvidenceSpec',
         type: 'object',
         properties: { weight: { type: 'number', minimum: 0, maximum: 1 }, why: text, ...conditionProps },
         required: ['weight', 'why'],
@@ -136,19 +148,18 @@ export const RULE_SCHEMA = {
     tests: {
       type: 'array',
       items: {
+        title: 'RuleTestSpec',
+        description: 'One test case: a sample file or inline input, whether the rule fires, and what it must say when it does (match = true only).',
         type: 'object',
         properties: {
           name: text,
           sample: text,
           input: text,
           match: { type: 'boolean' },
-          // What the rule must say when it fires (match = true only), beyond firing at all: each
-          // evidence string is found in some evidence item's condition name or text, confidence
-          // lies within [min, max], title and summary contain the substring.
-          evidence: { type: 'array', items: text, minItems: 1 },
-          confidence: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 }, minItems: 2, maxItems: 2 },
-          title: text,
-          summary: text,
+          evidence: { type: 'array', items: text, minItems: 1, description: 'Each string is in the condition name or the text of some evidence item of the diagnosis.' },
+          confidence: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 }, minItems: 2, maxItems: 2, description: "[min, max] the diagnosis' confidence lies within." },
+          title: { ...text, description: 'A substring of the title.' },
+          summary: { ...text, description: 'A substring of the filled-in summary.' },
         },
         required: ['match'],
         additionalProperties: false,
@@ -160,58 +171,9 @@ export const RULE_SCHEMA = {
   additionalProperties: false,
 } as const;
 
-// The validated shape, for the compiler.
-export type TextPatternSpec = string | { regex: string };
-export type TextPatternsSpec = TextPatternSpec | TextPatternSpec[];
-export type GlobsSpec = string | string[];
-export interface FramePatternSpec { function?: TextPatternsSpec; module?: GlobsSpec; file?: GlobsSpec; args?: TextPatternsSpec; locals?: TextPatternsSpec }
-export interface StackStepSpec extends FramePatternSpec { first_meaningful?: boolean; max_gap?: number }
-export interface LogSpec { pattern: TextPatternsSpec; where?: 'before' | 'after' | 'inside' | 'any' }
-export interface ConditionsSpec {
-  format?: GlobsSpec;
-  signal?: GlobsSpec;
-  crash_kind?: GlobsSpec;
-  fault_address?: string | string[];
-  fault_address_below?: string;
-  abort_message?: TextPatternsSpec;
-  modules?: GlobsSpec;
-  stack?: StackStepSpec[];
-  any_thread?: FramePatternSpec[];
-  other_thread?: FramePatternSpec[];
-  main_thread?: FramePatternSpec[];
-  threads?: { min: number; frames: FramePatternSpec[] };
-  repeated?: { min: number; function?: TextPatternsSpec };
-  log?: LogSpec[];
-  values?: ValuesSpec;
-  pc?: string | string[];
-  module_copies?: GlobsSpec;
-  thread_count?: { min?: number; max?: number };
-}
-export interface ValuesSpec { kind?: string | string[]; name?: TextPatternsSpec; frames?: number; in?: 'args' | 'locals' | 'any' }
-export interface EvidenceSpec extends ConditionsSpec { weight: number; why: string }
-export interface RuleTestSpec {
-  name?: string;
-  sample?: string;
-  input?: string;
-  match: boolean;
-  /** Each string is in the condition name or the text of some evidence item of the diagnosis. */
-  evidence?: string[];
-  /** [min, max] the diagnosis' confidence lies within. */
-  confidence?: [number, number];
-  /** Substrings of the filled-in title and summary. */
-  title?: string;
-  summary?: string;
-}
-export interface RuleSpec {
-  id: string;
-  title: string;
-  category: Category;
-  severity: (typeof RULE_SEVERITIES)[number];
-  scope?: 'known-issue' | 'crash-class';
-  confidence?: number;
-  references?: string[];
-  when: ConditionsSpec;
-  evidence?: EvidenceSpec[];
-  diagnosis: { summary: string; root_cause: string; remediation: string[]; notes?: string };
-  tests: RuleTestSpec[];
-}
+// The validated shape, for the compiler: generated from RULE_SCHEMA (bench/rule-types.js), never
+// written by hand, so the types cannot drift from what validation lets through.
+export type {
+  AddressClassesSpec, ConditionsSpec, EvidenceSpec, FramePatternSpec, GlobsSpec, LogSpec, RuleCategory, RuleSeverity, RuleSpec,
+  RuleTestSpec, StackStepSpec, TextPatternSpec, TextPatternsSpec, ValuesSpec,
+} from './rule-spec.generated.js';
