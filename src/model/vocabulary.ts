@@ -202,6 +202,8 @@ export const FORMATS = [
   'backtrace_symbols',
   // parse/elfutils.ts: eu-stack, or systemd's coredumpctl info.
   'eu-stack', 'coredumpctl',
+  // parse/apple-crash.ts: macOS/iOS crash reports (Console, DiagnosticReports).
+  'apple-crash',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -15,9 +15,10 @@ import { rustParser } from './rust.js';
 import { goParser } from './go.js';
 import { butilParser } from './butil.js';
 import { valgrindParser } from './valgrind.js';
+import { appleCrashParser } from './apple-crash.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');

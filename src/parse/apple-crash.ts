@@ -1,0 +1,202 @@
+// macOS and iOS crash reports as Console, Xcode's Organizer and ~/Library/Logs/DiagnosticReports
+// show them (the text form; the .ips file's JSON is translated to this by Console):
+//
+//   Process:               myserver [4242]
+//   Crashed Thread:        2
+//   Exception Type:        EXC_BAD_ACCESS (SIGSEGV)
+//   Exception Codes:       KERN_INVALID_ADDRESS at 0x0000000000000010
+//   Application Specific Information:
+//   abort() called
+//
+//   Thread 0::  Dispatch queue: com.apple.main-thread
+//   0   libsystem_kernel.dylib        0x18c1f9dc8 __psynch_cvwait + 8
+//   Thread 2 Crashed:
+//   0   myserver                      0x100012345 Session::handle(Request const&) + 44 (session.cpp:88)
+//   1   myserver                      0x100013456 0x100000000 + 74838          (not symbolicated)
+//
+//   Thread 2 crashed with ARM Thread State (64-bit):
+//
+// Pastes often hold only a thread or two ("Thread 0 Crashed:: ..." and its frames): that alone is a
+// trace, the "Crashed" says which thread died. Module names may hold spaces ("Google Chrome
+// Framework"), so a frame is split at its address, the first 0x number after the module.
+
+import { signalName } from './signals.js';
+import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+
+const HEADER_START = /^\s*(?:Process:\s+\S.*\[\d+\]|Exception Type:\s+EXC_\w+|(?:Crashed|Triggered by) Thread:\s+\d+)/;
+/** "Thread 3:", "Thread 0 Crashed::  Dispatch queue: q", "Thread 4:: worker", "Thread 3 name:  q". */
+const THREAD = /^\s*Thread (\d+)( Crashed)?::?(?:\s+(.*?))?\s*$/;
+const THREAD_NAME = /^\s*Thread (\d+) name:\s+(.*?)\s*$/;
+/** "Thread 3705687": a bare header (Crashpad-style reports of Electron apps), only inside a report. */
+const BARE_THREAD = /^\s*Thread (\d+)\s*$/;
+const LAST_EXCEPTION = /^\s*Last Exception Backtrace:\s*$/;
+const STATE = /^\s*Thread \d+ crashed with .*Thread State/;
+const FRAME = /^\s*(\d+)\s+(\S.*?)\s+(0x[0-9a-fA-F]+)\s+(.*?)\s*$/;
+/** "name + 44 (file.cpp:88:3) [inlined]": the symbol, its decimal offset, a source location. */
+const SYMBOL = /^(.+?) \+ (\d+)(?: \((.+?):(\d+)(?::(\d+))?\))?( \[inlined\])?$/;
+/** "0x100000000 + 74838" (or "0 + 10"): no symbol, the load address and the offset into the module. */
+const UNSYMBOLICATED = /^(?:0x[0-9a-fA-F]+|\d+) \+ (\d+)$/;
+const FIELD = /^\s*([A-Z][A-Za-z ()/-]*?):\s*(.*?)\s*$/;
+const DISPATCH_QUEUE = /^Dispatch queue:\s*/;
+/** The report's own header fields (a line of the application's message is none of these). */
+const HEADER_FIELDS = new Set(['Process', 'Path', 'Identifier', 'Version', 'Code Type', 'Role', 'Parent Process', 'Responsible',
+  'User ID', 'Date/Time', 'Launch Time', 'OS Version', 'Release Type', 'Report Version', 'Anonymous UUID', 'Sleep/Wake UUID',
+  'Time Awake Since Boot', 'System Integrity Protection', 'Crashed Thread', 'Exception Type', 'Exception Codes', 'Exception Subtype',
+  'Exception Note', 'Exception Reason', 'Termination Reason', 'Termination Signal', 'Terminating Process', 'Triggered by Thread',
+  'Application Specific Information', 'Application Specific Signatures', 'Application Specific Backtrace 0', 'Kernel Triage',
+  'VM Region Info', 'Crashing on exception', 'Abort Cause', 'Hardware Model', 'Incident Identifier', 'CrashReporter Key', 'Beta Identifier']);
+
+/** Header lines a report may hold before its first thread (registers of a VM region, long messages). */
+const MAX_HEADER_LINES = 200;
+
+export const appleCrashParser: TraceParser = {
+  format: 'apple-crash',
+  label: "macOS/iOS crash reports ('Exception Type: EXC_...', 'Thread N Crashed:')",
+  markers: ['Process:', 'Exception Type:', 'Crashed Thread:', 'Thread '],
+  startsTrace(line: string): boolean {
+    return HEADER_START.test(line) || (line.includes('Thread ') && (THREAD.test(line) || THREAD_NAME.test(line)));
+  },
+  begin: () => new AppleCrashBlock(),
+};
+
+class AppleCrashBlock implements BlockParser {
+  private start = 0;
+  private end = 0;
+  private signal: string | null = null;
+  private description: string | null = null;
+  private faultAddress: string | null = null;
+  private program: string | null = null;
+  private crashedThread: string | null = null;
+  private readonly names = new Map<string, string>();
+  private readonly threads: ParsedThread[] = [];
+  private current: ParsedThread | null = null;
+  private readonly inside: { line: number; text: string }[] = [];
+  /** Inside "Application Specific Information:": its lines say why the program died. */
+  private appInfo = false;
+  private headerLines = 0;
+  private blanks = 0;
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.start === 0) this.start = lineNo;
+    const v = this.classify(line, lineNo);
+    if (v === 'take') this.end = lineNo;
+    return v;
+  }
+
+  private classify(line: string, lineNo: number): FeedResult {
+    let m: RegExpExecArray | null;
+    if (line.trim() === '') {
+      this.appInfo = false;
+      return ++this.blanks > 2 && this.threads.length > 0 ? 'end' : 'maybe';
+    }
+    this.blanks = 0;
+    if ((m = FRAME.exec(line)) && this.current) {
+      const thread = this.current;
+      if (thread.frames.length >= MAX_FRAMES_PER_THREAD) thread.droppedFrames = (thread.droppedFrames ?? 0) + 1;
+      else thread.frames.push(frame(m, line));
+      return 'take';
+    }
+    if (STATE.test(line)) return this.threads.length ? 'end' : 'take';
+    if ((m = THREAD_NAME.exec(line))) {
+      this.names.set(m[1]!, m[2]!.replace(DISPATCH_QUEUE, ''));
+      return 'take';
+    }
+    if ((m = THREAD.exec(line) ?? (this.threads.length ? BARE_THREAD.exec(line) : null))) {
+      const id = m[1]!;
+      const label = m[3] ? m[3].replace(DISPATCH_QUEUE, '') : null;
+      this.current = { id, name: label || this.names.get(id) || null, lwp: null, frames: [] };
+      this.threads.push(this.current);
+      if (m[2]) this.crashedThread ??= id;
+      return 'take';
+    }
+    if (LAST_EXCEPTION.test(line)) {
+      // The stack the uncaught exception was thrown from: where the bug is when the crashed thread
+      // only shows std::terminate and abort.
+      this.current = { id: 'last-exception', name: 'Last Exception Backtrace', lwp: null, frames: [] };
+      this.threads.push(this.current);
+      return 'take';
+    }
+    if (this.threads.some((t) => t.frames.length > 0)) return HEADER_START.test(line) ? 'split' : 'end';
+    if (++this.headerLines > MAX_HEADER_LINES) return 'end';
+    // The application's own lines ("Assertion failed: (x), function f, ...") may look like fields.
+    if ((m = FIELD.exec(line)) && (!this.appInfo || HEADER_FIELDS.has(m[1]!))) this.field(m[1]!, m[2]!, line, lineNo);
+    else if (this.appInfo) this.inside.push({ line: lineNo, text: line.trim() });
+    return 'take';
+  }
+
+  private field(key: string, value: string, line: string, lineNo: number): void {
+    this.appInfo = false;
+    let m: RegExpExecArray | null;
+    switch (key) {
+      case 'Process':
+        this.program ??= value.replace(/\s*\[\d+\]$/, '') || null;
+        break;
+      case 'Path':
+        if (value) this.program = value;
+        break;
+      case 'Crashed Thread':
+      case 'Triggered by Thread':
+        if ((m = /^(\d+)/.exec(value))) this.crashedThread = m[1]!;
+        break;
+      case 'Exception Type':
+        // "EXC_BAD_ACCESS (SIGSEGV)", "EXC_CRASH (SIGABRT)"; the Mach exception describes it.
+        if ((m = /\((SIG\w+)\)/.exec(value))) this.signal = m[1]!;
+        this.description = value.replace(/\s*\(SIG\w+\)\s*$/, '') || null;
+        break;
+      case 'Exception Codes':
+      case 'Exception Subtype':
+        if ((m = /\bat (0x[0-9a-fA-F]+)/.exec(value))) this.faultAddress ??= m[1]!;
+        break;
+      case 'Termination Reason':
+        // "Namespace SIGNAL, Code 11 Segmentation fault: 11" (also "Code 0xb").
+        if (!this.signal && (m = /Namespace SIGNAL, Code (0x[0-9a-fA-F]+|\d+)/.exec(value))) this.signal = signalName(String(Number(m[1]!)));
+        this.inside.push({ line: lineNo, text: line.trim() });
+        break;
+      case 'Application Specific Information':
+      case 'Crashing on exception':
+      case 'Abort Cause':
+        this.appInfo = true;
+        if (value) this.inside.push({ line: lineNo, text: value });
+        break;
+      default:
+        break;
+    }
+  }
+
+  finish(): ParsedTrace | null {
+    const threads = this.threads.filter((t) => t.frames.length > 0);
+    if (threads.length === 0) return null;
+    const crashed = threads.find((t) => t.id === this.crashedThread);
+    return {
+      format: 'apple-crash',
+      startLine: this.start,
+      endLine: this.end,
+      signal: this.signal,
+      signalDescription: this.description,
+      faultAddress: this.faultAddress,
+      program: this.program,
+      threads,
+      hints: crashed ? [{ threadId: crashed.id, reason: 'stop-reason' }] : [],
+      inside: this.inside,
+    };
+  }
+}
+
+function frame(m: RegExpExecArray, line: string): ParsedFrame {
+  const [, index, module, address, rest] = m as unknown as [string, string, string, string, string];
+  const known = module === '???' ? null : module;
+  let s: RegExpExecArray | null;
+  if ((s = SYMBOL.exec(rest)) && !UNSYMBOLICATED.test(rest)) {
+    return {
+      index: Number(index), address, rawFunction: s[1]!, module: known,
+      file: s[3] ?? null, line: s[4] ? Number(s[4]) : null, column: s[5] ? Number(s[5]) : null,
+      inlined: Boolean(s[6]), raw: line.trim(),
+    };
+  }
+  const offset = UNSYMBOLICATED.exec(rest);
+  return {
+    index: Number(index), address, rawFunction: offset || rest === '' || rest === '<unknown>' || rest === '???' ? '??' : rest, module: known,
+    file: null, line: null, column: null, inlined: false, raw: line.trim(),
+    ...(offset && known ? { moduleOffset: `0x${Number(offset[1]).toString(16)}` } : {}),
+  };
+}
