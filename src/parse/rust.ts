@@ -22,7 +22,7 @@ const OVERFLOW = /^thread '([^']*)'(?: \((\d+)\))? has overflowed its stack\s*$/
 const MARKUP = /\{\{\{(reset|module|mmap|bt|pc)(?::([^}]*))?\}\}\}/;
 // Before Rust 1.42 the location had no column ("'msg', src/lib.rs:161"); a message with newlines
 // (assert_eq!'s left/right) goes on over the next lines up to the one that closes the quote.
-const OLD_LOCATION = /^'(.*)', (\S+):(\d+)(?::(\d+))?$/s;
+const OLD_LOCATION = /^'(.*)', (\S+?):(\d+)(?::(\d+))?$/s;
 const OLD_MESSAGE_LINES = 12;
 /** Consecutive lines that are not frames tolerated inside a backtrace. */
 const MAX_FOREIGN_LINES = 3;
