@@ -12,6 +12,28 @@ export class CoredxInputError extends Error {
   }
 }
 
+/**
+ * An input coredx does not read, decided before any of it is parsed (source/open.ts): binary data,
+ * an executable, a compressed core, a core through a pipe, a directory, broken gzip data. `message`
+ * names the input and the reason (what `analyze` prints); `skip` is how a scan lists the file, and
+ * `gate` whether that fails the scan (a crash may be in it).
+ */
+export class InputRejection extends CoredxInputError {
+  /** The file's size in bytes when it was opened by path (a scan counts the bytes it looked at). */
+  size = 0;
+
+  constructor(
+    kind: InputErrorKind,
+    readonly input: string,
+    readonly reason: string,
+    readonly skip: string = reason,
+    readonly gate = true,
+  ) {
+    super(kind, `${input}: ${reason}`);
+    this.name = 'InputRejection';
+  }
+}
+
 /** One line, for stderr: our own message for input errors, the system's text for I/O errors. */
 export function describeError(err: unknown): string {
   if (err instanceof CoredxInputError) return err.message;

@@ -1,22 +1,29 @@
-// The analyze pipeline for one input: lines -> traces -> reports. Streams; holds one trace at a time.
+// The analyze pipeline, one for every input: source -> parse -> normalize -> diagnose. What an input
+// is, is source/open.ts's to say (text, a core, or a rejection); text is streamed (one trace held at
+// a time); a core comes from core/read-core.ts as the debugger's text (parsed here like any text)
+// plus the core's own facts, which complete the parsed report. Reports are diagnosed (and explained
+// when asked) once, at the end, whatever they came from.
 
 import type { Readable } from 'node:stream';
-import { forEachLine, forEachLineOfText, openFile } from './source/lines.js';
-import { sniffStream } from './source/stream.js';
-import { CoredxInputError } from './errors.js';
+import { forEachLine, forEachLineOfText } from './source/lines.js';
+import { openInput, type InputSource, type OpenedInput, type OpenOptions } from './source/open.js';
 import type { AnalyzeResult, Report } from './model.js';
 import { SCHEMA_VERSION } from './model.js';
 import { buildReport } from './normalize/build-report.js';
 import { SIGNATURE_VERSION } from './normalize/signature.js';
 import { preferSanitizerReports } from './normalize/order-reports.js';
 import { Extractor, type ExtractOptions } from './parse/extract.js';
+import { gdbParser } from './parse/gdb.js';
+import { lldbParser } from './parse/lldb.js';
 import { PARSERS } from './parse/registry.js';
 import { NOTICE_MARKERS } from './parse/notice.js';
 import type { TraceParser } from './parse/types.js';
 import { builtinRules } from './rules/load.js';
 import type { RuleSet } from './rules/engine.js';
-import { analyzeCore, type CoreOptions } from './core/analyze-core.js';
+import { readCore, type CoreOptions } from './core/read-core.js';
 import { ModuleMapCollector, symbolizeReports, type SymbolizeOptions } from './symbolize/index.js';
+
+export type { CoreOptions } from './core/read-core.js';
 
 export interface AnalyzeOptions extends ExtractOptions {
   /** Name reported as `source.path` (default "<stdin>" for streams and texts). */
@@ -25,29 +32,41 @@ export interface AnalyzeOptions extends ExtractOptions {
   parsers?: readonly TraceParser[];
   /** Rules that diagnose each report (default: the bundled packs; null: none, diagnoses stay empty). */
   rules?: RuleSet | null;
+  /**
+   * Adds `explain` to each report: the rules that fired or came closest, and which of their
+   * conditions held. `true`: up to 5 rules (more when more fired); a number: up to that many.
+   * Nothing without rules.
+   */
+  explain?: boolean | number;
   /** How ELF core files are analyzed (executable, sysroot, debugger, timeout). */
-  core?: Omit<CoreOptions, 'rules'>;
+  core?: CoreOptions;
   /** Symbolize text traces' unnamed frames with the installed symbolizer (analyzeStream and analyzeFile only; see symbolize/). */
   symbolize?: SymbolizeOptions;
 }
 
-function collector(options: AnalyzeOptions) {
+const rulesOf = (options: AnalyzeOptions) => (options.rules === undefined ? builtinRules() : options.rules);
+
+/** The last stage, once per report whatever it came from: diagnoses, and the explanation when asked. */
+function diagnosed(reports: Report[], options: AnalyzeOptions): AnalyzeResult {
+  const rules = rulesOf(options);
+  const limit = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
+  if (rules) {
+    for (const r of reports) {
+      r.diagnoses = rules.diagnose(r);
+      if (limit > 0) r.explain = rules.explain(r, limit);
+    }
+  }
+  return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
+}
+
+/** Parse and normalize: lines in, reports (undiagnosed) out. */
+function collector(parsers: readonly TraceParser[], path: string, options: ExtractOptions) {
   const reports: Report[] = [];
-  const path = options.path ?? '<stdin>';
-  const rules = options.rules === undefined ? builtinRules() : options.rules;
-  const extractor = new Extractor(
-    options.parsers ?? PARSERS,
-    (t) => {
-      const report = buildReport(t, path);
-      if (rules) report.diagnoses = rules.diagnose(report);
-      reports.push(report);
-    },
-    options,
-  );
-  const result = (): AnalyzeResult => {
+  const extractor = new Extractor(parsers, (t) => reports.push(buildReport(t, path)), options);
+  const result = (): Report[] => {
     // A sanitizer's report of a death a crash handler printed a stack for just before comes first.
-    preferSanitizerReports(reports, rules ? (r) => (r.diagnoses = rules.diagnose(r)) : undefined);
-    return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
+    preferSanitizerReports(reports);
+    return reports;
   };
   return { extractor, result };
 }
@@ -55,7 +74,11 @@ function collector(options: AnalyzeOptions) {
 /** Analyzes an in-memory text (a pasted backtrace or a whole log). Never throws on any text. */
 export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): AnalyzeResult {
   const text = typeof input === 'string' ? input : input.toString('utf8');
-  const { extractor, result } = collector(options);
+  return diagnosed(parseText(text, options.parsers ?? PARSERS, options.path ?? '<stdin>', options), options);
+}
+
+function parseText(text: string, parsers: readonly TraceParser[], path: string, options: ExtractOptions): Report[] {
+  const { extractor, result } = collector(parsers, path, options);
   forEachLineOfText(text, (line, n) => extractor.push(line, n));
   extractor.end();
   return result();
@@ -63,8 +86,8 @@ export function analyze(input: string | Buffer, options: AnalyzeOptions = {}): A
 
 /** Analyzes a stream of text (stdin, a pipe, file chunks) without holding it in memory. */
 export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const { extractor, result } = collector(options);
   const parsers = options.parsers ?? PARSERS;
+  const { extractor, result } = collector(parsers, options.path ?? '<stdin>', options);
   // Symbolizing reads module maps anywhere in the input: no line is skipped then.
   const maps = options.symbolize ? new ModuleMapCollector() : null;
   const markers = maps ? null : markersOf(parsers);
@@ -75,53 +98,56 @@ export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, op
     ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
   });
   extractor.end();
-  const analyzed = result();
-  if (maps) {
-    const rules = options.rules === undefined ? builtinRules() : options.rules;
-    await symbolizeReports(analyzed.reports, options.symbolize!, maps.all, rules ? (r) => (r.diagnoses = rules.diagnose(r)) : undefined);
-  }
-  return withCutWarnings(analyzed, cut);
+  const reports = result();
+  if (maps) await symbolizeReports(reports, options.symbolize!, maps.all);
+  return diagnosed(withCutWarnings(reports, cut), options);
 }
 
 /** Each report holding a line longer than MAX_LINE_LENGTH says so (the line was cut, and marked). */
-function withCutWarnings(result: AnalyzeResult, cut: number[]): AnalyzeResult {
-  if (cut.length === 0) return result;
-  for (const r of result.reports) {
+function withCutWarnings(reports: Report[], cut: number[]): Report[] {
+  if (cut.length === 0) return reports;
+  for (const r of reports) {
     const inside = cut.filter((n) => n >= r.source.line && n <= r.source.endLine);
     if (inside.length) (r.warnings ??= []).push(`line${inside.length > 1 ? 's' : ''} ${inside.slice(0, 3).join(', ')}${inside.length > 3 ? ', ...' : ''} longer than 64 KB: cut to its first 60 KB and last 4 KB (the cut is marked "\u2026{N bytes cut}\u2026")`);
   }
-  return result;
+  return reports;
 }
 
 /**
  * Analyzes a file: text, gzip-compressed text, or an ELF core (read natively, then with gdb/lldb
- * when available; see core/). Rejects with CoredxInputError for other binary data or a corrupt
- * core; with the system error when unreadable.
+ * when available; see core/). Rejects with CoredxInputError for what is neither (binary data, an
+ * executable, a compressed core: source/open.ts says which) or a corrupt core; with the system
+ * error when unreadable.
  */
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const file = openFile(path);
-  const named = { ...options, path: options.path ?? path };
-  if (file.kind === 'text') return analyzeStream(file.chunks(), named);
-  if (file.kind === 'gzip') {
-    // What the archive holds decides, as for a plain file; a broken archive names the file.
-    try {
-      const inner = await sniffStream(file.chunks());
-      const kind = inner.kind;
-      if (kind !== 'text') await inner.cancel();
-      if (kind === 'elf-core') throw new CoredxInputError('core-file', `${path}: a gzip-compressed core file; decompress it (gunzip) and analyze the core, which is read in place`);
-      if (kind !== 'text') throw new CoredxInputError('binary', `${path}: binary data (gzip), not a text log or backtrace`);
-      return await analyzeStream(inner.chunks, named);
-    } catch (err) {
-      if (err instanceof CoredxInputError || !(err instanceof Error) || !('code' in err) || !String(err.code).startsWith('Z_')) throw err;
-      throw new CoredxInputError('unreadable', `${path}: corrupt gzip data: ${err.message}`);
-    }
-  }
-  file.close();
-  // Cores are read in place (headers and notes at their offsets, then by the debugger): a pipe has no places.
-  if (file.kind === 'elf-core' && !file.regular) throw new CoredxInputError('core-file', `${path}: a core file through a pipe; pass the core file itself by its path`);
-  if (file.kind === 'elf-core') return analyzeCore(path, { ...options.core, ...(options.rules !== undefined ? { rules: options.rules } : {}) });
-  if (file.kind === 'elf') throw new CoredxInputError('binary', `${path}: an ELF executable or library, not a core file or a log (analyze its core: coredx analyze core.N --exe ${path})`);
-  throw new CoredxInputError('binary', `${path}: binary data, not a text log or backtrace`);
+  return analyzeInput(await openInput(path), options);
+}
+
+/**
+ * Analyzes any input (a path, stdin or another stream, bytes) as analyzeFile does a file: judged by
+ * its first bytes first (see source/open.ts), `open.name` naming it in a rejection.
+ */
+export async function analyzeSource(source: InputSource, options: AnalyzeOptions = {}, open: OpenOptions = {}): Promise<AnalyzeResult> {
+  return analyzeInput(await openInput(source, open), options);
+}
+
+/** Analyzes an opened input: text through the stream pipeline, a core through analyzeCore. */
+export async function analyzeInput(input: OpenedInput, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  if (input.kind === 'core') return analyzeCore(input.path, { ...options.core, ...options });
+  return analyzeStream(input.chunks, { ...options, path: options.path ?? input.path ?? '<stdin>' });
+}
+
+/**
+ * Analyzes an ELF core file: core/'s reading (the native facts, the debugger's output), the
+ * debugger's output parsed and normalized like any text, completed with the core's facts,
+ * diagnosed. Resolves to one report; rejects with CoredxInputError when the file is not a core
+ * coredx can read, with the system error when it cannot be opened.
+ */
+export async function analyzeCore(path: string, options: CoreOptions & AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const reading = await readCore(path, options);
+  const text = reading.text;
+  const parsed = text ? parseText(text.output, [text.debugger === 'gdb' ? gdbParser : lldbParser], path, {})[0] : undefined;
+  return diagnosed([reading.complete(parsed)], options);
 }
 
 const markerCache = new WeakMap<readonly TraceParser[], Buffer[] | null>();

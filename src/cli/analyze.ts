@@ -1,13 +1,11 @@
 // `coredx analyze [FILE...]`: flags -> library calls -> output and exit code. Nothing else.
 
 import type { Command } from 'commander';
-import { analyzeFile, analyzeStream } from '../pipeline.js';
-import { CoredxInputError, describeError } from '../errors.js';
-import { fstatSync } from 'node:fs';
-import { gunzip, onReadProblem, type ReadProblem } from '../source/lines.js';
+import { analyzeFile, analyzeSource, type AnalyzeOptions } from '../pipeline.js';
+import { describeError } from '../errors.js';
+import { onReadProblem, type ReadProblem } from '../source/lines.js';
 import { installInterruptHandlers, MAX_TIMEOUT_MS } from '../core/debugger.js';
 import { writeStdout } from './write-report.js';
-import { sniffStream } from '../source/stream.js';
 import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { renderJson, TOOL } from '../render/json.js';
@@ -18,7 +16,7 @@ import { fromCoredumpctl } from './coredumpctl.js';
 import { LOOKED_FOR } from '../parse/registry.js';
 import { addCoreOptions, coreOptions, symbolizeOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
-import type { CoreOptions } from '../core/analyze-core.js';
+import type { CoreOptions } from '../core/read-core.js';
 import type { RuleSet } from '../rules/engine.js';
 import { readTerminalPaste } from './terminal-paste.js';
 
@@ -82,7 +80,7 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
   return analyzeInputs(files, flags, loaded, core);
 }
 
-async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNullable<ReturnType<typeof loadRulesForCli>>, core: Omit<CoreOptions, 'rules'>): Promise<number> {
+async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNullable<ReturnType<typeof loadRulesForCli>>, core: CoreOptions): Promise<number> {
   const rules: RuleSet = loaded.ruleSet;
   const inputs = files.length === 0 ? ['-'] : files;
   const reports: Report[] = [];
@@ -95,7 +93,8 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
     for (const input of inputs) {
       try {
         const symbolize = symbolizeOptions(flags);
-        const result = input === '-' ? await readStdin(rules, (problem) => problems.push(['stdin', problem]), symbolize) : await analyzeFile(input, { rules, core, ...(symbolize ? { symbolize } : {}) });
+        const options: AnalyzeOptions = { rules, core, ...(flags.explain ? { explain: true } : {}), ...(symbolize ? { symbolize } : {}) };
+        const result = input === '-' ? await readStdin(options) : await analyzeFile(input, options);
         for (const r of result.reports) reports.push(r); // no spread: a log may hold 100,000s of traces
       } catch (err) {
         process.stderr.write(`coredx: ${describeError(err)}\n`);
@@ -112,14 +111,13 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   const result: AnalyzeResult = { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
   try {
     if (flags.format === 'json') {
-      if (flags.explain) for (const r of reports) (r as Report & { explain?: unknown }).explain = rules.explain(r);
       writeJsonStreaming(result);
     } else if (reports.length > 0) {
       writeStdout(
         renderText(result, {
           chalk: chalkFor(process.stdout, flags.color),
           allThreads: flags.allThreads,
-          ...(flags.explain ? { explain: (r: Report) => rules.explain(r) } : {}),
+          ...(flags.explain ? { explain: (r: Report) => r.explain ?? [] } : {}),
         }),
       );
     }
@@ -136,27 +134,11 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   return EXIT.OK;
 }
 
-async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void, symbolize?: ReturnType<typeof symbolizeOptions>) {
-  // Named, not a Node error code: stdin that is a directory (`< dir`) or closed (`<&-`).
-  let stat;
-  try {
-    stat = fstatSync(0);
-  } catch (err) {
-    throw new CoredxInputError('unreadable', `stdin: cannot be read (${(err as NodeJS.ErrnoException).code === 'EBADF' ? 'closed' : describeError(err)}); pass a file, or pipe a backtrace in`);
-  }
-  if (stat.isDirectory()) throw new CoredxInputError('unreadable', 'stdin: is a directory; pass the files in it (or coredx scan DIR)');
+/** Stdin (`-`, or no file): judged like a file by source/open.ts; a terminal is read as a paste. */
+async function readStdin(options: AnalyzeOptions) {
   if (process.stdin.isTTY) {
     process.stderr.write('Paste the backtrace, then press Ctrl-D to analyze it (Ctrl-C to cancel).\n');
   }
-  // Sniffed like a file: gzip is unpacked, binary data and cores are refused with a reason.
-  let input;
-  let bytes = 0;
-  const counted = async function* (stream: AsyncIterable<Buffer | string>) {
-    for await (const chunk of stream) {
-      bytes += chunk.length;
-      yield chunk;
-    }
-  };
   // A terminal is read raw: its canonical mode silently cuts lines at 4,095 characters.
   const source: AsyncIterable<Buffer | string> = process.stdin.isTTY
     ? readTerminalPaste(process.stdin, {
@@ -164,23 +146,7 @@ async function readStdin(rules: RuleSet, problem: (p: ReadProblem) => void, symb
         onInterrupt: () => process.exit(130),
       })
     : process.stdin;
-  try {
-    input = await sniffStream(counted(source));
-  } catch (err) {
-    throw new CoredxInputError('unreadable', `stdin: cannot be read (${describeError(err)})`);
-  }
-  // Nothing at all (an empty pipe, /dev/null, a closed stdin) is not a log without a crash.
-  if (input.kind === 'text' && bytes === 0) {
-    await input.cancel();
-    throw new CoredxInputError('unreadable', 'stdin: no input (empty or closed); pass a file, or pipe a backtrace in');
-  }
-  // What a gzip stream holds decides, as for a file.
-  const gzip = input.kind === 'gzip';
-  if (gzip) input = await sniffStream(gunzip(input.chunks, problem));
-  const how = gzip ? ' (gzip)' : '';
-  if (input.kind === 'elf-core') throw new CoredxInputError('core-file', `stdin: an ELF core file${how}; pass it by its path (coredx analyze core.1234) so it can be read natively and by a debugger`);
-  if (input.kind !== 'text') throw new CoredxInputError('binary', `stdin: binary data${how}, not a text log or backtrace`);
-  return analyzeStream(input.chunks, { path: '<stdin>', rules, ...(symbolize ? { symbolize } : {}) });
+  return analyzeSource(source, { ...options, path: '<stdin>' }, { name: 'stdin', fd: 0 });
 }
 
 /**

@@ -1,12 +1,9 @@
 // The scanner: find artifacts, analyze each (bounded concurrency, streaming), account for every
 // file as scanned or skipped with a reason, group the crashes.
 
-import { analyzeStream, type AnalyzeOptions } from '../pipeline.js';
-import { analyzeCore } from '../core/analyze-core.js';
-import { CoredxInputError } from '../errors.js';
-import { openFile, type ReadProblem } from '../source/lines.js';
-import { crashMarker } from '../source/sniff.js';
-import { sniffStream } from '../source/stream.js';
+import { analyzeInput, type AnalyzeOptions } from '../pipeline.js';
+import { CoredxInputError, InputRejection } from '../errors.js';
+import { openInput } from '../source/open.js';
 import { SCHEMA_VERSION } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { GroupCollector, type CrashGroup } from './group.js';
@@ -61,67 +58,40 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
   const progress: ScanProgress = { filesDone: 0, filesTotal: walked.files.length, bytesDone: 0, crashes: 0 };
   let scanned = 0;
 
-  /** `problems`: what went wrong reading it without stopping the read (a truncated gzip). */
-  const analyzeText = async (path: string, chunks: AsyncIterable<Buffer>, problems: ReadProblem[] = []) => {
-    const result = await analyzeStream(chunks, { ...options.analyze, path });
-    for (const report of result.reports) collector.add(report);
-    crashes += result.reports.length;
-    progress.crashes = crashes;
-    for (const p of problems) {
-      if (p.fatal) continue;
-      if (options.onWarning) options.onWarning(path, p.message);
-      else process.stderr.write(`coredx: warning: ${path}: ${p.message}\n`);
-    }
-    const fatal = problems.filter((p) => p.fatal).map((p) => p.message);
-    // Its crashes are reported, but part of it could not be read: the gate must not pass on it.
-    const n = result.reports.length;
-    if (fatal.length) skipped.push({ path, reason: `${fatal.join('; ')}${n ? ` (${n === 1 ? 'the crash' : `${n} crashes`} before the cut reported)` : ''}`, error: true });
-    else scanned++;
-  };
   const one = async (path: string) => {
     try {
-      const file = openFile(path);
-      const { kind, size } = file;
-      if (kind !== 'text' && kind !== 'gzip') file.close();
-      if (kind === 'elf-core') {
-        try {
-          const result = await analyzeCore(path, { ...options.analyze?.core, ...(options.analyze?.rules !== undefined ? { rules: options.analyze.rules } : {}) });
-          for (const report of result.reports) collector.add(report);
-          crashes += result.reports.length;
-          progress.crashes = crashes;
-          scanned++;
-        } catch (err) {
-          if (!(err instanceof CoredxInputError)) throw err;
-          // A core means something crashed: one that cannot be read must not leave the gate green.
-          skipped.push({ path, reason: `core file not analyzed: ${err.message.replace(`${path}: `, '')}`, error: true });
-        }
-      } else if (kind === 'elf') skipped.push({ path, reason: 'ELF executable or library', error: false });
-      else if (kind === 'binary') {
-        // Binary data holding what looks like a crash is not passed over quietly.
-        if (file.marker) skipped.push({ path, reason: `binary data holding a crash marker (${JSON.stringify(file.marker)}), not read: convert it to text (e.g. iconv) and scan that`, error: true });
-        else skipped.push({ path, reason: 'binary data', error: false });
+      // What the file is (text, a core, or not read and why) is source/open.ts's to say.
+      const input = await openInput(path);
+      let result;
+      try {
+        result = await analyzeInput(input, { ...options.analyze, path });
+      } catch (err) {
+        if (input.kind !== 'core' || !(err instanceof CoredxInputError)) throw err;
+        // A core means something crashed: one that cannot be read must not leave the gate green.
+        skipped.push({ path, reason: `core file not analyzed: ${err.message.replace(`${path}: `, '')}`, error: true });
       }
-      else if (kind === 'gzip') {
-        // What the gzip holds decides, as for any file: its first decompressed bytes.
-        const content = await sniffStream(file.chunks());
-        const inner = content.kind;
-        if (inner === 'text') await analyzeText(path, content.chunks, file.problems);
-        else {
-          await content.cancel();
-          if (inner === 'elf-core') skipped.push({ path, reason: 'gzip-compressed core file, not analyzed: decompress it (gunzip) and scan the core', error: true });
-          else {
-            // As for a plain file: binary data holding what looks like a crash fails the gate.
-            const marker = inner === 'binary' ? crashMarker(content.head) : null;
-            if (marker) skipped.push({ path, reason: `binary data (gzip) holding a crash marker (${JSON.stringify(marker)}), not read: convert it to text (e.g. iconv) and scan that`, error: true });
-            else skipped.push({ path, reason: `${inner === 'elf' ? 'ELF executable or library' : inner === 'gzip' ? 'gzip data' : 'binary data'} (gzip)`, error: false });
-          }
+      if (result) {
+        for (const report of result.reports) collector.add(report);
+        crashes += result.reports.length;
+        progress.crashes = crashes;
+        const problems = input.kind === 'text' ? input.problems : [];
+        for (const p of problems) {
+          if (p.fatal) continue;
+          if (options.onWarning) options.onWarning(path, p.message);
+          else process.stderr.write(`coredx: warning: ${path}: ${p.message}\n`);
         }
-      } else await analyzeText(path, file.chunks());
-      progress.bytesDone += size;
+        const fatal = problems.filter((p) => p.fatal).map((p) => p.message);
+        // Its crashes are reported, but part of it could not be read: the gate must not pass on it.
+        const n = result.reports.length;
+        if (fatal.length) skipped.push({ path, reason: `${fatal.join('; ')}${n ? ` (${n === 1 ? 'the crash' : `${n} crashes`} before the cut reported)` : ''}`, error: true });
+        else scanned++;
+      }
+      progress.bytesDone += input.size;
     } catch (err) {
-      const code = String((err as NodeJS.ErrnoException)?.code ?? '');
-      const reason = err instanceof CoredxInputError ? err.message.replace(`${path}: `, '') : reasonOf(err);
-      skipped.push({ path, reason: code.startsWith('Z_') ? `corrupt gzip data: ${(err as Error).message}` : reason, error: true });
+      if (err instanceof InputRejection) {
+        skipped.push({ path, reason: err.skip, error: err.gate });
+        progress.bytesDone += err.size;
+      } else skipped.push({ path, reason: err instanceof CoredxInputError ? err.message.replace(`${path}: `, '') : reasonOf(err), error: true });
     }
     progress.filesDone++;
     options.onProgress?.(progress);

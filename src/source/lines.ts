@@ -297,7 +297,8 @@ const giveBack = (buf: Buffer) => {
 };
 
 export interface OpenedFile {
-  kind: FileKind;
+  /** What the first bytes say; 'directory' for a directory (nothing read, nothing to close). */
+  kind: FileKind | 'directory';
   size: number;
   /** False for pipes and FIFOs: read once, front to back, never at a position. */
   regular: boolean;
@@ -333,7 +334,19 @@ export function onReadProblem(listener: ProblemListener): () => void {
 }
 
 /**
+ * A sink for the problems met reading the input named `name`: each goes into `problems` and to the
+ * onReadProblem listeners.
+ */
+export function problemSink(name: string, problems: ReadProblem[]): ProblemSink {
+  return (problem) => {
+    problems.push(problem);
+    for (const l of problemListeners) l(name, problem);
+  };
+}
+
+/**
  * Opens a file once: size, kind (from the first bytes) and its chunks, all from one descriptor.
+ * What is done with each kind (and what is said about it) is source/open.ts's to decide.
  * Regular files are read with blocking reads into reused buffers, several times faster than a
  * read stream for many small files (no thread-pool round trip per chunk).
  */
@@ -346,7 +359,10 @@ export function openFile(path: string): OpenedFile {
   };
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new CoredxInputError('unreadable', `${path}: is a directory (coredx scan walks directories)`);
+    if (stat.isDirectory()) {
+      close();
+      return { kind: 'directory', size: 0, regular: false, chunks: async function* () {}, close: () => {}, marker: null, problems: [] };
+    }
     const regular = stat.isFile();
     const first = takeBuffer();
     // Pipes and FIFOs (`coredx analyze <(gdb ...)`) cannot be read at a position.
@@ -363,10 +379,7 @@ export function openFile(path: string): OpenedFile {
     // and read as text when it holds lines of text anywhere.
     if (kind === 'binary' && regular) ({ kind, marker } = lookThrough(fd, first, n));
     const problems: ReadProblem[] = [];
-    const sink: ProblemSink = (problem) => {
-      problems.push(problem);
-      for (const l of problemListeners) l(path, problem);
-    };
+    const sink = problemSink(path, problems);
     const chunks = (): AsyncIterable<Buffer> => {
       if (kind === 'gzip' && regular) {
         giveBack(first);
