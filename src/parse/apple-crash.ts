@@ -21,7 +21,8 @@
 // Framework"), so a frame is split at its address, the first 0x number after the module.
 
 import { signalName } from './signals.js';
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const HEADER_START = /^\s*(?:Process:\s+\S.*\[\d+\]|Exception Type:\s+EXC_\w+|(?:Crashed|Triggered by) Thread:\s+\d+)/;
 /** "Thread 3:", "Thread 0 Crashed::  Dispatch queue: q", "Thread 4:: worker", "Thread 3 name:  q". */
@@ -59,9 +60,11 @@ export const appleCrashParser: TraceParser = {
   begin: () => new AppleCrashBlock(),
 };
 
+/** Blank lines tolerated in a row; more end the report once a thread was read. */
+const MAX_BLANK_LINES = 2;
+
 class AppleCrashBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private signal: string | null = null;
   private description: string | null = null;
   private faultAddress: string | null = null;
@@ -73,27 +76,24 @@ class AppleCrashBlock implements BlockParser {
   private readonly inside: { line: number; text: string }[] = [];
   /** Inside "Application Specific Information:": its lines say why the program died. */
   private appInfo = false;
-  private headerLines = 0;
-  private blanks = 0;
+  /** Lines of the header read before any frame: a header that goes on and on is no report. */
+  private readonly headerLines = new ForeignBudget(MAX_HEADER_LINES);
+  private readonly blanks = new ForeignBudget(MAX_BLANK_LINES);
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) this.start = lineNo;
-    const v = this.classify(line, lineNo);
-    if (v === 'take') this.end = lineNo;
-    return v;
+    this.span.open(lineNo);
+    return this.span.account(this.classify(line, lineNo), lineNo);
   }
 
   private classify(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
     if (line.trim() === '') {
       this.appInfo = false;
-      return ++this.blanks > 2 && this.threads.length > 0 ? 'end' : 'maybe';
+      return this.blanks.spend() === 'end' && this.threads.length > 0 ? 'end' : 'maybe';
     }
-    this.blanks = 0;
+    this.blanks.reset();
     if ((m = FRAME.exec(line)) && this.current) {
-      const thread = this.current;
-      if (thread.frames.length >= MAX_FRAMES_PER_THREAD) thread.droppedFrames = (thread.droppedFrames ?? 0) + 1;
-      else thread.frames.push(frame(m, line));
+      pushCapped(this.current, frame(m, line));
       return 'take';
     }
     if (STATE.test(line)) return this.threads.length ? 'end' : 'take';
@@ -117,7 +117,7 @@ class AppleCrashBlock implements BlockParser {
       return 'take';
     }
     if (this.threads.some((t) => t.frames.length > 0)) return HEADER_START.test(line) ? 'split' : 'end';
-    if (++this.headerLines > MAX_HEADER_LINES) return 'end';
+    if (this.headerLines.spend() === 'end') return 'end';
     // The application's own lines ("Assertion failed: (x), function f, ...") may look like fields.
     if ((m = FIELD.exec(line)) && (!this.appInfo || HEADER_FIELDS.has(m[1]!))) this.field(m[1]!, m[2]!, line, lineNo);
     else if (this.appInfo) this.inside.push({ line: lineNo, text: line.trim() });
@@ -169,8 +169,8 @@ class AppleCrashBlock implements BlockParser {
     const crashed = threads.find((t) => t.id === this.crashedThread);
     return {
       format: 'apple-crash',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.description,
       faultAddress: this.faultAddress,
