@@ -5,11 +5,11 @@
 // maps to the root; anything outside it is an absolute file: URI. Rules describe the rule in
 // general (their text is shared by every result of the rule); what one crash group found (its
 // function, its assertion message) is in that result's message, as plain text.
-
+//
 // A pure function of the scan result and a SarifContext: what it needs of the file system (the
 // repository root, which artifacts and source files lie in it) and of the tool is found by the
-// caller (src/scan/render-context.ts), and each diagnosis carries its rule's general text
-// (Diagnosis.ruleHelp), so nothing here loads rules or touches a file.
+// caller (sarifContext, src/scan/render-context.ts), and each diagnosis carries its rule's general
+// text (Diagnosis.ruleHelp), so nothing here loads rules or touches a file.
 
 import type { ArtifactLocation, Log, ReportingDescriptor, Result, Location } from 'sarif';
 import { firstMeaningfulFrame } from '../model.js';
