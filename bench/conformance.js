@@ -22,7 +22,7 @@ const corpus = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : 
 const verbose = args.includes('--verbose');
 const check = args.includes('--check');
 /** Formats coredx has a parser for; the others are listed as "no parser yet". */
-const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust', 'valgrind']);
+const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust', 'valgrind', 'apple-crash', 'minidump']);
 /** Goals from the issues: [peer, format, minimum top-frame agreement]. Issue 6 added the sanitizer
  *  and Go rows that reach 90% (FuzzManager's rust does not: see the README). */
 const GOALS = [
@@ -30,12 +30,15 @@ const GOALS = [
   ['clusterfuzz', 'asan', 0.9], ['clusterfuzz', 'msan', 0.9], ['clusterfuzz', 'tsan', 0.9], ['clusterfuzz', 'ubsan', 0.9],
   ['clusterfuzz', 'go', 0.9], ['clusterfuzz', 'lsan', 0.9],
   ['fuzzmanager', 'asan', 0.9], ['fuzzmanager', 'tsan', 0.9], ['fuzzmanager', 'ubsan', 0.9], ['fuzzmanager', 'lsan', 0.9],
-  ['fuzzmanager', 'valgrind', 0.9],
+  ['fuzzmanager', 'valgrind', 0.9], ['fuzzmanager', 'apple-crash', 0.9], ['fuzzmanager', 'minidump', 0.9],
 ];
 /** Files filed under a format their content is not; counted under the real one. */
 const MISFILED = { 'fuzzmanager/trace_3.txt': 'asan' };
-/** The peers have no valgrind format: FuzzManager files its Valgrind logs (valgrind-*.txt) under "other". */
-const misfiled = (peer, entry) => MISFILED[`${peer}/${entry.file}`] ?? (entry.format === 'other' && /^valgrind-/.test(entry.file) ? 'valgrind' : undefined);
+/** FuzzManager files what it has no format for under "other", tagged: its Valgrind logs (valgrind-*.txt),
+ *  macOS crash reports, minidump_stackwalk output, WinDbg/cdb logs. Counted under coredx's format names. */
+const OTHER_TAGS = { 'apple-crash-report': 'apple-crash', 'minidump-stackwalk-text': 'minidump', 'windows-cdb': 'cdb' };
+const misfiled = (peer, entry) => MISFILED[`${peer}/${entry.file}`] ??
+  (entry.format === 'other' && /^valgrind-/.test(entry.file) ? 'valgrind' : entry.format === 'other' ? (entry.tags ?? []).map((t) => OTHER_TAGS[t]).find(Boolean) : undefined);
 
 const realworldDir = args.includes('--realworld') ? args[args.indexOf('--realworld') + 1] : join(here, '..', '..', 'shared', 'realworld');
 /** Goals on ../shared/realworld (issues 11 and 12): trace found in every case, the expected frame

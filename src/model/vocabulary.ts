@@ -204,6 +204,8 @@ export const FORMATS = [
   'eu-stack', 'coredumpctl',
   // parse/apple-crash.ts: macOS/iOS crash reports (Console, DiagnosticReports).
   'apple-crash',
+  // parse/minidump.ts: minidump_stackwalk's text (Breakpad, Crashpad, rust-minidump).
+  'minidump',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

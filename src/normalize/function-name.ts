@@ -162,6 +162,9 @@ export function collapseTemplates(s: string): string {
 }
 
 // Compiler-made clones and tags that differ between builds of the same function.
+/** Rust's legacy symbol hash ("std::panicking::begin_panic::h4d68aac0b79bfb98"): differs per build,
+ *  as printed by any tool that does not strip it (minidump stackwalkers, backtrace_symbols, Windows). */
+const RUST_HASH = /::h[0-9a-f]{16}$/;
 const CLONE_SUFFIX = / ?\[clone [^\]]*\]/g;
 const DOT_SUFFIX = /\.(?:isra|constprop|part|cold|lto_priv|localalias|llvm)(?:\.\d+)*/g;
 const ABI_TAG = /\[abi:[A-Za-z0-9_]+\]/g;
@@ -206,7 +209,7 @@ export function normalizeFunctionName(raw: string): NormalizedName {
   // Every step below is linear; lines are already capped at 64 KiB by the reader, so long template
   // names keep their ends (a cut here would make different functions with a common prefix one).
   if (s.length > 65536) s = s.slice(0, 65536);
-  s = s.replace(CLONE_SUFFIX, '').replace(ABI_TAG, '');
+  s = s.replace(CLONE_SUFFIX, '').replace(ABI_TAG, '').replace(RUST_HASH, '');
   // MSVC and Windows symbolizers spell it "`anonymous namespace'".
   if (s.includes('`anonymous namespace\'')) s = s.replaceAll('`anonymous namespace\'', '(anonymous namespace)');
   // Remove argument lists repeatedly: "f(int) const" and gdb's "f (x=1)" both end in one.

@@ -16,9 +16,10 @@ import { goParser } from './go.js';
 import { butilParser } from './butil.js';
 import { valgrindParser } from './valgrind.js';
 import { appleCrashParser } from './apple-crash.js';
+import { minidumpParser } from './minidump.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, minidumpParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');
