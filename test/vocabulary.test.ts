@@ -16,7 +16,7 @@ import { PARSERS } from '../src/parse/registry.js';
 import { compileRule } from '../src/rules/compile.js';
 import { loadRules } from '../src/rules/load.js';
 import { CATEGORIES as SCHEMA_CATEGORIES } from '../src/rules/schema.js';
-import { runRuleTests, unmetExpectations } from '../src/rules/tester.js';
+import { runRuleTests, unmetExpectations } from '../src/rule-tester.js';
 import { parseRuleText } from '../src/rules/validate.js';
 import type { Diagnosis } from '../src/model.js';
 
