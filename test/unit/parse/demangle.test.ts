@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { demangleNames, demangleNamesSync, demangleTraces, demangleTracesSync, isMangled, setDemangler } from '../../../src/normalize/demangle.js';
 import { backtraceSymbolsParser } from '../../../src/parse/backtrace-symbols.js';
 import type { ParsedTrace } from '../../../src/parse/types.js';
+import { analyze } from '../../../src/pipeline.js';
 import { tempDir } from '../../support/tmp.js';
 import { lines, parseOne } from './feed.js';
 
@@ -68,9 +69,15 @@ describe('demangling service', () => {
     expect([t.threads[0]!.frames[0]!.rawFunction, t.threads[0]!.frames[0]!.mangled]).toEqual(['_Z3foov', undefined]);
   });
 
-  it('backtrace_symbols marks mangled frames and has them demangled by the service', () => {
-    const t = parseOne(backtraceSymbolsParser, lines('./prog(_ZN6ingest3runEi+0x3d) [0x557bcc9081f6]', './prog(main+0x20) [0x557bcc908200]'));
+  it('backtrace_symbols leaves demangling to the service; analyze() reports the demangled names', () => {
+    const text = lines('./prog(_ZN6ingest3runEi+0x3d) [0x557bcc9081f6]', './prog(main+0x20) [0x557bcc908200]');
+    // The parser marks the mangled frame (until the pipeline demangles, it asks the service itself).
+    const t = parseOne(backtraceSymbolsParser, text);
+    demangleTracesSync([t]);
     expect(t.threads[0]!.frames.map((f) => [f.rawFunction, f.module, f.mangled])).toEqual([['ingest::run(int)', './prog', undefined], ['main', './prog', undefined]]);
     expect(runs()).toEqual([1]);
+    const r = analyze(text, { rules: null }).reports[0]!;
+    expect(r.threads[0]!.frames.map((f) => [f.rawFunction, f.function])).toEqual([['ingest::run(int)', 'ingest::run'], ['main', 'main']]);
+    expect(runs()).toEqual([1]); // cached
   });
 });
