@@ -13,7 +13,8 @@
 // The crash reason is the OS's: a signal on Linux, a Mach exception on macOS, a Windows exception
 // code; each is mapped to the signal that means the same fault.
 
-import { MAX_FRAMES_PER_THREAD, type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const HUMAN_START = /^\s*(?:Crash reason:\s+\S|Operating system:\s+\S|Thread \d+ \(crashed\)\s*$)/;
 const MACHINE_START = /^(?:OS|CPU|GPU|Crash)\|/;
@@ -52,9 +53,11 @@ export function signalOfCrashReason(reason: string): string | null {
   return null;
 }
 
+/** Blank lines tolerated in a row; more end the dump once a frame was read. */
+const MAX_BLANK_LINES = 2;
+
 class MinidumpBlock implements BlockParser {
-  private start = 0;
-  private end = 0;
+  private readonly span = new TraceSpan();
   private machine = false;
   private reason: string | null = null;
   private faultAddress: string | null = null;
@@ -62,16 +65,14 @@ class MinidumpBlock implements BlockParser {
   private readonly threads = new Map<string, ParsedThread>();
   private current: ParsedThread | null = null;
   private readonly inside: { line: number; text: string }[] = [];
-  private blanks = 0;
+  private readonly blanks = new ForeignBudget(MAX_BLANK_LINES);
 
   feed(line: string, lineNo: number): FeedResult {
-    if (this.start === 0) {
-      this.start = lineNo;
+    if (this.span.start === 0) {
+      this.span.open(lineNo);
       this.machine = MACHINE_START.test(line);
     }
-    const v = this.machine ? this.machineLine(line) : this.humanLine(line, lineNo);
-    if (v === 'take') this.end = lineNo;
-    return v;
+    return this.span.account(this.machine ? this.machineLine(line) : this.humanLine(line, lineNo), lineNo);
   }
 
   private get hasFrames(): boolean {
@@ -86,8 +87,7 @@ class MinidumpBlock implements BlockParser {
   }
 
   private push(thread: ParsedThread, frame: ParsedFrame): void {
-    if (thread.frames.length >= MAX_FRAMES_PER_THREAD) thread.droppedFrames = (thread.droppedFrames ?? 0) + 1;
-    else thread.frames.push(frame);
+    pushCapped(thread, frame);
   }
 
   private machineLine(line: string): FeedResult {
@@ -116,8 +116,8 @@ class MinidumpBlock implements BlockParser {
 
   private humanLine(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
-    if (line.trim() === '') return ++this.blanks > 2 && this.hasFrames ? 'end' : 'maybe';
-    this.blanks = 0;
+    if (line.trim() === '') return this.blanks.spend() === 'end' && this.hasFrames ? 'end' : 'maybe';
+    this.blanks.reset();
     if ((m = HUMAN_THREAD.exec(line))) {
       this.current = this.thread(m[1]!);
       if (m[2]) this.crashedThread = m[1]!;
@@ -146,8 +146,8 @@ class MinidumpBlock implements BlockParser {
     const crashed = threads.find((t) => t.id === this.crashedThread);
     return {
       format: 'minidump',
-      startLine: this.start,
-      endLine: this.end,
+      startLine: this.span.start,
+      endLine: this.span.end,
       signal: this.reason ? signalOfCrashReason(this.reason) : null,
       // "SIGSEGV /SEGV_MAPERR": the signal is the signal, the code describes it.
       signalDescription: this.reason ? this.reason.replace(/^SIG[A-Z]+\d*\s*\/?\s*/, '') || null : null,
