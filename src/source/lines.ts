@@ -8,7 +8,7 @@ import * as zlib from 'node:zlib';
 import { createInflateRaw } from 'node:zlib';
 import { CoredxInputError } from '../errors.js';
 import { cleanLine } from './clean.js';
-import { markerSet, releaseSearchBuffer, takeSearchBuffer, type MarkerSet } from './marker-search.js';
+import { markerSet, type MarkerSet } from './marker-search.js';
 import { bomEncoding, crashMarker, holdsText, looksBinary, sniff, SNIFF_BYTES, type BomEncoding, type FileKind } from './sniff.js';
 
 /**
@@ -287,13 +287,12 @@ export function forEachLineOfText(text: string, onLine: (line: string, lineNo: n
 
 export const CHUNK_SIZE = 1 << 20;
 
-/** Read buffers are reused across files: a fresh 1 MiB buffer per file costs page faults. They
- *  live in the marker search's memory when there is room, so chunks are searched where they are. */
-const plainBuffers: Buffer[] = [];
-const sniffBuffer = Buffer.alloc(SNIFF_BYTES);
-const takeBuffer = () => takeSearchBuffer(CHUNK_SIZE) ?? plainBuffers.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE);
+/** Read buffers are the reader's own, reused across files: a fresh 1 MiB buffer per file costs page
+ *  faults. (The marker search copies what it searches into its own memory, window by window.) */
+const readBuffers: Buffer[] = [];
+const takeBuffer = () => readBuffers.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE);
 const giveBack = (buf: Buffer) => {
-  if (!releaseSearchBuffer(buf) && plainBuffers.length < 16) plainBuffers.push(buf);
+  if (readBuffers.length < 16 && !readBuffers.includes(buf)) readBuffers.push(buf);
 };
 
 export interface OpenedFile {
@@ -367,10 +366,7 @@ export function openFile(path: string): OpenedFile {
     const first = takeBuffer();
     // Pipes and FIFOs (`coredx analyze <(gdb ...)`) cannot be read at a position.
     const n = readSync(fd, first, 0, CHUNK_SIZE, regular ? 0 : null);
-    // Sniffed from a copy in an ordinary buffer: byte-by-byte reads of the search memory's buffers
-    // (a WebAssembly memory) are several times slower in V8.
-    const headLength = first.copy(sniffBuffer, 0, 0, Math.min(n, SNIFF_BYTES));
-    const head = sniffBuffer.subarray(0, headLength);
+    const head = first.subarray(0, Math.min(n, SNIFF_BYTES));
     let kind = sniff(head);
     const bom = kind === 'text' ? bomEncoding(head) : null;
     let marker: string | null = null;
@@ -475,7 +471,7 @@ const MAX_CARRY = MAX_LINE_LENGTH;
  * Yields the first chunk already read, then the rest, alternating two buffers so the previous
  * chunk stays intact while the next one is handled. Chunks end at a line end: the partial last
  * line is copied to the front of the other buffer and the next read goes after it, so lines are
- * never joined by concatenating buffers (and stay in the marker search's memory). A short read of
+ * never joined by concatenating buffers. A short read of
  * a regular file is its end: no extra read to learn that.
  */
 /** zlib.crc32 (Node 20.15 and later); without it only a member's length is checked. */

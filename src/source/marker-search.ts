@@ -9,11 +9,12 @@
 // markers, generated here from its opcodes (no toolchain). Candidates are then checked against
 // whole markers in JS.
 //
-// The kernel reads the bytes where they are: chunks must live in its memory, so the file reader
-// (lines.ts) reads into buffers carved out of it (`takeSearchBuffer`). Chunks from elsewhere
-// (gunzip, streams, lines carried across chunks) are copied into one such buffer a megabyte at a
-// time (a copy costs far less than a search), and searched there; without WebAssembly SIMD, one
-// Buffer.indexOf per marker.
+// The kernel reads bytes in its own memory. The reader's chunks are the reader's (lines.ts owns
+// its buffers): what is searched is copied into a scratch buffer of that memory in windows that
+// grow from 4 KB to 1 MB (a marker close by costs a small copy, a clean stretch few copies; a copy
+// costs far less than a search), and searched there. A buffer that already lives in that memory
+// (`takeSearchBuffer`) is searched in place; without WebAssembly SIMD, one Buffer.indexOf per
+// marker.
 
 // --- the kernel, in WebAssembly binary form ---------------------------------------------------
 
@@ -339,7 +340,7 @@ export class MarkerSet {
     }
     // A buffer from elsewhere (gunzip, a stream): searched in a copy inside the kernel's memory,
     // window by window, when it is worth it; else one indexOf per marker.
-    if (to - from >= 4096) {
+    if (to - from >= 256) {
       scratchBuffer ??= takeSearchBuffer(SCRATCH);
       if (scratchBuffer && this.kernel()) return this.searchCopied(scratchBuffer, buf, from, to);
     }
@@ -348,8 +349,10 @@ export class MarkerSet {
 
   private searchCopied(scratch: Buffer, buf: Buffer, from: number, to: number): number {
     const limit = Math.min(buf.length, to + this.maxLength);
-    for (let w = from; w < to; ) {
-      const copied = buf.copy(scratch, 0, w, Math.min(limit, w + scratch.length));
+    // Windows grow from 4 KB: a marker close by costs a small copy, a long clean stretch few copies.
+    let window = Math.min(scratch.length, 4096);
+    for (let w = from; w < to; window = Math.min(scratch.length, window * 2)) {
+      const copied = buf.copy(scratch, 0, w, Math.min(limit, w + window));
       // Starts whose whole marker is in the copy; the last window holds everything to `to`.
       const last = w + copied >= limit;
       const stop = last ? to : Math.min(to, w + copied - this.maxLength);
