@@ -1,25 +1,43 @@
 // The coredx command: wires subcommands to the library and turns usage errors into exit code 2.
+// Start-up matters (a paste should answer at once): each subcommand's module is imported only when
+// that subcommand runs, so `coredx analyze` never loads scan's renderers or the rule tools, and
+// `coredx --version` loads nothing but commander's answer.
 
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { TOOL } from '../render/json.js';
-import { registerAnalyze } from './analyze.js';
-import { registerScan } from './scan.js';
-import { registerMerge } from './merge.js';
-import { registerRules } from './rules.js';
-import { registerDebuggerSetup } from './debugger-setup.js';
 import { EXIT } from './exit-codes.js';
 
+type Register = (program: Command) => void;
+
+/** The subcommands, in the order `coredx --help` lists them, each with how to load its module. */
+const SUBCOMMANDS: readonly (readonly [string, () => Promise<Register>])[] = [
+  ['analyze', async () => (await import('./analyze.js')).registerAnalyze],
+  ['scan', async () => (await import('./scan.js')).registerScan],
+  ['merge', async () => (await import('./merge.js')).registerMerge],
+  ['rules', async () => (await import('./rules.js')).registerRules],
+  ['debugger-setup', async () => (await import('./debugger-setup.js')).registerDebuggerSetup],
+];
+
 export async function main(argv: string[]): Promise<void> {
+  const args = argv.slice(2);
+  // What commander prints for `coredx --version` (and -V), without loading it.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${TOOL.version}\n`);
+    process.exitCode = 0;
+    return;
+  }
+  const { Command, CommanderError } = await import('commander');
   const program = new Command('coredx')
     .description('Crash-backtrace analyzer: what most likely went wrong, and how to fix it.')
     .version(TOOL.version)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerAnalyze(program);
-  registerScan(program);
-  registerMerge(program);
-  registerRules(program);
-  registerDebuggerSetup(program);
+  // A subcommand named first is dispatched to by commander whatever follows: only it is registered.
+  // Anything else (no argument, --help, `help`, an unknown name or option) gets every subcommand,
+  // so help, suggestions and errors are commander's as before.
+  const named = SUBCOMMANDS.find(([name]) => name === args[0]);
+  const registers = await Promise.all((named ? [named] : SUBCOMMANDS).map(([, load]) => load()));
+  for (const register of registers) register(program);
   const override = (c: Command): void => {
     c.exitOverride();
     c.commands.forEach(override);
