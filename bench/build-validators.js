@@ -23,15 +23,23 @@ writeFileSync(out, code);
 // a one-paste analyze does not parse and validate every TOML file again. Rules with problems are
 // left out (loading them reports the problems as usual).
 const { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles } = await import('../dist/rules/load.js');
-const { RULE_INDEX_FILE, textHash } = await import('../dist/rules/rule-index.js');
+const { RULE_INDEX_FILE, compilerDigest, textHash } = await import('../dist/rules/rule-index.js');
 const { readFileSync } = await import('node:fs');
 const { relative } = await import('node:path');
+const { indexedRule } = await import('../dist/rules/compile.js');
 const rules = {};
 for (const file of ruleFiles(BUILTIN_RULES_DIR, [])) {
   const { rule, problems } = loadRuleFile(file, { useIndex: false });
-  if (rule && problems.length === 0) rules[relative(BUILTIN_RULES_DIR, file)] = { sha256: textHash(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), spec: rule.spec };
+  // The engine tests a lazily compiled rule's gate before its [when]: the gate's conditions must be
+  // some of [when]'s (each key compiles on its own), or an indexed rule could behave otherwise.
+  if (rule) {
+    const labels = new Set(rule.when.map((c) => c.label));
+    const stray = indexedRule(rule.spec, file, rule.indexTokens).gate.find((c) => !labels.has(c.label));
+    if (stray) throw new Error(`${file}: the gate condition "${stray.label}" is not one of [when]'s (src/rules/compile.ts GATE_KEYS)`);
+  }
+  if (rule && problems.length === 0) rules[relative(BUILTIN_RULES_DIR, file)] = { sha256: textHash(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), spec: rule.spec, tokens: rule.indexTokens };
 }
-writeFileSync(RULE_INDEX_FILE, JSON.stringify({ schemaDigest: schemaDigest(RULE_SCHEMA), rules }));
+writeFileSync(RULE_INDEX_FILE, JSON.stringify({ schemaDigest: schemaDigest(RULE_SCHEMA), compilerDigest: compilerDigest(), rules }));
 
 // The signature skip list parsed once (src/normalize/skip-list.ts), used while its TOML is unchanged.
 const { PARSED_SKIP_FILE, builtSkipFile } = await import('../dist/normalize/skip-list.js');

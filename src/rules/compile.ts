@@ -1,7 +1,7 @@
 // A validated rule spec -> a compiled rule: conditions as matchers, evidence items, index tokens.
 
 import { compileConditions, type Condition } from './conditions.js';
-import type { RuleSpec } from './schema.js';
+import type { ConditionsSpec, RuleSpec } from './schema.js';
 
 export interface CompiledEvidence {
   weight: number;
@@ -23,6 +23,10 @@ export interface CompiledRule {
   /** Alternatives of identifier sets: the rule is tried only on reports whose function names hold
    *  every identifier of one alternative (the RuleSet keys it by the rarest); null: always tried. */
   indexTokens: string[][] | null;
+  /** Some of [when]'s conditions, cheap to compile (signal, crash kind, format...), which the engine
+   *  tests before `when` itself: when one fails the rule cannot fire, and `when` (frame patterns,
+   *  regexes) need not be compiled. Only lazily compiled rules (`indexedRule`) have one. */
+  gate?: Condition[];
 }
 
 export const DEFAULT_CONFIDENCE = { 'known-issue': 0.6, 'crash-class': 0.5 } as const;
@@ -30,7 +34,7 @@ export const DEFAULT_CONFIDENCE = { 'known-issue': 0.6, 'crash-class': 0.5 } as 
 export function compileRule(spec: RuleSpec, file: string): CompiledRule {
   const scope = spec.scope ?? 'known-issue';
   const when = compileConditions(spec.when);
-  const evidence = (spec.evidence ?? []).map(({ weight, why, ...conditions }) => ({ weight, why, conditions: compileConditions(conditions) }));
+  const evidence = compileEvidence(spec);
   return {
     id: spec.id,
     pack: spec.id.split('/')[0]!,
@@ -42,6 +46,44 @@ export function compileRule(spec: RuleSpec, file: string): CompiledRule {
     evidence,
     indexTokens: chooseIndexTokens(when),
   };
+}
+
+/** The [when] keys whose conditions are cheap to compile and test (values of the report, no patterns). */
+const GATE_KEYS = ['format', 'signal', 'crash_kind', 'fault_address', 'fault_address_below', 'thread_count'] as const;
+
+/**
+ * A rule whose spec was already checked and whose index tokens are known (the build's rule index):
+ * the same rule as `compileRule(spec, file)` gives, but its conditions are compiled on first use.
+ * Most rules of a one-paste run are ruled out by their gate (a SIGABRT rule on a SIGSEGV) and are
+ * never compiled. Conditions compile each [when] key on its own, so the gate's conditions test
+ * exactly what the same keys test inside `when`.
+ */
+export function indexedRule(spec: RuleSpec, file: string, indexTokens: string[][] | null): CompiledRule {
+  const scope = spec.scope ?? 'known-issue';
+  let when: Condition[] | null = null;
+  let evidence: CompiledEvidence[] | null = null;
+  const gateSpec: ConditionsSpec = {};
+  for (const key of GATE_KEYS) if (spec.when[key] !== undefined) (gateSpec as Record<string, unknown>)[key] = spec.when[key];
+  return {
+    id: spec.id,
+    pack: spec.id.split('/')[0]!,
+    file,
+    scope,
+    baseConfidence: spec.confidence ?? DEFAULT_CONFIDENCE[scope],
+    spec,
+    get when() {
+      return (when ??= compileConditions(spec.when));
+    },
+    get evidence() {
+      return (evidence ??= compileEvidence(spec));
+    },
+    indexTokens,
+    gate: compileConditions(gateSpec),
+  };
+}
+
+function compileEvidence(spec: RuleSpec): CompiledEvidence[] {
+  return (spec.evidence ?? []).map(({ weight, why, ...conditions }) => ({ weight, why, conditions: compileConditions(conditions) }));
 }
 
 /** The required condition with the fewest alternatives (then the most tokens) keys the rule. */

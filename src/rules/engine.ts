@@ -131,6 +131,8 @@ function pick(o: Outcome) {
 const SPECIFIC_WHY = new Set(['values', 'pc', 'fault_address', 'fault_address_below', 'module_copies', 'repeated']);
 
 function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
+  // The gate holds some of `when`'s conditions: one failing is `when` failing (tests have no effects).
+  if (rule.gate) for (const c of rule.gate) if (!c.test(ctx).held) return null;
   const evidence: Evidence[] = [];
   const captures: Record<string, string> = {};
   for (const c of rule.when) {

@@ -3,13 +3,13 @@
 
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileRule, type CompiledRule } from './compile.js';
+import { compileRule, indexedRule, type CompiledRule } from './compile.js';
 import { PLACEHOLDER, RuleSet, TEMPLATE_FACTS } from './engine.js';
 import { compileTextPattern, PatternError } from './pattern.js';
 import { RULE_SCHEMA, type RuleSpec } from './schema.js';
 import { keyLines, lineOf } from './toml-lines.js';
 import { closest, parseRuleText, schemaDigest, type RuleProblem } from './validate.js';
-import { indexedSpec, readRuleIndex } from './rule-index.js';
+import { indexedEntry, readRuleIndex } from './rule-index.js';
 
 /** The packs shipped with coredx (rules/ at the package root). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -74,12 +74,13 @@ export function ruleFiles(dir: string, problems?: RuleProblem[]): string[] {
 
 let ruleSchemaDigest: string | null = null;
 
-/** A bundled rule whose text is what the build indexed: its spec is already known valid. */
+/** A bundled rule whose text is what the build indexed: its spec is already known valid, its
+ *  index tokens known, and its conditions are compiled when a report first gets near it. */
 function fromIndex(file: string, text: string): CompiledRule | null {
   if (!file.startsWith(BUILTIN_RULES_DIR)) return null;
   ruleSchemaDigest ??= schemaDigest(RULE_SCHEMA);
-  const spec = indexedSpec(readRuleIndex(ruleSchemaDigest), BUILTIN_RULES_DIR, file, text);
-  return spec ? compileRule(spec, file) : null;
+  const entry = indexedEntry(readRuleIndex(ruleSchemaDigest), BUILTIN_RULES_DIR, file, text);
+  return entry ? indexedRule(entry.spec, file, entry.tokens) : null;
 }
 
 /** Loads and checks one rule file; `useIndex: false` checks it in full even when the build indexed it. */

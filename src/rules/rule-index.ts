@@ -4,6 +4,9 @@
 // one-paste `coredx analyze` is then reading and hashing the files. A file that changed since the
 // build (an edited rule, a user's checkout) is parsed and checked as usual: the index is only ever
 // a shortcut for text it has already seen, never a second source of truth.
+// Each entry also holds the rule's index tokens (what compiling its conditions gives), so a bundled
+// rule is compiled only when a report gets near it (compile.ts, `indexedRule`); the index names the
+// compiler it was made by (COMPILER_FILES' text), and a changed compiler makes it unusable too.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,7 +20,26 @@ export interface RuleIndex {
   /** The schema the specs were validated against; another schema makes the index unusable. */
   schemaDigest: string;
   /** Path relative to the rules folder -> the hash of the text and the spec it gave. */
-  rules: Record<string, { sha256: string; spec: RuleSpec }>;
+  rules: Record<string, IndexEntry>;
+  /** The hash of the rule compiler's code (COMPILER_FILES) the tokens were computed with. */
+  compilerDigest: string;
+}
+
+export interface IndexEntry {
+  sha256: string;
+  spec: RuleSpec;
+  /** CompiledRule.indexTokens of the compiled spec. */
+  tokens: string[][] | null;
+}
+
+/** The modules whose code decides a compiled rule's index tokens (beside this one in dist/). */
+const COMPILER_FILES = ['./compile.js', './conditions.js', './pattern.js', '../normalize/glob.js'];
+
+/** The hash of the compiler's code as it is now (the build writes it into the index). */
+export function compilerDigest(): string {
+  const hash = createHash('sha256');
+  for (const f of COMPILER_FILES) hash.update(readFileSync(new URL(f, import.meta.url)));
+  return hash.digest('hex');
 }
 
 export function textHash(text: string): string {
@@ -26,11 +48,15 @@ export function textHash(text: string): string {
 
 let cached: { index: RuleIndex | null } | null = null;
 
-/** The index for `schemaDigest`, or null when there is none (not built) or it is for another schema. */
+/**
+ * The index for `schemaDigest`, or null when there is none (not built, or running from the sources),
+ * it is for another schema, or the compiler changed since it was written.
+ */
 export function readRuleIndex(schemaDigest: string): RuleIndex | null {
   if (!cached) {
     try {
-      cached = { index: JSON.parse(readFileSync(RULE_INDEX_FILE, 'utf8')) as RuleIndex };
+      const index = JSON.parse(readFileSync(RULE_INDEX_FILE, 'utf8')) as RuleIndex;
+      cached = { index: index.compilerDigest === compilerDigest() ? index : null };
     } catch {
       cached = { index: null };
     }
@@ -38,9 +64,9 @@ export function readRuleIndex(schemaDigest: string): RuleIndex | null {
   return cached.index && cached.index.schemaDigest === schemaDigest ? cached.index : null;
 }
 
-/** The indexed spec of `file` (under `rulesDir`) when its text is exactly what was indexed. */
-export function indexedSpec(index: RuleIndex | null, rulesDir: string, file: string, text: string): RuleSpec | null {
+/** The index entry of `file` (under `rulesDir`) when its text is exactly what was indexed. */
+export function indexedEntry(index: RuleIndex | null, rulesDir: string, file: string, text: string): IndexEntry | null {
   if (!index) return null;
   const entry = index.rules[relative(rulesDir, file)];
-  return entry && entry.sha256 === textHash(text) ? entry.spec : null;
+  return entry && entry.sha256 === textHash(text) ? entry : null;
 }
