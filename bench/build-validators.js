@@ -32,10 +32,14 @@ for (const file of ruleFiles(BUILTIN_RULES_DIR, [])) {
   const { rule, problems } = loadRuleFile(file, { useIndex: false });
   // The engine tests a lazily compiled rule's gate before its [when]: the gate's conditions must be
   // some of [when]'s (each key compiles on its own), or an indexed rule could behave otherwise.
+  // Its [when] is compiled in parts, tested in turn: together they must be [when], in its order.
   if (rule) {
     const labels = new Set(rule.when.map((c) => c.label));
-    const stray = indexedRule(rule.spec, file, rule.indexTokens).gate.find((c) => !labels.has(c.label));
+    const lazy = indexedRule(rule.spec, file, rule.indexTokens);
+    const stray = lazy.gate.find((c) => !labels.has(c.label));
     if (stray) throw new Error(`${file}: the gate condition "${stray.label}" is not one of [when]'s (src/rules/compile.ts GATE_KEYS)`);
+    const parts = lazy.whenParts.flatMap((part) => part().map((c) => c.label));
+    if (parts.join('\n') !== rule.when.map((c) => c.label).join('\n')) throw new Error(`${file}: [when] compiled in parts is not [when] (src/rules/compile.ts WHEN_ORDER): ${parts.join(', ')}`);
   }
   if (rule && problems.length === 0) rules[relative(BUILTIN_RULES_DIR, file)] = { sha256: textHash(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), spec: rule.spec, tokens: rule.indexTokens };
 }

@@ -27,6 +27,9 @@ export interface CompiledRule {
    *  tests before `when` itself: when one fails the rule cannot fire, and `when` (frame patterns,
    *  regexes) need not be compiled. Only lazily compiled rules (`indexedRule`) have one. */
   gate?: Condition[];
+  /** `when` in parts, in its order, each compiled on first use: the engine stops at the first
+   *  condition that fails, so what follows it is not compiled. Only lazily compiled rules have them. */
+  whenParts?: (() => Condition[])[];
 }
 
 export const DEFAULT_CONFIDENCE = { 'known-issue': 0.6, 'crash-class': 0.5 } as const;
@@ -50,6 +53,25 @@ export function compileRule(spec: RuleSpec, file: string): CompiledRule {
 
 /** The [when] keys whose conditions are cheap to compile and test (values of the report, no patterns). */
 const GATE_KEYS = ['format', 'signal', 'crash_kind', 'fault_address', 'fault_address_below', 'thread_count'] as const;
+
+/** The [when] keys in the order compileConditions (conditions.ts) gives their conditions; the build
+ *  (bench/build-validators.js) checks every bundled rule's parts against `when` before indexing it. */
+const WHEN_ORDER = [
+  'format', 'signal', 'crash_kind', 'fault_address', 'fault_address_below', 'abort_message', 'modules', 'stack',
+  'any_thread', 'other_thread', 'main_thread', 'threads', 'repeated', 'log', 'values', 'pc', 'module_copies', 'thread_count',
+] as const;
+
+/** `when` as parts compiled on first use (one per key), or one part when a key is not in WHEN_ORDER. */
+function lazyParts(when: ConditionsSpec): (() => Condition[])[] {
+  const keys = Object.keys(when);
+  const known = new Set<string>(WHEN_ORDER);
+  const lazy = (spec: ConditionsSpec) => {
+    let compiled: Condition[] | null = null;
+    return () => (compiled ??= compileConditions(spec));
+  };
+  if (keys.some((k) => !known.has(k))) return [lazy(when)];
+  return WHEN_ORDER.filter((k) => when[k] !== undefined).map((k) => lazy({ [k]: when[k] } as ConditionsSpec));
+}
 
 /**
  * A rule whose spec was already checked and whose index tokens are known (the build's rule index):
@@ -79,6 +101,7 @@ export function indexedRule(spec: RuleSpec, file: string, indexTokens: string[][
     },
     indexTokens,
     gate: compileConditions(gateSpec),
+    whenParts: lazyParts(spec.when),
   };
 }
 

@@ -135,11 +135,13 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
   if (rule.gate) for (const c of rule.gate) if (!c.test(ctx).held) return null;
   const evidence: Evidence[] = [];
   const captures: Record<string, string> = {};
-  for (const c of rule.when) {
-    const o = c.test(ctx);
-    if (!o.held) return null;
-    evidence.push(...o.evidence);
-    Object.assign(captures, o.captures);
+  for (const part of rule.whenParts ?? [() => rule.when]) {
+    for (const c of part()) {
+      const o = c.test(ctx);
+      if (!o.held) return null;
+      evidence.push(...o.evidence);
+      Object.assign(captures, o.captures);
+    }
   }
   let confidence = rule.baseConfidence;
   for (const item of rule.evidence) {
