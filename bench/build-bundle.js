@@ -46,9 +46,10 @@ export async function buildBundle() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // Whitespace and syntax only: names stay as written (stack traces, error messages).
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // Minified (less for V8 to parse: ~20 ms of CPU less per start), but every function and class
+    // keeps its name (keepNames) for stack traces and messages.
+    minify: true,
+    keepNames: true,
     legalComments: 'none',
     // commander is CommonJS: its require() calls of Node's modules need a require in each file.
     banner: { js: "import { createRequire as __coredxRequire } from 'node:module'; const require = __coredxRequire(import.meta.url);" },
