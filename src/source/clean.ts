@@ -21,8 +21,10 @@ const PREFIXES: RegExp[] = [
 
 // What issue trackers, mail clients, log viewers and pagers wrap around a pasted trace. Each is
 // anchored and cheap to rule out by the line's first character.
-// Markdown and e-mail quoting, nested ("> ", ">> ", "> > "), at most three spaces before it.
-const QUOTE = /^ {0,3}>(?:[ \t]?>)*(?:[ \t]|$)/;
+// Markdown and e-mail quoting, nested ("> ", ">> ", "> > "), also inside a code block or after a
+// tab ("    > ", "\t> ": a quoted reply pasted into a code block). A '>' closing a wrapped template
+// argument list (">::find") has no blank after it.
+const QUOTE = /^[ \t]*>(?:[ \t]*>)*(?:[ \t]|$)/;
 // Sysinternals DebugView and similar Windows viewers: "00000001\t23:44:41\t[7340] ".
 const DEBUG_VIEWER = /^\d{6,10}\t\d\d:\d\d:\d\d(?:[.,]\d+)?\t(?:\[\d+\] ?)?/;
 // syslog and journalctl's short formats: "Jan 12 03:04:05 host prog[1234]: ", also with an ISO time.
@@ -53,7 +55,7 @@ function stripCiPrefixes(line: string): string {
 /** Removes what a paste picked up around each line: quoting, viewer and syslog prefixes, fences, entities. */
 function stripPasteWrapping(line: string): string {
   let c = line.charCodeAt(0);
-  if (c === 62 /* > */ || c === 32) line = line.replace(QUOTE, '');
+  if (c === 62 /* > */ || c === 32 || c === 9) line = line.replace(QUOTE, '');
   c = line.charCodeAt(0);
   if (isDigit(c)) line = line.replace(DEBUG_VIEWER, '');
   c = line.charCodeAt(0);
@@ -66,7 +68,7 @@ export function cleanLine(line: string): string {
   if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
   if (line.includes('\x1b')) line = line.replace(ANSI, '');
   const first = line.charCodeAt(0);
-  if (first === 62 || first === 32 || (first >= 65 && first <= 90) || isDigit(first)) line = stripPasteWrapping(line);
+  if (first === 62 || first === 32 || first === 9 || (first >= 65 && first <= 90) || isDigit(first)) line = stripPasteWrapping(line);
   const c = line.charCodeAt(0);
   // Fast path: every CI prefix starts with a digit or '['.
   if (isDigit(c) || c === 91) line = stripCiPrefixes(line);
@@ -81,7 +83,11 @@ export function cleanLine(line: string): string {
       line = opened !== line ? opened : line.replace(/(?<=\S)`\s*$/, '');
     }
   } else if (line.includes('~~~') && FENCE.test(line)) return '';
-  if (line.includes('&')) line = line.replace(HTML_ENTITY, (e) => ENTITIES[e]!);
+  if (line.includes('&')) {
+    line = line.replace(HTML_ENTITY, (e) => ENTITIES[e]!);
+    // An escaped quote ("&gt; #0 ...") is a quote once decoded.
+    if (line.charCodeAt(0) === 62 || /^[ \t]+>/.test(line)) line = line.replace(QUOTE, '');
+  }
   if (line.includes('Type <')) line = line.replace(PAGER, '');
   return line;
 }
