@@ -3,14 +3,16 @@
 // string (issue 16, "Output and memory that grow without bound"). Data is generated into a
 // temporary directory at run time (nothing large is committed) and removed afterwards.
 //   analyze: `coredx analyze --format json` of one log holding N Valgrind errors (N reports)
-//   scan:    `coredx scan -f json=FILE -f sarif=FILE` of a tree whose files hold N distinct crash
-//            groups in all (gdb traces that differ by their crashing function's name)
+//   scan:    `coredx scan --jobs J -f json=FILE -f sarif=FILE` (J = 1 and 2) of a tree whose files
+//            hold N distinct crash groups in all (gdb traces that differ by their crashing function's name)
+//   merge:   `coredx merge SCAN.json --baseline SCAN.json -f json=FILE` of the last scan's JSON report
+//            (912 MB at N = 100,000: more than a JavaScript string can hold)
 // Each command runs in a child process; its peak RSS is process.resourceUsage().maxRSS, read in
 // that process as it exits (worker threads included). Every output is checked to be written and to
 // be valid JSON holding N reports or groups (a streaming check: the files can be larger than a
 // JavaScript string). Goal: under 300 MB each for N = 100,000.
 // Imported by bench/bench.js (`await (await import('./memory-bench.js')).run();`); run alone with:
-//   node bench/memory-bench.js [--n 100000] [--goal-mb 300] [--only analyze|scan] [--heap-mb MB] [--keep]
+//   node bench/memory-bench.js [--n 100000] [--goal-mb 300] [--only analyze|scan|merge] [--jobs 1,2] [--heap-mb MB] [--keep]
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -189,56 +191,87 @@ async function benchAnalyze(dir, n, nodeOptions) {
   };
 }
 
-/** (b) `coredx scan -f json=... -f sarif=...` of a tree of 100 files holding n distinct crash groups in all. */
-async function benchScan(dir, n, nodeOptions) {
+/** The tree of 100 files holding n distinct crash groups in all (made once, for every scan). */
+async function makeTree(dir, n) {
   const tree = join(dir, 'tree');
   mkdirSync(tree);
   const files = 100;
   const per = Math.ceil(n / files);
   for (let f = 0, done = 0; done < n; f++, done += per) await writeFile(join(tree, `crash-${String(f).padStart(3, '0')}.log`), Math.min(per, n - done), gdbTrace, done);
-  const json = join(dir, 'scan.json');
-  const sarif = join(dir, 'scan.sarif');
+  return { tree, files };
+}
+
+/** (b) `coredx scan --jobs J -f json=... -f sarif=...` of a tree of 100 files holding n distinct crash groups in all. */
+async function benchScan(dir, n, nodeOptions, jobs, made) {
+  const { tree, files } = made;
+  const json = join(dir, `scan-j${jobs}.json`);
+  const sarif = join(dir, `scan-j${jobs}.sarif`);
   return {
-    name: `scan -f json -f sarif: ${n.toLocaleString('en')} distinct crash groups in ${files} files`,
-    run: measure(['scan', '-q', '--fail-on', 'none', '-f', `json=${json}`, '-f', `sarif=${sarif}`, tree], dir, null, nodeOptions),
+    name: `scan --jobs ${jobs} -f json -f sarif: ${n.toLocaleString('en')} distinct crash groups in ${files} files`,
+    run: measure(['scan', '-q', '--jobs', String(jobs), '--fail-on', 'none', '-f', `json=${json}`, '-f', `sarif=${sarif}`, tree], dir, null, nodeOptions),
     outputs: [
       { file: json, path: ['groups'], expect: n },
       { file: sarif, path: ['runs', '*', 'results'], expect: n },
     ],
+    json,
+  };
+}
+
+/** (c) `coredx merge SCAN.json --baseline SCAN.json -f json=...`: a scan's JSON report (larger than a JavaScript string at n = 100,000) read back, a group at a time. */
+function benchMerge(dir, n, nodeOptions, json) {
+  const out = join(dir, 'merged.json');
+  return {
+    name: `merge --baseline (the same report) -f json: the ${mb(statSize(json))} MB report of ${n.toLocaleString('en')} groups`,
+    run: measure(['merge', '-q', '--fail-on', 'new', '--baseline', json, '-f', `json=${out}`, json], dir, null, nodeOptions),
+    outputs: [{ file: out, path: ['groups'], expect: n }],
+    // Nothing is new: every group is in the baseline (exit 0).
+    exit: 0,
   };
 }
 
 /**
- * Runs both (or `only` one: 'analyze' or 'scan'), prints the figures and returns them with `ok`
+ * Runs them all (or `only` 'analyze', 'scan' or 'merge': merge runs the first scan of `jobs` for its input, unreported), prints the figures and returns them with `ok`
  * (every output valid and complete, every peak under `goalMb`). `heapMb` caps the measured
  * process's V8 heap (--max-old-space-size), to tell live memory from garbage not yet collected.
  */
-export async function runMemoryBench({ n = 100_000, goalMb = 300, keep = false, only = null, heapMb = null, log = console.log } = {}) {
+export async function runMemoryBench({ n = 100_000, goalMb = 300, keep = false, only = null, heapMb = null, jobs = [1, 2], log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coredx-memory-bench-'));
   const nodeOptions = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
   const results = [];
-  try {
-    if (only !== 'scan') results.push(await benchAnalyze(dir, n, nodeOptions));
-    if (only !== 'analyze') results.push(await benchScan(dir, n, nodeOptions));
-    let ok = true;
-    for (const r of results) {
-      const checks = [];
-      for (const o of r.outputs) {
-        let counted;
-        try {
-          counted = await checkJson(o.file, o.path);
-        } catch (err) {
-          counted = String(err.message);
-        }
-        const good = counted === o.expect;
-        ok &&= good;
-        checks.push(`${o.file.split('/').pop()}: ${good ? `valid JSON, ${counted.toLocaleString('en')} entries, ${mb(statSize(o.file))} MB` : `BAD (${counted})`}`);
+  let ok = true;
+  const report = async (r) => {
+    results.push(r);
+    const checks = [];
+    for (const o of r.outputs) {
+      let counted;
+      try {
+        counted = await checkJson(o.file, o.path);
+      } catch (err) {
+        counted = String(err.message);
       }
-      const under = r.run.rssMb < goalMb && r.run.code !== null && r.run.code <= 1;
-      ok &&= under;
-      log(
-        `${r.name}${heapMb ? ` (--max-old-space-size=${heapMb})` : ''}\n  peak RSS ${r.run.rssMb.toFixed(0)} MB (goal < ${goalMb} MB: ${under ? 'met' : 'NOT met'}), ${r.run.seconds.toFixed(1)} s, exit ${r.run.code ?? r.run.signal}${r.run.code === 2 ? ` (${r.run.stderr})` : ''}\n  ${checks.join('\n  ')}`,
-      );
+      const good = counted === o.expect;
+      ok &&= good;
+      checks.push(`${o.file.split('/').pop()}: ${good ? `valid JSON, ${counted.toLocaleString('en')} entries, ${mb(statSize(o.file))} MB` : `BAD (${counted})`}`);
+    }
+    const exited = r.exit === undefined ? r.run.code !== null && r.run.code <= 1 : r.run.code === r.exit;
+    const under = r.run.rssMb < goalMb;
+    ok &&= under && exited;
+    log(
+      `${r.name}${heapMb ? ` (--max-old-space-size=${heapMb})` : ''}\n  peak RSS ${r.run.rssMb.toFixed(0)} MB (goal < ${goalMb} MB: ${under ? 'met' : 'NOT met'}), ${r.run.seconds.toFixed(1)} s, exit ${r.run.code ?? r.run.signal}${exited ? '' : ' (UNEXPECTED)'}${r.run.code === 2 ? ` (${r.run.stderr})` : ''}\n  ${checks.join('\n  ')}`,
+    );
+  };
+  try {
+    if (!only || only === 'analyze') await report(await benchAnalyze(dir, n, nodeOptions));
+    if (!only || only === 'scan' || only === 'merge') {
+      const made = await makeTree(dir, n);
+      let json = null;
+      for (const j of only === 'merge' ? [jobs[0]] : jobs) {
+        const r = await benchScan(dir, n, nodeOptions, j, made);
+        if (only !== 'merge') await report(r);
+        json = r.json;
+      }
+      rmSync(made.tree, { recursive: true, force: true });
+      if (only !== 'scan') await report(benchMerge(dir, n, nodeOptions, json));
     }
     return { ok, results: results.map((r) => ({ name: r.name, rssMb: Math.round(r.run.rssMb), seconds: r.run.seconds, exit: r.run.code })) };
   } finally {
@@ -263,6 +296,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-  const { ok } = await runMemoryBench({ n: opt('--n', 100_000), goalMb: opt('--goal-mb', 300), keep: args.includes('--keep'), only, heapMb: opt('--heap-mb', null) });
+  const jobs = args.includes('--jobs') ? args[args.indexOf('--jobs') + 1].split(',').map(Number) : undefined;
+  const { ok } = await runMemoryBench({ n: opt('--n', 100_000), goalMb: opt('--goal-mb', 300), keep: args.includes('--keep'), only, heapMb: opt('--heap-mb', null), ...(jobs ? { jobs } : {}) });
   process.exitCode = ok ? 0 : 1;
 }

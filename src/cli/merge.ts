@@ -1,9 +1,8 @@
 // `coredx merge REPORT.json...`: combines `coredx scan --format json` reports (the shards of one
 // scan, or scans of different artifacts) into one report, in every format; exits like scan.
 
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { asScanResult, mergeResults, MergeError, type MergeInput } from '../scan/merge.js';
+import { mergeResults, readScanReport, MergeError, type MergeInput } from '../scan/merge.js';
 import { EXIT } from './exit-codes.js';
 import { addReportOptions, emitReport, EXIT_HELP, prepareReport, SPILL_AFTER, type ReportFlags } from './scan.js';
 import { spillReports } from '../scan/group.js';
@@ -30,22 +29,8 @@ function runMerge(files: string[], flags: MergeFlags): number {
   // The merged groups keep their reports in a temporary file beyond the first ones (see spillReports).
   spillReports({ after: SPILL_AFTER });
   try {
-    for (const file of files) {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new MergeError(`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message.split('\n')[0]})`);
-      }
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (err) {
-        throw new MergeError(`${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
-      }
-      inputs.push(asScanResult(file, doc));
-    }
+    // Each report is read a group at a time (a report larger than a JavaScript string can be read).
+    for (const file of files) inputs.push(readScanReport(file));
     // Each diagnosis carries its rule's help text (Diagnosis.ruleHelp): no rules are loaded. A
     // diagnosis from JSON written before it did gets a generic help text in SARIF.
     return emitReport(mergeResults(inputs), prepared, flags);

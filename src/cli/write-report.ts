@@ -34,7 +34,9 @@ export function writeReason(err: unknown): string {
 }
 
 /** Text is encoded and written a slice at a time: a report of gigabytes is never copied whole. */
-const SLICE = 1 << 20;
+// 32K characters (at most 64 KB as a string): slices stay in the young generation, not in V8's
+// large-object space, where 100s of MB of written text would wait for a full collection.
+const SLICE = 1 << 15;
 
 function writeAll(fd: number, text: string): void {
   for (let i = 0; i < text.length; ) {

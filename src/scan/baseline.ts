@@ -3,12 +3,12 @@
 // group this run did not see is `absent`. Signatures of different signature versions cannot be
 // compared: every group is then `unknown` and nothing is absent.
 
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { groupTitle } from '../render/group-text.js';
 import { SEVERITIES, type CrashGroup, type Severity } from './group.js';
 import type { ScanResult } from './scan.js';
 import type { Shard } from './shard.js';
+import { JsonReadError, JsonSyntaxError, readReason, streamJsonFile, type JsonPath } from './json-reader.js';
 
 export type BaselineState = 'new' | 'unchanged' | 'absent' | 'unknown';
 
@@ -58,79 +58,105 @@ const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback
 const severityOf = (v: unknown): Severity => (SEVERITIES.includes(v as Severity) ? (v as Severity) : 'high');
 const FINGERPRINT = /^coredxCrashSignature\/v(\d+)$/;
 
+/** Where a baseline's groups are: a scan report's `groups`, a SARIF log's results (of its first run). */
+const GROUPS = (p: JsonPath) => p.length === 1 && p[0] === 'groups';
+const RESULTS = (p: JsonPath) => p.length === 3 && p[0] === 'runs' && p[1] === 0 && p[2] === 'results';
+
+/**
+ * Reads a baseline (scan JSON or SARIF) a group at a time (json-reader.ts): only what a report
+ * needs of each baseline group is kept, so a baseline of any size (beyond a JavaScript string's
+ * ~512 MB) is read in the memory of its largest group.
+ */
 export function readBaseline(path: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BaselineError(`baseline ${path}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message.split('\n')[0]})`);
-  }
+  const groups: BaselineGroup[] = [];
+  const results: (BaselineGroup & { version: number })[] = [];
+  let problem: string | null = null;
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = streamJsonFile(path, {
+      stream: (p) => GROUPS(p) || RESULTS(p),
+      descend: (p) => p.length === 0 || (p[0] === 'runs' && p.length <= 2),
+      onElement: (p, _i, value) => {
+        if (problem !== null) return;
+        if (GROUPS(p)) {
+          const g = fromScanGroup(value);
+          if (typeof g === 'string') problem = g;
+          else groups.push(g);
+        } else {
+          const r = fromSarifResult(value);
+          if (typeof r === 'string') problem = r;
+          else results.push(r);
+        }
+      },
+    });
   } catch (err) {
-    throw new BaselineError(`baseline ${path}: not JSON (${(err as Error).message.split('\n')[0]})`);
+    if (err instanceof JsonReadError) throw new BaselineError(`baseline ${path}: cannot read it (${readReason(err)})`);
+    if (err instanceof JsonSyntaxError) throw new BaselineError(`baseline ${path}: not JSON (${err.message})`);
+    throw err;
   }
-  const parsed = isObject(doc) && Array.isArray(doc.runs) ? fromSarif(doc) : isObject(doc) && Array.isArray(doc.groups) ? fromScanJson(doc) : null;
+  const parsed = isObject(doc) && Array.isArray(doc.runs) ? fromSarif(doc, results, problem) : isObject(doc) && Array.isArray(doc.groups) ? fromScanJson(doc, groups, problem) : null;
   if (typeof parsed === 'string' || parsed === null) throw new BaselineError(`baseline ${path}: ${parsed ?? 'not a coredx scan report (expected the JSON of `coredx scan --format json` or its SARIF)'}`);
   return { path, ...parsed };
 }
 
-function fromScanJson(doc: Record<string, unknown>): Omit<Baseline, 'path'> | string {
+function fromScanJson(doc: Record<string, unknown>, groups: BaselineGroup[], problem: string | null): Omit<Baseline, 'path'> | string {
   if (!Number.isInteger(doc.signatureVersion)) return 'a JSON report without signatureVersion (expected `coredx scan --format json` output)';
   const shard = doc.shard as { index?: unknown; total?: unknown } | undefined;
   if (isObject(shard) && shard.total !== 1) return `shard ${shard.index}/${shard.total} of a scan, not all of it: merge the shards (coredx merge) and use that`;
-  const groups: BaselineGroup[] = [];
-  for (const g of doc.groups as unknown[]) {
-    if (!isObject(g) || typeof g.signature !== 'string') return 'a group without a signature (expected `coredx scan --format json` output)';
-    const first = Array.isArray(g.occurrences) && isObject(g.occurrences[0]) ? (g.occurrences[0] as { path: string; line: number }) : null;
-    let title = '';
-    try {
-      title = groupTitle(g as unknown as CrashGroup);
-    } catch {
-      title = str(g.signatureText, g.signature);
-    }
-    const report = isObject(g.report) ? g.report : {};
-    groups.push({
-      signature: g.signature,
-      signatureText: str(g.signatureText, g.signature),
-      title,
-      crashKind: str(report.crashKind, str(g.signatureText).split(' | ')[0] || 'UNKNOWN'),
-      severity: severityOf(g.severity),
-      count: Number.isInteger(g.count) ? (g.count as number) : 1,
-      first: first && typeof first.path === 'string' ? { path: first.path, line: Number(first.line) || 1 } : null,
-    });
-  }
+  if (problem !== null) return problem;
   return { signatureVersion: doc.signatureVersion as number, groups };
 }
 
-function fromSarif(doc: Record<string, unknown>): Omit<Baseline, 'path'> | string {
+/** What a baseline keeps of one group of a scan report, or what is wrong with it. */
+function fromScanGroup(g: unknown): BaselineGroup | string {
+  if (!isObject(g) || typeof g.signature !== 'string') return 'a group without a signature (expected `coredx scan --format json` output)';
+  const first = Array.isArray(g.occurrences) && isObject(g.occurrences[0]) ? (g.occurrences[0] as { path: string; line: number }) : null;
+  let title = '';
+  try {
+    title = groupTitle(g as unknown as CrashGroup);
+  } catch {
+    title = str(g.signatureText, g.signature);
+  }
+  const report = isObject(g.report) ? g.report : {};
+  return {
+    signature: g.signature,
+    signatureText: str(g.signatureText, g.signature),
+    title,
+    crashKind: str(report.crashKind, str(g.signatureText).split(' | ')[0] || 'UNKNOWN'),
+    severity: severityOf(g.severity),
+    count: Number.isInteger(g.count) ? (g.count as number) : 1,
+    first: first && typeof first.path === 'string' ? { path: first.path, line: Number(first.line) || 1 } : null,
+  };
+}
+
+function fromSarif(doc: Record<string, unknown>, results: (BaselineGroup & { version: number })[], problem: string | null): Omit<Baseline, 'path'> | string {
   const run = (doc.runs as unknown[])[0];
   if (!isObject(run) || !isObject(run.tool) || !isObject(run.tool.driver) || run.tool.driver.name !== 'coredx') return 'a SARIF log not written by coredx';
+  if (problem !== null) return problem;
   const props = isObject(run.properties) ? run.properties : {};
-  let version: number | null = Number.isInteger(props.signatureVersion) ? (props.signatureVersion as number) : null;
-  const groups: BaselineGroup[] = [];
-  for (const r of Array.isArray(run.results) ? run.results : []) {
-    if (!isObject(r) || !isObject(r.partialFingerprints)) return 'a SARIF result without coredx fingerprints';
-    const key = Object.keys(r.partialFingerprints).find((k) => FINGERPRINT.test(k));
-    const signature = key ? r.partialFingerprints[key] : undefined;
-    if (!key || typeof signature !== 'string') return 'a SARIF result without a coredx crash signature';
-    version ??= Number(FINGERPRINT.exec(key)![1]);
-    const p = isObject(r.properties) ? r.properties : {};
-    const message = isObject(r.message) ? str(r.message.text) : '';
-    const signatureText = str(p.signature, signature);
-    groups.push({
-      signature,
-      signatureText,
-      title: str(p.title, message.split('\n')[0]!.replace(/ \(\d+ occurrences?\)$/, '')),
-      crashKind: signatureText.split(' | ')[0] || 'UNKNOWN',
-      severity: severityOf(p.severity ?? ({ error: 'high', warning: 'medium', note: 'low' } as Record<string, string>)[str(r.level)]),
-      count: Number.isInteger(p.count) ? (p.count as number) : 1,
-      first: sarifFirst(r),
-    });
-  }
-  return { signatureVersion: version, groups };
+  const version: number | null = Number.isInteger(props.signatureVersion) ? (props.signatureVersion as number) : (results[0]?.version ?? null);
+  return { signatureVersion: version, groups: results.map(({ version: _v, ...g }) => g) };
+}
+
+/** What a baseline keeps of one SARIF result (with the signature version its fingerprint names), or what is wrong with it. */
+function fromSarifResult(r: unknown): (BaselineGroup & { version: number }) | string {
+  if (!isObject(r) || !isObject(r.partialFingerprints)) return 'a SARIF result without coredx fingerprints';
+  const key = Object.keys(r.partialFingerprints).find((k) => FINGERPRINT.test(k));
+  const signature = key ? r.partialFingerprints[key] : undefined;
+  if (!key || typeof signature !== 'string') return 'a SARIF result without a coredx crash signature';
+  const p = isObject(r.properties) ? r.properties : {};
+  const message = isObject(r.message) ? str(r.message.text) : '';
+  const signatureText = str(p.signature, signature);
+  return {
+    signature,
+    signatureText,
+    title: str(p.title, message.split('\n')[0]!.replace(/ \(\d+ occurrences?\)$/, '')),
+    crashKind: signatureText.split(' | ')[0] || 'UNKNOWN',
+    severity: severityOf(p.severity ?? ({ error: 'high', warning: 'medium', note: 'low' } as Record<string, string>)[str(r.level)]),
+    count: Number.isInteger(p.count) ? (p.count as number) : 1,
+    first: sarifFirst(r),
+    version: Number(FINGERPRINT.exec(key)![1]),
+  };
 }
 
 /** The artifact location of a result (its last location), as a path. */
@@ -153,7 +179,13 @@ export function compareWithBaseline<T extends ScanResult>(result: T, baseline: B
   const comparable = baseline.signatureVersion === null || baseline.signatureVersion === result.signatureVersion;
   const known = new Set(baseline.groups.map((g) => g.signature));
   const seen = new Set(result.groups.map((g) => g.signature));
-  const groups = result.groups.map((g): CrashGroup => ({ ...g, baselineState: !comparable ? 'unknown' : known.has(g.signature) ? 'unchanged' : 'new' }));
+  // Each group as it is with its state added: its properties copied as they are (a compact group's
+  // report and diagnosis stay where they are kept, not read back as `{...g}` would).
+  const groups = result.groups.map((g): CrashGroup => {
+    const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(g)) as CrashGroup;
+    copy.baselineState = !comparable ? 'unknown' : known.has(g.signature) ? 'unchanged' : 'new';
+    return copy;
+  });
   const absent = comparable ? baseline.groups.filter((g) => !seen.has(g.signature)).map((g) => ({ ...g, baselineState: 'absent' as const })) : [];
   const count = (s: BaselineState) => groups.filter((g) => g.baselineState === s).length;
   return {

@@ -45,7 +45,15 @@ export interface CrashGroup {
 type DiagnosisKey = Pick<Diagnosis, 'scope' | 'confidence' | 'severity' | 'ruleId'>;
 
 /** A value kept in memory, or written to the spill file. */
-type Held<T> = { value: T } | { stored: { offset: number; length: number } };
+type Held<T> = { value: T } | Stored;
+
+/** Where a value written to the spill file is (one object per value kept there). */
+class Stored {
+  constructor(
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+}
 
 /** Where a candidate's diagnosis is: a stored report's top diagnosis, or its own. */
 type DiagnosisSource = { top: Held<Report> } | { own: Held<Diagnosis | null> };
@@ -56,7 +64,18 @@ interface Candidate {
   source: DiagnosisSource;
 }
 
-const keyOf = (d: Diagnosis | null): DiagnosisKey | null => d && { scope: d.scope, confidence: d.confidence, severity: d.severity, ruleId: d.ruleId };
+/** Keys are shared: a handful of rules diagnose 100,000s of groups. */
+const keys = new Map<string, DiagnosisKey>();
+const keyOf = (d: Diagnosis | null): DiagnosisKey | null => {
+  if (!d) return null;
+  const id = `${d.scope}\u0000${d.confidence}\u0000${d.severity}\u0000${d.ruleId}`;
+  let key = keys.get(id);
+  if (!key) {
+    key = { scope: d.scope, confidence: d.confidence, severity: d.severity, ruleId: d.ruleId };
+    if (keys.size < 10_000) keys.set(id, key);
+  }
+  return key;
+};
 const severityOf = (d: DiagnosisKey | null) => SEVERITIES.indexOf(d?.severity ?? UNDIAGNOSED_SEVERITY);
 
 /**
@@ -130,14 +149,14 @@ function hold<T>(value: T): Held<T> {
   } catch {
     return { value };
   }
-  const stored = { offset: spill.size, length: buf.length };
+  const stored = new Stored(spill.size, buf.length);
   spill.size += buf.length;
-  return { stored };
+  return stored;
 }
 
 function read<T>(h: Held<T>): T {
   if ('value' in h) return h.value;
-  const { offset, length } = h.stored;
+  const { offset, length } = h;
   const cached = recent.get(offset);
   if (cached !== undefined) return cached as T;
   const buf = Buffer.allocUnsafe(length);
@@ -209,7 +228,7 @@ function partsOf(g: CrashGroup): Internals {
   const report = hold(g.report);
   const top = g.report.diagnoses[0] ?? null;
   // Its diagnosis is its first report's top one when it is that very object (a structured clone keeps that).
-  const source: DiagnosisSource = g.diagnosis === top && 'stored' in report ? { top: report } : { own: hold(g.diagnosis) };
+  const source: DiagnosisSource = g.diagnosis === top && report instanceof Stored ? { top: report } : { own: hold(g.diagnosis) };
   return { report, source, key: keyOf(g.diagnosis) };
 }
 
@@ -250,10 +269,13 @@ export class GroupCollector {
     } else if (better) entry.best = { key, at, source: { own: hold(top) } };
   }
 
+  /** The groups, in report order. The collector is emptied: each entry is dropped as its group is made (not two sets at once). */
   groups(): CrashGroup[] {
-    const groups = [...this.bySignature].map(([signature, { signatureText, first, best, occurrences }]): CrashGroup =>
-      makeGroup({ signature, signatureText, count: occurrences.length, occurrences: occurrences.sort(compareLocation), severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY }, best, first),
-    );
+    const groups: CrashGroup[] = [];
+    for (const [signature, { signatureText, first, best, occurrences }] of this.bySignature) {
+      groups.push(makeGroup({ signature, signatureText, count: occurrences.length, occurrences: occurrences.sort(compareLocation), severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY }, best, first));
+      this.bySignature.delete(signature);
+    }
     return sortGroups(groups);
   }
 }
@@ -301,6 +323,20 @@ export function mergeGroups(parts: CrashGroup[][]): CrashGroup[] {
     );
   });
   return sortGroups(groups);
+}
+
+/**
+ * One group kept compactly (its report and diagnosis written away when spillReports() is on, read
+ * back on access): the same group to its readers, cheap to merge (mergeGroups does not read it back).
+ */
+export function holdGroup(g: CrashGroup): CrashGroup {
+  const parts = partsOf(g);
+  if ('value' in parts.report && 'own' in parts.source && 'value' in parts.source.own) return g;
+  return makeGroup(
+    { signature: g.signature, signatureText: g.signatureText, count: g.count, occurrences: g.occurrences, severity: g.severity },
+    { key: parts.key, at: g.diagnosisAt, source: parts.source },
+    parts.report,
+  );
 }
 
 /** Groups kept compactly (their reports written away when spillReports() is on): the same groups, same order. */

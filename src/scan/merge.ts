@@ -2,7 +2,8 @@
 // are merged by mergeGroups (the same choice of first occurrence and diagnosis as a scan makes),
 // skipped files put together in scan's order, totals added up.
 
-import { mergeGroups, type CrashGroup } from './group.js';
+import { holdGroup, mergeGroups, type CrashGroup } from './group.js';
+import { JsonReadError, JsonSyntaxError, readReason, streamJsonFile } from './json-reader.js';
 import { scanResult, type ScanResult, type SkippedFile } from './scan.js';
 import type { Shard } from './shard.js';
 
@@ -17,15 +18,24 @@ export interface MergeInput {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Checks that a parsed document is a scan JSON report (enough of it to merge). */
-export function asScanResult(name: string, doc: unknown): MergeInput {
+/** What is wrong with a group of a scan JSON report, or null. */
+function groupProblem(g: unknown): string | null {
+  if (!isObject(g) || typeof g.signature !== 'string' || !Array.isArray(g.occurrences) || g.occurrences.length === 0 || !isObject(g.report) || !isObject(g.diagnosisAt)) {
+    return 'a group without signature, occurrences, report or diagnosisAt';
+  }
+  return null;
+}
+
+/** Checks that a parsed document is a scan JSON report (enough of it to merge). `groupsChecked`: its groups were checked as they were read. */
+export function asScanResult(name: string, doc: unknown, groupsChecked = false): MergeInput {
   const bad = (why: string) => new MergeError(`${name}: not a coredx scan JSON report (${why})`);
   if (!isObject(doc)) throw bad('not a JSON object');
   if (!Number.isInteger(doc.schemaVersion) || !Number.isInteger(doc.signatureVersion)) throw bad('no schemaVersion/signatureVersion');
   if (!Array.isArray(doc.groups)) throw bad('no groups');
-  for (const g of doc.groups) {
-    if (!isObject(g) || typeof g.signature !== 'string' || !Array.isArray(g.occurrences) || g.occurrences.length === 0 || !isObject(g.report) || !isObject(g.diagnosisAt)) {
-      throw bad('a group without signature, occurrences, report or diagnosisAt');
+  if (!groupsChecked) {
+    for (const g of doc.groups) {
+      const problem = groupProblem(g);
+      if (problem) throw bad(problem);
     }
   }
   const files = doc.files;
@@ -34,6 +44,38 @@ export function asScanResult(name: string, doc: unknown): MergeInput {
   const shard = doc.shard;
   if (shard !== undefined && (!isObject(shard) || !Number.isInteger(shard.index) || !Number.isInteger(shard.total))) throw bad('a malformed shard');
   return { name, result: doc as unknown as MergeInput['result'] };
+}
+
+/**
+ * Reads a scan JSON report from a file a group at a time (json-reader.ts), each group kept compactly
+ * as it is read (holdGroup: its report written away when spillReports() is on): a report of any
+ * size, beyond a JavaScript string's ~512 MB, is read in the memory of its largest group. Throws
+ * MergeError (one line naming the file) when it cannot be read or is not a scan JSON report.
+ */
+export function readScanReport(file: string): MergeInput {
+  const groups: CrashGroup[] = [];
+  let problem: string | null = null;
+  let doc: unknown;
+  try {
+    doc = streamJsonFile(file, {
+      stream: (p) => p.length === 1 && p[0] === 'groups',
+      descend: (p) => p.length === 0,
+      onElement: (_p, _i, g) => {
+        if (problem !== null) return;
+        problem = groupProblem(g);
+        if (problem === null) groups.push(holdGroup(g as CrashGroup));
+      },
+    });
+  } catch (err) {
+    if (err instanceof JsonReadError) throw new MergeError(`${file}: cannot read it (${readReason(err)})`);
+    if (err instanceof JsonSyntaxError) throw new MergeError(`${file}: not JSON (${err.message})`);
+    throw err;
+  }
+  if (isObject(doc) && Array.isArray(doc.groups)) {
+    if (problem !== null) throw new MergeError(`${file}: not a coredx scan JSON report (${problem})`);
+    doc.groups = groups;
+  }
+  return asScanResult(file, doc, true);
 }
 
 export function mergeResults(inputs: MergeInput[]): ScanResult {

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoadOptions } from '../rules/load.js';
-import { compactGroups, mergeGroups } from './group.js';
+import { holdGroup, mergeGroups } from './group.js';
 import { scan, scanResult, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
 import { inShard } from './shard.js';
 import { walkArtifacts } from './walk.js';
@@ -37,6 +37,9 @@ export type WorkerMessage =
   | { type: 'warning'; path: string; message: string }
   | { type: 'done'; batch: number; result: ScanResult }
   | { type: 'error'; message: string };
+
+/** Files in a batch at most: a worker holds the reports of its batch's files in full until it posts them. */
+const MAX_BATCH = 16;
 
 /** Below this many files, starting threads (each loads the rules) costs more than it saves. */
 const MIN_FILES_PER_THREAD = 4;
@@ -72,8 +75,10 @@ async function inThreads(
   results: ScanResult[],
   progress: { filesDone: number; filesTotal: number; bytesDone: number; crashes: number },
 ): Promise<void> {
-  // Batches small enough to balance the threads, large enough to keep messages few.
-  const size = Math.max(1, Math.min(64, Math.ceil(files.length / (threads * 8))));
+  // Batches small enough to balance the threads and to bound what a batch holds until it is posted
+  // and kept compactly here (every report of its files: at most MAX_BATCH files), large enough to
+  // keep messages few.
+  const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(files.length / (threads * 32))));
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
   const { rules: _rules, parsers: _parsers, ...analyze } = options.analyze ?? {};
@@ -124,7 +129,7 @@ async function inThreads(
             else if (m.type === 'warning') warn(m.path, m.message);
             else if (m.type === 'done') {
               // Kept compactly while the other batches finish (reports written away past the first groups).
-              results[m.batch] = { ...m.result, groups: compactGroups(m.result.groups) };
+              results[m.batch] = { ...m.result, groups: m.result.groups.map(holdGroup) };
               feed();
             } else reject(new Error(m.message));
           });
@@ -147,7 +152,8 @@ function combine(walked: Awaited<ReturnType<typeof walkArtifacts>>, results: Sca
   ];
   const sum = (f: (r: ScanResult) => number) => results.reduce((n, r) => n + f(r), 0);
   return scanResult({
-    groups: mergeGroups(results.map((r) => r.groups)),
+    // One batch (a scan on this thread) is its own result: not copied into a second set of groups.
+    groups: results.length === 1 ? results[0]!.groups : mergeGroups(results.map((r) => r.groups)),
     scanned: sum((r) => r.files.scanned),
     skipped,
     bytes: sum((r) => r.totals.bytes),
