@@ -1,6 +1,7 @@
 // ParsedTrace (what a parser read) -> Report (the crash model): names normalized, crashing thread
 // chosen, signature computed. Everything format-independent lives here, so every parser gets it.
 
+import { cappedStackNotes, unreadableFrameLines } from '../parse/framework.js';
 import type { ContextLine, Frame, Report, Thread } from '../model.js';
 import type { ExtractedTrace } from '../parse/extract.js';
 import type { ParsedFrame } from '../parse/types.js';
@@ -49,7 +50,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const signature = computeSignature(crashKind, crashedFrames, signatureOptions(trace.format, trace.program, hang?.parts));
   const unreadable = unreadableFrameLines(trace.inside, extracted.after);
   // A stack cut at the per-thread cap says so: its signature and rules saw only the kept frames.
-  const capped = threads.filter((t) => (t.droppedFrames ?? 0) > 0).map((t) => `${t.id ? `thread ${t.id}` : 'the stack'}: ${t.droppedFrames} frame${t.droppedFrames === 1 ? '' : 's'} beyond the ${t.frames.length} kept were not read (the stack was capped)`);
+  const capped = cappedStackNotes(threads);
   return {
     ...(capped.length > 0 ? { warnings: capped } : {}),
     ...(unreadable.length > 0 ? { unreadableFrames: unreadable } : {}),
@@ -126,17 +127,3 @@ function signalFromHandlerLine(before: { text: string }[]): string | null {
   return null;
 }
 
-/**
- * How a frame line starts in the formats coredx reads: gdb's "#3 0x... in", a '#'-less "3  0x... in",
- * lldb's "frame #3:", sanitizers' "#3 0x... in", Valgrind's "at 0x...:" / "by 0x...:", Rust's
- * "  3: 0x...", glog's "@ 0x...". A line of the trace (or right after it) shaped like this that no
- * parser took was a frame the paste mangled or a variant not known yet.
- */
-const FRAME_LIKE = /^\s*(?:#\d{1,5} +(?:0x[0-9a-fA-F]+\b|[A-Za-z_~<(])|\d{1,5}\s+0x[0-9a-fA-F]+ in |\*?\s*frame #\d+:|(?:==\d+==\s+)?(?:at|by) 0x[0-9A-Fa-f]+: |\d{1,4}: +0x[0-9a-f]+ |@\s+0x[0-9a-f]+ )/;
-/** Context after a trace looked at for frame lines (a mangled last frame ends the trace early). */
-const AFTER_LINES_CHECKED = 3;
-
-function unreadableFrameLines(inside: { line: number; text: string }[], after: { line: number; text: string }[]): { line: number; text: string }[] {
-  const candidates = [...inside, ...after.slice(0, AFTER_LINES_CHECKED)];
-  return candidates.filter((l) => l.text.length < 4096 && FRAME_LIKE.test(l.text)).map((l) => ({ line: l.line, text: l.text }));
-}

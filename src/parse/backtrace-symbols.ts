@@ -7,7 +7,7 @@
 // A trace is two or more such lines in a row. Itanium C++ names (_Z...) stay as printed, marked
 // `mangled`: the demangling service (normalize/demangle.ts, c++filt) names them.
 
-import { demangleNamesSync, demangleTracesSync, isMangled } from '../normalize/demangle.js';
+import { demangleTracesSync, isMangled } from '../normalize/demangle.js';
 import { CappedStack, TraceSpan } from './framework.js';
 import { bareFrame } from './stack.js';
 import type { BlockParser, FeedResult, ParsedFrame, ParsedTrace, TraceParser } from './types.js';
@@ -33,15 +33,6 @@ export const backtraceSymbolsParser: TraceParser = {
   startsTrace: (line: string) => line.includes('[0x') && parseLine(line) !== null,
   begin: () => new BacktraceSymbolsBlock(),
 };
-
-/**
- * Demangles Itanium names (the demangling service's synchronous variant); kept for the callers of
- * this module's old function (symbolize/), which should use normalize/demangle.ts directly.
- */
-export function demangle(names: string[]): string[] {
-  const out = demangleNamesSync(names);
-  return names.map((n) => out.get(n) ?? n);
-}
 
 /** A frame of a handler's dump whose name is printed mangled: marked for the demangling service. */
 export function markMangled(frame: ParsedFrame): ParsedFrame {

@@ -17,7 +17,8 @@
 import { statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { Frame, Report } from '../model.js';
-import { demangle, parseLine } from '../parse/backtrace-symbols.js';
+import { parseLine } from '../parse/backtrace-symbols.js';
+import { demangleNamesSync } from '../normalize/demangle.js';
 import { normalizeFunctionName } from '../normalize/function-name.js';
 import { computeSignature, signalFrameIndex, signatureOptions } from '../normalize/signature.js';
 import { inferSignal } from '../normalize/infer-signal.js';
@@ -244,10 +245,11 @@ function demangledTable(info: ElfInfo): Map<string, bigint> {
   if (table) return table;
   table = new Map();
   const cxx = info.symbols().filter((s) => s.name.startsWith('_Z'));
-  const names = demangle(cxx.map((s) => s.name));
-  cxx.forEach((s, i) => {
-    if (!table!.has(names[i]!)) table!.set(names[i]!, s.value);
-  });
+  const names = demangleNamesSync(cxx.map((s) => s.name));
+  for (const s of cxx) {
+    const name = names.get(s.name) ?? s.name;
+    if (!table.has(name)) table.set(name, s.value);
+  }
   demangledTables.set(info, table);
   return table;
 }
