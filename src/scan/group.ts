@@ -140,17 +140,28 @@ function openSpill(): boolean {
   return true;
 }
 
+let shared = Buffer.alloc(0);
+/** The one buffer values are written and read through, at least `length` bytes. */
+function bufferOf(length: number): Buffer {
+  if (shared.length < length) shared = Buffer.allocUnsafe(Math.max(length, 64 * 1024, shared.length * 2));
+  return shared;
+}
+
 /** Keeps a value: in memory, or (spilling, beyond the first `after`) in the spill file. */
 function hold<T>(value: T): Held<T> {
   if (!spill.enabled || value === null || spill.held++ < spill.after || !openSpill()) return { value };
-  const buf = Buffer.from(JSON.stringify(value), 'utf8');
+  const text = JSON.stringify(value);
+  const length = Buffer.byteLength(text, 'utf8');
+  // One buffer reused (grown to the largest value): no buffer of its own for each of 100,000s of values.
+  const buf = bufferOf(length);
+  buf.write(text, 0, length, 'utf8');
   try {
-    for (let off = 0; off < buf.length; ) off += writeSync(spill.fd, buf, off, buf.length - off, spill.size + off);
+    for (let off = 0; off < length; ) off += writeSync(spill.fd, buf, off, length - off, spill.size + off);
   } catch {
     return { value };
   }
-  const stored = new Stored(spill.size, buf.length);
-  spill.size += buf.length;
+  const stored = new Stored(spill.size, length);
+  spill.size += length;
   return stored;
 }
 
@@ -159,13 +170,13 @@ function read<T>(h: Held<T>): T {
   const { offset, length } = h;
   const cached = recent.get(offset);
   if (cached !== undefined) return cached as T;
-  const buf = Buffer.allocUnsafe(length);
+  const buf = bufferOf(length);
   for (let off = 0; off < length; ) {
     const n = readSync(spill.fd, buf, off, length - off, offset + off);
     if (n === 0) throw new Error('coredx: the temporary file of crash reports was cut short');
     off += n;
   }
-  const value = JSON.parse(buf.toString('utf8')) as T;
+  const value = JSON.parse(buf.toString('utf8', 0, length)) as T;
   if (recent.size >= RECENT) recent.delete(recent.keys().next().value!);
   recent.set(offset, value);
   return value;
@@ -293,35 +304,37 @@ export function sortGroups(groups: CrashGroup[]): CrashGroup[] {
  * the diagnosis the best of each part's best (the same ranking as GroupCollector), same order.
  * Throws when two parts hold the same occurrence (the parts overlap).
  */
-export function mergeGroups(parts: CrashGroup[][]): CrashGroup[] {
-  const bySignature = new Map<string, { first: CrashGroup; report: Held<Report>; best: Candidate; occurrences: Location[] }>();
-  for (const part of parts) {
-    for (const g of part) {
+export function mergeGroups(parts: CrashGroup[][], options: { consume?: boolean } = {}): CrashGroup[] {
+  // Each entry keeps what the merged group needs, not the part's group: with `consume`, a part's
+  // groups are dropped as soon as it is merged (its array emptied), so two sets are never held.
+  const bySignature = new Map<string, { signatureText: string; firstAt: Location; report: Held<Report>; best: Candidate; occurrences: Location[] }>();
+  for (let p = 0; p < parts.length; p++) {
+    for (const g of parts[p]!) {
       const { report, source, key } = partsOf(g);
       const candidate: Candidate = { key, at: g.diagnosisAt, source };
       const entry = bySignature.get(g.signature);
-      if (!entry) bySignature.set(g.signature, { first: g, report, best: candidate, occurrences: [...g.occurrences] });
+      if (!entry) bySignature.set(g.signature, { signatureText: g.signatureText, firstAt: g.occurrences[0]!, report, best: candidate, occurrences: options.consume ? g.occurrences : [...g.occurrences] });
       else {
-        entry.occurrences.push(...g.occurrences);
-        if (compareLocation(g.occurrences[0]!, entry.first.occurrences[0]!) < 0) {
-          entry.first = g;
+        for (const o of g.occurrences) entry.occurrences.push(o);
+        if (compareLocation(g.occurrences[0]!, entry.firstAt) < 0) {
+          entry.signatureText = g.signatureText;
+          entry.firstAt = g.occurrences[0]!;
           entry.report = report;
         }
         if (compareCandidates(candidate, entry.best) < 0) entry.best = candidate;
       }
     }
+    if (options.consume) parts[p] = [];
   }
-  const groups = [...bySignature.values()].map(({ first, report, best, occurrences }): CrashGroup => {
+  const groups: CrashGroup[] = [];
+  for (const [signature, { signatureText, report, best, occurrences }] of bySignature) {
     occurrences.sort(compareLocation);
     for (let i = 1; i < occurrences.length; i++) {
       if (compareLocation(occurrences[i - 1]!, occurrences[i]!) === 0) throw new Error(`${occurrences[i]!.path}:${occurrences[i]!.line} is in more than one report (do the shards overlap?)`);
     }
-    return makeGroup(
-      { signature: first.signature, signatureText: first.signatureText, count: occurrences.length, occurrences, severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY },
-      best,
-      report,
-    );
-  });
+    groups.push(makeGroup({ signature, signatureText, count: occurrences.length, occurrences, severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY }, best, report));
+    bySignature.delete(signature);
+  }
   return sortGroups(groups);
 }
 

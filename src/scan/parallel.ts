@@ -153,7 +153,7 @@ function combine(walked: Awaited<ReturnType<typeof walkArtifacts>>, results: Sca
   const sum = (f: (r: ScanResult) => number) => results.reduce((n, r) => n + f(r), 0);
   return scanResult({
     // One batch (a scan on this thread) is its own result: not copied into a second set of groups.
-    groups: results.length === 1 ? results[0]!.groups : mergeGroups(results.map((r) => r.groups)),
+    groups: results.length === 1 ? results[0]!.groups : mergeGroups(results.map((r) => r.groups), { consume: true }),
     scanned: sum((r) => r.files.scanned),
     skipped,
     bytes: sum((r) => r.totals.bytes),
