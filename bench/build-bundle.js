@@ -1,21 +1,36 @@
 #!/usr/bin/env node
-// Build step after tsc (run by bench/build-validators.js): the CLI bundled by esbuild into a few
-// files under dist/cli-bundle/ (an entry and one chunk per lazily loaded part), so a one-paste
-// `coredx analyze` does not resolve, read and compile ~130 separate modules (~100 ms of CPU).
+// Build step after tsc (run by bench/build-validators.js): the CLI bundled by esbuild into one
+// script, dist/cli-bundle/coredx-cli.cjs, with a V8 code cache beside it (coredx-cli.cjs.cache,
+// written by one warm-up run of a paste), so a one-paste `coredx analyze` neither resolves, reads
+// and compiles ~130 separate modules nor compiles the functions it runs (~150 ms of CPU in all).
 // bin/coredx.js runs the bundle only while it is what dist/ holds now (bundle-inputs.json: each
-// input's size and mtime), and the plain dist/cli/main.js otherwise: a `tsc` without this step,
-// or a checkout without esbuild (it is a development dependency, through vitest), still runs as
-// before. The code is dist's own: `import.meta.url` keeps meaning each source module's place in
-// dist/ (rule folders, the rule index, the scan worker), and CommonJS packages loaded on first use
-// (createRequire: re2js, ajv, @iarna/toml) stay in node_modules.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// input's size and mtime), and the plain dist/cli/main.js otherwise: a `tsc` without this step, or
+// a checkout without esbuild (a development dependency, through vitest), still runs as before. A
+// cache V8 rejects (another Node) only costs the compiling it would have saved.
+// The code is dist's own, as CommonJS (Node 20 has a code cache for scripts, not for ES modules):
+// `import.meta.url` keeps meaning each source module's place in dist/ (rule folders, the rule index,
+// the scan worker), subcommands are still evaluated only when they run (esbuild keeps a dynamic
+// import lazy), and packages loaded on first use (createRequire: re2js, ajv, @iarna/toml) stay in
+// node_modules.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 export const BUNDLE_DIR = join(DIST, 'cli-bundle');
+const BUNDLE = join(BUNDLE_DIR, 'coredx-cli.cjs');
 const INPUTS_FILE = join(BUNDLE_DIR, 'bundle-inputs.json');
+
+/** A one-trace paste for the warm-up run (the bundled rules' samples are in every copy). */
+function warmUpSample() {
+  const own = join(ROOT, 'samples', 'gdb-live-inlined.txt');
+  if (existsSync(own)) return own;
+  const dir = join(ROOT, 'rules', 'generic', 'samples');
+  const first = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.txt')) : undefined;
+  return first ? join(dir, first) : null;
+}
 
 export async function buildBundle() {
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
@@ -31,29 +46,27 @@ export async function buildBundle() {
     setup(build) {
       build.onLoad({ filter: /\.js$/ }, (args) => {
         if (!args.path.startsWith(`${DIST}/`)) return undefined;
-        // Each chunk lies in BUNDLE_DIR: the module's own URL is found from there.
+        // The bundle lies in BUNDLE_DIR (its __dirname): each module's own URL is found from there.
         const rel = relative(BUNDLE_DIR, args.path);
-        const code = readFileSync(args.path, 'utf8').replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
-        return { contents: code, loader: 'js' };
+        const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(rel)})).href`;
+        return { contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', url), loader: 'js' };
       });
     },
   };
   const result = await esbuild.build({
-    entryPoints: { 'coredx-cli': join(DIST, 'cli', 'main.js') },
-    outdir: BUNDLE_DIR,
+    entryPoints: [join(DIST, 'cli', 'main.js')],
+    outfile: BUNDLE,
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // Minified (less for V8 to parse: ~20 ms of CPU less per start), but every function and class
-    // keeps its name (keepNames) for stack traces and messages.
+    // ES modules are strict code: so is their bundle.
+    banner: { js: '"use strict";' },
+    // Less for V8 to parse when the cache cannot be used; every function and class keeps its name
+    // (keepNames) for stack traces and messages.
     minify: true,
     keepNames: true,
     legalComments: 'none',
-    // commander is CommonJS: its require() calls of Node's modules need a require in each file.
-    banner: { js: "import { createRequire as __coredxRequire } from 'node:module'; const require = __coredxRequire(import.meta.url);" },
-    chunkNames: 'chunk-[hash]',
     plugins: [metaUrl],
     metafile: true,
     logLevel: 'warning',
@@ -69,6 +82,13 @@ export async function buildBundle() {
   }
   mkdirSync(BUNDLE_DIR, { recursive: true });
   writeFileSync(INPUTS_FILE, JSON.stringify(inputs));
+  // The code cache: what one paste's run compiled (bin/coredx.js writes it when asked to).
+  const sample = warmUpSample();
+  if (sample) {
+    const bin = join(ROOT, 'bin', 'coredx.js');
+    const r = spawnSync(process.execPath, [bin, 'analyze', sample], { env: { ...process.env, COREDX_WRITE_CODE_CACHE: '1', NO_COLOR: '1' }, encoding: 'utf8' });
+    if (r.status !== 0 || !existsSync(`${BUNDLE}.cache`)) process.stderr.write(`build-bundle: the warm-up run wrote no code cache (exit ${r.status}): ${r.stderr}\n`);
+  }
   return true;
 }
 

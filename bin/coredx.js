@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/cli/main.js (built from src/ by `npm install` / `npm run build`).
-// The build also bundles it (dist/cli-bundle/, bench/build-bundle.js) for a quicker start; that
-// bundle runs only while every dist module it was made from is unchanged (same size, and the same
-// mtime, or one mtime for all as in an installed package), else the plain dist/ runs.
-import { readFileSync, statSync } from 'node:fs';
+// The build also bundles it into one script with a V8 code cache (dist/cli-bundle/, see
+// bench/build-bundle.js) for a quicker start; that bundle runs only while every dist module it was
+// made from is unchanged (same size, and the same mtime, or one mtime for all as in an installed
+// package), else the plain dist/ runs.
+import { createRequire } from 'node:module';
+
+// Node's modules through require: an ES import of node:fs would run its lazy getters (its streams).
+const require = createRequire(import.meta.url);
+const { readFileSync, statSync, writeFileSync } = require('node:fs');
+const { dirname } = require('node:path');
+const { fileURLToPath } = require('node:url');
+const { Script } = require('node:vm');
 
 // A reader that closes the pipe early (`coredx rules list | head`) is normal: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -13,27 +21,50 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/** The bundle's path when it is fresh, else null. */
 function freshBundle() {
-  const dist = new URL('../dist/', import.meta.url);
-  const entry = new URL('cli-bundle/coredx-cli.js', dist);
+  // Plain paths: ~130 URL objects cost more than the stat calls.
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  const bundle = `${dist}cli-bundle/coredx-cli.cjs`;
   try {
-    const inputs = JSON.parse(readFileSync(new URL('cli-bundle/bundle-inputs.json', dist), 'utf8'));
-    const built = statSync(entry).mtimeMs;
+    const inputs = JSON.parse(readFileSync(`${dist}cli-bundle/bundle-inputs.json`, 'utf8'));
+    const built = statSync(bundle).mtimeMs;
     let sameAsBuilt = true;
     let onePacked = true;
-    for (const [rel, [size, mtime]] of Object.entries(inputs)) {
-      const st = statSync(new URL(rel, dist));
+    for (const rel in inputs) {
+      const [size, mtime] = inputs[rel];
+      const st = statSync(dist + rel);
       if (st.size !== size) return null;
       if (st.mtimeMs !== mtime) sameAsBuilt = false;
       if (st.mtimeMs !== built) onePacked = false;
     }
-    return sameAsBuilt || onePacked ? entry.href : null;
+    return sameAsBuilt || onePacked ? bundle : null;
   } catch {
     return null; // not built, or dist/ changed under it
   }
 }
 
-import(freshBundle() ?? '../dist/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
-  process.stderr.write(`coredx: ${err && err.message ? err.message : String(err)}\n`);
-  process.exitCode = 2;
-});
+/** Runs the bundle as CommonJS, compiled from its code cache when V8 accepts it: its exports. */
+function runBundle(file) {
+  let cachedData;
+  try {
+    cachedData = readFileSync(`${file}.cache`);
+  } catch {
+    // no cache: compiled as usual
+  }
+  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n});`;
+  const script = new Script(source, { filename: file, cachedData });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  // The build's warm-up run (bench/build-bundle.js) keeps what it compiled for the next runs.
+  if (process.env.COREDX_WRITE_CODE_CACHE === '1') process.on('exit', () => writeFileSync(`${file}.cache`, script.createCachedData()));
+  return module.exports;
+}
+
+const bundle = freshBundle();
+(bundle ? Promise.resolve().then(() => runBundle(bundle)) : import('../dist/cli/main.js'))
+  .then((m) => m.main(process.argv))
+  .catch((err) => {
+    process.stderr.write(`coredx: ${err && err.message ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  });
