@@ -48,8 +48,8 @@ export async function buildBundle() {
         if (!args.path.startsWith(`${DIST}/`)) return undefined;
         // The bundle lies in BUNDLE_DIR (its __dirname): each module's own URL is found from there.
         const rel = relative(BUNDLE_DIR, args.path);
-        const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(rel)})).href`;
-        return { contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', url), loader: 'js' };
+        // Through the banner's function: a module may declare its own `require` around the use.
+        return { contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', `__coredxModuleUrl(${JSON.stringify(rel)})`), loader: 'js' };
       });
     },
   };
@@ -60,8 +60,8 @@ export async function buildBundle() {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // ES modules are strict code: so is their bundle.
-    banner: { js: '"use strict";' },
+    // ES modules are strict code: so is their bundle. `import.meta.url` of a module: its file's URL.
+    banner: { js: `"use strict";const __coredxModuleUrl=(rel)=>require('node:url').pathToFileURL(require('node:path').join(__dirname,rel)).href;` },
     // Less for V8 to parse when the cache cannot be used; every function and class keeps its name
     // (keepNames) for stack traces and messages.
     minify: true,

@@ -61,8 +61,23 @@ function runBundle(file) {
   return module.exports;
 }
 
-const bundle = freshBundle();
-(bundle ? Promise.resolve().then(() => runBundle(bundle)) : import('../dist/cli/main.js'))
+/** The CLI's module: the bundle when fresh (and readable: a build may be replacing it), else dist's. */
+function cli() {
+  // `coredx --version` needs nothing of the bundle: dist's main answers it without loading the rest.
+  const args = process.argv.slice(2);
+  const version = args.length === 1 && (args[0] === '--version' || args[0] === '-V');
+  const bundle = version ? null : freshBundle();
+  if (bundle) {
+    try {
+      return Promise.resolve(runBundle(bundle));
+    } catch {
+      // fall back to the plain dist/
+    }
+  }
+  return import('../dist/cli/main.js');
+}
+
+cli()
   .then((m) => m.main(process.argv))
   .catch((err) => {
     process.stderr.write(`coredx: ${err && err.message ? err.message : String(err)}\n`);
