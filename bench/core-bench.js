@@ -11,7 +11,7 @@ import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeCore, readCoreFacts } from '../dist/core/index.js';
+import { analyzeCore, readCoreFacts } from '../dist/index.js';
 
 const PROGRAMS = fileURLToPath(new URL('../test/programs/', import.meta.url));
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;

@@ -25,5 +25,7 @@ export { parseRuleText, type RuleProblem } from './rules/validate.js';
 export { runRuleTests, type RuleTestResult } from './rule-tester.js';
 export { RULE_SCHEMA, type RuleSpec } from './rules/schema.js';
 export { loadConfig, findConfigFile, type CoredxConfig } from './config.js';
-export { analyzeCore, type CoreOptions } from './core/analyze-core.js';
+export { analyzeCore, analyzeSource, analyzeInput, type CoreOptions } from './pipeline.js';
+export { openInput, type InputSource, type OpenedInput, type OpenOptions } from './source/open.js';
+export { InputRejection } from './errors.js';
 export { readCoreFacts, type CoreFacts } from './core/native.js';

@@ -12,7 +12,8 @@ import { SCHEMA_VERSION } from './model.js';
 import { buildReport } from './normalize/build-report.js';
 import { SIGNATURE_VERSION } from './normalize/signature.js';
 import { preferSanitizerReports } from './normalize/order-reports.js';
-import { Extractor, type ExtractOptions } from './parse/extract.js';
+import { Extractor, type ExtractedTrace, type ExtractOptions } from './parse/extract.js';
+import { demangleTraces, demangleTracesSync } from './normalize/demangle.js';
 import { gdbParser } from './parse/gdb.js';
 import { lldbParser } from './parse/lldb.js';
 import { PARSERS } from './parse/registry.js';
@@ -59,16 +60,26 @@ function diagnosed(reports: Report[], options: AnalyzeOptions): AnalyzeResult {
   return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
 }
 
-/** Parse and normalize: lines in, reports (undiagnosed) out. */
-function collector(parsers: readonly TraceParser[], path: string, options: ExtractOptions) {
+/**
+ * Parse and normalize: lines in, reports (undiagnosed) out. Names a parser left mangled (marked
+ * frames) are demangled before a report is built from them: at once ('sync', for the synchronous
+ * entry points) or in one batch per input when the lines are done ('batch': one c++filt for all).
+ */
+function collector(parsers: readonly TraceParser[], path: string, options: ExtractOptions, demangle: 'sync' | 'batch' = 'sync') {
   const reports: Report[] = [];
-  const extractor = new Extractor(parsers, (t) => reports.push(buildReport(t, path)), options);
+  const pending: ExtractedTrace[] = [];
+  const onTrace = demangle === 'sync' ? (t: ExtractedTrace) => (demangleTracesSync([t.trace]), reports.push(buildReport(t, path))) : (t: ExtractedTrace) => pending.push(t);
+  const extractor = new Extractor(parsers, onTrace, options);
+  const flush = async (): Promise<void> => {
+    await demangleTraces(pending.map((t) => t.trace));
+    for (const t of pending.splice(0)) reports.push(buildReport(t, path));
+  };
   const result = (): Report[] => {
     // A sanitizer's report of a death a crash handler printed a stack for just before comes first.
     preferSanitizerReports(reports);
     return reports;
   };
-  return { extractor, result };
+  return { extractor, flush, result };
 }
 
 /** Analyzes an in-memory text (a pasted backtrace or a whole log). Never throws on any text. */
@@ -87,7 +98,7 @@ function parseText(text: string, parsers: readonly TraceParser[], path: string, 
 /** Analyzes a stream of text (stdin, a pipe, file chunks) without holding it in memory. */
 export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const parsers = options.parsers ?? PARSERS;
-  const { extractor, result } = collector(parsers, options.path ?? '<stdin>', options);
+  const { extractor, flush, result } = collector(parsers, options.path ?? '<stdin>', options, 'batch');
   // Symbolizing reads module maps anywhere in the input: no line is skipped then.
   const maps = options.symbolize ? new ModuleMapCollector() : null;
   const markers = maps ? null : markersOf(parsers);
@@ -98,6 +109,7 @@ export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, op
     ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
   });
   extractor.end();
+  await flush();
   const reports = result();
   if (maps) await symbolizeReports(reports, options.symbolize!, maps.all);
   return diagnosed(withCutWarnings(reports, cut), options);

@@ -8,7 +8,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze, analyzeFile } from '../src/pipeline.js';
-import { analyzeCore, lldbEnv, readCoreFacts, readElfCore } from '../src/core/index.js';
+import { lldbEnv, readCoreFacts, readElfCore } from '../src/core/index.js';
+import { analyzeCore } from '../src/pipeline.js';
 import { CoredxInputError } from '../src/errors.js';
 import { scan } from '../src/scan/scan.js';
 import { buildProgram, haveCompiler, haveGdb, haveLldb, lldbCore, makeCore } from './support/debuggers.js';

@@ -2,7 +2,7 @@
 // analyze --exe), parsed once into the options analyzeCore takes.
 
 import type { Command } from 'commander';
-import type { CoreOptions } from '../core/analyze-core.js';
+import type { CoreOptions } from '../core/read-core.js';
 import type { SymbolizeOptions } from '../symbolize/index.js';
 
 export interface CoreFlags {

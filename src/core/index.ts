@@ -1,9 +1,8 @@
 // Core files: the public surface of src/core. readCore turns a core into the pipeline's input (the
-// debugger's text and the core's own facts); analyzeCore (the pipeline's, re-exported for existing
-// importers) is what the CLI and scan call. The native reader and the debugger runner are exported
-// for tools that want only part of it.
+// debugger's text and the core's own facts); analyzing one is the pipeline's (analyzeCore in
+// src/pipeline.ts). The native reader and the debugger runner are exported for tools that want
+// only part of it.
 
-export { analyzeCore } from './analyze-core.js';
 export { readCore, DEFAULT_DEBUGGER_TIMEOUT_MS, type CoreOptions, type CoreReading } from './read-core.js';
 export { readCoreFacts, type CoreFacts, type CoreThread } from './native.js';
 export { nativeReport } from './summary.js';

@@ -12,10 +12,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ParsedFrame, ParsedTrace } from '../parse/types.js';
 
-/** An Itanium-mangled name as tools print it: "_Z...", the form c++filt reads. */
-export function isMangled(name: string): boolean {
-  return name.startsWith('_Z');
-}
+import { isMangled } from '../parse/backtrace-symbols.js';
+export { isMangled };
 
 /** Names demangled so far, oldest first (a Map keeps insertion order). */
 const cache = new Map<string, string>();

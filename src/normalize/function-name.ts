@@ -4,6 +4,8 @@
 // or `(anonymous namespace)::{lambda()#1}::operator()` come out right and no regex ever runs
 // over untrusted text with backtracking.
 
+import { skipQuoted } from '../parse/text.js';
+
 export interface NormalizedName {
   /** Arguments, return type, clone suffixes and ABI tags dropped; template arguments kept. */
   full: string;
@@ -38,15 +40,6 @@ function operatorLength(s: string, i: number): number {
   return j - i;
 }
 
-/** Index of the closing quote of the string or char literal opening at `i` (or `end - 1`). */
-export function skipQuoted(s: string, i: number, end: number): number {
-  const q = s[i];
-  for (let j = i + 1; j < end; j++) {
-    if (s[j] === '\\') j++;
-    else if (s[j] === q) return j;
-  }
-  return end - 1;
-}
 
 /**
  * Index of the top-level `(` that opens the parameter list at the end of `s`, or -1.

@@ -7,7 +7,6 @@
 // A trace is two or more such lines in a row. Itanium C++ names (_Z...) stay as printed, marked
 // `mangled`: the demangling service (normalize/demangle.ts, c++filt) names them.
 
-import { demangleTracesSync, isMangled } from '../normalize/demangle.js';
 import { CappedStack, TraceSpan } from './framework.js';
 import { bareFrame } from './stack.js';
 import type { BlockParser, FeedResult, ParsedFrame, ParsedTrace, TraceParser } from './types.js';
@@ -34,22 +33,17 @@ export const backtraceSymbolsParser: TraceParser = {
   begin: () => new BacktraceSymbolsBlock(),
 };
 
+/** An Itanium-mangled name as tools print it: "_Z...", the form c++filt reads. */
+export function isMangled(name: string): boolean {
+  return name.startsWith('_Z');
+}
+
 /** A frame of a handler's dump whose name is printed mangled: marked for the demangling service. */
 export function markMangled(frame: ParsedFrame): ParsedFrame {
   if (isMangled(frame.rawFunction)) frame.mangled = true;
   return frame;
 }
 
-/**
- * Until the pipeline demangles the traces it extracts (normalize/demangle.ts: demangleTracesSync in
- * analyze(), demangleTraces in analyzeStream), the two handler-dump parsers that mark mangled frames
- * ask the service themselves when they finish a trace, so reports keep their names. Once the
- * pipeline does it, this call goes (it is a no-op then: the marks are cleared).
- */
-export function demangleUntilPipelineDoes(trace: ParsedTrace): ParsedTrace {
-  demangleTracesSync([trace]);
-  return trace;
-}
 
 class BacktraceSymbolsBlock implements BlockParser {
   private readonly span = new TraceSpan();
@@ -65,7 +59,7 @@ class BacktraceSymbolsBlock implements BlockParser {
 
   finish(): ParsedTrace | null {
     if (this.stack.frames.length < 2) return null;
-    return demangleUntilPipelineDoes({
+    return {
       format: 'backtrace_symbols',
       startLine: this.span.start,
       endLine: this.span.end,
@@ -76,6 +70,6 @@ class BacktraceSymbolsBlock implements BlockParser {
       threads: [this.stack.thread()],
       hints: [],
       inside: [],
-    });
+    };
   }
 }

@@ -16,7 +16,7 @@
 // closing "[end of stack trace]" and a "Task trace:" (where the task was posted) after the stack;
 // a dump with base::debug frames or the closing line is reported as format "chromium".
 
-import { demangleUntilPipelineDoes, markMangled, parseLine } from './backtrace-symbols.js';
+import { markMangled, parseLine } from './backtrace-symbols.js';
 import { CappedStack, TraceSpan } from './framework.js';
 import { signalNameOf } from './signals.js';
 import { bareFrame } from './stack.js';
@@ -113,7 +113,7 @@ class ButilBlock implements BlockParser {
     if (this.stack.frames.length < (this.signo === null ? 3 : 1)) return null;
     const named = this.signo === null ? null : signalNameOf(this.signo);
     const code = this.code && this.code !== '<unknown>' ? this.code : null;
-    return demangleUntilPipelineDoes({
+    return {
       format: this.chromium ? 'chromium' : 'butil',
       startLine: this.span.start,
       endLine: this.span.end,
@@ -124,6 +124,6 @@ class ButilBlock implements BlockParser {
       threads: [this.stack.thread()],
       hints: [],
       inside: [],
-    });
+    };
   }
 }

@@ -2,7 +2,7 @@
 // Split into address, function (+ argument list), location and module with a single scan, because
 // argument values can contain anything ("s=0x4006 \"a) at b:1\"", "<optimized out>").
 
-import { skipQuoted } from '../normalize/function-name.js';
+import { skipQuoted } from './text.js';
 
 export interface GdbFrameParts {
   index: number;

@@ -12,7 +12,7 @@ const CORE = join(SRC, 'core');
  * Re-exports of the pipeline's analyzeCore kept for importers outside this work's files
  * (src/index.ts, bench/core-bench.js import it from here); none else.
  */
-const SHIMS = new Set(['analyze-core.ts', 'index.ts']);
+const SHIMS = new Set<string>();
 const FORBIDDEN = [/^pipeline\.ts$/, /^rules\//];
 
 /** Relative imports and re-exports of a file (type-only ones too), resolved to .ts paths. */
@@ -51,10 +51,6 @@ describe('src/core/', () => {
   it('the check sees an import of the pipeline or of rules/', () => {
     const file = join(CORE, 'x.ts');
     expect(importsOf(file, "import { analyze } from '../pipeline.js';\nimport type { RuleSet } from '../rules/engine.js';\n").map(rel)).toEqual(['pipeline.ts', 'rules/engine.ts']);
-  });
-  it('the shims only re-export', () => {
-    const shim = readFileSync(join(CORE, 'analyze-core.ts'), 'utf8').replace(/^\s*\/\/.*$/gm, '').trim();
-    expect(shim.split('\n').every((l) => /^export /.test(l))).toBe(true);
   });
   it('the pipeline reads cores through core/read-core.ts and parses their text itself', () => {
     const pipeline = readFileSync(join(SRC, 'pipeline.ts'), 'utf8');
