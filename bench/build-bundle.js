@@ -9,9 +9,8 @@
 // cache V8 rejects (another Node) only costs the compiling it would have saved.
 // The code is dist's own, as CommonJS (Node 20 has a code cache for scripts, not for ES modules):
 // `import.meta.url` keeps meaning each source module's place in dist/ (rule folders, the rule index,
-// the scan worker), subcommands are still evaluated only when they run (esbuild keeps a dynamic
-// import lazy), and packages loaded on first use (createRequire: re2js, ajv, @iarna/toml) stay in
-// node_modules.
+// the scan worker), and subcommands, like the packages required on first use (re2js, @iarna/toml),
+// are still evaluated only when they run (esbuild keeps a dynamic import or a require lazy).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -48,8 +47,11 @@ export async function buildBundle() {
         if (!args.path.startsWith(`${DIST}/`)) return undefined;
         // The bundle lies in BUNDLE_DIR (its __dirname): each module's own URL is found from there.
         const rel = relative(BUNDLE_DIR, args.path);
+        // A package required on first use (re2js, @iarna/toml) is bundled too, still required
+        // (evaluated) on first use only, and so compiled from the code cache when it is.
+        const code = readFileSync(args.path, 'utf8').replace(/\bcreateRequire\(import\.meta\.url\)\((['"])([^./'"][^'"]*)\1\)/g, 'require($1$2$1)');
         // Through the banner's function: a module may declare its own `require` around the use.
-        return { contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', `__coredxModuleUrl(${JSON.stringify(rel)})`), loader: 'js' };
+        return { contents: code.replaceAll('import.meta.url', `__coredxModuleUrl(${JSON.stringify(rel)})`), loader: 'js' };
       });
     },
   };

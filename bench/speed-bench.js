@@ -207,7 +207,7 @@ async function parseRow(runs) {
 function startupRow(runs) {
   const sample = join(ROOT, 'samples', 'gdb-live-inlined.txt');
   // Which code the runs measure: bin/coredx.js runs the bundle (bench/build-bundle.js) when it is fresh.
-  const probe = spawnSync('strace', ['-f', '-e', 'trace=openat', process.execPath, BIN, '--version'], { encoding: 'utf8' });
+  const probe = spawnSync('strace', ['-f', '-e', 'trace=openat', process.execPath, BIN, 'analyze', sample], { encoding: 'utf8' });
   const bundled = probe.status === 0 ? /cli-bundle\/coredx-cli\.cjs\.cache/.test(probe.stderr) : existsSync(join(ROOT, 'dist', 'cli-bundle', 'coredx-cli.cjs.cache'));
   const [node, cdx, version] = interleaved(runs, [
     () => timed(process.execPath, ['-e', '0']),
