@@ -230,7 +230,7 @@ function benchMerge(dir, n, nodeOptions, json) {
 }
 
 /**
- * Runs them all (or `only` 'analyze', 'scan' or 'merge': merge runs the first scan of `jobs` for its input, unreported), prints the figures and returns them with `ok`
+ * Runs them all (or `only` 'analyze', 'scan' or 'merge': the first scan of `jobs` and the merge of its report), prints the figures and returns them with `ok`
  * (every output valid and complete, every peak under `goalMb`). `heapMb` caps the measured
  * process's V8 heap (--max-old-space-size), to tell live memory from garbage not yet collected.
  */
@@ -267,7 +267,7 @@ export async function runMemoryBench({ n = 100_000, goalMb = 300, keep = false, 
       let json = null;
       for (const j of only === 'merge' ? [jobs[0]] : jobs) {
         const r = await benchScan(dir, n, nodeOptions, j, made);
-        if (only !== 'merge') await report(r);
+        await report(r);
         json = r.json;
       }
       rmSync(made.tree, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { mergeResults, readScanReport, MergeError, type MergeInput } from '../scan/merge.js';
 import { EXIT } from './exit-codes.js';
-import { addReportOptions, emitReport, EXIT_HELP, prepareReport, SPILL_AFTER, type ReportFlags } from './scan.js';
+import { addReportOptions, emitReport, EXIT_HELP, HEAP_GROWING_PERCENT, prepareReport, SPILL_AFTER, type ReportFlags } from './scan.js';
 import { spillReports } from '../scan/group.js';
 import { addRuleOptions, type RuleFlags } from './rule-options.js';
 
@@ -27,7 +27,7 @@ function runMerge(files: string[], flags: MergeFlags): number {
   if (typeof prepared === 'string') return fail(prepared);
   const inputs: MergeInput[] = [];
   // The merged groups keep their reports in a temporary file beyond the first ones (see spillReports).
-  spillReports({ after: SPILL_AFTER });
+  spillReports({ after: SPILL_AFTER, heapGrowingPercent: HEAP_GROWING_PERCENT });
   try {
     // Each report is read a group at a time (a report larger than a JavaScript string can be read).
     for (const file of files) inputs.push(readScanReport(file));

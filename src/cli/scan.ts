@@ -49,6 +49,8 @@ export const collect = (value: string, previous: string[]) => [...previous, valu
 
 /** Crash groups whose reports stay in memory before the others' are written away (see spillReports). */
 export const SPILL_AFTER = 1000;
+/** Once reports are written away (a large run), V8's heap grows by this much over what is live (see spillReports). */
+export const HEAP_GROWING_PERCENT = 50;
 
 export const FAIL_ON_HELP = `exit 1 when a crash group is at or above: ${SEVERITIES.join(', ')}; "new" or "new:SEVERITY" for new groups only (with --baseline); "none" to never fail`;
 export const EXIT_HELP =
@@ -133,7 +135,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const rooted = config.path && (config.scan.include.length || config.scan.exclude.length) ? { base: dirname(config.path), ...config.scan } : undefined;
   installInterruptHandlers(); // no debugger left running when interrupted
   // Beyond the first groups, their reports wait in a temporary file, not in memory, until written.
-  spillReports({ after: SPILL_AFTER });
+  spillReports({ after: SPILL_AFTER, heapGrowingPercent: HEAP_GROWING_PERCENT });
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
