@@ -3,6 +3,7 @@
 // Memory: a small ring of recent lines, the trace being read, and nothing else.
 
 import { fatalNotice, type FatalNotice } from './notice.js';
+import { logPrefixSplits, stripLogPrefix, type PrefixKind } from './log-prefix.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
 
 /** Fatal notices remembered per input while it has shown no trace (see notice.ts). */
@@ -68,7 +69,7 @@ export class Extractor {
    * "==PID== "), learned when a trace started only without it; removed from every later line of
    * this input that carries it.
    */
-  private pastePrefix: { indent: number } | { tag: string } | null = null;
+  private pastePrefix: { indent: number } | { tag: string } | { log: PrefixKind[] } | null = null;
 
   push(text: string, line: number): void {
     this.feedLine(this.pastePrefix ? this.removePastePrefix(text) : text, line);
@@ -76,6 +77,7 @@ export class Extractor {
 
   private removePastePrefix(text: string): string {
     const p = this.pastePrefix!;
+    if ('log' in p) return stripLogPrefix(text, p.log);
     if ('tag' in p) return text.startsWith(p.tag) ? text.slice(text.charCodeAt(p.tag.length) === 32 ? p.tag.length + 1 : p.tag.length) : text;
     let i = 0;
     while (i < p.indent && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
@@ -185,6 +187,10 @@ export class Extractor {
     // is the paste's (a code block) and goes from every later line; some parsers accept the
     // indented start line itself but not the indented lines after it.
     const c = text.charCodeAt(0);
+    // A logger's prefix first (also over an indented "  12 | " line number), then the parsers on the
+    // line as it is: several find their start anywhere in a line, and would read a prefixed trace as
+    // one line of it.
+    if (this.pastePrefix === null && this.startsWithoutLogPrefix(text, line)) return;
     if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutPastePrefix(text, line)) return;
     for (const parser of this.parsers) {
       if (parser.startsTrace(text)) return this.start(parser, text, line);
@@ -236,6 +242,22 @@ export class Extractor {
     this.start(parser, rest, line);
     if (this.active === null) this.pastePrefix = null;
     return this.active !== null;
+  }
+
+  /**
+   * A line that starts a trace once a logger's or supervisor's prefix is gone (log-prefix.ts): the
+   * prefix's shape is learned and removed from the lines of this input that carry it.
+   */
+  private startsWithoutLogPrefix(text: string, line: number): boolean {
+    for (const split of logPrefixSplits(text)) {
+      const parser = this.parsers.find((p) => p.startsTrace(split.rest));
+      if (!parser) continue;
+      this.pastePrefix = { log: split.kinds };
+      this.start(parser, split.rest, line);
+      if (this.active !== null) return true;
+      this.pastePrefix = null;
+    }
+    return false;
   }
 
   private start(parser: TraceParser, text: string, line: number): void {

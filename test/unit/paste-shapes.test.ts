@@ -22,6 +22,13 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'Markdown fence around it': (s) => '```gdb\n' + s + '\n```',
   'stray backtick on the first line': (s) => '`' + s,
   'CRLF line ends': (s) => s.replaceAll('\n', '\r\n'),
+  // Loggers and supervisors whose prefixes the cleaner does not know by form (parse/log-prefix.ts).
+  'docker compose "api-1    | "': (s) => lines(s, (l) => 'api-1    | ' + l),
+  'ROS launch "[planner_node-3] "': (s) => lines(s, (l) => '[planner_node-3] ' + l),
+  'spdlog "[time] [logger] [level] "': (s) => lines(s, (l, i) => `[2024-05-01 12:00:${String(i % 60).padStart(2, '0')}.311] [crash] [error] ` + l),
+  'dmesg "[   12.345678] "': (s) => lines(s, (l, i) => `[${String(12 + i).padStart(5)}.345678] ` + l),
+  'numbered lines "12 | "': (s) => lines(s, (l, i) => `${String(i + 1).padStart(3)} | ` + l),
+  'bare time and level "12:00:01 ERROR "': (s) => lines(s, (l, i) => `12:00:${String(i % 60).padStart(2, '0')} ERROR ` + l),
 };
 
 const samples = sampleNames()

@@ -1,0 +1,77 @@
+// Prefixes a logger or a process supervisor puts before every line of a program's output, which the
+// line cleaner (source/clean.ts) does not know by form: docker compose's "api-1    | ", ROS launch's
+// "[planner_node-3] ", spdlog's "[2024-05-01 12:00:00.311] [crash] [error] ", dmesg's
+// "[   12.345678] ", a bare "12:00:01 " or "12:00:01 ERROR ", a line number "12 | ". The extractor
+// learns a prefix's shape (the kinds in order) at the line a trace starts with once it is gone,
+// then removes that shape from every line that has it; other lines are left as they are.
+
+export type PrefixKind = 'bracket' | 'pipe' | 'time' | 'level';
+
+const PATTERNS: Record<PrefixKind, RegExp> = {
+  // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
+// frame's source line, a local variable), and that indentation is the trace's.
+// "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level.
+  bracket: /^\[[^[\]]{1,80}\][ \t]?/,
+  // "name | " and "12 | ": docker compose (service name, padded), numbered lines.
+  pipe: /^[ \t]*[\w.@/-]{1,64}[ \t]+\|[ \t]?/,
+  // "12:00:01 ", "12:00:01.123 ", "2024-05-01 12:00:01,5 " (forms the cleaner does not take).
+  time: /^(?:\d{4}[-/]\d\d[-/]\d\d[ T])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?[ \t]/,
+  // A level word after a timestamp: "ERROR ", "E ", "[error] " is a bracket.
+  level: /^(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|[DIWEF])(?:[ \t]*:)?[ \t]/,
+};
+
+/** Prefixes stripped at most, in a row ("[time] [logger] [level] "). */
+const MAX_PARTS = 4;
+
+/** Whether the line may carry a prefix at all: one cheap test before any regex. */
+function mayHavePrefix(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c === 91 /* [ */ || (c >= 48 && c <= 57)) return true;
+  const bar = text.indexOf('|');
+  return bar > 0 && bar < 72;
+}
+
+/** A quote marker after the prefix ("api-1 | > #0 ..."): a quoted paste inside a log. */
+const QUOTE = /^[ \t]*>(?:[ \t]*>)*(?:[ \t]|$)/;
+
+/**
+ * The ways to read a prefix off the start of `text`, longest first: the kinds in order and what is
+ * left after them (a quote marker after them goes too). Longest first: several parsers find their
+ * start anywhere in a line, so a shorter split would also start a trace, with part of the prefix
+ * left on every line. A level word counts only after a timestamp or a bracket.
+ */
+export function logPrefixSplits(text: string): { kinds: PrefixKind[]; rest: string }[] {
+  if (!mayHavePrefix(text)) return [];
+  const out: { kinds: PrefixKind[]; rest: string }[] = [];
+  const kinds: PrefixKind[] = [];
+  let rest = text;
+  outer: while (kinds.length < MAX_PARTS) {
+    for (const kind of ['bracket', 'pipe', 'time', 'level'] as const) {
+      if (kind === 'level' && kinds.length === 0) continue;
+      // A timestamp after a bracket or a pipe belongs to the program's own log format (Ceph's,
+      // Redis'), which its parser reads: only a line's first part may be a bare time.
+      if (kind === 'time' && kinds.length > 0) continue;
+      const m = PATTERNS[kind].exec(rest);
+      if (m && m[0].length < rest.length) {
+        kinds.push(kind);
+        rest = rest.slice(m[0].length);
+        out.push({ kinds: [...kinds], rest: rest.charCodeAt(0) === 62 || rest.charCodeAt(0) === 32 ? rest.replace(QUOTE, '') : rest });
+        continue outer;
+      }
+    }
+    break;
+  }
+  return out.reverse();
+}
+
+/** `text` without the learned prefix shape, or `text` itself when it does not start with all of it. */
+export function stripLogPrefix(text: string, kinds: readonly PrefixKind[]): string {
+  if (!mayHavePrefix(text)) return text;
+  let rest = text;
+  for (const kind of kinds) {
+    const m = PATTERNS[kind].exec(rest);
+    if (!m) return text;
+    rest = rest.slice(m[0].length);
+  }
+  return rest.charCodeAt(0) === 62 || rest.charCodeAt(0) === 32 ? rest.replace(QUOTE, '') : rest;
+}

@@ -1,0 +1,54 @@
+// Log prefixes the cleaner does not know by form (parse/log-prefix.ts): read off longest first, a
+// bare time only first, one blank taken after each part so a trace's own indentation stays.
+import { describe, expect, it } from 'vitest';
+import { logPrefixSplits, stripLogPrefix } from '../../../src/parse/log-prefix.js';
+import { analyze } from '../../../src/pipeline.js';
+
+describe('logPrefixSplits', () => {
+  it.each([
+    ['api-1    | #0  0x1 in f () at a.c:3', ['pipe'], '#0  0x1 in f () at a.c:3'],
+    ['[planner_node-3] #0  0x1 in f ()', ['bracket'], '#0  0x1 in f ()'],
+    ['[2024-05-01 12:00:00.311] [crash] [error] ./prog(main+0x2c4) [0x55d1a2b2f9f4]', ['bracket', 'bracket', 'bracket'], './prog(main+0x2c4) [0x55d1a2b2f9f4]'],
+    ['[   12.345678] Thread 1 "x" received signal SIGSEGV', ['bracket'], 'Thread 1 "x" received signal SIGSEGV'],
+    ['  12 | frame #0: 0x1 a.out`main', ['pipe'], 'frame #0: 0x1 a.out`main'],
+    ['12:00:01 ERROR ==1==ERROR: AddressSanitizer: SEGV', ['time', 'level'], '==1==ERROR: AddressSanitizer: SEGV'],
+    ['api-1    | > #0  0x1 in f ()', ['pipe'], '#0  0x1 in f ()'],
+  ])('%j', (line, kinds, rest) => {
+    expect(logPrefixSplits(line)[0]).toEqual({ kinds, rest });
+  });
+
+  it("leaves a program's own timestamp after a prefix to its parser, and reads nothing off plain lines", () => {
+    expect(logPrefixSplits('api-1 | 2024-03-05T10:46:36.123+0000 7f8d -1 *** Caught signal').map((s) => s.kinds)).toEqual([['pipe']]);
+    expect(logPrefixSplits('#0  0x1 in f () at a.c:3')).toEqual([]);
+    expect(logPrefixSplits('[Switching to Thread 0x7ffff7d8a740 (LWP 42)]')).toEqual([]);
+    expect(logPrefixSplits('    x = 1')).toEqual([]);
+  });
+});
+
+describe('stripLogPrefix', () => {
+  it("takes the learned shape off, one blank after it, and leaves other lines as they are", () => {
+    expect(stripLogPrefix('[n-3]         x = 0x0', ['bracket'])).toBe('        x = 0x0');
+    expect(stripLogPrefix('[Inferior 1 (process 9) exited]', ['bracket', 'bracket'])).toBe('[Inferior 1 (process 9) exited]');
+    expect(stripLogPrefix('#1  0x2 in g ()', ['pipe'])).toBe('#1  0x2 in g ()');
+  });
+});
+
+describe('a trace behind a log prefix', () => {
+  const gdb = [
+    'Thread 1 "spool" received signal SIGSEGV, Segmentation fault.',
+    '0x0000555555559a1f in spool::Job::priority (this=0x0) at job.cc:33',
+    '33\t  return job->prio;',
+    '(gdb) bt',
+    '#0  0x0000555555559a1f in spool::Job::priority (this=0x0) at job.cc:33',
+    '#1  0x000055555555a2c0 in spool::Queue::pick (this=0x5555555c1eb0) at queue.cc:120',
+    '#2  0x0000555555556f3d in main () at main.cc:29',
+  ];
+  const plain = analyze(gdb.join('\n'), { rules: null }).reports.map((r) => r.signatureText);
+  it.each([
+    ['interleaved docker compose services', gdb.flatMap((l, i) => [`api-1    | ${l}`, ...(i === 2 ? ['db-1     | LOG:  checkpoint starting: time'] : [])])],
+    ['ROS launch with launch lines between', ['[INFO] [launch]: process started with pid [41822]', ...gdb.map((l) => `[spool-3] ${l}`)]],
+  ])('%s', (_what, lines) => {
+    expect(plain).toEqual(['SIGSEGV | spool::Job::priority | spool::Queue::pick | main']);
+    expect(analyze(lines.join('\n'), { rules: null }).reports.map((r) => r.signatureText)).toEqual(plain);
+  });
+});
