@@ -34,8 +34,23 @@ const PAGER = /-{2,3}Type <(?:RET|return)> (?:for more, q to quit, c to continue
 // A Markdown code fence line ("```", "```gdb"): the paste's wrapping, not its text.
 const FENCE = /^\s*(?:```|~~~)[\w+-]*\s*$/;
 // HTML-escaped text copied from a rendered page or an e-mail (&lt; &gt; &amp; &quot; &#39;).
-const HTML_ENTITY = /&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27|#34);/g;
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&apos;': "'", '&nbsp;': ' ', '&#39;': "'", '&#x27;': "'", '&#34;': '"' };
+const HTML_ENTITY = /&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});/g;
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&apos;': "'", '&nbsp;': ' ' };
+/** A named entity, or a numeric one ("&#8203;", "&#x27;") as its character. */
+function entity(e: string): string {
+  const named = ENTITIES[e];
+  if (named !== undefined) return named;
+  const code = e[2] === 'x' || e[2] === 'X' ? parseInt(e.slice(3, -1), 16) : parseInt(e.slice(2, -1), 10);
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : e;
+}
+// Characters a web page or chat puts into text that are not text: zero-width spaces and joiners,
+// word joiners, a BOM inside a line ("frame #\u200b0:" from a bot-mirrored issue).
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/;
+// Markdown's backslash escapes, left in by a paste written as Markdown source ("\* thread \#1",
+// "netd\`main"): only punctuation Markdown escapes; a Windows path's "\src" is not one.
+const MARKDOWN_ESCAPE = /\\([\\`*_{}[\]()#+\-.!|<>~])/g;
+const HAS_MARKDOWN_ESCAPE = /\\[#*`_]/;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -83,11 +98,19 @@ export function cleanLine(line: string): string {
       line = opened !== line ? opened : line.replace(/(?<=\S)`\s*$/, '');
     }
   } else if (line.includes('~~~') && FENCE.test(line)) return '';
+  if (line.includes('\\') && HAS_MARKDOWN_ESCAPE.test(line)) line = unescapeMarkdown(line);
   if (line.includes('&')) {
-    line = line.replace(HTML_ENTITY, (e) => ENTITIES[e]!);
+    line = line.replace(HTML_ENTITY, entity);
     // An escaped quote ("&gt; #0 ...") is a quote once decoded.
     if (line.charCodeAt(0) === 62 || /^[ \t]+>/.test(line)) line = line.replace(QUOTE, '');
   }
   if (line.includes('Type <')) line = line.replace(PAGER, '');
+  if (HAS_INVISIBLE.test(line)) line = line.replace(INVISIBLE, '');
   return line;
+}
+
+/** A line of Markdown source without its escapes, and without the quote or list marker they hid. */
+function unescapeMarkdown(line: string): string {
+  line = line.replace(MARKDOWN_ESCAPE, '$1');
+  return line.charCodeAt(0) === 62 ? line.replace(QUOTE, '') : line;
 }

@@ -22,6 +22,10 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'Markdown fence around it': (s) => '```gdb\n' + s + '\n```',
   'stray backtick on the first line': (s) => '`' + s,
   'CRLF line ends': (s) => s.replaceAll('\n', '\r\n'),
+  // Markdown source pasted as text, and what web pages put in: backslash escapes, entities, zero-width spaces.
+  'Markdown source (backslash escapes)': (s) => lines(s, (l) => l.replace(/([*#`_])/g, '\\$1')),
+  'numeric entities ("&#35;", "&#x3c;")': (s) => s.replaceAll('#', '&#35;').replaceAll('<', '&#x3c;'),
+  'zero-width space after "#"': (s) => lines(s, (l) => l.replace(/#(\d)/g, '#\u200b$1')),
   // Loggers and supervisors whose prefixes the cleaner does not know by form (parse/log-prefix.ts).
   'docker compose "api-1    | "': (s) => lines(s, (l) => 'api-1    | ' + l),
   'ROS launch "[planner_node-3] "': (s) => lines(s, (l) => '[planner_node-3] ' + l),

@@ -22,3 +22,18 @@ describe('cleanLine: quote markers wherever the paste put them', () => {
     '#0  0x1 in operator> (a=..., b=...) at cmp.h:9',
   ])('keeps %j', (line) => expect(cleanLine(line)).toBe(line));
 });
+
+describe('cleanLine: text as web pages and Markdown sources carry it', () => {
+  it.each([
+    ['* thread #&#8203;3, name = \'io\', stop reason = EXC_BAD_ACCESS', "* thread #3, name = 'io', stop reason = EXC_BAD_ACCESS"],
+    ['  * frame #\u200b0: 0x1 netd`io::Socket::close(this=0x0) at socket.cc:201:9', '  * frame #0: 0x1 netd`io::Socket::close(this=0x0) at socket.cc:201:9'],
+    ['\\* frame \\#0: 0x1 vmrun\\`vm::exec(this=0x0) at interp.cpp:301', '* frame #0: 0x1 vmrun`vm::exec(this=0x0) at interp.cpp:301'],
+    ['\\#3  0x4 in \\_\\_libc\\_start\\_main () from /lib/libc.so.6', '#3  0x4 in __libc_start_main () from /lib/libc.so.6'],
+    ['&#x23;1  0x2 in std::vector&#60;int&#62;::at ()', '#1  0x2 in std::vector<int>::at ()'],
+  ])('%j -> %j', (line, clean) => expect(cleanLine(line)).toBe(clean));
+
+  it('keeps a Windows path, and an entity that is not a character', () => {
+    expect(cleanLine('#0  0x1 in f () at C:\\src\\net\\sock.cpp:12')).toBe('#0  0x1 in f () at C:\\src\\net\\sock.cpp:12');
+    expect(cleanLine('value &#99999999; left')).toBe('value &#99999999; left');
+  });
+});
