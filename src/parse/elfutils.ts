@@ -20,6 +20,8 @@ const FRAME = /^\s*#(\d+)\s+(0x[0-9a-fA-F]+)(?:\s+(.*))?$/;
 const CD_MODULE = /^(.*?)\s*\(([^()\s]+?)(?: \+ 0x[0-9a-fA-F]+)?\)$/;
 const EU_MODULE = /^(?:(.*?)\s+)?-\s+(\S+)$/;
 const SOURCE = /^\s{4,}(\S+?):(\d+)(?::(\d+))?\s*$/;
+/** coredumpctl's list of the modules mapped at the crash ("Module libc.so.6 with build-id ...", its metadata). */
+const CD_MODULE_LINE = /^\s*(?:Module \S+ (?:with|without) build-id|Metadata for module |Module \S+ from (?:deb|rpm) )/;
 
 export const elfutilsParser: TraceParser = {
   format: 'eu-stack',
@@ -35,6 +37,9 @@ export const elfutilsParser: TraceParser = {
 
 /** Blank lines tolerated inside a stack (between threads); more end it once a thread was read. */
 const MAX_BLANK_LINES = 2;
+/** Lines neither header field nor module tolerated in a row before the first stack: more and the
+ *  header stood alone (coredumpctl's header pasted above a gdb session, whose lines are not ours). */
+const MAX_HEADER_FOREIGN = 12;
 
 class ElfutilsBlock implements BlockParser {
   private readonly span = new TraceSpan();
@@ -45,6 +50,7 @@ class ElfutilsBlock implements BlockParser {
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
   private readonly blank = new ForeignBudget(MAX_BLANK_LINES);
+  private readonly header = new ForeignBudget(MAX_HEADER_FOREIGN);
 
   feed(line: string, lineNo: number): FeedResult {
     this.span.open(lineNo);
@@ -55,7 +61,10 @@ class ElfutilsBlock implements BlockParser {
     let m: RegExpExecArray | null;
     if (line.trim() === '') return this.blank.spend() === 'end' && this.threads.length > 0 ? 'end' : 'maybe';
     this.blank.reset();
-    if ((m = FRAME.exec(line)) && this.current) {
+    if ((m = FRAME.exec(line))) {
+      // A frame before any "Stack trace of thread"/"TID" line is another tool's (gdb's after
+      // coredumpctl's header): this header ends here, and its lines go back to the other parsers.
+      if (!this.current) return 'end';
       pushCapped(this.current, this.frame(m, line));
       return 'take';
     }
@@ -82,9 +91,12 @@ class ElfutilsBlock implements BlockParser {
         if (s) this.signal = signalName(s[1]!);
       }
       if (m[1] === 'Command Line') this.program = m[2]!.trim();
+      this.header.reset();
       return 'take';
     }
-    return this.threads.length ? 'end' : 'take';
+    if (this.threads.length) return 'end';
+    if (CD_MODULE_LINE.test(line)) return 'take';
+    return this.header.spend();
   }
 
   private frame(m: RegExpExecArray, line: string) {
