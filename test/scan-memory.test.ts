@@ -3,7 +3,7 @@
 // one string (the JSON is ~190 MB) or for 20,000 full reports at once. And the compact group state
 // (reports written away to a temporary file, read back when rendered) renders every format byte for
 // byte as groups that hold their reports.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
@@ -15,6 +15,19 @@ import { tempDir } from './support/tmp.js';
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'coredx.js');
 
+/** A child node process, awaited (not spawnSync: minutes of a blocked worker make vitest's RPC time out). */
+function run(args: string[], options: { timeout: number }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 const trace = (fn: string, line = 12) => `Program received signal SIGSEGV, Segmentation fault.
 #0  0x0000555555555431 in ${fn} (this=0x0) at src/handler.cpp:${line}
 #1  0x0000555555555252 in app::dispatch (b=0x5555) at src/dispatch.cpp:8
@@ -23,7 +36,7 @@ const trace = (fn: string, line = 12) => `Program received signal SIGSEGV, Segme
 `;
 
 describe('scan output of 20,000 distinct crash groups', () => {
-  it('is written as JSON and SARIF with a 128 MB heap, every group in both, and merged and compared as a baseline with a 128 MB heap', () => {
+  it('is written as JSON and SARIF with a 128 MB heap, every group in both, and merged and compared as a baseline with a 128 MB heap', async () => {
     const dir = tempDir('scan-memory');
     const tree = join(dir, 'tree');
     mkdirSync(tree);
@@ -37,16 +50,14 @@ describe('scan output of 20,000 distinct crash groups', () => {
     const json = join(dir, 'out.json');
     const sarif = join(dir, 'out.sarif');
     // Before streaming: "JavaScript heap out of memory" (each report was one string, every report in memory).
-    const run = spawnSync(process.execPath, ['--max-old-space-size=128', CLI, 'scan', '-q', '--fail-on', 'none', '-f', `json=${json}`, '-f', `sarif=${sarif}`, tree], {
-      encoding: 'utf8',
+    const scanned = await run(['--max-old-space-size=128', CLI, 'scan', '-q', '--fail-on', 'none', '-f', `json=${json}`, '-f', `sarif=${sarif}`, tree], {
       timeout: 280_000,
     });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(scanned.stderr).toBe('');
+    expect(scanned.status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['out.json', 'out.sarif', 'tree']); // no temporary file left
     // Read back in a child with room for them (the JSON is ~190 MB).
-    const check = spawnSync(
-      process.execPath,
+    const check = await run(
       [
         '--max-old-space-size=2048',
         '-e',
@@ -58,7 +69,7 @@ describe('scan output of 20,000 distinct crash groups', () => {
         json,
         sarif,
       ],
-      { encoding: 'utf8', timeout: 120_000 },
+      { timeout: 120_000 },
     );
     expect(check.stderr).toBe('');
     expect(JSON.parse(check.stdout)).toEqual({ groups: 20_000, totals: 20_000, crashes: 20_000, names: 20_000, results: 20_000, fingerprints: 20_000 });
@@ -67,15 +78,13 @@ describe('scan output of 20,000 distinct crash groups', () => {
     // as one string, nor its groups parsed at once: read a group at a time (before: JSON.parse of
     // the whole file, "JavaScript heap out of memory").
     const merged = join(dir, 'merged.json');
-    const merge = spawnSync(process.execPath, ['--max-old-space-size=128', CLI, 'merge', '-q', '--fail-on', 'new', '--baseline', json, '-f', `json=${merged}`, '-f', 'junit=/dev/null', json], {
-      encoding: 'utf8',
+    const merge = await run(['--max-old-space-size=128', CLI, 'merge', '-q', '--fail-on', 'new', '--baseline', json, '-f', `json=${merged}`, '-f', 'junit=/dev/null', json], {
       timeout: 280_000,
     });
     expect(merge.stderr).toBe('');
     expect(merge.status).toBe(0); // nothing new: every group is in the baseline
     expect(readdirSync(dir).sort()).toEqual(['merged.json', 'out.json', 'out.sarif', 'tree']);
-    const mergedCheck = spawnSync(
-      process.execPath,
+    const mergedCheck = await run(
       [
         '--max-old-space-size=2048',
         '-e',
@@ -87,7 +96,7 @@ describe('scan output of 20,000 distinct crash groups', () => {
         json,
         merged,
       ],
-      { encoding: 'utf8', timeout: 120_000 },
+      { timeout: 120_000 },
     );
     expect(mergedCheck.stderr).toBe('');
     expect(JSON.parse(mergedCheck.stdout)).toEqual({ groups: 20_000, same: true, unchanged: 20_000, counts: { new: 0, unchanged: 20_000, absent: 0, unknown: 0 } });

@@ -78,7 +78,7 @@ async function inThreads(
   // Batches small enough to balance the threads and to bound what a batch holds until it is posted
   // and kept compactly here (every report of its files: at most MAX_BATCH files), large enough to
   // keep messages few.
-  const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(files.length / (threads * 32))));
+  const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(files.length / (threads * 64))));
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
   const { rules: _rules, parsers: _parsers, ...analyze } = options.analyze ?? {};
