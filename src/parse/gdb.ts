@@ -54,6 +54,16 @@ const SIGINFO_ADDRESS = /^\$\d+ = \{.*\bsi_addr = (0x[0-9a-fA-F]+)/;
 
 const MAX_FOREIGN_LINES = 25;
 const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
+/** Terminal widths start here: a line this long that stops mid-frame was cut by the terminal. */
+const TERMINAL_WIDTH = 79;
+/** A frame line shorter than this that does not read is not a wrapped one. */
+const MIN_WRAP_WIDTH = 60;
+/** Lines a wrapped frame line may take (a long template name at 80 columns takes several). */
+const MAX_WRAPPED_LINES = 12;
+const FRAME_HEAD_LIKE = /^#\d+ +(?:0x[0-9a-fA-F]+ in )?\S/;
+/** The rest of a location cut by a terminal: a path's end and ":line", or a module's end. */
+const CONTINUED_LOCATION = /^[\w./+-]*(?::\d+(?::\d+)?|\.so(?:\.[\d.]+)?)\s*$/;
+
 /** A frame's location gdb wrapped onto its own line: "    at p1.cpp:25", "    from /lib/libc.so.6". */
 // Indented by gdb's own wrapping; a mail client's wrapping loses the indentation.
 const WRAPPED_TAIL = /^\s*(?:at \S.*:\d+(?::\d+)?|from \S.*)\s*$/;
@@ -113,9 +123,20 @@ class GdbBlock implements BlockParser {
   private stopSource: { line: number; text: string } | null = null;
   /** A frame line cut right after "in" (a mail client wrapped it): its name is on the next line. */
   private heldHead: string | null = null;
+  /** A frame line a terminal or mail client wrapped mid-frame, joined with the lines after it until it reads. */
+  private wrapped: { text: string; lines: number; hard: boolean } | null = null;
+  /** The last frame read from a line as wide as a terminal: its location may go on on the next line. */
+  private wideFrame: { frame: ParsedFrame; text: string } | null = null;
 
   feed(line: string, lineNo: number): FeedResult {
     this.span.open(lineNo);
+    if (this.wrapped !== null) {
+      const verdict = this.continueWrapped(line, lineNo);
+      if (verdict !== null) return verdict;
+    }
+    const wide = this.wideFrame;
+    this.wideFrame = null;
+    if (wide && this.frame === wide.frame && this.locationGoesOn(wide, line)) return 'take';
     if (this.heldHead !== null) {
       const head = this.heldHead;
       this.heldHead = null;
@@ -155,7 +176,16 @@ class GdbBlock implements BlockParser {
     }
     if (c === 35 /* # */) {
       const parts = splitGdbFrame(line);
-      if (parts) return this.addFrame(parts, line, lineNo);
+      if (parts) {
+        const verdict = this.addFrame(parts, line, lineNo);
+        if (verdict === 'take' && line.length >= TERMINAL_WIDTH && parts.depth === 0) this.wideFrame = { frame: this.frame!, text: line };
+        return verdict;
+      }
+      // A frame line that does not read and fills a line: the rest of it is on the next lines.
+      if (line.length >= MIN_WRAP_WIDTH && !this.wrapped && FRAME_HEAD_LIKE.test(line)) {
+        this.wrapped = { text: line, lines: 0, hard: line.length >= TERMINAL_WIDTH };
+        return 'take';
+      }
       const bare = splitBareFrameHead(line);
       if (bare) return this.addBareFrame(bare, line, lineNo);
     }
@@ -252,6 +282,55 @@ class GdbBlock implements BlockParser {
     return 'take';
   }
 
+  /**
+   * The next line of a frame line that was wrapped: joined to it (a terminal's hard wrap cuts
+   * mid-word, so a line as wide as a terminal is joined as is; a mail client's wrap takes a blank)
+   * and read as one frame once the join reads. null: the line is not a continuation (a new frame, a
+   * blank line, too many lines), the held line is read alone and this line goes its usual way.
+   */
+  private continueWrapped(line: string, lineNo: number): FeedResult | null {
+    const held = this.wrapped!;
+    const c = line.charCodeAt(0);
+    if (c === 35 /* # */ || line.trim() === '' || held.lines >= MAX_WRAPPED_LINES) {
+      this.wrapped = null;
+      this.classifyAlone(held.text, lineNo);
+      return null;
+    }
+    // An indented next line is gdb's own wrapping of an argument list (a blank between), not a cut.
+    const joined = held.hard && c !== 32 && c !== 9 ? held.text + line : `${held.text} ${line.trimStart()}`;
+    held.lines++;
+    if (splitGdbFrame(joined)) {
+      this.wrapped = null;
+      return this.span.account(this.classify(joined, lineNo), lineNo);
+    }
+    // A shorter line ends a terminal's wrapping: joined, it is what the frame line was.
+    held.text = joined;
+    held.hard = held.hard && line.length >= TERMINAL_WIDTH;
+    return 'take';
+  }
+
+  /** A held frame line read on its own after all (a bare frame, or not a frame at all). */
+  private classifyAlone(text: string, lineNo: number): void {
+    const bare = splitBareFrameHead(text);
+    if (bare) this.addBareFrame(bare, text, lineNo);
+  }
+
+  /**
+   * The line after a frame line as wide as a terminal that continues its location ("at /home/dev/m"
+   * then "arket/src/book.cc:64"): the location is read again from the two joined.
+   */
+  private locationGoesOn(wide: { frame: ParsedFrame; text: string }, line: string): boolean {
+    const c = line.charCodeAt(0);
+    if (c === 35 || c === 32 || c === 9 || line.trim() === '' || !CONTINUED_LOCATION.test(line)) return false;
+    const joined = wide.text + line;
+    const at = Math.max(joined.lastIndexOf(' at '), joined.lastIndexOf(' from '));
+    if (at < 0) return false;
+    const tail = parseFrameTail(joined.slice(at + 1));
+    if (tail.file === null && tail.module === null) return false;
+    Object.assign(wide.frame, { file: tail.file, line: tail.line, column: tail.column, module: tail.module, raw: `${wide.frame.raw}\n${line}` });
+    return true;
+  }
+
   private addFrame(parts: GdbFrameParts, line: string, lineNo: number): FeedResult {
     // A repeated header's first frame is compared by name without arguments; a #0 outside any
     // header (core load shows #0, then `bt` shows it again; `bt` then `bt full`) by its address and
@@ -319,7 +398,10 @@ class GdbBlock implements BlockParser {
     frame.raw += '\n' + line;
     this.openDepth = depth;
     this.span.reach(lineNo);
-    if (depth === 0) Object.assign(frame, pickTail(parseFrameTail(line.slice(end))));
+    if (depth === 0) {
+      Object.assign(frame, pickTail(parseFrameTail(line.slice(end))));
+      if (line.length >= TERMINAL_WIDTH) this.wideFrame = { frame, text: line };
+    }
     // A runaway argument list (truncated input) must not swallow the rest of the file.
     if (++this.continuationLines > 200) this.closeArguments();
     return 'take';
