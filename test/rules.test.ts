@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/pipeline.js';
 import { loadConfig } from '../src/config.js';
@@ -353,6 +354,20 @@ describe('coredx rules', () => {
     const lint = run(['rules', 'lint', dir]);
     expect(lint.code).toBe(1);
     expect(lint.stdout).toMatch(/pool\.toml:2: unfinished/);
+  });
+
+  it('new judges its input as analyze does: binary data and cores refused by name, gzip text read', () => {
+    const dir = tempDir('newin');
+    const bin = join(dir, 'random.bin');
+    writeFileSync(bin, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    const refused = run(['rules', 'new', '--from', bin, '--id', 'team/x']);
+    expect([refused.code, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toMatch(/^coredx: .*random\.bin: binary data/);
+    const gz = join(dir, 'crash.txt.gz');
+    writeFileSync(gz, gzipSync(readFileSync(samplePath('gdb-core-threads.txt'))));
+    const fromGz = run(['rules', 'new', '--from', gz, '--id', 'team/pool']);
+    expect(fromGz.code).toBe(0);
+    expect(fromGz.stdout).toMatch(/function = "pool::run_job"/);
   });
 
   it('new refuses an id that is not "pack/name" instead of writing a rule lint rejects', () => {

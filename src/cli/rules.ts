@@ -9,9 +9,9 @@ import { describeError } from '../errors.js';
 import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '../rules/load.js';
 import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
-import { sniff, SNIFF_BYTES } from '../source/sniff.js';
+import { openInput } from '../source/open.js';
 import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rule-tester.js';
-import { readSampleBytes, SampleFileError } from '../rules/sample-file.js';
+import { MAX_SAMPLE_BYTES, readSampleBytes, SampleFileError } from '../rules/sample-file.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 
@@ -123,7 +123,7 @@ export function registerRules(program: Command): void {
     .requiredOption('--from <trace>', 'a file holding the backtrace the rule must match')
     .option('--id <id>', 'rule id, "pack/name"', 'local/new-rule')
     .option('-o, --output <file>', 'write the rule here (default: stdout)')
-    .action((flags: { from: string; id: string; output?: string }) => {
+    .action(async (flags: { from: string; id: string; output?: string }) => {
       // Refused here rather than written to a file that `rules lint` then rejects.
       if (!RULE_ID.test(flags.id)) {
         process.stderr.write(`coredx: --id "${flags.id}" is not a rule id: "pack/name", lower case letters, digits, "-" and "_" (e.g. "myteam/cache-use-after-free")\n`);
@@ -131,15 +131,14 @@ export function registerRules(program: Command): void {
       }
       let text: string;
       try {
-        const bytes = readSampleBytes(flags.from);
-        // What it is, as analyze judges it: a skeleton from binary data would be "no backtrace found".
-        const kind = sniff(bytes.subarray(0, SNIFF_BYTES));
-        if (kind !== 'text') {
-          const what = kind === 'gzip' ? 'gzip data; decompress it (gunzip) first' : kind === 'elf-core' ? 'an ELF core file; save its backtrace first (coredx analyze CORE, or gdb)' : kind === 'elf' ? 'an ELF executable or library, not a backtrace' : 'binary data, not a text log or backtrace';
-          process.stderr.write(`coredx: ${flags.from}: ${what}\n`);
+        // What it is, as analyze judges it (source/open.ts, its words): binary data or an executable
+        // is refused, gzip text is read, a core needs its backtrace saved first.
+        const opened = await openInput(readSampleBytes(flags.from), { name: flags.from });
+        if (opened.kind === 'core') {
+          process.stderr.write(`coredx: ${flags.from}: an ELF core file; save its backtrace first (coredx analyze CORE, or gdb)\n`);
           return void (process.exitCode = EXIT.USAGE_OR_INPUT);
         }
-        text = bytes.toString('utf8');
+        text = await textOf(opened.chunks, flags.from);
       } catch (err) {
         process.stderr.write(`coredx: ${err instanceof SampleFileError ? err.message : describeError(err)}\n`);
         return void (process.exitCode = EXIT.USAGE_OR_INPUT);
@@ -211,4 +210,16 @@ export function registerRules(program: Command): void {
       process.stdout.write(`# ${shown}\n# conditions (all must hold):\n${rule.when.map((c) => `#   ${c.label}`).join('\n')}\n\n`);
       process.stdout.write(readFileSync(rule.file, 'utf8'));
     });
+}
+
+/** A sample's text, decompressed when it was gzip; refused past the sample cap (a gzip bomb). */
+async function textOf(chunks: AsyncIterable<Buffer>, name: string): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (size > MAX_SAMPLE_BYTES) throw new SampleFileError(`${name}: more than ${MAX_SAMPLE_BYTES / 2 ** 20} MB of text once decompressed; cut the trace out of it`);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
