@@ -86,6 +86,7 @@ const ESCAPED_LITERAL = /^\\([^A-Za-z0-9])/;
  */
 export function requiredLiteral(regex: string): string | null {
   if (/\(\?[a-zA-Z]/.test(regex.replace(/\(\?P?<[A-Za-z_]/g, ''))) return null; // (?i), (?s)...
+  regex = withPlainGroupsInlined(regex);
   let best = '';
   let run = '';
   let depth = 0;
@@ -163,6 +164,22 @@ export function requiredLiteral(regex: string): string | null {
   }
   end();
   return best.length >= 2 ? best : null;
+}
+
+/**
+ * An innermost group that matches exactly once and holds no alternation, class or group of its own
+ * ("(?P<what>Invalid iterator comparison)", "(?:__n < size\\(\\))"): every match contains its text
+ * where it stands, so for finding the required literal it is its content.
+ */
+const PLAIN_GROUP = /\((?:\?P?<[A-Za-z_]\w*>|\?:)?((?:[^()|[\]\\]|\\.)*)\)(?![?*+{])/g;
+
+function withPlainGroupsInlined(regex: string): string {
+  for (let round = 0; round < 8; round++) {
+    const next = regex.replace(PLAIN_GROUP, (whole, inner: string, at: number) => (regex[at - 1] === '\\' ? whole : inner));
+    if (next === regex) break;
+    regex = next;
+  }
+  return regex;
 }
 
 export function compileTextPatterns(spec: TextPatternsSpec): TextPattern[] {

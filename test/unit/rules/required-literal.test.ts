@@ -34,6 +34,14 @@ describe('requiredLiteral', () => {
     ['x{0,3}abc', 'abc'],
     ['\\x41bcd', 'bcd'],
     ['ab+cd', 'ab'],
+    // A group that matches once, without alternation, is its text (rules name what they capture).
+    ['(?P<what>Invalid iterator comparison)', 'Invalid iterator comparison'],
+    ['(?P<op>__n < this->size\\(\\))', '__n < this->size()'],
+    ['error: (?:out of memory) at', 'error: out of memory at'],
+    ['x(?:abc)?yz', 'yz'],
+    ['(?:ab|cd)efg', 'efg'],
+    ['(?P<a>fo(?P<b>oba)r)!', 'foobar!'],
+    ['(?:abc)+def', 'def'],
   ])('%s -> %s', (regex, literal) => expect(requiredLiteral(regex)).toBe(literal));
 
   it.each(['a|b', '(?i)hello world', 'x*', '\\d+\\s+'])('%s has none', (regex) => expect(requiredLiteral(regex)).toBeNull());
