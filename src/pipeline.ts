@@ -43,21 +43,73 @@ export interface AnalyzeOptions extends ExtractOptions {
   core?: CoreOptions;
   /** Symbolize text traces' unnamed frames with the installed symbolizer (analyzeStream and analyzeFile only; see symbolize/). */
   symbolize?: SymbolizeOptions;
+  /**
+   * Streams the reports of a text input: each is handed over, final (diagnosed, in order), as soon as
+   * the lines after it are read, and not kept: the result's `reports` stays empty, so memory holds
+   * one report at a time whatever the log holds. Not with `symbolize` (which needs the whole input
+   * first) nor for cores (one report, returned as usual).
+   */
+  onReport?: (report: Report) => void;
 }
 
 const rulesOf = (options: AnalyzeOptions) => (options.rules === undefined ? builtinRules() : options.rules);
 
 /** The last stage, once per report whatever it came from: diagnoses, and the explanation when asked. */
 function diagnosed(reports: Report[], options: AnalyzeOptions): AnalyzeResult {
-  const rules = rulesOf(options);
-  const limit = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
-  if (rules) {
-    for (const r of reports) {
-      r.diagnoses = rules.diagnose(r);
-      if (limit > 0) r.explain = rules.explain(r, limit);
-    }
+  const diagnose = diagnoser(options);
+  for (const r of reports) diagnose(r);
+  // Asked for one at a time (onReport): handed over here too (a core, a symbolized stream).
+  if (options.onReport) {
+    for (const r of reports) options.onReport(r);
+    return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports: [] };
   }
   return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
+}
+
+function diagnoser(options: AnalyzeOptions): (report: Report) => void {
+  const rules = rulesOf(options);
+  const limit = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
+  return (r) => {
+    if (!rules) return;
+    r.diagnoses = rules.diagnose(r);
+    if (limit > 0) r.explain = rules.explain(r, limit);
+  };
+}
+
+/**
+ * Hands reports over as they become final: each waits for the next, since a sanitizer's report
+ * right after a handler's dump of the same death goes first (preferSanitizerReports' rule, applied
+ * pair by pair as it is to a whole list).
+ */
+function reportStream(finish: (report: Report) => void, emit: (report: Report) => void) {
+  let held: Report | null = null;
+  return {
+    push(report: Report): void {
+      if (held === null) {
+        held = report;
+        return;
+      }
+      const pair = [held, report];
+      preferSanitizerReports(pair);
+      held = null;
+      if (pair[0] !== report) {
+        finish(pair[0]!);
+        emit(pair[0]!);
+        held = report;
+        return;
+      }
+      for (const r of pair) {
+        finish(r);
+        emit(r);
+      }
+    },
+    end(): void {
+      if (held === null) return;
+      finish(held);
+      emit(held);
+      held = null;
+    },
+  };
 }
 
 /**
@@ -98,6 +150,7 @@ function parseText(text: string, parsers: readonly TraceParser[], path: string, 
 /** Analyzes a stream of text (stdin, a pipe, file chunks) without holding it in memory. */
 export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const parsers = options.parsers ?? PARSERS;
+  if (options.onReport && !options.symbolize) return streamReports(stream, parsers, options, options.onReport);
   const { extractor, flush, result } = collector(parsers, options.path ?? '<stdin>', options, 'batch');
   // Symbolizing reads module maps anywhere in the input: no line is skipped then.
   const maps = options.symbolize ? new ModuleMapCollector() : null;
@@ -113,6 +166,25 @@ export async function analyzeStream(stream: Readable | AsyncIterable<Buffer>, op
   const reports = result();
   if (maps) await symbolizeReports(reports, options.symbolize!, maps.all);
   return diagnosed(withCutWarnings(reports, cut), options);
+}
+
+/** analyzeStream handing each report over as soon as it is final (AnalyzeOptions.onReport). */
+async function streamReports(stream: Readable | AsyncIterable<Buffer>, parsers: readonly TraceParser[], options: AnalyzeOptions, onReport: (report: Report) => void): Promise<AnalyzeResult> {
+  const path = options.path ?? '<stdin>';
+  const cut: number[] = [];
+  const diagnose = diagnoser(options);
+  const out = reportStream((r) => (withCutWarnings([r], cut), diagnose(r)), onReport);
+  // Names a parser left mangled are demangled trace by trace (one c++filt per trace that has any).
+  const extractor = new Extractor(parsers, (t) => (demangleTracesSync([t.trace]), out.push(buildReport(t, path))), options);
+  const markers = markersOf(parsers);
+  await forEachLine(stream, {
+    push: (line, n) => extractor.push(line, n),
+    longLine: (n) => cut.push(n),
+    ...(markers ? { skip: { markers, keepTail: extractor.contextLines, canSkip: () => extractor.isIdle() } } : {}),
+  });
+  extractor.end();
+  out.end();
+  return { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports: [] };
 }
 
 /** Each report holding a line longer than MAX_LINE_LENGTH says so (the line was cut, and marked). */

@@ -83,7 +83,22 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
 async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNullable<ReturnType<typeof loadRulesForCli>>, core: CoreOptions): Promise<number> {
   const rules: RuleSet = loaded.ruleSet;
   const inputs = files.length === 0 ? ['-'] : files;
+  // JSON is written a report at a time as the pipeline hands them over (a log of 100,000s of
+  // traces is never held); text needs them all (it is read by people, a screenful at a time).
+  const json = flags.format === 'json' ? jsonReportWriter(writeStdout) : null;
   const reports: Report[] = [];
+  let found = 0;
+  let writeError: unknown = null;
+  const onReport = (r: Report): void => {
+    found++;
+    if (!json) return void reports.push(r);
+    try {
+      json.add(r);
+    } catch (err) {
+      writeError = err;
+      throw err;
+    }
+  };
   let failed = loaded.broken;
   // What went wrong reading an input without stopping it (a truncated gzip: its readable part is
   // analyzed): one line each; a lost part is exit 2 like any unreadable input.
@@ -91,12 +106,14 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   const stopListening = onReadProblem((path, problem) => problems.push([path, problem]));
   try {
     for (const input of inputs) {
+      if (writeError) break;
       try {
         const symbolize = symbolizeOptions(flags);
-        const options: AnalyzeOptions = { rules, core, ...(flags.explain ? { explain: true } : {}), ...(symbolize ? { symbolize } : {}) };
-        const result = input === '-' ? await readStdin(options) : await analyzeFile(input, options);
-        for (const r of result.reports) reports.push(r); // no spread: a log may hold 100,000s of traces
+        const options: AnalyzeOptions = { rules, core, onReport, ...(flags.explain ? { explain: true } : {}), ...(symbolize ? { symbolize } : {}) };
+        if (input === '-') await readStdin(options);
+        else await analyzeFile(input, options);
       } catch (err) {
+        if (writeError) break;
         process.stderr.write(`coredx: ${describeError(err)}\n`);
         failed = true;
       }
@@ -108,11 +125,11 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
     process.stderr.write(`coredx: ${problem.fatal ? '' : 'warning: '}${path}: ${problem.message}\n`);
     if (problem.fatal) failed = true;
   }
-  const result: AnalyzeResult = { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
   try {
-    if (flags.format === 'json') {
-      writeJsonStreaming(result);
-    } else if (reports.length > 0) {
+    if (writeError) throw writeError;
+    if (json) json.end();
+    else if (reports.length > 0) {
+      const result: AnalyzeResult = { schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports };
       writeStdout(
         renderText(result, {
           chalk: chalkFor(process.stdout, flags.color),
@@ -127,7 +144,7 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
     return EXIT.USAGE_OR_INPUT;
   }
   if (failed) return EXIT.USAGE_OR_INPUT;
-  if (reports.length === 0) {
+  if (found === 0) {
     process.stderr.write(`coredx: no backtrace found in ${inputs.map((i) => (i === '-' ? 'stdin' : i)).join(', ')}; looked for ${LOOKED_FOR}\n`);
     return EXIT.NO_TRACE;
   }
@@ -150,23 +167,41 @@ async function readStdin(options: AnalyzeOptions) {
 }
 
 /**
- * `--format json` written a report at a time (in ~1 MB writes), byte for byte what renderJson
- * gives: a log with 100,000s of traces never becomes one string (V8 strings stop at ~512 MB).
+ * `--format json` written a report at a time (in ~1 MB writes) as reports arrive, byte for byte what
+ * renderJson gives for all of them: a log with 100,000s of traces is never one string (V8 strings
+ * stop at ~512 MB) nor held in memory.
  */
-export function writeJsonStreaming(result: AnalyzeResult, write: (s: string) => void = writeStdout): void {
-  const whole = { tool: TOOL, ...result };
-  const keys = Object.keys(whole);
-  if (keys[keys.length - 1] !== 'reports' || result.reports.length === 0) return write(renderJson(result));
-  const head = JSON.stringify({ ...whole, reports: [] }, null, 2);
-  // `"reports": []\n}` is the end of the head: the reports go between the brackets.
-  write(`${head.slice(0, head.length - '[]\n}'.length)}[\n`);
+export function jsonReportWriter(write: (s: string) => void) {
+  let count = 0;
   let pending = '';
-  result.reports.forEach((r, i) => {
-    pending += `${JSON.stringify(r, null, 2).replace(/^/gm, '    ')}${i + 1 < result.reports.length ? ',' : ''}\n`;
-    if (pending.length >= 1 << 20) {
+  const flush = (force: boolean) => {
+    if (pending.length >= 1 << 20 || (force && pending)) {
       write(pending);
       pending = '';
     }
-  });
-  write(`${pending}  ]\n}\n`);
+  };
+  const head = (): string => {
+    const text = JSON.stringify({ tool: TOOL, schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports: [] }, null, 2);
+    // `"reports": []\n}` is the end of the head: the reports go between the brackets.
+    return text.slice(0, text.length - ']\n}'.length);
+  };
+  return {
+    add(report: Report): void {
+      pending += `${count === 0 ? `${head()}\n` : ',\n'}${JSON.stringify(report, null, 2).replace(/^/gm, '    ')}`;
+      count++;
+      flush(false);
+    },
+    end(): void {
+      if (count === 0) pending = renderJson({ schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports: [] });
+      else pending += '\n  ]\n}\n';
+      flush(true);
+    },
+  };
+}
+
+/** A whole result as `--format json` writes it (the library's and tests' entry to jsonReportWriter). */
+export function writeJsonStreaming(result: AnalyzeResult, write: (s: string) => void = writeStdout): void {
+  const json = jsonReportWriter(write);
+  for (const r of result.reports) json.add(r);
+  json.end();
 }
