@@ -80,6 +80,7 @@ export type CrashedThreadReason =
   | 'signal-frame' // thread holding "<signal handler called>" or raise/abort frames
   | 'lock-wait' // a hang: the first thread waiting for a lock (or, when none does, the first waiting thread)
   | 'only-thread' // a single thread was printed
+  | 'first-running-thread' // nothing said which; the first printed thread that is not waiting (idle in a wait: cond wait, epoll, futex, sleep) was taken
   | 'first-thread' // nothing said which; the first printed thread was taken
   | 'none';
 

@@ -242,7 +242,7 @@ export const THREAD_ROLE_NAMES: readonly string[] = THREAD_ROLES.map((r) => r.ro
 /** How the crashing thread was chosen (Report.crashedThreadReason), strongest first. */
 export const CRASHED_THREAD_REASONS = [
   'core-signal', 'current-thread', 'received-signal', 'selected-thread', 'stop-reason', 'signal-frame', 'lock-wait',
-  'only-thread', 'first-thread', 'none',
+  'only-thread', 'first-running-thread', 'first-thread', 'none',
 ] as const;
 
 /** Rule categories: what kind of bug a diagnosis names. */

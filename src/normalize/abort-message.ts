@@ -28,6 +28,8 @@ const ABORT_MESSAGES: RegExp[] = [
   /^panic: /,
   // Objective-C/Swift and Qt fatal messages.
   /^ASSERT(?: failure)? in .*: ".*"/,
+  // Qt's Q_ASSERT (qt_assert): 'ASSERT: "index >= 0" in file model.cpp, line 142'.
+  /^ASSERT: ".*" in file /,
   /^Fatal error: /,
   // Fatal log lines before a sanitizer's report of the abort: Chromium's "[...:FATAL:file.cc(12)] ..."
   // (DCHECK failed, NOTREACHED hit, Assert failed), glog's "F0812 21:22:15.159294 61315 file.cc:89] ...",

@@ -11,17 +11,19 @@ import { chooseCrashedThread } from './crashed-thread.js';
 import { normalizeFunctionName } from './function-name.js';
 import { computeSignature, SIGNATURE_VERSION, signatureOptions } from './signature.js';
 import { inferSignal } from './infer-signal.js';
-import { detectHang, HANG_DUMP_SIGNALS } from './hang.js';
+import { detectHang, HANG_DUMP_SIGNALS, isWaitingThread } from './hang.js';
 
 export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const { trace } = extracted;
-  const crashed = chooseCrashedThread(trace.threads, trace.hints, (f) => normalizeFunctionName(f.functionName ?? f.rawFunction).short);
+  const frames = trace.threads.map((t) => t.frames.map(toFrame));
+  const crashed = chooseCrashedThread(trace.threads, trace.hints, (f) => normalizeFunctionName(f.functionName ?? f.rawFunction).short,
+    (i) => isWaitingThread({ frames: frames[i]! }));
   const threads: Thread[] = trace.threads.map((t, i) => ({
     id: t.id,
     name: t.name,
     lwp: t.lwp,
     crashed: i === crashed.index,
-    frames: t.frames.map(toFrame),
+    frames: frames[i]!,
     ...(t.role ? { role: t.role } : {}),
     ...(t.droppedFrames ? { droppedFrames: t.droppedFrames } : {}),
   }));

@@ -68,6 +68,15 @@ function firstProgramFrame(frames: Frame[], from: number): string | null {
   return null;
 }
 
+/**
+ * The thread sits in a wait near its top (lock and wait machinery, an idle wait such as epoll_wait
+ * or nanosleep, or the program's own wait primitive) rather than running code: the test detectHang
+ * applies to every thread, for one thread (crashed-thread.ts ranks such threads last).
+ */
+export function isWaitingThread(thread: Pick<Thread, 'frames'>): boolean {
+  return thread.frames.length > 0 && waitingOf(thread as Thread, 0) !== null;
+}
+
 /** The hang the threads show, or null when some thread is running (or nothing waits). */
 export function detectHang(threads: Thread[]): Hang | null {
   const withFrames = threads.map((t, i) => [t, i] as const).filter(([t]) => t.frames.length > 0);

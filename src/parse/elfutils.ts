@@ -6,7 +6,9 @@
 //   coredumpctl:          Signal: 11 (SEGV)
 //                         Stack trace of thread 25761:
 //                         #0  0x0000555555555343 pool::run_job(pool::Job const&) (threads + 0x1343)
-// The first thread listed is the one that crashed (elfutils and systemd print it first).
+// The first thread listed is the one that crashed in a core (the kernel writes the dumping thread's
+// notes first; elfutils and systemd keep that order). eu-stack on a live process (`PID n - process`)
+// lists the main thread first, crashed or not: no hint then (normalize/crashed-thread.ts chooses).
 
 import { signalName } from './signals.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
@@ -47,6 +49,8 @@ class ElfutilsBlock implements BlockParser {
   private signal: string | null = null;
   private description: string | null = null;
   private program: string | null = null;
+  /** eu-stack ran on a live process: its thread order says nothing about a crash. */
+  private live = false;
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
   private readonly blank = new ForeignBudget(MAX_BLANK_LINES);
@@ -75,6 +79,7 @@ class ElfutilsBlock implements BlockParser {
     }
     if ((m = EU_PID.exec(line))) {
       if (this.threads.length) return 'split';
+      this.live = m[2] === 'process';
       return 'take';
     }
     if ((m = EU_TID.exec(line)) || (m = CD_THREAD.exec(line))) {
@@ -128,8 +133,8 @@ class ElfutilsBlock implements BlockParser {
       faultAddress: null,
       program: this.program,
       threads,
-      // Both tools print the crashing thread first.
-      hints: [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
+      // Both tools print the crashing thread of a core first; a live process' order is the kernel's task list.
+      hints: this.live ? [] : [{ threadId: threads[0]!.id, reason: 'stop-reason' }],
       inside: [],
     };
   }

@@ -42,6 +42,7 @@ const REASONS: Record<Report['crashedThreadReason'], string> = {
   'stop-reason': 'the thread with the stop reason',
   'signal-frame': 'the thread holding the signal frames',
   'only-thread': 'the only thread',
+  'first-running-thread': 'nothing said which; first thread not waiting shown (the ones before it wait)',
   'first-thread': 'nothing said which; first thread shown',
   'lock-wait': 'a hang: the first thread waiting for a lock',
   none: 'unknown',

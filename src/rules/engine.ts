@@ -85,11 +85,11 @@ export class RuleSet {
       const conditions = rule.when.map((c) => ({ label: c.label, ...pick(c.test(ctx)) }));
       const held = conditions.filter((c) => c.held).length;
       const specific = conditions.filter((c) => c.held && !GENERAL_CONDITION.test(c.label)).length;
-      const fired = held === conditions.length;
       const evidence = rule.evidence.map((item) => {
         const outcomes = item.conditions.map((c) => c.test(ctx));
         return { why: item.why, weight: item.weight, held: outcomes.every((o) => o.held), detail: outcomes.map((o) => o.detail).join('; ') };
       });
+      const fired = held === conditions.length && (!rule.spec.require_evidence || evidence.some((e) => e.held));
       return { ruleId: rule.id, file: rule.file, fired, held, total: conditions.length, specific, base: rule.baseConfidence, conditions, evidence };
     });
     // A single rule (rules test) is always explained, whatever held.
@@ -144,9 +144,11 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     }
   }
   let confidence = rule.baseConfidence;
+  let corroborated = false;
   for (const item of rule.evidence) {
     const outcomes = item.conditions.map((c) => c.test(ctx));
     if (!outcomes.every((o) => o.held)) continue;
+    corroborated = true;
     confidence += item.weight;
     for (const o of outcomes) {
       evidence.push(...o.evidence.map((e) => ({ ...e, condition: `evidence: ${e.condition}`, why: item.why, weight: item.weight, ...(SPECIFIC_WHY.has(e.condition) && e.why && e.why !== item.why ? { detail: e.why } : {}) })));
@@ -154,6 +156,8 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     }
   }
   const s = rule.spec;
+  // require_evidence: [when] is necessary, and one of the evidence items must corroborate it.
+  if (s.require_evidence && !corroborated) return null;
   const fill = (t: string) => fillTemplate(reflow(t), captures, ctx);
   return {
     ruleId: rule.id,

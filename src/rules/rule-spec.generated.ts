@@ -94,6 +94,8 @@ export interface RuleSpec {
   severity: RuleSeverity;
   scope?: "known-issue" | "crash-class";
   confidence?: number;
+  /** The rule fires only when at least one [[evidence]] item holds as well as [when]: the evidence items are alternative corroborations, one of which is needed (a rule has one [when], so an either-or goes here). */
+  require_evidence?: boolean;
   references?: string[];
   /** Conditions that must all hold (a [[evidence]] item has the same kinds). */
   when: ConditionsSpec;

@@ -121,6 +121,10 @@ export const RULE_SCHEMA = {
     severity: { title: 'RuleSeverity', enum: [...RULE_SEVERITIES] },
     scope: { enum: ['known-issue', 'crash-class'] },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
+    require_evidence: {
+      type: 'boolean',
+      description: 'The rule fires only when at least one [[evidence]] item holds as well as [when]: the evidence items are alternative corroborations, one of which is needed (a rule has one [when], so an either-or goes here).',
+    },
     references: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
     when: { title: 'ConditionsSpec', description: 'Conditions that must all hold (a [[evidence]] item has the same kinds).', type: 'object', properties: conditionProps, additionalProperties: false, minProperties: 1 },
     evidence: {

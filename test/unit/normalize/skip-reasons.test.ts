@@ -28,6 +28,34 @@ describe('skipped frames and their reasons', () => {
   });
 });
 
+// Class: machinery the skip list named only by its location, or only by one spelling, blamed as the
+// crash frame when it lives elsewhere or is printed without a module (data/signature/v9.toml).
+describe('machinery wherever it lives, and without a module', () => {
+  it.each([
+    ['operator new in libstdc++ (allocation machinery, not only in an allocator)', '#0  0x00007f3a1c242e87 in raise () from /lib/x86_64-linux-gnu/libc.so.6\n#1  0x00007f3a1c2447f1 in abort () from /lib/x86_64-linux-gnu/libc.so.6\n#2  0x00007f3a1c29a2ed in malloc () from /lib/x86_64-linux-gnu/libc.so.6\n#3  0x00007f3a1c68c298 in operator new(unsigned long) () from /lib/x86_64-linux-gnu/libstdc++.so.6\n#4  0x000055d0c0a1b2cd in Pool::grow (this=0x55d0c1c0a010, n=64) at pool.cc:31\n', 'Pool::grow', /allocat/],
+    ['operator delete[] in libc++', '#0  0x00007f3a1c29a2ed in free () from /lib/x86_64-linux-gnu/libc.so.6\n#1  0x00007f3a1c68d010 in operator delete[](void*) () from /usr/lib/libc++abi.so.1\n#2  0x000055d0c0a1b2cd in Buf::~Buf (this=0x55d0c1c0a010) at buf.cc:12\n', 'Buf::~Buf', /allocat/],
+    ['glibc\'s __GI_ aliases at a source path only (fortify)', '#0  0x00007ffff7889676 in __libc_message (action=action@entry=do_abort, fmt=0x7ffff79db92e "*** %s ***: terminated\\n") at ../sysdeps/posix/libc_fatal.c:155\n#1  0x00007ffff793659a in __GI___fortify_fail (msg=0x7ffff79db8d4 "buffer overflow detected") at ./debug/fortify_fail.c:26\n#2  0x00007ffff7934ef6 in __GI___chk_fail () at ./debug/chk_fail.c:28\n#3  0x00007ffff79345a9 in __memcpy_chk (dest=0x7fffffffd8e0, src=0x7fffffffdf22, len=80, destlen=16) at ./debug/memcpy_chk.c:26\n#4  0x0000555555555212 in copy_key (k=0x7fffffffd8e0) at key.c:40\n', 'copy_key', /glibc|abort|crash/],
+    ['newer glibc\'s __libc_assert_fail ("Fatal glibc error")', '#0  0x00007ffff7a253dc in __libc_message (fmt=0x7ffff7bb4f10 "Fatal glibc error: %s:%s (%s): assertion failed: %s\\n") at ../sysdeps/posix/libc_fatal.c:150\n#1  0x00007ffff7a34632 in __libc_assert_fail (assertion=<optimized out>, file=<optimized out>, line=<optimized out>, function=<optimized out>) at __libc_assert_fail.c:31\n#2  0x00007ffff7a9b0f1 in _int_free (av=0x7ffff7bf0ac0 <main_arena>, p=0x55555555a2a0) at malloc.c:4610\n#3  0x0000555555555f21 in node_free (n=0x55555555a2b0) at node.c:52\n', 'node_free', /glibc|allocator/],
+    ['the stack protector\'s failure without a module', '#0  0x00007ffff7a253dc in __stack_chk_fail ()\n#1  0x0000555555555f21 in read_packet (fd=3) at net.c:77\n', 'read_packet', /glibc|abort/],
+    ['Qt\'s fatal handlers (Q_ASSERT)', '#0  0x00007f10a50bb3ec in QMessageLogger::fatal(char const*, ...) const () from /usr/lib/libQt6Core.so.6\n#1  0x00007f10a50ba84a in qt_assert_x(char const*, char const*, char const*, int) () from /usr/lib/libQt6Core.so.6\n#2  0x000055d1c0a21f3e in Grid::cellAt (this=0x55d1c1c0a010, r=3, c=9) at grid.cpp:61\n', 'Grid::cellAt', /Qt/],
+    ['tcmalloc\'s error reporting in an absl-style dump (no module column)', '*** SIGABRT received at time=1717000000 on cpu 3 ***\nPC: @     0x7f2b3c242520  (unknown)  (unknown)\n    @     0x7f2b3c5d1a4e         32  tcmalloc::Log()\n    @     0x7f2b3c5c8b71         48  (anonymous namespace)::InvalidFree()\n    @     0x55d0c31f2c18         64  rpc::Stub::~Stub()\n    @     0x55d0c31e0a11         96  main\n', 'rpc::Stub::~Stub', /tcmalloc/],
+    ['Rust\'s RUST_BACKTRACE=full printing machinery (<X as Trait>::fmt, core::fmt::write)', "thread 'main' panicked at src/lib.rs:9:5:\nindex out of bounds: the len is 3 but the index is 7\nstack backtrace:\n   0:     0x55f0a1c3e2b1 - std::backtrace_rs::backtrace::libunwind::trace::h5c1f0e2a9b3d7c11\n   1:     0x55f0a1c3e2b1 - <std::sys_common::backtrace::_print::DisplayBacktrace as core::fmt::Display>::fmt::h0a1b2c3d4e5f6789\n   2:     0x55f0a1c6b3e0 - core::fmt::write::h2b3c4d5e6f7a8b9c\n   3:     0x55f0a1c3a1ef - std::io::Write::write_fmt::h3c4d5e6f7a8b9c0d\n   4:     0x55f0a1c4178f - std::panicking::rust_panic_with_hook::h5e6f7a8b9c0d1e2f\n   5:     0x55f0a1c40ef2 - rust_begin_unwind\n   6:     0x55f0a1c69a15 - core::panicking::panic_bounds_check::h8b9c0d1e2f3a4b5c\n   7:     0x55f0a1b2c4e1 - ringbuf::Ring::get::h0d1e2f3a4b5c6d7e\n   8:     0x55f0a1b2d1f0 - ringbuf::main::h1e2f3a4b5c6d7e8f\n", 'ringbuf::Ring::get', /Rust/],
+    ['Go test harness: a [recovered] panic re-raised in tRunner\'s deferred recover', 'panic: runtime error: index out of range [5] with length 2 [recovered]\n\tpanic: runtime error: index out of range [5] with length 2\n\ngoroutine 7 [running]:\ntesting.tRunner.func1.2({0x5a1e40, 0xc0000a2018})\n\t/usr/local/go/src/testing/testing.go:1631 +0x24a\ntesting.tRunner.func1()\n\t/usr/local/go/src/testing/testing.go:1634 +0x377\npanic({0x5a1e40?, 0xc0000a2018?})\n\t/usr/local/go/src/runtime/panic.go:770 +0x132\nexample.com/q/ring.(*Ring).At(...)\n\t/src/q/ring/ring.go:22\nexample.com/q/ring.TestAt(0xc0000b2820)\n\t/src/q/ring/ring_test.go:14 +0x3e\ntesting.tRunner(0xc0000b2820, 0x5c8f10)\n\t/usr/local/go/src/testing/testing.go:1689 +0xfb\ncreated by testing.(*T).Run in goroutine 1\n\t/usr/local/go/src/testing/testing.go:1742 +0x390\n', 'example.com/q/ring.(*Ring).At', /Go/],
+  ])('%s', (_, text, blamed, reason) => {
+    const r = first(text);
+    expect(r.signatureFrames[0]).toBe(blamed);
+    expect(r.skipped.length).toBeGreaterThan(0);
+    expect(r.skipped[r.skipped.length - 1]!.reason).toMatch(reason);
+  });
+
+  it('a program function that merely shares a prefix is not skipped (panic_handler, QMessageLoggerX, my::operator new)', () => {
+    const r = first('#0  0x0000555555555212 in panic_handler (code=3) at err.c:10\n#1  0x0000555555555f21 in run () at main.c:77\n');
+    expect(r.signatureFrames[0]).toBe('panic_handler');
+    const q = first('#0  0x0000555555555212 in Arena::operator new (n=64) at arena.cc:10\n#1  0x0000555555555f21 in Tree::insert (this=0x1) at tree.cc:77\n');
+    expect(q.signatureFrames[0]).toBe('Arena::operator new');
+  });
+});
+
 describe('names that are not C++', () => {
   it('Swift closures keep "closure #N in" and their enclosing function', () => {
     expect(normalizeFunctionName('partial apply for closure #2 (Swift.String) -> () in App.Loader.load(url: Foundation.URL) -> ()').short).toBe('closure #2 in App.Loader.load');
