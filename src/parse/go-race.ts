@@ -48,6 +48,7 @@ class GoRaceBlock implements BlockParser {
   private faultAddress: string | null = null;
   private foreign = 0;
   private started = false;
+  private closed = false;
 
   feed(line: string, lineNo: number): FeedResult {
     this.span.open(lineNo);
@@ -66,8 +67,13 @@ class GoRaceBlock implements BlockParser {
 
   private classify(line: string): FeedResult {
     let m: RegExpExecArray | null;
+    if (this.closed) return START.test(line) ? 'split' : 'end';
     if (START.test(line)) return 'split';
-    if (RULE.test(line)) return this.stacks.length > 0 ? 'end' : 'take';
+    if (RULE.test(line)) {
+      // The closing rule is the report's last line.
+      this.closed = this.stacks.length > 0;
+      return 'take';
+    }
     if ((m = ACCESS.exec(line))) {
       const who = m[5] ? 'main goroutine' : `goroutine ${m[4]}`;
       if (!m[1] && m[3]) this.faultAddress ??= m[3];
