@@ -21,14 +21,15 @@ import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 /** Logcat's prefixes: threadtime ("12-01 10:11:12.345  1234  1234 F DEBUG   : ") and brief ("F/DEBUG ( 1234): "). */
-const LOGCAT = /^(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d+\s+\d+\s+\d+ [VDIWEF] [\w.-]+\s*: ?|[VDIWEF]\/[\w.-]+\s*\(\s*\d+\): ?)/;
+// (A log cleaner may already have taken a "2026-12-01 10:11:12.345 " date away: then "pid tid F TAG: " remains.)
+const LOGCAT = /^(?:(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d+\s+)?\d+\s+\d+ [VDIWEF] [\w.-]+\s*: ?|[VDIWEF]\/[\w.-]+\s*\(\s*\d+\): ?)/;
 const BANNER = /^\*\*\* \*\*\* \*\*\* \*\*\* \*\*\*/;
 const FINGERPRINT = /^Build fingerprint: '/;
 const PID = /^pid: (\d+), tid: (\d+), name: (.*?)\s+>>> (.*?) <<<\s*$/;
 const SIGNAL = /^signal (\d+) \((SIG[A-Z0-9]+)\), code (-?\d+) \(([^)]*)\)(?:, fault addr (\S+))?/;
 const ABORT = /^Abort message: '(.*)'\s*$/;
-/** "#00 pc 000000000001a2b4  /system/lib64/libc.so (abort+164) (BuildId: ...)" */
-const FRAME = /^\s*#(\d+) pc ([0-9a-fA-F]+)\s+(.*?)\s*$/;
+/** "#00 pc 000000000001a2b4  /system/lib64/libc.so (abort+164) (BuildId: ...)"; Android 4 put two spaces before "pc". */
+const FRAME = /^\s*#(\d+) {1,2}pc ([0-9a-fA-F]+)\s+(.*?)\s*$/;
 const SEPARATOR = /^--- --- --- /;
 /** Header fields of the tombstone that say nothing the report keeps. */
 const HEADER_FIELD = /^(?:Revision|ABI|Timestamp|Process uptime|Cmdline|uid|tagged_addr_ctrl|pac_enabled_keys|Cause|Kernel Release|Build type|Abort message|LD_PRELOAD|GWP-ASan|Scudo|MTE|Note|Fatal signal)\b|^\s+(?:[xrv]\d{1,2}|lr|sp|pc|pst|ip|fp|cpsr|e?[abcd]x|e?[sd]i|e?[bsi]p|r\d\d?|rax|rbx|rcx|rdx|rsi|rdi|rbp|rsp|rip|d\d{1,2}|fpscr|scr)\s+[0-9a-f]{8,16}\b/;
@@ -38,10 +39,10 @@ const SECTION = /^(?:stack:|memory near |code around |memory map \(|open files:|
 export const androidTombstoneParser: TraceParser = {
   format: 'android-tombstone',
   label: "Android tombstones and their logcat lines ('*** *** ***', 'pid: N, tid: N', '#00 pc ...')",
-  markers: ['*** *** *** *** ***', 'Build fingerprint: ', ', fault addr ', '#00 pc '],
+  markers: ['*** *** *** *** ***', 'Build fingerprint: ', ', fault addr ', '#00 pc ', '#00  pc ', ' <<<'],
   startsTrace(line: string): boolean {
     const text = line.includes(': ') || line.includes('): ') ? stripLogcat(line) : line;
-    return BANNER.test(text) || FINGERPRINT.test(text) || (text.startsWith('signal ') && SIGNAL.test(text) && SIGNAL.exec(text)![5] !== undefined) || /^\s*#00 pc [0-9a-fA-F]{8,16}\s+\S/.test(text);
+    return BANNER.test(text) || FINGERPRINT.test(text) || (text.startsWith('pid: ') && PID.test(text)) || (text.startsWith('signal ') && SIGNAL.test(text) && SIGNAL.exec(text)![5] !== undefined) || /^\s*#00 {1,2}pc [0-9a-fA-F]{8,16}\s+\S/.test(text);
   },
   begin: () => new TombstoneBlock(),
 };

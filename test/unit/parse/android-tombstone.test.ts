@@ -51,6 +51,26 @@ describe('android-tombstone parser', () => {
     expect(t.threads[0]!.frames.map((f) => [f.rawFunction, f.module, f.moduleOffset])).toEqual([['Foo::run', '/system/lib/libfoo.so', '0x1a2b4'], ['??', '/system/lib/libfoo.so', '0x3f10']]);
   });
 
+  it("reads Android 4's '#00  pc' frames, and threadtime lines whose date a log cleaner already removed", () => {
+    const old = parseOne(androidTombstoneParser, lines(
+      'I/DEBUG   (  127): pid: 2001, tid: 2019, name: Thread-77  >>> com.example.legacy <<<',
+      'I/DEBUG   (  127): signal 7 (SIGBUS), code 1 (BUS_ADRALN), fault addr 0x5f2a3c41',
+      'I/DEBUG   (  127): backtrace:',
+      'I/DEBUG   (  127):     #00  pc 0000dc08  /system/lib/libc.so (memcpy+72)',
+      'I/DEBUG   (  127):     #01  pc 00031a5c  /data/app-lib/com.example.legacy-1/libcodec.so (Codec::copy(char*, int)+24)',
+    ));
+    expect([old.signal, old.faultAddress, old.program]).toEqual(['SIGBUS', '0x5f2a3c41', 'com.example.legacy']);
+    expect(old.threads.map((th) => [th.id, th.frames.map((f) => f.rawFunction)])).toEqual([['2019', ['memcpy', 'Codec::copy(char*, int)']]]);
+    const [r] = analyze(lines(
+      '2026-12-01 10:11:12.345  4411  4411 F DEBUG   : signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x8',
+      '2026-12-01 10:11:12.345  4411  4411 F DEBUG   : backtrace:',
+      '2026-12-01 10:11:12.345  4411  4411 F DEBUG   :       #00 pc 0000000000012340  /vendor/lib64/libgpu.so (Gpu::submit()+16)',
+      '2026-12-01 10:11:12.345  4411  4411 F DEBUG   :       #01 pc 0000000000012f00  /vendor/lib64/libgpu.so (Gpu::flush()+64)',
+    ), { rules: null }).reports;
+    expect([r!.format, r!.signal, r!.faultAddress]).toEqual(['android-tombstone', 'SIGSEGV', '0x8']);
+    expect(r!.threads[0]!.frames.map((f) => f.function)).toEqual(['Gpu::submit', 'Gpu::flush']);
+  });
+
   it.each([
     ['/system/lib64/libc.so (abort+164) (BuildId: 1f2e)', 'abort', '/system/lib64/libc.so'],
     ['/data/app/x/base.apk (offset 0x2000) (f(g(int))+8)', 'f(g(int))', '/data/app/x/base.apk'],
