@@ -23,7 +23,11 @@ const HEADER = /^\s*Stack trace \(most recent call (last|first)\)(?: in thread (
 /** "#12   Source ...", "#1  | Source ...", "    | Source ...", "      Source ..." (inline continuation). */
 const LOCATION_LINE = /^\s*(?:#(\d+)\s+)?(\|\s+)?(Source|Object)\s+"(.*?)", (.*)$/;
 const SOURCE_REST = /^line (\d+), in (.*?)(?: \[(0x[0-9a-fA-F]+)\])?\s*$/;
-const OBJECT_REST = /^at (0x[0-9a-fA-F]+|\d+), in ?(.*?)\s*$/;
+/** "at 0x7f3a1c229d90, in f"; on Windows the address has no "0x" ("at 00007FFE109B7614"). */
+const OBJECT_REST = /^at (0x[0-9a-fA-F]+|[0-9A-Fa-f]+), in ?(.*?)\s*$/;
+/** Windows: the frame number alone, then "   D:\src\main.cpp(33): main" on the next line. */
+const NUMBER_ONLY = /^\s*#(\d+)\s*$/;
+const WINDOWS_SOURCE = /^\s+(\S.*?)\((\d+)\): (\S.*?)\s*$/;
 /** "        62:     code", "      >  64:     code" (a quote-stripping paste may have eaten the "> " and the indentation). */
 const SNIPPET = /^\s*>?\s*\d{1,7}:(?:\s|$)/;
 /** The signal handler's last line: psignal's words for the signal, si_code text, the address. */
@@ -83,7 +87,7 @@ class BackwardBlock implements BlockParser {
       let location: Location | null = null;
       let r: RegExpExecArray | null;
       if (kind === 'Source' && (r = SOURCE_REST.exec(rest!))) location = { function: r[2] || '??', module: null, file: path || null, line: Number(r[1]), address: r[3] ?? null, raw: line.trim() };
-      else if (kind === 'Object' && (r = OBJECT_REST.exec(rest!))) location = { function: r[2] || '??', module: path && !/^\[0x[0-9a-f]+\]$/.test(path) ? path : null, file: null, line: null, address: r[1]!.startsWith('0x') ? r[1]! : null, raw: line.trim() };
+      else if (kind === 'Object' && (r = OBJECT_REST.exec(rest!))) location = { function: r[2] || '??', module: path && !/^\[0x[0-9a-f]+\]$/.test(path) ? path : null, file: null, line: null, address: /^0x/.test(r[1]!) ? r[1]! : /^0+$/.test(r[1]!) ? null : `0x${r[1]!.replace(/^0+(?=.)/, '').toLowerCase()}`, raw: line.trim() };
       if (!location) return 'maybe';
       this.afterSource = kind === 'Source';
       if (index !== undefined) {
@@ -95,6 +99,18 @@ class BackwardBlock implements BlockParser {
         if (!group) return 'maybe';
         group.locations.push(location);
       }
+      return 'take';
+    }
+    if ((m = NUMBER_ONLY.exec(line)) && (this.groups.length > 0 || this.sawHeader)) {
+      if (this.groups.some((g) => g.index === Number(m![1]))) return 'split';
+      this.groups.push({ index: Number(m[1]), locations: [] });
+      this.afterSource = false;
+      return 'take';
+    }
+    const open = this.groups[this.groups.length - 1];
+    if (open && open.locations.length === 0 && (m = WINDOWS_SOURCE.exec(line))) {
+      open.locations.push({ function: m[3]!, module: null, file: m[1]!, line: Number(m[2]), address: null, raw: `#${open.index}\n${line.trim()}` });
+      this.afterSource = true;
       return 'take';
     }
     if (this.afterSource && SNIPPET.test(line)) return 'take';
@@ -110,9 +126,11 @@ class BackwardBlock implements BlockParser {
 
   finish(): ParsedTrace | null {
     if (this.groups.length === 0) return null;
+    const groups = this.groups.filter((g) => g.locations.length > 0);
+    if (groups.length === 0) return null;
     const thread: ParsedThread = { id: this.threadId ?? '1', name: null, lwp: this.threadId ? Number(this.threadId) : null, frames: [] };
     // #0 is the deepest frame whichever order it was printed in.
-    const groups = [...this.groups].sort((a, b) => a.index - b.index);
+    groups.sort((a, b) => a.index - b.index);
     for (const g of groups) {
       // Inline callers come first (after "|"), the innermost location last: innermost first here,
       // every location but the outermost caller inlined into the next.

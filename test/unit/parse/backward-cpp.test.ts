@@ -71,6 +71,26 @@ describe('backward-cpp parser', () => {
     expect(traces.map((t) => [t.signal, t.faultAddress, t.threads[0]!.frames.map((f) => f.rawFunction)])).toEqual([['SIGFPE', null, ['g()', 'f()']], [null, null, ['h']]]);
   });
 
+  it('reads the Windows shape: the frame number alone, then "path(line): function", addresses without 0x', () => {
+    const t = parseOne(backwardCppParser, lines(
+      'Stack trace (most recent call last):',
+      '#3    Object "", at 00007FFE109B7614, in BaseThreadInitThunk',
+      '#2 ',
+      '   C:\\build\\app\\src\\main.cpp(41): main',
+      '         40:   auto n = parse(argv[1]);',
+      '      >  41:   return run(n);',
+      '#1 ',
+      '   C:\\build\\app\\src\\run.cpp(12): run',
+      '#0 ',
+      '   C:\\build\\app\\src\\run.cpp(7): step',
+    ));
+    expect(where(t.threads[0]!.frames)).toEqual([
+      ['step', 'C:\\build\\app\\src\\run.cpp', 7], ['run', 'C:\\build\\app\\src\\run.cpp', 12],
+      ['main', 'C:\\build\\app\\src\\main.cpp', 41], ['BaseThreadInitThunk', null, null],
+    ]);
+    expect(t.threads[0]!.frames[3]!.address).toBe('0x7ffe109b7614');
+  });
+
   it('reads nothing from prose that mentions a stack trace or a Source line', () => {
     expect(parseWith(backwardCppParser, lines('Stack trace (most recent call last):', 'nothing was captured', '', 'See Source "x.cpp" for details'))).toEqual([]);
   });
