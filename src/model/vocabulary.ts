@@ -206,6 +206,14 @@ export const FORMATS = [
   'apple-crash',
   // parse/minidump.ts: minidump_stackwalk's text (Breakpad, Crashpad, rust-minidump).
   'minidump',
+  // parse/android-tombstone.ts: Android's debuggerd tombstones and their logcat lines.
+  'android-tombstone',
+  // parse/backward-cpp.ts: backward-cpp's printer and signal handler.
+  'backward-cpp',
+  // parse/boost-stacktrace.ts: boost::stacktrace's text.
+  'boost-stacktrace',
+  // parse/go-race.ts: Go's race detector ("WARNING: DATA RACE").
+  'go-race',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -49,10 +49,18 @@ const ABORT_MESSAGES: RegExp[] = [
   /^=+ (?:Stack limit|Per-input timeout|Per-batch timeout|RSS limit) exceeded: /,
 ];
 
+/** Android's debuggerd quotes the message abort() was given (parse/android-tombstone.ts keeps the line). */
+const ANDROID_ABORT = /^Abort message: '(.+)'$/;
+
 /** V8's fatal errors: "# Fatal error in src/x.cc, line 12", then the message as its own "# ..." line. */
 const V8_FATAL = /^#\s*Fatal error in /;
 
 export function findAbortMessage(lines: { text: string }[]): string | null {
+  // Android states the message outright: whatever it says is the message.
+  for (const { text } of lines) {
+    const android = text.length <= 2000 && text.startsWith('Abort message: ') ? ANDROID_ABORT.exec(text.trim()) : null;
+    if (android) return android[1]!;
+  }
   // Lines before a trace come nearest first: the message is the "# ..." line next to the header
   // on either side (the other neighbour is V8's empty "#" line).
   const v8 = lines.findIndex(({ text }) => V8_FATAL.test(text.trim()));
