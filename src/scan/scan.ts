@@ -2,6 +2,7 @@
 // file as scanned or skipped with a reason, group the crashes.
 
 import { analyzeInput, type AnalyzeOptions } from '../pipeline.js';
+import type { Report } from '../model.js';
 import { CoredxInputError, InputRejection } from '../errors.js';
 import { openInput } from '../source/open.js';
 import { SCHEMA_VERSION } from '../model.js';
@@ -63,16 +64,22 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
       // What the file is (text, a core, or not read and why) is source/open.ts's to say.
       const input = await openInput(path);
       let result;
+      // Each report goes to its group as the pipeline hands it over: one log holding 100,000s of
+      // crashes is never held whole (the groups keep one report each).
+      let n = 0;
+      const onReport = (report: Report): void => {
+        collector.add(report);
+        n++;
+      };
       try {
-        result = await analyzeInput(input, { ...options.analyze, path });
+        result = await analyzeInput(input, { ...options.analyze, path, onReport });
       } catch (err) {
         if (input.kind !== 'core' || !(err instanceof CoredxInputError)) throw err;
         // A core means something crashed: one that cannot be read must not leave the gate green.
         skipped.push({ path, reason: `core file not analyzed: ${err.message.replace(`${path}: `, '')}`, error: true });
       }
       if (result) {
-        for (const report of result.reports) collector.add(report);
-        crashes += result.reports.length;
+        crashes += n;
         progress.crashes = crashes;
         const problems = input.kind === 'text' ? input.problems : [];
         for (const p of problems) {
@@ -82,7 +89,6 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
         }
         const fatal = problems.filter((p) => p.fatal).map((p) => p.message);
         // Its crashes are reported, but part of it could not be read: the gate must not pass on it.
-        const n = result.reports.length;
         if (fatal.length) skipped.push({ path, reason: `${fatal.join('; ')}${n ? ` (${n === 1 ? 'the crash' : `${n} crashes`} before the cut reported)` : ''}`, error: true });
         else scanned++;
       }
