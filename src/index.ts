@@ -1,4 +1,5 @@
-// The public API: what `import { ... } from 'coredx'` gives. The CLI uses nothing else.
+// The public API: what `import { ... } from 'coredx'` gives. The CLI uses nothing else (it imports
+// the modules directly, for start-up time; test/unit/cli/public-api.test.ts checks every name is here).
 
 export { analyze, analyzeFile, analyzeStream, type AnalyzeOptions } from './pipeline.js';
 export { CoredxInputError, describeError } from './errors.js';
@@ -29,3 +30,27 @@ export { analyzeCore, analyzeSource, analyzeInput, type CoreOptions } from './pi
 export { openInput, type InputSource, type OpenedInput, type OpenOptions } from './source/open.js';
 export { InputRejection } from './errors.js';
 export { readCoreFacts, type CoreFacts } from './core/native.js';
+
+// What the CLI builds on beyond the calls above (test/unit/cli/public-api.test.ts keeps the list
+// complete): input problems, debugger processes, rule files and samples, scan results' streaming
+// renderers, baselines, shards and merging.
+export { onReadProblem, type ReadProblem } from './source/lines.js';
+export { installInterruptHandlers, MAX_TIMEOUT_MS, onPath, lldbEnv } from './core/debugger.js';
+export { TOOL } from './model/tool.js';
+export { LOOKED_FOR } from './parse/registry.js';
+export type { SymbolizeOptions } from './symbolize/index.js';
+export { mergeResults, readScanReport, MergeError, type MergeInput } from './scan/merge.js';
+export { spillReports } from './scan/group.js';
+export { RULE_ID } from './rules/schema.js';
+export { ruleSkeleton } from './rules/skeleton.js';
+export { resolveSample, SAMPLE_OUTSIDE } from './rule-tester.js';
+export { MAX_SAMPLE_BYTES, readSampleBytes, SampleFileError } from './rules/sample-file.js';
+export { githubChunks } from './render/github.js';
+export { junitChunks } from './render/junit.js';
+export { markdownChunks } from './render/markdown.js';
+export { sarifChunks } from './render/sarif.js';
+export { scanJsonChunks } from './render/scan-json.js';
+export { scanTextChunks } from './render/scan-text.js';
+export { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from './scan/baseline.js';
+export { scanParallel } from './scan/parallel.js';
+export { parseShard } from './scan/shard.js';

@@ -74,4 +74,45 @@ describe('import graph of src/', () => {
       .map((c) => c.map(rel).join(' -> '));
     expect(cycles, `import cycles:\n${cycles.join('\n')}`).toEqual([]);
   });
+
+  // The stages, lowest first (docs/architecture.md): a module imports only from its own stage or a
+  // lower one. Stages on one level do not import each other, except as listed in SIBLINGS.
+  const STAGES: [string, number][] = [
+    ['model', 0], ['errors.ts', 0],
+    ['source', 1],
+    ['parse', 2],
+    ['normalize', 3],
+    ['rules', 4], ['core', 4], ['symbolize', 4],
+    ['config.ts', 5],
+    ['pipeline.ts', 6],
+    ['scan', 7], ['rule-tester.ts', 7],
+    ['render', 8],
+    ['cli', 9], ['index.ts', 9],
+  ];
+  const stageOf = (f: string) => {
+    // src/model.ts and src/model/ are one stage: the report types and their vocabulary.
+    const top = rel(f).split(/[\\/]/)[0]!.replace(/^model\.ts$/, 'model');
+    const s = STAGES.find(([name]) => name === top);
+    if (!s) throw new Error(`${rel(f)}: no stage for "${top}" in STAGES`);
+    return s;
+  };
+
+  it('imports run one way between stages: model <- source <- parse <- normalize <- rules, core <- pipeline <- scan <- render <- cli', () => {
+    const against: string[] = [];
+    for (const [f, targets] of graph) {
+      const [from, level] = stageOf(f);
+      for (const g of targets) {
+        const [to, targetLevel] = stageOf(g);
+        if (to === from) continue;
+        if (targetLevel > level || (targetLevel === level && to !== from)) against.push(`${rel(f)} -> ${rel(g)} (${from} is below or beside ${to})`);
+      }
+    }
+    expect(against, `imports against the direction:\n${against.join('\n')}`).toEqual([]);
+  });
+
+  it('the direction check sees an import that goes up', () => {
+    expect(stageOf(join(SRC, 'parse', 'gdb.ts'))[1]).toBeLessThan(stageOf(join(SRC, 'normalize', 'signature.ts'))[1]);
+    expect(stageOf(join(SRC, 'scan', 'scan.ts'))[1]).toBeLessThan(stageOf(join(SRC, 'render', 'sarif.ts'))[1]);
+    expect(() => stageOf(join(SRC, 'newstage', 'x.ts'))).toThrow(/no stage/);
+  });
 });

@@ -1,13 +1,8 @@
 // Shared wording for a crash group across the scan renderers (one place, so formats agree).
 
-import type { CrashGroup } from '../scan/group.js';
+import { groupTitle, type CrashGroup } from '../scan/group.js';
 
-export function groupTitle(g: CrashGroup): string {
-  if (g.diagnosis) return g.diagnosis.title;
-  // A trace that printed no signal (eu-stack on a core, a bare bt) says "crash", not "UNKNOWN".
-  const kind = g.report.crashKind === 'UNKNOWN' ? 'Crash (signal not shown)' : g.report.crashKind;
-  return `${kind} in ${g.report.signatureFrames[0] ?? 'unknown code'}`;
-}
+export { groupTitle };
 
 export function groupRuleId(g: CrashGroup): string {
   return g.diagnosis?.ruleId ?? `coredx/crash/${g.report.crashKind.toLowerCase()}`;

@@ -2,7 +2,8 @@
 
 import type { AnalyzeResult } from '../model.js';
 
-export const TOOL = { name: 'coredx', version: '0.1.0' } as const;
+export { TOOL } from '../model/tool.js';
+import { TOOL } from '../model/tool.js';
 
 export function renderJson(result: AnalyzeResult): string {
   return JSON.stringify({ tool: TOOL, ...result }, null, 2) + '\n';

@@ -12,39 +12,20 @@
 // text (Diagnosis.ruleHelp), so nothing here loads rules or touches a file.
 
 import type { ArtifactLocation, Log, ReportingDescriptor, Result, Location } from 'sarif';
-import { firstMeaningfulFrame } from '../model.js';
 import type { CrashGroup } from '../scan/group.js';
 import type { ScanReport } from '../scan/baseline.js';
 import { escapeMarkdown } from './escape.js';
 import { diagnosisText, groupRuleId, groupTitle, topFrames } from './group-text.js';
 import { TOOL } from './json.js';
 import { joinChunks, jsonChunks, JsonArrayStream } from './stream.js';
-import { encodePath, fileUri, relativeInside } from './uri.js';
+import { encodePath, fileUri } from './uri.js';
+import type { SarifContext, ToolInfo } from '../scan/render-context.js';
+import { relativeInside } from '../scan/paths.js';
+import { sourceFrameOf } from '../scan/group.js';
+export type { SarifContext, ToolInfo };
 import { isAbsolute, resolve } from 'node:path';
 
 /** The tool that wrote the log (SARIF's tool.driver). */
-export interface ToolInfo {
-  name: string;
-  version: string;
-  /** The project's page, when it names one. */
-  informationUri?: string;
-}
-
-/** What the SARIF log says about the world outside the scan result, found by its caller (sarifContext). */
-export interface SarifContext {
-  /** The repository root relative URIs are written against. */
-  root: string;
-  /** The directory relative artifact paths are relative to. */
-  cwd: string;
-  tool: ToolInfo;
-  /** Artifact paths (as occurrences give them) and their path relative to the root, null when
-   *  outside it (symlinks resolved). A path not listed is judged by its spelling alone. */
-  artifacts?: ReadonlyMap<string, string | null>;
-  /** Source files (a frame's file as printed) that exist inside the root, and their path relative
-   *  to it. A file not listed gets no location. */
-  sources?: ReadonlyMap<string, string>;
-}
-
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const;
 const SRCROOT = '%SRCROOT%';
 
@@ -134,12 +115,6 @@ function location(artifactLocation: ArtifactLocation, line: number, text: string
   return { physicalLocation: { artifactLocation, region: { startLine: Math.max(1, line) } }, message: { text } };
 }
 
-/** The first meaningful frame with a file, when that file is in the repository (see SarifContext.sources). */
-export function sourceFrameOf(g: CrashGroup) {
-  const r = g.report;
-  const i = firstMeaningfulFrame(r, (f) => !!f.file);
-  return i < 0 ? null : r.threads[r.crashedThread!]!.frames[i]!;
-}
 
 function sourceLocation(g: CrashGroup, sources: ReadonlyMap<string, string> | undefined): Location | null {
   const frame = sourceFrameOf(g);

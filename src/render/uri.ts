@@ -1,13 +1,6 @@
 // Paths as URIs for report formats (SARIF): pure string work on paths already resolved by the
 // caller (src/scan/render-context.ts finds the repository root and what exists in it).
 
-import { isAbsolute, relative, sep } from 'node:path';
-
-/** `path` relative to `root` with forward slashes when it lies inside it by its spelling, else null. */
-export function relativeInside(root: string, path: string): string | null {
-  const rel = relative(root, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? rel.split(sep).join('/') : null;
-}
 
 /** RFC 3986 path segments: everything but unreserved characters percent-encoded. */
 export function encodePath(segments: string[]): string {

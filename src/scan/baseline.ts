@@ -4,7 +4,7 @@
 // compared: every group is then `unknown` and nothing is absent.
 
 import { fileURLToPath } from 'node:url';
-import { groupTitle } from '../render/group-text.js';
+import { groupTitle } from './group.js';
 import { SEVERITIES, type CrashGroup, type Severity } from './group.js';
 import type { ScanResult } from './scan.js';
 import type { Shard } from './shard.js';

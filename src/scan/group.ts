@@ -2,6 +2,7 @@
 // finished in: occurrences are sorted by (path, line), the first one is shown in full, and the
 // group's diagnosis is the highest-ranked one among all its occurrences (see rankDiagnoses).
 
+import { firstMeaningfulFrame } from '../model.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -373,4 +374,19 @@ export function compactGroups(groups: CrashGroup[]): CrashGroup[] {
 
 function compareLocation(a: Location, b: Location): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+}
+
+/** A group's title in every format: its diagnosis' title, or its crash kind and first frame. */
+export function groupTitle(g: CrashGroup): string {
+  if (g.diagnosis) return g.diagnosis.title;
+  // A trace that printed no signal (eu-stack on a core, a bare bt) says "crash", not "UNKNOWN".
+  const kind = g.report.crashKind === 'UNKNOWN' ? 'Crash (signal not shown)' : g.report.crashKind;
+  return `${kind} in ${g.report.signatureFrames[0] ?? 'unknown code'}`;
+}
+
+/** The first meaningful frame with a file, when that file is in the repository (see SarifContext.sources). */
+export function sourceFrameOf(g: CrashGroup) {
+  const r = g.report;
+  const i = firstMeaningfulFrame(r, (f) => !!f.file);
+  return i < 0 ? null : r.threads[r.crashedThread!]!.frames[i]!;
 }

@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { TOOL } from '../render/json.js';
-import { sourceFrameOf, type SarifContext, type ToolInfo } from '../render/sarif.js';
-import { relativeInside } from '../render/uri.js';
+import { TOOL } from '../model/tool.js';
+import { relativeInside } from './paths.js';
+import { sourceFrameOf } from './group.js';
 import type { ScanReport } from './baseline.js';
 
 /**
@@ -32,6 +32,7 @@ export function pathInside(root: string, path: string): string | null {
     return null;
   }
 }
+
 
 /**
  * A frame's source file as a path relative to the repository root, when it is an existing file
@@ -93,3 +94,28 @@ export function sarifContext(result: ScanReport, options: SarifContextOptions = 
   }
   return { root, cwd, tool: toolInfo(), artifacts, sources };
 }
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** The project's page, when it names one. */
+  informationUri?: string;
+}
+
+/** What the SARIF log says about the world outside the scan result, found by its caller (sarifContext). */
+export interface SarifContext {
+  /** The repository root relative URIs are written against. */
+  root: string;
+  /** The directory relative artifact paths are relative to. */
+  cwd: string;
+  tool: ToolInfo;
+  /** Artifact paths (as occurrences give them) and their path relative to the root, null when
+   *  outside it (symlinks resolved). A path not listed is judged by its spelling alone. */
+  artifacts?: ReadonlyMap<string, string | null>;
+  /** Source files (a frame's file as printed) that exist inside the root, and their path relative
+   *  to it. A file not listed gets no location. */
+  sources?: ReadonlyMap<string, string>;
+}
+
+
+
