@@ -2,7 +2,7 @@
 // Golden reports: every committed sample (samples/*.txt, rules/<pack>/samples/*.txt) has its
 // expected `coredx analyze --format json` result beside it (<name>.expected.json), with what
 // differs between machines and releases left out (paths are relative to the repository, no tool
-// version). test/golden.test.ts compares them; this script rewrites them after a change that is
+// version). test/unit/golden.test.ts compares them; this script rewrites them after a change that is
 // meant to change reports (review the diff in the commit).
 //
 // samples/SIGNATURES pins every report's signature under the signature version it was made with.
@@ -63,7 +63,7 @@ export function policyChange(pins, version, digest) {
 /** samples/SIGNATURES: "version N", "policy sha256:..." then "sample[#report]<TAB>signature<TAB>signature text" lines. */
 export function pinLines(version, entries, policy = policyDigest(version)) {
   const head = [
-    '# Signature pin (bench/update-goldens.js writes it, test/golden.test.ts checks it): every sample\'s',
+    '# Signature pin (bench/update-goldens.js writes it, test/unit/golden.test.ts checks it): every sample\'s',
     '# signatures under this signature version. A signature may only change with a new SIGNATURE_VERSION',
     '# (src/normalize/signature.ts): scan baselines and crash groups everywhere depend on them.',
     `version ${version}`,

@@ -8,7 +8,7 @@ import type { Format } from './model/vocabulary.js';
 /** Version of the JSON output schema (docs/json-schema.md). Bump on any incompatible change. */
 export const SCHEMA_VERSION = 1;
 
-/** One of the vocabulary's FORMATS (src/model/vocabulary.ts), which test/vocabulary.test.ts keeps complete. */
+/** One of the vocabulary's FORMATS (src/model/vocabulary.ts), which test/unit/model/vocabulary.test.ts keeps complete. */
 export type InputFormat = Format | (string & {});
 
 export interface Frame {

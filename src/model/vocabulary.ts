@@ -5,7 +5,7 @@
 // typo ("SIGSEV", "gbd", "heap-use-after-fre") is an error with a "did you mean", never a rule that
 // silently never fires.
 //
-// Adding a crash kind, format or role to a parser means adding it here too: test/vocabulary.test.ts
+// Adding a crash kind, format or role to a parser means adding it here too: test/unit/model/vocabulary.test.ts
 // runs every sample and fails on a value this file does not know.
 
 /** Linux signals, with their numbers and gdb's description of each. */

@@ -1,5 +1,5 @@
 // Two threads take two mutexes in opposite orders and deadlock; main waits for them forever.
-// Used by test/hang.test.ts: the same hang captured by gdb and lldb, attached and from a core.
+// Used by test/e2e/hang.test.ts: the same hang captured by gdb and lldb, attached and from a core.
 #include <chrono>
 #include <cstdio>
 #include <mutex>

@@ -42,10 +42,10 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   bad_alloc: { sources: ['bad_alloc.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
   brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
   lambda_segv: { sources: ['lambda_segv.cpp'], compiler: 'g++', flags: ['-g', '-O0'] },
-  // Two threads locking two mutexes in opposite orders (test/hang.test.ts): a hang, not a crash.
+  // Two threads locking two mutexes in opposite orders (test/e2e/hang.test.ts): a hang, not a crash.
   deadlock: { sources: ['deadlock.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread'] },
   asan_lambda_segv: { sources: ['lambda_segv.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
-  // Sanitizer builds (test/formats.test.ts): the programs run on their own, the sanitizer reports.
+  // Sanitizer builds (test/e2e/formats.test.ts): the programs run on their own, the sanitizer reports.
   asan_uaf: { sources: ['asan_uaf.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-fsanitize=address'] },
   asan_overflow: { sources: ['asan_overflow.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=address'] },
   lsan_leak: { sources: ['lsan_leak.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=leak'] },
@@ -54,7 +54,7 @@ export const PROGRAMS: Record<string, ProgramSpec> = {
   ubsan_errors: { sources: ['ubsan_errors.c'], compiler: 'gcc', flags: ['-g', '-O0', '-fsanitize=undefined'] },
   // The seed crash under AddressSanitizer: the same brpc rule must recognize it without a signal.
   asan_brpc_reenact: { sources: ['brpc_reenact.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-pthread', '-fsanitize=address'] },
-  // Fatal-signal handlers (test/formats.test.ts): glog (Debian libgoogle-glog-dev) and glibc backtrace_symbols.
+  // Fatal-signal handlers (test/e2e/formats.test.ts): glog (Debian libgoogle-glog-dev) and glibc backtrace_symbols.
   glog_crash: { sources: ['glog_crash.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-lglog'] },
   glog_check: { sources: ['glog_check.cpp'], compiler: 'g++', flags: ['-g', '-O0', '-lglog'] },
   backtrace_symbols: { sources: ['backtrace_symbols.c'], compiler: 'gcc', flags: ['-g', '-O0', '-rdynamic'] },

@@ -1,0 +1,81 @@
+// Issue 16, write errors: a full disk, a missing or unwritable directory, a closed pipe. Each is one
+// line naming the file (or stdout) and the reason, exit 2, and never a truncated report where a
+// complete one is expected (files are written beside the target and renamed when complete).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReportWriteError, writeReportFile } from '../../src/cli/write-report.js';
+import { writeJsonStreaming } from '../../src/cli/analyze.js';
+import { analyze } from '../../src/pipeline.js';
+import { renderJson } from '../../src/render/json.js';
+import { tempDir } from '../support/tmp.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coredx.js');
+const TRACE = 'Program terminated with signal SIGSEGV, Segmentation fault.\n#0  0x0000000000401136 in parse_header (p=0x0) at src/parse.c:5\n#1  0x0000000000401150 in main () at src/main.c:9\n';
+
+/** Runs coredx through sh (for redirections and limits); --no-builtin keeps other packs' state out. */
+function sh(script: string, cwd: string) {
+  const r = spawnSync('sh', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', GITHUB_ACTIONS: '', NODE: process.execPath, BIN }, timeout: 60000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('report files are written whole or not at all', () => {
+  it('a disk that fills up (file size limit) leaves the previous report and no temporary file; one line, exit 2', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'many.log'), TRACE.repeat(300));
+    writeFileSync(join(dir, 'out.json'), 'previous report\n');
+    // RLIMIT_FSIZE with SIGXFSZ ignored: writes past 4 KB fail with EFBIG, as on a full disk.
+    const r = sh(`trap '' XFSZ; ulimit -f 4; exec "$NODE" "$BIN" scan --no-builtin -q many.log -f json=out.json`, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^coredx: out\.json: cannot write the report: file too large\n$/);
+    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe('previous report\n');
+    expect(readdirSync(dir).sort()).toEqual(['many.log', 'out.json']);
+  });
+  it('/dev/full as a report file or as stdout: one line naming it, exit 2', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'a.log'), TRACE);
+    const file = sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f json=/dev/full', dir);
+    expect([file.code, file.stderr]).toEqual([2, 'coredx: /dev/full: cannot write the report: no space left on device\n']);
+    const scanOut = sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f json > /dev/full', dir);
+    expect([scanOut.code, scanOut.stderr]).toEqual([2, 'coredx: stdout: cannot write the report: no space left on device\n']);
+    const analyzeOut = sh('exec "$NODE" "$BIN" analyze --no-builtin a.log > /dev/full', dir);
+    expect([analyzeOut.code, analyzeOut.stderr]).toEqual([2, 'coredx: stdout: cannot write the report: no space left on device\n']);
+  });
+  it('a missing directory or a directory as the target: one line, exit 2', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'a.log'), TRACE);
+    mkdirSync(join(dir, 'adir'));
+    expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=no/such/dir/x.sarif', dir).stderr).toBe('coredx: no/such/dir/x.sarif: cannot write the report: no such directory\n');
+    expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=adir', dir).stderr).toBe('coredx: adir: cannot write the report: is a directory\n');
+    expect(() => writeReportFile(join(dir, 'adir'), 'x')).toThrow(ReportWriteError);
+  });
+  it('a reader that goes away (EPIPE) is exit 2 with a line, not a silent exit 0', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'many.log'), TRACE.repeat(2000));
+    const status = sh('{ "$NODE" "$BIN" analyze --no-builtin -f json many.log; echo "exit=$?" >&2; } | head -c 1 > /dev/null', dir);
+    expect(status.stderr).toBe('coredx: stdout: cannot write the report: broken pipe (the reader closed it before the report was written)\nexit=2\n');
+  });
+  it('replaces an existing report atomically', () => {
+    const dir = tempDir('robust-out');
+    const target = join(dir, 'r.txt');
+    writeFileSync(target, 'old');
+    writeReportFile(target, 'new report');
+    expect(readFileSync(target, 'utf8')).toBe('new report');
+    expect(readdirSync(dir)).toEqual(['r.txt']);
+    expect(existsSync(`${target}.tmp`)).toBe(false);
+  });
+});
+
+describe('JSON output of many reports', () => {
+  it('is streamed a report at a time, byte for byte what renderJson gives', () => {
+    for (const n of [0, 1, 3, 2000]) {
+      const result = analyze(TRACE.replace('parse_header', 'f\u00e9"\\x').repeat(n), { rules: null });
+      expect(result.reports).toHaveLength(n);
+      const parts: string[] = [];
+      writeJsonStreaming(result, (s) => parts.push(s));
+      expect(parts.join('')).toBe(renderJson(result));
+      if (n === 2000) expect(parts.length).toBeGreaterThan(2);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+// scan over worker threads (--jobs N): the same result as a serial scan, byte for byte: same
+// groups in the same order, same occurrences, diagnoses, skipped files and totals.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist');
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coredx.js');
+
+const crash = (fn: string, signal = 'SIGSEGV, Segmentation fault', before = '') =>
+  `${before}Program terminated with signal ${signal}.\n#0  0x0000000000401136 in ${fn} (p=0x0) at src/${fn}.c:5\n#1  0x0000000000401150 in main () at src/main.c:9\n`;
+
+let top: string;
+beforeAll(() => {
+  top = mkdtempSync(join(tmpdir(), 'coredx-parallel-'));
+  const tree = join(top, 'tree');
+  for (let i = 0; i < 60; i++) {
+    const dir = join(tree, `d${i % 5}`);
+    mkdirSync(dir, { recursive: true });
+    let text = '';
+    for (let k = 0; k < 1 + (i % 4); k++) text += `[INFO] ${k}\n`.repeat(k * 3) + crash(`fn_${(i * k) % 9}`);
+    if (i % 6 === 0) text += crash('handle', '6, Aborted');
+    if (i === 41) text += crash('handle', '6, Aborted', '*** stack smashing detected ***: terminated\n');
+    writeFileSync(join(dir, `run-${i}.log`), text);
+  }
+  writeFileSync(join(tree, 'd1', 'packed.log.gz'), gzipSync(crash('fn_1') + crash('gz_fn')));
+  writeFileSync(join(tree, 'd2', 'blob.bin'), Buffer.from([0, 1, 2, 3, 0, 0, 7]));
+  writeFileSync(join(tree, 'd3', 'clean.log'), '[INFO] nothing\n');
+  mkdirSync(join(tree, '.hidden'));
+  symlinkSync('missing', join(tree, 'd4', 'dangling.log'));
+});
+afterAll(() => rmSync(top, { recursive: true, force: true }));
+
+it('gives what a serial scan gives, whatever the number of threads', async () => {
+  const { scan } = await import(join(DIST, 'scan', 'scan.js'));
+  const { scanParallel } = await import(join(DIST, 'scan', 'parallel.js'));
+  const tree = join(top, 'tree');
+  const serial = JSON.stringify(await scan([tree], { jobs: 1 }));
+  expect(JSON.parse(serial).totals, JSON.stringify(JSON.parse(serial).files.skipped.slice(0, 3))).toMatchObject({ groups: 11, errors: 1 });
+  for (const threads of [1, 2, 3]) {
+    expect(JSON.stringify(await scanParallel([tree], { jobs: 8, threads, ruleSource: {} })), `${threads} threads`).toBe(serial);
+  }
+  // A shard in threads is that shard of a serial scan.
+  const shard = { index: 2, total: 3 };
+  expect(JSON.stringify(await scanParallel([tree], { jobs: 8, threads: 2, shard }))).toBe(JSON.stringify(await scan([tree], { jobs: 1, shard })));
+}, 120_000);
+
+it('coredx scan --jobs N writes the same reports as --jobs 1', () => {
+  const run = (jobs: string) => {
+    const r = spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', jobs, '--quiet', '-f', `json=j${jobs}.json`, '-f', `text=j${jobs}.txt`], { cwd: top, encoding: 'utf8', timeout: 60000 });
+    expect(r.status).toBe(2); // the dangling symlink
+    return readFileSync(join(top, `j${jobs}.json`), 'utf8') + readFileSync(join(top, `j${jobs}.txt`), 'utf8');
+  };
+  expect(run('8')).toBe(run('1'));
+}, 120_000);
