@@ -17,7 +17,9 @@ import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const HUMAN_START = /^\s*(?:Crash reason:\s+\S|Operating system:\s+\S|Thread \d+ \(crashed\)\s*$)/;
-const MACHINE_START = /^(?:OS|CPU|GPU|Crash)\|/;
+/** The machine form's crash line starts its report; its OS/CPU/GPU lines before are context. Only
+ *  "Crash|" is a marker: three-letter ones ("OS|") cost the prefilter on every log, for nothing. */
+const MACHINE_START = /^Crash\|/;
 const HUMAN_THREAD = /^\s*Thread (\d+)(?: \((crashed)\))?\s*$/;
 /** " 0  module!function [file : line + 0xoff]", " 1  module!function + 0x9", " 2  module + 0x21b97", " 3  0x7ffc41f3074f". */
 const HUMAN_FRAME = /^\s*(\d+)\s{2}(\S.*?)\s*$/;
@@ -34,7 +36,7 @@ const MACHINE_FRAME = /^(\d+)\|(\d+)\|([^|]*)\|([^|]*)\|([^|]*)\|(\d*)\|(0x[0-9a
 export const minidumpParser: TraceParser = {
   format: 'minidump',
   label: "minidump_stackwalk output ('Crash reason:', 'Thread N (crashed)', 'Crash|SIGSEGV|0x0|0')",
-  markers: ['Crash reason:', 'Operating system:', '(crashed)', 'OS|', 'CPU|', 'GPU|', 'Crash|'],
+  markers: ['Crash reason:', 'Operating system:', '(crashed)', 'Crash|'],
   startsTrace(line: string): boolean {
     return MACHINE_START.test(line) || HUMAN_START.test(line);
   },
