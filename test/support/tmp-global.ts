@@ -7,7 +7,7 @@
 
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const coredxDirs = (dir: string): string[] => {
   try {
@@ -21,7 +21,10 @@ const coredxDirs = (dir: string): string[] => {
 const STALE_MS = 24 * 3600 * 1000;
 
 export default function setup(): () => void {
-  const outer = tmpdir();
+  // Each vitest project runs this setup in the same process: a second one must not nest its folder
+  // in the first's (long paths cut a core's 80-byte command line), so siblings share the parent.
+  let outer = tmpdir();
+  if (basename(outer).startsWith('coredx-test-run-')) outer = dirname(outer);
   for (const name of coredxDirs(outer).filter((n) => n.startsWith('coredx-test-run-'))) {
     try {
       if (Date.now() - statSync(join(outer, name)).mtimeMs > STALE_MS) rmSync(join(outer, name), { recursive: true, force: true });
