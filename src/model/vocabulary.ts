@@ -206,6 +206,8 @@ export const FORMATS = [
   'apple-crash',
   // parse/minidump.ts: minidump_stackwalk's text (Breakpad, Crashpad, rust-minidump).
   'minidump',
+  // parse/faulthandler.ts: Python's faulthandler dump of a native extension's crash.
+  'python-faulthandler',
   // parse/android-tombstone.ts: Android's debuggerd tombstones and their logcat lines.
   'android-tombstone',
   // parse/backward-cpp.ts: backward-cpp's printer and signal handler.

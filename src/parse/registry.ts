@@ -17,6 +17,7 @@ import { butilParser } from './butil.js';
 import { valgrindParser } from './valgrind.js';
 import { appleCrashParser } from './apple-crash.js';
 import { appleIpsParser } from './apple-ips.js';
+import { faulthandlerParser } from './faulthandler.js';
 import { minidumpParser } from './minidump.js';
 import { androidTombstoneParser } from './android-tombstone.js';
 import { backwardCppParser } from './backward-cpp.js';
@@ -24,7 +25,7 @@ import { boostStacktraceParser } from './boost-stacktrace.js';
 import { goRaceParser } from './go-race.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');
