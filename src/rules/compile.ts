@@ -34,17 +34,17 @@ export interface CompiledRule {
 
 export const DEFAULT_CONFIDENCE = { 'known-issue': 0.6, 'crash-class': 0.5 } as const;
 
-export function compileRule(spec: RuleSpec, file: string): CompiledRule {
+/** What a compiled rule says about itself, however its conditions are compiled. */
+function ruleHeader(spec: RuleSpec, file: string) {
   const scope = spec.scope ?? 'known-issue';
+  return { id: spec.id, pack: spec.id.split('/')[0]!, file, scope, baseConfidence: spec.confidence ?? DEFAULT_CONFIDENCE[scope], spec };
+}
+
+export function compileRule(spec: RuleSpec, file: string): CompiledRule {
   const when = compileConditions(spec.when);
   const evidence = compileEvidence(spec);
   return {
-    id: spec.id,
-    pack: spec.id.split('/')[0]!,
-    file,
-    scope,
-    baseConfidence: spec.confidence ?? DEFAULT_CONFIDENCE[scope],
-    spec,
+    ...ruleHeader(spec, file),
     when,
     evidence,
     indexTokens: chooseIndexTokens(when),
@@ -81,18 +81,12 @@ function lazyParts(when: ConditionsSpec): (() => Condition[])[] {
  * exactly what the same keys test inside `when`.
  */
 export function indexedRule(spec: RuleSpec, file: string, indexTokens: string[][] | null): CompiledRule {
-  const scope = spec.scope ?? 'known-issue';
   let when: Condition[] | null = null;
   let evidence: CompiledEvidence[] | null = null;
   const gateSpec: ConditionsSpec = {};
   for (const key of GATE_KEYS) if (spec.when[key] !== undefined) (gateSpec as Record<string, unknown>)[key] = spec.when[key];
   return {
-    id: spec.id,
-    pack: spec.id.split('/')[0]!,
-    file,
-    scope,
-    baseConfidence: spec.confidence ?? DEFAULT_CONFIDENCE[scope],
-    spec,
+    ...ruleHeader(spec, file),
     get when() {
       return (when ??= compileConditions(spec.when));
     },

@@ -1,7 +1,7 @@
 // Matching: a RuleSet looks up candidate rules by the identifiers in a report's frames, runs only
 // those (plus the unindexed few), scores and ranks what fired. Also explains near misses.
 
-import type { Diagnosis, Evidence, Report, RuleHelp } from '../model.js';
+import type { Diagnosis, Evidence, ExplainedRule, Report, RuleHelp } from '../model.js';
 import type { CompiledRule } from './compile.js';
 import { clueFrames, findClues, nullPageOffset } from './clues.js';
 import { createContext, type MatchContext, type Outcome } from './conditions.js';
@@ -108,20 +108,8 @@ function scoreOf(e: RuleExplanation): number {
 /** Conditions every crash of its kind meets: they alone do not make a near miss. */
 const GENERAL_CONDITION = /^(?:signal|crash_kind|format|thread_count)\b/;
 
-export interface RuleExplanation {
-  ruleId: string;
-  file: string;
-  fired: boolean;
-  held: number;
-  total: number;
-  /** Conditions that held besides the signal, crash kind and format. */
-  specific?: number;
-  /** The rule's confidence before evidence. */
-  base?: number;
-  conditions: { label: string; held: boolean; detail: string }[];
-  /** The rule's [[evidence]] items: what each adds to the confidence, and whether it held. */
-  evidence?: { why: string; weight: number; held: boolean; detail: string }[];
-}
+/** How one rule matched a report: the model's type (a report's `explain` carries them). */
+export type RuleExplanation = ExplainedRule;
 
 function pick(o: Outcome) {
   return { held: o.held, detail: o.detail };
