@@ -1,5 +1,5 @@
 // `coredx scan --jobs N` over threads: the main thread walks (and shards) the artifacts, then it
-// and worker threads analyze batches of files (each batch is a scan() of those files), and the batches'
+// and worker threads analyze batches of files (each batch is a scanFiles() of those files, found once by the walk), and the batches'
 // results are put together by the same code as `coredx merge` (mergeGroups): the result is the one a
 // serial scan gives, whatever the number of threads and the order batches finish in.
 
@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoadOptions } from '../rules/load.js';
 import { holdGroup, mergeGroups } from './group.js';
-import { scan, scanResult, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
+import { scanFiles, scanResult, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
 import { inShard } from './shard.js';
 import { walkArtifacts } from './walk.js';
 
@@ -62,7 +62,7 @@ export async function scanParallel(inputs: string[], options: ParallelScanOption
   if (threads <= 1) {
     // One batch, on this thread: the files found, each given as itself.
     const { onProgress, onWarning } = options;
-    results.push(await scan(files, { jobs, ...(options.analyze ? { analyze: options.analyze } : {}), ...(onProgress ? { onProgress } : {}), ...(onWarning ? { onWarning } : {}) }));
+    results.push(await scanFiles(files, { jobs, ...(options.analyze ? { analyze: options.analyze } : {}), ...(onProgress ? { onProgress } : {}), ...(onWarning ? { onWarning } : {}) }));
   } else await inThreads(files, threads, jobs, options, results, progress);
   return combine(walked, results);
 }
@@ -100,7 +100,7 @@ async function inThreads(
   const here = async () => {
     for (let batch = next++; batch < batches.length; batch = next++) {
       let last = { filesDone: 0, bytesDone: 0, crashes: 0 };
-      results[batch] = await scan(batches[batch]!, {
+      results[batch] = await scanFiles(batches[batch]!, {
         jobs: setup.jobs,
         ...(options.analyze ? { analyze: options.analyze } : {}),
         onWarning: warn,

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRules } from '../rules/load.js';
 import type { WorkerMessage, WorkerSetup } from './parallel.js';
-import { scan, type ScanProgress } from './scan.js';
+import { scanFiles, type ScanProgress } from './scan.js';
 
 const setup = workerData as WorkerSetup;
 const rules = setup.rules === undefined ? undefined : setup.rules === null ? null : loadRules(setup.rules).ruleSet;
@@ -13,7 +13,7 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 parentPort!.on('message', async ({ batch, files }: { batch: number; files: string[] }) => {
   try {
     let last: Pick<ScanProgress, 'filesDone' | 'bytesDone' | 'crashes'> = { filesDone: 0, bytesDone: 0, crashes: 0 };
-    const result = await scan(files, {
+    const result = await scanFiles(files, {
       jobs: setup.jobs,
       analyze: { ...setup.analyze, ...(rules !== undefined ? { rules } : {}) },
       onWarning: (path, message) => post({ type: 'warning', path, message }),

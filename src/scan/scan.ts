@@ -54,9 +54,17 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
     walked.special = walked.special.filter((p) => mine(p.path));
   }
   const skipped: SkippedFile[] = [...walked.problems.map((p) => ({ ...p, error: true })), ...walked.special.map((p) => ({ ...p, error: false }))];
+  return scanFiles(walked.files, options, skipped);
+}
+
+/**
+ * Analyzes files already found (by walkArtifacts: not walked again, so a thread's batch costs no
+ * stat or realpath per file), each accounted for as scanned or in `skipped` with a reason.
+ */
+export async function scanFiles(files: string[], options: Omit<ScanOptions, keyof WalkOptions | 'shard'> = {}, skipped: SkippedFile[] = []): Promise<ScanResult> {
   const collector = new GroupCollector();
   let crashes = 0;
-  const progress: ScanProgress = { filesDone: 0, filesTotal: walked.files.length, bytesDone: 0, crashes: 0 };
+  const progress: ScanProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, crashes: 0 };
   let scanned = 0;
 
   const one = async (path: string) => {
@@ -103,10 +111,11 @@ export async function scan(inputs: string[], options: ScanOptions = {}): Promise
     options.onProgress?.(progress);
   };
 
-  const queue = [...walked.files];
+  // Lanes take the next file by index (Array.shift copies a long array on every call).
+  let next = 0;
   const jobs = Math.max(1, options.jobs ?? 4);
-  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    for (let path = queue.shift(); path !== undefined; path = queue.shift()) await one(path);
+  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, async () => {
+    while (next < files.length) await one(files[next++]!);
   }));
 
   return scanResult({ groups: collector.groups(), scanned, skipped, bytes: progress.bytesDone, crashes });

@@ -94,13 +94,18 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
     const rel = relative(rootedBase, resolve(path));
     return rel && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel) ? rel : null;
   };
+  // Without globs nothing is left out or required: no path arithmetic per entry.
+  const anyExclude = !!exclude || !!rootedExclude;
+  const anyInclude = !!include || !!rootedInclude;
   const excluded = (path: string, base: string) => {
+    if (!anyExclude) return false;
     const rel = relative(base, path) || path;
     const inRoot = rootedRel(path);
     return !!exclude?.(rel) || (inRoot !== null && !!rootedExclude?.(inRoot));
   };
   const wanted = (path: string, base: string) => {
     if (excluded(path, base)) return false;
+    if (!anyInclude) return true;
     const rel = relative(base, path) || path;
     const inRoot = rootedRel(path);
     const verdicts: boolean[] = [];

@@ -40,6 +40,32 @@ export function decodeUtf16(bytes: Buffer, encoding: BomEncoding): string {
 
 /** Control characters that do not occur in text (not tab, newlines, form feed, bell, backspace, ESC). */
 const CONTROL = /[\x01-\x06\x0e-\x1a\x1c-\x1f\x7f]/g;
+/** NUL and the CONTROL bytes: 1 where a byte is one. */
+const NUL_OR_CONTROL = new Uint8Array(256);
+for (const [from, to] of [[0x00, 0x06], [0x0e, 0x1a], [0x1c, 0x1f], [0x7f, 0x7f]] as const) NUL_OR_CONTROL.fill(1, from, to + 1);
+
+/**
+ * True when the bytes hold NUL or a CONTROL byte. Four bytes at a time: a word with no byte below
+ * 0x20 and none equal to 0x7f (the bit tricks "has less than" and "has zero", exact as tests) is
+ * passed over; in text only the words holding a line end or a tab are looked at byte by byte.
+ */
+export function hasNulOrControl(view: Uint8Array): boolean {
+  const n = view.length;
+  let i = 0;
+  // Uint32Array needs an aligned start.
+  while (i < n && (view.byteOffset + i) & 3) if (NUL_OR_CONTROL[view[i++]!]) return true;
+  const words = new Uint32Array(view.buffer, view.byteOffset + i, (n - i) >>> 2);
+  for (let k = 0; k < words.length; k++) {
+    const x = words[k]!;
+    const y = x ^ 0x7f7f7f7f;
+    if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) {
+      const p = i + k * 4;
+      if (NUL_OR_CONTROL[view[p]!]! | NUL_OR_CONTROL[view[p + 1]!]! | NUL_OR_CONTROL[view[p + 2]!]! | NUL_OR_CONTROL[view[p + 3]!]!) return true;
+    }
+  }
+  for (let p = i + words.length * 4; p < n; p++) if (NUL_OR_CONTROL[view[p]!]) return true;
+  return false;
+}
 /** What the UTF-8 decoder puts for each invalid byte sequence. */
 const REPLACEMENT = /\uFFFD/g;
 
@@ -54,6 +80,9 @@ export function looksBinary(head: Buffer): boolean {
   if (n === 0) return false;
   const view = head.subarray(0, n);
   // Counted by regexes over decoded views: native speed, not a JS loop per byte.
+  // Most heads hold neither NUL nor another control byte: one word-wise pass says so (a scan
+  // reads thousands of small logs: this was a tenth of its time as two regexes).
+  if (!hasNulOrControl(view)) return isUtf8(view) ? false : legacyOrBinary(view, 0);
   const latin1 = view.toString('latin1');
   // Executables, images and UTF-16 are full of NUL bytes; a log holds a stray few (a program that
   // wrote a buffer with a NUL in it, valgrind's "points to uninitialised byte(s)" case), and must
@@ -63,8 +92,13 @@ export function looksBinary(head: Buffer): boolean {
   const control = (latin1.match(CONTROL)?.length ?? 0) / n;
   if (control > 0.1) return true;
   if (isUtf8(view)) return false;
+  return legacyOrBinary(view, control);
+}
+
+/** A head that is not UTF-8, with this share of control bytes: binary data, or text in a legacy encoding. */
+function legacyOrBinary(view: Buffer, control: number): boolean {
   // The head may cut the last character: its bytes are not counted as invalid.
-  const invalid = Math.max(0, (view.toString('utf8').match(REPLACEMENT)?.length ?? 0) - 3) / n;
+  const invalid = Math.max(0, (view.toString('utf8').match(REPLACEMENT)?.length ?? 0) - 3) / view.length;
   if (invalid > 0.15 && control > 0.01) return true;
   // Mostly invalid UTF-8 without control characters: a legacy encoding (GBK, Shift-JIS, Latin-1)
   // if it has lines, else binary data.
