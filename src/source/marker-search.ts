@@ -293,6 +293,12 @@ export class MarkerSet {
   private readonly prints: number[][];
   /** Nonzero for the bytes some marker starts with. */
   private readonly firstByte = new Uint8Array(256);
+  /**
+   * Nonzero for the first two bytes of some fingerprint (null when one is shorter): most of the
+   * kernel's candidates are nibble combinations of a bucket's fingerprints ("pa" of "path" through
+   * "Pyt" and "zer"), thrown out here before any map lookup.
+   */
+  private readonly pairs: Uint8Array | null;
 
   constructor(readonly markers: readonly Buffer[]) {
     const prints = new Map<number, number[]>();
@@ -310,6 +316,8 @@ export class MarkerSet {
     this.prints = [...prints.values()];
     for (const m of markers) if (m.length > 0) this.firstByte[m[0]!] = 1;
     this.lengths = [...new Set(this.prints.map((p) => p.length))].sort((a, b) => a - b);
+    this.pairs = this.lengths[0]! >= 2 ? new Uint8Array(65536) : null;
+    for (const p of this.prints) if (this.pairs) this.pairs[(p[0]! << 8) | p[1]!] = 1;
     this.maxOffset = maxOffset;
     this.maxLength = maxLength;
   }
@@ -390,6 +398,7 @@ export class MarkerSet {
 
   /** The earliest start in [from, to) of a marker whose fingerprint is at `q`, or -1. */
   private verify(buf: Buffer, q: number, from: number, to: number): number {
+    if (this.pairs && (q + 1 >= buf.length || !this.pairs[(buf[q]! << 8) | buf[q + 1]!])) return -1;
     let best = -1;
     for (const len of this.lengths) {
       if (q + len > buf.length) break;
