@@ -49,6 +49,8 @@ describe('report files are written whole or not at all', () => {
     expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=no/such/dir/x.sarif', dir).stderr).toBe('coredx: no/such/dir/x.sarif: cannot write the report: no such directory\n');
     expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=adir', dir).stderr).toBe('coredx: adir: cannot write the report: is a directory\n');
     expect(() => writeReportFile(join(dir, 'adir'), 'x')).toThrow(ReportWriteError);
+    // A folder that is there but takes no new files is not a missing one.
+    expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=/proc/x.sarif', dir).stderr).toBe('coredx: /proc/x.sarif: cannot write the report: this folder does not take new files (a special file system such as /proc)\n');
   });
   it('a read-only directory: one line naming the file, exit 2, the previous report kept', () => {
     const dir = tempDir('robust-out');
