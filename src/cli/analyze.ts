@@ -187,7 +187,7 @@ export function jsonReportWriter(write: (s: string) => void) {
   };
   return {
     add(report: Report): void {
-      pending += `${count === 0 ? `${head()}\n` : ',\n'}${JSON.stringify(report, null, 2).replace(/^/gm, '    ')}`;
+      pending += `${count === 0 ? `${head()}\n` : ',\n'}${indentJson(JSON.stringify(report, null, 2))}`;
       count++;
       flush(false);
     },
@@ -197,6 +197,15 @@ export function jsonReportWriter(write: (s: string) => void) {
       flush(true);
     },
   };
+}
+
+/**
+ * A report's JSON indented by four spaces, as an element of the report list. Only "\n" ends a line
+ * in JSON.stringify's output (a line break inside a string is escaped): a /^/m regex would also
+ * indent after a U+2028 or U+2029 inside a string value, changing the value.
+ */
+function indentJson(json: string): string {
+  return `    ${json.replace(/\n/g, '\n    ')}`;
 }
 
 /** A whole result as `--format json` writes it (the library's and tests' entry to jsonReportWriter). */

@@ -96,6 +96,19 @@ function* renderedChunks(chunks: Iterable<string>): Generator<string> {
 const unwrap = (err: unknown) => (err instanceof RenderFailure ? err.error : null);
 
 /**
+ * ENOENT creating a file in a folder that is there (/proc, sysfs: file systems that create no
+ * files) is not "no such directory".
+ */
+function enoentInPlace(err: unknown, file: string): string | null {
+  if ((err as NodeJS.ErrnoException)?.code !== 'ENOENT') return null;
+  try {
+    return statSync(dirname(file)).isDirectory() ? 'this folder does not take new files (a special file system such as /proc)' : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Writes a report to a file atomically: a temporary file beside it, renamed over it when complete
  * (removed on failure). A target that exists and is not a regular file (/dev/stdout, a FIFO) is
  * written in place. Throws ReportWriteError ("FILE: cannot write the report: REASON").
@@ -110,7 +123,7 @@ export function writeReportFile(file: string, text: string): void {
  * file (the target is left as it was) and is thrown as it is.
  */
 export function writeReportChunks(file: string, chunks: Iterable<string>): void {
-  const fail = (err: unknown) => unwrap(err) ?? new ReportWriteError(`${file}: cannot write the report: ${writeReason(err)}`);
+  const fail = (err: unknown) => unwrap(err) ?? new ReportWriteError(`${file}: cannot write the report: ${enoentInPlace(err, file) ?? writeReason(err)}`);
   let special = false;
   try {
     const st = statSync(file);

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { delimiter, join } from 'node:path';
 import { CoredxInputError } from '../errors.js';
 
@@ -93,6 +93,7 @@ type ExitSignal = keyof typeof SIGNAL_NUMBERS;
 
 /** Process groups of the debuggers this thread runs now (each debugger leads its own group). */
 const liveGroups = new Set<number>();
+
 let interrupted = false;
 /** Installed for good by the CLI (installInterruptHandlers), or only while a debugger runs here. */
 let installedForGood = false;
@@ -146,6 +147,91 @@ function childGroups(): number[] {
 /** /proc/PID/stat after "pid (comm) ": state, ppid, pgrp, ... (comm may hold spaces and parentheses). */
 const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 
+/** A process, by its pid and its start time (so a pid reused meanwhile is never signalled). */
+interface Proc {
+  pid: number;
+  start: string;
+}
+
+/** The live process `pid`'s start time, or null when it is gone (or a zombie). */
+function startTime(pid: number): string | null {
+  try {
+    const f = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return f[0] === 'Z' ? null : f[19]!;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every debugger's environment holds RUN_MARKER=<coredx's pid>.<run>: whatever it starts inherits
+ * it (gdb, setsid and shells pass the environment on), also a process that left the debugger's
+ * process group and whose parent is gone (an orphan of init).
+ */
+const RUN_MARKER = 'COREDX_DEBUGGER_RUN';
+let runs = 0;
+
+/**
+ * What a debugger started that left its process group (`setsid`, a new session), so that killing
+ * the group misses it, read from /proc: every live descendant of the group leaders `leaders` (any
+ * depth, any group or session), and every process whose environment holds one of the `markers`
+ * ("RUN_MARKER=value\0", or a prefix of it: "RUN_MARKER=<pid>." for every run of this process).
+ */
+function offspring(leaders: Iterable<number>, markers: readonly string[] = []): Proc[] {
+  const roots = new Set(leaders);
+  if (roots.size === 0 && markers.length === 0) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  const found = new Map<number, string>();
+  const starts = new Map<number, string>();
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      const f = statFields(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      if (f[0] === 'Z') continue;
+      starts.set(pid, f[19]!);
+      const ppid = Number(f[1]);
+      const list = children.get(ppid);
+      if (list) list.push(pid);
+      else children.set(ppid, [pid]);
+      if (markers.length > 0) {
+        const env = `\0${readFileSync(`/proc/${entry}/environ`, 'latin1')}`;
+        if (markers.some((m) => env.includes(`\0${m}`))) found.set(pid, f[19]!);
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  const queue = [...roots, ...found.keys()];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (const c of children.get(pid) ?? []) {
+      if (found.has(c)) continue;
+      found.set(c, starts.get(c)!);
+      queue.push(c);
+    }
+  }
+  return [...found].map(([pid, start]) => ({ pid, start }));
+}
+
+function signalProcs(procs: readonly Proc[], signal: NodeJS.Signals): void {
+  for (const p of procs) {
+    if (startTime(p.pid) !== p.start) continue;
+    try {
+      process.kill(p.pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+
 /**
  * SIGINT, SIGTERM or SIGHUP while a debugger runs: its whole process group gets SIGTERM, then
  * SIGKILL after KILL_GRACE_MS (at once on a second signal), and coredx exits with the shell's code
@@ -155,20 +241,28 @@ const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split
 function onExitSignal(signal: ExitSignal): void {
   const code = 128 + SIGNAL_NUMBERS[signal];
   const groups = new Set([...liveGroups, ...childGroups()]);
+  // Before the groups are signalled: once a debugger is gone, what it started with setsid is
+  // found by its parentage no more.
+  const escaped = offspring(groups, [`${RUN_MARKER}=${process.pid}.`]);
   if (interrupted) {
     for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+    signalProcs(escaped, 'SIGKILL');
     process.exit(code);
   }
   interrupted = true;
   for (const pgid of groups) signalGroup(pgid, 'SIGTERM');
+  signalProcs(escaped, 'SIGTERM');
+  let others = escaped;
   const deadline = Date.now() + KILL_GRACE_MS;
   const check = () => {
     for (const pgid of [...groups]) if (!groupAlive(pgid)) groups.delete(pgid);
-    if (groups.size > 0 && Date.now() < deadline) {
+    others = others.filter((p) => startTime(p.pid) === p.start);
+    if ((groups.size > 0 || others.length > 0) && Date.now() < deadline) {
       setTimeout(check, 25);
       return;
     }
     for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+    signalProcs(others, 'SIGKILL');
     process.exit(code);
   };
   check();
@@ -218,19 +312,23 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     let done = false;
     // Its own process group (and session), so a timeout or an interrupted coredx kills whatever
     // the debugger started too (a hung helper must not outlive the scan).
+    const marker = `${RUN_MARKER}=${process.pid}.${threadId}.${++runs}`;
     const child = spawn(name, args, {
-      env: { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C' },
+      env: { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C', [RUN_MARKER]: marker.slice(RUN_MARKER.length + 1) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     const pgid = child.pid;
     if (pgid !== undefined) track(pgid);
     const killGroup = () => {
+      // What left the group (setsid) first: the debugger's descendants, and whatever carries its marker.
+      const escaped = offspring(pgid !== undefined ? [pgid] : [], [`${marker}\0`]);
       try {
         if (pgid !== undefined) process.kill(-pgid, 'SIGKILL');
       } catch {
         child.kill('SIGKILL'); // the group is gone already, or no group: the debugger alone
       }
+      signalProcs(escaped, 'SIGKILL');
     };
     process.once('exit', killGroup);
     const finish = (run: Omit<DebuggerRun, 'debugger' | 'command' | 'output'>) => {
@@ -239,8 +337,9 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
       clearTimeout(timer);
       process.removeListener('exit', killGroup);
       if (pgid !== undefined) {
-        // Whatever the debugger left running in its group goes with it.
+        // Whatever the debugger left running in its group goes with it, and what left the group.
         signalGroup(pgid, 'SIGKILL');
+        signalProcs(offspring([], [`${marker}\0`]), 'SIGKILL');
         untrack(pgid);
       }
       resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), ...run, ...(outputCut ? { outputCut: true, signal: null } : {}) });
@@ -262,6 +361,13 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
+      // The debugger exited already and what it started (killed now) held its pipes: no 'exit'
+      // event is coming, and 'close' may never come.
+      if (child.exitCode !== null || child.signalCode !== null) {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish({ exitCode: child.exitCode, signal: child.signalCode, timedOut, error: null });
+      }
     }, options.timeoutMs);
     child.on('error', (err) => finish({ exitCode: null, signal: null, timedOut: false, error: err.message }));
     // 'close' waits for the pipes; after a kill, a process the debugger started may still hold

@@ -83,7 +83,8 @@ function beforeTemplateName(name: string, from: number): boolean {
 }
 
 // A trailing bare "at": a mail client or a narrow paste moved the location to the next line.
-const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?|at \S+\.(?:so(?:\.\d+)*|dylib|dll)|at)?\s*(?:from \S.*|from)?$/;
+// The `s` flag: `.` also takes U+2028 and U+2029 (a line ends only at "\n", which a line never holds).
+const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?|at \S+\.(?:so(?:\.\d+)*|dylib|dll)|at)?\s*(?:from \S.*|from)?$/s;
 /** IDE front-ends (CLion's gdb console) print a library without line info as "at /usr/lib/libc.so.6". */
 const AT_MODULE = /^\s*at (\S+\.(?:so(?:\.\d+)*|dylib|dll))\s*$/;
 
@@ -203,8 +204,8 @@ function scanArguments(s: string, start: number, depth: number): { end: number; 
   return { end: s.length, depth };
 }
 
-const AT_FILE = /^\s*at (.+?):(\d+)(?::(\d+))?\s*/;
-const FROM_MODULE = /^\s*from (\S.*?)\s*$/;
+const AT_FILE = /^\s*at (.+?):(\d+)(?::(\d+))?\s*/s;
+const FROM_MODULE = /^\s*from (\S.*?)\s*$/s;
 
 /** Location and module from the text after the argument list. */
 export function parseFrameTail(tail: string): { file: string | null; line: number | null; column: number | null; module: string | null } {

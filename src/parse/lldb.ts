@@ -22,9 +22,9 @@ const THREAD = /^(\*)?\s*thread #(\d+)(?::\s*tid = (\d+))?(.*)$/;
 const SOURCE_ARROW = /^\s*->\s+(\d+)\s*\t?(.*)$/;
 /** The lines around it: "   10  \tint Node::value() const {". */
 const SOURCE_CONTEXT = /^ {3}\s*\d+\s*\t/;
-const FRAME = /^\s*(\*)?\s*frame #(\d+): (0x[0-9a-fA-F]+)(?: (.*))?$/;
+const FRAME = /^\s*(\*)?\s*frame #(\d+): (0x[0-9a-fA-F]+)(?: (.*))?$/s;
 /** Frames summarized by hand: a range ("frame #3-7:"), an elision ("frame #4: ..."), no address. */
-const SUMMARY_FRAME = /^\s*(\*)?\s*frame #(\d+)(?:\s*(?:-|\.\.|to)\s*#?(\d+))?: (?!0x[0-9a-fA-F]+(?:\s|$))(\S.*)$/;
+const SUMMARY_FRAME = /^\s*(\*)?\s*frame #(\d+)(?:\s*(?:-|\.\.|to)\s*#?(\d+))?: (?!0x[0-9a-fA-F]+(?:\s|$))(\S.*)$/s;
 const PROCESS_STOPPED = /^Process \d+ stopped\s*$/;
 const CORE_LOADED = /^Core file '(.*)' \(([^)]*)\) was loaded\.\s*$/;
 const TARGET_CREATE = /^\(lldb\) target create "((?:[^"\\]|\\.)*)"/;

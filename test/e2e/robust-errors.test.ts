@@ -76,6 +76,18 @@ describe('rule folders', () => {
       expect(loaded.problems.map((p) => p.file)).toContain(join(dir, 'loop'));
       if (process.getuid?.() !== 0) expect(loaded.problems.map((p) => p.file)).toContain(join(dir, 'locked'));
       for (const p of loaded.problems) expect(p.message).toMatch(/cannot be read \(E[A-Z]+\)/);
+      // Root reads a mode-000 folder: the CLI is run without root's right to (setpriv drops
+      // CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), where that can be done.
+      const root = process.getuid?.() === 0;
+      const prefix = 'setpriv --bounding-set -dac_override,-dac_read_search ';
+      const withoutOverride = root && sh(`${prefix}true`, dir).code === 0 ? prefix : root ? null : '';
+      if (withoutOverride !== null) {
+        writeFileSync(join(dir, 'a.log'), TRACE);
+        const r = sh(`${withoutOverride}"$NODE" "$BIN" analyze --no-builtin --rules . a.log`, dir);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toMatch(/SIGSEGV/);
+        expect(r.stderr).toContain('coredx: ./locked: rule folder cannot be read (EACCES); its rules are left out\n');
+      }
     } finally {
       chmodSync(join(dir, 'locked'), 0o755);
     }
@@ -107,5 +119,19 @@ describe('cores', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^coredx: core\.7: big-endian ELF core; coredx reads little-endian cores only\n$/);
     expect(r.stderr).not.toMatch(/executable/);
+  });
+  it('a core whose note segment (PT_NOTE) is zeroed is a corrupt core: one line, exit 2', () => {
+    const dir = tempDir('robust-core');
+    const core = buildCore({ machine: EM_X86_64, notes: [prpsinfo(7, 'prog', './prog'), prstatus(EM_X86_64, 7, 11, 0x401000n, 0x7ffe0000n), siginfo(11, 1, 0n)] });
+    // The first program header is the PT_NOTE: its offset at +8, its size at +32.
+    const phoff = Number(core.readBigUInt64LE(32));
+    expect(core.readUInt32LE(phoff)).toBe(4);
+    const offset = Number(core.readBigUInt64LE(phoff + 8));
+    core.fill(0, offset, offset + Number(core.readBigUInt64LE(phoff + 32)));
+    writeFileSync(join(dir, 'core.7'), core);
+    for (const debuggerOption of ['none', 'auto']) {
+      const r = sh(`exec "$NODE" "$BIN" analyze --no-builtin --debugger ${debuggerOption} core.7`, dir);
+      expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'coredx: core.7: corrupt core: its note segment holds no thread, signal, process or mapped-file note (zeroed or overwritten)\n']);
+    }
   });
 });

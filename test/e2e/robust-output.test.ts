@@ -2,7 +2,7 @@
 // line naming the file (or stdout) and the reason, exit 2, and never a truncated report where a
 // complete one is expected (files are written beside the target and renamed when complete).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportWriteError, writeReportFile } from '../../src/cli/write-report.js';
@@ -49,6 +49,29 @@ describe('report files are written whole or not at all', () => {
     expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=no/such/dir/x.sarif', dir).stderr).toBe('coredx: no/such/dir/x.sarif: cannot write the report: no such directory\n');
     expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=adir', dir).stderr).toBe('coredx: adir: cannot write the report: is a directory\n');
     expect(() => writeReportFile(join(dir, 'adir'), 'x')).toThrow(ReportWriteError);
+    // A folder that is there but takes no new files is not a missing one.
+    expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f sarif=/proc/x.sarif', dir).stderr).toBe('coredx: /proc/x.sarif: cannot write the report: this folder does not take new files (a special file system such as /proc)\n');
+  });
+  it('a read-only directory: one line naming the file, exit 2, the previous report kept', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'a.log'), TRACE);
+    mkdirSync(join(dir, 'ro'));
+    writeFileSync(join(dir, 'ro', 'out.json'), 'previous report\n');
+    chmodSync(join(dir, 'ro'), 0o555);
+    // Root writes into a mode-555 folder: coredx is run without root's right to (setpriv drops
+    // CAP_DAC_OVERRIDE), where that can be done.
+    const root = process.getuid?.() === 0;
+    const prefix = 'setpriv --bounding-set -dac_override,-dac_read_search ';
+    const run = root && sh(`${prefix}true`, dir).code === 0 ? prefix : root ? null : '';
+    try {
+      if (run === null) return;
+      const r = sh(`${run}"$NODE" "$BIN" scan --no-builtin -q a.log -f json -o ro/out.json`, dir);
+      expect([r.code, r.stderr]).toEqual([2, 'coredx: ro/out.json: cannot write the report: permission denied\n']);
+      expect(readFileSync(join(dir, 'ro', 'out.json'), 'utf8')).toBe('previous report\n');
+      expect(readdirSync(join(dir, 'ro'))).toEqual(['out.json']);
+    } finally {
+      chmodSync(join(dir, 'ro'), 0o755);
+    }
   });
   it('a reader that goes away (EPIPE) is exit 2 with a line, not a silent exit 0', () => {
     const dir = tempDir('robust-out');

@@ -2,7 +2,7 @@
 // analyzes a core kills the debugger's whole process group (SIGTERM, then SIGKILL for what ignores
 // it) and exits with the shell's code for the signal. The "gdb" is a stand-in script on PATH that
 // starts children (one ignoring SIGTERM) and sleeps.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,4 +64,75 @@ describe('an interrupted core analysis leaves no debugger process behind', () =>
       expect(left).toEqual([]);
     }, 30_000);
   }
+});
+
+/** Live (not zombie) processes whose command line holds `marker`, from /proc. */
+function withMarker(marker: string): number[] {
+  const live: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(marker)) live.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return live;
+}
+
+describe('a debugger child that leaves the process group (setsid)', () => {
+  const hasSetsid = spawnSync('sh', ['-c', 'command -v setsid'], { encoding: 'utf8' }).status === 0;
+  // Sleep lengths no other process uses: the children are found by their command line.
+  const make = (dir: string, seconds: number, stdio: string) => {
+    const core = join(dir, 'core.1');
+    writeFileSync(core, buildCore({ machine: EM_X86_64, notes: [prpsinfo(4242, 'prog', './prog'), prstatus(EM_X86_64, 4242, 11, 0x401000n, 0x7ffe0000n), siginfo(11, 1, 0n)] }));
+    writeFileSync(join(dir, 'prog'), 'not really a program\n');
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'gdb'), `#!/bin/sh\nsetsid sleep ${seconds} ${stdio} &\nsetsid sh -c 'trap "" TERM; sleep ${seconds + 1}' ${stdio} &\necho started > ${join(dir, 'started')}\nsleep 300\n`);
+    chmodSync(join(dir, 'bin', 'gdb'), 0o755);
+    return { core, env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` } };
+  };
+  const cleanUp = (seconds: number) => {
+    const left = [...withMarker(String(seconds)), ...withMarker(String(seconds + 1))];
+    for (const pid of left) process.kill(pid, 'SIGKILL'); // never leave them to the next test
+    return left;
+  };
+
+  it.skipIf(!hasSetsid)('is killed too when coredx is interrupted', async () => {
+    const dir = tempDir('robust-setsid');
+    const seconds = 3000 + (process.pid % 500);
+    const { core, env } = make(dir, seconds, '> /dev/null 2>&1');
+    const child = spawn(process.execPath, [BIN, 'analyze', core, '--exe', join(dir, 'prog'), '--debugger', 'gdb'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    for (let i = 0; i < 200 && !existsSync(join(dir, 'started')); i++) await sleep(50);
+    for (let i = 0; i < 40 && withMarker(String(seconds)).length + withMarker(String(seconds + 1)).length < 2; i++) await sleep(50);
+    expect(withMarker(String(seconds)).length + withMarker(String(seconds + 1)).length).toBe(2);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    await sleep(200);
+    expect(cleanUp(seconds)).toEqual([]);
+  }, 30_000);
+
+  it.skipIf(!hasSetsid)('is killed at the time limit, also after the debugger itself has exited, while it holds the output pipe', () => {
+    const dir = tempDir('robust-setsid');
+    const seconds = 3600 + (process.pid % 500);
+    const { core, env } = make(dir, seconds, '');
+    // This "gdb" exits at once; its setsid children keep its output pipe open.
+    writeFileSync(join(dir, 'bin', 'gdb'), readFileSync(join(dir, 'bin', 'gdb'), 'utf8').replace('sleep 300\n', ''));
+    const r = spawnSync(process.execPath, [BIN, 'analyze', core, '--exe', join(dir, 'prog'), '--debugger', 'gdb', '--debugger-timeout', '2'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).not.toBeNull();
+    expect(cleanUp(seconds)).toEqual([]);
+  }, 40_000);
+
+  it.skipIf(!hasSetsid)('is killed when the debugger finishes, also with its output sent elsewhere', () => {
+    const dir = tempDir('robust-setsid');
+    const seconds = 4200 + (process.pid % 500);
+    const { core, env } = make(dir, seconds, '> /dev/null 2>&1');
+    writeFileSync(join(dir, 'bin', 'gdb'), readFileSync(join(dir, 'bin', 'gdb'), 'utf8').replace('sleep 300\n', 'sleep 1\n'));
+    const r = spawnSync(process.execPath, [BIN, 'analyze', core, '--exe', join(dir, 'prog'), '--debugger', 'gdb'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).not.toBeNull();
+    expect(cleanUp(seconds)).toEqual([]);
+  }, 40_000);
 });

@@ -9,6 +9,17 @@ describe('frame text', () => {
   it('a U+2028 or U+2029 inside an argument keeps the frame', () => {
     expect(frames(['#0  0x0000555555555169 in parse (s=0x5555 "abc\u2028def\u2029") at a.c:3', '#1  0x0000555555555170 in run () at a.c:9'])).toEqual(['parse', 'run']);
   });
+  it('a U+2028 or U+2029 inside the function name or the source path keeps the frame and its location', () => {
+    const r = analyze(['Program received signal SIGSEGV, Segmentation fault.', '#0  0x0000555555555169 in parse\u2028header (s=1) at src/pa\u2029rse.c:3', '#1  0x0000555555555170 in run () at a.c:9'].join('\n'), { rules: null }).reports[0]!;
+    expect(r.threads[0]!.frames.map((f) => [f.function, f.file, f.line])).toEqual([['parse\u2028header', 'src/pa\u2029rse.c', 3], ['run', 'a.c', 9]]);
+    expect(r.unreadableFrames ?? []).toEqual([]);
+  });
+  it('a U+2028 inside an lldb frame keeps the frame', () => {
+    const text = ["* thread #1, name = 'prog', stop reason = signal SIGSEGV: invalid address (fault address: 0x0)", '  * frame #0: 0x0000555555555139 prog`par\u2028se(p=0x0) at main.c:3:10', '    frame #1: 0x0000555555555150 prog`main at main.c:9:3'].join('\n');
+    const r = analyze(text, { rules: null }).reports[0]!;
+    expect(r.threads[0]!.frames.map((f) => f.function)).toEqual(['par\u2028se', 'main']);
+    expect(r.unreadableFrames ?? []).toEqual([]);
+  });
   it("a '#' inside a function name keeps the frame", () => {
     expect(frames(['#0  0x0000555555555169 in handler#1234 (x=1) at a.c:3', '#1  0x0000555555555170 in run () at a.c:9'])).toEqual(['handler#1234', 'run']);
   });
