@@ -17,17 +17,39 @@ export const SANITIZER_FRAME = /^\s*#(\d+)(\.\d+)?\s+(?:(0x[0-9a-fA-F]+)\s+)?(?:
 const BUILD_ID = /^\(BuildId: [0-9a-fA-F]+\)$/;
 const MODULE_ONLY = /^\((.+?)\+(0x[0-9a-fA-F]+)\)$/;
 const MODULE_TAIL_WORD = /^\(([^()\s]+?)\+(0x[0-9a-fA-F]+)\)$/;
-/** A location in brackets after the name ("main [server.cc:12:3]", some symbolizers' style). */
-const BRACKET_LOCATION = /^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$/;
+/** A location in brackets after the name ("main [server.cc:12:3]", some symbolizers' style): the
+ *  last word of `^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$` (see splitTail). */
+const BRACKET_LOCATION_WORD = /^\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$/;
 const FUCHSIA_MODULE_WORD = /^<(<[^<>\s]+>|[^<>\s]+)>\+0x[0-9a-fA-F]+$/;
 /** llvm-symbolizer's "no location" marker after a function name: "malloc ??:?", "f ??:0". */
 const UNKNOWN_LOCATION = /^\?\?:[?0](?::[?0])?$/;
 
+/** The characters `\s` matches (WhiteSpace and LineTerminator), tested by code: a regex per
+ *  character was a tenth of a sanitizer log's parsing. */
+export function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /** The text before its last whitespace-separated word, and that word ("" before a text of one word). */
 function lastWord(text: string): { head: string | null; word: string } {
   let i = text.length - 1;
-  while (i >= 0 && !/\s/.test(text[i]!)) i--;
+  while (i >= 0 && !isSpaceCode(text.charCodeAt(i))) i--;
   return i < 0 ? { head: null, word: text } : { head: text.slice(0, i).trimEnd(), word: text.slice(i + 1) };
+}
+
+/** Characters `.` does not match: a head holding one makes `^(.*\S)\s+...$` fail as a whole. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/**
+ * What `^(.*\S)\s+<tail>$` gives for a tail without whitespace: [text, head, ...tail's groups]. The
+ * tail is the last word, tested alone, so the regex engine never backtracks over the head.
+ */
+function splitTail(text: string, tail: RegExp): (string | undefined)[] | null {
+  const { head, word } = lastWord(text);
+  if (!head || LINE_BREAK.test(head)) return null;
+  const m = tail.exec(word);
+  return m ? [text, head, ...m.slice(1)] : null;
 }
 
 /** `text` without a last word matching `re` (preceded by whitespace). */
@@ -55,7 +77,18 @@ function dropBuildId(text: string): string {
   const i = t.lastIndexOf('(BuildId: ');
   return i > 0 && /\s/.test(t[i - 1]!) && BUILD_ID.test(t.slice(i)) ? t.slice(0, i).trimEnd() : text;
 }
-const FILE_TAIL = /^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$/;
+/** "name file:line[:column]": the last word of `^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$` (see splitTail). */
+const FILE_TAIL_WORD = /^(\S+?):(\d+)(?::(\d+))?$/;
+
+/** "name file:line[:column]" as `^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$` matches it: [text, name, file, line, column]. */
+export function fileTail(text: string): (string | undefined)[] | null {
+  return splitTail(text, FILE_TAIL_WORD);
+}
+
+/** "name [file:line[:column]]" as `^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$` matches it. */
+export function bracketLocation(text: string): (string | undefined)[] | null {
+  return splitTail(text, BRACKET_LOCATION_WORD);
+}
 const TSAN_BARE_PC = /\((0x[0-9a-fA-F]+)\)$/;
 
 export function parseSanitizerFrame(line: string): ParsedFrame | null {
@@ -73,7 +106,7 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     rest = rest.slice(0, bare.index).trimEnd();
   }
   // A frame line needs an address, or TSan's "func file:line (module+off)" shape.
-  if (!address && !pc && !moduleTail(rest) && !FILE_TAIL.test(rest)) return null;
+  if (!address && !pc && !moduleTail(rest) && !fileTail(rest)) return null;
   let module: string | null = null;
   // "(module+0xoffset)": where the pc is inside its module, stable across address randomization.
   let moduleOffset: string | null = null;
@@ -98,14 +131,14 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     moduleOffset = tail[2];
     rest = tail[0];
   }
-  const bracket = BRACKET_LOCATION.exec(rest);
+  const bracket = bracketLocation(rest);
   if (bracket) {
     rest = bracket[1]!;
     file = bracket[2]!;
     lineNo = Number(bracket[3]);
     column = bracket[4] ? Number(bracket[4]) : null;
   }
-  const f = bracket ? null : FILE_TAIL.exec(rest);
+  const f = bracket ? null : fileTail(rest);
   if (f && !/^\(/.test(f[2]!)) {
     rest = f[1]!;
     file = f[2]!;
