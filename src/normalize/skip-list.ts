@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { basename, compileGlob, type GlobMatcher } from './glob.js';
+import { compileGlobSet, type GlobSet } from './glob-set.js';
 import { SIGNATURE_VERSION } from './signature-version.js';
 
 export interface SkippableFrame {
@@ -17,7 +18,6 @@ export interface SkippableFrame {
 interface SkipEntry {
   /** Why frames matching this entry say nothing about the bug (the policy file's reason). */
   reason: string;
-  functions: GlobMatcher[];
   /** The entry names every function ("*"): only its locations can say a frame is machinery. */
   anyName: boolean;
   locations: GlobMatcher[];
@@ -33,7 +33,8 @@ const isExecutable: GlobMatcher = (name) => !/\.(?:so(?:\.[\d.]+)?|dylib|dll)$/i
 export const POLICY_FILE = fileURLToPath(new URL(`../../data/signature/v${SIGNATURE_VERSION}.toml`, import.meta.url));
 const SKIP_FILE = POLICY_FILE;
 
-let compiled: SkipEntry[] | null = null;
+/** The entries, and all their function globs as one set (each glob's entry in `owner`). */
+let compiled: { entries: SkipEntry[]; functions: GlobSet; owner: number[] } | null = null;
 
 /** The build's parse of SKIP_FILE (bench/build-validators.js), used while the TOML text is unchanged. */
 export const PARSED_SKIP_FILE = fileURLToPath(new URL('./signature-skip.parsed.json', import.meta.url));
@@ -155,12 +156,13 @@ export function builtSkipFile(): string {
   return JSON.stringify({ sha256: sha256(text), doc: parseSkipFile(text, false) });
 }
 
-function load(): SkipEntry[] {
+function load(): NonNullable<typeof compiled> {
   const doc = parseSkipFile();
-  return doc.skip.map((entry) => {
+  const owner = doc.skip.flatMap((entry, k) => entry.functions.map(() => k));
+  const functions = compileGlobSet(doc.skip.flatMap((entry) => entry.functions));
+  const entries = doc.skip.map((entry): SkipEntry => {
     return {
     reason: entry.reason,
-    functions: entry.functions.map((f) => compileGlob(f)),
     anyName: entry.functions.includes('*'),
     locations: entry.where.flatMap((group) => {
       return doc.locations[group]!.filter((g) => g !== EXECUTABLE).map((g) => compileGlob(g, { caseInsensitive: true }));
@@ -168,6 +170,7 @@ function load(): SkipEntry[] {
     moduleOnly: entry.where.some((group) => doc.locations[group]!.includes(EXECUTABLE)) ? [isExecutable] : [],
     };
   });
+  return { entries, functions, owner };
 }
 
 const DEBUGGER_MARKER = /^<[^<>]*>$/;
@@ -201,8 +204,13 @@ function computeSkipReason(frame: SkippableFrame): string | null {
   if (frame.function.startsWith('<') && DEBUGGER_MARKER.test(frame.function)) return 'debugger marker, not a function';
   compiled ??= load();
   const module = frame.module ? basename(frame.module) : null;
-  for (const entry of compiled) {
-    if (!entry.functions.some((m) => m(frame.function))) continue;
+  // The entries naming the function, in the list's order (the first whose locations fit wins).
+  let last = -1;
+  for (const g of compiled.functions.matching(frame.function)) {
+    const k = compiled.owner[g]!;
+    if (k === last) continue;
+    last = k;
+    const entry = compiled.entries[k]!;
     if (module === null && frame.file === null) {
       if (entry.anyName) continue;
       return entry.reason;
