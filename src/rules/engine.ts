@@ -49,7 +49,8 @@ export class RuleSet {
 
   /** Rules worth trying on this report, in load order. */
   candidates(report: Report): CompiledRule[] {
-    const picked = new Set<CompiledRule>(this.unindexed);
+    // The unindexed rules are always tried: only the indexed ones are picked.
+    const picked = new Set<CompiledRule>();
     const seen = new Set<string>();
     for (const t of report.threads) {
       for (const f of t.frames) {
@@ -60,7 +61,8 @@ export class RuleSet {
         }
       }
     }
-    return this.rules.filter((r) => picked.has(r));
+    if (picked.size === 0) return this.unindexed.slice();
+    return this.rules.filter((r) => !r.indexTokens || picked.has(r));
   }
 
   /** Ranked diagnoses: known issues first, then by confidence, severity and id. */
@@ -146,7 +148,8 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
   const s = rule.spec;
   // require_evidence: [when] is necessary, and one of the evidence items must corroborate it.
   if (s.require_evidence && !corroborated) return null;
-  const fill = (t: string) => fillTemplate(reflow(t), captures, ctx);
+  const fill = (t: string) => fillTemplate(t, captures, ctx);
+  const texts = diagnosisTexts(rule);
   return {
     ruleId: rule.id,
     scope: rule.scope,
@@ -154,12 +157,12 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     category: s.category,
     severity: s.severity,
     confidence: Math.round(Math.min(MAX_CONFIDENCE, confidence) * 100) / 100,
-    summary: fill(s.diagnosis.summary),
-    rootCause: fill(s.diagnosis.root_cause),
-    remediation: s.diagnosis.remediation.map(fill),
+    summary: fill(texts.summary),
+    rootCause: fill(texts.rootCause),
+    remediation: texts.remediation.map(fill),
     evidence,
     references: s.references ?? [],
-    ...(s.diagnosis.notes ? { notes: fill(s.diagnosis.notes) } : {}),
+    ...(texts.notes !== null ? { notes: fill(texts.notes) } : {}),
     ruleHelp: ruleHelp(rule),
   };
 }
@@ -180,6 +183,21 @@ export function ruleHelp(rule: CompiledRule): RuleHelp {
 /** TOML multi-line strings are wrapped for the editor: single line breaks become spaces, blank lines stay. */
 function reflow(text: string): string {
   return text.trim().split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ')).join('\n\n');
+}
+
+const textsOf = new WeakMap<CompiledRule, DiagnosisTexts>();
+
+interface DiagnosisTexts { summary: string; rootCause: string; remediation: string[]; notes: string | null }
+
+/** The rule's diagnosis texts reflowed, once per rule (each diagnosis it gives fills them in). */
+function diagnosisTexts(rule: CompiledRule): DiagnosisTexts {
+  let texts = textsOf.get(rule);
+  if (!texts) {
+    const d = rule.spec.diagnosis;
+    texts = { summary: reflow(d.summary), rootCause: reflow(d.root_cause), remediation: d.remediation.map(reflow), notes: d.notes ? reflow(d.notes) : null };
+    textsOf.set(rule, texts);
+  }
+  return texts;
 }
 
 /**
@@ -205,19 +223,21 @@ export const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}/gi;
  * (signal, fault_address, function, abort_message, crash_kind, program).
  */
 export function fillTemplate(text: string, captures: Record<string, string>, ctx: MatchContext): string {
+  // Most texts name no fact, and a fact is found only when named (the null pointer reads clues).
+  if (!text.includes('{')) return text;
   const r = ctx.report;
-  const facts: Record<string, string | null | undefined> = {
-    signal: r.signal,
-    fault_address: r.faultAddress,
-    function: ctx.crashed && ctx.firstMeaningful >= 0 ? ctx.crashed.frames[ctx.firstMeaningful]!.function : null,
-    abort_message: r.abortMessage,
-    crash_kind: r.crashKind,
-    program: r.program,
-    fault_offset: nullPageOffset(r),
-    null_pointer: nullPointerName(ctx),
+  const facts: Record<string, () => string | null | undefined> = {
+    signal: () => r.signal,
+    fault_address: () => r.faultAddress,
+    function: () => (ctx.crashed && ctx.firstMeaningful >= 0 ? ctx.crashed.frames[ctx.firstMeaningful]!.function : null),
+    abort_message: () => r.abortMessage,
+    crash_kind: () => r.crashKind,
+    program: () => r.program,
+    fault_offset: () => nullPageOffset(r),
+    null_pointer: () => nullPointerName(ctx),
   };
   return text.replace(PLACEHOLDER, (whole, name: string, fallback?: string) => {
-    const v = captures[name] ?? facts[name];
+    const v = captures[name] ?? (Object.hasOwn(facts, name) ? facts[name]!() : undefined);
     if (v !== undefined && v !== null && v !== '') return v;
     return fallback ?? whole;
   });
