@@ -197,16 +197,37 @@ export function compileTextPatterns(spec: TextPatternsSpec): TextPattern[] {
  */
 export class TextIndex {
   private readonly seen = new Map<string, boolean>();
-  constructor(readonly text: string) {}
+  /** One bit per pair of adjacent characters (their low bytes) in the text: a literal with a pair
+   *  not in it is absent without searching (most literals asked are absent). */
+  private readonly pairs = new Uint32Array(2048);
+
+  constructor(readonly text: string) {
+    for (let i = 0; i + 1 < text.length; i++) {
+      const p = pairOf(text, i);
+      this.pairs[p >>> 5]! |= 1 << (p & 31);
+    }
+  }
 
   has(literal: string): boolean {
     let found = this.seen.get(literal);
     if (found === undefined) {
-      found = this.text.includes(literal);
+      found = this.mayHold(literal) && this.text.includes(literal);
       this.seen.set(literal, found);
     }
     return found;
   }
+
+  private mayHold(literal: string): boolean {
+    for (let i = 0; i + 1 < literal.length; i++) {
+      const p = pairOf(literal, i);
+      if ((this.pairs[p >>> 5]! & (1 << (p & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+function pairOf(text: string, i: number): number {
+  return ((text.charCodeAt(i) & 0xff) << 8) | (text.charCodeAt(i + 1) & 0xff);
 }
 
 /** False when no line of the indexed text can match any of the patterns whose required literals
