@@ -31,11 +31,16 @@ export function isSpaceCode(c: number): boolean {
     || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** The last text lastWord split, and how: a frame's tails are asked of the same text in turn. */
+let lastSplit: { text: string; head: string | null; word: string } = { text: '', head: null, word: '' };
+
 /** The text before its last whitespace-separated word, and that word ("" before a text of one word). */
 function lastWord(text: string): { head: string | null; word: string } {
+  if (lastSplit.text === text) return lastSplit;
   let i = text.length - 1;
   while (i >= 0 && !isSpaceCode(text.charCodeAt(i))) i--;
-  return i < 0 ? { head: null, word: text } : { head: text.slice(0, i).trimEnd(), word: text.slice(i + 1) };
+  lastSplit = i < 0 ? { text, head: null, word: text } : { text, head: text.slice(0, i).trimEnd(), word: text.slice(i + 1) };
+  return lastSplit;
 }
 
 /** Characters `.` does not match: a head holding one makes `^(.*\S)\s+...$` fail as a whole. */
