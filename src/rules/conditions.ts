@@ -139,13 +139,15 @@ function whyOf(key: string, v: string): string {
 function valueGlobs(key: string, spec: string | string[], get: (r: Report) => string | null): Condition {
   const globs = globList(spec);
   const matchers = globs.map((g) => compileGlob(g, { caseInsensitive: true }));
+  // Plain values ("SIGSEGV", "sanitizer"), the usual case, are one lookup of the value lower-cased once.
+  const plain = globs.every((g) => !g.includes('*') && !g.includes('?')) ? new Set(globs.map((g) => g.toLowerCase())) : null;
   return {
     label: `${key} ${globs.join(' | ')}`,
     tokens: null,
     test(ctx) {
       const v = get(ctx.report);
       if (v === null) return fail(`${key} not shown`);
-      return matchers.some((m) => m(v)) ? pass([{ condition: key, text: v, why: whyOf(key, v) }], v) : fail(`${key} is ${v}`);
+      return (plain ? plain.has(v.toLowerCase()) : matchers.some((m) => m(v))) ? pass([{ condition: key, text: v, why: whyOf(key, v) }], v) : fail(`${key} is ${v}`);
     },
   };
 }
