@@ -183,22 +183,40 @@ export function isSkippedFrame(frame: SkippableFrame): boolean {
   return skipReason(frame) !== null;
 }
 
-/** Answers by (function, module, file): a log repeats the same frames in trace after trace. */
-const reasonCache = new Map<string, string | null>();
-const REASON_CACHE_LIMIT = 50_000;
+/** Answers by function, module and file (a log repeats the same frames in trace after trace), in
+ *  nested maps: a lookup builds no key string. A missing module or file is "" (as it was in one key). */
+const reasonCache = new Map<string, Map<string, Map<string, string | null>>>();
+let cachedReasons = 0;
+export const REASON_CACHE_LIMIT = 50_000;
+
+/** How many answers the cache holds (for its tests). */
+export function reasonCacheSize(): number {
+  return cachedReasons;
+}
 
 /** Why the frame is machinery (the skip list entry's reason), or null when it may be the bug's. */
 export function skipReason(frame: SkippableFrame): string | null {
-  const key = `${frame.function}\0${frame.module ?? ''}\0${frame.file ?? ''}`;
-  const known = reasonCache.get(key);
+  const module = frame.module ?? '';
+  const file = frame.file ?? '';
+  let byModule = reasonCache.get(frame.function);
+  let byFile = byModule?.get(module);
+  const known = byFile?.get(file);
   if (known !== undefined) return known;
   const reason = computeSkipReason(frame);
-  if (reasonCache.size >= REASON_CACHE_LIMIT) reasonCache.clear();
-  reasonCache.set(key, reason);
+  if (cachedReasons >= REASON_CACHE_LIMIT) {
+    reasonCache.clear();
+    cachedReasons = 0;
+    byModule = byFile = undefined;
+  }
+  if (!byModule) reasonCache.set(frame.function, (byModule = new Map()));
+  if (!byFile) byModule.set(module, (byFile = new Map()));
+  byFile.set(file, reason);
+  cachedReasons++;
   return reason;
 }
 
-function computeSkipReason(frame: SkippableFrame): string | null {
+/** skipReason without the cache (its tests compare the two). */
+export function computeSkipReason(frame: SkippableFrame): string | null {
   if (frame.function === '??' || frame.function === '') return UNKNOWN_FRAME_REASON;
   // "<signal handler called>", "<unknown>": a debugger's marker; "<T as Trait>::f" (Rust) is a name.
   if (frame.function.startsWith('<') && DEBUGGER_MARKER.test(frame.function)) return 'debugger marker, not a function';
