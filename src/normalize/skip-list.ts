@@ -20,7 +20,7 @@ interface SkipEntry {
   reason: string;
   /** The entry names every function ("*"): only its locations can say a frame is machinery. */
   anyName: boolean;
-  locations: GlobMatcher[];
+  locations: PathTest[];
   /** Matchers that apply to the module only ("<executable>": the program itself, not a shared object). */
   moduleOnly: GlobMatcher[];
 }
@@ -165,12 +165,26 @@ function load(): NonNullable<typeof compiled> {
     reason: entry.reason,
     anyName: entry.functions.includes('*'),
     locations: entry.where.flatMap((group) => {
-      return doc.locations[group]!.filter((g) => g !== EXECUTABLE).map((g) => compileGlob(g, { caseInsensitive: true }));
+      return doc.locations[group]!.filter((g) => g !== EXECUTABLE).map(pathTest);
     }),
     moduleOnly: entry.where.some((group) => doc.locations[group]!.includes(EXECUTABLE)) ? [isExecutable] : [],
     };
   });
   return { entries, functions, owner };
+}
+
+/** A location glob, case-insensitive, asked of a path and the path lower-cased (once per frame). */
+type PathTest = (path: string, lower: string) => boolean;
+
+/** Without `?`, a case-insensitive glob is the lower-cased glob on the lower-cased text, which is
+ *  how compileGlob matches it; with `?` (a regex with the i flag), as compileGlob matches it. */
+function pathTest(glob: string): PathTest {
+  if (glob.includes('?')) {
+    const m = compileGlob(glob, { caseInsensitive: true });
+    return (path) => m(path);
+  }
+  const m = compileGlob(glob.toLowerCase());
+  return (_path, lower) => m(lower);
 }
 
 const DEBUGGER_MARKER = /^<[^<>]*>$/;
@@ -222,6 +236,11 @@ export function computeSkipReason(frame: SkippableFrame): string | null {
   if (frame.function.startsWith('<') && DEBUGGER_MARKER.test(frame.function)) return 'debugger marker, not a function';
   compiled ??= load();
   const module = frame.module ? basename(frame.module) : null;
+  const moduleLower = module?.toLowerCase() ?? '';
+  const file = frame.file;
+  const fileLower = file?.toLowerCase() ?? '';
+  const fileBase = file === null ? '' : basename(file);
+  const fileBaseLower = fileBase.toLowerCase();
   // The entries naming the function, in the list's order (the first whose locations fit wins).
   let last = -1;
   for (const g of compiled.functions.matching(frame.function)) {
@@ -233,8 +252,8 @@ export function computeSkipReason(frame: SkippableFrame): string | null {
       if (entry.anyName) continue;
       return entry.reason;
     }
-    if (module !== null && (entry.locations.some((m) => m(module)) || entry.moduleOnly.some((m) => m(module)))) return entry.reason;
-    if (frame.file !== null && entry.locations.some((m) => m(frame.file!) || m(basename(frame.file!)))) return entry.reason;
+    if (module !== null && (entry.locations.some((m) => m(module, moduleLower)) || entry.moduleOnly.some((m) => m(module)))) return entry.reason;
+    if (file !== null && entry.locations.some((m) => m(file, fileLower) || m(fileBase, fileBaseLower))) return entry.reason;
   }
   return null;
 }
