@@ -60,7 +60,8 @@ export function createContext(report: Report): MatchContext {
       return modules;
     },
     functionText() {
-      return (functions ??= new TextIndex(report.threads.map((t) => t.frames.map((f) => `${f.function}\n${f.fullFunction}`).join('\n')).join('\n')));
+      // A name without template arguments is its full name too: held once.
+      return (functions ??= new TextIndex(report.threads.map((t) => t.frames.map((f) => (f.function === f.fullFunction ? f.function : `${f.function}\n${f.fullFunction}`)).join('\n')).join('\n')));
     },
     contextText() {
       return (context ??= new TextIndex(report.context.map((l) => l.text).join('\n')));
