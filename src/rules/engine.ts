@@ -6,6 +6,7 @@ import type { CompiledRule } from './compile.js';
 import { clueFrames, findClues, nullPageOffset } from './clues.js';
 import { createContext, type MatchContext, type Outcome } from './conditions.js';
 import { identifierTokens } from './pattern.js';
+import { mayFire, ruleNeeds, type RuleNeeds } from './prefilter.js';
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 
@@ -43,6 +44,18 @@ export class RuleSet {
     }
   }
 
+  private readonly needs = new Map<CompiledRule, RuleNeeds | null>();
+
+  /** What the rule needs of a report (prefilter.ts), worked out on its first candidacy. */
+  private needsOf(rule: CompiledRule): RuleNeeds | null {
+    let needs = this.needs.get(rule);
+    if (needs === undefined) {
+      needs = ruleNeeds(rule.spec.when);
+      this.needs.set(rule, needs);
+    }
+    return needs;
+  }
+
   get(id: string): CompiledRule | undefined {
     return this.rules.find((r) => r.id === id);
   }
@@ -70,6 +83,8 @@ export class RuleSet {
     const ctx = createContext(report);
     const out: Diagnosis[] = [];
     for (const rule of this.candidates(report)) {
+      const needs = this.needsOf(rule);
+      if (needs && !mayFire(needs, ctx)) continue;
       const d = evaluate(rule, ctx);
       if (d) out.push(d);
     }

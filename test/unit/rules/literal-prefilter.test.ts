@@ -9,6 +9,7 @@ import { analyze } from '../../../src/pipeline.js';
 import { createContext, type MatchContext } from '../../../src/rules/conditions.js';
 import { builtinRules } from '../../../src/rules/load.js';
 import { TextIndex } from '../../../src/rules/pattern.js';
+import { mayFire, ruleNeeds } from '../../../src/rules/prefilter.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -61,6 +62,25 @@ describe('the literal short cut of conditions', () => {
     expect(differ).toEqual([]);
     expect(reports).toBeGreaterThan(300);
     expect(conditions).toBeGreaterThan(50_000);
+  });
+
+  it('rules out a rule before its evaluation only when its [when] fails', () => {
+    const rules = builtinRules().rules.map((rule) => ({ rule, needs: ruleNeeds(rule.spec.when) }));
+    expect(rules.filter((r) => r.needs).length).toBeGreaterThan(50);
+    const wrong: string[] = [];
+    let ruledOut = 0;
+    for (const text of inputs()) {
+      for (const report of analyze(text, { rules: null }).reports) {
+        const ctx = createContext(report);
+        for (const { rule, needs } of rules) {
+          if (!needs || mayFire(needs, ctx)) continue;
+          ruledOut++;
+          if (rule.when.every((c) => c.test(ctx).held)) wrong.push(`${rule.id} on ${report.source.path}:${report.source.line}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(ruledOut).toBeGreaterThan(10_000);
   });
 
   it('answers what includes answers, again from memory', () => {
