@@ -52,9 +52,9 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
  */
 function splitTail(text: string, tail: RegExp): (string | undefined)[] | null {
   const { head, word } = lastWord(text);
-  if (!head || LINE_BREAK.test(head)) return null;
+  if (!head) return null;
   const m = tail.exec(word);
-  return m ? [text, head, ...m.slice(1)] : null;
+  return m && !LINE_BREAK.test(head) ? [text, head, ...m.slice(1)] : null;
 }
 
 /** `text` without a last word matching `re` (preceded by whitespace). */
@@ -151,7 +151,7 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     column = f[4] ? Number(f[4]) : null;
   }
   // "memcpy-ssse3-back.S:1702" or "??:?": a location without a function name.
-  const loc = /^(\S+):(\d+|\?)(?::\d+)?$/.exec(rest);
+  const loc = rest.includes(':') ? /^(\S+):(\d+|\?)(?::\d+)?$/.exec(rest) : null;
   if (loc && !/[()]/.test(rest)) {
     if (file === null && loc[2] !== '?') {
       file = loc[1]!;
@@ -160,6 +160,6 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     rest = '??';
   }
   // Windows symbolizers print "Function+0x1a2" (an offset into the symbol).
-  rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
+  if (rest.includes('+0x')) rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
   return { index, address: address ?? pc, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim(), ...(moduleOffset && rest === '??' ? { moduleOffset } : {}) };
 }
