@@ -23,7 +23,6 @@ const MAX_CONFIDENCE = 0.99;
 
 export class RuleSet {
   private readonly byToken = new Map<string, CompiledRule[]>();
-  private readonly unindexed: CompiledRule[] = [];
 
   constructor(readonly rules: readonly CompiledRule[]) {
     // Each alternative is filed under its rarest token among all rules, so a common identifier
@@ -31,10 +30,7 @@ export class RuleSet {
     const frequency = new Map<string, number>();
     for (const r of rules) for (const alt of r.indexTokens ?? []) for (const t of new Set(alt)) frequency.set(t, (frequency.get(t) ?? 0) + 1);
     for (const r of rules) {
-      if (!r.indexTokens) {
-        this.unindexed.push(r);
-        continue;
-      }
+      if (!r.indexTokens) continue; // tried on every report
       for (const alt of r.indexTokens) {
         const key = [...alt].sort((a, b) => frequency.get(a)! - frequency.get(b)! || b.length - a.length)[0]!;
         const list = this.byToken.get(key);
@@ -44,17 +40,8 @@ export class RuleSet {
     }
   }
 
-  private readonly needs = new Map<CompiledRule, RuleNeeds | null>();
-
-  /** What the rule needs of a report (prefilter.ts), worked out on its first candidacy. */
-  private needsOf(rule: CompiledRule): RuleNeeds | null {
-    let needs = this.needs.get(rule);
-    if (needs === undefined) {
-      needs = ruleNeeds(rule.spec.when);
-      this.needs.set(rule, needs);
-    }
-    return needs;
-  }
+  /** What each rule (by position) needs of a report (prefilter.ts), worked out on its first candidacy. */
+  private readonly needs: (RuleNeeds | null | undefined)[] = [];
 
   get(id: string): CompiledRule | undefined {
     return this.rules.find((r) => r.id === id);
@@ -62,11 +49,20 @@ export class RuleSet {
 
   /** Rules worth trying on this report, in load order. */
   candidates(report: Report): CompiledRule[] {
+    return this.candidatePositions(report).map((i) => this.rules[i]!);
+  }
+
+  /** The positions of the rules worth trying, ascending. */
+  private candidatePositions(report: Report): number[] {
     // The unindexed rules are always tried: only the indexed ones are picked.
     const picked = new Set<CompiledRule>();
     const seen = new Set<string>();
+    // Frames repeat within a report (the access, allocation and free stacks share callers).
+    const names = new Set<string>();
     for (const t of report.threads) {
       for (const f of t.frames) {
+        if (names.has(f.fullFunction)) continue;
+        names.add(f.fullFunction);
         for (const tok of identifierTokens(f.fullFunction)) {
           if (seen.has(tok)) continue;
           seen.add(tok);
@@ -74,16 +70,21 @@ export class RuleSet {
         }
       }
     }
-    if (picked.size === 0) return this.unindexed.slice();
-    return this.rules.filter((r) => !r.indexTokens || picked.has(r));
+    const out: number[] = [];
+    this.rules.forEach((r, i) => {
+      if (!r.indexTokens || picked.has(r)) out.push(i);
+    });
+    return out;
   }
 
   /** Ranked diagnoses: known issues first, then by confidence, severity and id. */
   diagnose(report: Report): Diagnosis[] {
     const ctx = createContext(report);
     const out: Diagnosis[] = [];
-    for (const rule of this.candidates(report)) {
-      const needs = this.needsOf(rule);
+    for (const i of this.candidatePositions(report)) {
+      const rule = this.rules[i]!;
+      let needs = this.needs[i];
+      if (needs === undefined) needs = this.needs[i] = ruleNeeds(rule.spec.when);
       if (needs && !mayFire(needs, ctx)) continue;
       const d = evaluate(rule, ctx);
       if (d) out.push(d);
