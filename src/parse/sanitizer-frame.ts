@@ -144,7 +144,7 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     column = bracket[4] ? Number(bracket[4]) : null;
   }
   const f = bracket ? null : fileTail(rest);
-  if (f && !/^\(/.test(f[2]!)) {
+  if (f && f[2]!.charCodeAt(0) !== 40 /* ( */) {
     rest = f[1]!;
     file = f[2]!;
     lineNo = Number(f[3]);
@@ -161,5 +161,7 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
   }
   // Windows symbolizers print "Function+0x1a2" (an offset into the symbol).
   if (rest.includes('+0x')) rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
-  return { index, address: address ?? pc, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim(), ...(moduleOffset && rest === '??' ? { moduleOffset } : {}) };
+  const frame: ParsedFrame = { index, address: address ?? pc, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim() };
+  if (moduleOffset && rest === '??') frame.moduleOffset = moduleOffset;
+  return frame;
 }
