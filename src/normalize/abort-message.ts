@@ -1,7 +1,7 @@
 // The message a program printed as it died (glibc, libstdc++, assert, glog): the single most
 // telling line around a trace, and the one rules and the text output show first.
 
-const ABORT_MESSAGES: RegExp[] = [
+export const ABORT_MESSAGES: readonly RegExp[] = [
   /^(?:free|malloc|realloc|calloc|munmap_chunk|malloc_consolidate|_int_malloc|_int_free)\(\): .+/,
   /double free or corruption/,
   /corrupted (?:size vs\. prev_size|double-linked list|top size)/,
@@ -49,6 +49,10 @@ const ABORT_MESSAGES: RegExp[] = [
   /^=+ (?:Stack limit|Per-input timeout|Per-batch timeout|RSS limit) exceeded: /,
 ];
 
+/** ABORT_MESSAGES as one alternation: one regex run per line instead of one per message kind (a
+ *  trace's every line is asked). The same answer as trying each: none has flags or backreferences. */
+export const ANY_ABORT_MESSAGE = new RegExp(ABORT_MESSAGES.map((re) => `(?:${re.source})`).join('|'));
+
 /** Android's debuggerd quotes the message abort() was given (parse/android-tombstone.ts keeps the line). */
 const ANDROID_ABORT = /^Abort message: '(.+)'$/;
 
@@ -71,7 +75,7 @@ export function findAbortMessage(lines: { text: string }[]): string | null {
   // A sanitizer's "AddressSanitizer:DEADLYSIGNAL" may be glued to the message the program printed
   // without a newline ("memory allocation of 4096 bytes failedAddressSanitizer:DEADLYSIGNAL").
   const found = lines
-    .filter(({ text }) => text.length <= 2000 && ABORT_MESSAGES.some((re) => re.test(text.trim())))
+    .filter(({ text }) => text.length <= 2000 && ANY_ABORT_MESSAGE.test(text.trim()))
     .map((l) => l.text.trim().replace(/(?<=\S)(?:ASAN|HWAddressSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer|LeakSanitizer):DEADLYSIGNAL$/, ''));
   // libstdc++ prints "pure virtual method called" and then, as a consequence, "terminate called
   // without an active exception": the first one says what happened.

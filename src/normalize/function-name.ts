@@ -186,7 +186,33 @@ function swiftClosure(s: string): { name: string; outer: string } | null {
   return null;
 }
 
+/** Normalized names by raw name: a log repeats the same frames in trace after trace, and the report
+ *  builder asks twice per frame (choosing the crashing thread, then building the frame). */
+const nameCache = new Map<string, NormalizedName>();
+/** Entries kept before the cache starts over; names longer than NAME_CACHE_MAX_LENGTH are not kept. */
+export const NAME_CACHE_LIMIT = 20_000;
+const NAME_CACHE_MAX_LENGTH = 2048;
+
+/** How many names the cache holds now (for its tests). */
+export function nameCacheSize(): number {
+  return nameCache.size;
+}
+
 export function normalizeFunctionName(raw: string): NormalizedName {
+  let name = nameCache.get(raw);
+  if (name === undefined) {
+    name = computeNormalizedName(raw);
+    if (raw.length <= NAME_CACHE_MAX_LENGTH) {
+      if (nameCache.size >= NAME_CACHE_LIMIT) nameCache.clear();
+      nameCache.set(raw, name);
+    }
+  }
+  // A copy: the caller may change what it gets without changing the next caller's answer.
+  return { full: name.full, short: name.short };
+}
+
+/** normalizeFunctionName without the cache (its tests compare the two). */
+export function computeNormalizedName(raw: string): NormalizedName {
   let s = raw.trim();
   if (s === '' || s === UNKNOWN || s.startsWith('?? ') || s === '??()') return { full: UNKNOWN, short: UNKNOWN };
   if (s.startsWith('<')) return { full: s, short: s }; // "<signal handler called>"

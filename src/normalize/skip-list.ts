@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { basename, compileGlob, type GlobMatcher } from './glob.js';
+import { compileGlobSet, type GlobSet } from './glob-set.js';
 import { SIGNATURE_VERSION } from './signature-version.js';
 
 export interface SkippableFrame {
@@ -17,10 +18,9 @@ export interface SkippableFrame {
 interface SkipEntry {
   /** Why frames matching this entry say nothing about the bug (the policy file's reason). */
   reason: string;
-  functions: GlobMatcher[];
   /** The entry names every function ("*"): only its locations can say a frame is machinery. */
   anyName: boolean;
-  locations: GlobMatcher[];
+  locations: PathTest[];
   /** Matchers that apply to the module only ("<executable>": the program itself, not a shared object). */
   moduleOnly: GlobMatcher[];
 }
@@ -33,7 +33,8 @@ const isExecutable: GlobMatcher = (name) => !/\.(?:so(?:\.[\d.]+)?|dylib|dll)$/i
 export const POLICY_FILE = fileURLToPath(new URL(`../../data/signature/v${SIGNATURE_VERSION}.toml`, import.meta.url));
 const SKIP_FILE = POLICY_FILE;
 
-let compiled: SkipEntry[] | null = null;
+/** The entries, and all their function globs as one set (each glob's entry in `owner`). */
+let compiled: { entries: SkipEntry[]; functions: GlobSet; owner: number[] } | null = null;
 
 /** The build's parse of SKIP_FILE (bench/build-validators.js), used while the TOML text is unchanged. */
 export const PARSED_SKIP_FILE = fileURLToPath(new URL('./signature-skip.parsed.json', import.meta.url));
@@ -155,19 +156,35 @@ export function builtSkipFile(): string {
   return JSON.stringify({ sha256: sha256(text), doc: parseSkipFile(text, false) });
 }
 
-function load(): SkipEntry[] {
+function load(): NonNullable<typeof compiled> {
   const doc = parseSkipFile();
-  return doc.skip.map((entry) => {
+  const owner = doc.skip.flatMap((entry, k) => entry.functions.map(() => k));
+  const functions = compileGlobSet(doc.skip.flatMap((entry) => entry.functions));
+  const entries = doc.skip.map((entry): SkipEntry => {
     return {
     reason: entry.reason,
-    functions: entry.functions.map((f) => compileGlob(f)),
     anyName: entry.functions.includes('*'),
     locations: entry.where.flatMap((group) => {
-      return doc.locations[group]!.filter((g) => g !== EXECUTABLE).map((g) => compileGlob(g, { caseInsensitive: true }));
+      return doc.locations[group]!.filter((g) => g !== EXECUTABLE).map(pathTest);
     }),
     moduleOnly: entry.where.some((group) => doc.locations[group]!.includes(EXECUTABLE)) ? [isExecutable] : [],
     };
   });
+  return { entries, functions, owner };
+}
+
+/** A location glob, case-insensitive, asked of a path and the path lower-cased (once per frame). */
+type PathTest = (path: string, lower: string) => boolean;
+
+/** Without `?`, a case-insensitive glob is the lower-cased glob on the lower-cased text, which is
+ *  how compileGlob matches it; with `?` (a regex with the i flag), as compileGlob matches it. */
+function pathTest(glob: string): PathTest {
+  if (glob.includes('?')) {
+    const m = compileGlob(glob, { caseInsensitive: true });
+    return (path) => m(path);
+  }
+  const m = compileGlob(glob.toLowerCase());
+  return (_path, lower) => m(lower);
 }
 
 const DEBUGGER_MARKER = /^<[^<>]*>$/;
@@ -180,35 +197,63 @@ export function isSkippedFrame(frame: SkippableFrame): boolean {
   return skipReason(frame) !== null;
 }
 
-/** Answers by (function, module, file): a log repeats the same frames in trace after trace. */
-const reasonCache = new Map<string, string | null>();
-const REASON_CACHE_LIMIT = 50_000;
+/** Answers by function, module and file (a log repeats the same frames in trace after trace), in
+ *  nested maps: a lookup builds no key string. A missing module or file is "" (as it was in one key). */
+const reasonCache = new Map<string, Map<string, Map<string, string | null>>>();
+let cachedReasons = 0;
+export const REASON_CACHE_LIMIT = 50_000;
+
+/** How many answers the cache holds (for its tests). */
+export function reasonCacheSize(): number {
+  return cachedReasons;
+}
 
 /** Why the frame is machinery (the skip list entry's reason), or null when it may be the bug's. */
 export function skipReason(frame: SkippableFrame): string | null {
-  const key = `${frame.function}\0${frame.module ?? ''}\0${frame.file ?? ''}`;
-  const known = reasonCache.get(key);
+  const module = frame.module ?? '';
+  const file = frame.file ?? '';
+  let byModule = reasonCache.get(frame.function);
+  let byFile = byModule?.get(module);
+  const known = byFile?.get(file);
   if (known !== undefined) return known;
   const reason = computeSkipReason(frame);
-  if (reasonCache.size >= REASON_CACHE_LIMIT) reasonCache.clear();
-  reasonCache.set(key, reason);
+  if (cachedReasons >= REASON_CACHE_LIMIT) {
+    reasonCache.clear();
+    cachedReasons = 0;
+    byModule = byFile = undefined;
+  }
+  if (!byModule) reasonCache.set(frame.function, (byModule = new Map()));
+  if (!byFile) byModule.set(module, (byFile = new Map()));
+  byFile.set(file, reason);
+  cachedReasons++;
   return reason;
 }
 
-function computeSkipReason(frame: SkippableFrame): string | null {
+/** skipReason without the cache (its tests compare the two). */
+export function computeSkipReason(frame: SkippableFrame): string | null {
   if (frame.function === '??' || frame.function === '') return UNKNOWN_FRAME_REASON;
   // "<signal handler called>", "<unknown>": a debugger's marker; "<T as Trait>::f" (Rust) is a name.
   if (frame.function.startsWith('<') && DEBUGGER_MARKER.test(frame.function)) return 'debugger marker, not a function';
   compiled ??= load();
   const module = frame.module ? basename(frame.module) : null;
-  for (const entry of compiled) {
-    if (!entry.functions.some((m) => m(frame.function))) continue;
+  const moduleLower = module?.toLowerCase() ?? '';
+  const file = frame.file;
+  const fileLower = file?.toLowerCase() ?? '';
+  const fileBase = file === null ? '' : basename(file);
+  const fileBaseLower = fileBase.toLowerCase();
+  // The entries naming the function, in the list's order (the first whose locations fit wins).
+  let last = -1;
+  for (const g of compiled.functions.matching(frame.function)) {
+    const k = compiled.owner[g]!;
+    if (k === last) continue;
+    last = k;
+    const entry = compiled.entries[k]!;
     if (module === null && frame.file === null) {
       if (entry.anyName) continue;
       return entry.reason;
     }
-    if (module !== null && (entry.locations.some((m) => m(module)) || entry.moduleOnly.some((m) => m(module)))) return entry.reason;
-    if (frame.file !== null && entry.locations.some((m) => m(frame.file!) || m(basename(frame.file!)))) return entry.reason;
+    if (module !== null && (entry.locations.some((m) => m(module, moduleLower)) || entry.moduleOnly.some((m) => m(module)))) return entry.reason;
+    if (file !== null && entry.locations.some((m) => m(file, fileLower) || m(fileBase, fileBaseLower))) return entry.reason;
   }
   return null;
 }

@@ -17,17 +17,44 @@ export const SANITIZER_FRAME = /^\s*#(\d+)(\.\d+)?\s+(?:(0x[0-9a-fA-F]+)\s+)?(?:
 const BUILD_ID = /^\(BuildId: [0-9a-fA-F]+\)$/;
 const MODULE_ONLY = /^\((.+?)\+(0x[0-9a-fA-F]+)\)$/;
 const MODULE_TAIL_WORD = /^\(([^()\s]+?)\+(0x[0-9a-fA-F]+)\)$/;
-/** A location in brackets after the name ("main [server.cc:12:3]", some symbolizers' style). */
-const BRACKET_LOCATION = /^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$/;
+/** A location in brackets after the name ("main [server.cc:12:3]", some symbolizers' style): the
+ *  last word of `^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$` (see splitTail). */
+const BRACKET_LOCATION_WORD = /^\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$/;
 const FUCHSIA_MODULE_WORD = /^<(<[^<>\s]+>|[^<>\s]+)>\+0x[0-9a-fA-F]+$/;
 /** llvm-symbolizer's "no location" marker after a function name: "malloc ??:?", "f ??:0". */
 const UNKNOWN_LOCATION = /^\?\?:[?0](?::[?0])?$/;
 
+/** The characters `\s` matches (WhiteSpace and LineTerminator), tested by code: a regex per
+ *  character was a tenth of a sanitizer log's parsing. */
+export function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** The last text lastWord split, and how: a frame's tails are asked of the same text in turn. */
+let lastSplit: { text: string; head: string | null; word: string } = { text: '', head: null, word: '' };
+
 /** The text before its last whitespace-separated word, and that word ("" before a text of one word). */
 function lastWord(text: string): { head: string | null; word: string } {
+  if (lastSplit.text === text) return lastSplit;
   let i = text.length - 1;
-  while (i >= 0 && !/\s/.test(text[i]!)) i--;
-  return i < 0 ? { head: null, word: text } : { head: text.slice(0, i).trimEnd(), word: text.slice(i + 1) };
+  while (i >= 0 && !isSpaceCode(text.charCodeAt(i))) i--;
+  lastSplit = i < 0 ? { text, head: null, word: text } : { text, head: text.slice(0, i).trimEnd(), word: text.slice(i + 1) };
+  return lastSplit;
+}
+
+/** Characters `.` does not match: a head holding one makes `^(.*\S)\s+...$` fail as a whole. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/**
+ * What `^(.*\S)\s+<tail>$` gives for a tail without whitespace: [text, head, ...tail's groups]. The
+ * tail is the last word, tested alone, so the regex engine never backtracks over the head.
+ */
+function splitTail(text: string, tail: RegExp): (string | undefined)[] | null {
+  const { head, word } = lastWord(text);
+  if (!head) return null;
+  const m = tail.exec(word);
+  return m && !LINE_BREAK.test(head) ? [text, head, ...m.slice(1)] : null;
 }
 
 /** `text` without a last word matching `re` (preceded by whitespace). */
@@ -55,7 +82,18 @@ function dropBuildId(text: string): string {
   const i = t.lastIndexOf('(BuildId: ');
   return i > 0 && /\s/.test(t[i - 1]!) && BUILD_ID.test(t.slice(i)) ? t.slice(0, i).trimEnd() : text;
 }
-const FILE_TAIL = /^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$/;
+/** "name file:line[:column]": the last word of `^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$` (see splitTail). */
+const FILE_TAIL_WORD = /^(\S+?):(\d+)(?::(\d+))?$/;
+
+/** "name file:line[:column]" as `^(.*\S)\s+(\S+?):(\d+)(?::(\d+))?$` matches it: [text, name, file, line, column]. */
+export function fileTail(text: string): (string | undefined)[] | null {
+  return splitTail(text, FILE_TAIL_WORD);
+}
+
+/** "name [file:line[:column]]" as `^(.*\S)\s+\[([^\[\]\s]+?):(\d+)(?::(\d+))?\]$` matches it. */
+export function bracketLocation(text: string): (string | undefined)[] | null {
+  return splitTail(text, BRACKET_LOCATION_WORD);
+}
 const TSAN_BARE_PC = /\((0x[0-9a-fA-F]+)\)$/;
 
 export function parseSanitizerFrame(line: string): ParsedFrame | null {
@@ -73,7 +111,7 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     rest = rest.slice(0, bare.index).trimEnd();
   }
   // A frame line needs an address, or TSan's "func file:line (module+off)" shape.
-  if (!address && !pc && !moduleTail(rest) && !FILE_TAIL.test(rest)) return null;
+  if (!address && !pc && !moduleTail(rest) && !fileTail(rest)) return null;
   let module: string | null = null;
   // "(module+0xoffset)": where the pc is inside its module, stable across address randomization.
   let moduleOffset: string | null = null;
@@ -98,22 +136,22 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     moduleOffset = tail[2];
     rest = tail[0];
   }
-  const bracket = BRACKET_LOCATION.exec(rest);
+  const bracket = bracketLocation(rest);
   if (bracket) {
     rest = bracket[1]!;
     file = bracket[2]!;
     lineNo = Number(bracket[3]);
     column = bracket[4] ? Number(bracket[4]) : null;
   }
-  const f = bracket ? null : FILE_TAIL.exec(rest);
-  if (f && !/^\(/.test(f[2]!)) {
+  const f = bracket ? null : fileTail(rest);
+  if (f && f[2]!.charCodeAt(0) !== 40 /* ( */) {
     rest = f[1]!;
     file = f[2]!;
     lineNo = Number(f[3]);
     column = f[4] ? Number(f[4]) : null;
   }
   // "memcpy-ssse3-back.S:1702" or "??:?": a location without a function name.
-  const loc = /^(\S+):(\d+|\?)(?::\d+)?$/.exec(rest);
+  const loc = rest.includes(':') ? /^(\S+):(\d+|\?)(?::\d+)?$/.exec(rest) : null;
   if (loc && !/[()]/.test(rest)) {
     if (file === null && loc[2] !== '?') {
       file = loc[1]!;
@@ -122,6 +160,8 @@ export function parseSanitizerFrame(line: string): ParsedFrame | null {
     rest = '??';
   }
   // Windows symbolizers print "Function+0x1a2" (an offset into the symbol).
-  rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
-  return { index, address: address ?? pc, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim(), ...(moduleOffset && rest === '??' ? { moduleOffset } : {}) };
+  if (rest.includes('+0x')) rest = rest.replace(/\+0x[0-9a-fA-F]+$/, '');
+  const frame: ParsedFrame = { index, address: address ?? pc, rawFunction: rest || '??', module, file, line: lineNo, column, inlined, raw: line.trim() };
+  if (moduleOffset && rest === '??') frame.moduleOffset = moduleOffset;
+  return frame;
 }

@@ -192,7 +192,8 @@ class SanitizerBlock implements BlockParser {
         return 'end';
       }
     }
-    if (line.includes('#') && SANITIZER_FRAME.test(line)) {
+    if (line.includes('#')) {
+      // Null for a line that is no frame (the frame regex first).
       const frame = parseSanitizerFrame(line);
       if (frame) {
         // Rust frames of a sanitizer report: legacy-mangled, or demangled halfway by the symbolizer

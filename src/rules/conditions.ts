@@ -5,7 +5,7 @@ import { firstMeaningfulFrame, type Evidence, type Frame, type Report, type Thre
 import { basename } from '../normalize/glob.js';
 import { compileGlob } from '../normalize/glob.js';
 import {
-  compileFramePattern, compilePathGlobs, compileTextPatterns, globList, matchAny,
+  compileFramePattern, compilePathGlobs, compileTextPatterns, globList, liveAlternatives, matchAny, mayMatchIn, TextIndex,
   type FramePattern, type TextPattern,
 } from './pattern.js';
 import type { ConditionsSpec, StackStepSpec, ValuesSpec } from './schema.js';
@@ -18,6 +18,11 @@ export interface MatchContext {
   /** Position (in the crashing thread's frames) of the first frame the signature kept, or -1. */
   firstMeaningful: number;
   modules(): string[];
+  /** Every frame's function and full name: a pattern whose literals are not in it matches no
+   *  frame of the report (`mayMatchIn`). */
+  functionText(): TextIndex;
+  /** The report's context lines, for the same test on log patterns. */
+  contextText(): TextIndex;
 }
 
 export interface Outcome {
@@ -46,11 +51,20 @@ export function createContext(report: Report): MatchContext {
   const crashed = report.crashedThread === null ? null : report.threads[report.crashedThread] ?? null;
   const firstMeaningful = firstMeaningfulFrame(report);
   let modules: string[] | null = null;
+  let functions: TextIndex | null = null;
+  let context: TextIndex | null = null;
   return {
     report, crashed, firstMeaningful,
     modules() {
       modules ??= collectModules(report);
       return modules;
+    },
+    functionText() {
+      // A name without template arguments is its full name too: held once.
+      return (functions ??= new TextIndex(report.threads.map((t) => t.frames.map((f) => (f.function === f.fullFunction ? f.function : `${f.function}\n${f.fullFunction}`)).join('\n')).join('\n')));
+    },
+    contextText() {
+      return (context ??= new TextIndex(report.context.map((l) => l.text).join('\n')));
     },
   };
 }
@@ -126,13 +140,15 @@ function whyOf(key: string, v: string): string {
 function valueGlobs(key: string, spec: string | string[], get: (r: Report) => string | null): Condition {
   const globs = globList(spec);
   const matchers = globs.map((g) => compileGlob(g, { caseInsensitive: true }));
+  // Plain values ("SIGSEGV", "sanitizer"), the usual case, are one lookup of the value lower-cased once.
+  const plain = globs.every((g) => !g.includes('*') && !g.includes('?')) ? new Set(globs.map((g) => g.toLowerCase())) : null;
   return {
     label: `${key} ${globs.join(' | ')}`,
     tokens: null,
     test(ctx) {
       const v = get(ctx.report);
       if (v === null) return fail(`${key} not shown`);
-      return matchers.some((m) => m(v)) ? pass([{ condition: key, text: v, why: whyOf(key, v) }], v) : fail(`${key} is ${v}`);
+      return (plain ? plain.has(v.toLowerCase()) : matchers.some((m) => m(v))) ? pass([{ condition: key, text: v, why: whyOf(key, v) }], v) : fail(`${key} is ${v}`);
     },
   };
 }
@@ -291,25 +307,28 @@ function stackSequence(spec: StackStepSpec[]): Condition {
     label: `stack ${steps.map((s) => `[${s.pattern.describe}${s.firstMeaningful ? ', first meaningful' : ''}${s.maxGap !== null ? `, max gap ${s.maxGap}` : ''}]`).join(' -> ')}`,
     tokens: steps[0]!.pattern.tokens,
     test(ctx) {
+      // The alternatives of a step that may match some frame of the report: the others are not tried.
+      const liveOf = (step: Step) => (step.pattern.literals ? liveAlternatives(step.pattern.literals, ctx.functionText()) : undefined);
+      const firstLive = liveOf(steps[0]!);
+      if (firstLive && !firstLive.includes(true)) return failFirstStep(steps[0]!);
       const frames = ctx.crashed?.frames ?? [];
       const threadIndex = ctx.report.crashedThread ?? undefined;
       const firstPhysical = physicalFrameOf(frames, ctx.firstMeaningful);
       // reach[k] = positions where step k matched, each with the path of positions that led there.
       let paths: { at: number; path: number[]; captures: Record<string, string> }[] = [{ at: -1, path: [], captures: {} }];
       for (const [k, step] of steps.entries()) {
+        const live = k === 0 ? firstLive : liveOf(step);
         const next = new Map<number, { at: number; path: number[]; captures: Record<string, string> }>();
         for (const p of paths) {
           const limit = step.maxGap === null || k === 0 ? frames.length - 1 : Math.min(frames.length - 1, p.at + 1 + step.maxGap);
           for (let i = p.at + 1; i <= limit; i++) {
             if (next.has(i)) continue;
             if (step.firstMeaningful && (i < firstPhysical.from || i > firstPhysical.to)) continue;
-            const m = step.pattern.test(frames[i]!);
+            const m = step.pattern.test(frames[i]!, live);
             if (m) next.set(i, { at: i, path: [...p.path, i], captures: { ...p.captures, ...m.captures } });
           }
         }
-        if (next.size === 0) {
-          return fail(k === 0 ? `no frame of the crashing thread matches [${step.pattern.describe}]${step.firstMeaningful ? ' as its first meaningful frame' : ''}` : `matched ${k} of ${steps.length} steps; then none matches [${step.pattern.describe}]`);
-        }
+        if (next.size === 0) return k === 0 ? failFirstStep(step) : fail(`matched ${k} of ${steps.length} steps; then none matches [${step.pattern.describe}]`);
         paths = [...next.values()].sort((a, b) => a.at - b.at);
       }
       const best = paths[0]!;
@@ -320,6 +339,10 @@ function stackSequence(spec: StackStepSpec[]): Condition {
       return pass(evidence, `frames ${best.path.map((i) => `#${frames[i]!.index}`).join(', ')}`, best.captures);
     },
   };
+}
+
+function failFirstStep(step: Step): Outcome {
+  return fail(`no frame of the crashing thread matches [${step.pattern.describe}]${step.firstMeaningful ? ' as its first meaningful frame' : ''}`);
 }
 
 function stepWhy(f: Frame, k: number, n: number, first: boolean): string {
@@ -350,11 +373,12 @@ function frameOnThread(label: string, pattern: FramePattern, which: 'any' | 'oth
     tokens: pattern.tokens,
     test(ctx) {
       const threads = ctx.report.threads;
-      for (const [ti, t] of threads.entries()) {
+      const live = pattern.literals ? liveAlternatives(pattern.literals, ctx.functionText()) : undefined;
+      for (const [ti, t] of !live || live.includes(true) ? threads.entries() : []) {
         if (which === 'other' && ti === ctx.report.crashedThread) continue;
         if (which === 'main' && !isMainThread(t, ti, threads)) continue;
         for (const [fi, f] of t.frames.entries()) {
-          const m = pattern.test(f);
+          const m = pattern.test(f, live);
           if (m) return pass([{ condition: label, thread: ti, frame: fi, text: f.raw.split('\n')[0]!.trim(), why: `${which === 'main' ? 'the main thread' : `thread ${t.id || ti}`} is in ${f.function}, which the rule names` }], `thread ${t.id || ti} #${f.index}`, m.captures);
         }
       }
@@ -368,9 +392,12 @@ function threadCount(min: number, patterns: FramePattern[]): Condition {
     label: `threads: at least ${min} with [${patterns.map((p) => p.describe).join('] and [')}]`,
     tokens: patterns[0]!.tokens,
     test(ctx) {
-      const matching = ctx.report.threads
+      // A pattern no frame can match: no thread matches them all (and a min of 0 still holds).
+      const live = patterns.map((p) => (p.literals ? liveAlternatives(p.literals, ctx.functionText()) : undefined));
+      const possible = live.every((l) => !l || l.includes(true));
+      const matching = (possible ? ctx.report.threads : [])
         .map((t, ti) => ({ t, ti }))
-        .filter(({ t }) => patterns.every((p) => t.frames.some((f) => p.test(f))));
+        .filter(({ t }) => patterns.every((p, k) => t.frames.some((f) => p.test(f, live[k]))));
       const evidence = matching.slice(0, 5).map(({ t, ti }) => ({ condition: 'threads', thread: ti, text: `thread ${t.id || ti}${t.name ? ` "${t.name}"` : ''}`, why: `${matching.length} threads are in the same place` }));
       return matching.length >= min ? pass(evidence, `${matching.length} thread(s)`) : fail(`${matching.length} thread(s) match, need ${min}`);
     },
@@ -429,6 +456,7 @@ function recursionCounter(frames: Frame[]): string | null {
 const MAX_LOG_EVIDENCE = 10;
 
 function logLine(label: string, patterns: TextPattern[], where: 'before' | 'after' | 'inside' | 'any'): Condition {
+  const literals = patterns.map((p) => p.literal);
   return {
     label: `${label}: ${patterns.map((p) => p.source).join(' | ')}${where === 'any' ? '' : ` (${where} the trace)`}`,
     tokens: null,
@@ -437,7 +465,8 @@ function logLine(label: string, patterns: TextPattern[], where: 'before' | 'afte
       // first one's captures fill the diagnosis.
       const found: Evidence[] = [];
       let captures: Record<string, string> | null = null;
-      for (const l of ctx.report.context) {
+      const possible = mayMatchIn(literals, ctx.contextText());
+      for (const l of possible ? ctx.report.context : []) {
         if (where !== 'any' && l.position !== where) continue;
         const m = matchAny(patterns, l.text);
         if (!m) continue;

@@ -6,6 +6,7 @@ import type { CompiledRule } from './compile.js';
 import { clueFrames, findClues, nullPageOffset } from './clues.js';
 import { createContext, type MatchContext, type Outcome } from './conditions.js';
 import { identifierTokens } from './pattern.js';
+import { mayFire, ruleNeeds, type RuleNeeds } from './prefilter.js';
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 
@@ -22,7 +23,6 @@ const MAX_CONFIDENCE = 0.99;
 
 export class RuleSet {
   private readonly byToken = new Map<string, CompiledRule[]>();
-  private readonly unindexed: CompiledRule[] = [];
 
   constructor(readonly rules: readonly CompiledRule[]) {
     // Each alternative is filed under its rarest token among all rules, so a common identifier
@@ -30,10 +30,7 @@ export class RuleSet {
     const frequency = new Map<string, number>();
     for (const r of rules) for (const alt of r.indexTokens ?? []) for (const t of new Set(alt)) frequency.set(t, (frequency.get(t) ?? 0) + 1);
     for (const r of rules) {
-      if (!r.indexTokens) {
-        this.unindexed.push(r);
-        continue;
-      }
+      if (!r.indexTokens) continue; // tried on every report
       for (const alt of r.indexTokens) {
         const key = [...alt].sort((a, b) => frequency.get(a)! - frequency.get(b)! || b.length - a.length)[0]!;
         const list = this.byToken.get(key);
@@ -43,16 +40,29 @@ export class RuleSet {
     }
   }
 
+  /** What each rule (by position) needs of a report (prefilter.ts), worked out on its first candidacy. */
+  private readonly needs: (RuleNeeds | null | undefined)[] = [];
+
   get(id: string): CompiledRule | undefined {
     return this.rules.find((r) => r.id === id);
   }
 
   /** Rules worth trying on this report, in load order. */
   candidates(report: Report): CompiledRule[] {
-    const picked = new Set<CompiledRule>(this.unindexed);
+    return this.candidatePositions(report).map((i) => this.rules[i]!);
+  }
+
+  /** The positions of the rules worth trying, ascending. */
+  private candidatePositions(report: Report): number[] {
+    // The unindexed rules are always tried: only the indexed ones are picked.
+    const picked = new Set<CompiledRule>();
     const seen = new Set<string>();
+    // Frames repeat within a report (the access, allocation and free stacks share callers).
+    const names = new Set<string>();
     for (const t of report.threads) {
       for (const f of t.frames) {
+        if (names.has(f.fullFunction)) continue;
+        names.add(f.fullFunction);
         for (const tok of identifierTokens(f.fullFunction)) {
           if (seen.has(tok)) continue;
           seen.add(tok);
@@ -60,14 +70,22 @@ export class RuleSet {
         }
       }
     }
-    return this.rules.filter((r) => picked.has(r));
+    const out: number[] = [];
+    this.rules.forEach((r, i) => {
+      if (!r.indexTokens || picked.has(r)) out.push(i);
+    });
+    return out;
   }
 
   /** Ranked diagnoses: known issues first, then by confidence, severity and id. */
   diagnose(report: Report): Diagnosis[] {
     const ctx = createContext(report);
     const out: Diagnosis[] = [];
-    for (const rule of this.candidates(report)) {
+    for (const i of this.candidatePositions(report)) {
+      const rule = this.rules[i]!;
+      let needs = this.needs[i];
+      if (needs === undefined) needs = this.needs[i] = ruleNeeds(rule.spec.when);
+      if (needs && !mayFire(needs, ctx)) continue;
       const d = evaluate(rule, ctx);
       if (d) out.push(d);
     }
@@ -146,7 +164,8 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
   const s = rule.spec;
   // require_evidence: [when] is necessary, and one of the evidence items must corroborate it.
   if (s.require_evidence && !corroborated) return null;
-  const fill = (t: string) => fillTemplate(reflow(t), captures, ctx);
+  const fill = (t: string) => fillTemplate(t, captures, ctx);
+  const texts = diagnosisTexts(rule);
   return {
     ruleId: rule.id,
     scope: rule.scope,
@@ -154,12 +173,12 @@ function evaluate(rule: CompiledRule, ctx: MatchContext): Diagnosis | null {
     category: s.category,
     severity: s.severity,
     confidence: Math.round(Math.min(MAX_CONFIDENCE, confidence) * 100) / 100,
-    summary: fill(s.diagnosis.summary),
-    rootCause: fill(s.diagnosis.root_cause),
-    remediation: s.diagnosis.remediation.map(fill),
+    summary: fill(texts.summary),
+    rootCause: fill(texts.rootCause),
+    remediation: texts.remediation.map(fill),
     evidence,
     references: s.references ?? [],
-    ...(s.diagnosis.notes ? { notes: fill(s.diagnosis.notes) } : {}),
+    ...(texts.notes !== null ? { notes: fill(texts.notes) } : {}),
     ruleHelp: ruleHelp(rule),
   };
 }
@@ -180,6 +199,21 @@ export function ruleHelp(rule: CompiledRule): RuleHelp {
 /** TOML multi-line strings are wrapped for the editor: single line breaks become spaces, blank lines stay. */
 function reflow(text: string): string {
   return text.trim().split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ')).join('\n\n');
+}
+
+const textsOf = new WeakMap<CompiledRule, DiagnosisTexts>();
+
+interface DiagnosisTexts { summary: string; rootCause: string; remediation: string[]; notes: string | null }
+
+/** The rule's diagnosis texts reflowed, once per rule (each diagnosis it gives fills them in). */
+function diagnosisTexts(rule: CompiledRule): DiagnosisTexts {
+  let texts = textsOf.get(rule);
+  if (!texts) {
+    const d = rule.spec.diagnosis;
+    texts = { summary: reflow(d.summary), rootCause: reflow(d.root_cause), remediation: d.remediation.map(reflow), notes: d.notes ? reflow(d.notes) : null };
+    textsOf.set(rule, texts);
+  }
+  return texts;
 }
 
 /**
@@ -205,19 +239,21 @@ export const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}/gi;
  * (signal, fault_address, function, abort_message, crash_kind, program).
  */
 export function fillTemplate(text: string, captures: Record<string, string>, ctx: MatchContext): string {
+  // Most texts name no fact, and a fact is found only when named (the null pointer reads clues).
+  if (!text.includes('{')) return text;
   const r = ctx.report;
-  const facts: Record<string, string | null | undefined> = {
-    signal: r.signal,
-    fault_address: r.faultAddress,
-    function: ctx.crashed && ctx.firstMeaningful >= 0 ? ctx.crashed.frames[ctx.firstMeaningful]!.function : null,
-    abort_message: r.abortMessage,
-    crash_kind: r.crashKind,
-    program: r.program,
-    fault_offset: nullPageOffset(r),
-    null_pointer: nullPointerName(ctx),
+  const facts: Record<string, () => string | null | undefined> = {
+    signal: () => r.signal,
+    fault_address: () => r.faultAddress,
+    function: () => (ctx.crashed && ctx.firstMeaningful >= 0 ? ctx.crashed.frames[ctx.firstMeaningful]!.function : null),
+    abort_message: () => r.abortMessage,
+    crash_kind: () => r.crashKind,
+    program: () => r.program,
+    fault_offset: () => nullPageOffset(r),
+    null_pointer: () => nullPointerName(ctx),
   };
   return text.replace(PLACEHOLDER, (whole, name: string, fallback?: string) => {
-    const v = captures[name] ?? facts[name];
+    const v = captures[name] ?? (Object.hasOwn(facts, name) ? facts[name]!() : undefined);
     if (v !== undefined && v !== null && v !== '') return v;
     return fallback ?? whole;
   });

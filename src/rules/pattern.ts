@@ -12,7 +12,7 @@ function re2(): typeof RE2JS {
   return (re2Module ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
 }
 import type { Frame } from '../model.js';
-import { basename, compileGlob } from '../normalize/glob.js';
+import { basename, compileGlob, globLiterals } from '../normalize/glob.js';
 import type { FramePatternSpec, GlobsSpec, TextPatternSpec, TextPatternsSpec } from './schema.js';
 
 export interface TextMatch {
@@ -25,6 +25,9 @@ export interface TextPattern {
   match(text: string): TextMatch | null;
   /** Identifier tokens every match must contain (for the rule index); empty when none are certain. */
   tokens: string[];
+  /** Text every match contains, or null when none is certain: a text without it cannot match, so a
+   *  condition can rule out all of a report's lines at once (see `mayMatchIn`). */
+  literal: string | null;
   /** Compiles a regex pattern now (throws PatternError when it cannot); absent for globs. */
   check?: () => unknown;
 }
@@ -37,7 +40,7 @@ const NO_CAPTURES: TextMatch = { captures: {} };
 export function compileTextPattern(spec: TextPatternSpec): TextPattern {
   if (typeof spec === 'string') {
     const glob = compileGlob(spec);
-    return { source: spec, match: (t) => (glob(t) ? NO_CAPTURES : null), tokens: globTokens(spec) };
+    return { source: spec, match: (t) => (glob(t) ? NO_CAPTURES : null), tokens: globTokens(spec), literal: globLiterals(spec)[0] ?? null };
   }
   // Compiled on first use: most rules never get as far as their regexes for a given crash, and
   // re2js compiles slowly (half the start-up of a one-paste analyze). Rule loading checks every
@@ -58,6 +61,7 @@ export function compileTextPattern(spec: TextPatternSpec): TextPattern {
   return {
     source: `/${spec.regex}/`,
     tokens: [],
+    literal,
     check: compile,
     match(t) {
       if (literal !== null && !t.includes(literal)) return null;
@@ -186,6 +190,60 @@ export function compileTextPatterns(spec: TextPatternsSpec): TextPattern[] {
   return (Array.isArray(spec) ? spec : [spec]).map(compileTextPattern);
 }
 
+/**
+ * A report's text (its lines, or its frames' names, "\n"-joined) asked which literals it holds:
+ * one `includes` over the text instead of every pattern on every line, and one per literal and
+ * report (rules share literals: "pthread_mutex_lock", "__lll_lock_wait").
+ */
+export class TextIndex {
+  private readonly seen = new Map<string, boolean>();
+  /** One bit per pair of adjacent characters (their low bytes) in the text: a literal with a pair
+   *  not in it is absent without searching (most literals asked are absent). */
+  private readonly pairs = new Uint32Array(2048);
+
+  constructor(readonly text: string) {
+    for (let i = 0; i + 1 < text.length; i++) {
+      const p = pairOf(text, i);
+      this.pairs[p >>> 5]! |= 1 << (p & 31);
+    }
+  }
+
+  has(literal: string): boolean {
+    // The pairs answer most literals (absent ones) faster than a Map would.
+    if (!this.mayHold(literal)) return false;
+    let found = this.seen.get(literal);
+    if (found === undefined) {
+      found = this.text.includes(literal);
+      this.seen.set(literal, found);
+    }
+    return found;
+  }
+
+  private mayHold(literal: string): boolean {
+    for (let i = 0; i + 1 < literal.length; i++) {
+      const p = pairOf(literal, i);
+      if ((this.pairs[p >>> 5]! & (1 << (p & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+function pairOf(text: string, i: number): number {
+  return ((text.charCodeAt(i) & 0xff) << 8) | (text.charCodeAt(i + 1) & 0xff);
+}
+
+/** False when no line of the indexed text can match any of the patterns whose required literals
+ *  these are (null: none certain, may match). */
+export function mayMatchIn(literals: readonly (string | null)[], index: TextIndex): boolean {
+  for (const l of literals) if (l === null || index.has(l)) return true;
+  return false;
+}
+
+/** Per alternative, whether it may match some line of the indexed text (see mayMatchIn). */
+export function liveAlternatives(literals: readonly (string | null)[], index: TextIndex): boolean[] {
+  return literals.map((l) => l === null || index.has(l));
+}
+
 /** First pattern of the list that matches, with its captures. */
 export function matchAny(patterns: TextPattern[], text: string): TextMatch | null {
   for (const p of patterns) {
@@ -210,10 +268,15 @@ export function compilePathGlobs(spec: GlobsSpec): (value: string | null) => boo
 
 export interface FramePattern {
   describe: string;
-  test(frame: Frame): TextMatch | null;
+  /** `live`: which alternatives of `function` to try (liveAlternatives over the report's names);
+   *  the others cannot match any of its frames. */
+  test(frame: Frame, live?: readonly boolean[]): TextMatch | null;
   /** Index tokens per alternative: a matching frame's function contains every token of one of
    *  the alternatives. Null when some alternative guarantees none (a regex, a bare wildcard). */
   tokens: string[][] | null;
+  /** Per alternative of `function`, text every matching frame's function (or full name) contains,
+   *  for `mayMatchIn` over a report's function names; null when the pattern has no `function`. */
+  literals: (string | null)[] | null;
 }
 
 export function compileFramePattern(spec: FramePatternSpec): FramePattern {
@@ -240,10 +303,13 @@ export function compileFramePattern(spec: FramePatternSpec): FramePattern {
   // component's identifiers.
   let tokens: string[][] | null = null;
   if (fn && fn.every((p) => p.tokens.length > 0)) tokens = fn.map((p, i) => unqualified[i]?.tokens ?? p.tokens);
+  // A match of the whole glob contains its last component's literal too, so that literal serves both forms.
+  const literals = fn?.map((p, i) => (unqualified[i] ? (globLiterals(lastScopePart(p.source))[0] ?? null) : p.literal)) ?? null;
   return {
     describe: parts.join(', '),
     tokens,
-    test(frame) {
+    literals,
+    test(frame, live) {
       if (mod && !mod(frame.module)) return null;
       if (file && !file(frame.file)) return null;
       let captures: Record<string, string> = {};
@@ -258,12 +324,14 @@ export function compileFramePattern(spec: FramePatternSpec): FramePattern {
         captures = { ...captures, ...m.captures };
       }
       if (!fn) return { captures };
-      const scoped = hasScope(frame.function);
+      // Whether the frame's name is qualified is asked only when an unqualified form could match.
+      let scoped: boolean | null = null;
       for (let i = 0; i < fn.length; i++) {
+        if (live && !live[i]) continue;
         const name = wantsFull[i] ? frame.fullFunction : frame.function;
         const m = fn[i]!.match(name);
         if (m) return { captures: { ...captures, ...m.captures } };
-        if (!scoped && unqualified[i]?.match(name)) return { captures };
+        if (unqualified[i] && !(scoped ??= hasScope(frame.function)) && unqualified[i]!.match(name)) return { captures };
       }
       return null;
     },
@@ -294,9 +362,14 @@ export function scopeParts(name: string): string[] {
   return parts;
 }
 
+function lastScopePart(name: string): string {
+  const parts = scopeParts(name);
+  return parts[parts.length - 1]!;
+}
+
 /** True when a frame's name carries a scope ("ns::f", "C::m", "(anonymous namespace)::f"). */
 function hasScope(name: string): boolean {
-  return scopeParts(name).length > 1;
+  return name.includes('::') && scopeParts(name).length > 1;
 }
 
 /**

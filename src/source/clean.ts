@@ -52,6 +52,10 @@ const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/;
 const MARKDOWN_ESCAPE = /\\([\\`*_{}[\]()#+\-.!|<>~])/g;
 const HAS_MARKDOWN_ESCAPE = /\\[#*`_]/;
 
+/** Every character the steps after the prefixes look for (escapes, fences, Markdown escapes,
+ *  entities, the pager's prompt, invisible characters): a line without any is done then. */
+const WRAPPING_CHARS = /[\x1b`~\\&\u200B-\u200D\u2060\uFEFF]|Type </;
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -81,7 +85,10 @@ function stripPasteWrapping(line: string): string {
 /** Removes a trailing CR, ANSI escape sequences, CI timestamp / pid prefixes and paste wrapping. */
 export function cleanLine(line: string): string {
   if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-  if (line.includes('\x1b')) line = line.replace(ANSI, '');
+  // Most lines hold none of what the steps after the prefixes look for: one search says so, and
+  // removing prefixes only removes characters.
+  const plain = !WRAPPING_CHARS.test(line);
+  if (!plain && line.includes('\x1b')) line = line.replace(ANSI, '');
   const first = line.charCodeAt(0);
   if (first === 62 || first === 32 || first === 9 || (first >= 65 && first <= 90) || isDigit(first)) line = stripPasteWrapping(line);
   const c = line.charCodeAt(0);
@@ -89,6 +96,7 @@ export function cleanLine(line: string): string {
   if (isDigit(c) || c === 91) line = stripCiPrefixes(line);
   // Quoting inside a CI log ("2025-...Z > #0 ..."), rare but cheap to check.
   if (line.charCodeAt(0) === 62) line = line.replace(QUOTE, '');
+  if (plain) return line;
   if (line.includes('`')) {
     if (FENCE.test(line)) return '';
     // A stray backtick opening or closing an inline-code paste leaves the line with an odd number of
