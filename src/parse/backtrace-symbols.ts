@@ -26,9 +26,9 @@ export function parseLine(line: string): RegExpExecArray | null {
 export const backtraceSymbolsParser: TraceParser = {
   format: 'backtrace_symbols',
   label: "backtrace_symbols lines ('prog(f+0x12) [0x...]')",
-  // Lines hold "+0x" (the offset into the symbol or module): cheaper to search raw bytes for than
-  // "[0x", since "[" starts many log lines ("[INFO]").
-  markers: ['+0x'],
+  // What startsTrace requires ("[0x", the return address): a frame without an offset
+  // ('fn() [0x...]', Chromium's) has no "+0x", and a trace of such frames alone has no other marker.
+  markers: ['[0x'],
   startsTrace: (line: string) => line.includes('[0x') && parseLine(line) !== null,
   begin: () => new BacktraceSymbolsBlock(),
 };
