@@ -19,7 +19,6 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
   'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
-  'p01_rsyslog_012_coredump.txt': 'TODO: syslog #012-escaped newlines',
   'p04_node_fatal_native_stack.txt': 'TODO: node native stack',
   'p05_node_assert_addon.txt': 'TODO: node native stack',
   'p08_libbacktrace_fatal_signal.txt': 'TODO: libbacktrace',
@@ -31,7 +30,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'p20_kernel_segfault_line.txt': 'TODO: kernel segfault',
   'p21_crashlytics_text.txt': 'TODO: crashlytics',
   'p22_xcode_swift_fatal_nil.txt': 'TODO: swift runtime',
-  'p26_buildkite_escapes.txt': 'TODO: APC escapes',
   'p29_catchsegv.txt': 'TODO: catchsegv',
   'p30_lldb_linux_terminate_bad_alloc.txt': 'TODO: std template',
   'p36_go_sigbus_mmap.txt': 'TODO: go stdlib',
