@@ -25,19 +25,14 @@ const KNOWN_MISSES: Record<string, string> = {
   'p09_gcc_ice.txt': 'TODO: libbacktrace',
   'p13_glibc_old_error_backtrace.txt': 'TODO: old glibc Error in',
   'p14_gdb_up_walk.txt': 'TODO: old glibc Error in',
-  'p16_sigbus_memmove_mmap.txt': 'TODO: fortify inline',
   'p19_oom_killer_dmesg.txt': 'TODO: kernel oom',
   'p20_kernel_segfault_line.txt': 'TODO: kernel segfault',
   'p21_crashlytics_text.txt': 'TODO: crashlytics',
-  'p22_xcode_swift_fatal_nil.txt': 'TODO: swift runtime',
   'p29_catchsegv.txt': 'TODO: catchsegv',
-  'p30_lldb_linux_terminate_bad_alloc.txt': 'TODO: std template',
-  'p36_go_sigbus_mmap.txt': 'TODO: go stdlib',
   'p38_hs_err_jni.txt': 'TODO: hs_err',
   'p40_static_init_check.txt': 'TODO: static init',
   'p50_ruby_bug_c_backtrace.txt': 'TODO: ruby',
   'p53_glib_assertion_bail_out.txt': 'TODO: glib assert',
-  'p55_corrupted_size_prev_size.txt': 'TODO: malloc internals',
 };
 
 function judge(c: (typeof cases)[number]): string | null {
