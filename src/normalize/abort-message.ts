@@ -3,6 +3,10 @@
 
 const ABORT_MESSAGES: RegExp[] = [
   /^(?:free|malloc|realloc|calloc|munmap_chunk|malloc_consolidate|_int_malloc|_int_free)\(\): .+/,
+  // glibc before 2.26 wrapped its malloc messages: "*** Error in `./prog': free(): invalid next size
+  // (fast): 0x01e2c010 ***", and before 2.18 "*** glibc detected *** ./prog: double free or corruption
+  // (fasttop): 0x... ***" (the message proper is read out of it, see OLD_GLIBC).
+  /^\*\*\* (?:Error in `[^`]*'|glibc detected \*\*\* \S+): .+/,
   /double free or corruption/,
   /corrupted (?:size vs\. prev_size|double-linked list|top size)/,
   /^terminate called (?:after throwing an instance of '.*'|without an active exception|recursively)/,
@@ -49,6 +53,9 @@ const ABORT_MESSAGES: RegExp[] = [
   /^=+ (?:Stack limit|Per-input timeout|Per-batch timeout|RSS limit) exceeded: /,
 ];
 
+/** Old glibc's wrapper around a malloc message: the message is what rules and readers know. */
+const OLD_GLIBC = /^\*\*\* (?:Error in `[^`]*'|glibc detected \*\*\* \S+): (.+?)(?: \*\*\*)?$/;
+
 /** Android's debuggerd quotes the message abort() was given (parse/android-tombstone.ts keeps the line). */
 const ANDROID_ABORT = /^Abort message: '(.+)'$/;
 
@@ -72,7 +79,8 @@ export function findAbortMessage(lines: { text: string }[]): string | null {
   // without a newline ("memory allocation of 4096 bytes failedAddressSanitizer:DEADLYSIGNAL").
   const found = lines
     .filter(({ text }) => text.length <= 2000 && ABORT_MESSAGES.some((re) => re.test(text.trim())))
-    .map((l) => l.text.trim().replace(/(?<=\S)(?:ASAN|HWAddressSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer|LeakSanitizer):DEADLYSIGNAL$/, ''));
+    .map((l) => l.text.trim().replace(/(?<=\S)(?:ASAN|HWAddressSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer|LeakSanitizer):DEADLYSIGNAL$/, ''))
+    .map((t) => OLD_GLIBC.exec(t)?.[1] ?? t);
   // libstdc++ prints "pure virtual method called" and then, as a consequence, "terminate called
   // without an active exception": the first one says what happened.
   if (found[0]?.startsWith('terminate called without an active exception')) {

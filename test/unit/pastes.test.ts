@@ -23,8 +23,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'p05_node_assert_addon.txt': 'TODO: node native stack',
   'p08_libbacktrace_fatal_signal.txt': 'TODO: libbacktrace',
   'p09_gcc_ice.txt': 'TODO: libbacktrace',
-  'p13_glibc_old_error_backtrace.txt': 'TODO: old glibc Error in',
-  'p14_gdb_up_walk.txt': 'TODO: old glibc Error in',
   'p19_oom_killer_dmesg.txt': 'TODO: kernel oom',
   'p20_kernel_segfault_line.txt': 'TODO: kernel segfault',
   'p21_crashlytics_text.txt': 'TODO: crashlytics',
@@ -32,7 +30,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'p38_hs_err_jni.txt': 'TODO: hs_err',
   'p40_static_init_check.txt': 'TODO: static init',
   'p50_ruby_bug_c_backtrace.txt': 'TODO: ruby',
-  'p53_glib_assertion_bail_out.txt': 'TODO: glib assert',
 };
 
 function judge(c: (typeof cases)[number]): string | null {
