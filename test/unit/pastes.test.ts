@@ -28,7 +28,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'p21_crashlytics_text.txt': 'TODO: crashlytics',
   'p29_catchsegv.txt': 'TODO: catchsegv',
   'p38_hs_err_jni.txt': 'TODO: hs_err',
-  'p40_static_init_check.txt': 'TODO: static init',
   'p50_ruby_bug_c_backtrace.txt': 'TODO: ruby',
 };
 
