@@ -23,8 +23,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'p05_node_assert_addon.txt': 'TODO: node native stack',
   'p08_libbacktrace_fatal_signal.txt': 'TODO: libbacktrace',
   'p09_gcc_ice.txt': 'TODO: libbacktrace',
-  'p19_oom_killer_dmesg.txt': 'TODO: kernel oom',
-  'p20_kernel_segfault_line.txt': 'TODO: kernel segfault',
   'p21_crashlytics_text.txt': 'TODO: crashlytics',
   'p29_catchsegv.txt': 'TODO: catchsegv',
   'p38_hs_err_jni.txt': 'TODO: hs_err',
