@@ -36,7 +36,8 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   // "panicked: attempt to subtract with overflow"): the message the program died with.
   const verdictMessage = (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '') : null;
   const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage ?? earlierMessage(extracted);
-  const stated = trace.signal ?? signalFromHandlerLine(extracted.before);
+  const dump = trace.signal === null ? catchsegvDump(extracted.before) : null;
+  const stated = trace.signal ?? dump?.signal ?? signalFromHandlerLine(extracted.before);
   const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
   const signal = stated ?? inferred?.signal ?? null;
   // No fatal signal (none, or one that only stops the process), no verdict, every thread waits: a hang.
@@ -61,7 +62,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     signal,
     signalInferredFrom: inferred?.from ?? null,
     signalDescription: trace.signalDescription,
-    faultAddress: trace.faultAddress,
+    faultAddress: trace.faultAddress ?? dump?.faultAddress ?? null,
     program: trace.program,
     abortMessage,
     crashedThread: crashed.index,
@@ -109,6 +110,30 @@ function toFrame(f: ParsedFrame): Frame {
   if (f.moduleOffset) frame.moduleOffset = f.moduleOffset;
   if (f.source) frame.source = f.source;
   return frame;
+}
+
+/** How far above its backtrace glibc's catchsegv (libSegFault.so) writes its signal line: the register dump between, FPU and SSE registers included. */
+const CATCHSEGV_LINES = 80;
+const CATCHSEGV_SIGNAL = /^\*\*\* (Segmentation fault|Bus error|Illegal instruction|Floating point exception|Aborted)\s*$/;
+const CATCHSEGV_WORDS: Record<string, string> = {
+  'Segmentation fault': 'SIGSEGV', 'Bus error': 'SIGBUS', 'Illegal instruction': 'SIGILL', 'Floating point exception': 'SIGFPE', Aborted: 'SIGABRT',
+};
+
+/**
+ * glibc's catchsegv (libSegFault.so) dump before its "Backtrace:" lines: "*** Segmentation fault",
+ * "Register dump:", the registers, and on x86 " Trap: 0000000e   Error: 00000004   OldMask: ...
+ * CR2: 00000010", the page fault's address. The signal line counts only with the dump after it.
+ */
+function catchsegvDump(before: { text: string }[]): { signal: string; faultAddress: string | null } | null {
+  const lines = before.slice(-CATCHSEGV_LINES).map((l) => l.text.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = CATCHSEGV_SIGNAL.exec(lines[i]!);
+    if (!m || !lines.slice(i + 1, i + 3).includes('Register dump:')) continue;
+    const signal = CATCHSEGV_WORDS[m[1]!]!;
+    const cr2 = signal === 'SIGSEGV' || signal === 'SIGBUS' ? lines.slice(i + 1).map((t) => /\bTrap: [0-9a-f]+\s+Error: [0-9a-f]+\s+OldMask: [0-9a-f]+\s+CR2: ([0-9a-f]+)/i.exec(t)).find((c) => c) : null;
+    return { signal, faultAddress: cr2 ? `0x${cr2[1]!.replace(/^0+(?=.)/, '').toLowerCase()}` : null };
+  }
+  return null;
 }
 
 /**

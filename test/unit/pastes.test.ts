@@ -24,7 +24,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'p08_libbacktrace_fatal_signal.txt': 'TODO: libbacktrace',
   'p09_gcc_ice.txt': 'TODO: libbacktrace',
   'p21_crashlytics_text.txt': 'TODO: crashlytics',
-  'p29_catchsegv.txt': 'TODO: catchsegv',
   'p38_hs_err_jni.txt': 'TODO: hs_err',
   'p50_ruby_bug_c_backtrace.txt': 'TODO: ruby',
 };

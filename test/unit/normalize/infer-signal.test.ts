@@ -46,3 +46,35 @@ describe('a stack deeper than the per-thread cap', () => {
     expect(r.diagnoses[0]!.category).toBe('stack-overflow');
   });
 });
+
+// glibc's catchsegv (libSegFault.so) prints its own dump before the backtrace_symbols lines: the
+// signal as words, the registers (the FPU's too), and x86's CR2, the page fault's address.
+describe("catchsegv's dump above a backtrace", () => {
+  const dump = (signalLine: string, cr2: string) => [
+    '$ catchsegv ./bin/pxconv sample.px', signalLine, 'Register dump:', '',
+    ' RAX: 0000000000000000   RBX: 00007ffd21c0e1a8   RCX: 0000000000000010',
+    ' RIP: 00007f1b4c3a12ea   EFLAGS: 00010246', '', ' CS: 0033   FS: 0000   GS: 0000', '',
+    ` Trap: 0000000e   Error: 00000004   OldMask: 00000000   CR2: ${cr2}`, '',
+    ...Array.from({ length: 24 }, (_, i) => ` XMM${i % 16}: 00000000000000000000000000000000`), '',
+    'Backtrace:',
+    '/home/dev/pxconv/lib/libpx.so(px_read_header+0x2a)[0x7f1b4c3a12ea]',
+    '/home/dev/pxconv/lib/libpx.so(px_open+0x91)[0x7f1b4c3a1481]',
+    './bin/pxconv(main+0x6e)[0x5621a2e0c1de]', '',
+  ].join('\n');
+
+  it('gives the signal and the fault address (a null pointer read)', () => {
+    const r = analyze(dump('*** Segmentation fault', '00000000')).reports[0]!;
+    expect([r.signal, r.faultAddress, r.signatureFrames[0], r.diagnoses[0]?.category]).toEqual(['SIGSEGV', '0x0', 'px_read_header', 'null-deref']);
+  });
+
+  it('a wild address is no null dereference', () => {
+    const r = analyze(dump('*** Segmentation fault', '7f1b4c000000')).reports[0]!;
+    expect([r.signal, r.faultAddress]).toEqual(['SIGSEGV', '0x7f1b4c000000']);
+    expect(r.diagnoses[0]?.category).not.toBe('null-deref');
+  });
+
+  it('the words alone, without the register dump after them, are not its signal line', () => {
+    const r = analyze(['*** Segmentation fault', 'retrying with --safe', '/home/dev/pxconv/lib/libpx.so(px_read_header+0x2a)[0x7f1b4c3a12ea]', './bin/pxconv(main+0x6e)[0x5621a2e0c1de]', ''].join('\n')).reports[0]!;
+    expect(r.faultAddress).toBeNull();
+  });
+});
