@@ -216,6 +216,8 @@ export const FORMATS = [
   'boost-stacktrace',
   // parse/go-race.ts: Go's race detector ("WARNING: DATA RACE").
   'go-race',
+  // parse/node-native.ts: Node.js's FATAL ERROR and assertion dumps with their native stack.
+  'node',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -17,6 +17,9 @@ const ABORT_MESSAGES: RegExp[] = [
   /^Assertion failed: .*, function .*, file /,
   /Check failed: /,
   /^Fatal glibc error: /,
+  // V8's fatal errors as Node.js prints them: "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal",
+  // "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory".
+  /^FATAL ERROR: \S/,
   // libc++abi (macOS, clang's libc++) and tcmalloc/jemalloc reports.
   /^libc\+\+abi(?:\.dylib)?: terminating/,
   /^src\/tcmalloc\.cc:\d+\] Attempt to free invalid pointer/,

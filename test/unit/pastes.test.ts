@@ -19,8 +19,6 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
   'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
-  'p04_node_fatal_native_stack.txt': 'TODO: node native stack',
-  'p05_node_assert_addon.txt': 'TODO: node native stack',
   'p08_libbacktrace_fatal_signal.txt': 'TODO: libbacktrace',
   'p09_gcc_ice.txt': 'TODO: libbacktrace',
   'p21_crashlytics_text.txt': 'TODO: crashlytics',
