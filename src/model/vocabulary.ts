@@ -218,6 +218,8 @@ export const FORMATS = [
   'go-race',
   // parse/node-native.ts: Node.js's FATAL ERROR and assertion dumps with their native stack.
   'node',
+  // parse/libbacktrace.ts: libbacktrace's two-line frames (GCC's internal compiler errors, gdb's own crashes).
+  'libbacktrace',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',
