@@ -36,7 +36,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   // "panicked: attempt to subtract with overflow"): the message the program died with.
   const verdictMessage = (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '') : null;
   const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage ?? earlierMessage(extracted);
-  const dump = trace.signal === null ? catchsegvDump(extracted.before) : null;
+  const dump = trace.signal === null ? (catchsegvDump(extracted.before) ?? rubyBug([...extracted.before, ...(extracted.earlier ?? [])])) : null;
   const stated = trace.signal ?? dump?.signal ?? signalFromHandlerLine(extracted.before);
   const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
   const signal = stated ?? inferred?.signal ?? null;
@@ -132,6 +132,20 @@ function catchsegvDump(before: { text: string }[]): { signal: string; faultAddre
     const signal = CATCHSEGV_WORDS[m[1]!]!;
     const cr2 = signal === 'SIGSEGV' || signal === 'SIGBUS' ? lines.slice(i + 1).map((t) => /\bTrap: [0-9a-f]+\s+Error: [0-9a-f]+\s+OldMask: [0-9a-f]+\s+CR2: ([0-9a-f]+)/i.exec(t)).find((c) => c) : null;
     return { signal, faultAddress: cr2 ? `0x${cr2[1]!.replace(/^0+(?=.)/, '').toLowerCase()}` : null };
+  }
+  return null;
+}
+
+/** Ruby's crash report: "app.rb:41: [BUG] Segmentation fault at 0x0000000000000000", its C-level backtrace far below. */
+const RUBY_BUG = /\[BUG\] (Segmentation fault|Bus Error|Illegal instruction|Floating point exception)(?: at (0x[0-9a-fA-F]+))?/i;
+
+function rubyBug(lines: { text: string }[]): { signal: string; faultAddress: string | null } | null {
+  for (const { text } of lines) {
+    const m = RUBY_BUG.exec(text);
+    if (!m) continue;
+    const words = m[1]!.toLowerCase();
+    const signal = words.startsWith('seg') ? 'SIGSEGV' : words.startsWith('bus') ? 'SIGBUS' : words.startsWith('ill') ? 'SIGILL' : 'SIGFPE';
+    return { signal, faultAddress: m[2] ? `0x${m[2].slice(2).replace(/^0+(?=.)/, '').toLowerCase()}` : null };
   }
   return null;
 }

@@ -29,7 +29,7 @@ export interface ExtractedTrace {
 }
 
 /** Words of a message a program dies with: a cheap filter for the lines kept in `earlier`. */
-const DEATH_WORDS = /fail|fatal|assert|abort|panic|exceeded|unreachable/i;
+const DEATH_WORDS = /fail|fatal|assert|abort|panic|exceeded|unreachable|\[BUG\]/i;
 const MAX_EARLIER = 4;
 
 interface Active {

@@ -20,7 +20,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
   'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
   'p38_hs_err_jni.txt': 'TODO: hs_err',
-  'p50_ruby_bug_c_backtrace.txt': 'TODO: ruby',
 };
 
 function judge(c: (typeof cases)[number]): string | null {
