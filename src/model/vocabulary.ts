@@ -220,6 +220,8 @@ export const FORMATS = [
   'node',
   // parse/libbacktrace.ts: libbacktrace's two-line frames (GCC's internal compiler errors, gdb's own crashes).
   'libbacktrace',
+  // parse/jvm-hs-err.ts: the JVM's fatal error report (a crash in JNI or JVM code).
+  'jvm',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

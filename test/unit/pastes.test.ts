@@ -19,7 +19,6 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
   'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
-  'p38_hs_err_jni.txt': 'TODO: hs_err',
 };
 
 function judge(c: (typeof cases)[number]): string | null {
