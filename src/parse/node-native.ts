@@ -20,7 +20,8 @@ import { CappedStack, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
 
 const FATAL = /^FATAL ERROR: (\S.*)$/;
-const ASSERTION = /^(\S+?)\[\d+\]: (\S.*: Assertion `.*' failed\.?)\s*$/;
+// The program may be a Windows path with spaces ("C:\\Program Files\\nodejs\\node.exe[21344]: ...").
+const ASSERTION = /^(\S.*?)\[\d+\]: (\S.*: Assertion `.*' failed\.?)\s*$/;
 const NATIVE_HEADER = /^-{3,} Native stack trace -{3,}\s*$/;
 const JS_HEADER = /^-{3,} JavaScript stack trace -{3,}\s*$/;
 /** " 3: 0x7f61a82c41b3 sym(args) [module]"; Windows: " 3: 00007FF6A1B2C3D4 sym+123" or " 3: sym". */

@@ -52,6 +52,15 @@ describe('node-native parser', () => {
     expect(t.threads[0]!.frames.map((f) => [f.rawFunction, f.address])).toEqual([['node_module_register', null], ['node::Buffer::Data', '0x00007ff6a1b2c3d4']]);
   });
 
+  it('reads the assertion of a Windows node whose path holds spaces', () => {
+    const r = analyze(lines(
+      "C:\\Program Files\\nodejs\\node.exe[21344]: c:\\ws\\src\\node_buffer.cc:254: Assertion `val->IsArrayBufferView()' failed.",
+      ' 1: 00007FF6A1B2C3D4 node::Buffer::Data+77',
+      ' 2: 00007FFB1C2D1E20 zlibx::Deflate::Write+112',
+    )).reports[0]!;
+    expect([r.format, r.program, r.signatureFrames[0], r.diagnoses[0]?.category]).toEqual(['node', 'C:\\Program Files\\nodejs\\node.exe', 'node::Buffer::Data', 'assertion']);
+  });
+
   it('a FATAL ERROR line without a native stack is no trace', () => {
     expect(analyze('FATAL ERROR: something odd\nthe end\n').reports.filter((r) => r.format === 'node')).toEqual([]);
   });
