@@ -158,8 +158,14 @@ function rubyBug(lines: { text: string }[]): { signal: string; faultAddress: str
 /** A handler may print a few lines of its own (values, a banner) between its signal line and the stack. */
 const HANDLER_LINES = 16;
 
+/** KDE's crash handler (DrKonqi, KCrash) heads its report "Application: Gwenview (gwenview), signal: Segmentation fault". */
+const KCRASH_SIGNAL = /^Application: .*\bsignal: (Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception)\b/;
+const KCRASH_WORDS: Record<string, string> = { 'Segmentation fault': 'SIGSEGV', Aborted: 'SIGABRT', 'Bus error': 'SIGBUS', 'Illegal instruction': 'SIGILL', 'Floating point exception': 'SIGFPE' };
+
 function signalFromHandlerLine(before: { text: string }[]): string | null {
   for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
+    const kcrash = KCRASH_SIGNAL.exec(text.trim());
+    if (kcrash) return KCRASH_WORDS[kcrash[1]!]!;
     const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
     if (named) return named[1]!;
     const numbered = /\bsignal (\d{1,2})\b/i.exec(text);

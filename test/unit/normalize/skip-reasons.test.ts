@@ -21,6 +21,17 @@ describe('skipped frames and their reasons', () => {
     expect(r.skipped[0]!.reason).toMatch(reason);
   });
 
+  it("a crash handler waiting for its reporter (KCrash's waitpid for DrKonqi) is the crash, not a hang", () => {
+    const r = first('Thread 1 (Thread 0xb5c49700 (LWP 25013)):\n#0  0xb7fdc430 in __kernel_vsyscall ()\n#1  0xb7f0d03b in waitpid () from /lib/i386-linux-gnu/libpthread.so.0\n#2  0xb6e3d18f in ?? () from /usr/lib/libKF5Crash.so.5\n#3  0xb6e3e0e3 in KCrash::defaultCrashHandler(int) () from /usr/lib/libKF5Crash.so.5\n#4  <signal handler called>\n#5  0x08150160 in ChatView::appendOwnMessage(QString const&) ()\n#6  0xbf9f6ac4 in ?? ()\n');
+    expect(r.crashKind).toBe('UNKNOWN');
+    expect(r.signatureFrames[0]).toBe('ChatView::appendOwnMessage');
+  });
+
+  it("DrKonqi's header line gives the signal ('Application: x (x), signal: Segmentation fault')", () => {
+    const r = first('Application: Pixie (pixie), signal: Segmentation fault\n\n[KCrash Handler]\n#4  0x00007f6a1c2e5a31 in Pix::ThumbGrid::paintTile (this=0x55b8e13a2f60, index=...) at thumbgrid.cpp:214\n#5  0x00007f6a1c2e6b70 in Pix::ThumbGrid::paintEvent (this=0x55b8e13a2f60) at thumbgrid.cpp:176\n');
+    expect([r.signal, r.signatureFrames[0]]).toEqual(['SIGSEGV', 'Pix::ThumbGrid::paintTile']);
+  });
+
   it('a crash handler stuck on a lock is itself the bug (malloc in a signal handler)', () => {
     const r = first('#0  0x00007f47d12ec3ae in __lll_lock_wait_private () from /lib64/libc.so.6\n#1  0x00007f47d126eb83 in malloc () from /lib64/libc.so.6\n#2  0x00007f47d12f2ca4 in backtrace () from /lib64/libc.so.6\n#3  0x00007f47d27ac496 in report::dump_stack(char const*) () from /opt/lib/libreport.so\n#4  0x00007f47d27ad897 in (anonymous namespace)::on_signal(int, siginfo*, void*) () from /opt/lib/libreport.so\n#5  <signal handler called>\n#6  0x00007f47d1269f93 in malloc_consolidate () from /lib64/libc.so.6\n#7  0x0000000000401a2b in Cache::trim (this=0x4052a0) at cache.cc:40\n');
     expect(r.crashKind).toBe('hang');
