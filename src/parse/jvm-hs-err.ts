@@ -29,8 +29,10 @@ const JAVA_HEADER = /^Java frames: \(/;
 const FRAME = /^#?\s*([CjJAVv])\s+(?:\[([^\]]+?)\+(0x[0-9a-fA-F]+)\]\s*)?(.*?)\s*$/;
 const SIGINFO = /^siginfo: si_signo: (\d+) \((SIG[A-Z]+)\).*?si_addr: (0x[0-9a-fA-F]+)/;
 const WINDOWS: Record<string, string> = { EXCEPTION_ACCESS_VIOLATION: 'SIGSEGV', EXCEPTION_STACK_OVERFLOW: 'SIGSEGV', EXCEPTION_ILLEGAL_INSTRUCTION: 'SIGILL', EXCEPTION_INT_DIVIDE_BY_ZERO: 'SIGFPE' };
-/** Lines of a report between its parts (the JRE version, the core dump note, the bug-report URL, registers). */
+/** Lines of a report between its parts (the JRE version, the core dump note, the bug-report URL, registers, the log's other sections). */
 const MAX_FOREIGN = 400;
+/** Before any frame: the header's own lines only (a banner quoted in prose is no report). */
+const MAX_HEADER_FOREIGN = 30;
 
 export const jvmHsErrParser: TraceParser = {
   format: 'jvm',
@@ -50,6 +52,7 @@ class HsErrBlock implements BlockParser {
   private faultAddress: string | null = null;
   private program: string | null = null;
   private section: 'header' | 'problematic' | 'native' | 'other' = 'header';
+  private headerForeign = 0;
 
   feed(line: string, lineNo: number): FeedResult {
     this.span.open(lineNo);
@@ -90,7 +93,8 @@ class HsErrBlock implements BlockParser {
     if ((m = /^#?\s*Command Line: (\S+)/.exec(t))) this.program ??= m[1]!;
     // Nothing of the report yet after the banner's few lines: not one.
     if (this.signal === null && this.span.end - this.span.start > 6) return 'end';
-    return t.startsWith('#') || this.native.count > 0 || this.problematic ? this.spendForeign() : 'maybe';
+    // The report's other lines ("# JRE version", registers, the log's other sections), up to the budget.
+    return this.spendForeign();
   }
 
   private took(lineNo: number): 'take' {
@@ -98,8 +102,10 @@ class HsErrBlock implements BlockParser {
     return this.span.took(lineNo);
   }
 
+  /** A line of the report that is none of its parts ('maybe': a trace of another format may start there). */
   private spendForeign(): FeedResult {
-    return this.foreign.spend() === 'end' ? 'end' : 'take';
+    if (!this.problematic && this.native.count === 0 && ++this.headerForeign > MAX_HEADER_FOREIGN) return 'end';
+    return this.foreign.spend();
   }
 
   finish(): ParsedTrace | null {

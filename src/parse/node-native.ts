@@ -16,7 +16,7 @@
 // JavaScript stack that may follow ("----- JavaScript stack trace -----") is not native code: the
 // trace ends there. Node aborts after either header: SIGABRT.
 
-import { CappedStack, TraceSpan } from './framework.js';
+import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedTrace, type TraceParser } from './types.js';
 
 const FATAL = /^FATAL ERROR: (\S.*)$/;
@@ -39,6 +39,8 @@ export const nodeNativeParser: TraceParser = {
 class NodeBlock implements BlockParser {
   private readonly span = new TraceSpan();
   private readonly stack = new CappedStack();
+  /** Lines between the header and the first frame that are neither (node prints none but a blank). */
+  private readonly preamble = new ForeignBudget(4);
   private description: string | null = null;
   private program: string | null = null;
   private header = false;
@@ -60,7 +62,7 @@ class NodeBlock implements BlockParser {
     if (this.stack.count === 0 && (t === '' || NATIVE_HEADER.test(t) || (this.description!.startsWith('FATAL ERROR') && FATAL.test(t)))) return this.span.took(lineNo);
     if (JS_HEADER.test(t)) return 'end';
     const m = FRAME.exec(line);
-    if (!m || Number(m[1]) !== this.stack.count + 1) return this.stack.count > 0 ? 'end' : 'maybe';
+    if (!m || Number(m[1]) !== this.stack.count + 1) return this.stack.count > 0 ? 'end' : this.preamble.spend();
     this.stack.push((i) => frameOf(i, m[2] ?? null, m[3]!, t));
     return this.span.took(lineNo);
   }

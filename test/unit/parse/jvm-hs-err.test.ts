@@ -56,6 +56,13 @@ describe('jvm parser', () => {
     ]);
   });
 
+  it("a gdb session on the core after the header is a trace of its own, not the header's", () => {
+    const r = analyze(lines(...HEADER, '$ gdb java core', 'Program terminated with signal SIGSEGV, Segmentation fault.',
+      '#0  0x00007f2c8c1a52e4 in jz_decompress_block (ctx=0x0) at block.c:44',
+      '#1  0x00007f2c8c1a5a10 in Java_com_dev_Zstd_decompress (env=0x7f2c9c028500) at jni.c:90')).reports;
+    expect(r.map((x) => x.format)).toEqual(['jvm', 'gdb']);
+  });
+
   it('the banner without a report after it is no trace', () => {
     expect(analyze('# A fatal error has been detected by the Java Runtime Environment:\nsee the attached log\n').reports.filter((r) => r.format === 'jvm')).toEqual([]);
   });
