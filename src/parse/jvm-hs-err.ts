@@ -38,7 +38,7 @@ export const jvmHsErrParser: TraceParser = {
   format: 'jvm',
   label: "the JVM's fatal error report ('# A fatal error has been detected by the Java Runtime Environment', hs_err_pid.log)",
   markers: ['Java Runtime Environment', ') at pc=0x'],
-  startsTrace: (line: string) => BANNER.test(line) || SIGNAL_LINE.test(line),
+  startsTrace: (line: string) => line.charCodeAt(0) === 35 /* # */ && (BANNER.test(line) || SIGNAL_LINE.test(line)),
   begin: () => new HsErrBlock(),
 };
 

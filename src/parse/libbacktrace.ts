@@ -40,7 +40,7 @@ export const libbacktraceParser: TraceParser = {
   format: 'libbacktrace',
   label: "libbacktrace stacks (GCC's 'internal compiler error:', gdb's 'Fatal signal:'; '0x... f' then '\\tfile:line')",
   markers: ['internal compiler error: ', 'Fatal signal: ', '----- Backtrace -----'],
-  startsTrace: (line: string) => FATAL_SIGNAL.test(line) || HEADER.test(line) || ICE.test(line),
+  startsTrace: (line: string) => (line.startsWith('Fatal signal: ') && FATAL_SIGNAL.test(line)) || (line.startsWith('---') && HEADER.test(line)) || (line.includes('internal compiler error: ') && ICE.test(line)),
   begin: () => new LibbacktraceBlock(),
 };
 

@@ -32,7 +32,7 @@ export const nodeNativeParser: TraceParser = {
   format: 'node',
   label: "Node.js fatal errors ('FATAL ERROR: ...', 'node[pid]: ...: Assertion ... failed.' and ' 1: 0x... sym [module]')",
   markers: ['FATAL ERROR: ', ": Assertion `"],
-  startsTrace: (line: string) => FATAL.test(line) || ASSERTION.test(line),
+  startsTrace: (line: string) => (line.startsWith('FATAL ERROR: ') && FATAL.test(line)) || (line.includes(": Assertion `") && ASSERTION.test(line)),
   begin: () => new NodeBlock(),
 };
 
