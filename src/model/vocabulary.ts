@@ -222,6 +222,8 @@ export const FORMATS = [
   'libbacktrace',
   // parse/jvm-hs-err.ts: the JVM's fatal error report (a crash in JNI or JVM code).
   'jvm',
+  // parse/mozilla.ts: Gecko's MozStackWalk dumps after MOZ_CRASH or a failed MOZ_ASSERT.
+  'mozilla',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

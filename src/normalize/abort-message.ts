@@ -20,6 +20,9 @@ const ABORT_MESSAGES: RegExp[] = [
   // V8's fatal errors as Node.js prints them: "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal",
   // "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory".
   /^FATAL ERROR: \S/,
+  // Gecko's deliberate crashes and assertions: "Hit MOZ_CRASH(reason) at file:line", "Assertion failure: x, at file:line".
+  /^Hit MOZ_CRASH\(/,
+  /^Assertion failure: .*, at \S+:\d+/,
   // libc++abi (macOS, clang's libc++) and tcmalloc/jemalloc reports.
   /^libc\+\+abi(?:\.dylib)?: terminating/,
   /^src\/tcmalloc\.cc:\d+\] Attempt to free invalid pointer/,
