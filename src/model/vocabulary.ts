@@ -216,6 +216,14 @@ export const FORMATS = [
   'boost-stacktrace',
   // parse/go-race.ts: Go's race detector ("WARNING: DATA RACE").
   'go-race',
+  // parse/node-native.ts: Node.js's FATAL ERROR and assertion dumps with their native stack.
+  'node',
+  // parse/libbacktrace.ts: libbacktrace's two-line frames (GCC's internal compiler errors, gdb's own crashes).
+  'libbacktrace',
+  // parse/jvm-hs-err.ts: the JVM's fatal error report (a crash in JNI or JVM code).
+  'jvm',
+  // parse/mozilla.ts: Gecko's MozStackWalk dumps after MOZ_CRASH or a failed MOZ_ASSERT.
+  'mozilla',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

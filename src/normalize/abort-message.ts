@@ -3,6 +3,10 @@
 
 export const ABORT_MESSAGES: readonly RegExp[] = [
   /^(?:free|malloc|realloc|calloc|munmap_chunk|malloc_consolidate|_int_malloc|_int_free)\(\): .+/,
+  // glibc before 2.26 wrapped its malloc messages: "*** Error in `./prog': free(): invalid next size
+  // (fast): 0x01e2c010 ***", and before 2.18 "*** glibc detected *** ./prog: double free or corruption
+  // (fasttop): 0x... ***" (the message proper is read out of it, see OLD_GLIBC).
+  /^\*\*\* (?:Error in `[^`]*'|glibc detected \*\*\* \S+): .+/,
   /double free or corruption/,
   /corrupted (?:size vs\. prev_size|double-linked list|top size)/,
   /^terminate called (?:after throwing an instance of '.*'|without an active exception|recursively)/,
@@ -13,6 +17,12 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /^Assertion failed: .*, function .*, file /,
   /Check failed: /,
   /^Fatal glibc error: /,
+  // V8's fatal errors as Node.js prints them: "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal",
+  // "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory".
+  /^FATAL ERROR: \S/,
+  // Gecko's deliberate crashes and assertions: "Hit MOZ_CRASH(reason) at file:line", "Assertion failure: x, at file:line".
+  /^Hit MOZ_CRASH\(/,
+  /^Assertion failure: .*, at \S+:\d+/,
   // libc++abi (macOS, clang's libc++) and tcmalloc/jemalloc reports.
   /^libc\+\+abi(?:\.dylib)?: terminating/,
   /^src\/tcmalloc\.cc:\d+\] Attempt to free invalid pointer/,
@@ -53,6 +63,9 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
  *  trace's every line is asked). The same answer as trying each: none has flags or backreferences. */
 export const ANY_ABORT_MESSAGE = new RegExp(ABORT_MESSAGES.map((re) => `(?:${re.source})`).join('|'));
 
+/** Old glibc's wrapper around a malloc message: the message is what rules and readers know. */
+const OLD_GLIBC = /^\*\*\* (?:Error in `[^`]*'|glibc detected \*\*\* \S+): (.+?)(?: \*\*\*)?$/;
+
 /** Android's debuggerd quotes the message abort() was given (parse/android-tombstone.ts keeps the line). */
 const ANDROID_ABORT = /^Abort message: '(.+)'$/;
 
@@ -76,7 +89,8 @@ export function findAbortMessage(lines: { text: string }[]): string | null {
   // without a newline ("memory allocation of 4096 bytes failedAddressSanitizer:DEADLYSIGNAL").
   const found = lines
     .filter(({ text }) => text.length <= 2000 && ANY_ABORT_MESSAGE.test(text.trim()))
-    .map((l) => l.text.trim().replace(/(?<=\S)(?:ASAN|HWAddressSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer|LeakSanitizer):DEADLYSIGNAL$/, ''));
+    .map((l) => l.text.trim().replace(/(?<=\S)(?:ASAN|HWAddressSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer|LeakSanitizer):DEADLYSIGNAL$/, ''))
+    .map((t) => OLD_GLIBC.exec(t)?.[1] ?? t);
   // libstdc++ prints "pure virtual method called" and then, as a consequence, "terminate called
   // without an active exception": the first one says what happened.
   if (found[0]?.startsWith('terminate called without an active exception')) {

@@ -36,7 +36,8 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   // "panicked: attempt to subtract with overflow"): the message the program died with.
   const verdictMessage = (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '') : null;
   const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage ?? earlierMessage(extracted);
-  const stated = trace.signal ?? signalFromHandlerLine(extracted.before);
+  const dump = trace.signal === null ? (catchsegvDump(extracted.before) ?? rubyBug([...extracted.before, ...(extracted.earlier ?? [])])) : null;
+  const stated = trace.signal ?? dump?.signal ?? signalFromHandlerLine(extracted.before);
   const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
   const signal = stated ?? inferred?.signal ?? null;
   // No fatal signal (none, or one that only stops the process), no verdict, every thread waits: a hang.
@@ -61,7 +62,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     signal,
     signalInferredFrom: inferred?.from ?? null,
     signalDescription: trace.signalDescription,
-    faultAddress: trace.faultAddress,
+    faultAddress: trace.faultAddress ?? dump?.faultAddress ?? null,
     program: trace.program,
     abortMessage,
     crashedThread: crashed.index,
@@ -111,6 +112,44 @@ function toFrame(f: ParsedFrame): Frame {
   return frame;
 }
 
+/** How far above its backtrace glibc's catchsegv (libSegFault.so) writes its signal line: the register dump between, FPU and SSE registers included. */
+const CATCHSEGV_LINES = 80;
+const CATCHSEGV_SIGNAL = /^\*\*\* (Segmentation fault|Bus error|Illegal instruction|Floating point exception|Aborted)\s*$/;
+const CATCHSEGV_WORDS: Record<string, string> = {
+  'Segmentation fault': 'SIGSEGV', 'Bus error': 'SIGBUS', 'Illegal instruction': 'SIGILL', 'Floating point exception': 'SIGFPE', Aborted: 'SIGABRT',
+};
+
+/**
+ * glibc's catchsegv (libSegFault.so) dump before its "Backtrace:" lines: "*** Segmentation fault",
+ * "Register dump:", the registers, and on x86 " Trap: 0000000e   Error: 00000004   OldMask: ...
+ * CR2: 00000010", the page fault's address. The signal line counts only with the dump after it.
+ */
+function catchsegvDump(before: { text: string }[]): { signal: string; faultAddress: string | null } | null {
+  const lines = before.slice(-CATCHSEGV_LINES).map((l) => l.text.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = CATCHSEGV_SIGNAL.exec(lines[i]!);
+    if (!m || !lines.slice(i + 1, i + 3).includes('Register dump:')) continue;
+    const signal = CATCHSEGV_WORDS[m[1]!]!;
+    const cr2 = signal === 'SIGSEGV' || signal === 'SIGBUS' ? lines.slice(i + 1).map((t) => /\bTrap: [0-9a-f]+\s+Error: [0-9a-f]+\s+OldMask: [0-9a-f]+\s+CR2: ([0-9a-f]+)/i.exec(t)).find((c) => c) : null;
+    return { signal, faultAddress: cr2 ? `0x${cr2[1]!.replace(/^0+(?=.)/, '').toLowerCase()}` : null };
+  }
+  return null;
+}
+
+/** Ruby's crash report: "app.rb:41: [BUG] Segmentation fault at 0x0000000000000000", its C-level backtrace far below. */
+const RUBY_BUG = /\[BUG\] (Segmentation fault|Bus Error|Illegal instruction|Floating point exception)(?: at (0x[0-9a-fA-F]+))?/i;
+
+function rubyBug(lines: { text: string }[]): { signal: string; faultAddress: string | null } | null {
+  for (const { text } of lines) {
+    const m = RUBY_BUG.exec(text);
+    if (!m) continue;
+    const words = m[1]!.toLowerCase();
+    const signal = words.startsWith('seg') ? 'SIGSEGV' : words.startsWith('bus') ? 'SIGBUS' : words.startsWith('ill') ? 'SIGILL' : 'SIGFPE';
+    return { signal, faultAddress: m[2] ? `0x${m[2].slice(2).replace(/^0+(?=.)/, '').toLowerCase()}` : null };
+  }
+  return null;
+}
+
 /**
  * Formats that print no signal (backtrace_symbols from a program's own handler) usually follow a
  * line the handler wrote: "fatal signal 11, backtrace:", "*** SIGSEGV caught". Only the last few
@@ -119,8 +158,14 @@ function toFrame(f: ParsedFrame): Frame {
 /** A handler may print a few lines of its own (values, a banner) between its signal line and the stack. */
 const HANDLER_LINES = 16;
 
+/** KDE's crash handler (DrKonqi, KCrash) heads its report "Application: Gwenview (gwenview), signal: Segmentation fault". */
+const KCRASH_SIGNAL = /^Application: .*\bsignal: (Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception)\b/;
+const KCRASH_WORDS: Record<string, string> = { 'Segmentation fault': 'SIGSEGV', Aborted: 'SIGABRT', 'Bus error': 'SIGBUS', 'Illegal instruction': 'SIGILL', 'Floating point exception': 'SIGFPE' };
+
 function signalFromHandlerLine(before: { text: string }[]): string | null {
   for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
+    const kcrash = KCRASH_SIGNAL.exec(text.trim());
+    if (kcrash) return KCRASH_WORDS[kcrash[1]!]!;
     const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
     if (named) return named[1]!;
     const numbered = /\bsignal (\d{1,2})\b/i.exec(text);

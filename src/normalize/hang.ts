@@ -5,7 +5,7 @@
 // differ between gdb and lldb, live and core, and must not split one deadlock into groups.
 
 import type { Frame, Thread } from '../model.js';
-import { skipReason } from './skip-list.js';
+import { signaturePolicy, skipReason } from './skip-list.js';
 
 /** The skip list's reason for lock and wait machinery starts with these words (data/signature/v<N>.toml). */
 export const WAIT_REASON = /^lock and wait machinery/;
@@ -41,6 +41,21 @@ interface Waiting {
 }
 
 function waitingOf(thread: Thread, index: number): Waiting | null {
+  const w = waitOf(thread, index);
+  // A thread inside a signal handler that waits for work or time (KCrash's handler in waitpid for
+  // DrKonqi, a handler sleeping while a reporter runs) is the crash, not a hang; one stuck on a
+  // lock (malloc's, a logger's) deadlocked in its handler, which is a hang.
+  if (w && !w.lock && inSignalHandler(thread.frames)) return null;
+  return w;
+}
+
+/** A signal trampoline ("<signal handler called>") among the top frames. */
+function inSignalHandler(frames: Frame[]): boolean {
+  const { trampolines } = signaturePolicy();
+  return frames.slice(0, WAIT_DEPTH).some((f) => trampolines.has(f.function));
+}
+
+function waitOf(thread: Thread, index: number): Waiting | null {
   const frames = thread.frames;
   let wait = false;
   let lock = false;

@@ -19,12 +19,25 @@
 // Pastes often hold only a thread or two ("Thread 0 Crashed:: ..." and its frames): that alone is a
 // trace, the "Crashed" says which thread died. Module names may hold spaces ("Google Chrome
 // Framework"), so a frame is split at its address, the first 0x number after the module.
+//
+// Firebase Crashlytics' text (its console's stack, its exports) has the same frames under other
+// headers: "Crashed: com.apple.main-thread" for the crashed thread, the exception on the next line
+// ("EXC_BAD_ACCESS KERN_INVALID_ADDRESS 0x0000000000000010", "SIGABRT ABORT 0x...", "Fatal Exception:
+// NSInvalidArgumentException"), the other threads under their bare queue or thread name.
 
 import { signalName } from './signals.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const HEADER_START = /^\s*(?:Process:\s+\S.*\[\d+\]|Exception Type:\s+EXC_\w+|(?:Crashed|Triggered by) Thread:\s+\d+)/;
+/** Crashlytics' crashed-thread header: "Crashed: com.apple.main-thread", "Crashed: NSOperationQueue 0x10 (QOS: UNSPECIFIED)". */
+const CRASHLYTICS_CRASHED = /^\s*Crashed: (\S.*?)\s*$/;
+/** Crashlytics' exception line: a Mach exception or signal, its code, the address. */
+const CRASHLYTICS_EXCEPTION = /^\s*(EXC_[A-Z_]+|SIG[A-Z]+)\s+([A-Z_]+)?\s*(0x[0-9a-fA-F]+)?\s*$/;
+/** "Crashed Thread:  2" is the report's header field, not Crashlytics' "Crashed: <queue>". */
+const FIELD_LIKE_THREAD = /^\s*Crashed Thread:/;
+const CRASHLYTICS_FATAL = /^\s*Fatal Exception: (\S.*?)\s*$/;
+const MACH_SIGNALS: Record<string, string> = { EXC_BAD_ACCESS: 'SIGSEGV', EXC_BAD_INSTRUCTION: 'SIGILL', EXC_ARITHMETIC: 'SIGFPE', EXC_BREAKPOINT: 'SIGTRAP', EXC_CRASH: 'SIGABRT', EXC_GUARD: 'SIGKILL', EXC_RESOURCE: 'SIGKILL' };
 /** "Thread 3:", "Thread 0 Crashed::  Dispatch queue: q", "Thread 4:: worker", "Thread 3 name:  q". */
 const THREAD = /^\s*Thread (\d+)( Crashed)?::?(?:\s+(.*?))?\s*$/;
 const THREAD_NAME = /^\s*Thread (\d+) name:\s+(.*?)\s*$/;
@@ -53,9 +66,9 @@ const MAX_HEADER_LINES = 200;
 export const appleCrashParser: TraceParser = {
   format: 'apple-crash',
   label: "macOS/iOS crash reports ('Exception Type: EXC_...', 'Thread N Crashed:')",
-  markers: ['Process:', 'Exception Type:', 'Crashed Thread:', 'Thread '],
+  markers: ['Process:', 'Exception Type:', 'Crashed Thread:', 'Thread ', 'Crashed: '],
   startsTrace(line: string): boolean {
-    return HEADER_START.test(line) || (line.includes('Thread ') && (THREAD.test(line) || THREAD_NAME.test(line)));
+    return HEADER_START.test(line) || (line.includes('Thread ') && (THREAD.test(line) || THREAD_NAME.test(line))) || CRASHLYTICS_CRASHED.test(line);
   },
   begin: () => new AppleCrashBlock(),
 };
@@ -79,6 +92,8 @@ class AppleCrashBlock implements BlockParser {
   /** Lines of the header read before any frame: a header that goes on and on is no report. */
   private readonly headerLines = new ForeignBudget(MAX_HEADER_LINES);
   private readonly blanks = new ForeignBudget(MAX_BLANK_LINES);
+  /** Crashlytics' text: threads under bare names, the exception on its own line. */
+  private crashlytics = false;
 
   feed(line: string, lineNo: number): FeedResult {
     this.span.open(lineNo);
@@ -109,6 +124,14 @@ class AppleCrashBlock implements BlockParser {
       if (m[2]) this.crashedThread ??= id;
       return 'take';
     }
+    if ((m = CRASHLYTICS_CRASHED.exec(line)) && !FIELD_LIKE_THREAD.test(line)) {
+      this.crashlytics = true;
+      this.current = { id: String(this.threads.length), name: m[1]!, lwp: null, frames: [] };
+      this.threads.push(this.current);
+      this.crashedThread ??= this.current.id;
+      return 'take';
+    }
+    if (this.crashlytics) return this.crashlyticsLine(line, lineNo);
     if (LAST_EXCEPTION.test(line)) {
       // The stack the uncaught exception was thrown from: where the bug is when the crashed thread
       // only shows std::terminate and abort.
@@ -121,6 +144,32 @@ class AppleCrashBlock implements BlockParser {
     // The application's own lines ("Assertion failed: (x), function f, ...") may look like fields.
     if ((m = FIELD.exec(line)) && (!this.appInfo || HEADER_FIELDS.has(m[1]!))) this.field(m[1]!, m[2]!, line, lineNo);
     else if (this.appInfo) this.inside.push({ line: lineNo, text: line.trim() });
+    return 'take';
+  }
+
+  /** A Crashlytics line that is no frame: the exception under the crashed thread's header, or another thread's name. */
+  private crashlyticsLine(line: string, lineNo: number): FeedResult {
+    let m: RegExpExecArray | null;
+    const current = this.current!;
+    if (current.frames.length === 0 && current.id === this.crashedThread) {
+      if ((m = CRASHLYTICS_EXCEPTION.exec(line))) {
+        this.signal ??= m[1]!.startsWith('SIG') ? signalName(m[1]!) : (MACH_SIGNALS[m[1]!] ?? null);
+        if (m[1] === 'EXC_BAD_ACCESS' && m[2] === 'KERN_PROTECTION_FAILURE') this.signal = 'SIGBUS';
+        this.description = line.trim();
+        if (m[3] && m[1]!.startsWith('EXC_BAD_ACCESS')) this.faultAddress = `0x${m[3].slice(2).replace(/^0+(?=.)/, '').toLowerCase()}`;
+        return 'take';
+      }
+      if ((m = CRASHLYTICS_FATAL.exec(line))) {
+        this.signal ??= 'SIGABRT';
+        this.description = line.trim();
+        this.inside.push({ line: lineNo, text: line.trim() });
+        return 'take';
+      }
+    }
+    // A name with no frame under it yet: whatever followed the last thread is not a thread.
+    if (current.frames.length === 0) return 'end';
+    this.current = { id: String(this.threads.length), name: line.trim(), lwp: null, frames: [] };
+    this.threads.push(this.current);
     return 'take';
   }
 
@@ -195,7 +244,8 @@ function frame(m: RegExpExecArray, line: string): ParsedFrame {
   }
   const offset = UNSYMBOLICATED.exec(rest);
   return {
-    index: Number(index), address, rawFunction: offset || rest === '' || rest === '<unknown>' || rest === '???' ? '??' : rest, module: known,
+    // Crashlytics marks an unresolved frame "(Missing)", localized ("(Manquant)").
+    index: Number(index), address, rawFunction: offset || rest === '' || rest === '<unknown>' || rest === '???' || /^\(\w+\)$/.test(rest) ? '??' : rest, module: known,
     file: null, line: null, column: null, inlined: false, raw: line.trim(),
     ...(offset && known ? { moduleOffset: `0x${Number(offset[1]).toString(16)}` } : {}),
   };

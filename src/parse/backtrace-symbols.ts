@@ -2,6 +2,7 @@
 //   ./prog(_ZN6ingest3runEi+0x3d) [0x557bcc9081f6]      (backtrace_symbols: a space before "[")
 //   /lib/x86_64-linux-gnu/libc.so.6(+0x3c050)[0x7fc2...]  (backtrace_symbols_fd: none)
 //   ./client(brpc::Socket::ProcessEvent(void*)+0x20) [0x55d0c0b01e3a]
+//   /usr/lib/libruby.so.3.2(rb_vm_bugreport+0x5cf) [0x7f1e2e7b4b2f] vm_dump.c:770   (Ruby's [BUG] report)
 //                                      (butil/Chromium StackTrace: demangled in place, so the symbol
 //                                       itself holds parentheses and spaces)
 // A trace is two or more such lines in a row. Itanium C++ names (_Z...) stay as printed, marked
@@ -13,9 +14,12 @@ import type { BlockParser, FeedResult, ParsedFrame, ParsedTrace, TraceParser } f
 
 // The module has no parentheses; the symbol runs to the last ") [0x": greedy, one backtrack point.
 // Crash handlers often number the lines ("0 prog(f+0x1) [0x...]", "#3 ./prog(...)"): an index is allowed.
-const LINE = /^\s*(?:#?\d{1,4}:?\s+)?(\S[^()\s]*)\((.*)\)\s?\[(0x[0-9a-fA-F]+)\]\s*$/;
-/** What glibc writes between the parentheses: nothing, "+0x1f", or "symbol+0x1f" (or "-0x"). */
-const SYMBOL = /(?:^|\S)[+-]0x[0-9a-fA-F]+$/;
+// Ruby's crash report ("-- C level backtrace information --") appends the source location it
+// resolved: "libruby.so.3.2(rb_vm_bugreport+0x5cf) [0x7f1e2e7b4b2f] vm_dump.c:770".
+const LINE = /^\s*(?:#?\d{1,4}:?\s+)?(\S[^()\s]*)\((.*)\)\s?\[(0x[0-9a-fA-F]+)\](?:\s+([^\s:]+):(\d+))?\s*$/;
+/** What glibc writes between the parentheses: nothing, "+0x1f", or "symbol+0x1f" (or "-0x"); Ruby
+ *  writes the bare address when it has no symbol ("libc.so.6(0x7f1e2e242520)"). */
+const SYMBOL = /(?:^|\S)[+-]0x[0-9a-fA-F]+$|^0x[0-9a-fA-F]+$/;
 
 /** A backtrace_symbols line: [whole, module, symbol with offset, address], or null. */
 export function parseLine(line: string): RegExpExecArray | null {
@@ -52,8 +56,15 @@ class BacktraceSymbolsBlock implements BlockParser {
   feed(line: string, lineNo: number): FeedResult {
     const m = parseLine(line);
     if (!m) return 'end';
-    const symbol = m[2]!.replace(/[+-]0x[0-9a-fA-F]+$/, '');
-    this.stack.push((index) => markMangled(bareFrame(index, m[3]!, symbol || '??', m[1]!, line.trim())));
+    const symbol = m[2]!.replace(/[+-]0x[0-9a-fA-F]+$|^0x[0-9a-fA-F]+$/, '');
+    this.stack.push((index) => {
+      const frame = markMangled(bareFrame(index, m[3]!, symbol || '??', m[1]!, line.trim()));
+      if (m[4]) {
+        frame.file = m[4];
+        frame.line = Number(m[5]);
+      }
+      return frame;
+    });
     return this.span.took(lineNo);
   }
 

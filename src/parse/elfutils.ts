@@ -10,6 +10,7 @@
 // notes first; elfutils and systemd keep that order). eu-stack on a live process (`PID n - process`)
 // lists the main thread first, crashed or not: no hint then (normalize/crashed-thread.ts chooses).
 
+import { markMangled } from './backtrace-symbols.js';
 import { signalName } from './signals.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
@@ -118,7 +119,8 @@ class ElfutilsBlock implements BlockParser {
     // Symbol versions ("__libc_start_main@@GLIBC_2.34") and coredumpctl's "n/a" say nothing about the code.
     rest = rest.replace(/@@?[A-Z_]+[\d.]*$/, '');
     if (rest === 'n/a' || rest === '') rest = '??';
-    return { index: Number(m[1]), address: m[2]!, rawFunction: rest, module, file: null, line: null, column: null, inlined: false, raw: line.trim() };
+    // systemd-coredump names a frame by its ELF symbol, mangled when no debug info demangled it.
+    return markMangled({ index: Number(m[1]), address: m[2]!, rawFunction: rest, module, file: null, line: null, column: null, inlined: false, raw: line.trim() });
   }
 
   finish(): ParsedTrace | null {

@@ -29,7 +29,7 @@ export interface ExtractedTrace {
 }
 
 /** Words of a message a program dies with: a cheap filter for the lines kept in `earlier`. */
-const DEATH_WORDS = /fail|fatal|assert|abort|panic|exceeded|unreachable/i;
+const DEATH_WORDS = /fail|fatal|assert|abort|panic|exceeded|unreachable|\[BUG\]/i;
 const MAX_EARLIER = 4;
 
 interface Active {
@@ -152,14 +152,15 @@ export class Extractor {
     const notices = this.notices;
     const first = notices[0]!.line;
     const last = notices[notices.length - 1]!.line;
-    const shell = notices.find((n) => n.notice.source === 'shell' && n.notice.signal);
+    // The kernel's own line about the process says what it died of as surely as a shell's.
+    const shell = notices.find((n) => (n.notice.source === 'shell' || n.notice.source === 'kernel') && n.notice.signal);
     const trace: ParsedTrace = {
       format: 'notice',
       startLine: first,
       endLine: last,
       signal: (shell ?? notices.find((n) => n.notice.signal))?.notice.signal ?? null,
       signalDescription: null,
-      faultAddress: null,
+      faultAddress: notices.find((n) => n.notice.faultAddress)?.notice.faultAddress ?? null,
       program: notices.find((n) => n.notice.program)?.notice.program ?? null,
       threads: [],
       hints: [],

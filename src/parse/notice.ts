@@ -13,12 +13,15 @@ export interface FatalNotice {
   /** The program the notice names (bash and zsh print the command), else null. */
   program: string | null;
   /** What kind of notice: how much it says. */
-  source: 'shell' | 'runtime' | 'logger';
+  source: 'shell' | 'runtime' | 'logger' | 'kernel';
+  /** The address the kernel says the fault was at ("segfault at 18"), else absent. */
+  faultAddress?: string;
 }
 
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
 export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
-  'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed'];
+  'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
+  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited'];
 
 const SHELL_WORDS: Record<string, string> = {
   'segmentation fault': 'SIGSEGV', aborted: 'SIGABRT', abort: 'SIGABRT', 'abort trap': 'SIGABRT', 'bus error': 'SIGBUS',
@@ -42,6 +45,32 @@ const RUST_ALLOC = /^memory allocation of \d+ bytes failed\s*$/;
 // glog/Abseil FATAL lines: "F0812 08:45:04.059198   910 file.h:38] Check failed: ...".
 const GLOG_FATAL = /^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] \S/;
 
+// The kernel's lines about a user process (dmesg, journalctl -k, /var/log/kern.log), after an optional
+// dmesg time ("[ 4521.118327] ", dmesg -T's "[Sun Mar  8 02:14:51 2026] "):
+//   gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000]
+//   traps: worker[77][12]: general protection fault ip:7f... sp:7ff... error:0 in libx.so[7f...+2000]
+//   traps: calc[4410] trap divide error ip:55d0... sp:7ffd... error:0 in calc[55d0...+1000]
+//   Out of memory: Killed process 31240 (indexer) total-vm:..., also "Memory cgroup out of memory: Killed process ..."
+const DMESG_TIME = String.raw`(?:\[[^\]]*\d\]\s*)?`;
+const KERNEL_SEGV = new RegExp(`^${DMESG_TIME}(?:traps: )?(\\S+?)\\[\\d+\\](?:\\[\\d+\\])?:? segfault at ([0-9a-fA-F]+) ip [0-9a-fA-F]+ sp [0-9a-fA-F]+ error \\d+`);
+const KERNEL_TRAP = new RegExp(`^${DMESG_TIME}(?:traps: )?(\\S+?)\\[\\d+\\](?:\\[\\d+\\])?:? (general protection fault|trap divide error|trap invalid opcode|trap int3) `);
+const TRAP_SIGNALS: Record<string, string> = { 'general protection fault': 'SIGSEGV', 'trap divide error': 'SIGFPE', 'trap invalid opcode': 'SIGILL', 'trap int3': 'SIGTRAP' };
+const KERNEL_OOM = /(?:^|\] |: )(?:Memory cgroup )?[Oo]ut of memory(?: \(oom_kill_allocating_task\))?: Kill(?:ed)? process \d+ \(([^)]+)\)/;
+// systemd about a service whose main process died of a signal: "x.service: Main process exited, code=dumped, status=11/SEGV"
+// (killed by a crash signal; a TERM or KILL from outside is a stop, not a crash).
+const SYSTEMD_EXIT = /Main process exited, code=(?:dumped, status=\d+\/([A-Z]+)|killed, status=\d+\/(SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/;
+
+/** A kernel or systemd line about a process killed by a signal, or null (only lines holding one of their words get here). */
+function kernelNotice(line: string): FatalNotice | null {
+  let m: RegExpExecArray | null;
+  if ((m = KERNEL_SEGV.exec(line))) return { signal: 'SIGSEGV', crashKind: null, program: m[1]!, source: 'kernel', faultAddress: `0x${m[2]!.toLowerCase()}` };
+  if ((m = KERNEL_TRAP.exec(line))) return { signal: TRAP_SIGNALS[m[2]!]!, crashKind: null, program: m[1]!, source: 'kernel' };
+  if ((m = KERNEL_OOM.exec(line))) return { signal: 'SIGKILL', crashKind: null, program: m[1]!, source: 'kernel' };
+  if ((m = SYSTEMD_EXIT.exec(line))) return { signal: signalName(`SIG${m[1] ?? m[2]!}`), crashKind: null, program: null, source: 'logger' };
+  return null;
+}
+const KERNEL_HINT = /segfault at |general protection fault|trap (?:divide error|invalid opcode|int3)|ut of memory: Kill|Main process exited, code=/;
+
 function programOf(command: string | undefined): string | null {
   const word = command?.trim().split(/\s+/)[0];
   return word ? word.replace(/^['"]|['"]$/g, '') : null;
@@ -54,17 +83,15 @@ export function fatalNotice(line: string): FatalNotice | null {
   if (c === 70 /* F */) {
     if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);
     if (GLOG_FATAL.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'logger' };
-    return null;
   }
   if (c === 116 /* t */ && RUST_OVERFLOW.test(line)) return { signal: 'SIGABRT', crashKind: 'stack-overflow', program: null, source: 'runtime' };
   if (c === 102 /* f */) {
     if ((m = RUST_FATAL.exec(line))) return { signal: 'SIGABRT', crashKind: /stack overflow/.test(m[1]!) ? 'stack-overflow' : null, program: null, source: 'runtime' };
     if ((m = FISH.exec(line))) return { signal: signalName(m[2]!), crashKind: null, program: programOf(m[1]), source: 'shell' };
-    return null;
   }
-  if (c === 109 /* m */) return RUST_ALLOC.test(line) ? { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' } : null;
+  if (c === 109 /* m */ && RUST_ALLOC.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
   // Every line of an input without a trace comes here: one literal test before the shell forms.
-  if (!SHELL_HINT.test(line)) return null;
+  if (!SHELL_HINT.test(line)) return KERNEL_HINT.test(line) ? kernelNotice(line) : null;
   if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);
   if ((m = ZSH.exec(line))) return shell(m[1]!, m[2]);
   if ((m = SHELL_JOB.exec(line))) return shell(m[1]!, m[2]);

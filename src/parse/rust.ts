@@ -12,6 +12,7 @@
 // overflow ("thread 'main' has overflowed its stack" + "fatal runtime error: stack overflow"): no
 // frames, but a report (Rust aborts: SIGABRT, kind stack-overflow).
 
+import { markMangled } from './backtrace-symbols.js';
 import { demangleRustLegacy } from './rust-demangle.js';
 import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
 import type { BlockParser, FeedResult, ParsedFrame, ParsedTrace, TraceParser } from './types.js';
@@ -134,7 +135,8 @@ class RustBlock implements BlockParser {
       const text = m[3]!.trim();
       const name = demangleRustLegacy(text) ?? text.replace(/::h[0-9a-f]{16}$/, '');
       const index = Number(m[1]);
-      this.stack.push(() => ({ index, address: m![2] ?? null, rawFunction: name === '<unknown>' ? '??' : name, module: null, file: null, line: null, column: null, inlined: false, raw: line.trim() }));
+      // A C++ caller across FFI keeps its Itanium name ("_ZN9ImageView6reloadEv"): marked for the demangler.
+      this.stack.push(() => markMangled({ index, address: m![2] ?? null, rawFunction: name === '<unknown>' ? '??' : name, module: null, file: null, line: null, column: null, inlined: false, raw: line.trim() }));
       return 'take';
     }
     return 'maybe';

@@ -2,8 +2,10 @@
 // Applied to every line before any parser sees it, so no parser knows about CI prefixes,
 // colours or line endings.
 
-// CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and the string
+// sequences APC, PM, SOS and DCS, which CI runners use to timestamp lines (Buildkite writes
+// "ESC _bk;t=1714000000000 BEL" before each line).
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]_^XP][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 // Prefixes CI systems and process supervisors put in front of every line. Tried once each, in
 // this order (a timestamp comes before a pid prefix), anchored at the start of the line.
@@ -121,4 +123,19 @@ export function cleanLine(line: string): string {
 function unescapeMarkdown(line: string): string {
   line = line.replace(MARKDOWN_ESCAPE, '$1');
   return line.charCodeAt(0) === 62 ? line.replace(QUOTE, '') : line;
+}
+
+// rsyslog's escaping of control characters in a forwarded message: "#012" for a line feed, "#011"
+// for a tab. systemd-coredump's multi-line journal message (its "Stack trace of thread" block)
+// arrives in /var/log/messages as one line, its lines joined by "#012".
+const SYSLOG_NEWLINE = /#012/g;
+
+/**
+ * A raw line split at rsyslog's escaped line feeds, or null when it holds none. Two at least: one
+ * "#012" could be text ("issue #012"); a flattened multi-line message has one per line.
+ */
+export function splitEscapedNewlines(line: string): string[] | null {
+  const first = line.indexOf('#012');
+  if (first < 0 || line.indexOf('#012', first + 4) < 0) return null;
+  return line.replace(/#011/g, '\t').split(SYSLOG_NEWLINE);
 }

@@ -7,7 +7,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import * as zlib from 'node:zlib';
 import { createInflateRaw } from 'node:zlib';
 import { CoredxInputError } from '../errors.js';
-import { cleanLine } from './clean.js';
+import { cleanLine, splitEscapedNewlines } from './clean.js';
 import { markerSet, type MarkerSet } from './marker-search.js';
 import { bomEncoding, crashMarker, holdsText, looksBinary, sniff, SNIFF_BYTES, type BomEncoding, type FileKind } from './sniff.js';
 
@@ -20,6 +20,13 @@ export const MAX_LINE_LENGTH = 64 * 1024;
 const LONG_TAIL = 4 * 1024;
 const LONG_HEAD = MAX_LINE_LENGTH - LONG_TAIL;
 const cutMarker = (bytes: number) => `\u2026{${bytes} bytes cut}\u2026`;
+
+/** Cleans a raw line and hands it on: as several lines when it is a syslog-flattened message. */
+function pushLine(raw: string, lineNo: number, push: (line: string, lineNo: number) => void): void {
+  const parts = raw.length > 8 && raw.includes('#012') ? splitEscapedNewlines(raw) : null;
+  if (!parts) return push(cleanLine(raw), lineNo);
+  for (const part of parts) push(cleanLine(part), lineNo);
+}
 
 export interface LineSink {
   push(line: string, lineNo: number): void;
@@ -107,6 +114,7 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
   // input follows: at the end of a file nothing needs its line numbers, so most of a clean log
   // is never looked at line by line. Chunk buffers stay valid until the next chunk is handled.
   let deferred: Deferred | null = null;
+  const push = (line: string, n: number) => sink.push(line, n);
   const pushLong = (head: Buffer, tail: Buffer, bytes: number) => {
     // The tail starts after the cut: not inside a UTF-8 character.
     let skip = 0;
@@ -122,12 +130,12 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
     }
     lineNo++;
     sink.longLine?.(lineNo, bytes);
-    sink.push(cleanLine(decodeLine(head, 0, head.length) + cutMarker(bytes - head.length - tail.length) + decodeLine(tail, 0, tail.length)), lineNo);
+    pushLine(decodeLine(head, 0, head.length) + cutMarker(bytes - head.length - tail.length) + decodeLine(tail, 0, tail.length), lineNo, push);
   };
   const emit = (buf: Buffer, start: number, end: number) => {
     if (end - start > MAX_LINE_LENGTH) return pushLong(buf.subarray(start, start + LONG_HEAD), buf.subarray(end - LONG_TAIL, end), end - start);
     lineNo++;
-    sink.push(cleanLine(decodeLine(buf, start, end)), lineNo);
+    pushLine(decodeLine(buf, start, end), lineNo, push);
   };
   /** Adds bytes to the over-long line in progress (keeping only its last LONG_TAIL bytes). */
   const extendLong = (buf: Buffer, start: number, end: number) => {
@@ -280,7 +288,7 @@ export function forEachLineOfText(text: string, onLine: (line: string, lineNo: n
     if (nl < 0) nl = text.length;
     if (nl === text.length && start === nl) break;
     lineNo++;
-    onLine(cleanLine(cutText(text.slice(start, nl))), lineNo);
+    pushLine(cutText(text.slice(start, nl)), lineNo, onLine);
     start = nl + 1;
   }
 }

@@ -22,6 +22,11 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'Markdown fence around it': (s) => '```gdb\n' + s + '\n```',
   'stray backtick on the first line': (s) => '`' + s,
   'CRLF line ends': (s) => s.replaceAll('\n', '\r\n'),
+  // CI runners' in-band escapes: Buildkite timestamps every line with an APC sequence.
+  'Buildkite "ESC _bk;t=... BEL" timestamps': (s) => lines(s, (l, i) => `\x1b_bk;t=${1714000000000 + i}\x07` + l),
+  // rsyslog forwarding a multi-line journal message: one line, its line feeds written "#012" (a
+  // message longer than a line is kept whole, MAX_LINE_LENGTH, is no syslog message: left as is).
+  'rsyslog "#012" line feeds': (s) => (s.length > 32 * 1024 ? s : '2026-04-11T08:14:22.518311+02:00 ws17 systemd-coredump[30142]: ' + s.replaceAll('\n', '#012')),
   // Markdown source pasted as text, and what web pages put in: backslash escapes, entities, zero-width spaces.
   'Markdown source (backslash escapes)': (s) => lines(s, (l) => l.replace(/([*#`_])/g, '\\$1')),
   'numeric entities ("&#35;", "&#x3c;")': (s) => s.replaceAll('#', '&#35;').replaceAll('<', '&#x3c;'),

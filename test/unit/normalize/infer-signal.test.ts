@@ -46,3 +46,54 @@ describe('a stack deeper than the per-thread cap', () => {
     expect(r.diagnoses[0]!.category).toBe('stack-overflow');
   });
 });
+
+// glibc's catchsegv (libSegFault.so) prints its own dump before the backtrace_symbols lines: the
+// signal as words, the registers (the FPU's too), and x86's CR2, the page fault's address.
+describe("catchsegv's dump above a backtrace", () => {
+  const dump = (signalLine: string, cr2: string) => [
+    '$ catchsegv ./bin/pxconv sample.px', signalLine, 'Register dump:', '',
+    ' RAX: 0000000000000000   RBX: 00007ffd21c0e1a8   RCX: 0000000000000010',
+    ' RIP: 00007f1b4c3a12ea   EFLAGS: 00010246', '', ' CS: 0033   FS: 0000   GS: 0000', '',
+    ` Trap: 0000000e   Error: 00000004   OldMask: 00000000   CR2: ${cr2}`, '',
+    ...Array.from({ length: 24 }, (_, i) => ` XMM${i % 16}: 00000000000000000000000000000000`), '',
+    'Backtrace:',
+    '/home/dev/pxconv/lib/libpx.so(px_read_header+0x2a)[0x7f1b4c3a12ea]',
+    '/home/dev/pxconv/lib/libpx.so(px_open+0x91)[0x7f1b4c3a1481]',
+    './bin/pxconv(main+0x6e)[0x5621a2e0c1de]', '',
+  ].join('\n');
+
+  it('gives the signal and the fault address (a null pointer read)', () => {
+    const r = analyze(dump('*** Segmentation fault', '00000000')).reports[0]!;
+    expect([r.signal, r.faultAddress, r.signatureFrames[0], r.diagnoses[0]?.category]).toEqual(['SIGSEGV', '0x0', 'px_read_header', 'null-deref']);
+  });
+
+  it('a wild address is no null dereference', () => {
+    const r = analyze(dump('*** Segmentation fault', '7f1b4c000000')).reports[0]!;
+    expect([r.signal, r.faultAddress]).toEqual(['SIGSEGV', '0x7f1b4c000000']);
+    expect(r.diagnoses[0]?.category).not.toBe('null-deref');
+  });
+
+  it('the words alone, without the register dump after them, are not its signal line', () => {
+    const r = analyze(['*** Segmentation fault', 'retrying with --safe', '/home/dev/pxconv/lib/libpx.so(px_read_header+0x2a)[0x7f1b4c3a12ea]', './bin/pxconv(main+0x6e)[0x5621a2e0c1de]', ''].join('\n')).reports[0]!;
+    expect(r.faultAddress).toBeNull();
+  });
+});
+
+// A program's own crash handler above the trampoline was handed the signal's number.
+describe("the signal a crash handler's argument names", () => {
+  it('the handler re-raises with kill(): its sig=11 is the signal', () => {
+    const r = analyze('#0  0x00007fa98df4a2eb in kill () at ../sysdeps/unix/syscall-template.S:120\n#1  0x000055a8066931a4 in on_fatal (sig=11, info=0x7fff96238b70, uctx=<optimized out>) at ../src/daemon/crash.c:88\n#2  <signal handler called>\n#3  __strlen_avx2 () at ../sysdeps/x86_64/multiarch/strlen-avx2.S:76\n#4  0x000055a80669a3f0 in unit_log_fmt (u=0x55a807a1c2d0, fmt=0x55a8066c1f28 "%s: %s") at ../src/daemon/unit-log.c:51\n').reports[0]!;
+    expect([r.signal, r.signatureFrames[0]]).toEqual(['SIGSEGV', 'unit_log_fmt']);
+    expect(r.signalInferredFrom).toMatch(/handler's argument/);
+  });
+
+  it('the handler that aborts after logging: the signal it was given, not the abort', () => {
+    const r = analyze('#0  __pthread_kill_implementation (no_tid=0, signo=6, threadid=<optimized out>) at ./nptl/pthread_kill.c:44\n#1  0x00007ffff784527e in __GI_raise (sig=sig@entry=6) at ../sysdeps/posix/raise.c:26\n#2  0x00007ffff78288ff in __GI_abort () at ./stdlib/abort.c:79\n#3  0x0000555555555a10 in crash_handler (signum=7) at handler.c:20\n#4  <signal handler called>\n#5  0x0000555555555b20 in read_record (r=0x7ffff7ff0000) at map.c:61\n').reports[0]!;
+    expect(r.signal).toBe('SIGBUS');
+  });
+
+  it('arguments below the trampoline say nothing (sig=6 passed to raise by the fault\'s own abort)', () => {
+    const r = analyze('#0  __pthread_kill_implementation (no_tid=0, signo=6, threadid=<optimized out>) at ./nptl/pthread_kill.c:44\n#1  0x00007ffff784527e in __GI_raise (sig=sig@entry=6) at ../sysdeps/posix/raise.c:26\n#2  0x00007ffff78288ff in __GI_abort () at ./stdlib/abort.c:79\n#3  0x0000555555555a10 in check (x=0) at c.c:20\n').reports[0]!;
+    expect([r.signal, r.signalInferredFrom]).toEqual(['SIGABRT', expect.stringMatching(/on the crashing stack/)]);
+  });
+});

@@ -78,3 +78,42 @@ describe('apple-crash parser', () => {
     expect(gdb.map((r) => r.format)).toEqual(['gdb']);
   });
 });
+
+// Firebase Crashlytics' text: "Crashed: <queue>", the exception on its own line, threads under bare names.
+describe("apple-crash: Crashlytics' text", () => {
+  const crashlytics = (exception: string) => [
+    'Crashed: com.apple.main-thread',
+    exception,
+    '',
+    '0  PhotoKeep                      0x5c3a8 PhotoGrid.layoutItems(in:) + 112 (PhotoGrid.swift:88)',
+    '1  PhotoKeep                      0x5b210 PhotoGrid.viewDidLayoutSubviews() + 64 (PhotoGrid.swift:41)',
+    '2  UIKitCore                      0x1bd8c -[UIView(CALayerDelegate) layoutSublayersOfLayer:] + 1528',
+    '3  ???                            0x1f3cc1948 (Missing)',
+    '',
+    'com.google.firebase.crashlytics.MachExceptionServer',
+    '0  libsystem_kernel.dylib         0xb48 mach_msg2_trap + 8',
+    '1  PhotoKeep                      0x8a1c4 FIRCLSMachExceptionServer + 120',
+    '',
+    'Any idea what is going on?',
+  ].join('\n');
+
+  it('reads the crashed thread, its exception (signal, fault address), and the other threads', () => {
+    const r = analyze(crashlytics('EXC_BAD_ACCESS KERN_INVALID_ADDRESS 0x0000000000000010')).reports;
+    expect(r).toHaveLength(1);
+    const report = r[0]!;
+    expect([report.format, report.signal, report.faultAddress, report.signatureFrames[0]]).toEqual(['apple-crash', 'SIGSEGV', '0x10', 'PhotoGrid.layoutItems']);
+    expect(report.threads.map((t) => [t.name, t.frames.length])).toEqual([['com.apple.main-thread', 4], ['com.google.firebase.crashlytics.MachExceptionServer', 2]]);
+    expect(report.threads[0]!.frames[3]!.function).toBe('??');
+    expect(report.diagnoses[0]?.category).toBe('null-deref');
+  });
+
+  it('an abort: "SIGABRT ABORT 0x..." and "Fatal Exception: ..."', () => {
+    expect(analyze(crashlytics('SIGABRT ABORT 0x00000001ee2b5b2c')).reports[0]!.signal).toBe('SIGABRT');
+    const r = analyze(crashlytics('Fatal Exception: NSInvalidArgumentException')).reports[0]!;
+    expect([r.signal, r.signalDescription]).toEqual(['SIGABRT', 'Fatal Exception: NSInvalidArgumentException']);
+  });
+
+  it('"Crashed: " followed by no frames is no trace', () => {
+    expect(analyze('Crashed: yes\nthe service restarted\n').reports.filter((x) => x.format === 'apple-crash')).toEqual([]);
+  });
+});

@@ -56,6 +56,24 @@ describe('elfutils parser', () => {
     expect(t.threads[1]!.frames[0]!.rawFunction).toBe('??');
   });
 
+  it("marks coredumpctl's mangled symbols for demangling (no debug info: the ELF symbol as is)", () => {
+    const t = parseOne(elfutilsParser, lines(
+      '       Message: Process 29877 (mixerd) of user 1000 dumped core.',
+      '                Stack trace of thread 29881:',
+      '                #0  0x00007f2a1c41b2e4 _ZN3mix7Channel9fill_slotEj (libmix.so.3 + 0x1b2e4)',
+      '                #1  0x00007f2a1b294ac3 start_thread (libc.so.6 + 0x94ac3)',
+    ));
+    expect(t.threads[0]!.frames.map((f) => f.mangled ?? false)).toEqual([true, false]);
+    const r = analyze(lines('Message: Process 29877 (mixerd) of user 1000 dumped core.', '', 'Stack trace of thread 29881:', '#0  0x00007f2a1c41b2e4 _ZN3mix7Channel9fill_slotEj (libmix.so.3 + 0x1b2e4)', '#1  0x00007f2a1b294ac3 start_thread (libc.so.6 + 0x94ac3)')).reports[0]!;
+    expect(r.signatureFrames[0]).toBe('mix::Channel::fill_slot');
+  });
+
+  it('reads a coredump journal message forwarded by rsyslog, its line feeds escaped as "#012"', () => {
+    const r = analyze('2026-04-11T08:14:22.518311+02:00 ws17 systemd-coredump[30142]: Process 29877 (mixerd) of user 1000 dumped core.#012#012Stack trace of thread 29881:#012#0  0x00007f2a1c41b2e4 _ZN3mix7Channel9fill_slotEj (libmix.so.3 + 0x1b2e4)#012#1  0x00007f2a1b294ac3 start_thread (libc.so.6 + 0x94ac3)#012').reports[0]!;
+    expect(r.format).toBe('coredumpctl');
+    expect(r.signatureFrames[0]).toBe('mix::Channel::fill_slot');
+  });
+
   it('ends after three blank lines once a thread was read; a second PID line is another trace', () => {
     const one = ['PID 10 - core', 'TID 10:', '#0  0x0000000000401000 a - prog'];
     expect(parseOne(elfutilsParser, lines(...one, '', '', '#1  0x0000000000401100 main - prog')).threads[0]!.frames).toHaveLength(2);

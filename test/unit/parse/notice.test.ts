@@ -20,6 +20,15 @@ describe('fatalNotice', () => {
     ['fatal runtime error: stack overflow', 'SIGABRT', null],
     ['memory allocation of 18446744073709551553 bytes failed', 'SIGABRT', null],
     ['F0812 08:45:04.059198   910 cache.cc:38] Check failed: size > 0', 'SIGABRT', null],
+    // The kernel's lines about a process (dmesg, journalctl -k), and systemd's about a service.
+    ['gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000] likely on CPU 3 (core 3, socket 0)', 'SIGSEGV', 'gatewayd'],
+    ['[ 4521.118327] mixerd[2231]: segfault at 0 ip 0000000000000000 sp 00007ffd5c9f1e60 error 14 in mixerd[55d0c1e00000+4000]', 'SIGSEGV', 'mixerd'],
+    ['[Sun Mar  8 02:14:51 2026] traps: calc[4410] trap divide error ip:55d0c1e2a3f4 sp:7ffd1b7c2e30 error:0 in calc[55d0c1e00000+1000]', 'SIGFPE', 'calc'],
+    ['traps: render[77][81] general protection fault ip:7f2a1c41b2e4 sp:7f2a1b5ff990 error:0 in libmix.so.3[7f2a1c400000+20000]', 'SIGSEGV', 'render'],
+    ['[ 1630.903619] Out of memory: Killed process 31240 (indexer) total-vm:37672844kB, anon-rss:31800488kB, file-rss:0kB', 'SIGKILL', 'indexer'],
+    ['Memory cgroup out of memory: Killed process 4242 (server) total-vm:8123456kB, anon-rss:4012345kB', 'SIGKILL', 'server'],
+    ['gatewayd.service: Main process exited, code=dumped, status=11/SEGV', 'SIGSEGV', null],
+    ['worker.service: Main process exited, code=killed, status=6/ABRT', 'SIGABRT', null],
   ])('%s', (line, signal, program) => {
     const n = fatalNotice(line);
     // The reader skips stretches holding no marker undecoded: every notice must hold one.
@@ -28,6 +37,17 @@ describe('fatalNotice', () => {
     if (signal === null && program === null) return expect(n).toBeNull();
     expect(n?.signal).toBe(signal);
     expect(n?.program).toBe(program);
+  });
+
+  it.each(['worker.service: Main process exited, code=killed, status=15/TERM', 'worker.service: Main process exited, code=exited, status=1/FAILURE',
+    'the segfault at startup is tracked in #12'])('is not a notice: %s', (line) => {
+    expect(fatalNotice(line)).toBeNull();
+  });
+
+  it("the kernel's segfault line gives the fault address", () => {
+    expect(fatalNotice('gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000]')?.faultAddress).toBe('0x18');
+    const r = analyze('Mar 08 09:12:40 edge01 kernel: gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000]\n').reports[0]!;
+    expect([r.signal, r.diagnoses[0]?.category]).toEqual(['SIGSEGV', 'null-deref']);
   });
 
   it.each(['Aborted 3 jobs after timeout', 'The test segmentation fault handler ran', 'fatal runtime error handling is documented', 'Check failed jobs: 3'])('is not a notice: %s', (line) => {

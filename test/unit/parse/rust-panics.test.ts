@@ -116,3 +116,21 @@ stack backtrace:
     expect(r.signatureFrames[0]).toMatch(/^<mangle::Wrapper<.*> as core::fmt::Display>::fmt$/);
   });
 });
+
+describe('Rust backtraces across FFI', () => {
+  it("marks a C++ caller's Itanium name for demangling (a Rust library called from C++)", () => {
+    const r = analyze([
+      "thread '<unnamed>' panicked at src/ffi.rs:88:42:",
+      'called `Option::unwrap()` on a `None` value',
+      'stack backtrace:',
+      '   0: rust_begin_unwind',
+      '   1: core::option::unwrap_failed',
+      '   2: imgcore::ffi::imgcore_decode',
+      '             at ./src/ffi.rs:88:42',
+      '   3: _ZN9ImageView6reloadEv',
+      '   4: _ZN9ImageView10paintEventEP11QPaintEvent',
+      '',
+    ].join('\n')).reports[0]!;
+    expect(r.signatureFrames).toEqual(['imgcore::ffi::imgcore_decode', 'ImageView::reload', 'ImageView::paintEvent']);
+  });
+});
