@@ -81,7 +81,16 @@ export function escapeCommandData(s: string): string {
   return visibleControls(s.replace(/\r\n?/g, '\n'), true).replace(/%/g, '%25').replace(/\n/g, '%0A');
 }
 
-/** GitHub workflow command property values (file=, title=). */
+/** GitHub workflow command property values shown as text (title=): control characters made visible. */
 export function escapeCommandProperty(s: string): string {
   return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/**
+ * A path as a workflow command's file= property: the real path, encoded exactly as GitHub's
+ * runner decodes properties (%25, %0D, %0A, %3A, %2C), so the annotation lands on that very file.
+ * Not made visible: the runner decodes nothing else, so "\x07" would name another file.
+ */
+export function escapeCommandPath(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
