@@ -164,7 +164,11 @@ function bufferOf(length: number): Buffer {
 /** Keeps a value: in memory, or (spilling, beyond the first `after`) in the spill file. */
 function hold<T>(value: T): Held<T> {
   if (!spill.enabled || value === null || spill.held++ < spill.after || !openSpill()) return { value };
-  const text = JSON.stringify(value);
+  return writeSpill(JSON.stringify(value)) ?? { value };
+}
+
+/** Appends JSON text to the spill file; null when it cannot be written. */
+function writeSpill(text: string): Stored | null {
   const length = Buffer.byteLength(text, 'utf8');
   // One buffer reused (grown to the largest value): no buffer of its own for each of 100,000s of values.
   const buf = bufferOf(length);
@@ -172,27 +176,45 @@ function hold<T>(value: T): Held<T> {
   try {
     for (let off = 0; off < length; ) off += writeSync(spill.fd, buf, off, length - off, spill.size + off);
   } catch {
-    return { value };
+    return null;
   }
   const stored = new Stored(spill.size, length);
   spill.size += length;
   return stored;
 }
 
-function read<T>(h: Held<T>): T {
-  if ('value' in h) return h.value;
-  const { offset, length } = h;
-  const cached = recent.get(offset);
-  if (cached !== undefined) return cached as T;
+/** A stored value's bytes, in the shared buffer (valid until the next read or write). */
+function readBytes({ offset, length }: Stored): Buffer {
   const buf = bufferOf(length);
   for (let off = 0; off < length; ) {
     const n = readSync(spill.fd, buf, off, length - off, offset + off);
     if (n === 0) throw new Error('coredx: the temporary file of crash reports was cut short');
     off += n;
   }
-  const value = JSON.parse(buf.toString('utf8', 0, length)) as T;
+  return buf;
+}
+
+/** hold() for a value given as its JSON text: written as it is when it goes to the spill file, parsed only when it stays in memory. */
+function holdText<T>(text: string): Held<T> {
+  if (text === 'null') return { value: null as T };
+  if (!spill.enabled || spill.held++ < spill.after || !openSpill()) return { value: JSON.parse(text) as T };
+  const stored = writeSpill(text);
+  return stored ?? { value: JSON.parse(text) as T };
+}
+
+/** A held value's JSON text (read from the spill file as it is, not parsed). */
+function textOf<T>(h: Held<T>): string {
+  if ('value' in h) return JSON.stringify(h.value) ?? 'null';
+  return readBytes(h).toString('utf8', 0, h.length);
+}
+
+function read<T>(h: Held<T>): T {
+  if ('value' in h) return h.value;
+  const cached = recent.get(h.offset);
+  if (cached !== undefined) return cached as T;
+  const value = JSON.parse(readBytes(h).toString('utf8', 0, h.length)) as T;
   if (recent.size >= RECENT) recent.delete(recent.keys().next().value!);
-  recent.set(offset, value);
+  recent.set(h.offset, value);
   return value;
 }
 
@@ -320,37 +342,108 @@ export function sortGroups(groups: CrashGroup[]): CrashGroup[] {
  * Throws when two parts hold the same occurrence (the parts overlap).
  */
 export function mergeGroups(parts: CrashGroup[][], options: { consume?: boolean } = {}): CrashGroup[] {
-  // Each entry keeps what the merged group needs, not the part's group: with `consume`, a part's
-  // groups are dropped as soon as it is merged (its array emptied), so two sets are never held.
-  const bySignature = new Map<string, { signatureText: string; firstAt: Location; report: Held<Report>; best: Candidate; occurrences: Location[] }>();
+  // With `consume`, a part's groups are dropped as soon as it is merged (its array emptied), so two sets are never held.
+  const fold = new GroupFold();
   for (let p = 0; p < parts.length; p++) {
-    for (const g of parts[p]!) {
-      const { report, source, key } = partsOf(g);
-      const candidate: Candidate = { key, at: g.diagnosisAt, source };
-      const entry = bySignature.get(g.signature);
-      if (!entry) bySignature.set(g.signature, { signatureText: g.signatureText, firstAt: g.occurrences[0]!, report, best: candidate, occurrences: options.consume ? g.occurrences : [...g.occurrences] });
-      else {
-        for (const o of g.occurrences) entry.occurrences.push(o);
-        if (compareLocation(g.occurrences[0]!, entry.firstAt) < 0) {
-          entry.signatureText = g.signatureText;
-          entry.firstAt = g.occurrences[0]!;
-          entry.report = report;
-        }
-        if (compareCandidates(candidate, entry.best) < 0) entry.best = candidate;
-      }
-    }
+    for (const g of parts[p]!) fold.add(g, !options.consume);
     if (options.consume) parts[p] = [];
   }
-  const groups: CrashGroup[] = [];
-  for (const [signature, { signatureText, report, best, occurrences }] of bySignature) {
-    occurrences.sort(compareLocation);
-    for (let i = 1; i < occurrences.length; i++) {
-      if (compareLocation(occurrences[i - 1]!, occurrences[i]!) === 0) throw new Error(`${occurrences[i]!.path}:${occurrences[i]!.line} is in more than one report (do the shards overlap?)`);
-    }
-    groups.push(makeGroup({ signature, signatureText, count: occurrences.length, occurrences, severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY }, best, report));
-    bySignature.delete(signature);
+  return fold.groups();
+}
+
+interface FoldEntry {
+  signatureText: string;
+  firstAt: Location;
+  report: Held<Report>;
+  best: Candidate;
+  occurrences: Location[];
+}
+
+/**
+ * mergeGroups a part at a time: groups are added as their parts arrive (a thread's file, a
+ * batch) and nothing else of the parts is kept. The result does not depend on the order they are
+ * added in: the first occurrence is the least location, the best diagnosis the least by
+ * compareCandidates (a total order: location breaks ties), and groups() sorts.
+ */
+export class GroupFold {
+  private readonly bySignature = new Map<string, FoldEntry>();
+
+  /** Adds a group; its occurrences array is taken over unless `copy`. */
+  add(g: CrashGroup, copy = false): void {
+    this.addParts(g.signature, g.signatureText, copy ? [...g.occurrences] : g.occurrences, g.diagnosisAt, partsOf(g));
   }
-  return sortGroups(groups);
+
+  /** Adds a group a thread packed (packGroup): its report kept from its JSON text, never parsed when it is written away. */
+  addPacked(p: PackedGroup): void {
+    const report = holdText<Report>(p.report);
+    let source: DiagnosisSource;
+    if (p.diagnosis !== null) source = { own: holdText<Diagnosis | null>(p.diagnosis) };
+    else source = sourceOf(report);
+    this.addParts(p.signature, p.signatureText, p.occurrences, p.diagnosisAt, { report, source, key: keyOf(p.key as Diagnosis | null) });
+  }
+
+  private addParts(signature: string, signatureText: string, occurrences: Location[], diagnosisAt: Location, { report, source, key }: Internals): void {
+    const candidate: Candidate = { key, at: diagnosisAt, source };
+    const entry = this.bySignature.get(signature);
+    if (!entry) {
+      this.bySignature.set(signature, { signatureText, firstAt: occurrences[0]!, report, best: candidate, occurrences });
+      return;
+    }
+    for (const o of occurrences) entry.occurrences.push(o);
+    if (compareLocation(occurrences[0]!, entry.firstAt) < 0) {
+      entry.signatureText = signatureText;
+      entry.firstAt = occurrences[0]!;
+      entry.report = report;
+    }
+    if (compareCandidates(candidate, entry.best) < 0) entry.best = candidate;
+  }
+
+  /** The merged groups in report order; the fold is emptied (each entry dropped as its group is made). */
+  groups(): CrashGroup[] {
+    const groups: CrashGroup[] = [];
+    for (const [signature, { signatureText, report, best, occurrences }] of this.bySignature) {
+      occurrences.sort(compareLocation);
+      for (let i = 1; i < occurrences.length; i++) {
+        if (compareLocation(occurrences[i - 1]!, occurrences[i]!) === 0) throw new Error(`${occurrences[i]!.path}:${occurrences[i]!.line} is in more than one report (do the shards overlap?)`);
+      }
+      groups.push(makeGroup({ signature, signatureText, count: occurrences.length, occurrences, severity: best.key?.severity ?? UNDIAGNOSED_SEVERITY }, best, report));
+      this.bySignature.delete(signature);
+    }
+    return sortGroups(groups);
+  }
+}
+
+/**
+ * A group as a thread posts it to the main thread (see parallel.ts): its report and diagnosis as
+ * JSON text (one string each, cheap to post, and written to the spill file as it is, never parsed
+ * on the main thread), its locations, and what its diagnosis is ranked by.
+ */
+export interface PackedGroup {
+  signature: string;
+  signatureText: string;
+  occurrences: Location[];
+  diagnosisAt: Location;
+  key: DiagnosisKey | null;
+  /** The first occurrence's report, as JSON. */
+  report: string;
+  /** The group's diagnosis as JSON; null when it is the report's own top diagnosis (not written twice). */
+  diagnosis: string | null;
+}
+
+export function packGroup(g: CrashGroup): PackedGroup {
+  const { report, source, key } = partsOf(g);
+  const own = 'own' in source ? source.own : null;
+  // The diagnosis is the report's top one (a group made here from a report in memory holds that very object).
+  const top = own === null || ('value' in own && 'value' in report && own.value === (report.value.diagnoses[0] ?? null));
+  return {
+    signature: g.signature,
+    signatureText: g.signatureText,
+    occurrences: g.occurrences,
+    diagnosisAt: g.diagnosisAt,
+    key,
+    report: textOf(report),
+    diagnosis: top ? null : textOf(own),
+  };
 }
 
 /**
