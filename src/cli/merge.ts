@@ -31,9 +31,9 @@ function runMerge(files: string[], flags: MergeFlags): number {
   try {
     // Each report is read a group at a time (a report larger than a JavaScript string can be read).
     for (const file of files) inputs.push(readScanReport(file));
-    // Each diagnosis carries its rule's help text (Diagnosis.ruleHelp): no rules are loaded. A
+    // The inputs' groups are dropped as they are merged (consume). Each diagnosis carries its rule's help text (Diagnosis.ruleHelp): no rules are loaded. A
     // diagnosis from JSON written before it did gets a generic help text in SARIF.
-    return emitReport(mergeResults(inputs), prepared, flags);
+    return emitReport(mergeResults(inputs, { consume: true }), prepared, flags);
   } catch (err) {
     if (err instanceof MergeError) return fail(err.message);
     throw err;

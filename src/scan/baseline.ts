@@ -55,7 +55,16 @@ export class BaselineError extends Error {}
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
-const severityOf = (v: unknown): Severity => (SEVERITIES.includes(v as Severity) ? (v as Severity) : 'high');
+const severityOf = (v: unknown): Severity => SEVERITIES.find((s) => s === v) ?? 'high';
+
+/**
+ * One string for each text that many baseline groups repeat (crash kinds, titles, paths): JSON.parse
+ * gives every group its own copy, and a baseline of 100,000s of groups is held for the whole run.
+ */
+function interner(limit = 10_000): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => seen.get(s) ?? (seen.size < limit && seen.set(s, s), s);
+}
 const FINGERPRINT = /^coredxCrashSignature\/v(\d+)$/;
 
 /** Where a baseline's groups are: a scan report's `groups`, a SARIF log's results (of its first run). */
@@ -69,6 +78,7 @@ const RESULTS = (p: JsonPath) => p.length === 3 && p[0] === 'runs' && p[1] === 0
  */
 export function readBaseline(path: string): Baseline {
   const groups: BaselineGroup[] = [];
+  const intern = interner();
   const results: (BaselineGroup & { version: number })[] = [];
   let problem: string | null = null;
   let doc: unknown;
@@ -79,11 +89,11 @@ export function readBaseline(path: string): Baseline {
       onElement: (p, _i, value) => {
         if (problem !== null) return;
         if (GROUPS(p)) {
-          const g = fromScanGroup(value);
+          const g = fromScanGroup(value, intern);
           if (typeof g === 'string') problem = g;
           else groups.push(g);
         } else {
-          const r = fromSarifResult(value);
+          const r = fromSarifResult(value, intern);
           if (typeof r === 'string') problem = r;
           else results.push(r);
         }
@@ -108,7 +118,7 @@ function fromScanJson(doc: Record<string, unknown>, groups: BaselineGroup[], pro
 }
 
 /** What a baseline keeps of one group of a scan report, or what is wrong with it. */
-function fromScanGroup(g: unknown): BaselineGroup | string {
+function fromScanGroup(g: unknown, intern: (s: string) => string): BaselineGroup | string {
   if (!isObject(g) || typeof g.signature !== 'string') return 'a group without a signature (expected `coredx scan --format json` output)';
   const first = Array.isArray(g.occurrences) && isObject(g.occurrences[0]) ? (g.occurrences[0] as { path: string; line: number }) : null;
   let title = '';
@@ -121,11 +131,11 @@ function fromScanGroup(g: unknown): BaselineGroup | string {
   return {
     signature: g.signature,
     signatureText: str(g.signatureText, g.signature),
-    title,
-    crashKind: str(report.crashKind, str(g.signatureText).split(' | ')[0] || 'UNKNOWN'),
+    title: intern(title),
+    crashKind: intern(str(report.crashKind, str(g.signatureText).split(' | ')[0] || 'UNKNOWN')),
     severity: severityOf(g.severity),
     count: Number.isInteger(g.count) ? (g.count as number) : 1,
-    first: first && typeof first.path === 'string' ? { path: first.path, line: Number(first.line) || 1 } : null,
+    first: first && typeof first.path === 'string' ? { path: intern(first.path), line: Number(first.line) || 1 } : null,
   };
 }
 
@@ -139,7 +149,7 @@ function fromSarif(doc: Record<string, unknown>, results: (BaselineGroup & { ver
 }
 
 /** What a baseline keeps of one SARIF result (with the signature version its fingerprint names), or what is wrong with it. */
-function fromSarifResult(r: unknown): (BaselineGroup & { version: number }) | string {
+function fromSarifResult(r: unknown, intern: (s: string) => string): (BaselineGroup & { version: number }) | string {
   if (!isObject(r) || !isObject(r.partialFingerprints)) return 'a SARIF result without coredx fingerprints';
   const key = Object.keys(r.partialFingerprints).find((k) => FINGERPRINT.test(k));
   const signature = key ? r.partialFingerprints[key] : undefined;
@@ -150,25 +160,25 @@ function fromSarifResult(r: unknown): (BaselineGroup & { version: number }) | st
   return {
     signature,
     signatureText,
-    title: str(p.title, message.split('\n')[0]!.replace(/ \(\d+ occurrences?\)$/, '')),
-    crashKind: signatureText.split(' | ')[0] || 'UNKNOWN',
+    title: intern(str(p.title, message.split('\n')[0]!.replace(/ \(\d+ occurrences?\)$/, ''))),
+    crashKind: intern(signatureText.split(' | ')[0] || 'UNKNOWN'),
     severity: severityOf(p.severity ?? ({ error: 'high', warning: 'medium', note: 'low' } as Record<string, string>)[str(r.level)]),
     count: Number.isInteger(p.count) ? (p.count as number) : 1,
-    first: sarifFirst(r),
+    first: sarifFirst(r, intern),
     version: Number(FINGERPRINT.exec(key)![1]),
   };
 }
 
 /** The artifact location of a result (its last location), as a path. */
-function sarifFirst(r: Record<string, unknown>): BaselineGroup['first'] {
+function sarifFirst(r: Record<string, unknown>, intern: (s: string) => string): BaselineGroup['first'] {
   const loc = Array.isArray(r.locations) ? r.locations.at(-1) : null;
   const phys = isObject(loc) && isObject(loc.physicalLocation) ? loc.physicalLocation : null;
   const art = phys && isObject(phys.artifactLocation) ? phys.artifactLocation : null;
   if (!art || typeof art.uri !== 'string') return null;
   const line = isObject(phys!.region) && Number.isInteger(phys!.region.startLine) ? (phys!.region.startLine as number) : 1;
   try {
-    if (art.uriBaseId === undefined && art.uri.startsWith('file:')) return { path: fileURLToPath(art.uri), line };
-    return { path: art.uri.split('/').map(decodeURIComponent).join('/'), line };
+    if (art.uriBaseId === undefined && art.uri.startsWith('file:')) return { path: intern(fileURLToPath(art.uri)), line };
+    return { path: intern(art.uri.split('/').map(decodeURIComponent).join('/')), line };
   } catch {
     return { path: art.uri, line };
   }

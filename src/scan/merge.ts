@@ -54,6 +54,16 @@ export function asScanResult(name: string, doc: unknown, groupsChecked = false):
  */
 export function readScanReport(file: string): MergeInput {
   const groups: CrashGroup[] = [];
+  // JSON.parse gives each group its own copy of its paths: one string per path instead (a report's
+  // 100,000s of groups name a few files), and diagnosisAt the first occurrence itself when it is that one.
+  const paths = new Map<string, string>();
+  // Anything but a plain location is kept as it is (its JSON written back unchanged).
+  const plain = (o: unknown): o is { path: string; line: number } => isObject(o) && typeof o.path === 'string' && Object.keys(o).join() === 'path,line';
+  const shared = (o: { path: string; line: number }) => {
+    if (!plain(o)) return o;
+    const path = paths.get(o.path) ?? (paths.size < 100_000 ? (paths.set(o.path, o.path), o.path) : o.path);
+    return { path, line: o.line };
+  };
   let problem: string | null = null;
   let doc: unknown;
   try {
@@ -63,7 +73,13 @@ export function readScanReport(file: string): MergeInput {
       onElement: (_p, _i, g) => {
         if (problem !== null) return;
         problem = groupProblem(g);
-        if (problem === null) groups.push(holdGroup(g as CrashGroup));
+        if (problem !== null) return;
+        const group = g as CrashGroup;
+        group.occurrences = group.occurrences.map(shared);
+        const first = group.occurrences[0]!;
+        const at = group.diagnosisAt;
+        group.diagnosisAt = plain(at) && plain(first) && at.path === first.path && at.line === first.line ? first : shared(at);
+        groups.push(holdGroup(group));
       },
     });
   } catch (err) {
@@ -78,7 +94,8 @@ export function readScanReport(file: string): MergeInput {
   return asScanResult(file, doc, true);
 }
 
-export function mergeResults(inputs: MergeInput[]): ScanResult {
+/** `consume`: each input's groups are dropped as they are merged (its array emptied): two sets are never held. */
+export function mergeResults(inputs: MergeInput[], options: { consume?: boolean } = {}): ScanResult {
   if (inputs.length === 0) throw new MergeError('nothing to merge');
   const [first] = inputs;
   for (const key of ['signatureVersion', 'schemaVersion'] as const) {
@@ -106,7 +123,9 @@ export function mergeResults(inputs: MergeInput[]): ScanResult {
   }
   let groups: CrashGroup[];
   try {
-    groups = mergeGroups(inputs.map((i) => i.result.groups));
+    const parts = inputs.map((i) => i.result.groups);
+    groups = mergeGroups(parts, options);
+    if (options.consume) for (const i of inputs) i.result.groups = [];
   } catch (err) {
     throw new MergeError(`cannot merge: ${(err as Error).message}`);
   }
