@@ -272,7 +272,7 @@ function makeGroup(
 function partsOf(g: CrashGroup): Internals {
   const known = (g as Partial<HoldingGroup>)[HELD];
   if (known) return known;
-  // A group from elsewhere (a worker thread's, a JSON report's, one holding its objects): kept as a group made here would be.
+  // A group from elsewhere (a JSON report's, one holding its objects): kept as a group made here would be.
   const report = hold(g.report);
   const top = g.report.diagnoses[0] ?? null;
   // Its diagnosis is its first report's top one when it is that very object (a structured clone keeps that).

@@ -56,7 +56,7 @@ const MAX_BATCH = 16;
 /**
  * A worker's young generation, MB (V8's default lets it grow to 3 x 16 MB per thread): what a
  * worker keeps is one file's groups at a time, so a smaller nursery costs no time (measured: the
- * same wall time on 100 files of 1,000 crashes each) and ~20 MB of peak RSS per thread.
+ * same wall time on 20 files of 1,000 crashes each) and ~18 MB of peak RSS per thread.
  */
 const WORKER_YOUNG_MB = 8;
 
