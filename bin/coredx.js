@@ -8,10 +8,8 @@ import { createRequire } from 'node:module';
 
 // Node's modules through require: an ES import of node:fs would run its lazy getters (its streams).
 const require = createRequire(import.meta.url);
-const { readFileSync, statSync, writeFileSync } = require('node:fs');
-const { dirname } = require('node:path');
+const { readFileSync, statSync } = require('node:fs');
 const { fileURLToPath } = require('node:url');
-const { Script } = require('node:vm');
 
 // A reader that closes the pipe early (`coredx rules list | head`) is normal: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -44,23 +42,6 @@ function freshBundle() {
   }
 }
 
-/** Runs the bundle as CommonJS, compiled from its code cache when V8 accepts it: its exports. */
-function runBundle(file) {
-  let cachedData;
-  try {
-    cachedData = readFileSync(`${file}.cache`);
-  } catch {
-    // no cache: compiled as usual
-  }
-  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n});`;
-  const script = new Script(source, { filename: file, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
-  // The build's warm-up run (bench/build-bundle.js) keeps what it compiled for the next runs.
-  if (process.env.COREDX_WRITE_CODE_CACHE === '1') process.on('exit', () => writeFileSync(`${file}.cache`, script.createCachedData()));
-  return module.exports;
-}
-
 /** The CLI's module: the bundle when fresh (and readable: a build may be replacing it), else dist's. */
 function cli() {
   // `coredx --version` needs nothing of the bundle: dist's main answers it without loading the rest.
@@ -69,7 +50,8 @@ function cli() {
   const bundle = version ? null : freshBundle();
   if (bundle) {
     try {
-      return Promise.resolve(runBundle(bundle));
+      // The build's warm-up run (bench/build-bundle.js) keeps what it compiled for the next runs.
+      return Promise.resolve(require('./run-bundle.cjs').runBundle(bundle, { writeCache: process.env.COREDX_WRITE_CODE_CACHE === '1' }));
     } catch {
       // fall back to the plain dist/
     }

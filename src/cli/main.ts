@@ -18,6 +18,12 @@ const SUBCOMMANDS: readonly (readonly [string, () => Promise<Register>])[] = [
   ['debugger-setup', async () => (await import('./debugger-setup.js')).registerDebuggerSetup],
 ];
 
+/**
+ * A scan thread's entry, for threads of a process that runs the CLI bundle (bin/run-bundle.cjs):
+ * they run the same bundle, compiled from its code cache. Loaded only when a thread asks.
+ */
+export const scanWorker = async () => (await import('../scan/worker-main.js')).runScanWorker;
+
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
   // What commander prints for `coredx --version` (and -V), without loading it.

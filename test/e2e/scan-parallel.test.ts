@@ -56,3 +56,21 @@ it('coredx scan --jobs N writes the same reports as --jobs 1', () => {
   };
   expect(run('8')).toBe(run('1'));
 }, 120_000);
+
+it('threads of a CLI run from its bundle run the bundle too (not dist/ modules), with the same reports', () => {
+  // A preload records how each Worker is started (the bundle's require of worker_threads sees it).
+  const log = join(top, 'workers.log');
+  const preload = join(top, 'record-workers.cjs');
+  writeFileSync(
+    preload,
+    `const wt = require('node:worker_threads'); const fs = require('node:fs'); const Base = wt.Worker;
+wt.Worker = class extends Base { constructor(what, opts) { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ eval: !!(opts && opts.eval), bundle: opts && opts.workerData && opts.workerData.bundle, script: opts && opts.eval ? null : String(what) }) + '\\n'); super(what, opts); } };`,
+  );
+  const r = spawnSync(process.execPath, ['--require', preload, BIN, 'scan', 'tree', '--jobs', '2', '--quiet', '-f', 'json=b2.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+  expect(r.status, r.stderr).toBe(2); // the dangling symlink
+  const started = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(started.length).toBeGreaterThan(0);
+  for (const w of started) expect(w).toEqual({ eval: true, bundle: join(DIST, 'cli-bundle', 'coredx-cli.cjs'), script: null });
+  spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', '1', '--quiet', '-f', 'json=b1.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+  expect(readFileSync(join(top, 'b2.json'), 'utf8')).toBe(readFileSync(join(top, 'b1.json'), 'utf8'));
+}, 120_000);
