@@ -63,5 +63,21 @@ describe('parallel fold', () => {
         expect(JSON.stringify(fold.groups())).toBe(JSON.stringify(serial.groups));
       }
     });
+
+    it(`this thread's batches (add) and workers' files (addPacked) folded together give the serial scan's groups (${after === null ? 'reports in memory' : `spilled after ${after}`})`, async () => {
+      const files = tree();
+      const serial = await scan(files, { jobs: 1 });
+      if (after !== null) spillReports({ after });
+      // Even files scanned "here" as one batch, odd ones posted by a "worker": the same signatures
+      // arrive both ways, interleaved.
+      const here = (await scan(files.filter((_, i) => i % 2 === 0), { jobs: 1 })).groups;
+      const posted = await Promise.all(files.filter((_, i) => i % 2 === 1).map(postedFor));
+      expect(posted.flat().some((p) => here.some((g) => g.signature === p.signature))).toBe(true);
+      const fold = new GroupFold();
+      fold.addPacked(posted[0]![0]!);
+      for (const g of here) fold.add(g);
+      for (const [k, part] of posted.entries()) for (const g of part.slice(k === 0 ? 1 : 0)) fold.addPacked(g);
+      expect(JSON.stringify(fold.groups())).toBe(JSON.stringify(serial.groups));
+    });
   }
 });
