@@ -2,6 +2,7 @@
 // thread's stack with symbols. The output goes to the same parsers a pasted trace goes to.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { delimiter, join } from 'node:path';
@@ -164,18 +165,39 @@ function startTime(pid: number): string | null {
 }
 
 /**
- * Every debugger's environment holds RUN_MARKER=<coredx's pid>.<run>: whatever it starts inherits
- * it (gdb, setsid and shells pass the environment on), also a process that left the debugger's
- * process group and whose parent is gone (an orphan of init).
+ * Every debugger's environment holds RUN_MARKER=<nonce>.<coredx's pid>.<thread>.<run>: whatever it
+ * starts inherits it (gdb, setsid and shells pass the environment on), also a process that left the
+ * debugger's process group and whose parent is gone (an orphan of init). The nonce is random, one
+ * per coredx process: /proc shows the processes of containers too (other PID namespaces), where a
+ * coredx may have this coredx's pid, thread and run numbers; only the nonce tells them apart.
  */
 const RUN_MARKER = 'COREDX_DEBUGGER_RUN';
+/**
+ * Where the nonce is shared with worker threads (each loads this module anew; a worker's
+ * process.env is a copy of the main thread's): "<pid>.<nonce>", taken only with this process's pid,
+ * never from a parent coredx whose environment was inherited. A worker started with an environment
+ * of its own draws its own nonce: its debuggers are still found on an interrupt by parentage.
+ */
+const NONCE_VAR = 'COREDX_DEBUGGER_NONCE';
+
+function processNonce(): string {
+  const shared = /^(\d+)\.([0-9a-f]{16})$/.exec(process.env[NONCE_VAR] ?? '');
+  if (shared && Number(shared[1]) === process.pid) return shared[2]!;
+  const nonce = randomBytes(8).toString('hex');
+  process.env[NONCE_VAR] = `${process.pid}.${nonce}`;
+  return nonce;
+}
+
+const NONCE = processNonce();
+/** Every debugger run of this process (all threads) has a marker starting so. */
+const PROCESS_MARKER = `${RUN_MARKER}=${NONCE}.`;
 let runs = 0;
 
 /**
  * What a debugger started that left its process group (`setsid`, a new session), so that killing
  * the group misses it, read from /proc: every live descendant of the group leaders `leaders` (any
  * depth, any group or session), and every process whose environment holds one of the `markers`
- * ("RUN_MARKER=value\0", or a prefix of it: "RUN_MARKER=<pid>." for every run of this process).
+ * ("RUN_MARKER=value\0", or a prefix of it: PROCESS_MARKER for every run of this process).
  */
 function offspring(leaders: Iterable<number>, markers: readonly string[] = []): Proc[] {
   const roots = new Set(leaders);
@@ -243,7 +265,7 @@ function onExitSignal(signal: ExitSignal): void {
   const groups = new Set([...liveGroups, ...childGroups()]);
   // Before the groups are signalled: once a debugger is gone, what it started with setsid is
   // found by its parentage no more.
-  const escaped = offspring(groups, [`${RUN_MARKER}=${process.pid}.`]);
+  const escaped = offspring(groups, [PROCESS_MARKER]);
   if (interrupted) {
     for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
     signalProcs(escaped, 'SIGKILL');
@@ -312,12 +334,10 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     let done = false;
     // Its own process group (and session), so a timeout or an interrupted coredx kills whatever
     // the debugger started too (a hung helper must not outlive the scan).
-    const marker = `${RUN_MARKER}=${process.pid}.${threadId}.${++runs}`;
-    const child = spawn(name, args, {
-      env: { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C', [RUN_MARKER]: marker.slice(RUN_MARKER.length + 1) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const marker = `${PROCESS_MARKER}${process.pid}.${threadId}.${++runs}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C', [RUN_MARKER]: marker.slice(RUN_MARKER.length + 1) };
+    delete env[NONCE_VAR];
+    const child = spawn(name, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const pgid = child.pid;
     if (pgid !== undefined) track(pgid);
     const killGroup = () => {
