@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDebugger } from '../../../src/core/debugger.js';
+import { offspring, parentageRoots, runDebugger } from '../../../src/core/debugger.js';
 import { tempDir } from '../../support/tmp.js';
 
 const hasSetsid = spawnSync('sh', ['-c', 'command -v setsid'], { encoding: 'utf8' }).status === 0;
@@ -54,6 +54,35 @@ function decoy(seconds: number, value: string): ChildProcess {
   started.push(c);
   return c;
 }
+
+describe('parentageRoots: the debugger is a root of parentage only while its pid is still its own', () => {
+  it('takes a leader whose start time is the one recorded at spawn', () => {
+    expect(parentageRoots([{ pid: 4242, start: '1000' }], () => '1000')).toEqual([4242]);
+  });
+  it('refuses a reused pid (another start time), a pid gone, and a leader whose start time was never known', () => {
+    expect(parentageRoots([{ pid: 4242, start: '1000' }], () => '2000')).toEqual([]);
+    expect(parentageRoots([{ pid: 4242, start: '1000' }], () => null)).toEqual([]);
+    expect(parentageRoots([{ pid: 4242, start: '1000' }], () => undefined)).toEqual([]);
+    expect(parentageRoots([{ pid: 4242, start: null }], () => '1000')).toEqual([]);
+  });
+});
+
+describe('offspring: what the debugger started', () => {
+  it('walks the descendants of a leader only while its start time matches the one recorded', async () => {
+    const seconds = 5100 + (process.pid % 500);
+    lengths.push(String(seconds));
+    const parent = spawn('sh', ['-c', `sleep ${seconds} & wait`], { stdio: 'ignore' });
+    started.push(parent);
+    for (let i = 0; i < 100 && withArg(String(seconds)).length === 0; i++) await sleep(20);
+    const [kid] = withArg(String(seconds));
+    expect(kid).toBeDefined();
+    const start = stat(parent.pid!)[19]!;
+    expect(offspring([{ pid: parent.pid!, start }]).map((p) => p.pid)).toContain(kid);
+    // The same pid as another process (the debugger reaped, its pid reused): not the debugger's.
+    expect(offspring([{ pid: parent.pid!, start: String(Number(start) + 1) }]).map((p) => p.pid)).not.toContain(kid);
+    expect(offspring([{ pid: parent.pid!, start: null }]).map((p) => p.pid)).not.toContain(kid);
+  });
+});
 
 describe.skipIf(!hasSetsid)('runDebugger kills what its debugger left, and only that', () => {
   it("spares a process whose marker has this process's pid, thread and run but another nonce (another PID namespace)", async () => {
