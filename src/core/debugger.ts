@@ -2,6 +2,7 @@
 // thread's stack with symbols. The output goes to the same parsers a pasted trace goes to.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { delimiter, join } from 'node:path';
@@ -91,8 +92,11 @@ export const KILL_GRACE_MS = 2000;
 const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 type ExitSignal = keyof typeof SIGNAL_NUMBERS;
 
-/** Process groups of the debuggers this thread runs now (each debugger leads its own group). */
-const liveGroups = new Set<number>();
+/**
+ * Process groups of the debuggers this thread runs now (each debugger leads its own group), each
+ * with its leader's start time at spawn (null when it was gone already).
+ */
+const liveGroups = new Map<number, string | null>();
 
 let interrupted = false;
 /** Installed for good by the CLI (installInterruptHandlers), or only while a debugger runs here. */
@@ -121,8 +125,8 @@ function groupAlive(pgid: number): boolean {
  * thread or a worker thread: threads share the process), read from /proc. Never this process's
  * own group.
  */
-function childGroups(): number[] {
-  const groups: number[] = [];
+function childGroups(): Proc[] {
+  const groups: Proc[] = [];
   let own = -1;
   let entries: string[];
   try {
@@ -136,7 +140,7 @@ function childGroups(): number[] {
     try {
       const f = statFields(readFileSync(`/proc/${entry}/stat`, 'utf8'));
       // ppid, pgrp: a child leading its own group.
-      if (Number(f[1]) === process.pid && Number(f[2]) === Number(entry) && Number(entry) !== own) groups.push(Number(entry));
+      if (Number(f[1]) === process.pid && Number(f[2]) === Number(entry) && Number(entry) !== own) groups.push({ pid: Number(entry), start: f[19]! });
     } catch {
       // gone meanwhile
     }
@@ -147,10 +151,13 @@ function childGroups(): number[] {
 /** /proc/PID/stat after "pid (comm) ": state, ppid, pgrp, ... (comm may hold spaces and parentheses). */
 const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 
-/** A process, by its pid and its start time (so a pid reused meanwhile is never signalled). */
-interface Proc {
+/**
+ * A process, by its pid and its start time (so a pid reused meanwhile is never signalled); null
+ * when it was not known (the process was gone already).
+ */
+export interface Proc {
   pid: number;
-  start: string;
+  start: string | null;
 }
 
 /** The live process `pid`'s start time, or null when it is gone (or a zombie). */
@@ -164,22 +171,58 @@ function startTime(pid: number): string | null {
 }
 
 /**
- * Every debugger's environment holds RUN_MARKER=<coredx's pid>.<run>: whatever it starts inherits
- * it (gdb, setsid and shells pass the environment on), also a process that left the debugger's
- * process group and whose parent is gone (an orphan of init).
+ * Every debugger's environment holds RUN_MARKER=<nonce>.<coredx's pid>.<thread>.<run>: whatever it
+ * starts inherits it (gdb, setsid and shells pass the environment on), also a process that left the
+ * debugger's process group and whose parent is gone (an orphan of init). The nonce is random, one
+ * per coredx process: /proc shows the processes of containers too (other PID namespaces), where a
+ * coredx may have this coredx's pid, thread and run numbers; only the nonce tells them apart.
  */
 const RUN_MARKER = 'COREDX_DEBUGGER_RUN';
+/**
+ * Where the nonce is shared with worker threads (each loads this module anew; a worker's
+ * process.env is a copy of the main thread's): "<pid>.<nonce>", taken only with this process's pid,
+ * never from a parent coredx whose environment was inherited. A worker started with an environment
+ * of its own draws its own nonce: its debuggers are still found on an interrupt by parentage.
+ */
+const NONCE_VAR = 'COREDX_DEBUGGER_NONCE';
+
+function processNonce(): string {
+  const shared = /^(\d+)\.([0-9a-f]{16})$/.exec(process.env[NONCE_VAR] ?? '');
+  if (shared && Number(shared[1]) === process.pid) return shared[2]!;
+  const nonce = randomBytes(8).toString('hex');
+  process.env[NONCE_VAR] = `${process.pid}.${nonce}`;
+  return nonce;
+}
+
+const NONCE = processNonce();
+/** Every debugger run of this process (all threads) has a marker starting so. */
+const PROCESS_MARKER = `${RUN_MARKER}=${NONCE}.`;
 let runs = 0;
+
+/**
+ * The group leaders whose descendants are the debuggers' (`leaders`, each with the start time it
+ * had when it was spawned), given the live processes' start times now (`current`): a leader whose
+ * pid is gone, or reused by another process (the debugger exited and was reaped), is none.
+ */
+export function parentageRoots(leaders: Iterable<Proc>, current: (pid: number) => string | null | undefined): number[] {
+  const roots: number[] = [];
+  for (const { pid, start } of leaders) {
+    const now = current(pid);
+    if (start !== null && now !== null && now !== undefined && now === start) roots.push(pid);
+  }
+  return roots;
+}
 
 /**
  * What a debugger started that left its process group (`setsid`, a new session), so that killing
  * the group misses it, read from /proc: every live descendant of the group leaders `leaders` (any
- * depth, any group or session), and every process whose environment holds one of the `markers`
- * ("RUN_MARKER=value\0", or a prefix of it: "RUN_MARKER=<pid>." for every run of this process).
+ * depth, any group or session) while each still is the process spawned (its start time unchanged),
+ * and every process whose environment holds one of the `markers` ("RUN_MARKER=value\0", or a
+ * prefix of it: PROCESS_MARKER for every run of this process).
  */
-function offspring(leaders: Iterable<number>, markers: readonly string[] = []): Proc[] {
-  const roots = new Set(leaders);
-  if (roots.size === 0 && markers.length === 0) return [];
+export function offspring(leaders: Iterable<Proc>, markers: readonly string[] = []): { pid: number; start: string }[] {
+  const wanted = [...leaders];
+  if (wanted.length === 0 && markers.length === 0) return [];
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -209,7 +252,7 @@ function offspring(leaders: Iterable<number>, markers: readonly string[] = []): 
       // gone meanwhile, or not ours to read
     }
   }
-  const queue = [...roots, ...found.keys()];
+  const queue = [...parentageRoots(wanted, (pid) => starts.get(pid)), ...found.keys()];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
     for (const c of children.get(pid) ?? []) {
       if (found.has(c)) continue;
@@ -220,7 +263,7 @@ function offspring(leaders: Iterable<number>, markers: readonly string[] = []): 
   return [...found].map(([pid, start]) => ({ pid, start }));
 }
 
-function signalProcs(procs: readonly Proc[], signal: NodeJS.Signals): void {
+function signalProcs(procs: readonly { pid: number; start: string }[], signal: NodeJS.Signals): void {
   for (const p of procs) {
     if (startTime(p.pid) !== p.start) continue;
     try {
@@ -240,10 +283,11 @@ function signalProcs(procs: readonly Proc[], signal: NodeJS.Signals): void {
  */
 function onExitSignal(signal: ExitSignal): void {
   const code = 128 + SIGNAL_NUMBERS[signal];
-  const groups = new Set([...liveGroups, ...childGroups()]);
+  const leaders = [...[...liveGroups].map(([pid, start]) => ({ pid, start })), ...childGroups()];
+  const groups = new Set(leaders.map((l) => l.pid));
   // Before the groups are signalled: once a debugger is gone, what it started with setsid is
   // found by its parentage no more.
-  const escaped = offspring(groups, [`${RUN_MARKER}=${process.pid}.`]);
+  const escaped = offspring(leaders, [PROCESS_MARKER]);
   if (interrupted) {
     for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
     signalProcs(escaped, 'SIGKILL');
@@ -286,9 +330,9 @@ export function installInterruptHandlers(): void {
   install();
 }
 
-function track(pgid: number): void {
+function track(pgid: number, start: string | null): void {
   install();
-  liveGroups.add(pgid);
+  liveGroups.set(pgid, start);
 }
 
 function untrack(pgid: number): void {
@@ -312,17 +356,20 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
     let done = false;
     // Its own process group (and session), so a timeout or an interrupted coredx kills whatever
     // the debugger started too (a hung helper must not outlive the scan).
-    const marker = `${RUN_MARKER}=${process.pid}.${threadId}.${++runs}`;
-    const child = spawn(name, args, {
-      env: { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C', [RUN_MARKER]: marker.slice(RUN_MARKER.length + 1) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const marker = `${PROCESS_MARKER}${process.pid}.${threadId}.${++runs}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(name === 'lldb' ? lldbEnv() : {}), LC_ALL: 'C', [RUN_MARKER]: marker.slice(RUN_MARKER.length + 1) };
+    delete env[NONCE_VAR];
+    const child = spawn(name, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const pgid = child.pid;
-    if (pgid !== undefined) track(pgid);
+    // Read before this function returns: the debugger is not reaped before then, so its pid is not
+    // reused yet (a debugger that exited already is a zombie: null, no descendants to walk anyway).
+    // After it is reaped its pid may be another process's, whose descendants are not the debugger's:
+    // they are walked only while the start time matches (the marker covers all the debugger started).
+    const leader: Proc | null = pgid === undefined ? null : { pid: pgid, start: startTime(pgid) };
+    if (pgid !== undefined) track(pgid, leader!.start);
     const killGroup = () => {
       // What left the group (setsid) first: the debugger's descendants, and whatever carries its marker.
-      const escaped = offspring(pgid !== undefined ? [pgid] : [], [`${marker}\0`]);
+      const escaped = offspring(leader ? [leader] : [], [`${marker}\0`]);
       try {
         if (pgid !== undefined) process.kill(-pgid, 'SIGKILL');
       } catch {

@@ -115,6 +115,30 @@ describe('a debugger child that leaves the process group (setsid)', () => {
     expect(cleanUp(seconds)).toEqual([]);
   }, 30_000);
 
+  it.skipIf(!hasSetsid)("spares a process carrying another coredx's marker with this coredx's pid (another PID namespace)", async () => {
+    const dir = tempDir('robust-setsid');
+    const seconds = 4600 + (process.pid % 500);
+    const { core, env } = make(dir, seconds, '> /dev/null 2>&1');
+    const child = spawn(process.execPath, [BIN, 'analyze', core, '--exe', join(dir, 'prog'), '--debugger', 'gdb'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    // A container's coredx whose in-namespace pid is this coredx's: its debugger's offspring, with
+    // markers as an older coredx (no nonce) and as this one (a nonce of its own) write them.
+    const decoys = [`${child.pid}.0.1`, `0123456789abcdef.${child.pid}.0.1`].map((value, i) =>
+      spawn('sleep', [String(seconds + 2 + i)], { env: { ...process.env, COREDX_DEBUGGER_RUN: value }, stdio: 'ignore' }));
+    try {
+      for (let i = 0; i < 200 && !existsSync(join(dir, 'started')); i++) await sleep(50);
+      for (let i = 0; i < 40 && withMarker(String(seconds)).length + withMarker(String(seconds + 1)).length < 2; i++) await sleep(50);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      await sleep(200);
+      expect(cleanUp(seconds)).toEqual([]);
+      // Alive: neither a zombie (killed, not yet reaped) nor gone.
+      for (const d of decoys) expect(readFileSync(`/proc/${d.pid}/stat`, 'utf8').split(') ')[1]![0]).not.toBe('Z');
+    } finally {
+      for (const d of decoys) d.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it.skipIf(!hasSetsid)('is killed at the time limit, also after the debugger itself has exited, while it holds the output pipe', () => {
     const dir = tempDir('robust-setsid');
     const seconds = 3600 + (process.pid % 500);
