@@ -24,7 +24,8 @@ import { type BlockParser, type FeedResult, type ParsedTrace, type TraceParser }
 
 const ICE = /internal compiler error: (.+)$/;
 const FATAL_SIGNAL = /^Fatal signal: (.+)$/;
-const HEADER = /^-{3,} Backtrace -{3,}\s*$/;
+// gdb's bt-utils.c prints exactly this header; the marker the reader searches for is the same text.
+const HEADER = /^----- Backtrace -----\s*$/;
 const FOOTER = /^-{10,}\s*$/;
 const FRAME = /^(0x[0-9a-fA-F]+) (\S.*?)\s*$/;
 const LOCATION = /^\t(\S.*?):(\d+)\s*$/;
