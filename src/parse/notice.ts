@@ -3,7 +3,7 @@
 // glog's "F0812 ... Check failed: ..."). A paste often holds nothing else. They never make a trace
 // of their own while the input holds one; the extractor reports them only when it found none.
 
-import { signalName } from './signals.js';
+import { signalFromWords, signalName } from './signals.js';
 
 export interface FatalNotice {
   /** The signal the notice names or implies, or null when it implies none. */
@@ -23,10 +23,9 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited'];
 
-const SHELL_WORDS: Record<string, string> = {
-  'segmentation fault': 'SIGSEGV', aborted: 'SIGABRT', abort: 'SIGABRT', 'abort trap': 'SIGABRT', 'bus error': 'SIGBUS',
-  'illegal instruction': 'SIGILL', 'illegal hardware instruction': 'SIGILL', 'floating point exception': 'SIGFPE',
-  'trace/breakpoint trap': 'SIGTRAP',
+/** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
+const MORE_SHELL_WORDS: Record<string, string> = {
+  abort: 'SIGABRT', 'abort trap': 'SIGABRT', 'illegal hardware instruction': 'SIGILL', 'trace/breakpoint trap': 'SIGTRAP',
 };
 const WORDS = 'Segmentation fault|Aborted|Abort trap|Bus error|Illegal instruction|Floating point exception|Trace/breakpoint trap';
 const LOWER_WORDS = 'segmentation fault|abort|bus error|illegal hardware instruction|floating point exception';
@@ -107,5 +106,5 @@ export function fatalNotice(line: string): FatalNotice | null {
 }
 
 function shell(words: string, command: string | undefined | null): FatalNotice {
-  return { signal: SHELL_WORDS[words.toLowerCase()] ?? null, crashKind: null, program: programOf(command ?? undefined), source: 'shell' };
+  return { signal: signalFromWords(words, true) ?? MORE_SHELL_WORDS[words.toLowerCase()] ?? null, crashKind: null, program: programOf(command ?? undefined), source: 'shell' };
 }
