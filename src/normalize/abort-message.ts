@@ -17,9 +17,15 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /^Assertion failed: .*, function .*, file /,
   /Check failed: /,
   /^Fatal glibc error: /,
-  // V8's fatal errors as Node.js prints them: "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal",
-  // "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory".
-  /^FATAL ERROR: \S/,
+  // V8's fatal errors as Node.js prints them (node::OnFatalError / OOMErrorHandler: "FATAL ERROR:
+  // <location> <message>"): an API check ("FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal",
+  // "HandleScope::HandleScope Entering the V8 API without proper locking in place"), N-API's fatal
+  // errors ("napi_...", "Error::ThrowAsJavaScriptException napi_throw"), and the heap running out
+  // ("Reached heap limit", "CALL_AND_RETRY_LAST", "Ineffective mark-compacts near heap limit",
+  // "invalid array length", "MarkCompactCollector: young object promotion failed", "Scavenger:
+  // semi-space copy", ... each with "Allocation failed - JavaScript heap out of memory"). Not any
+  // "FATAL ERROR:" an application logs: that one near an unrelated trace is not its message.
+  /^FATAL ERROR: (?:(?:v8|node|Napi|HandleScope|Error)::|napi_|Reached heap limit|CALL_AND_RETRY_LAST|Ineffective mark-compacts|invalid (?:array length|table size|string length)|MarkCompactCollector|Scavenger|NewSpace|Committing semi space|.*Allocation failed - )/,
   // Gecko's deliberate crashes and assertions: "Hit MOZ_CRASH(reason) at file:line", "Assertion failure: x, at file:line".
   /^Hit MOZ_CRASH\(/,
   /^Assertion failure: .*, at \S+:\d+/,

@@ -16,6 +16,7 @@
 // the bar; code snippets (">  31:") follow a Source line. The signal handler ends with psignal-like
 // text naming the signal and, for a fault, its address.
 
+import { signalFromWords } from './signals.js';
 import { pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
@@ -32,10 +33,8 @@ const WINDOWS_SOURCE = /^\s+(\S.*?)\((\d+)\): (\S.*?)\s*$/;
 const SNIPPET = /^\s*>?\s*\d{1,7}:(?:\s|$)/;
 /** The signal handler's last line: psignal's words for the signal, si_code text, the address. */
 const SIGNAL_LINE = /^(Segmentation fault|Aborted|Floating point exception|Illegal instruction|Bus error|Trace\/breakpoint trap|Bad system call)(?: \((.*)\))?\s*$/;
-const SIGNALS: Record<string, string> = {
-  'Segmentation fault': 'SIGSEGV', Aborted: 'SIGABRT', 'Floating point exception': 'SIGFPE', 'Illegal instruction': 'SIGILL',
-  'Bus error': 'SIGBUS', 'Trace/breakpoint trap': 'SIGTRAP', 'Bad system call': 'SIGSYS',
-};
+/** The words SIGNAL_LINE takes beyond strsignal()'s common ones (signalFromWords). */
+const MORE_SIGNALS: Record<string, string> = { 'Trace/breakpoint trap': 'SIGTRAP', 'Bad system call': 'SIGSYS' };
 
 export const backwardCppParser: TraceParser = {
   format: 'backward-cpp',
@@ -115,7 +114,7 @@ class BackwardBlock implements BlockParser {
     }
     if (this.afterSource && SNIPPET.test(line)) return 'take';
     if ((m = SIGNAL_LINE.exec(line)) && this.groups.length > 0) {
-      this.signal = SIGNALS[m[1]!]!;
+      this.signal = signalFromWords(m[1]!) ?? MORE_SIGNALS[m[1]!]!;
       this.description = m[2] ?? null;
       const addr = m[2] ? /\[(0x[0-9a-fA-F]+)\]$/.exec(m[2]) : null;
       if (addr && (this.signal === 'SIGSEGV' || this.signal === 'SIGBUS')) this.faultAddress = addr[1]!;

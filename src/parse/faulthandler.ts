@@ -14,6 +14,7 @@
 //
 //   Extension modules: numpy.core._multiarray_umath, mylib._native (total: 2)
 
+import { signalFromWords } from './signals.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import type { BlockParser, FeedResult, ParsedThread, ParsedTrace, TraceParser } from './types.js';
 
@@ -24,14 +25,8 @@ const STACK = /^\s*Stack \(most recent call first\):\s*$/;
 const FRAME = /^\s+File "(.+)", line (\d+) in (.+?)\s*$/;
 const EXTENSIONS = /^\s*Extension modules: /;
 
-const SIGNALS: Record<string, string> = {
-  'Segmentation fault': 'SIGSEGV',
-  Aborted: 'SIGABRT',
-  'Abort trap': 'SIGABRT',
-  'Bus error': 'SIGBUS',
-  'Floating point exception': 'SIGFPE',
-  'Illegal instruction': 'SIGILL',
-};
+/** strsignal()'s words (signalFromWords), and macOS's for SIGABRT. */
+const signalOf = (words: string): string | null => signalFromWords(words) ?? (words === 'Abort trap' ? 'SIGABRT' : null);
 
 export const faulthandlerParser: TraceParser = {
   format: 'python-faulthandler',
@@ -59,7 +54,7 @@ class FaulthandlerBlock implements BlockParser {
     let m: RegExpExecArray | null;
     if ((m = FATAL.exec(line))) {
       if (this.threads.length) return 'split';
-      this.signal = SIGNALS[m[1]!] ?? null;
+      this.signal = signalOf(m[1]!);
       this.description = m[1]!;
       this.inside.push({ line: lineNo, text: line.trim() });
       return 'take';

@@ -19,22 +19,21 @@
 
 import { markMangled } from './backtrace-symbols.js';
 import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
-import { signalName } from './signals.js';
+import { signalFromWords, signalName } from './signals.js';
 import { type BlockParser, type FeedResult, type ParsedTrace, type TraceParser } from './types.js';
 
 const ICE = /internal compiler error: (.+)$/;
 const FATAL_SIGNAL = /^Fatal signal: (.+)$/;
-const HEADER = /^-{3,} Backtrace -{3,}\s*$/;
+// gdb's bt-utils.c prints exactly this header; the marker the reader searches for is the same text.
+const HEADER = /^----- Backtrace -----\s*$/;
 const FOOTER = /^-{10,}\s*$/;
 const FRAME = /^(0x[0-9a-fA-F]+) (\S.*?)\s*$/;
 const LOCATION = /^\t(\S.*?):(\d+)\s*$/;
 /** Lines GCC prints between its error line and the frames (the source line and its caret). */
 const SNIPPET_LINES = 6;
 
-const WORDS: Record<string, string> = {
-  'Segmentation fault': 'SIGSEGV', Aborted: 'SIGABRT', 'Bus error': 'SIGBUS', 'Illegal instruction': 'SIGILL',
-  'Floating point exception': 'SIGFPE', 'Killed signal terminated program cc1': 'SIGKILL',
-};
+/** GCC's driver when the OOM killer (or ulimit) killed the compiler proper; the other words are strsignal()'s. */
+const CC1_KILLED = 'Killed signal terminated program cc1';
 
 export const libbacktraceParser: TraceParser = {
   format: 'libbacktrace',
@@ -91,7 +90,7 @@ class LibbacktraceBlock implements BlockParser {
     let m: RegExpExecArray | null;
     if ((m = FATAL_SIGNAL.exec(line)) || (m = ICE.exec(line))) {
       const words = m[1]!.trim();
-      this.signal = WORDS[words] ?? (/^SIG[A-Z]+$/.test(words) ? signalName(words) : null);
+      this.signal = signalFromWords(words) ?? (words === CC1_KILLED ? 'SIGKILL' : /^SIG[A-Z]+$/.test(words) ? signalName(words) : null);
       this.description = line.trim();
       this.headerLines.push({ line: lineNo, text: line });
     }

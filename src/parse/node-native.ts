@@ -12,7 +12,10 @@
 //   node[88213]: ../src/node_buffer.cc:254:char* node::Buffer::Data(...): Assertion `val->IsArrayBufferView()' failed.
 //    1: 0xb7f4e0 node::Abort() [node]
 //
-// Windows builds print the symbol with no address or module (" 1: node_module_register"). The
+// Windows builds print the symbol with no address or module (" 1: node_module_register"): such a
+// frame counts only after the "----- Native stack trace -----" header, since "FATAL ERROR: 2
+// migrations failed" followed by " 1: create_users" is an application's own list. Elsewhere a frame
+// needs an address (0x... or Windows' bare hex) or a "[module]". The
 // JavaScript stack that may follow ("----- JavaScript stack trace -----") is not native code: the
 // trace ends there. Node aborts after either header: SIGABRT.
 
@@ -44,6 +47,8 @@ class NodeBlock implements BlockParser {
   private description: string | null = null;
   private program: string | null = null;
   private header = false;
+  /** "----- Native stack trace -----" was seen: frames without address or module count too. */
+  private nativeHeader = false;
   /** The header line: the message node died with (abort-message.ts reads it there). */
   private readonly headerLines: { line: number; text: string }[] = [];
 
@@ -59,10 +64,14 @@ class NodeBlock implements BlockParser {
       return this.span.took(lineNo);
     }
     const t = line.trim();
-    if (this.stack.count === 0 && (t === '' || NATIVE_HEADER.test(t) || (this.description!.startsWith('FATAL ERROR') && FATAL.test(t)))) return this.span.took(lineNo);
+    if (this.stack.count === 0 && NATIVE_HEADER.test(t)) {
+      this.nativeHeader = true;
+      return this.span.took(lineNo);
+    }
+    if (this.stack.count === 0 && (t === '' || (this.description!.startsWith('FATAL ERROR') && FATAL.test(t)))) return this.span.took(lineNo);
     if (JS_HEADER.test(t)) return 'end';
     const m = FRAME.exec(line);
-    if (!m || Number(m[1]) !== this.stack.count + 1) return this.stack.count > 0 ? 'end' : this.preamble.spend();
+    if (!m || Number(m[1]) !== this.stack.count + 1 || (m[2] === undefined && !this.nativeHeader && !MODULE.test(m[3]!))) return this.stack.count > 0 ? 'end' : this.preamble.spend();
     this.stack.push((i) => frameOf(i, m[2] ?? null, m[3]!, t));
     return this.span.took(lineNo);
   }

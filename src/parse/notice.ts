@@ -3,7 +3,7 @@
 // glog's "F0812 ... Check failed: ..."). A paste often holds nothing else. They never make a trace
 // of their own while the input holds one; the extractor reports them only when it found none.
 
-import { signalName } from './signals.js';
+import { signalFromWords, signalName } from './signals.js';
 
 export interface FatalNotice {
   /** The signal the notice names or implies, or null when it implies none. */
@@ -23,10 +23,9 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited'];
 
-const SHELL_WORDS: Record<string, string> = {
-  'segmentation fault': 'SIGSEGV', aborted: 'SIGABRT', abort: 'SIGABRT', 'abort trap': 'SIGABRT', 'bus error': 'SIGBUS',
-  'illegal instruction': 'SIGILL', 'illegal hardware instruction': 'SIGILL', 'floating point exception': 'SIGFPE',
-  'trace/breakpoint trap': 'SIGTRAP',
+/** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
+const MORE_SHELL_WORDS: Record<string, string> = {
+  abort: 'SIGABRT', 'abort trap': 'SIGABRT', 'illegal hardware instruction': 'SIGILL', 'trace/breakpoint trap': 'SIGTRAP',
 };
 const WORDS = 'Segmentation fault|Aborted|Abort trap|Bus error|Illegal instruction|Floating point exception|Trace/breakpoint trap';
 const LOWER_WORDS = 'segmentation fault|abort|bus error|illegal hardware instruction|floating point exception';
@@ -45,20 +44,28 @@ const RUST_ALLOC = /^memory allocation of \d+ bytes failed\s*$/;
 // glog/Abseil FATAL lines: "F0812 08:45:04.059198   910 file.h:38] Check failed: ...".
 const GLOG_FATAL = /^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] \S/;
 
-// The kernel's lines about a user process (dmesg, journalctl -k, /var/log/kern.log), after an optional
-// dmesg time ("[ 4521.118327] ", dmesg -T's "[Sun Mar  8 02:14:51 2026] "):
+// The kernel's lines about a user process (dmesg, journalctl -k, /var/log/kern.log), and systemd's
+// about a service. Each is the whole line, from its start: an optional dmesg time ("[ 4521.118327] ",
+// dmesg -T's "[Sun Mar  8 02:14:51 2026] "), an optional journal/syslog prefix ("Mar  8 09:12:40
+// edge01 kernel: ", "edge01 systemd[1]: ", journalctl -o short-iso's "2026-03-08T09:12:40+0000
+// edge01 kernel: "), then the message. A changelog or an FAQ quoting one is no crash.
 //   gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000]
 //   traps: worker[77][12]: general protection fault ip:7f... sp:7ff... error:0 in libx.so[7f...+2000]
 //   traps: calc[4410] trap divide error ip:55d0... sp:7ffd... error:0 in calc[55d0...+1000]
 //   Out of memory: Killed process 31240 (indexer) total-vm:..., also "Memory cgroup out of memory: Killed process ..."
+//   gatewayd.service: Main process exited, code=dumped, status=11/SEGV
 const DMESG_TIME = String.raw`(?:\[[^\]]*\d\]\s*)?`;
-const KERNEL_SEGV = new RegExp(`^${DMESG_TIME}(?:traps: )?(\\S+?)\\[\\d+\\](?:\\[\\d+\\])?:? segfault at ([0-9a-fA-F]+) ip [0-9a-fA-F]+ sp [0-9a-fA-F]+ error \\d+`);
-const KERNEL_TRAP = new RegExp(`^${DMESG_TIME}(?:traps: )?(\\S+?)\\[\\d+\\](?:\\[\\d+\\])?:? (general protection fault|trap divide error|trap invalid opcode|trap int3) `);
+const SYSLOG_TIME = String.raw`(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?) `;
+const SYSLOG = String.raw`(?:(?:${SYSLOG_TIME})?\S+ (?:kernel|systemd(?:\[\d+\])?): )?`;
+/** Everything a kernel or systemd line may have before its message. */
+const LINE_START = `^${DMESG_TIME}${SYSLOG}${DMESG_TIME}`;
+const KERNEL_SEGV = new RegExp(`${LINE_START}(?:traps: )?(\\S+?)\\[\\d+\\](?:\\[\\d+\\])?:? segfault at ([0-9a-fA-F]+) ip [0-9a-fA-F]+ sp [0-9a-fA-F]+ error \\d+`);
+const KERNEL_TRAP = new RegExp(`${LINE_START}(?:traps: )?(\\S+?)\\[\\d+\\](?:\\[\\d+\\])?:? (general protection fault|trap divide error|trap invalid opcode|trap int3) `);
 const TRAP_SIGNALS: Record<string, string> = { 'general protection fault': 'SIGSEGV', 'trap divide error': 'SIGFPE', 'trap invalid opcode': 'SIGILL', 'trap int3': 'SIGTRAP' };
-const KERNEL_OOM = /(?:^|\] |: )(?:Memory cgroup )?[Oo]ut of memory(?: \(oom_kill_allocating_task\))?: Kill(?:ed)? process \d+ \(([^)]+)\)/;
-// systemd about a service whose main process died of a signal: "x.service: Main process exited, code=dumped, status=11/SEGV"
-// (killed by a crash signal; a TERM or KILL from outside is a stop, not a crash).
-const SYSTEMD_EXIT = /Main process exited, code=(?:dumped, status=\d+\/([A-Z]+)|killed, status=\d+\/(SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/;
+const KERNEL_OOM = new RegExp(`${LINE_START}(?:Memory cgroup )?[Oo]ut of memory(?: \\(oom_kill_allocating_task\\))?: Kill(?:ed)? process \\d+ \\(([^)]+)\\)`);
+// systemd about a service whose main process died of a signal (killed by a crash signal; a TERM or
+// KILL from outside is a stop, not a crash).
+const SYSTEMD_EXIT = new RegExp(`${LINE_START}\\S+\\.service: Main process exited, code=(?:dumped, status=\\d+\\/([A-Z]+)|killed, status=\\d+\\/(SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\\b`);
 
 /** A kernel or systemd line about a process killed by a signal, or null (only lines holding one of their words get here). */
 function kernelNotice(line: string): FatalNotice | null {
@@ -99,5 +106,5 @@ export function fatalNotice(line: string): FatalNotice | null {
 }
 
 function shell(words: string, command: string | undefined | null): FatalNotice {
-  return { signal: SHELL_WORDS[words.toLowerCase()] ?? null, crashKind: null, program: programOf(command ?? undefined), source: 'shell' };
+  return { signal: signalFromWords(words, true) ?? MORE_SHELL_WORDS[words.toLowerCase()] ?? null, crashKind: null, program: programOf(command ?? undefined), source: 'shell' };
 }

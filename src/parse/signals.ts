@@ -26,3 +26,18 @@ export function signalNameOf(signo: number): { name: string; description: string
   const name = signalName(String(signo));
   return { name, description: DESCRIPTIONS[name] ?? null };
 }
+
+/**
+ * strsignal()/psignal()'s words for the crash signals, as shells, crash handlers and runtimes print
+ * them ("Segmentation fault" -> SIGSEGV). Callers with words of their own ("Abort trap", "Trace/
+ * breakpoint trap") look those up after this.
+ */
+const SIGNAL_WORDS = new Map<string, string>([
+  ['Segmentation fault', 'SIGSEGV'], ['Aborted', 'SIGABRT'], ['Bus error', 'SIGBUS'], ['Illegal instruction', 'SIGILL'], ['Floating point exception', 'SIGFPE'],
+]);
+const SIGNAL_WORDS_ANY_CASE = new Map([...SIGNAL_WORDS].map(([w, s]) => [w.toLowerCase(), s]));
+
+/** The signal strsignal()'s words name ("Segmentation fault" -> "SIGSEGV"), else null; `anyCase` for "Bus Error" (Ruby), "segmentation fault" (zsh). */
+export function signalFromWords(words: string, anyCase = false): string | null {
+  return (anyCase ? SIGNAL_WORDS_ANY_CASE.get(words.toLowerCase()) : SIGNAL_WORDS.get(words)) ?? null;
+}

@@ -129,13 +129,25 @@ function unescapeMarkdown(line: string): string {
 // for a tab. systemd-coredump's multi-line journal message (its "Stack trace of thread" block)
 // arrives in /var/log/messages as one line, its lines joined by "#012".
 const SYSLOG_NEWLINE = /#012/g;
+/**
+ * The "#012"s that show a line is such a message: one not followed by a digit, or one glued to the
+ * text before it (")#01211-30 09:41:07.603 ..."). A "#012" followed by a digit after a space, a
+ * bracket or a comma is a number ("fixed in #0123 and #0124"): it proves nothing.
+ */
+const SURE_SYSLOG_NEWLINE = /#012(?!\d)|(?<=[^\s([{,;#])#012(?=\d)/g;
 
 /**
- * A raw line split at rsyslog's escaped line feeds, or null when it holds none. Two at least: one
- * "#012" could be text ("issue #012"); a flattened multi-line message has one per line.
+ * A raw line split at rsyslog's escaped line feeds, or null when it holds none. Two sure ones at
+ * least: one "#012" could be text ("issue #012"); a flattened multi-line message has one per line.
+ * Once the line is one, every "#012" in it is a line feed (before a line that starts with a digit too).
  */
 export function splitEscapedNewlines(line: string): string[] | null {
   const first = line.indexOf('#012');
-  if (first < 0 || line.indexOf('#012', first + 4) < 0) return null;
+  if (first < 0) return null;
+  SURE_SYSLOG_NEWLINE.lastIndex = first;
+  let sure = 0;
+  while (sure < 2 && SURE_SYSLOG_NEWLINE.exec(line)) sure++;
+  SURE_SYSLOG_NEWLINE.lastIndex = 0;
+  if (sure < 2) return null;
   return line.replace(/#011/g, '\t').split(SYSLOG_NEWLINE);
 }

@@ -15,3 +15,20 @@ describe('findAbortMessage: old glibc wrappings', () => {
     expect(of('free(): invalid next size (normal)')).toBe('free(): invalid next size (normal)');
   });
 });
+
+describe("findAbortMessage: V8's FATAL ERROR, not an application's", () => {
+  it.each([
+    'FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal',
+    'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    'FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory',
+    'FATAL ERROR: CALL_AND_RETRY_LAST Allocation failed - JavaScript heap out of memory',
+    'FATAL ERROR: invalid array length Allocation failed - JavaScript heap out of memory',
+    'FATAL ERROR: MarkCompactCollector: young object promotion failed Allocation failed - JavaScript heap out of memory',
+    'FATAL ERROR: HandleScope::HandleScope Entering the V8 API without proper locking in place',
+    'FATAL ERROR: Error::ThrowAsJavaScriptException napi_throw',
+  ])('%j is the message', (line) => expect(of('<--- JS stacktrace --->', line)).toBe(line));
+
+  it.each(['FATAL ERROR: database unreachable, giving up', 'FATAL ERROR: 2 migrations failed'])('%j is no abort message', (line) => {
+    expect(of(line, 'Program received signal SIGSEGV, Segmentation fault.')).toBeNull();
+  });
+});

@@ -32,6 +32,8 @@ const FILES = [join(ROOT, 'samples'), join(ROOT, 'test', 'pastes', 'cases'), joi
 const SHAPES = [
   'base::debug::StackTrace::StackTrace() [0x13d6753]',
   './prog(_Z3foov+0x1d) [0x55d0c0a011d9]',
+  // libbacktrace's header with fewer dashes than the marker "----- Backtrace -----".
+  '--- Backtrace ---',
 ];
 
 function violations(lines: readonly string[], where = ''): string[] {

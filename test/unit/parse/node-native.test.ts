@@ -42,9 +42,10 @@ describe('node-native parser', () => {
     expect(r[0]!.abortMessage).toBe('FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal.');
   });
 
-  it("reads node's assertion header (its program and message) and Windows frames without addresses", () => {
+  it("reads node's assertion header (its program and message) and Windows frames without addresses after the native-stack header", () => {
     const t = parseOne(nodeNativeParser, lines(
       "node[88213]: ../src/node_buffer.cc:254:char* node::Buffer::Data(v8::Local<v8::Value>): Assertion `val->IsArrayBufferView()' failed.",
+      '----- Native stack trace -----',
       ' 1: node_module_register+2032',
       ' 2: 00007FF6A1B2C3D4 node::Buffer::Data+77',
     ));
@@ -59,6 +60,14 @@ describe('node-native parser', () => {
       ' 2: 00007FFB1C2D1E20 zlibx::Deflate::Write+112',
     )).reports[0]!;
     expect([r.format, r.program, r.signatureFrames[0], r.diagnoses[0]?.category]).toEqual(['node', 'C:\\Program Files\\nodejs\\node.exe', 'node::Buffer::Data', 'assertion']);
+  });
+
+  it("an application's FATAL ERROR with a numbered list (no address, no module, no native-stack header) is no trace", () => {
+    const text = lines('FATAL ERROR: 2 migrations failed', ' 1: create_users', ' 2: add_index_orders', '');
+    expect(analyze(text).reports.filter((r) => r.format === 'node')).toEqual([]);
+    // The same frames after node's header are Windows frames.
+    const t = parseOne(nodeNativeParser, lines('FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal', '----- Native stack trace -----', ' 1: node_module_register', ' 2: v8::Utils::ReportApiFailure'));
+    expect(t.threads[0]!.frames.map((f) => f.rawFunction)).toEqual(['node_module_register', 'v8::Utils::ReportApiFailure']);
   });
 
   it('a FATAL ERROR line without a native stack is no trace', () => {

@@ -29,6 +29,12 @@ describe('fatalNotice', () => {
     ['Memory cgroup out of memory: Killed process 4242 (server) total-vm:8123456kB, anon-rss:4012345kB', 'SIGKILL', 'server'],
     ['gatewayd.service: Main process exited, code=dumped, status=11/SEGV', 'SIGSEGV', null],
     ['worker.service: Main process exited, code=killed, status=6/ABRT', 'SIGABRT', null],
+    // The same after a journal/syslog prefix.
+    ['Mar  8 09:12:40 edge01 systemd[1]: gatewayd.service: Main process exited, code=dumped, status=11/SEGV', 'SIGSEGV', null],
+    ['edge01 systemd[1]: gatewayd.service: Main process exited, code=dumped, status=11/SEGV', 'SIGSEGV', null],
+    ['Mar 08 09:12:40 edge01 kernel: gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000]', 'SIGSEGV', 'gatewayd'],
+    ['Mar  8 09:12:40 edge01 kernel: [ 1630.903619] Out of memory: Killed process 31240 (indexer) total-vm:37672844kB', 'SIGKILL', 'indexer'],
+    ['2026-03-08T09:12:40+0000 edge01 kernel: traps: calc[4410] trap divide error ip:55d0c1e2a3f4 sp:7ffd1b7c2e30 error:0 in calc[55d0c1e00000+1000]', 'SIGFPE', 'calc'],
   ])('%s', (line, signal, program) => {
     const n = fatalNotice(line);
     // The reader skips stretches holding no marker undecoded: every notice must hold one.
@@ -40,7 +46,12 @@ describe('fatalNotice', () => {
   });
 
   it.each(['worker.service: Main process exited, code=killed, status=15/TERM', 'worker.service: Main process exited, code=exited, status=1/FAILURE',
-    'the segfault at startup is tracked in #12'])('is not a notice: %s', (line) => {
+    'the segfault at startup is tracked in #12',
+    // Quoted in prose, a changelog or an FAQ: the message is not at the start of the line.
+    '- restart the unit when "gatewayd.service: Main process exited, code=dumped, status=11/SEGV" is logged',
+    'FAQ: Out of memory: Killed process 1234 (postgres) means raise the limit',
+    'see: gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in the bug report',
+    'Note: traps: calc[4410] trap divide error ip:55d0c1e2a3f4 sp:7ffd1b7c2e30 error:0 in calc[55d0c1e00000+1000]'])('is not a notice: %s', (line) => {
     expect(fatalNotice(line)).toBeNull();
   });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/pipeline.js';
 import { parseLine } from '../../../src/parse/backtrace-symbols.js';
+import { signalFromWords } from '../../../src/parse/signals.js';
 
 const report = (controlFrames: number) => [
   '/home/dev/app/lib/feed.rb:41: [BUG] Segmentation fault at 0x0000000000000000',
@@ -35,5 +36,27 @@ describe("Ruby's [BUG] report", () => {
     expect([rep!.format, rep!.signal, rep!.faultAddress, rep!.signatureFrames[0]]).toEqual(['backtrace_symbols', 'SIGSEGV', '0x0', 'ff_parse_entry']);
     expect(rep!.threads[0]!.frames.find((f) => f.function === 'ff_parse_entry')).toMatchObject({ file: 'parser.c', line: 211 });
     expect(rep!.diagnoses[0]?.category).toBe('null-deref');
+  });
+
+  it.each([5, 60])("a [BUG] line %i lines above another program's trace is not that trace's signal", (gap) => {
+    const text = [
+      '/home/dev/app/lib/feed.rb:41: [BUG] Segmentation fault at 0x0000000000000000',
+      ...Array.from({ length: gap }, (_, i) => `worker ${i}: processed batch`),
+      'backtrace of the stuck exporter:',
+      './exporter(_ZN6export5Queue4waitEv+0x1d) [0x55d0c0a011d9]',
+      './exporter(_ZN6export3runEv+0x44) [0x55d0c0a01300]',
+      './exporter(main+0x12) [0x55d0c0a01400]',
+      '',
+    ].join('\n');
+    const r = analyze(text).reports.find((x) => x.format === 'backtrace_symbols')!;
+    expect(r.signal).not.toBe('SIGSEGV');
+    expect(r.faultAddress).toBeNull();
+  });
+});
+
+describe('signalFromWords', () => {
+  it("maps strsignal()'s words, exactly or in any case", () => {
+    expect(['Segmentation fault', 'Aborted', 'Bus error', 'Illegal instruction', 'Floating point exception'].map((w) => signalFromWords(w))).toEqual(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGFPE']);
+    expect([signalFromWords('Bus Error'), signalFromWords('Bus Error', true), signalFromWords('constructor'), signalFromWords('Abort trap')]).toEqual([null, 'SIGBUS', null, null]);
   });
 });

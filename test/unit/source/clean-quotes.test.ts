@@ -2,7 +2,7 @@
 // block inside a quote inside a code block, and an HTML-escaped quote ("&gt; "). A '>' that closes
 // a wrapped template argument list is text.
 import { describe, expect, it } from 'vitest';
-import { cleanLine } from '../../../src/source/clean.js';
+import { cleanLine, splitEscapedNewlines } from '../../../src/source/clean.js';
 
 describe('cleanLine: quote markers wherever the paste put them', () => {
   it.each([
@@ -35,5 +35,16 @@ describe('cleanLine: text as web pages and Markdown sources carry it', () => {
   it('keeps a Windows path, and an entity that is not a character', () => {
     expect(cleanLine('#0  0x1 in f () at C:\\src\\net\\sock.cpp:12')).toBe('#0  0x1 in f () at C:\\src\\net\\sock.cpp:12');
     expect(cleanLine('value &#99999999; left')).toBe('value &#99999999; left');
+  });
+});
+
+describe("rsyslog's escaped line feeds", () => {
+  it('a line whose "#012"s all start numbers ("#0123") after a space, a bracket or a comma is no escaped message', () => {
+    expect(splitEscapedNewlines('msg: a#012b#012c')).toEqual(['msg: a', 'b', 'c']);
+    expect(splitEscapedNewlines('fixed in #0123 and #0124, see #0125')).toBeNull();
+    expect(splitEscapedNewlines('changelog (#0123),#0124; #0125')).toBeNull();
+    // Glued to the line before it, a "#012" is a line feed even before a digit (a time, an address).
+    expect(splitEscapedNewlines('Stack trace of thread 5160)#01211-30 09:41:07.603 F libc#0120x7f2a1c41b2e4 fill_slot')).toEqual(['Stack trace of thread 5160)', '11-30 09:41:07.603 F libc', '0x7f2a1c41b2e4 fill_slot']);
+    expect(splitEscapedNewlines('Stack dump:#0120.\tProgram arguments: clang#012#0 0x55d0c1e2a3f4 main')).toEqual(['Stack dump:', '0.\tProgram arguments: clang', '#0 0x55d0c1e2a3f4 main']);
   });
 });
