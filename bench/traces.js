@@ -275,11 +275,27 @@ exit status 2
 ==3459${n}==     in use at exit: 0 bytes in 0 blocks
 ==3459${n}== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)
 `],
-  // Formats added since (libFuzzer, LLVM, Ceph, Redis): their samples as they are (one crash each).
-  ...[['libfuzzer', 'libfuzzer-deadly-signal-segv.txt'], ['llvm', 'llvm-segv.txt'], ['ceph', 'ceph-osd-segfault.txt'], ['redis', 'redis-debug-segfault.txt']].map(
-    ([format, file]) => {
-      const text = readFileSync(new URL(`../samples/${file}`, import.meta.url), 'utf8');
-      return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];
-    },
-  ),
+  // Formats added since: a committed sample or re-enacted paste of each as it is (one crash each;
+  // paths from the repository's root).
+  ...[
+    ['libfuzzer', 'samples/libfuzzer-deadly-signal-segv.txt'],
+    ['llvm', 'samples/llvm-segv.txt'],
+    ['ceph', 'samples/ceph-osd-segfault.txt'],
+    ['redis', 'samples/redis-debug-segfault.txt'],
+    ['apple-crash', 'samples/apple-crash-segv.txt'],
+    ['apple-crash', 'samples/apple-ips-abort.txt'],
+    ['minidump', 'samples/minidump-stackwalk-linux.txt'],
+    ['android-tombstone', 'samples/android-tombstone-abort.txt'],
+    ['backward-cpp', 'samples/backward-cpp-segv.txt'],
+    ['boost-stacktrace', 'samples/boost-stacktrace-handler.txt'],
+    ['go-race', 'samples/go-race-data-race.txt'],
+    ['python-faulthandler', 'rules/generic/samples/python-faulthandler-segv.txt'],
+    ['node', 'test/pastes/cases/p04_node_fatal_native_stack.txt'],
+    ['libbacktrace', 'test/pastes/cases/p08_libbacktrace_fatal_signal.txt'],
+    ['jvm', 'test/pastes/cases/p38_hs_err_jni.txt'],
+    ['mozilla', 'test/pastes/cases/p64_firefox_moz_crash.txt'],
+  ].map(([format, file]) => {
+    const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+    return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];
+  }),
 ];
