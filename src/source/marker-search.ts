@@ -73,11 +73,13 @@ const name = (s: string) => [...leb(s.length), ...Buffer.from(s)];
  * whatever the number of fingerprints: ~3 instructions per byte position, a few per block.
  * Locals: 0 p, 1 end, 2 candidates, 3 bytes, 4 the 0x0f mask, 5... the tables (low, high per j).
  */
-export function kernel(probes: readonly (readonly number[])[], unroll = 2): Uint8Array<ArrayBuffer> {
+export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairTable: number | null = null): Uint8Array<ArrayBuffer> {
   const P = 0, END = 1, M = 2, V = 3, NIB = 4;
   const width = Math.max(1, ...probes.map((p) => p.length));
   const tables = teddyTables(probes, width);
   const LO = (j: number) => 5 + 2 * j, HI = (j: number) => 6 + 2 * j;
+  // i32 locals after the v128 ones: the block's candidate bits, a candidate, its first two bytes.
+  const BITS = 5 + 2 * width, Q = 6 + 2 * width, K = 7 + 2 * width;
   /** Candidates of the block at p + offset, left on the stack. */
   const block = (offset: number) =>
     Array.from({ length: width }, (_, j) => [
@@ -89,10 +91,31 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2): Uint
     ]).flat();
   // br_if 1 when p + bytes + width - 1 > end (a block's loads reach that far).
   const exitUnless = (bytes: number) => [...op.localGet(P), ...op.i32(bytes + width - 1), 0x6a, ...op.localGet(END), 0x4b, 0x0d, 0x01];
+  /**
+   * A block's candidates (m on the stack's local M): the first whose two bytes begin some
+   * fingerprint is returned; the others are passed over here, not handed to JS one call each (with
+   * many fingerprints, a bucket's nibble combinations let common words through: "wor", "req").
+   * Without a pair table: the first candidate.
+   */
+  const hit = pairTable === null
+    ? [...op.localGet(P), ...op.localGet(M), ...op.v128zero, ...op.ne8, ...op.bitmask8, 0x68, 0x6a, 0x0f] // return p + ctz(bitmask(m != 0))
+    : [
+        ...op.localGet(M), ...op.v128zero, ...op.ne8, ...op.bitmask8, ...op.localSet(BITS),
+        0x03, 0x40, // loop over the bits
+        ...op.localGet(P), ...op.localGet(BITS), 0x68, 0x6a, ...op.localTee(Q), // q = p + ctz(bits)
+        0x2f, 0x00, 0x00, ...op.localTee(K), // k = load16_u(q): its two bytes, little-endian
+        ...op.i32(3), 0x76, 0x2d, 0x00, ...leb(pairTable), // table byte k >> 3
+        ...op.localGet(K), ...op.i32(7), 0x71, 0x76, ...op.i32(1), 0x71, // >> (k & 7) & 1
+        0x04, 0x40, ...op.localGet(Q), 0x0f, 0x0b, // a pair some fingerprint begins with: return q
+        ...op.localGet(BITS), ...op.localGet(BITS), ...op.i32(1), 0x6b, 0x71, ...op.localTee(BITS), // bits &= bits - 1
+        0x0d, 0x00, // next bit
+        0x0b,
+      ];
   const body = [
-    0x01, ...leb(3 + 2 * width), 0x7b,
+    0x02, ...leb(3 + 2 * width), 0x7b, 0x03, 0x7f,
     ...op.v128const(new Array(16).fill(0x0f)), ...op.localSet(NIB),
     ...tables.flatMap((t, k) => [...op.v128const(t), ...op.localSet(5 + k)]),
+    0x03, 0x40, // outer loop: back to the wide loop after a block whose candidates all failed
     // Wide loop: `unroll` blocks at a time, one test for all of them; on a hit, the narrow loop finds it.
     0x02, 0x40, 0x03, 0x40,
     ...exitUnless(16 * unroll),
@@ -107,12 +130,17 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2): Uint
     ...block(0),
     ...op.localTee(M), ...op.anyTrue,
     0x04, 0x40, // if
-    ...op.localGet(P), ...op.localGet(M), ...op.v128zero, ...op.ne8, ...op.bitmask8, 0x68, 0x6a, 0x0f, // return p + ctz(bitmask(m != 0))
+    ...hit,
     0x0b,
     ...op.localGet(P), ...op.i32(16), 0x6a, ...op.localSet(P),
+    // After a block with candidates, the wide loop again (it falls back here near the end).
+    ...op.localGet(M), ...op.anyTrue, 0x0d, 0x02,
     0x0c, 0x00,
     0x0b, 0x0b,
     ...op.i32(-1), ...op.localGet(P), 0x6b, // -1 - p
+    0x0f,
+    0x0b, // end of the outer loop (not reached: the code above returns)
+    0x00, // unreachable
     0x0b,
   ];
   return new Uint8Array([
@@ -210,7 +238,14 @@ interface Arena {
   free: Buffer[];
   next: number;
   size: number;
+  /** Pair tables placed so far, in the page after the chunk buffers (PAIR_TABLES of PAIR_TABLE_BYTES). */
+  tables: number;
 }
+
+/** A marker set's pair table: one bit per two-byte value (see kernel's `hit`). */
+const PAIR_TABLE_BYTES = 65536 / 8;
+/** Marker sets whose kernel gets a pair table (more get kernels without one: slower, still right). */
+const PAIR_TABLES = 65536 / PAIR_TABLE_BYTES;
 
 let arenaState: Arena | null | undefined;
 
@@ -223,7 +258,8 @@ function arena(chunkSize: number): Arena | null {
   try {
     if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(kernel([[0x23]]))) return null;
     const pages = Math.ceil((SEARCH_BUFFERS * chunkSize) / 65536);
-    arenaState = { memory: new WebAssembly.Memory({ initial: pages, maximum: pages }), free: [], next: 0, size: pages * 65536 };
+    // One more page for the marker sets' pair tables.
+    arenaState = { memory: new WebAssembly.Memory({ initial: pages + 1, maximum: pages + 1 }), free: [], next: 0, size: pages * 65536, tables: 0 };
   } catch {
     arenaState = null;
   }
@@ -322,6 +358,19 @@ export class MarkerSet {
     this.maxLength = maxLength;
   }
 
+  /** This set's pair table written into the kernels' memory: its offset, or null (none, or no room). */
+  private placePairTable(a: Arena): number | null {
+    if (!this.pairs || a.tables >= PAIR_TABLES) return null;
+    const offset = a.size + a.tables++ * PAIR_TABLE_BYTES;
+    const bits = new Uint8Array(a.memory.buffer, offset, PAIR_TABLE_BYTES);
+    // Bit k for the two bytes b0 b1 read as a little-endian 16-bit value k = b0 | b1 << 8.
+    for (const p of this.prints) {
+      const k = p[0]! | (p[1]! << 8);
+      bits[k >> 3]! |= 1 << (k & 7);
+    }
+    return offset;
+  }
+
   /** The kernel for these markers, compiled on first use; null when it cannot run here. */
   private kernel(): ((p: number, end: number) => number) | null {
     if (this.compiled !== undefined) return this.compiled;
@@ -329,7 +378,7 @@ export class MarkerSet {
     const a = arenaState;
     if (!a || this.markers.length === 0 || this.markers.some((m) => m.length === 0)) return null;
     try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernel(this.prints, 2)), { e: { m: a.memory } });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernel(this.prints, 2, this.placePairTable(a))), { e: { m: a.memory } });
       this.compiled = instance.exports.find as (p: number, end: number) => number;
     } catch {
       this.compiled = null;
