@@ -368,6 +368,11 @@ interface FoldEntry {
 export class GroupFold {
   private readonly bySignature = new Map<string, FoldEntry>();
 
+  /** Groups so far. */
+  get size(): number {
+    return this.bySignature.size;
+  }
+
   /** Adds a group; its occurrences array is taken over unless `copy`. */
   add(g: CrashGroup, copy = false): void {
     this.addParts(g.signature, g.signatureText, copy ? [...g.occurrences] : g.occurrences, g.diagnosisAt, partsOf(g));

@@ -22,6 +22,8 @@ export interface ParallelScanOptions extends ScanOptions {
    * the scan stays on this thread); null: no rules.
    */
   ruleSource?: LoadOptions | null;
+  /** Groups past which this thread stops reading batches of its own and only folds (default 20,000). */
+  foldOnlyAfter?: number;
 }
 
 /** What a worker is given once. */
@@ -76,6 +78,9 @@ function startWorker(setup: WorkerSetup): Worker {
   if (bundled) return new Worker(WORKER_FROM_BUNDLE, { eval: true, workerData: { ...bundled, setup }, resourceLimits });
   return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: setup, resourceLimits });
 }
+
+/** Groups past which the main thread stops reading batches of its own (see inThreads). */
+const FOLD_ONLY_GROUPS = 20_000;
 
 /** Below this many files, starting threads (each loads the rules) costs more than it saves. */
 const MIN_FILES_PER_THREAD = 4;
@@ -169,6 +174,9 @@ async function inThreads(
       // The workers' messages (a batch done: send the next) wait for this thread's event loop; a
       // batch of small files is read without one I/O callback, so give them their turn here.
       await new Promise((resolve) => setImmediate(resolve));
+      // Groups by the ten thousand: this thread only folds from now on (a batch of its own would hold
+      // its files' reports beside them; the workers take the rest).
+      if (totals.fold.size >= (options.foldOnlyAfter ?? FOLD_ONLY_GROUPS)) return;
     }
   };
   try {

@@ -43,6 +43,8 @@ it('gives what a serial scan gives, whatever the number of threads', async () =>
   for (const threads of [1, 2, 3]) {
     expect(JSON.stringify(await scanParallel([tree], { jobs: 8, threads, ruleSource: {} })), `${threads} threads`).toBe(serial);
   }
+  // This thread stopping its own reading after its first batch (as it does past 20,000 groups).
+  expect(JSON.stringify(await scanParallel([tree], { jobs: 8, threads: 2, ruleSource: {}, foldOnlyAfter: 1 })), 'fold only').toBe(serial);
   // A shard in threads is that shard of a serial scan.
   const shard = { index: 2, total: 3 };
   expect(JSON.stringify(await scanParallel([tree], { jobs: 8, threads: 2, shard }))).toBe(JSON.stringify(await scan([tree], { jobs: 1, shard })));
