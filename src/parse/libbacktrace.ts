@@ -28,7 +28,9 @@ const FATAL_SIGNAL = /^Fatal signal: (.+)$/;
 const HEADER = /^----- Backtrace -----\s*$/;
 const FOOTER = /^-{10,}\s*$/;
 const FRAME = /^(0x[0-9a-fA-F]+) (\S.*?)\s*$/;
-const LOCATION = /^\t(\S.*?):(\d+)\s*$/;
+// Printed after a tab; read also without it (an indented paste's common indentation, taken off by
+// the extractor, can take the tab with it).
+const LOCATION = /^\s*(?!0x)(\S.*?):(\d+)\s*$/;
 /** Lines GCC prints between its error line and the frames (the source line and its caret). */
 const SNIPPET_LINES = 6;
 

@@ -15,6 +15,34 @@ describe('the benchmark traces', () => {
       expect(reports.map((r) => r.format), format).toEqual([format]);
     }
   });
+  // Pairs where the first trace still takes the second in (found by this test, not fixed yet; a pair
+  // that starts passing must leave the list). The same-format pairs print one crash twice.
+  const KNOWN_MERGED = new Set([
+    'coredumpctl#16 then apple-crash#26',
+    'coredumpctl#16 then python-faulthandler#32',
+    'go#19 then mozilla#36',
+    'rust#18 then rust#18',
+    'llvm#22 then llvm#22',
+    'ceph#23 then ceph#23',
+  ]);
+  it('give both reports when two of them are printed back to back, whichever comes first', () => {
+    const lost: string[] = [];
+    const known: string[] = [];
+    // Named by format and place in TRACE_MAKERS (some formats have several makers).
+    const named = makers.map(([format, make], i) => [`${format}#${i}`, format, make] as const);
+    for (const [firstName, first, makeFirst] of named)
+      for (const [secondName, second, makeSecond] of named) {
+        const got = analyze(makeFirst(2) + makeSecond(3), { rules: null }).reports.map((r) => r.format);
+        const pair = `${firstName} then ${secondName}`;
+        const both = JSON.stringify(got) === JSON.stringify([first, second]);
+        if (KNOWN_MERGED.has(pair)) {
+          known.push(pair);
+          if (both) lost.push(`${pair}: now read as two, take it off KNOWN_MERGED`);
+        } else if (!both) lost.push(`${pair}: ${got.join(', ')}`);
+      }
+    expect(lost).toEqual([]);
+    expect(new Set(known)).toEqual(KNOWN_MERGED);
+  });
   it('start a trace for every registered parser', () => {
     const claimed = new Set<unknown>();
     for (const [, make] of makers)
