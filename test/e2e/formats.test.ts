@@ -152,7 +152,7 @@ describe.skipIf(!compiler.ok).each(Object.keys(CASES))('%s', (program) => {
     const c = CASES[program]!;
     const dir = tempDir(`${program}`);
     const bin = buildProgram(program, dir);
-    const r = spawnSync(`./${bin}`, [], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...c.env }, timeout: 60_000 });
+    const r = spawnSync(`./${bin}`, [], { cwd: dir, encoding: 'utf8', env: { ...process.env, GLOG_log_dir: dir, ...c.env }, timeout: 60_000 /* glog's log files go to the test's folder, not /tmp */ });
     const output = (r.stdout ?? '') + (r.stderr ?? '');
     const reports = analyze(output).reports;
     c.check(reports);
