@@ -72,6 +72,12 @@ export class Extractor {
   private pastePrefix: { indent: number } | { tag: string } | { log: PrefixKind[] } | null = null;
 
   push(text: string, line: number): void {
+    if (this.pastePrefix === null) return this.feedLine(text, line);
+    const c = text.charCodeAt(0);
+    // A paste's indentation lasts as long as its block: a line at the margin (not blank, not
+    // indented) met between traces ends it, or the next trace (the report printed after an indented
+    // coredumpctl or Markdown block) would lose indentation of its own that its parser reads.
+    if ('indent' in this.pastePrefix && this.active === null && text.length > 0 && c !== 32 && c !== 9) this.pastePrefix = null;
     this.feedLine(this.pastePrefix ? this.removePastePrefix(text) : text, line);
   }
 
@@ -104,9 +110,10 @@ export class Extractor {
         }
         return;
       case 'maybe':
-        // A line the trace does not own but another format starts with: this trace is over (an
-        // ASan report printed right after an lldb session), whatever the parser would tolerate.
-        if (this.parsers.some((p) => p !== a.parser && p.startsTrace(text))) {
+        // A line the trace does not own but a format starts with: this trace is over (an ASan report
+        // printed right after an lldb session; a second Rust panic right after the first), whatever
+        // the parser would tolerate.
+        if (this.parsers.some((p) => p.startsTrace(text))) {
           this.closeAndReplay();
           return this.feedLine(text, line);
         }

@@ -28,6 +28,10 @@ const OLD_MESSAGE_LINES = 12;
 /** Consecutive lines that are not frames tolerated inside a backtrace. */
 const MAX_FOREIGN_LINES = 3;
 const NEW_LOCATION = /^(\S+):(\d+):(\d+):$/;
+/** A panic raised by the runtime's own panicking.rs: the consequence of the panic before it (it reached
+ *  an `extern "C"` boundary: "panic in a function that cannot unwind"; a destructor panicked during
+ *  cleanup), printed right after it by the same thread. */
+const RUNTIME_PANIC = /(?:^|[\s'/])library\/(?:core|std)\/src\/panicking\.rs:/;
 const FRAME = /^\s*(\d+):\s+(?:(0x[0-9a-fA-F]+) - )?(.+)$/;
 const AT = /^\s+at (.+?):(\d+)(?::(\d+))?\s*$/;
 
@@ -56,6 +60,9 @@ class RustBlock implements BlockParser {
   /** Frames as numbered by Rust (markup frames in order), under the per-thread cap. */
   private readonly stack = new CappedStack();
   private overflow = false;
+  /** The runtime's follow-up panic (RUNTIME_PANIC): its header and message, lines of this report. */
+  private readonly followUp: { line: number; text: string }[] = [];
+  private followUpMessage = false;
   /** Symbolizer markup: modules by id, and the mapped ranges that belong to each. */
   private readonly markupModules = new Map<string, string>();
   private readonly mappings: { start: bigint; end: bigint; module: string; base: bigint }[] = [];
@@ -85,6 +92,18 @@ class RustBlock implements BlockParser {
         this.openMessage = null;
         this.location_(joined);
       }
+      return this.span.took(lineNo);
+    }
+    if (this.followUpMessage) {
+      this.followUpMessage = false;
+      this.followUp.push({ line: lineNo, text: line });
+      return this.span.took(lineNo);
+    }
+    let m: RegExpExecArray | null;
+    if (this.stack.count > 0 && line.includes('panicked at') && (m = HEADER.exec(line)) && RUNTIME_PANIC.test(m[3]!)) {
+      // Its frames (the runtime's abort and the boundary) go on this stack, as they always did.
+      this.followUp.push({ line: lineNo, text: line });
+      this.followUpMessage = !m[3]!.startsWith("'");
       return this.span.took(lineNo);
     }
     return this.span.account(this.classify(line), lineNo);
@@ -192,7 +211,8 @@ class RustBlock implements BlockParser {
       program: null,
       threads: [{ ...this.stack.thread(this.tid), name: this.thread, frames }],
       hints: [{ threadId: '1', reason: 'stop-reason' }],
-      inside: [],
+      // Lines rules read as the log (the follow-up panic's message).
+      inside: this.followUp,
       crashKind: 'rust-panic',
     };
   }

@@ -1,0 +1,68 @@
+// Where one trace ends and the next begins (src/parse/extract.ts), for reports printed back to back
+// in one log: each keeps its own frames, none is taken in by the one before.
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../../src/pipeline.js';
+
+const read = (text: string) => analyze(text, { rules: null }).reports.map((r) => [r.format, r.signatureFrames[0] ?? null]);
+
+describe('traces back to back', () => {
+  it("an indented block's indentation ends at the margin: the report after it keeps its own", () => {
+    const coredumpctl = [
+      '           PID: 512 (indexer)',
+      '        Signal: 11 (SEGV)',
+      '                Stack trace of thread 512:',
+      '                #0  0x0000555555552468 idx::merge(idx::Run const&) (indexer + 0x1468)',
+      '                #1  0x00005555555553a6 main (indexer + 0x13a6)',
+    ];
+    const faulthandler = [
+      'Fatal Python error: Segmentation fault',
+      '',
+      'Current thread 0x00007f2a9cbfe640 (most recent call first):',
+      '  File "/srv/app/ingest.py", line 41 in decode',
+      '  File "/srv/app/main.py", line 12 in <module>',
+    ];
+    expect(read([...coredumpctl, 'Then the service restarted and crashed again:', ...faulthandler].join('\n'))).toEqual([
+      ['coredumpctl', 'idx::merge'],
+      ['python-faulthandler', 'decode'],
+    ]);
+    // A Markdown code block (every line indented by 4) is still read without its indentation.
+    const block = ['#0  0x00005555555551a9 in parse_row (s=0x0) at rows.c:9', '#1  0x00005555555551f0 in main () at rows.c:20'];
+    expect(read(['Program received signal SIGSEGV, Segmentation fault.', ...block].map((l) => `    ${l}`).join('\n'))).toEqual([['gdb', 'parse_row']]);
+  });
+
+  it('a second report of the same format starts a second report (two Rust panics in a row)', () => {
+    const panic = (fn: string, line: number) => [
+      `thread 'worker' panicked at src/shard.rs:${line}:5:`,
+      'called `Option::unwrap()` on a `None` value',
+      'stack backtrace:',
+      '   0: core::option::unwrap_failed',
+      `   1: shard::${fn}`,
+      `             at ./src/shard.rs:${line}:5`,
+      '   2: shard::main',
+      'note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.',
+    ];
+    expect(read([...panic('lookup', 9), '', ...panic('insert', 30)].join('\n'))).toEqual([
+      ['rust', 'shard::lookup'],
+      ['rust', 'shard::insert'],
+    ]);
+    // The runtime's own panic right after it (raised in library/core/src/panicking.rs because the
+    // first reached an extern "C" boundary) is the same crash: one report, whose log holds its message.
+    const followUp = ["thread 'worker' panicked at library/core/src/panicking.rs:221:5:", 'panic in a function that cannot unwind', 'stack backtrace:', '   0: core::panicking::panic_cannot_unwind', '   1: shard_lookup_c', 'thread caused non-unwinding panic. aborting.'];
+    const one = analyze([...panic('lookup', 9).slice(0, -1), ...followUp].join('\n')).reports;
+    expect(one.map((r) => [r.format, r.signatureFrames[0]])).toEqual([['rust', 'shard::lookup']]);
+    expect(one[0]!.diagnoses[0]!.ruleId).toBe('generic/rust-panic-across-ffi');
+  });
+
+  it("a Go location line without its tab is read, another report's \"at file:line\" line is not", () => {
+    const go = ['panic: runtime error: index out of range [3] with length 3', '', 'goroutine 1 [running]:', 'main.pick(...)'];
+    expect(analyze([...go, './pick.go:12', 'main.main()', './pick.go:30 +0x1d'].join('\n'), { rules: null }).reports[0]!.threads[0]!.frames.map((f) => [f.function, f.file, f.line])).toEqual([
+      ['main.pick', './pick.go', 12],
+      ['main.main', './pick.go', 30],
+    ]);
+    const gecko = ['Hit MOZ_CRASH(layer released twice) at /src/gfx/layers/Tree.cpp:412', '#01: mozilla::layers::Tree::Find(unsigned long) (/src/gfx/layers/Tree.cpp:412)', '#02: mozilla::layers::Tree::Apply() (/src/gfx/layers/Tree.cpp:287)'];
+    expect(read([...go, '\t./pick.go:12', 'exit status 2', ...gecko].join('\n'))).toEqual([
+      ['go', 'main.pick'],
+      ['mozilla', 'mozilla::layers::Tree::Find'],
+    ]);
+  });
+});
