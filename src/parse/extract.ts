@@ -2,6 +2,7 @@
 // (context for rules) and hands the trace's own lines to the parser that claimed them.
 // Memory: a small ring of recent lines, the trace being read, and nothing else.
 
+import { signalFromContext } from './context-signal.js';
 import { fatalNotice, type FatalNotice } from './notice.js';
 import { logPrefixSplits, stripLogPrefix, type PrefixKind } from './log-prefix.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
@@ -296,6 +297,13 @@ export class Extractor {
       return;
     }
     trace.inside.push(...a.inside);
+    if (trace.signal === null) {
+      const stated = signalFromContext(a.before, a.earlier);
+      if (stated) {
+        trace.signal = stated.signal;
+        trace.faultAddress ??= stated.faultAddress;
+      }
+    }
     this.open = { trace, before: a.before, after: [], ...(a.earlier.length > 0 ? { earlier: a.earlier } : {}) };
   }
 

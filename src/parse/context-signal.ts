@@ -1,0 +1,86 @@
+// The signal a trace's surrounding lines state when its own lines do not: a crash dumper's header
+// above the stack it printed (glibc's catchsegv, Ruby's [BUG] report, KDE's crash handler, a program's
+// own "fatal signal 11" line). Read by the extractor when it closes a trace, so the stages after
+// parsing never read log text for it.
+
+import { signalFromWords, signalName } from './signals.js';
+
+type Lines = readonly { text: string }[];
+
+/** The stated signal (and a fault address when the dump gives one), or null. */
+export function signalFromContext(before: Lines, earlier: Lines): { signal: string; faultAddress: string | null } | null {
+  const dump = catchsegvDump(before) ?? rubyBug(before, earlier);
+  if (dump) return dump;
+  const signal = signalFromHandlerLine(before);
+  return signal ? { signal, faultAddress: null } : null;
+}
+
+/** How far above its backtrace glibc's catchsegv (libSegFault.so) writes its signal line: the register dump between, FPU and SSE registers included. */
+const CATCHSEGV_LINES = 80;
+const CATCHSEGV_SIGNAL = /^\*\*\* (Segmentation fault|Bus error|Illegal instruction|Floating point exception|Aborted)\s*$/;
+
+/**
+ * glibc's catchsegv (libSegFault.so) dump before its "Backtrace:" lines: "*** Segmentation fault",
+ * "Register dump:", the registers, and on x86 " Trap: 0000000e   Error: 00000004   OldMask: ...
+ * CR2: 00000010", the page fault's address. The signal line counts only with the dump after it.
+ */
+function catchsegvDump(before: Lines): { signal: string; faultAddress: string | null } | null {
+  const lines = before.slice(-CATCHSEGV_LINES).map((l) => l.text.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = CATCHSEGV_SIGNAL.exec(lines[i]!);
+    if (!m || !lines.slice(i + 1, i + 3).includes('Register dump:')) continue;
+    const signal = signalFromWords(m[1]!)!;
+    const cr2 = signal === 'SIGSEGV' || signal === 'SIGBUS' ? lines.slice(i + 1).map((t) => /\bTrap: [0-9a-f]+\s+Error: [0-9a-f]+\s+OldMask: [0-9a-f]+\s+CR2: ([0-9a-f]+)/i.exec(t)).find((c) => c) : null;
+    return { signal, faultAddress: cr2 ? `0x${cr2[1]!.replace(/^0+(?=.)/, '').toLowerCase()}` : null };
+  }
+  return null;
+}
+
+/** Ruby's crash report: "app.rb:41: [BUG] Segmentation fault at 0x0000000000000000", its C-level backtrace far below. */
+const RUBY_BUG = /\[BUG\] (Segmentation fault|Bus Error|Illegal instruction|Floating point exception)(?: at (0x[0-9a-fA-F]+))?/i;
+/** The header of the report's last section, right above the C-level backtrace the trace is. */
+const RUBY_C_LEVEL = /^-- C level backtrace information -+\s*$/;
+/** Blank lines tolerated between that header and the trace. */
+const RUBY_HEADER_GAP = 2;
+
+/**
+ * The signal of a Ruby [BUG] report, for the trace that is its C-level backtrace only: the trace must
+ * follow the report's "-- C level backtrace information ---" header, and the [BUG] line is the nearest
+ * one above it (the control frames between may push it out of the context window, into `earlier`,
+ * which holds only lines after the previous trace). A [BUG] line above some other trace says nothing
+ * of that trace's signal.
+ */
+function rubyBug(before: Lines, earlier: Lines): { signal: string; faultAddress: string | null } | null {
+  const header = before.slice(-(RUBY_HEADER_GAP + 1)).map((l) => l.text.trim()).filter((t) => t !== '').pop();
+  if (header === undefined || !RUBY_C_LEVEL.test(header)) return null;
+  for (const { text } of [...before.slice().reverse(), ...earlier.slice().reverse()]) {
+    const m = RUBY_BUG.exec(text);
+    if (!m) continue;
+    return { signal: signalFromWords(m[1]!, true)!, faultAddress: m[2] ? `0x${m[2].slice(2).replace(/^0+(?=.)/, '').toLowerCase()}` : null };
+  }
+  return null;
+}
+
+/**
+ * Formats that print no signal (backtrace_symbols from a program's own handler) usually follow a
+ * line the handler wrote: "fatal signal 11, backtrace:", "*** SIGSEGV caught". Only the last few
+ * lines before the trace are looked at (see HANDLER_LINES), and only a clear signal mention counts.
+ */
+/** A handler may print a few lines of its own (values, a banner) between its signal line and the stack. */
+const HANDLER_LINES = 16;
+
+/** KDE's crash handler (DrKonqi, KCrash) heads its report "Application: Gwenview (gwenview), signal: Segmentation fault". */
+const KCRASH_SIGNAL = /^Application: .*\bsignal: (Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception)\b/;
+
+function signalFromHandlerLine(before: Lines): string | null {
+  for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
+    const kcrash = KCRASH_SIGNAL.exec(text.trim());
+    if (kcrash) return signalFromWords(kcrash[1]!)!;
+    const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
+    if (named) return named[1]!;
+    const numbered = /\bsignal (\d{1,2})\b/i.exec(text);
+    if (numbered) return signalName(numbered[1]!);
+  }
+  return null;
+}
+
