@@ -43,5 +43,7 @@ describe('gdb/mi parser', () => {
     const stop = '*stopped,reason="signal-received",signal-name="SIGSEGV",frame={addr="0x10",func="load",args=[{name="path",value="0x4006 \\"a.conf\\""}]},thread-id="1"';
     const [t] = parseWith(gdbMiParser, [stop, '^done,stack=[frame={level="0",addr="0x10",func="load"'].join('\n'));
     expect(t!.threads.map((th) => th.frames.map((f) => f.rawFunction))).toEqual([['load (path=0x4006 "a.conf")']]);
+    // ... and the listing it could not read is reported, not dropped.
+    expect(analyze([stop, '^done,stack=[frame={level="0",addr="0x10",func="load"'].join('\n')).reports[0]!.unreadableFrames).toEqual([{ line: 2, text: '^done,stack=[frame={level="0",addr="0x10",func="load"' }]);
   });
 });
