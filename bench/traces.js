@@ -295,6 +295,7 @@ exit status 2
     ['jvm', 'test/pastes/cases/p38_hs_err_jni.txt'],
     ['mozilla', 'test/pastes/cases/p64_firefox_moz_crash.txt'],
     ['gdb-mi', 'samples/gdb-mi-threads.txt'],
+    ['xcode', 'test/pastes/cases/xc01_xcode_navigator_assert.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];

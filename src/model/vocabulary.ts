@@ -222,6 +222,8 @@ export const FORMATS = [
   'libbacktrace',
   // parse/jvm-hs-err.ts: the JVM's fatal error report (a crash in JNI or JVM code).
   'jvm',
+  // parse/xcode.ts: Xcode's Debug navigator copied as text.
+  'xcode',
   // parse/gdb-mi.ts: GDB/MI records in IDE debug logs (cpptools, CLion, Eclipse CDT).
   'gdb-mi',
   // parse/mozilla.ts: Gecko's MozStackWalk dumps after MOZ_CRASH or a failed MOZ_ASSERT.

@@ -25,7 +25,7 @@
 // ("EXC_BAD_ACCESS KERN_INVALID_ADDRESS 0x0000000000000010", "SIGABRT ABORT 0x...", "Fatal Exception:
 // NSInvalidArgumentException"), the other threads under their bare queue or thread name.
 
-import { signalName } from './signals.js';
+import { MACH_EXCEPTION_SIGNALS, signalName } from './signals.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
@@ -37,9 +37,11 @@ const CRASHLYTICS_EXCEPTION = /^\s*(EXC_[A-Z_]+|SIG[A-Z]+)\s+([A-Z_]+)?\s*(0x[0-
 /** "Crashed Thread:  2" is the report's header field, not Crashlytics' "Crashed: <queue>". */
 const FIELD_LIKE_THREAD = /^\s*Crashed Thread:/;
 const CRASHLYTICS_FATAL = /^\s*Fatal Exception: (\S.*?)\s*$/;
-const MACH_SIGNALS: Record<string, string> = { EXC_BAD_ACCESS: 'SIGSEGV', EXC_BAD_INSTRUCTION: 'SIGILL', EXC_ARITHMETIC: 'SIGFPE', EXC_BREAKPOINT: 'SIGTRAP', EXC_CRASH: 'SIGABRT', EXC_GUARD: 'SIGKILL', EXC_RESOURCE: 'SIGKILL' };
 /** "Thread 3:", "Thread 0 Crashed::  Dispatch queue: q", "Thread 4:: worker", "Thread 3 name:  q". */
 const THREAD = /^\s*Thread (\d+)( Crashed)?::?(?:\s+(.*?))?\s*$/;
+/** Xcode's banner at a stopped thread ("Thread 1: EXC_BAD_ACCESS (code=1, address=0x0)", "Thread 4: signal
+ *  SIGABRT"): a line above a debugger's stack (parse/context-signal.ts), not a crash report's thread. */
+const XCODE_BANNER = /^\s*Thread \d+: (?:EXC_[A-Z_]+|signal SIG[A-Z]+)/;
 const THREAD_NAME = /^\s*Thread (\d+) name:\s+(.*?)\s*$/;
 /** "Thread 3705687": a bare header (Crashpad-style reports of Electron apps), only inside a report. */
 const BARE_THREAD = /^\s*Thread (\d+)\s*$/;
@@ -68,7 +70,7 @@ export const appleCrashParser: TraceParser = {
   label: "macOS/iOS crash reports ('Exception Type: EXC_...', 'Thread N Crashed:')",
   markers: ['Process:', 'Exception Type:', 'Crashed Thread:', 'Thread ', 'Crashed: '],
   startsTrace(line: string): boolean {
-    return HEADER_START.test(line) || (line.includes('Thread ') && (THREAD.test(line) || THREAD_NAME.test(line))) || CRASHLYTICS_CRASHED.test(line);
+    return HEADER_START.test(line) || (line.includes('Thread ') && ((THREAD.test(line) && !XCODE_BANNER.test(line)) || THREAD_NAME.test(line))) || CRASHLYTICS_CRASHED.test(line);
   },
   begin: () => new AppleCrashBlock(),
 };
@@ -153,7 +155,7 @@ class AppleCrashBlock implements BlockParser {
     const current = this.current!;
     if (current.frames.length === 0 && current.id === this.crashedThread) {
       if ((m = CRASHLYTICS_EXCEPTION.exec(line))) {
-        this.signal ??= m[1]!.startsWith('SIG') ? signalName(m[1]!) : (MACH_SIGNALS[m[1]!] ?? null);
+        this.signal ??= m[1]!.startsWith('SIG') ? signalName(m[1]!) : (MACH_EXCEPTION_SIGNALS[m[1]!] ?? null);
         if (m[1] === 'EXC_BAD_ACCESS' && m[2] === 'KERN_PROTECTION_FAILURE') this.signal = 'SIGBUS';
         this.description = line.trim();
         if (m[3] && m[1]!.startsWith('EXC_BAD_ACCESS')) this.faultAddress = `0x${m[3].slice(2).replace(/^0+(?=.)/, '').toLowerCase()}`;

@@ -1,18 +1,42 @@
 // The signal a trace's surrounding lines state when its own lines do not: a crash dumper's header
 // above the stack it printed (glibc's catchsegv, Ruby's [BUG] report, KDE's crash handler, a program's
-// own "fatal signal 11" line). Read by the extractor when it closes a trace, so the stages after
+// own "fatal signal 11" line, Xcode's banner). Read by the extractor when it closes a trace, so the stages after
 // parsing never read log text for it.
 
-import { signalFromWords, signalName } from './signals.js';
+import { MACH_EXCEPTION_SIGNALS, signalFromWords, signalName } from './signals.js';
 
 type Lines = readonly { text: string }[];
 
-/** The stated signal (and a fault address when the dump gives one), or null. */
-export function signalFromContext(before: Lines, earlier: Lines): { signal: string; faultAddress: string | null } | null {
+/** What the lines state: the signal, a fault address when the dump gives one, the thread a debugger's banner names. */
+export interface StatedSignal {
+  signal: string;
+  faultAddress: string | null;
+  threadId?: string;
+}
+
+/** The stated signal, or null. */
+export function signalFromContext(before: Lines, earlier: Lines): StatedSignal | null {
   const dump = catchsegvDump(before) ?? rubyBug(before, earlier);
   if (dump) return dump;
+  const banner = xcodeBanner(before);
+  if (banner) return banner;
   const signal = signalFromHandlerLine(before);
   return signal ? { signal, faultAddress: null } : null;
+}
+
+/** The banner Xcode shows at the line a thread stopped: "Thread 1: EXC_BAD_ACCESS (code=1, address=0x0)", "Thread 4: signal SIGABRT". */
+const XCODE_BANNER = /^Thread (\d+): (?:(EXC_[A-Z_]+)(?: \(code=\d+(?:, (address|subcode)=(0x[0-9a-fA-F]+))?\))?|signal (SIG[A-Z]+))/;
+
+/** Xcode's banner among the last lines before a trace (pasted above the Debug navigator's copy of the threads). */
+function xcodeBanner(before: Lines): StatedSignal | null {
+  for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
+    const m = XCODE_BANNER.exec(text.trim());
+    if (!m) continue;
+    const signal = m[5] ?? MACH_EXCEPTION_SIGNALS[m[2]!];
+    if (!signal) return null;
+    return { signal, faultAddress: m[3] === 'address' ? `0x${m[4]!.slice(2).replace(/^0+(?=.)/, '').toLowerCase()}` : null, threadId: m[1]! };
+  }
+  return null;
 }
 
 /** How far above its backtrace glibc's catchsegv (libSegFault.so) writes its signal line: the register dump between, FPU and SSE registers included. */

@@ -302,6 +302,8 @@ export class Extractor {
       if (stated) {
         trace.signal = stated.signal;
         trace.faultAddress ??= stated.faultAddress;
+        // A banner naming the stopped thread says which one crashed when the trace does not.
+        if (stated.threadId && trace.hints.length === 0 && trace.threads.some((t) => t.id === stated.threadId)) trace.hints.push({ threadId: stated.threadId, reason: 'stop-reason' });
       }
     }
     this.open = { trace, before: a.before, after: [], ...(a.earlier.length > 0 ? { earlier: a.earlier } : {}) };

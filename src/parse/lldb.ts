@@ -7,7 +7,7 @@
 // kept so the numbering stays right) and frames without their address ("frame #5: libsystem_c.dylib`abort + 180").
 
 import { ForeignBudget, mergeHeaderlessCopy, pushCapped, ThreadBook, TraceSpan } from './framework.js';
-import { signalName } from './signals.js';
+import { MACH_EXCEPTION_SIGNALS, signalName } from './signals.js';
 import {
   type BlockParser,
   type CrashedThreadHint,
@@ -162,7 +162,7 @@ class LldbBlock implements BlockParser {
       this.signalDescription = sig[2] || null;
       this.faultAddress = sig[3] ?? this.faultAddress;
     } else if (exc) {
-      signal = EXCEPTION_SIGNALS[exc[1]!] ?? null;
+      signal = MACH_EXCEPTION_SIGNALS[exc[1]!] ?? null;
       this.signalDescription = reason.trim();
       if (exc[1] === 'EXC_BAD_ACCESS' && exc[3]) this.faultAddress = exc[3];
     } else return;
@@ -199,17 +199,6 @@ class LldbBlock implements BlockParser {
     };
   }
 }
-
-/** Mach exception names lldb prints on macOS, and the signal each one becomes. */
-const EXCEPTION_SIGNALS: Record<string, string> = {
-  EXC_BAD_ACCESS: 'SIGSEGV',
-  EXC_BAD_INSTRUCTION: 'SIGILL',
-  EXC_ARITHMETIC: 'SIGFPE',
-  EXC_CRASH: 'SIGABRT',
-  EXC_BREAKPOINT: 'SIGTRAP',
-  EXC_GUARD: 'SIGKILL',
-  EXC_RESOURCE: 'SIGKILL',
-};
 
 /** Windows exception codes (NTSTATUS) lldb names in a stop reason, and the signal each one is. */
 const WINDOWS_EXCEPTIONS: Record<string, string> = {

@@ -41,3 +41,14 @@ const SIGNAL_WORDS_ANY_CASE = new Map([...SIGNAL_WORDS].map(([w, s]) => [w.toLow
 export function signalFromWords(words: string, anyCase = false): string | null {
   return (anyCase ? SIGNAL_WORDS_ANY_CASE.get(words.toLowerCase()) : SIGNAL_WORDS.get(words)) ?? null;
 }
+
+/** Mach exceptions (macOS, iOS: lldb's stop reasons, crash reports, Xcode) and the signal each one becomes. */
+export const MACH_EXCEPTION_SIGNALS: Readonly<Record<string, string>> = {
+  EXC_BAD_ACCESS: 'SIGSEGV',
+  EXC_BAD_INSTRUCTION: 'SIGILL',
+  EXC_ARITHMETIC: 'SIGFPE',
+  EXC_CRASH: 'SIGABRT',
+  EXC_BREAKPOINT: 'SIGTRAP',
+  EXC_GUARD: 'SIGKILL',
+  EXC_RESOURCE: 'SIGKILL',
+};
