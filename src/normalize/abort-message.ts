@@ -15,6 +15,10 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /: Assertion `.*' failed\.?$/,
   // BSD and macOS assert(): "Assertion failed: (x > 0), function f, file a.c, line 3."
   /^Assertion failed: .*, function .*, file /,
+  // The MSVC runtime's assert() in a console program ("Assertion failed: n > 0, file C:\src\a.cpp,
+  // line 12") and its abort() message (the "Debug Error!" dialog's, R6010 of older runtimes).
+  /^Assertion failed: .+, file .+, line \d+/,
+  /^(?:R6010\s*-?\s*)?abort\(\) has been called\.?$/,
   /Check failed: /,
   /^Fatal glibc error: /,
   // V8's fatal errors as Node.js prints them (node::OnFatalError / OOMErrorHandler: "FATAL ERROR:
