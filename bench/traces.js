@@ -294,6 +294,10 @@ exit status 2
     ['libbacktrace', 'test/pastes/cases/p08_libbacktrace_fatal_signal.txt'],
     ['jvm', 'test/pastes/cases/p38_hs_err_jni.txt'],
     ['mozilla', 'test/pastes/cases/p64_firefox_moz_crash.txt'],
+    ['visual-studio', 'samples/visual-studio-access-violation.txt'],
+    ['windbg', 'samples/windbg-cdb-access-violation.txt'],
+    ['windbg', 'rules/generic/samples/windbg-analyze-heap-corruption.txt'],
+    ['windows-event', 'samples/windows-event-access-violation.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];

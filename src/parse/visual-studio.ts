@@ -20,7 +20,7 @@
 // nullptr.": the pointer's value is where the access went, as near as the dialog tells.
 
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
-import { fastFailKind, hexAddress, windowsException, type WindowsException } from './windows-exception.js';
+import { fastFailDescription, fastFailKind, hexAddress, windowsException, type WindowsException } from './windows-exception.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 /** "Unhandled exception at 0x7FF6... (ntdll.dll) in viewer.exe: 0xC0000005: Access violation reading location 0x10." */
@@ -152,7 +152,10 @@ class VisualStudioBlock implements BlockParser {
       } else this.description = this.exception?.name ?? what.replace(/\.$/, '');
       // "(parameters: 0x0000000000000002)": a fast fail's first parameter is its subcode.
       const subcode = /parameters: (0x[0-9A-Fa-f]+)/.exec(what);
-      this.crashKind = this.exception?.code === 'c0000409' && subcode ? fastFailKind(Number(subcode[1])) : null;
+      if (this.exception?.code === 'c0000409' && subcode) {
+        this.crashKind = fastFailKind(Number(subcode[1]));
+        this.description = fastFailDescription(Number(subcode[1]));
+      }
     } else if (/^Microsoft C\+\+ exception/.test(rest!)) {
       this.exception = windowsException('e06d7363');
       this.description = rest!.replace(/\.$/, '');

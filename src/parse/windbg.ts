@@ -19,7 +19,7 @@
 // as Visual Studio names them, so the signature policy knows them (windows-exception.ts).
 
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
-import { fastFailKind, hexAddress, windbgModuleFile, windowsException, type WindowsException } from './windows-exception.js';
+import { fastFailDescription, fastFailKind, hexAddress, windbgModuleFile, windowsException, type WindowsException } from './windows-exception.js';
 import { type BlockParser, type CrashedThreadHint, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const ADDR = '[0-9a-fA-F]{8}(?:`[0-9a-fA-F]{8})?';
@@ -44,14 +44,14 @@ const THREAD = /^\s*([.#])?\s*(\d+)\s+Id: ([0-9a-fA-F]+)\.([0-9a-fA-F]+) Suspend
 /** "(1a2c.3b4c): Access violation - code c0000005 (!!! second chance !!!)". */
 const EVENT = /^\s*\(([0-9a-fA-F]+)\.([0-9a-fA-F]+)\): (.+?) - code ([0-9a-fA-F]{8}) \((first chance|!!! second chance !!!)\)\s*$/;
 const BANNER = /^\s*\*\s+Exception Analysis\s+\*\s*$/;
-/** !analyze's named fields ("PROCESS_NAME:  viewer.exe"). */
-const FIELD = /^([A-Z][A-Z0-9_]{2,}):\s*(.*?)\s*$/;
+/** !analyze's named fields ("PROCESS_NAME:  viewer.exe"): words joined by '_' (a log's "WARNING:" is none). */
+const FIELD = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+|CONTEXT|BUGCHECK|Followup):\s*(.*?)\s*$/;
 /** The exception record's lines ("   ExceptionCode: c0000005 (Access violation)", "Parameter[1]: 10"). */
 const RECORD = /^\s*(ExceptionAddress|ExceptionCode|ExceptionFlags|NumberParameters|Parameter\[(\d+)\]|Subcode):\s*(.*?)\s*$/;
 const ATTEMPT = /^\s*Attempt to (read from|write to|execute non-executable) address ([0-9a-fA-F`]+)/;
 const PROMPT = /^\s*\d+:\d+(?::[\w-]+)?> /;
 /** What the debugger says around stacks: warnings, symbol errors, the event's boilerplate. */
-const CHATTER = /^\s*(?:WARNING: |\*\*\* |ERROR: |First chance exceptions are reported|This exception may be expected|Unable to load image|Symbol search path|Executable search path|Resetting default scope|Followup:|-{5,}\s*$|\*{5,}\s*$|\*\s.*\*\s*$)/;
+const CHATTER = /^\s*(?:WARNING: (?:Stack unwind information|Frame IP not in any known module|Unable to verify checksum|Stack overflow detected)|\*\*\* (?:WARNING|ERROR): |First chance exceptions are reported|This exception may be expected|Resetting default scope|Followup:|-{5,}\s*$|\*{5,}\s*$|\*\s.*\*\s*$)/;
 /** Register dumps and the symbol line over a disassembly ("rax=0000... rbx=...", "render_core!f+0x2a:"). */
 const REGISTERS = /^\s*(?:[a-z][a-z0-9]{1,4}=[0-9a-fA-F]+\s*)+(?:\S.*)?$|^\s*iopl=|^\S+!\S.*:\s*$/;
 
@@ -273,13 +273,14 @@ class WindbgBlock implements BlockParser {
     const event = this.eventThread;
     const byTid = event === null ? undefined : threads.find((t) => t.lwp !== null && String(t.lwp) === event);
     if (byTid && !this.hints.some((h) => h.threadId === byTid.id && h.reason === 'received-signal')) this.hints.unshift({ threadId: byTid.id, reason: 'received-signal' });
-    const kind = this.exception?.code === 'c0000409' && this.subcode !== null ? fastFailKind(this.subcode) : null;
+    const fastFail = this.exception?.code === 'c0000409' && this.subcode !== null ? this.subcode : null;
+    const kind = fastFail === null ? null : fastFailKind(fastFail);
     return {
       format: 'windbg',
       startLine: this.span.start,
       endLine: this.span.end,
       signal: this.exception?.signal ?? null,
-      signalDescription: this.description,
+      signalDescription: fastFail === null ? this.description : fastFailDescription(fastFail),
       faultAddress: this.faultAddress,
       program: this.program,
       threads,

@@ -71,6 +71,18 @@ export function fastFailKind(subcode: number): string | null {
   return subcode === FAST_FAIL_STACK_COOKIE ? 'stack-buffer-overflow' : null;
 }
 
+/** The fast-fail subcodes a crash report names most (winnt.h's FAST_FAIL_*). */
+const FAST_FAIL_NAMES: Record<number, string> = {
+  2: 'FAST_FAIL_STACK_COOKIE_CHECK_FAILURE', 3: 'FAST_FAIL_CORRUPT_LIST_ENTRY', 4: 'FAST_FAIL_INCORRECT_STACK', 5: 'FAST_FAIL_INVALID_ARG',
+  7: 'FAST_FAIL_FATAL_APP_EXIT', 10: 'FAST_FAIL_GUARD_ICALL_CHECK_FAILURE', 13: 'FAST_FAIL_UNSAFE_REGISTRY_ACCESS',
+};
+
+/** "STATUS_STACK_BUFFER_OVERRUN (fast fail 7, FAST_FAIL_FATAL_APP_EXIT)": code 0xC0000409 is mostly abort(), not an overrun. */
+export function fastFailDescription(subcode: number): string {
+  const name = FAST_FAIL_NAMES[subcode];
+  return `STATUS_STACK_BUFFER_OVERRUN (fast fail ${subcode}${name ? `, ${name}` : ''})`;
+}
+
 /** An address as the model writes fault addresses: "0x" and lower-case hex without leading zeros (WinDbg's "00000000`00000010" too). */
 export function hexAddress(text: string): string {
   const hex = text.replace(/`/g, '').replace(/^0x/i, '').toLowerCase();
