@@ -26,10 +26,11 @@ const ADDR = '[0-9a-fA-F]{8}(?:`[0-9a-fA-F]{8})?';
 /** The column header of a k command: " # Child-SP  RetAddr  Call Site", "ChildEBP RetAddr  Args to Child". */
 const COLUMNS = /^\s*(?:#\s+)?(?:Child-SP|ChildEBP)\s+RetAddr\b/;
 /** A frame: the optional frame number (kn), the stack and return addresses (or an inline frame's
- *  dashes), kb's arguments (x64 between colons, x86 three words), the call site. */
+ *  dashes), kb's arguments (x64 between colons, x86 three words; a paste that cut them keeps the
+ *  colon), the call site. */
 const FRAME = new RegExp(
   `^\\s*(?:[0-9a-fA-F]{2,4}\\s+)?(?:${ADDR}\\s+${ADDR}|\\(Inline(?: Function)?\\)\\s+-{8}(?:\`-{8})?)\\s+` +
-    `(?::\\s+(?:[-0-9a-fA-F\`]+\\s+)*:\\s+|(?:[0-9a-fA-F]{8}\\s+){3}(?=\\S*[!+]))?(\\S.*?)\\s*$`,
+    `(?::\\s+(?:[-0-9a-fA-F\`]+\\s+)*(?::\\s+)?|(?:[0-9a-fA-F]{8}\\s+){3}(?=\\S*[!+]))?(\\S.*?)\\s*$`,
 );
 const INLINE = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?\(Inline/;
 /** "render_core!scene::Mesh::upload+0x2a", kp's "f(int x = 0n5)+0x2a", then "[c:\src\mesh.cpp @ 118]". */

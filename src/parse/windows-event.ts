@@ -25,7 +25,7 @@ import { type BlockParser, type FeedResult, type ParsedTrace, type TraceParser }
 /** The event's and the dialog's fields, by the name each form gives them. A PowerShell listing puts
  *  "Message : " before the first; other text may precede it on that line. */
 const FIELD = /(?:^|\s)(Faulting application name|Faulting module name|Exception code|Fault offset|Faulting process id|Faulting process ID|Faulting application start time|Faulting application path|Faulting module path|Report Id|Faulting package full name|Faulting package-relative application ID|Problem Event Name|Application Name|Application Version|Application Timestamp|Fault Module Name|Fault Module Version|Fault Module Timestamp|Exception Code|Exception Offset|OS Version|Locale ID|Additional Information \d+):[ \t]*(.*?)\s*$/;
-const START = /(?:^|\s)(?:Faulting application name|Problem Event Name|Fault Module Name): /;
+const START = /(?:^|\s)(?:Faulting application name|Problem Event Name|Fault Module Name):[ \t]/;
 
 export const windowsEventParser: TraceParser = {
   format: 'windows-event',
