@@ -42,8 +42,8 @@ const BARE_ADDRESS = /^0x([0-9a-fA-F`]+)$/;
 const DISASSEMBLY = /^[a-z]{2,10}\s/;
 /** ".  0  Id: 1a2c.3b4c Suspend: 0 Teb: 00000098`7b0c1000 Unfrozen", with a thread name in quotes on newer versions. */
 const THREAD = /^\s*([.#])?\s*(\d+)\s+Id: ([0-9a-fA-F]+)\.([0-9a-fA-F]+) Suspend: -?\d+ Teb: [0-9a-fA-F`]+ \w+(?:\s+"(.*)")?\s*$/;
-/** "(1a2c.3b4c): Access violation - code c0000005 (!!! second chance !!!)". */
-const EVENT = /^\s*\(([0-9a-fA-F]+)\.([0-9a-fA-F]+)\): (.+?) - code ([0-9a-fA-F]{8}) \((first chance|!!! second chance !!!)\)\s*$/;
+/** "(1a2c.3b4c): Access violation - code c0000005 (!!! second chance !!!)"; a dump says "(first/second chance not available)". */
+const EVENT = /^\s*\(([0-9a-fA-F]+)\.([0-9a-fA-F]+)\): (.+?) - code ([0-9a-fA-F]{8}) \(([^()]*chance[^()]*)\)\s*$/;
 const BANNER = /^\s*\*\s+Exception Analysis\s+\*\s*$/;
 /** !analyze's named fields ("PROCESS_NAME:  viewer.exe"): words joined by '_' (a log's "WARNING:" is none). */
 const FIELD = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+|CONTEXT|BUGCHECK|Followup):\s*(.*?)\s*$/;
