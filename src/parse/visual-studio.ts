@@ -29,10 +29,10 @@ const EXCEPTION_AT = /^\s*(Unhandled exception|Exception thrown|First-chance exc
 const DIALOG = /^\s*(?:Unhandled exception thrown|Exception thrown|Exception Unhandled): (read|write|execute) access violation\.?\s*$/;
 /** Its second: "**this** was nullptr.", "node was 0xFFFFFFFFFFFFFFF7." (bold marks copied as asterisks). */
 const DIALOG_POINTER = /^\s*\**(.+?)\**\s+was\s+(nullptr|0x[0-9A-Fa-f]+)\.?\s*$/;
-/** A module and what follows its '!': module names carry their extension in this window. */
-const FRAME = /^\s*(\[Inline Frame\]\s+)?([\w$+~-][\w.$+~-]*?\.(?:exe|dll|sys|pyd|node|ocx|drv))!(.*?)\s*$/i;
+/** A module and what follows its '!' (after the current frame's '>'): module names carry their extension in this window. */
+const FRAME = /^\s*(?:>\s*)?(\[Inline Frame\]\s+)?([\w$+~-][\w.$+~-]*?\.(?:exe|dll|sys|pyd|node|ocx|drv))!(.*?)\s*$/i;
 /** The window's notes between frames. */
-const NOTE = /^\s*\[(?:External Code|Frames? below may be incorrect[^\]]*|Frames may be missing[^\]]*|Native to Managed Transition|Managed to Native Transition|Async Call Stack|Resuming Async Method|Inline Frame)\]\s*$/i;
+const NOTE = /^\s*(?:>\s*)?\[(?:External Code|Frames? below may be incorrect[^\]]*|Frames may be missing[^\]]*|Native to Managed Transition|Managed to Native Transition|Async Call Stack|Resuming Async Method|Inline Frame)\]\s*$/i;
 /** The language column, after a tab or the spaces a paste made of it. */
 const LANGUAGE = /(?:\t|\s{2,}|(?<=[)\s\d])\s)(?:C\+\+|C|C#|F#|Unknown|Native|Mixed|Assembly|Rust|JavaScript|Basic|Managed)\s*$/;
 /** Visual Studio Code's source suffix: "(c:\src\main.cpp:31)", "(Unknown Source:0)". */
