@@ -167,6 +167,9 @@ class VisualStudioBlock implements BlockParser {
   }
 
   finish(): ParsedTrace | null {
+    // A lone frame-shaped line without the exception line is too little to be a call stack (a
+    // sentence naming "viewer.exe!main()").
+    if (!this.pc && !this.exception && this.thread.frames.length < 2) return null;
     const threads = this.hasFrames ? [this.thread] : [];
     // Without a stack only an unhandled exception is a crash to report (with where it happened);
     // a first-chance line alone is the Output window logging an exception something may catch.

@@ -53,8 +53,9 @@ const ATTEMPT = /^\s*Attempt to (read from|write to|execute non-executable) addr
 const PROMPT = /^\s*\d+:\d+(?::[\w-]+)?> /;
 /** What the debugger says around stacks: warnings, symbol errors, the event's boilerplate. */
 const CHATTER = /^\s*(?:WARNING: (?:Stack unwind information|Frame IP not in any known module|Unable to verify checksum|Stack overflow detected)|\*\*\* (?:WARNING|ERROR): |First chance exceptions are reported|This exception may be expected|Resetting default scope|Followup:|-{5,}\s*$|\*{5,}\s*$|\*\s.*\*\s*$)/;
-/** Register dumps and the symbol line over a disassembly ("rax=0000... rbx=...", "render_core!f+0x2a:"). */
-const REGISTERS = /^\s*(?:[a-z][a-z0-9]{1,4}=[0-9a-fA-F]+\s*)+(?:\S.*)?$|^\s*iopl=|^\S+!\S.*:\s*$/;
+/** Register dumps and the symbol line over a disassembly ("rax=0000... rbx=...", "render_core!f+0x2a:",
+ *  !analyze's "render_core!f+2a" under FAULTING_IP). */
+const REGISTERS = /^\s*(?:[a-z][a-z0-9]{1,4}=[0-9a-fA-F]+\s*)+(?:\S.*)?$|^\s*iopl=|^\S+!\S.*:\s*$|^[^\s!]+!\S+\+[0-9a-f]+\s*$/;
 
 /** Lines before the first frame: !analyze prints a hundred of its own before STACK_TEXT. */
 const MAX_HEADER_LINES = 400;
