@@ -116,6 +116,25 @@ describe('Visual Studio call stacks', () => {
     expect(reportsOf('Exception thrown at 0x00007FFD3A2B4F69 in tilesrv.exe: Microsoft C++ exception: std::bad_alloc at memory location 0x000000D1E4AFF2A0.\n')).toEqual([]);
   });
 
+  it("takes the MSVC runtime's messages as abort messages: console assert, abort()'s dialog, the Debug CRT's Expression line", () => {
+    const stack = ['>\tucrtbase.dll!abort()\tUnknown', ' \tucrtbase.dll!_wassert()\tUnknown', ' \tropes.exe!ropes::Rope::split(unsigned __int64 pos) Line 142\tC++', ' \tropes.exe!main() Line 9\tC++'];
+    const assert = only(['Assertion failed: pos <= len_, file C:\\src\\rope.cpp, line 142', ...stack].join('\n'), true);
+    expect(assert.abortMessage).toBe('Assertion failed: pos <= len_, file C:\\src\\rope.cpp, line 142');
+    expect(assert.diagnoses[0]?.category).toBe('assertion');
+    expect(assert.diagnoses[0]?.summary).toContain('pos <= len_');
+    expect(only(['Debug Error!', '', 'abort() has been called', '', ...stack].join('\n')).abortMessage).toBe('abort() has been called');
+    const debugHeap = ['>\tucrtbased.dll!_CrtDbgReport(int report_type) Line 386\tC++', ' \tucrtbased.dll!_free_dbg(void * block, int block_use) Line 1030\tC++', ' \tropes.exe!ropes::Rope::~Rope() Line 30\tC++'];
+    const heap = only(['Debug Assertion Failed!', 'Expression: _CrtIsValidHeapPointer(block)', ...debugHeap].join('\n'), true);
+    expect(heap.abortMessage).toBe('Expression: _CrtIsValidHeapPointer(block)');
+    expect(heap.diagnoses[0]?.category).toBe('heap-corruption');
+    // "Expression:" about anything else says nothing of a death.
+    expect(only(['Expression: a + b', ...stack].join('\n')).abortMessage).toBeNull();
+  });
+
+  it('reads no stack out of a lone frame-shaped line in prose', () => {
+    expect(reportsOf('The crash is in viewer.exe!main() after the update.\nviewer.exe!main() is where it stops\n')).toEqual([]);
+  });
+
   it('maps a /GS cookie failure to a stack buffer overflow, and keeps two pasted crashes apart', () => {
     const two = reportsOf([
       'Unhandled exception at 0x00007FF7B2C11A2F in parse.exe: 0xC0000409: Security check failure or stack buffer overrun (parameters: 0x0000000000000002).',
