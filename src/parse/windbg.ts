@@ -32,9 +32,13 @@ const FRAME = new RegExp(
   `^\\s*(?:[0-9a-fA-F]{2,4}\\s+)?(?:${ADDR}\\s+${ADDR}|\\(Inline(?: Function)?\\)\\s+-{8}(?:\`-{8})?)\\s+` +
     `(?::\\s+(?:[-0-9a-fA-F\`]+\\s+)*(?::\\s+)?|(?:[0-9a-fA-F]{8}\\s+){3}(?=\\S*[!+]))?(\\S.*?)\\s*$`,
 );
+/** kc's header and frames: " # Call Site", "00 render_core!scene::Mesh::upload [c:\src\mesh.cpp @ 118]". */
+const CALL_SITE_COLUMN = /^\s*(?:#\s+)?Call Site\s*$/;
+const CALL_SITE_FRAME = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?([^\s!]+(?:!|\+0x)\S.*?)\s*$/;
 const INLINE = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?\(Inline/;
 /** "render_core!scene::Mesh::upload+0x2a", kp's "f(int x = 0n5)+0x2a", then "[c:\src\mesh.cpp @ 118]". */
-const SOURCE = /^(.*?)\s+\[(.+) @ (\d+)\]$/;
+const SOURCE = /^(.*?)\s+\[([^[\]]+) @ (\d+)\]$/;
+const FPO_NOTES = /(?:\s+\((?:FPO|CONV): [^()]*\))+$/;
 const SYMBOL = /^([^!\s]+)!(.+?)(?:\+0x([0-9a-fA-F]+))?$/;
 const MODULE_OFFSET = /^([^!\s]+)\+0x([0-9a-fA-F]+)$/;
 const BARE_ADDRESS = /^0x([0-9a-fA-F`]+)$/;
@@ -66,10 +70,10 @@ const MAX_FOREIGN_LINES = 2;
 export const windbgParser: TraceParser = {
   format: 'windbg',
   label: "WinDbg/cdb stacks and !analyze -v ('Child-SP RetAddr Call Site', 'STACK_TEXT:', 'ExceptionCode: c0000005')",
-  markers: ['Child-SP', 'ChildEBP', ' Id: ', 'Exception Analysis', 'EXCEPTION_RECORD:', 'STACK_TEXT:', 'FAULTING_IP:', ' - code ', 'ExceptionCode:'],
+  markers: ['Child-SP', 'ChildEBP', 'Call Site', ' Id: ', 'Exception Analysis', 'EXCEPTION_RECORD:', 'STACK_TEXT:', 'FAULTING_IP:', ' - code ', 'ExceptionCode:'],
   startsTrace(line: string): boolean {
     return COLUMNS.test(line) || (line.includes(' Id: ') && THREAD.test(line)) || BANNER.test(line) || EVENT.test(line) ||
-      /^\s*(?:EXCEPTION_RECORD|STACK_TEXT|FAULTING_IP):/.test(line) || /^\s*ExceptionCode: [0-9a-fA-F]{8}\b/.test(line);
+      CALL_SITE_COLUMN.test(line) || /^\s*(?:EXCEPTION_RECORD|STACK_TEXT|FAULTING_IP):/.test(line) || /^\s*ExceptionCode: [0-9a-fA-F]{8}\b/.test(line);
   },
   begin: () => new WindbgBlock(),
 };
@@ -80,6 +84,8 @@ class WindbgBlock implements BlockParser {
   private current: ParsedThread | null = null;
   /** Whether the current thread's column header (or STACK_TEXT) was read: frames may follow. */
   private inStack = false;
+  /** kc: the call sites alone, without the stack and return addresses. */
+  private callSitesOnly = false;
   private readonly hints: CrashedThreadHint[] = [];
   private exception: WindowsException | null = null;
   private description: string | null = null;
@@ -122,9 +128,15 @@ class WindbgBlock implements BlockParser {
       const site = m[1]!;
       if (DISASSEMBLY.test(site) && !/[!+]/.test(site.split(/\s/)[0]!)) return 'take';
       const frame = frameOf(this.current.frames.length, site, INLINE.test(line), line);
-      if (!frame) return 'maybe';
+      if (!frame) return this.hasFrames ? this.foreign() : 'maybe';
       pushCapped(this.current, frame);
       if (/\($/.test(site)) this.openFrame = frame;
+      return 'take';
+    }
+    if (this.inStack && this.callSitesOnly && this.current && (m = CALL_SITE_FRAME.exec(line))) {
+      const frame = frameOf(this.current.frames.length, m[1]!, false, line);
+      if (!frame) return this.hasFrames ? this.foreign() : 'maybe';
+      pushCapped(this.current, frame);
       return 'take';
     }
     if ((m = THREAD.exec(line))) {
@@ -137,11 +149,12 @@ class WindbgBlock implements BlockParser {
       this.inStack = false;
       return 'take';
     }
-    if (COLUMNS.test(line)) {
+    if (COLUMNS.test(line) || CALL_SITE_COLUMN.test(line)) {
       // Another k of a stack already read: a new trace.
       if (this.current?.frames.length) return 'split';
       this.current ??= this.addThread('0');
       this.inStack = true;
+      this.callSitesOnly = CALL_SITE_COLUMN.test(line);
       return 'take';
     }
     if ((m = EVENT.exec(line))) {
@@ -302,6 +315,8 @@ function frameOf(index: number, site: string, inlined: boolean, line: string): P
     text = m[1]!;
     [base.file, base.line] = [m[2]!, Number(m[3])];
   }
+  // kv's frame-pointer-omission and calling-convention notes after a 32-bit frame.
+  text = text.replace(FPO_NOTES, '');
   if ((m = BARE_ADDRESS.exec(text))) return { ...base, address: hexAddress(m[1]!), rawFunction: '??', module: null };
   if ((m = MODULE_OFFSET.exec(text))) return { ...base, rawFunction: '??', module: windbgModuleFile(m[1]!), moduleOffset: `0x${m[2]!.toLowerCase().replace(/^0+(?=.)/, '')}` };
   if ((m = SYMBOL.exec(text))) {

@@ -138,6 +138,17 @@ describe('WinDbg and cdb stacks', () => {
     ]);
   });
 
+  it("reads kc's call sites alone and kv's notes after a 32-bit frame", () => {
+    const kc = only([' # Call Site', '00 render_core!scene::Mesh::upload [c:\\src\\mesh.cpp @ 118]', '01 render_core!scene::Scene::draw', '02 viewer+0x1a2b', '03 KERNEL32!BaseThreadInitThunk'].join('\n'));
+    expect(crashed(kc).frames.map((f) => [f.function, f.module, f.line])).toEqual([['scene::Mesh::upload', 'render_core', 118], ['scene::Scene::draw', 'render_core', null], ['??', 'viewer', null], ['BaseThreadInitThunk', 'KERNEL32.dll', null]]);
+    const kv = only([
+      'ChildEBP RetAddr  Args to Child',
+      '0019f8c4 00401234 00000000 00000010 0019f8e0 legacy!Parser::feed+0x14 (FPO: [Non-Fpo]) (CONV: thiscall) [c:\\src\\parser.cpp @ 40]',
+      '0019f8e8 00401567 0019f900 00000001 00000000 legacy!main+0x37 (FPO: [2,0,4])',
+    ].join('\n'));
+    expect(crashed(kv).frames.map((f) => [f.function, f.file, f.line])).toEqual([['Parser::feed', 'c:\\src\\parser.cpp', 40], ['main', null, null]]);
+  });
+
   it('reports a frame line it cannot read instead of dropping it, and reads frames without symbols', () => {
     const r = only([
       'Child-SP          RetAddr               Call Site',
