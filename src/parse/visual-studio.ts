@@ -17,7 +17,9 @@
 // window's notes, not frames.
 //
 // The dialog of newer versions says "Exception thrown: read access violation." then "**this** was
-// nullptr.": the pointer's value is where the access went, as near as the dialog tells.
+// nullptr.": the pointer's value is where the access went, as near as the dialog tells. Debug builds'
+// run-time checks (/RTC) stop the program with "Run-Time Check Failure #2 - Stack around the variable
+// 'buf' was corrupted." over the same stack.
 
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import { fastFailDescription, fastFailKind, hexAddress, windowsException, type WindowsException } from './windows-exception.js';
@@ -27,8 +29,15 @@ import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread,
 const EXCEPTION_AT = /^\s*(Unhandled exception|Exception thrown|First-chance exception) at (0x[0-9A-Fa-f]+)(?: \(([^)]+)\))? in (.+?): (.*?)\s*$/;
 /** The new dialog's first line: "Exception thrown: read access violation." */
 const DIALOG = /^\s*(?:Unhandled exception thrown|Exception thrown|Exception Unhandled): (read|write|execute) access violation\.?\s*$/;
-/** Its second: "**this** was nullptr.", "node was 0xFFFFFFFFFFFFFFF7." (bold marks copied as asterisks). */
-const DIALOG_POINTER = /^\s*\**(.+?)\**\s+was\s+(nullptr|0x[0-9A-Fa-f]+)\.?\s*$/;
+/** Its second: "**this** was nullptr.", "node was 0xFFFFFFFFFFFFFFF7.", "**f**(...) returned 0x8." (bold marks copied as asterisks). */
+const DIALOG_POINTER = /^\s*\**(.+?)\**\s+(?:was|returned)\s+(nullptr|0x[0-9A-Fa-f]+)\.?\s*$/;
+/** The /RTC checks' dialog: "Run-Time Check Failure #2 - Stack around the variable 'buf' was corrupted." */
+const RUNTIME_CHECK = /^\s*Run-Time Check Failure #(\d) - (.+?)\s*$/;
+/** What each /RTC check found, in the crash model's words: #2 a write past a local array (as a /GS
+ *  cookie), #3 a variable read before it was set; #1 (the stack pointer not restored across a call, a
+ *  calling-convention mismatch) has no word of its own. The check stops the program: SIGABRT, as
+ *  glibc's stack protector. */
+const RUNTIME_CHECK_KINDS: Record<string, string> = { '2': 'stack-buffer-overflow', '3': 'use-of-uninitialized-value' };
 /** A module and what follows its '!' (after the current frame's '>'): module names carry their extension in this window. */
 const FRAME = /^\s*(?:>\s*)?(\[Inline Frame\]\s+)?([\w$+~-][\w.$+~-]*?\.(?:exe|dll|sys|pyd|node|ocx|drv))!(.*?)\s*$/i;
 /** The window's notes between frames. */
@@ -52,10 +61,11 @@ const MAX_FOREIGN_LINES = 2;
 export const visualStudioParser: TraceParser = {
   format: 'visual-studio',
   label: "Visual Studio call stacks ('Unhandled exception at 0x... in app.exe', 'app.exe!f() Line 12 C++')",
-  markers: ['.dll!', '.exe!', '.DLL!', '.EXE!', '.Dll!', 'exception at 0x', 'thrown at 0x', 'Exception thrown: ', 'Unhandled exception thrown: ', 'Exception Unhandled: '],
+  markers: ['.dll!', '.exe!', '.DLL!', '.EXE!', '.Dll!', 'exception at 0x', 'thrown at 0x', 'Exception thrown: ', 'Unhandled exception thrown: ', 'Exception Unhandled: ', 'Run-Time Check Failure'],
   startsTrace(line: string): boolean {
     if (line.includes(' at 0x')) return EXCEPTION_AT.test(line);
     if (line.includes('access violation')) return DIALOG.test(line);
+    if (line.includes('Run-Time Check Failure')) return RUNTIME_CHECK.test(line);
     return line.includes('!') && startsWithFrame(line);
   },
   begin: () => new VisualStudioBlock(),
@@ -78,6 +88,8 @@ class VisualStudioBlock implements BlockParser {
   /** The module the exception line names for the faulting instruction ("(ntdll.dll)"), and where. */
   private pc: { address: string; module: string | null } | null = null;
   private crashKind: string | null = null;
+  /** A /RTC check stopped the program (no exception code: the check's own dialog). */
+  private runtimeCheck = false;
   private readonly inside: { line: number; text: string }[] = [];
   private readonly headerLines = new ForeignBudget(MAX_HEADER_LINES);
   private readonly blanks = new ForeignBudget(MAX_BLANK_LINES);
@@ -119,6 +131,14 @@ class VisualStudioBlock implements BlockParser {
       this.dialogAccess = m[1]!;
       this.exception ??= windowsException('c0000005');
       this.description = `EXCEPTION_ACCESS_VIOLATION_${accessWord(m[1]!)}`;
+      this.inside.push({ line: lineNo, text: line.trim() });
+      return 'take';
+    }
+    if ((m = RUNTIME_CHECK.exec(line))) {
+      if (this.hasFrames) return 'split';
+      this.runtimeCheck = true;
+      this.description = line.trim();
+      this.crashKind = RUNTIME_CHECK_KINDS[m[1]!] ?? null;
       this.inside.push({ line: lineNo, text: line.trim() });
       return 'take';
     }
@@ -169,7 +189,7 @@ class VisualStudioBlock implements BlockParser {
   finish(): ParsedTrace | null {
     // A lone frame-shaped line without the exception line is too little to be a call stack (a
     // sentence naming "viewer.exe!main()").
-    if (!this.pc && !this.exception && this.thread.frames.length < 2) return null;
+    if (!this.pc && !this.exception && !this.runtimeCheck && this.thread.frames.length < 2) return null;
     const threads = this.hasFrames ? [this.thread] : [];
     // Without a stack only an unhandled exception is a crash to report (with where it happened);
     // a first-chance line alone is the Output window logging an exception something may catch.
@@ -181,7 +201,7 @@ class VisualStudioBlock implements BlockParser {
       format: 'visual-studio',
       startLine: this.span.start,
       endLine: this.span.end,
-      signal: this.exception?.signal ?? null,
+      signal: this.exception?.signal ?? (this.runtimeCheck ? 'SIGABRT' : null),
       signalDescription: this.description,
       faultAddress: this.faultAddress,
       program: this.program,

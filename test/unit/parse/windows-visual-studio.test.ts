@@ -131,6 +131,14 @@ describe('Visual Studio call stacks', () => {
     expect(only(['Expression: a + b', ...stack].join('\n')).abortMessage).toBeNull();
   });
 
+  it("reads the run-time checks' dialog: a corrupted stack variable is a stack buffer overflow", () => {
+    const r = only(["Run-Time Check Failure #2 - Stack around the variable 'name' was corrupted.", '', '>\tcli.exe!parse_args(int argc, char * * argv) Line 48\tC++', ' \tcli.exe!main(int argc, char * * argv) Line 90\tC++'].join('\n'), true);
+    expect([r.signal, r.crashKind, r.signatureFrames[0]]).toEqual(['SIGABRT', 'stack-buffer-overflow', 'parse_args']);
+    expect(r.diagnoses[0]?.ruleId).toBe('generic/sanitizer-buffer-overflow');
+    const uninit = only(["Run-Time Check Failure #3 - The variable 'len' is being used without being initialized.", 'cli.exe!copy_name(char * out) Line 12\tC++', 'cli.exe!main() Line 90\tC++'].join('\n'));
+    expect(uninit.crashKind).toBe('use-of-uninitialized-value');
+  });
+
   it('reads no stack out of a lone frame-shaped line in prose', () => {
     expect(reportsOf('The crash is in viewer.exe!main() after the update.\nviewer.exe!main() is where it stops\n')).toEqual([]);
   });
