@@ -32,7 +32,8 @@ export const windowsEventParser: TraceParser = {
   label: "Windows Application Error events and crash dialogs ('Faulting application name:', 'Exception code: 0xc0000005')",
   markers: ['Faulting application name:', 'Problem Event Name:', 'Fault Module Name:'],
   startsTrace(line: string): boolean {
-    return START.test(line);
+    // Every line of an input comes here: one literal test before the regex.
+    return line.includes('ame:') && START.test(line);
   },
   begin: () => new WindowsEventBlock(),
 };
