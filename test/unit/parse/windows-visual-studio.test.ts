@@ -91,6 +91,12 @@ describe('Visual Studio call stacks', () => {
     expect(r.diagnoses[0]?.category).toBe('null-deref');
   });
 
+  it('reads the parameter values of a copy with "Show Parameter Values": a null this raises the null dereference', () => {
+    const r = only(['Unhandled exception at 0x00007FF6A1B2C3D4 in srv.exe: 0xC0000005: Access violation reading location 0x0000000000000018.',
+      '>\tsrv.exe!net::Session::port(net::Session * this=0x0000000000000000) Line 12\tC++', ' \tsrv.exe!main() Line 8\tC++'].join('\n'), true);
+    expect(r.diagnoses[0]).toMatchObject({ ruleId: 'generic/null-deref', confidence: 0.9 });
+  });
+
   it('reads older copies with the byte offset and Visual Studio Code copies with the source', () => {
     const r = only([
       'app.exe!codec::Frame::decode(unsigned char * p=0x00000000)  Line 57 + 0x1a bytes\tC++',
