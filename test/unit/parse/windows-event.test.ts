@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/pipeline.js';
+import { fatalNotice } from '../../../src/parse/notice.js';
 import { samplePath } from '../../support/samples.js';
 
 const reportsOf = (text: string) => analyze(text, { rules: null }).reports;
@@ -50,3 +51,27 @@ describe('Windows Application Error events', () => {
     expect(reportsOf('Faulting application name: a.exe, version: 1.0\nsomething else\n')).toEqual([]);
   });
 });
+
+describe('Windows exit codes', () => {
+  it.each([
+    ['Error: Process completed with exit code -1073741819.', 'SIGSEGV', null, null],
+    ["The program '[9876] viewer.exe' has exited with code 3221225477 (0xc0000005) 'Access violation'.", 'SIGSEGV', null, 'viewer.exe'],
+    ['error: test failed, to rerun pass `--lib`: process didn\'t exit successfully: `target\\debug\\deps\\geo-1a2b.exe` (exit code: 0xc00000fd, STATUS_STACK_OVERFLOW)', 'SIGSEGV', 'stack-overflow', null],
+    ['C:\\ci\\build.vcxproj(88,5): error MSB3073: The command "tests.exe --all" exited with code -1073740791.', 'SIGABRT', null, null],
+    ["subprocess.CalledProcessError: Command '['tool.exe', 'in.bin']' returned non-zero exit status 3221226356.", 'SIGABRT', 'heap-corruption', null],
+  ])('%s', (line, signal, kind, program) => {
+    expect(fatalNotice(line)).toMatchObject({ signal, crashKind: kind, program, source: 'shell' });
+  });
+
+  it('knows an exit code that is no crash, and a number that is no exit code', () => {
+    expect(fatalNotice('Error: Process completed with exit code 1.')).toBeNull();
+    expect(fatalNotice('The program has exited with code -1073741510 (0xc000013a).')).toBeNull();
+    expect(fatalNotice('allocated 3221225477 bytes')).toBeNull();
+  });
+
+  it('makes a CI log without a stack a report of what the exit code says', () => {
+    const r = analyze(['Run ctest --output-on-failure', '1/1 Test #1: geo_tests ........***Failed    0.31 sec', 'Error: Process completed with exit code -1073741819.'].join('\n'), { rules: null }).reports;
+    expect(r.map((x) => [x.format, x.signal])).toEqual([['notice', 'SIGSEGV']]);
+  });
+});
+
