@@ -299,7 +299,7 @@ class WindbgBlock implements BlockParser {
       faultAddress: this.faultAddress,
       program: this.program,
       threads,
-      hints: this.hints.filter((h) => threads.some((t) => t.id === h.threadId)),
+      hints: this.hints.filter((h) => threads.some((t) => t.id === h.threadId && !(h.reason === 'selected-thread' && isBreakInThread(t)))),
       inside: this.inside,
       crashKind: kind ?? this.exception?.crashKind ?? null,
     };
@@ -325,4 +325,10 @@ function frameOf(index: number, site: string, inlined: boolean, line: string): P
     return { ...base, rawFunction: name, module: windbgModuleFile(m[1]!) };
   }
   return null;
+}
+
+/** The thread the debugger injects to break into a live process (Ctrl+Break, attaching): WinDbg makes it
+ *  the current thread ('.'), but it says nothing about the program. */
+function isBreakInThread(thread: ParsedThread): boolean {
+  return thread.frames.slice(0, 2).some((f) => f.rawFunction === 'DbgUiRemoteBreakin') || thread.frames[0]?.rawFunction === 'DbgBreakPoint';
 }

@@ -79,6 +79,13 @@ describe('WinDbg and cdb stacks', () => {
     expect(r.diagnoses[0]?.ruleId).toBe('generic/abort');
   });
 
+  it("does not take the debugger's break-in thread for the crashed one", () => {
+    const text = sample('windbg-threads-fast-fail.txt').split('\n').filter((l) => !/^\(3b10|^Subcode|^ucrtbase!abort|^00007ffd`3ab4c7b9/.test(l)).join('\n').replace('#  3  Id:', '   3  Id:');
+    const r = only(text);
+    expect(r.threads.map((t) => t.id)).toEqual(['0', '3', '4']);
+    expect(crashed(r).id).not.toBe('4');
+  });
+
   it('reads !analyze -v: the exception record, PROCESS_NAME, STACK_TEXT; a heap corruption is its own crash kind', () => {
     const r = only(sample('windbg-analyze-heap-corruption.txt'), true);
     expect([r.signal, r.crashKind, r.program]).toEqual(['SIGABRT', 'heap-corruption', 'mixer-host.exe']);
