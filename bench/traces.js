@@ -296,6 +296,10 @@ exit status 2
     ['mozilla', 'test/pastes/cases/p64_firefox_moz_crash.txt'],
     ['gdb-mi', 'samples/gdb-mi-threads.txt'],
     ['xcode', 'test/pastes/cases/xc01_xcode_navigator_assert.txt'],
+    ['visual-studio', 'samples/visual-studio-access-violation.txt'],
+    ['windbg', 'samples/windbg-cdb-access-violation.txt'],
+    ['windbg', 'rules/generic/samples/windbg-analyze-heap-corruption.txt'],
+    ['windows-event', 'samples/windows-event-access-violation.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];

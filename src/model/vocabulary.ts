@@ -71,7 +71,7 @@ export const SIGNAL_FAMILIES: readonly VocabularyFamily[] = [
 export interface CrashKindEntry {
   kind: string;
   /** Who produces it. */
-  source: 'signal' | 'libfuzzer' | 'asan' | 'lsan' | 'msan' | 'tsan' | 'hwasan' | 'ubsan' | 'valgrind' | 'go' | 'rust' | 'normalize';
+  source: 'signal' | 'libfuzzer' | 'asan' | 'lsan' | 'msan' | 'tsan' | 'hwasan' | 'ubsan' | 'valgrind' | 'go' | 'rust' | 'windows' | 'normalize';
   description: string;
 }
 
@@ -89,7 +89,7 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
   // Sanitizers (parse/sanitizer.ts kindOf): AddressSanitizer's bug kinds as its header names them.
   k('asan', 'heap-use-after-free', 'access to freed heap memory (ASan, TSan, HWASan; Valgrind: invalid access inside a free\'d block)'),
   k('asan', 'heap-buffer-overflow', 'access outside a heap block (Valgrind: next to an alloc\'d block)'),
-  k('asan', 'stack-buffer-overflow', 'access past a stack variable'),
+  k('asan', 'stack-buffer-overflow', 'access past a stack variable (Windows: a /GS stack cookie check failed, fast fail subcode 2)'),
   k('asan', 'stack-buffer-underflow', 'access before a stack variable'),
   k('asan', 'dynamic-stack-buffer-overflow', 'access outside an alloca() block'),
   k('asan', 'global-buffer-overflow', 'access outside a global variable'),
@@ -116,7 +116,7 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
   k('asan', 'negative-size-param', 'a negative size passed to a memory function'),
   k('asan', 'memcpy-param-overlap', 'memcpy() with overlapping ranges (ASan; Valgrind: see the families)'),
   k('asan', 'malloc-usable-size-not-owned', 'malloc_usable_size() of memory not from malloc'),
-  k('asan', 'stack-overflow', 'the stack ran out (ASan; Valgrind "can\'t grow stack")'),
+  k('asan', 'stack-overflow', 'the stack ran out (ASan; Valgrind "can\'t grow stack"; Windows EXCEPTION_STACK_OVERFLOW)'),
   k('asan', 'unknown', 'a sanitizer header without a verdict'),
   // LeakSanitizer.
   k('lsan', 'memory-leak', 'leaked memory (LSan; Valgrind definitely or indirectly lost)'),
@@ -166,6 +166,9 @@ export const CRASH_KINDS: readonly CrashKindEntry[] = [
   k('go', 'deadlock', 'Go: "all goroutines are asleep - deadlock!"'),
   k('go', 'concurrent-map-access', 'Go: "concurrent map writes" / "concurrent map read and map write"'),
   k('rust', 'rust-panic', 'a Rust panic'),
+  // Windows exception codes the signal alone would lose (parse/windows-exception.ts); a stack
+  // overflow (0xC00000FD) is "stack-overflow" and a /GS cookie check "stack-buffer-overflow", as above.
+  k('windows', 'heap-corruption', 'Windows: the heap manager found its structures damaged and ended the process (STATUS_HEAP_CORRUPTION, 0xC0000374)'),
 ];
 
 /** UBSan checks, as parse/sanitizer.ts ubsanKind names them; the crash kind is "ubsan: <check>". */
@@ -228,6 +231,9 @@ export const FORMATS = [
   'gdb-mi',
   // parse/mozilla.ts: Gecko's MozStackWalk dumps after MOZ_CRASH or a failed MOZ_ASSERT.
   'mozilla',
+  // parse/visual-studio.ts, parse/windbg.ts, parse/windows-event.ts: Windows crashes (Visual Studio's
+  // Call Stack window, WinDbg/cdb stacks and !analyze -v, Windows Error Reporting's Application Error event).
+  'visual-studio', 'windbg', 'windows-event',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

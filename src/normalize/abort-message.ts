@@ -15,6 +15,15 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /: Assertion `.*' failed\.?$/,
   // BSD and macOS assert(): "Assertion failed: (x > 0), function f, file a.c, line 3."
   /^Assertion failed: .*, function .*, file /,
+  // The MSVC runtime's assert() in a console program ("Assertion failed: n > 0, file C:\src\a.cpp,
+  // line 12") and its abort() message (the "Debug Error!" dialog's, R6010 of older runtimes).
+  /^Assertion failed: .+, file .+, line \d+/,
+  /^(?:R6010\s*-?\s*)?abort\(\) has been called\.?$/,
+  // The Debug CRT's "Debug Assertion Failed!" dialog names the check in its "Expression:" line: the
+  // debug STL's ("vector subscript out of range", "cannot dereference value-initialized map/set
+  // iterator") and the debug heap's (_CrtIsValidHeapPointer(block): a pointer freed twice or not
+  // from this heap). Only these: "Expression:" alone is too common a word to be a death message.
+  /^Expression: (?:.*(?:out of range|dereferenc|incrementable|decrementable|incompatible|cannot seek|iterator)|_CrtIsValidHeapPointer|__acrt_first_block_is_valid_heap_pointer|is_block_type_valid|_BLOCK_TYPE_IS_VALID)/,
   /Check failed: /,
   /^Fatal glibc error: /,
   // V8's fatal errors as Node.js prints them (node::OnFatalError / OOMErrorHandler: "FATAL ERROR:

@@ -4,6 +4,7 @@
 // of their own while the input holds one; the extractor reports them only when it found none.
 
 import { signalFromWords, signalName } from './signals.js';
+import { windowsException } from './windows-exception.js';
 
 export interface FatalNotice {
   /** The signal the notice names or implies, or null when it implies none. */
@@ -18,10 +19,14 @@ export interface FatalNotice {
   faultAddress?: string;
 }
 
+/** The Windows exit codes a crash leaves (an NTSTATUS: signed, unsigned or hex), as their lines print them. */
+const WINDOWS_EXIT_CODE_MARKERS = ['-10737', '-2147483645', '32212', '2147483651', '0xc0000', '0xC0000', '0x80000003', '0xe06d7363', '0xE06D7363'];
+
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
 export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
-  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited'];
+  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited',
+  ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
 const MORE_SHELL_WORDS: Record<string, string> = {
@@ -83,6 +88,27 @@ function programOf(command: string | undefined): string | null {
   return word ? word.replace(/^['"]|['"]$/g, '') : null;
 }
 
+// A Windows process's exit code when a crash ended it (no signals there: the exception's NTSTATUS is
+// the exit code), as CI runners, IDEs and tools print it:
+//   Error: Process completed with exit code -1073741819.                     (GitHub Actions)
+//   The program '[9876] viewer.exe' has exited with code 3221225477 (0xc0000005) 'Access violation'.
+//   error: test failed ... (exit code: 0xc00000fd, STATUS_STACK_OVERFLOW)   (cargo)
+//   error MSB3073: The command "..." exited with code -1073740791.         (MSBuild)
+//   Command '...' returned non-zero exit status 3221225477.                 (Python's subprocess)
+const WINDOWS_EXIT = /\b(?:exit(?:ed)?|returned)\b.{0,60}?\b(?:code|status)\b:?\s*(-1073\d{6}|-2147483645|3221\d{6}|2147483651|0x[cC8eE][0-9a-fA-F]{7})\b/;
+const VS_PROGRAM = /^The program '\[\d+\] (.+?)' has exited/;
+
+/** The crash a Windows exit code says, or null for a code that is no crash (only lines holding a code's digits get here). */
+function windowsExitNotice(line: string): FatalNotice | null {
+  const m = WINDOWS_EXIT.exec(line);
+  if (!m) return null;
+  const code = m[1]!.startsWith('0x') ? m[1]! : (Number(m[1]) >>> 0).toString(16);
+  const exception = windowsException(code);
+  if (!exception) return null;
+  return { signal: exception.signal, crashKind: exception.crashKind, program: VS_PROGRAM.exec(line)?.[1] ?? null, source: 'shell' };
+}
+const mayHoldWindowsExitCode = (line: string) => WINDOWS_EXIT_CODE_MARKERS.some((m) => line.includes(m));
+
 /** The notice a line is, or null. Cheap for ordinary lines: one character test rules most out. */
 export function fatalNotice(line: string): FatalNotice | null {
   const c = line.charCodeAt(0);
@@ -98,7 +124,7 @@ export function fatalNotice(line: string): FatalNotice | null {
   }
   if (c === 109 /* m */ && RUST_ALLOC.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
   // Every line of an input without a trace comes here: one literal test before the shell forms.
-  if (!SHELL_HINT.test(line)) return KERNEL_HINT.test(line) ? kernelNotice(line) : null;
+  if (!SHELL_HINT.test(line)) return KERNEL_HINT.test(line) ? kernelNotice(line) : mayHoldWindowsExitCode(line) ? windowsExitNotice(line) : null;
   if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);
   if ((m = ZSH.exec(line))) return shell(m[1]!, m[2]);
   if ((m = SHELL_JOB.exec(line))) return shell(m[1]!, m[2]);

@@ -81,7 +81,11 @@ export function splitTopLevel(text: string): string[] {
   return out;
 }
 
-const ARGUMENT = /^([A-Za-z_$][\w$.@]*)\s*=\s*([\s\S]*)$/;
+/** "name=value" (gdb, lldb), also after the parameter's type as Microsoft's debuggers print it
+ *  ("net::Session * this=0x0000000000000000", WinDbg kp's "class Buffer * buf = 0x00000000`00000000"). */
+const ARGUMENT = /^(?:[^=]*?[\s*&])?([A-Za-z_$][\w$.@]*)\s*=\s*([\s\S]*)$/;
+/** WinDbg splits a 64-bit value in two with a backtick. */
+const WINDBG_HEX = /^0x([0-9a-fA-F]{8})`([0-9a-fA-F]{8})\b/;
 /** gdb's "p=p@entry=0x0": the value at entry, the same value for the purpose of a clue. */
 const AT_ENTRY = /^[A-Za-z_$][\w$]*@entry=/;
 
@@ -91,7 +95,7 @@ export function frameArguments(f: Frame): NamedValue[] {
   for (const part of splitTopLevel(argumentText(f.rawFunction))) {
     const m = ARGUMENT.exec(part);
     if (!m) continue;
-    out.push({ name: m[1]!, value: m[2]!.replace(AT_ENTRY, '').trim(), text: part, where: 'argument' });
+    out.push({ name: m[1]!, value: m[2]!.replace(AT_ENTRY, '').trim().replace(WINDBG_HEX, '0x$1$2'), text: part, where: 'argument' });
   }
   return out;
 }

@@ -20,6 +20,15 @@ describe('clues', () => {
     expect(frameLocals(frame('f ()', ['cfg = 0x0', 'No locals.'])).map((l) => l.name)).toEqual(['cfg']);
   });
 
+  it("reads Microsoft's debuggers' arguments after their types (Visual Studio, WinDbg kp)", () => {
+    expect(frameArguments(frame('net::Session::port(net::Session * this=0x0000000000000000, const char * & name=0x00007ff6a1b2c3d4 "x=1", int n=3)')).map((a) => [a.name, a.value])).toEqual([
+      ['this', '0x0000000000000000'], ['name', '0x00007ff6a1b2c3d4 "x=1"'], ['n', '3'],
+    ]);
+    const kp = frameArguments(frame('scene::Mesh::upload(class scene::Buffer * buf = 0x00000000`00000000, int pass = 0n2)'));
+    expect(kp.map((a) => [a.name, a.value])).toEqual([['buf', '0x0000000000000000'], ['pass', '0n2']]);
+    expect(classifyValue(kp[0]!, 'scene::Mesh::upload')?.kind).toBe('null');
+  });
+
   it('classifies values', () => {
     const kind = (value: string, where: 'argument' | 'local' = 'local') => classifyValue({ name: 'p', value, text: value, where }, 'f')?.kind ?? null;
     expect(kind('0x0')).toBe('null');
