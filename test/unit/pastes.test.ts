@@ -19,7 +19,6 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
   'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
-  'w02_vs_debug_abort.txt': "the Debug CRT's frames (ucrtbased.dll's abort and its report machinery) are not in signature policy v9's skip list; skipping them changes the policy, which needs signature version 10",
 };
 
 function judge(c: (typeof cases)[number]): string | null {
