@@ -22,7 +22,7 @@ const corpus = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : 
 const verbose = args.includes('--verbose');
 const check = args.includes('--check');
 /** Formats coredx has a parser for; the others are listed as "no parser yet". */
-const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust', 'valgrind', 'apple-crash', 'minidump']);
+const SUPPORTED = new Set(['gdb', 'lldb', 'asan', 'lsan', 'tsan', 'msan', 'ubsan', 'hwasan', 'go', 'rust', 'valgrind', 'apple-crash', 'minidump', 'cdb']);
 /** Goals from the issues: [peer, format, minimum top-frame agreement]. Issue 6 added the sanitizer
  *  and Go rows that reach 90% (FuzzManager's rust does not: see the README). */
 const GOALS = [
