@@ -26,14 +26,11 @@ const KNOWN_MISSES: Record<string, string> = {
   'q06_godot_release_qq.txt': "round 3, not read yet: Godot's crash handler",
   'q11_pytorch_c10_frames.txt': "round 3, not read yet: PyTorch c10 'frame #N: f + 0x57 (0x... in lib.so)'",
   'q12_pytorch_c10_check.txt': "round 3, not read yet: PyTorch c10 frames",
-  'q13_ctest_asan_prefix.txt': "round 3, not read yet: ctest -V's 'N: ' line prefix",
-  'q14_ctest_gdb_prefix.txt': "round 3, not read yet: ctest -V's 'N: ' line prefix",
   'q29_drd_conflicting_store.txt': "round 3, not read yet: Valgrind's DRD",
   'q30_helgrind_possible_race.txt': "round 3, not read yet: Valgrind's helgrind",
   'q31_unreal_linux_callstack.txt': "round 3, not read yet: Unreal's Linux crash callstack ('0x... lib.so!f() [file:line]')",
   'q32_esp32_guru_decoded.txt': "round 3, not read yet: ESP-IDF panic ('Guru Meditation Error', decoded backtrace)",
   'q37_lua_panic_abort.txt': "round 3, not read yet: Lua's error path (luaD_throw, panic) is not machinery",
-  'q40_md_bullet_list_gdb.txt': "round 3, not read yet: frames as Markdown list items in backticks",
   'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
 };
 
