@@ -294,6 +294,11 @@ exit status 2
     ['libbacktrace', 'test/pastes/cases/p08_libbacktrace_fatal_signal.txt'],
     ['jvm', 'test/pastes/cases/p38_hs_err_jni.txt'],
     ['mozilla', 'test/pastes/cases/p64_firefox_moz_crash.txt'],
+    ['envoy', 'test/pastes/cases/q01_envoy_backtrace_log.txt'],
+    ['clickhouse', 'test/pastes/cases/q03_clickhouse_basedaemon.txt'],
+    ['godot', 'test/pastes/cases/q05_godot_handle_crash.txt'],
+    ['unreal', 'test/pastes/cases/q31_unreal_linux_callstack.txt'],
+    ['pytorch', 'test/pastes/cases/q11_pytorch_c10_frames.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];

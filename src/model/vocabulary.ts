@@ -224,6 +224,11 @@ export const FORMATS = [
   'jvm',
   // parse/mozilla.ts: Gecko's MozStackWalk dumps after MOZ_CRASH or a failed MOZ_ASSERT.
   'mozilla',
+  // parse/envoy.ts, parse/clickhouse.ts, parse/godot.ts, parse/unreal.ts: applications' own crash
+  // handlers' dumps (parse/handler-dump.ts reads them).
+  'envoy', 'clickhouse', 'godot', 'unreal',
+  // parse/pytorch.ts: the backtrace of PyTorch's c10::Error (a failed TORCH_CHECK or CUDA check).
+  'pytorch',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -18,17 +18,8 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 /** Not read yet, each a class of its own. */
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
-  'q01_envoy_backtrace_log.txt': "round 3, not read yet: Envoy's backtrace.h frames ('#1: f() [0x...]') after its log prefix",
-  'q02_envoy_old_thr.txt': "round 3, not read yet: Envoy's backtrace.h frames",
-  'q03_clickhouse_basedaemon.txt': "round 3, not read yet: ClickHouse's BaseDaemon dump ('2. f() @ 0x... in /usr/bin/x')",
-  'q04_clickhouse_old_plus_offset.txt': "round 3, not read yet: ClickHouse's BaseDaemon log prefix",
-  'q05_godot_handle_crash.txt': "round 3, not read yet: Godot's crash handler ('[2] f() (file:line)')",
-  'q06_godot_release_qq.txt': "round 3, not read yet: Godot's crash handler",
-  'q11_pytorch_c10_frames.txt': "round 3, not read yet: PyTorch c10 'frame #N: f + 0x57 (0x... in lib.so)'",
-  'q12_pytorch_c10_check.txt': "round 3, not read yet: PyTorch c10 frames",
   'q29_drd_conflicting_store.txt': "round 3, not read yet: Valgrind's DRD",
   'q30_helgrind_possible_race.txt': "round 3, not read yet: Valgrind's helgrind",
-  'q31_unreal_linux_callstack.txt': "round 3, not read yet: Unreal's Linux crash callstack ('0x... lib.so!f() [file:line]')",
   'q32_esp32_guru_decoded.txt': "round 3, not read yet: ESP-IDF panic ('Guru Meditation Error', decoded backtrace)",
   'q37_lua_panic_abort.txt': "round 3, not read yet: Lua's error path (luaD_throw, panic) is not machinery",
   'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
