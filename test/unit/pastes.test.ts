@@ -18,11 +18,8 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 /** Not read yet, each a class of its own. */
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
-  'q29_drd_conflicting_store.txt': "round 3, not read yet: Valgrind's DRD",
-  'q30_helgrind_possible_race.txt': "round 3, not read yet: Valgrind's helgrind",
   'q32_esp32_guru_decoded.txt': "round 3, not read yet: ESP-IDF panic ('Guru Meditation Error', decoded backtrace)",
   'q37_lua_panic_abort.txt': "round 3, not read yet: Lua's error path (luaD_throw, panic) is not machinery",
-  'z04_helgrind.txt': "Valgrind's helgrind (race reports): only memcheck's reports are read",
 };
 
 function judge(c: (typeof cases)[number]): string | null {
