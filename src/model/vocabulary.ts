@@ -229,6 +229,8 @@ export const FORMATS = [
   'envoy', 'clickhouse', 'godot', 'unreal',
   // parse/pytorch.ts: the backtrace of PyTorch's c10::Error (a failed TORCH_CHECK or CUDA check).
   'pytorch',
+  // parse/esp-idf.ts: ESP-IDF's panic handler on an ESP32's serial console.
+  'esp-idf',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',
