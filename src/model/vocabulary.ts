@@ -231,6 +231,8 @@ export const FORMATS = [
   'pytorch',
   // parse/esp-idf.ts: ESP-IDF's panic handler on an ESP32's serial console.
   'esp-idf',
+  // parse/linux-oops.ts: a Linux kernel oops or KASAN report (a driver's crash).
+  'linux-kernel',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -6,12 +6,15 @@
 // learns a prefix's shape (the kinds in order) at the line a trace starts with once it is gone,
 // then removes that shape from every line that has it; other lines are left as they are.
 
-export type PrefixKind = 'bracket' | 'pipe' | 'time' | 'level' | 'test';
+export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test';
 
 const PATTERNS: Record<PrefixKind, RegExp> = {
   // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
 // frame's source line, a local variable), and that indentation is the trace's.
-// "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level.
+  // dmesg's seconds since boot, "[ 4211.123456] ": a kind of its own, so that a learned dmesg prefix
+  // never strips a later trace's numbered frames ("[1] /lib/libc.so.6(+0x42520) ..." of a crash handler).
+  dmesg: /^\[\s*\d+\.\d{3,}\][ \t]?/,
+  // "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level.
   bracket: /^\[[^[\]]{1,80}\][ \t]?/,
   // "name | " and "12 | ": docker compose (service name, padded), numbered lines.
   pipe: /^[ \t]*[\w.@/-]{1,64}[ \t]+\|[ \t]?/,
@@ -50,7 +53,7 @@ export function logPrefixSplits(text: string): { kinds: PrefixKind[]; rest: stri
   const kinds: PrefixKind[] = [];
   let rest = text;
   outer: while (kinds.length < MAX_PARTS) {
-    for (const kind of ['bracket', 'pipe', 'time', 'level', 'test'] as const) {
+    for (const kind of ['dmesg', 'bracket', 'pipe', 'time', 'level', 'test'] as const) {
       if (kind === 'level' && kinds.length === 0) continue;
       if (kind === 'test' && kinds.length > 0) continue;
       // A timestamp after a bracket or a pipe belongs to the program's own log format (Ceph's,

@@ -21,7 +21,7 @@ export interface FatalNotice {
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
 export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
-  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited'];
+  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited', '*** caught '];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
 const MORE_SHELL_WORDS: Record<string, string> = {
@@ -41,6 +41,10 @@ const FISH = /^fish: (?:Job \d+, )?'(.*?)' terminated by signal (SIG[A-Z]+)/;
 const RUST_OVERFLOW = /^thread '.*' has overflowed its stack\s*$/;
 const RUST_FATAL = /^fatal runtime error: (.+)$/;
 const RUST_ALLOC = /^memory allocation of \d+ bytes failed\s*$/;
+// R's handler when a package's C/C++ code faults (class: a runtime embedding native code that prints
+// only its own stack): " *** caught segfault ***", then "address 0x10, cause 'memory not mapped'".
+const R_CAUGHT = /^\s*\*\*\* caught (segfault|bus error|illegal operation) \*\*\*\s*$/;
+const R_SIGNALS: Record<string, string> = { segfault: 'SIGSEGV', 'bus error': 'SIGBUS', 'illegal operation': 'SIGILL' };
 // glog/Abseil FATAL lines: "F0812 08:45:04.059198   910 file.h:38] Check failed: ...".
 const GLOG_FATAL = /^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] \S/;
 
@@ -97,6 +101,7 @@ export function fatalNotice(line: string): FatalNotice | null {
     if ((m = FISH.exec(line))) return { signal: signalName(m[2]!), crashKind: null, program: programOf(m[1]), source: 'shell' };
   }
   if (c === 109 /* m */ && RUST_ALLOC.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
+  if ((c === 32 || c === 42) && line.includes('*** caught ') && (m = R_CAUGHT.exec(line))) return { signal: R_SIGNALS[m[1]!]!, crashKind: null, program: 'R', source: 'runtime' };
   // Every line of an input without a trace comes here: one literal test before the shell forms.
   if (!SHELL_HINT.test(line)) return KERNEL_HINT.test(line) ? kernelNotice(line) : null;
   if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);

@@ -9,7 +9,7 @@ describe('logPrefixSplits', () => {
     ['api-1    | #0  0x1 in f () at a.c:3', ['pipe'], '#0  0x1 in f () at a.c:3'],
     ['[planner_node-3] #0  0x1 in f ()', ['bracket'], '#0  0x1 in f ()'],
     ['[2024-05-01 12:00:00.311] [crash] [error] ./prog(main+0x2c4) [0x55d1a2b2f9f4]', ['bracket', 'bracket', 'bracket'], './prog(main+0x2c4) [0x55d1a2b2f9f4]'],
-    ['[   12.345678] Thread 1 "x" received signal SIGSEGV', ['bracket'], 'Thread 1 "x" received signal SIGSEGV'],
+    ['[   12.345678] Thread 1 "x" received signal SIGSEGV', ['dmesg'], 'Thread 1 "x" received signal SIGSEGV'],
     ['  12 | frame #0: 0x1 a.out`main', ['pipe'], 'frame #0: 0x1 a.out`main'],
     ['12:00:01 ERROR ==1==ERROR: AddressSanitizer: SEGV', ['time', 'level'], '==1==ERROR: AddressSanitizer: SEGV'],
     ['api-1    | > #0  0x1 in f ()', ['pipe'], '#0  0x1 in f ()'],
@@ -56,6 +56,13 @@ describe('a trace behind a log prefix', () => {
   ])('%s', (_what, lines) => {
     expect(plain).toEqual(['SIGSEGV | spool::Job::priority | spool::Queue::pick | main']);
     expect(analyze(lines.join('\n'), { rules: null }).reports.map((r) => r.signatureText)).toEqual(plain);
+  });
+});
+
+describe('a learned dmesg time (class: a kernel oops, then another program\'s numbered frames)', () => {
+  it('strips dmesg times only, never a "[1] " frame number', () => {
+    expect(stripLogPrefix('[  388.901180]  dump_stack_lvl+0x48/0x70', ['dmesg'])).toBe(' dump_stack_lvl+0x48/0x70');
+    expect(stripLogPrefix('[1] /lib/libc.so.6(+0x42520) [0x7f2e6c842520] (??:0)', ['dmesg'])).toBe('[1] /lib/libc.so.6(+0x42520) [0x7f2e6c842520] (??:0)');
   });
 });
 

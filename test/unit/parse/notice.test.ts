@@ -20,6 +20,9 @@ describe('fatalNotice', () => {
     ['fatal runtime error: stack overflow', 'SIGABRT', null],
     ['memory allocation of 18446744073709551553 bytes failed', 'SIGABRT', null],
     ['F0812 08:45:04.059198   910 cache.cc:38] Check failed: size > 0', 'SIGABRT', null],
+    // R's handler when a package's native code faults.
+    [' *** caught segfault ***', 'SIGSEGV', 'R'],
+    [' *** caught bus error ***', 'SIGBUS', 'R'],
     // The kernel's lines about a process (dmesg, journalctl -k), and systemd's about a service.
     ['gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000] likely on CPU 3 (core 3, socket 0)', 'SIGSEGV', 'gatewayd'],
     ['[ 4521.118327] mixerd[2231]: segfault at 0 ip 0000000000000000 sp 00007ffd5c9f1e60 error 14 in mixerd[55d0c1e00000+4000]', 'SIGSEGV', 'mixerd'],
@@ -61,7 +64,7 @@ describe('fatalNotice', () => {
     expect([r.signal, r.diagnoses[0]?.category]).toEqual(['SIGSEGV', 'null-deref']);
   });
 
-  it.each(['Aborted 3 jobs after timeout', 'The test segmentation fault handler ran', 'fatal runtime error handling is documented', 'Check failed jobs: 3'])('is not a notice: %s', (line) => {
+  it.each(['Aborted 3 jobs after timeout', 'The test segmentation fault handler ran', 'fatal runtime error handling is documented', 'Check failed jobs: 3', 'the *** caught segfault *** line R prints is documented here'])('is not a notice: %s', (line) => {
     expect(fatalNotice(line)).toBeNull();
   });
 
