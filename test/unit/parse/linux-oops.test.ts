@@ -58,3 +58,31 @@ describe('kernel oops', () => {
     expect(analyze('[  12.3] camd[1822]: segfault at 8 ip 000055d0 sp 00007ffd error 4 in camd[55d0+2000]').reports.filter((r) => r.format === 'linux-kernel')).toEqual([]);
   });
 });
+
+describe('older and symbolized oops shapes', () => {
+  it("syzkaller's symbolized frames, inlined calls and KASAN's user-memory-access address", () => {
+    const r = analyze([
+      'BUG: KASAN: user-memory-access on address 0000000000000040',
+      'Write of size 4 by task fuzz/2525',
+      'Call trace:',
+      '[<ffffffc0002099e8>] dump_backtrace+0x0/0x148 arch/arm64/kernel/traps.c:90',
+      '[<     inline     >] __dump_stack lib/dump_stack.c:15',
+      '[<ffffffc000364ae8>] kasan_report_user_access+0x80/0xa8 mm/kasan/report.c:209',
+      '[<     inline     >] fifo_reset sound/core/fifo.c:120',
+      '[<ffffffc000b1e0c4>] fifo_clear+0x5c/0x90 sound/core/fifo.c:131',
+      '[<ffffffc000b1f2a8>] fifo_ioctl+0x7c/0xa0 sound/core/ioctl.c:88',
+    ].join('\n')).reports[0]!;
+    expect([r.signal, r.faultAddress]).toEqual(['SIGSEGV', '0x40']);
+    expect(r.signatureFrames.slice(0, 2)).toEqual(['fifo_reset', 'fifo_clear']);
+    const f = r.threads[0]!.frames.find((x) => x.rawFunction === 'fifo_clear')!;
+    expect([f.file, f.line, f.address]).toEqual(['sound/core/fifo.c', 131, '0xffffffc000b1e0c4']);
+  });
+  it("BUG_ON()'s 'kernel BUG at' is the kernel asserting", () => {
+    const r = analyze(['kernel BUG at drivers/misc/ring.c:88!', 'invalid opcode: 0000 [#1] PREEMPT SMP', 'RIP: 0010:ring_advance+0x61/0x70 [ring]', 'Call Trace:', ' ring_poll+0x2a/0x50 [ring]'].join('\n')).reports[0]!;
+    expect([r.signal, r.signatureFrames[0]]).toEqual(['SIGABRT', 'ring_advance']);
+  });
+  it('a line of prose with an offset-less word is no frame', () => {
+    const r = analyze(['BUG: kernel NULL pointer dereference, address: 0000000000000000', 'RIP: 0010:f+0x1/0x2 [m]', 'Call Trace:', ' g+0x1/0x2 [m]', ' then it rebooted'].join('\n')).reports[0]!;
+    expect(r.threads[0]!.frames.map((x) => x.rawFunction)).toEqual(['f', 'g']);
+  });
+});
