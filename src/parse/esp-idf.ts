@@ -54,6 +54,8 @@ class EspIdfBlock implements BlockParser {
   private faultAddress: string | null = null;
   private crashKind: string | null = null;
   private faultKnown = false;
+  /** Past the dump's closing lines: only the decoder's lines may follow. */
+  private closing = false;
 
   feed(line: string, lineNo: number): FeedResult {
     let m: RegExpExecArray | null;
@@ -76,7 +78,8 @@ class EspIdfBlock implements BlockParser {
       return this.stack.count > 0 ? 'split' : this.span.took(lineNo);
     }
     if ((m = BACKTRACE.exec(line))) {
-      for (const pair of m[1]!.trim().split(/\s+/)) {
+      // The Arduino core glues pairs together at times ("0x3ffb22700x400d2a62:..."): pairs by shape, not by blanks.
+      for (const [pair] of m[1]!.matchAll(/0x[0-9a-fA-F]{8}:0x[0-9a-fA-F]{8}/g)) {
         const address = pair.split(':')[0]!.toLowerCase();
         this.stack.push((index) => frameAt(index, address, '??', null, null, line.trim()));
       }
@@ -86,7 +89,12 @@ class EspIdfBlock implements BlockParser {
       this.name(m[1]!.toLowerCase(), m[2]!, m[3] ?? null, m[4] ? Number(m[4]) : null, line.trim());
       return this.span.took(lineNo);
     }
-    if (END.test(line)) return this.stack.count > 0 ? 'end' : this.span.took(lineNo);
+    if (END.test(line)) {
+      // The decoder's output often follows the dump's last lines ("ELF file SHA256", "Rebooting...").
+      this.closing = true;
+      return this.span.took(lineNo);
+    }
+    if (this.closing) return line.trim() === '' || /^\s*Decoding stack results/.test(line) ? this.span.took(lineNo) : 'end';
     if ((m = FAULT_REGISTER.exec(line)) && this.faultKnown) this.faultAddress = `0x${BigInt(m[1]!).toString(16)}`;
     if (line.trim() === '' || OTHER.test(line)) return this.span.took(lineNo);
     return this.span.foreign();

@@ -76,8 +76,10 @@ const HEADERS: [RegExp, string][] = [
 ];
 /** Lines of Helgrind's and DRD's errors that are not indented: the locks held, the other access. */
 const RACE_NOTES = /^(?:Locks held: |Allocation context: |\(thread finished and joined\)|Other segment end \(thread \d+\))/;
-/** The other access of a race: Helgrind's conflicting access, DRD's other segment. */
-const OTHER_ACCESS = /^(?:This conflicts with a previous (?:read|write) of size \d+ by thread #\d+|Other segment start \(thread \d+\))$/;
+/** The other access of a race: Helgrind's conflicting access, DRD's other segment; the acquisitions
+ *  of a lock-order violation ("Observed (incorrect) order is: acquisition of lock at 0x...", " followed
+ *  by a later acquisition of lock at 0x...", "Required order was established by acquisition of lock at 0x..."). */
+const OTHER_ACCESS = /^(?:This conflicts with a previous (?:read|write) of size \d+ by thread #\d+|Other segment start \(thread \d+\)|\s*(?:Observed \(incorrect\) order is: acquisition|followed by a later acquisition|Required order was established by acquisition) of lock at 0x[0-9A-Fa-f]+)$/;
 /**
  * With -s or -v valgrind lists every error again after the ERROR SUMMARY, each under "N errors in
  * context X of Y:"; such a block is read and dropped, its error was reported where it happened.
@@ -180,7 +182,8 @@ class ValgrindBlock implements BlockParser {
       if (!OTHER_ACCESS.test(text)) return 'end';
     }
     if (text.trim() === '') {
-      if (this.kind !== 'race' || this.threads.some((t) => t.role === 'previous-access')) return 'end';
+      // A lock-order violation's acquisitions come in blank-separated parts; a race's conflicting access once.
+      if (!(this.kind === 'lock-order' || (this.kind === 'race' && !this.threads.some((t) => t.role === 'previous-access')))) return 'end';
       this.raceBlank = true;
       return 'maybe';
     }
@@ -216,7 +219,8 @@ class ValgrindBlock implements BlockParser {
       return this.took(lineNo);
     }
     if (OTHER_ACCESS.test(text)) {
-      this.newStack('previous-access');
+      // The observed order's first acquisition is where the violation happened: the access stack.
+      this.newStack(/Observed \(incorrect\) order/.test(text) && this.threads.length === 0 ? 'access' : this.kind === 'lock-order' ? 'stack' : 'previous-access');
       return this.took(lineNo);
     }
     if (RACE_NOTES.test(text.trim())) {

@@ -31,6 +31,22 @@ describe('ESP-IDF panics', () => {
     const raw = panic([])[0]!;
     expect(raw.threads[0]!.frames.map((f) => f.address)).toEqual(['0x400d1a1f', '0x400d0f19', '0x40087e8d']);
   });
+  it("the Arduino decoder's output after the dump's closing lines, and pairs printed without blanks", () => {
+    const r = analyze([
+      "Guru Meditation Error: Core  1 panic'ed (StoreProhibited). Exception was unhandled.",
+      'EXCVADDR: 0x0000000c  LBEG    : 0x400014fd  LEND    : 0x4000150d  LCOUNT  : 0xfffffff6  ',
+      'Backtrace:0x400d1b3b:0x3ffb22700x400d2a62:0x3ffb2290 0x400d6f1c:0x3ffb22b0',
+      'ELF file SHA256: 1122334455667788',
+      '',
+      'Decoding stack results',
+      '0x400d1b3b: Display::drawText(char const*) at /sketch/display.cpp line 64',
+      '0x400d2a62: loop() at /sketch/clock.ino line 27',
+      'ets Jun  8 2016 00:22:57',
+    ].join('\n')).reports[0]!;
+    expect(r.threads[0]!.frames.map((f) => f.address)).toEqual(['0x400d1b3b', '0x400d2a62', '0x400d6f1c']);
+    expect(r.signatureFrames.slice(0, 2)).toEqual(['Display::drawText', 'loop']);
+    expect(r.faultAddress).toBe('0xc');
+  });
   it('a stack overflow in a task is a stack overflow', () => {
     const r = analyze(['***ERROR*** A stack overflow in task sensor has been detected.', '', 'Backtrace: 0x40081b2e:0x3ffb8a40 0x400d2a11:0x3ffb8a60', '0x400d2a11: read_all at /p/main/s.c:77'].join('\n')).reports[0]!;
     expect([r.crashKind, r.signatureFrames[0]]).toEqual(['stack-overflow', 'read_all']);

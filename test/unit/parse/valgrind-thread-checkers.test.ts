@@ -38,6 +38,23 @@ describe('Helgrind', () => {
     expect(r.crashKind).toBe('lock-order-inversion (potential deadlock)');
     expect(r.diagnoses[0]?.category).toBe('deadlock');
   });
+  it("a lock-order violation's acquisitions, in their blank-separated parts", () => {
+    const r = analyze(v([
+      'Thread #1: lock order "0x10C0A0 before 0x10C0E0" violated',
+      '',
+      'Observed (incorrect) order is: acquisition of lock at 0x10C0E0',
+      '   at 0x4850CCF: pthread_mutex_lock (hg_intercepts.c:909)',
+      '   by 0x1092B1: ledger_post (ledger.c:41)',
+      '',
+      ' followed by a later acquisition of lock at 0x10C0A0',
+      '   at 0x4850CCF: pthread_mutex_lock (hg_intercepts.c:909)',
+      '   by 0x1092C9: ledger_post (ledger.c:42)',
+      '',
+      'ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)',
+    ])).reports[0]!;
+    expect([r.crashKind, r.signatureFrames[0]]).toEqual(['lock-order-inversion (potential deadlock)', 'ledger_post']);
+    expect(r.threads.map((t) => t.role)).toEqual(['access', 'stack']);
+  });
   it("a thread announcement alone is no error", () => {
     expect(analyze(v(['---Thread-Announcement------------------------------------------', '', 'Thread #3 was created', '   at 0x4B1E9F3: clone (clone.S:76)', '   by 0x10963A: main (bench.c:61)', ''])).reports).toEqual([]);
   });
