@@ -37,7 +37,8 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const verdictMessage = (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '') : null;
   const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage ?? earlierMessage(extracted);
   const dump = trace.signal === null ? (catchsegvDump(extracted.before) ?? rubyBug(extracted.before, extracted.earlier ?? [])) : null;
-  const stated = trace.signal ?? dump?.signal ?? signalFromHandlerLine(extracted.before);
+  const handler = trace.signal === null && !dump ? handlerLine(extracted.before) : null;
+  const stated = trace.signal ?? dump?.signal ?? handler?.signal ?? null;
   const inferred = stated === null && !trace.crashKind ? inferSignal(crashed.index === null ? [] : threads[crashed.index]!.frames, context, abortMessage) : null;
   const signal = stated ?? inferred?.signal ?? null;
   // No fatal signal (none, or one that only stops the process), no verdict, every thread waits: a hang.
@@ -62,7 +63,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
     signal,
     signalInferredFrom: inferred?.from ?? null,
     signalDescription: trace.signalDescription,
-    faultAddress: trace.faultAddress ?? dump?.faultAddress ?? null,
+    faultAddress: trace.faultAddress ?? dump?.faultAddress ?? handler?.faultAddress ?? null,
     program: trace.program,
     abortMessage,
     crashedThread: crashed.index,
@@ -169,14 +170,23 @@ const HANDLER_LINES = 16;
 /** KDE's crash handler (DrKonqi, KCrash) heads its report "Application: Gwenview (gwenview), signal: Segmentation fault". */
 const KCRASH_SIGNAL = /^Application: .*\bsignal: (Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception)\b/;
 
-function signalFromHandlerLine(before: { text: string }[]): string | null {
+/**
+ * The address a handler's signal line names, for the signals that have one (class: a handler that
+ * prints it beside the signal, e.g. node's segfault-handler "PID 23114 received SIGSEGV for address:
+ * 0x0", "caught SIGBUS at address 0x7f..."): only on the same line as the signal.
+ */
+const HANDLER_ADDRESS = /\b(?:for|at|fault(?:ing)?) address:? (0x[0-9a-fA-F]{1,16})\b/;
+
+function handlerLine(before: { text: string }[]): { signal: string; faultAddress: string | null } | null {
   for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
     const kcrash = KCRASH_SIGNAL.exec(text.trim());
-    if (kcrash) return signalFromWords(kcrash[1]!)!;
+    if (kcrash) return { signal: signalFromWords(kcrash[1]!)!, faultAddress: null };
     const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
-    if (named) return named[1]!;
-    const numbered = /\bsignal (\d{1,2})\b/i.exec(text);
-    if (numbered) return signalName(numbered[1]!);
+    const numbered = named ? null : /\bsignal (\d{1,2})\b/i.exec(text);
+    const signal = named ? named[1]! : numbered ? signalName(numbered[1]!) : null;
+    if (signal === null) continue;
+    const address = signal === 'SIGSEGV' || signal === 'SIGBUS' ? HANDLER_ADDRESS.exec(text) : null;
+    return { signal, faultAddress: address ? `0x${BigInt(address[1]!).toString(16)}` : null };
   }
   return null;
 }
