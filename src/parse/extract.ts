@@ -153,7 +153,7 @@ export class Extractor {
     const first = notices[0]!.line;
     const last = notices[notices.length - 1]!.line;
     // The kernel's own line about the process says what it died of as surely as a shell's.
-    const shell = notices.find((n) => (n.notice.source === 'shell' || n.notice.source === 'kernel') && n.notice.signal);
+    const shell = notices.find((n) => (n.notice.source === 'shell' || n.notice.source === 'kernel' || n.notice.source === 'supervisor') && n.notice.signal);
     const trace: ParsedTrace = {
       format: 'notice',
       startLine: first,
