@@ -38,6 +38,8 @@ export const FILL_PATTERNS: readonly { value: bigint; label: string }[] = [
   { value: 0xa5a5a5a5n, label: '0xa5a5a5a5, jemalloc\'s junk fill for fresh allocations (or a freed pattern)' },
   { value: 0xbebebeben, label: '0xbebebebe, tcmalloc\'s debug fill' },
   { value: 0xcdcdcdcdn, label: '0xcdcdcdcd, a debug allocator\'s fill (gperftools\' freed blocks, MSVC\'s uninitialized heap)' },
+  // A kernel oops' fault address (class: a list entry used after list_del(), which poisons its links).
+  { value: 0xdead000000000100n, label: '0xdead000000000100, the Linux kernel\'s LIST_POISON1 (0x122: LIST_POISON2): a list entry used after list_del()' },
 ];
 
 const MAX_OFFSET = 0x1000n;

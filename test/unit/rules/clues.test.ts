@@ -43,6 +43,10 @@ describe('clues', () => {
     expect(fillPattern('0xdddddddd')).toMatch(/MSVC/);
     expect(fillPattern('0xa5a5a5a5a5a5a5a5')).toMatch(/jemalloc/);
     expect(fillPattern('0x7ffff7a1b2c3')).toBeNull();
+    // The kernel's list poison, either link (a list entry used after list_del()); not any 0xdead... address.
+    expect(fillPattern('0xdead000000000122')).toMatch(/LIST_POISON/);
+    expect(fillPattern('0xdead000000000100')).toMatch(/LIST_POISON/);
+    expect(fillPattern('0xdead00000badc0de')).toBeNull();
   });
 
   it('finds clues in the crashing frame and its caller with the frame they were on', () => {
