@@ -36,6 +36,11 @@ describe('clues', () => {
     expect(kind('0x55d1c3a5a5b0')).toBeNull();
     expect(kind('0')).toBeNull();
     expect(classifyValue({ name: 'this', value: '0x0', text: 'this=0x0', where: 'argument' }, 'Cache::lookup')?.why).toMatch(/called on a null object/);
+    // A near-null this (class: a method called on a member of a null pointer); other small values are no pointers.
+    expect(classifyValue({ name: 'this', value: '0x10', text: 'this=0x10', where: 'argument' }, 'Cell::text')?.kind).toBe('null');
+    expect(classifyValue({ name: 'this', value: '0x0000000000000018', text: 'this=0x0000000000000018', where: 'argument' }, 'Cell::text')?.kind).toBe('null');
+    expect(classifyValue({ name: 'this', value: '0x55d1c3a5a5b0', text: 'this=0x55d1c3a5a5b0', where: 'argument' }, 'Cell::text')).toBeNull();
+    expect(classifyValue({ name: 'n', value: '0x10', text: 'n=0x10', where: 'argument' }, 'Cell::text')).toBeNull();
   });
 
   it('names each fill pattern', () => {
