@@ -233,6 +233,8 @@ export const FORMATS = [
   'esp-idf',
   // parse/linux-oops.ts: a Linux kernel oops or KASAN report (a driver's crash).
   'linux-kernel',
+  // parse/mono.ts: Mono's native crash report (Unity, Xamarin, .NET on Mono).
+  'mono',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

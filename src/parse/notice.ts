@@ -24,7 +24,7 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
-  'exited with code 13', 'non-zero exit status -'];
+  'exited with code 13', 'non-zero exit status -', 'while executing native code'];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
 const MORE_SHELL_WORDS: Record<string, string> = {
@@ -61,6 +61,7 @@ const R_SIGNALS: Record<string, string> = { segfault: 'SIGSEGV', 'bus error': 'S
 //   [ros2run]: Segmentation fault                                                      (ros2 run)
 //   make: *** [Makefile:12: test] Segmentation fault (core dumped)                     (make)
 //   Fatal Python error: Segmentation fault                                             (faulthandler's header alone)
+//   Got a SIGSEGV while executing native code. This usually indicates                  (Mono, after its native stack)
 const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
   [/process has died \[pid \d+, exit code -(\d{1,2})\b/, (m) => signalName(m[1]!)],
   [/^Process finished with exit code \d+ \(interrupted by signal (\d{1,2}): (SIG[A-Z]+)\)/, (m) => m[2]!],
@@ -73,9 +74,10 @@ const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
   [new RegExp(`^\\[ros2run\\]: (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
   [new RegExp(`^make(?:\\[\\d+\\])?: \\*\\*\\* \\[[^\\]]*\\] (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
   [/^Fatal Python error: (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)\s*$/, (m) => signalFromWords(m[1]!)],
+  [/^Got a (SIG[A-Z]+) while executing native code\b/, (m) => m[1]!],
 ];
 const CTEST_WORDS: Record<string, string> = { SegFault: 'SIGSEGV', Illegal: 'SIGILL', Numerical: 'SIGFPE', 'Bus error': 'SIGBUS' };
-const SUPERVISOR_HINT = /process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error/;
+const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error/;
 
 /** The signals a crash dies of: an interrupt, a kill or a stop (Ctrl-C, an IDE's stop button) is no crash. */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);

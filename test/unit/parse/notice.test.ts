@@ -30,6 +30,7 @@ describe('fatalNotice', () => {
     ['[ros2run]: Aborted', 'SIGABRT', null],
     ['make: *** [Makefile:12: test] Segmentation fault (core dumped)', 'SIGSEGV', null],
     ['Fatal Python error: Segmentation fault', 'SIGSEGV', null],
+    ['Got a SIGSEGV while executing native code. This usually indicates', 'SIGSEGV', null],
     // R's handler when a package's native code faults.
     [' *** caught segfault ***', 'SIGSEGV', 'R'],
     [' *** caught bus error ***', 'SIGBUS', 'R'],
