@@ -302,6 +302,7 @@ exit status 2
     ['esp-idf', 'test/pastes/cases/q32_esp32_guru_decoded.txt'],
     ['linux-kernel', 'test/pastes/cases/q44_kasan_uaf_dmesg.txt'],
     ['mono', 'test/pastes/cases/q53_mono_native_crash_unity.txt'],
+    ['julia', 'test/pastes/cases/q55_julia_ccall_segfault.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];

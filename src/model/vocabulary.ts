@@ -235,6 +235,8 @@ export const FORMATS = [
   'linux-kernel',
   // parse/mono.ts: Mono's native crash report (Unity, Xamarin, .NET on Mono).
   'mono',
+  // parse/julia.ts: Julia's report of a fatal signal (a ccall'd library's crash).
+  'julia',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

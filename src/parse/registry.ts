@@ -35,9 +35,10 @@ import { pytorchParser } from './pytorch.js';
 import { espIdfParser } from './esp-idf.js';
 import { linuxOopsParser } from './linux-oops.js';
 import { monoParser } from './mono.js';
+import { juliaParser } from './julia.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');

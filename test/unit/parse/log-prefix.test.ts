@@ -90,3 +90,20 @@ describe('ctest -V output (class: every line carries its test number)', () => {
     expect(analyze('1: open the file\n2: press F5\n3: it hangs').reports).toEqual([]);
   });
 });
+
+describe('a learned prefix only the start line carried (class: a pid before a runtime\'s signal line)', () => {
+  it("is forgotten after that trace, so a later crash handler's '[1] ' frame numbers stay", () => {
+    const reports = analyze([
+      '[28817] signal (11.1): Segmentation fault',
+      'in expression starting at /home/u/run.jl:41',
+      'qp_update at /opt/lib/libqp.so (unknown line)',
+      'optimize! at /home/u/.julia/packages/QP/a/src/model.jl:302',
+      'Allocations: 4821 (Pool: 4800; Big: 21); GC: 3',
+      'handle_crash: Program crashed with signal 11',
+      '[1] /lib/x86_64-linux-gnu/libc.so.6(+0x42520) [0x7f2e6c842520] (??:0)',
+      '[2] Scene::Node::notify(int) (/src/scene/node.cpp:412)',
+      '-- END OF BACKTRACE --',
+    ].join('\n')).reports;
+    expect(reports.map((r) => [r.format, r.signatureFrames[0]])).toEqual([['julia', 'qp_update'], ['godot', 'Scene::Node::notify']]);
+  });
+});
