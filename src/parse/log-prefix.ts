@@ -14,8 +14,9 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   // dmesg's seconds since boot, "[ 4211.123456] ": a kind of its own, so that a learned dmesg prefix
   // never strips a later trace's numbered frames ("[1] /lib/libc.so.6(+0x42520) ..." of a crash handler).
   dmesg: /^\[\s*\d+\.\d{3,}\][ \t]?/,
-  // "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level.
-  bracket: /^\[[^[\]]{1,80}\][ \t]?/,
+  // "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level;
+  // torchrun's "[rank0]: " puts a colon after it.
+  bracket: /^\[[^[\]]{1,80}\]:?[ \t]?/,
   // "name | " and "12 | ": docker compose (service name, padded), numbered lines.
   pipe: /^[ \t]*[\w.@/-]{1,64}[ \t]+\|[ \t]?/,
   // "12:00:01 ", "12:00:01.123 ", "2024-05-01 12:00:01,5 " (forms the cleaner does not take).

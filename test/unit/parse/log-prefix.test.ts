@@ -13,6 +13,8 @@ describe('logPrefixSplits', () => {
     ['  12 | frame #0: 0x1 a.out`main', ['pipe'], 'frame #0: 0x1 a.out`main'],
     ['12:00:01 ERROR ==1==ERROR: AddressSanitizer: SEGV', ['time', 'level'], '==1==ERROR: AddressSanitizer: SEGV'],
     ['api-1    | > #0  0x1 in f ()', ['pipe'], '#0  0x1 in f ()'],
+    // torchrun's rank before each line of a distributed job's output.
+    ['[rank0]: frame #2: ops::fwd(at::Tensor const&) + 0x3a1 (0x7f8b91c0a3a1 in /venv/ops/_C.so)', ['bracket'], 'frame #2: ops::fwd(at::Tensor const&) + 0x3a1 (0x7f8b91c0a3a1 in /venv/ops/_C.so)'],
     // ctest -V: the test's number before each line of its output.
     ['12: ==40511==ERROR: AddressSanitizer: heap-buffer-overflow', ['test'], '==40511==ERROR: AddressSanitizer: heap-buffer-overflow'],
     ['7: #0  0x1 in f (this=0x0) at a.h:3', ['test'], '#0  0x1 in f (this=0x0) at a.h:3'],
