@@ -300,6 +300,15 @@ exit status 2
     ['windbg', 'samples/windbg-cdb-access-violation.txt'],
     ['windbg', 'rules/generic/samples/windbg-analyze-heap-corruption.txt'],
     ['windows-event', 'samples/windows-event-access-violation.txt'],
+    ['envoy', 'test/pastes/cases/q01_envoy_backtrace_log.txt'],
+    ['clickhouse', 'test/pastes/cases/q03_clickhouse_basedaemon.txt'],
+    ['godot', 'test/pastes/cases/q05_godot_handle_crash.txt'],
+    ['unreal', 'test/pastes/cases/q31_unreal_linux_callstack.txt'],
+    ['pytorch', 'test/pastes/cases/q11_pytorch_c10_frames.txt'],
+    ['esp-idf', 'test/pastes/cases/q32_esp32_guru_decoded.txt'],
+    ['linux-kernel', 'test/pastes/cases/q44_kasan_uaf_dmesg.txt'],
+    ['mono', 'test/pastes/cases/q53_mono_native_crash_unity.txt'],
+    ['julia', 'test/pastes/cases/q55_julia_ccall_segfault.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];

@@ -234,6 +234,19 @@ export const FORMATS = [
   // parse/visual-studio.ts, parse/windbg.ts, parse/windows-event.ts: Windows crashes (Visual Studio's
   // Call Stack window, WinDbg/cdb stacks and !analyze -v, Windows Error Reporting's Application Error event).
   'visual-studio', 'windbg', 'windows-event',
+  // parse/envoy.ts, parse/clickhouse.ts, parse/godot.ts, parse/unreal.ts: applications' own crash
+  // handlers' dumps (parse/handler-dump.ts reads them).
+  'envoy', 'clickhouse', 'godot', 'unreal',
+  // parse/pytorch.ts: the backtrace of PyTorch's c10::Error (a failed TORCH_CHECK or CUDA check).
+  'pytorch',
+  // parse/esp-idf.ts: ESP-IDF's panic handler on an ESP32's serial console.
+  'esp-idf',
+  // parse/linux-oops.ts: a Linux kernel oops or KASAN report (a driver's crash).
+  'linux-kernel',
+  // parse/mono.ts: Mono's native crash report (Unity, Xamarin, .NET on Mono).
+  'mono',
+  // parse/julia.ts: Julia's report of a fatal signal (a ccall'd library's crash).
+  'julia',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -65,8 +65,9 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /\] (?:assert failure: |panic: )/,
   /^ASSERTION FAILED: /,
   /: assertion failed: /,
-  // libc++'s hardened assertions: "include/c++/v1/optional:2343: assertion this->has_value() failed: <why>".
-  /:\d+: ?assertion .+ failed: /,
+  // libc++'s hardened assertions: "include/c++/v1/optional:2343: assertion this->has_value() failed: <why>";
+  // libc++ 18+ says "libc++ Hardening assertion ... failed: <why>".
+  /:\d+: ?(?:libc\+\+ Hardening )?assertion .+ failed: /,
   /^abort: (?:CSA_ASSERT|CSA_DCHECK|Torque assert)/,
   /^# Fatal (?:process )?out of memory/,
   /: Assertion `.* failed\.$/,

@@ -40,7 +40,7 @@ export function inferSignal(frames: Frame[], context: { text: string }[], abortM
   // The shell or runtime said what the process died of: the strongest evidence after the debugger.
   for (const { text } of context) {
     const notice = fatalNotice(text.trim());
-    if (notice?.signal && notice.source === 'shell') return { signal: notice.signal, from: `the shell's notice "${text.trim().slice(0, 80)}"` };
+    if (notice?.signal && (notice.source === 'shell' || notice.source === 'supervisor')) return { signal: notice.signal, from: `the ${notice.source === 'shell' ? "shell's" : "supervisor's"} notice "${text.trim().slice(0, 80)}"` };
   }
   // A crash handler above the signal trampoline was given the signal's number ("crash (sig=11, ...)"
   // at "#1", "<signal handler called>" at "#2"): what reached the program, even when the handler

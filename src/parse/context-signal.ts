@@ -20,8 +20,7 @@ export function signalFromContext(before: Lines, earlier: Lines): StatedSignal |
   if (dump) return dump;
   const banner = xcodeBanner(before);
   if (banner) return banner;
-  const signal = signalFromHandlerLine(before);
-  return signal ? { signal, faultAddress: null } : null;
+  return handlerLine(before);
 }
 
 /** The banner Xcode shows at the line a thread stopped: "Thread 1: EXC_BAD_ACCESS (code=1, address=0x0)", "Thread 4: signal SIGABRT". */
@@ -96,14 +95,23 @@ const HANDLER_LINES = 16;
 /** KDE's crash handler (DrKonqi, KCrash) heads its report "Application: Gwenview (gwenview), signal: Segmentation fault". */
 const KCRASH_SIGNAL = /^Application: .*\bsignal: (Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception)\b/;
 
-function signalFromHandlerLine(before: Lines): string | null {
+/**
+ * The address a handler's signal line names, for the signals that have one (class: a handler that
+ * prints it beside the signal, e.g. node's segfault-handler "PID 23114 received SIGSEGV for address:
+ * 0x0", "caught SIGBUS at address 0x7f..."): only on the same line as the signal.
+ */
+const HANDLER_ADDRESS = /\b(?:for|at|fault(?:ing)?) address:? (0x[0-9a-fA-F]{1,16})\b/;
+
+function handlerLine(before: Lines): StatedSignal | null {
   for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
     const kcrash = KCRASH_SIGNAL.exec(text.trim());
-    if (kcrash) return signalFromWords(kcrash[1]!)!;
+    if (kcrash) return { signal: signalFromWords(kcrash[1]!)!, faultAddress: null };
     const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
-    if (named) return named[1]!;
-    const numbered = /\bsignal (\d{1,2})\b/i.exec(text);
-    if (numbered) return signalName(numbered[1]!);
+    const numbered = named ? null : /\bsignal (\d{1,2})\b/i.exec(text);
+    const signal = named ? named[1]! : numbered ? signalName(numbered[1]!) : null;
+    if (signal === null) continue;
+    const address = signal === 'SIGSEGV' || signal === 'SIGBUS' ? HANDLER_ADDRESS.exec(text) : null;
+    return { signal, faultAddress: address ? `0x${BigInt(address[1]!).toString(16)}` : null };
   }
   return null;
 }

@@ -82,9 +82,16 @@ export class Extractor {
     this.feedLine(this.pastePrefix ? this.removePastePrefix(text) : text, line);
   }
 
+  /** Lines after the start line that carried a learned log prefix (see close()). */
+  private logPrefixCarried = 0;
+
   private removePastePrefix(text: string): string {
     const p = this.pastePrefix!;
-    if ('log' in p) return stripLogPrefix(text, p.log);
+    if ('log' in p) {
+      const rest = stripLogPrefix(text, p.log);
+      if (rest !== text) this.logPrefixCarried++;
+      return rest;
+    }
     if ('tag' in p) return text.startsWith(p.tag) ? text.slice(text.charCodeAt(p.tag.length) === 32 ? p.tag.length + 1 : p.tag.length) : text;
     let i = 0;
     while (i < p.indent && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
@@ -161,7 +168,7 @@ export class Extractor {
     const first = notices[0]!.line;
     const last = notices[notices.length - 1]!.line;
     // The kernel's own line about the process says what it died of as surely as a shell's.
-    const shell = notices.find((n) => (n.notice.source === 'shell' || n.notice.source === 'kernel') && n.notice.signal);
+    const shell = notices.find((n) => (n.notice.source === 'shell' || n.notice.source === 'kernel' || n.notice.source === 'supervisor') && n.notice.signal);
     const trace: ParsedTrace = {
       format: 'notice',
       startLine: first,
@@ -262,6 +269,7 @@ export class Extractor {
       const parser = this.parsers.find((p) => p.startsTrace(split.rest));
       if (!parser) continue;
       this.pastePrefix = { log: split.kinds };
+      this.logPrefixCarried = 0;
       this.start(parser, split.rest, line);
       if (this.active !== null) return true;
       this.pastePrefix = null;
@@ -287,6 +295,9 @@ export class Extractor {
     const a = this.active;
     this.active = null;
     if (!a) return;
+    // A log prefix only the start line carried (Julia's "[pid] " before its signal line) is not the
+    // log's: kept, it would strip a later trace's own "[1] " frame numbers.
+    if (this.pastePrefix && 'log' in this.pastePrefix && this.logPrefixCarried === 0) this.pastePrefix = null;
     const trace = a.block.finish();
     if (!trace) {
       // Not a trace after all: its lines become ordinary context again (a handler's header such as

@@ -19,8 +19,17 @@ import { pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const HEADER = /^(panic|fatal error): (.*)$/;
+// The runtime's own report of a signal it cannot turn into a panic (one that arrived in C code
+// called through cgo, or any with GOTRACEBACK=crash): the signal as Go names it, then its registers.
+//   SIGSEGV: segmentation violation
+//   PC=0x7f3a1c2b41d5 m=5 sigcode=1 addr=0x18
+//   signal arrived during cgo execution
+const RAW_SIGNAL = /^(SIG(?:SEGV|BUS|ABRT|ILL|FPE|TRAP|SYS)): (segmentation violation|bus error|abort|illegal instruction|floating-point exception|trace trap|bad system call)\s*$/;
+const RAW_PC = /^PC=0x[0-9a-f]+ m=\d+ sigcode=\d+(?: addr=(0x[0-9a-f]+))?/;
 const SIGNAL = /^\[signal (SIG[A-Z0-9]+): ([^\]]*?)(?: code=(0x[0-9a-f]+))?(?: addr=(0x[0-9a-f]+))?(?: pc=(0x[0-9a-f]+))?\]/;
-const GOROUTINE = /^goroutine (\d+) \[([^\]]*)\]:\s*$/;
+// Go 1.23+ (GOTRACEBACK=system or crash, and every fatal signal in cgo code) adds the g, m and p:
+// "goroutine 34 gp=0xc000583dc0 m=5 mp=0xc000100808 [syscall]:", "goroutine 1 gp=0x1 m=nil [select]:".
+const GOROUTINE = /^goroutine (\d+)(?: gp=0x[0-9a-fA-F]+ m=\S+(?: mp=0x[0-9a-fA-F]+)?)? \[([^\]]*)\]:\s*$/;
 // Locations are tab-indented as Go prints them, but logs re-indent them with spaces or not at all;
 // a fatal error adds "fp=0x.. sp=0x.. pc=0x..".
 const LOCATION = /^\s*(\S.*?):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+(?: pc=0x[0-9a-f]+)?)?\s*$/;
@@ -39,7 +48,7 @@ export const goParser: TraceParser = {
   // the panic/fatal error header (kept as context); "+0x" is far cheaper to search raw bytes for
   // than the header words, whose first letters are everywhere in a log.
   markers: ['+0x'],
-  startsTrace: (line: string) => (line.startsWith('panic: ') || line.startsWith('fatal error: ')) && HEADER.test(line),
+  startsTrace: (line: string) => ((line.startsWith('panic: ') || line.startsWith('fatal error: ')) && HEADER.test(line)) || (line.startsWith('SIG') && RAW_SIGNAL.test(line)),
   begin: () => new GoBlock(),
 };
 
@@ -54,6 +63,13 @@ class GoBlock implements BlockParser {
   private createdBy = false;
 
   feed(line: string, lineNo: number): FeedResult {
+    if (this.span.start === 0 && RAW_SIGNAL.test(line)) {
+      const m = RAW_SIGNAL.exec(line)!;
+      this.kind = 'go-fatal-error';
+      this.signal = m[1]!;
+      this.message = `unexpected signal: ${m[1]}: ${m[2]}`;
+      return this.span.took(lineNo);
+    }
     if (this.span.start === 0) {
       const m = HEADER.exec(line)!;
       this.kind = m[1] === 'panic' ? 'go-panic' : 'go-fatal-error';
@@ -65,12 +81,17 @@ class GoBlock implements BlockParser {
 
   private classify(line: string): FeedResult {
     let m: RegExpExecArray | null;
-    if (line.trim() === '' || /^\s*\[recovered\]/.test(line) || /^goroutine \d+ gp=/.test(line)) return 'take';
+    if (line.trim() === '' || /^\s*\[recovered\]/.test(line)) return 'take';
     if ((m = SIGNAL.exec(line))) {
       this.signal = m[1]!;
       if (m[4]) this.faultAddress = m[4];
       return 'take';
     }
+    if (!this.current && (m = RAW_PC.exec(line))) {
+      if (m[1] && this.signal !== 'SIGABRT') this.faultAddress = m[1];
+      return 'take';
+    }
+    if (!this.current && /^signal arrived during (?:cgo execution|external code execution)\s*$/.test(line)) return 'take';
     // A fatal error prints the runtime's own stack (system stack) before the goroutines.
     if (/^runtime stack:\s*$/.test(line)) {
       this.current = { id: 'runtime', name: 'runtime stack', lwp: null, frames: [], role: 'runtime' };

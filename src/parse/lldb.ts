@@ -138,9 +138,10 @@ class LldbBlock implements BlockParser {
     return 'take';
   }
 
-  /** "signal SIGSEGV: invalid address (fault address: 0x0)" or "EXC_BAD_ACCESS (code=1, address=0x0)". */
+  /** "signal SIGSEGV: invalid address (fault address: 0x0)" or "EXC_BAD_ACCESS (code=1, address=0x0)";
+   *  newer lldbs write "(fault address=0x18)" after the si_code's words. */
   private stopReason(threadId: string, reason: string): void {
-    const sig = /^signal (SIG[A-Z0-9]+|\d+)(?::\s*(.*?))?(?:\s*\(fault address: (0x[0-9a-fA-F]+)\))?\s*$/.exec(reason);
+    const sig = /^signal (SIG[A-Z0-9]+|\d+)(?::\s*(.*?))?(?:\s*\(fault address(?::\s*|=)(0x[0-9a-fA-F]+)\))?\s*$/.exec(reason);
     const exc = /^(EXC_[A-Z_]+)(?: \(code=(\d+)(?:, (?:address|subcode)=(0x[0-9a-fA-F]+))?\))?/.exec(reason);
     // Windows: "Exception 0xc0000005 encountered at address 0x7ff6...: Access violation writing location 0x00000000".
     const win = /^Exception (0x[0-9a-fA-F]{8}) encountered at address (0x[0-9a-fA-F]+)(?::\s*(.*))?$/.exec(reason);

@@ -1,22 +1,30 @@
 // Prefixes a logger or a process supervisor puts before every line of a program's output, which the
 // line cleaner (source/clean.ts) does not know by form: docker compose's "api-1    | ", ROS launch's
 // "[planner_node-3] ", spdlog's "[2024-05-01 12:00:00.311] [crash] [error] ", dmesg's
-// "[   12.345678] ", a bare "12:00:01 " or "12:00:01 ERROR ", a line number "12 | ". The extractor
+// "[   12.345678] ", a bare "12:00:01 " or "12:00:01 ERROR ", a line number "12 | ", ctest -V's test
+// number "12: " (every line of a test's output in a CTest log carries it). The extractor
 // learns a prefix's shape (the kinds in order) at the line a trace starts with once it is gone,
 // then removes that shape from every line that has it; other lines are left as they are.
 
-export type PrefixKind = 'bracket' | 'pipe' | 'time' | 'level';
+export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test';
 
 const PATTERNS: Record<PrefixKind, RegExp> = {
   // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
 // frame's source line, a local variable), and that indentation is the trace's.
-// "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level.
-  bracket: /^\[[^[\]]{1,80}\][ \t]?/,
+  // dmesg's seconds since boot, "[ 4211.123456] ": a kind of its own, so that a learned dmesg prefix
+  // never strips a later trace's numbered frames ("[1] /lib/libc.so.6(+0x42520) ..." of a crash handler).
+  dmesg: /^\[\s*\d+\.\d{3,}\][ \t]?/,
+  // "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level;
+  // torchrun's "[rank0]: " puts a colon after it.
+  bracket: /^\[[^[\]]{1,80}\]:?[ \t]?/,
   // "name | " and "12 | ": docker compose (service name, padded), numbered lines.
   pipe: /^[ \t]*[\w.@/-]{1,64}[ \t]+\|[ \t]?/,
   // "12:00:01 ", "12:00:01.123 ", "2024-05-01 12:00:01,5 " (forms the cleaner does not take).
   time: /^(?:\d{4}[-/]\d\d[-/]\d\d[ T])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?[ \t]/,
   // A level word after a timestamp: "ERROR ", "E ", "[error] " is a bracket.
+  // ctest -V's "12: " before each line of test 12's output; a bare "12:" on an empty line of it.
+  // Only a line's first part: "12:00:01" is a time (the colon is followed by a blank here).
+  test: /^\d{1,4}:(?: |$)/,
   level: /^(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|[DIWEF])(?:[ \t]*:)?[ \t]/,
 };
 
@@ -46,8 +54,9 @@ export function logPrefixSplits(text: string): { kinds: PrefixKind[]; rest: stri
   const kinds: PrefixKind[] = [];
   let rest = text;
   outer: while (kinds.length < MAX_PARTS) {
-    for (const kind of ['bracket', 'pipe', 'time', 'level'] as const) {
+    for (const kind of ['dmesg', 'bracket', 'pipe', 'time', 'level', 'test'] as const) {
       if (kind === 'level' && kinds.length === 0) continue;
+      if (kind === 'test' && kinds.length > 0) continue;
       // A timestamp after a bracket or a pipe belongs to the program's own log format (Ceph's,
       // Redis'), which its parser reads: only a line's first part may be a bare time.
       if (kind === 'time' && kinds.length > 0) continue;

@@ -13,8 +13,9 @@ export interface FatalNotice {
   crashKind: string | null;
   /** The program the notice names (bash and zsh print the command), else null. */
   program: string | null;
-  /** What kind of notice: how much it says. */
-  source: 'shell' | 'runtime' | 'logger' | 'kernel';
+  /** What kind of notice: how much it says ('supervisor': a launcher, IDE, build or test tool's
+   *  report of the child's death by a signal, as sure of the signal as a shell's). */
+  source: 'shell' | 'runtime' | 'logger' | 'kernel' | 'supervisor';
   /** The address the kernel says the fault was at ("segfault at 18"), else absent. */
   faultAddress?: string;
 }
@@ -25,7 +26,9 @@ const WINDOWS_EXIT_CODE_MARKERS = ['-10737', '-2147483645', '32212', '2147483651
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
 export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
-  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited',
+  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited', '*** caught ',
+  'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
+  'exited with code 13', 'non-zero exit status -', 'while executing native code',
   ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
@@ -46,6 +49,54 @@ const FISH = /^fish: (?:Job \d+, )?'(.*?)' terminated by signal (SIG[A-Z]+)/;
 const RUST_OVERFLOW = /^thread '.*' has overflowed its stack\s*$/;
 const RUST_FATAL = /^fatal runtime error: (.+)$/;
 const RUST_ALLOC = /^memory allocation of \d+ bytes failed\s*$/;
+// R's handler when a package's C/C++ code faults (class: a runtime embedding native code that prints
+// only its own stack): " *** caught segfault ***", then "address 0x10, cause 'memory not mapped'".
+const R_CAUGHT = /^\s*\*\*\* caught (segfault|bus error|illegal operation) \*\*\*\s*$/;
+const R_SIGNALS: Record<string, string> = { segfault: 'SIGSEGV', 'bus error': 'SIGBUS', 'illegal operation': 'SIGILL' };
+// Launchers, IDEs, build and test tools reporting that the child died of a signal (class: a paste with
+// no trace, only the supervisor's line). Each names the signal or its number; an exit code is a
+// signal only where the tool says so (negative in ROS launch and Python, 128+N in docker compose).
+//   [ERROR] [planner-1]: process has died [pid 597648, exit code -11, cmd '...'].     (ROS 1 and 2 launch)
+//   Process finished with exit code 139 (interrupted by signal 11: SIGSEGV)           (JetBrains IDEs)
+//   error: process didn't exit successfully: `...` (signal: 11, SIGSEGV: invalid memory reference)   (cargo)
+//    7/12 Test  #7: decoder_test .....***Exception: SegFault  0.22 sec               (ctest)
+//   subprocess.CalledProcessError: Command '...' died with <Signals.SIGSEGV: 11>.     (Python)
+//   ... returned non-zero exit status -11.                                             (Python)
+//   api-1 exited with code 139                                                         (docker compose)
+//   [ros2run]: Segmentation fault                                                      (ros2 run)
+//   make: *** [Makefile:12: test] Segmentation fault (core dumped)                     (make)
+//   Fatal Python error: Segmentation fault                                             (faulthandler's header alone)
+//   Got a SIGSEGV while executing native code. This usually indicates                  (Mono, after its native stack)
+const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
+  [/process has died \[pid \d+, exit code -(\d{1,2})\b/, (m) => signalName(m[1]!)],
+  [/^Process finished with exit code \d+ \(interrupted by signal (\d{1,2}): (SIG[A-Z]+)\)/, (m) => m[2]!],
+  [/process didn't exit successfully: .*\(signal: \d{1,2}, (SIG[A-Z]+)(?::[^)]*)?\)\s*$/, (m) => m[1]!],
+  [/\*\*\*Exception: (SegFault|Illegal|Numerical|Bus error)\b/, (m) => CTEST_WORDS[m[1]!]!],
+  [/Child aborted\*\*\*Exception:/, () => 'SIGABRT'],
+  [/died with <Signals\.(SIG[A-Z]+): \d{1,2}>/, (m) => m[1]!],
+  [/returned non-zero exit status -(\d{1,2})\.?\s*$/, (m) => signalName(m[1]!)],
+  [/^\S+ exited with code (13[2-6]|139)\s*$/, (m) => signalName(String(Number(m[1]) - 128))],
+  [new RegExp(`^\\[ros2run\\]: (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
+  [new RegExp(`^make(?:\\[\\d+\\])?: \\*\\*\\* \\[[^\\]]*\\] (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
+  [/^Fatal Python error: (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)\s*$/, (m) => signalFromWords(m[1]!)],
+  [/^Got a (SIG[A-Z]+) while executing native code\b/, (m) => m[1]!],
+];
+const CTEST_WORDS: Record<string, string> = { SegFault: 'SIGSEGV', Illegal: 'SIGILL', Numerical: 'SIGFPE', 'Bus error': 'SIGBUS' };
+const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error/;
+
+/** The signals a crash dies of: an interrupt, a kill or a stop (Ctrl-C, an IDE's stop button) is no crash. */
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);
+
+/** A supervisor's line about a child killed by a crash signal, or null. */
+function supervisorNotice(line: string): FatalNotice | null {
+  for (const [re, signal] of SUPERVISOR) {
+    const m = re.exec(line);
+    const s = m ? signal(m) : null;
+    if (s && CRASH_SIGNALS.has(s)) return { signal: s, crashKind: null, program: null, source: 'supervisor' };
+  }
+  return null;
+}
+
 // glog/Abseil FATAL lines: "F0812 08:45:04.059198   910 file.h:38] Check failed: ...".
 const GLOG_FATAL = /^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] \S/;
 
@@ -123,6 +174,11 @@ export function fatalNotice(line: string): FatalNotice | null {
     if ((m = FISH.exec(line))) return { signal: signalName(m[2]!), crashKind: null, program: programOf(m[1]), source: 'shell' };
   }
   if (c === 109 /* m */ && RUST_ALLOC.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
+  if ((c === 32 || c === 42) && line.includes('*** caught ') && (m = R_CAUGHT.exec(line))) return { signal: R_SIGNALS[m[1]!]!, crashKind: null, program: 'R', source: 'runtime' };
+  if (SUPERVISOR_HINT.test(line)) {
+    const supervisor = supervisorNotice(line);
+    if (supervisor) return supervisor;
+  }
   // Every line of an input without a trace comes here: one literal test before the shell forms.
   if (!SHELL_HINT.test(line)) return KERNEL_HINT.test(line) ? kernelNotice(line) : mayHoldWindowsExitCode(line) ? windowsExitNotice(line) : null;
   if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);

@@ -32,9 +32,18 @@ import { xcodeParser } from './xcode.js';
 import { visualStudioParser } from './visual-studio.js';
 import { windbgParser } from './windbg.js';
 import { windowsEventParser } from './windows-event.js';
+import { envoyParser } from './envoy.js';
+import { clickhouseParser } from './clickhouse.js';
+import { godotParser } from './godot.js';
+import { unrealParser } from './unreal.js';
+import { pytorchParser } from './pytorch.js';
+import { espIdfParser } from './esp-idf.js';
+import { linuxOopsParser } from './linux-oops.js';
+import { monoParser } from './mono.js';
+import { juliaParser } from './julia.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, gdbMiParser, xcodeParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, gdbMiParser, xcodeParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');

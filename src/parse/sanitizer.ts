@@ -143,6 +143,7 @@ class SanitizerBlock implements BlockParser {
   private ubsanFrames: boolean | null = null;
   private ubsanLocation: { file: string; line: number; column: number } | null = null;
   private ubsanNotes = 0;
+  private readonly notes: { line: number; text: string }[] = [];
 
   feed(line: string, lineNo: number): FeedResult {
     if (this.span.start === 0) {
@@ -150,7 +151,7 @@ class SanitizerBlock implements BlockParser {
       return this.span.took(lineNo);
     }
     if (this.done) return 'end';
-    return this.span.account(this.classify(line), lineNo);
+    return this.span.account(this.classify(line, lineNo), lineNo);
   }
 
   private header(line: string): void {
@@ -172,7 +173,7 @@ class SanitizerBlock implements BlockParser {
     this.ubsanLocation = { file: m[1]!, line: Number(m[2]), column: Number(m[3]) };
   }
 
-  private classify(line: string): FeedResult {
+  private classify(line: string, lineNo: number): FeedResult {
     // A second report's header after this one's stacks (a heap profile, then the crash) starts anew.
     if (this.threads.length > 0 && line.includes('Sanitizer') && sanitizerParser.startsTrace(line) && !UBSAN.test(line)) return 'split';
     if (this.afterSummary) {
@@ -210,6 +211,9 @@ class SanitizerBlock implements BlockParser {
     // hex dump and a caret line under it, or "note: f defined here".
     if (this.ubsanLocation && this.threads.length === 0 && this.ubsanNotes < 8 && UBSAN_NOTE.test(line)) {
       this.ubsanNotes++;
+      // Kept as the report's inside lines: a note tells a dead object ("object has invalid vptr")
+      // from a live one of another type, which rules read (generic/ubsan-dead-object).
+      this.notes.push({ line: lineNo, text: line });
       return 'take';
     }
     if (this.ubsanLocation && this.threads.length === 0 && !line.includes('Sanitizer')) {
@@ -291,7 +295,7 @@ class SanitizerBlock implements BlockParser {
       program: null,
       threads,
       hints: primary ? [{ threadId: primary.id, reason: 'stop-reason' }] : [],
-      inside: [],
+      inside: this.notes,
       // A deadly signal the sanitizer caught ("SEGV on unknown address") is that signal: the report
       // then signs like the same crash under gdb or lldb.
       crashKind: onlyIndirect ? 'indirect-memory-leak' : DEADLY_SIGNALS.has(this.kind) ? SIGNALS[this.kind]! : this.kind,

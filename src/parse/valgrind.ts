@@ -1,4 +1,4 @@
-// Valgrind (memcheck) error reports, as printed on stderr or into --log-file: every line carries the
+// Valgrind error reports (memcheck; helgrind and drd below), as printed on stderr or into --log-file: every line carries the
 // "==PID==" prefix, an error is a header line, its stack ("at 0x...: f (file.c:5)", "by 0x...: ..."),
 // then block descriptions that open labelled secondary stacks ("Address 0x... is 4 bytes inside a
 // block of size 8 free'd", "Block was alloc'd at", "Uninitialised value was created by ..."), and a
@@ -24,6 +24,13 @@
 //   Process terminating with default action of signal 11 (SIGSEGV) -> the signal (crash kind SIGSEGV), with
 //   the fault address of "Access not within mapped region at address 0x0"; stack-overflow when valgrind
 //   says the stack could not grow.
+// Valgrind's thread checkers print their errors the same way (class: a race found by valgrind, not
+// TSan), and their verdicts take TSan's words:
+//   Helgrind: Possible data race during write of size 4 at 0x... by thread #3   -> data race
+//             (its "This conflicts with a previous read ... by thread #2" opens the other access's stack)
+//   Helgrind: Thread #1: lock order "0x... before 0x..." violated              -> lock-order-inversion (potential deadlock)
+//   DRD:      Conflicting store by thread 3 at 0x0010c0f8 size 8                 -> data race
+//             (its "Other segment start (thread 2)" opens the other thread's stack)
 
 import { signalName } from './signals.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
@@ -63,14 +70,23 @@ const HEADERS: [RegExp, string][] = [
   [/^[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are (definitely|indirectly|possibly) lost in loss record [\d,]+ of [\d,]+$/, 'leak'],
   [/^[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are still reachable in loss record [\d,]+ of [\d,]+$/, 'still-reachable'],
   [/^Process terminating with default action of signal (\d+) \((SIG\w+)\)(?:: dumping core)?$/, 'signal'],
+  [/^Possible data race during (?:read|write) of size \d+ at 0x[0-9A-Fa-f]+ by thread #\d+$/, 'race'],
+  [/^Conflicting (?:load|store) by thread \d+ at 0x[0-9A-Fa-f]+ size \d+$/, 'race'],
+  [/^Thread #\d+: lock order "0x[0-9A-Fa-f]+ before 0x[0-9A-Fa-f]+" violated$/, 'lock-order'],
 ];
+/** Lines of Helgrind's and DRD's errors that are not indented: the locks held, the other access. */
+const RACE_NOTES = /^(?:Locks held: |Allocation context: |\(thread finished and joined\)|Other segment end \(thread \d+\))/;
+/** The other access of a race: Helgrind's conflicting access, DRD's other segment; the acquisitions
+ *  of a lock-order violation ("Observed (incorrect) order is: acquisition of lock at 0x...", " followed
+ *  by a later acquisition of lock at 0x...", "Required order was established by acquisition of lock at 0x..."). */
+const OTHER_ACCESS = /^(?:This conflicts with a previous (?:read|write) of size \d+ by thread #\d+|Other segment start \(thread \d+\)|\s*(?:Observed \(incorrect\) order is: acquisition|followed by a later acquisition|Required order was established by acquisition) of lock at 0x[0-9A-Fa-f]+)$/;
 /**
  * With -s or -v valgrind lists every error again after the ERROR SUMMARY, each under "N errors in
  * context X of Y:"; such a block is read and dropped, its error was reported where it happened.
  */
 const REPEAT = /^[\d,]+ errors? in context [\d,]+ of [\d,]+:$/;
 /** The header words every start line holds one of, tested before the regexes. */
-const HEADER_WORDS = /^(?:Invalid|Mismatched|Conditional|Use of|Syscall|Uninit|Unaddr|Source|Argument|Jump|Illegal|realloc|[\d,]+ |Process term|Thread \d)/;
+const HEADER_WORDS = /^(?:Invalid|Mismatched|Conditional|Use of|Syscall|Uninit|Unaddr|Source|Argument|Jump|Illegal|realloc|[\d,]+ |Process term|Thread \d|Possible data race|Conflicting |Thread #\d)/;
 /** valgrind's thread line before an error of a multi-threaded program: "Thread 2:", "Thread 3 worker:". */
 const THREAD = /^Thread (\d+)(?: (.+?))?:$/;
 const FRAME = /^\s+(at|by) (0x[0-9A-Fa-f]+): (.*)$/;
@@ -87,7 +103,7 @@ const STACK_OVERFLOW = /^\s*Stack overflow in thread #?\d+: can't grow stack/;
 
 export const valgrindParser: TraceParser = {
   format: 'valgrind',
-  label: 'Valgrind (memcheck) error reports',
+  label: 'Valgrind error reports (memcheck, helgrind, drd)',
   // Every start line has the "==PID== " prefix; "==" is rare in ordinary logs.
   markers: ['== '],
   startsTrace(line: string): boolean {
@@ -116,6 +132,8 @@ class ValgrindBlock implements BlockParser {
   /** The line before was the first description and said "Address 0x... is on thread N's stack". */
   private onStack = false;
   private stackOverflow = false;
+  /** A blank line after a race's stack: the conflicting access may follow. */
+  private raceBlank = false;
   /** A repeat after the ERROR SUMMARY (-s): read to its end, never a report. */
   private repeat = false;
   private readonly threads: ParsedThread[] = [];
@@ -158,7 +176,17 @@ class ValgrindBlock implements BlockParser {
       this.readHeader(text);
       return this.took(lineNo);
     }
-    if (text.trim() === '') return 'end';
+    if (this.raceBlank) {
+      // Helgrind's conflicting access comes after a blank line; anything else there ends the error.
+      this.raceBlank = false;
+      if (!OTHER_ACCESS.test(text)) return 'end';
+    }
+    if (text.trim() === '') {
+      // A lock-order violation's acquisitions come in blank-separated parts; a race's conflicting access once.
+      if (!(this.kind === 'lock-order' || (this.kind === 'race' && !this.threads.some((t) => t.role === 'previous-access')))) return 'end';
+      this.raceBlank = true;
+      return 'maybe';
+    }
     if (valgrindParser.startsTrace(line)) return 'split';
     const onStack = this.onStack;
     this.onStack = false;
@@ -188,6 +216,16 @@ class ValgrindBlock implements BlockParser {
     }
     if (/^\s+Block was alloc'd at$/.test(text)) {
       this.newStack('allocated-by');
+      return this.took(lineNo);
+    }
+    if (OTHER_ACCESS.test(text)) {
+      // The observed order's first acquisition is where the violation happened: the access stack.
+      this.newStack(/Observed \(incorrect\) order/.test(text) && this.threads.length === 0 ? 'access' : this.kind === 'lock-order' ? 'stack' : 'previous-access');
+      return this.took(lineNo);
+    }
+    if (RACE_NOTES.test(text.trim())) {
+      // DRD's other segment ends where its stack does; frames after it are no one's.
+      if (text.trim().startsWith('Other segment end')) this.newStack('stack');
       return this.took(lineNo);
     }
     if (/^\s+Uninitialised value was created by /.test(text)) {
@@ -257,6 +295,10 @@ class ValgrindBlock implements BlockParser {
         return this.detail === 'possibly' ? 'possible-memory-leak' : 'memory-leak';
       case 'signal':
         return this.stackOverflow ? 'stack-overflow' : null;
+      case 'race':
+        return 'data race';
+      case 'lock-order':
+        return 'lock-order-inversion (potential deadlock)';
       case 'alloc-dealloc-mismatch':
       case 'new-delete-type-mismatch':
       case 'use-of-uninitialized-value':

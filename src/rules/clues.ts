@@ -38,6 +38,8 @@ export const FILL_PATTERNS: readonly { value: bigint; label: string }[] = [
   { value: 0xa5a5a5a5n, label: '0xa5a5a5a5, jemalloc\'s junk fill for fresh allocations (or a freed pattern)' },
   { value: 0xbebebeben, label: '0xbebebebe, tcmalloc\'s debug fill' },
   { value: 0xcdcdcdcdn, label: '0xcdcdcdcd, a debug allocator\'s fill (gperftools\' freed blocks, MSVC\'s uninitialized heap)' },
+  // A kernel oops' fault address (class: a list entry used after list_del(), which poisons its links).
+  { value: 0xdead000000000100n, label: '0xdead000000000100, the Linux kernel\'s LIST_POISON1 (0x122: LIST_POISON2): a list entry used after list_del()' },
 ];
 
 const MAX_OFFSET = 0x1000n;
@@ -112,6 +114,7 @@ export function frameLocals(f: Frame): NamedValue[] {
   return out;
 }
 
+const NEAR_NULL = /^(?:\([^()]*\)\s*)?0x0*[1-9a-fA-F][0-9a-fA-F]{0,2}$/;
 const NULL_VALUE = /^(?:\([^()]*\)\s*)?(?:0x0+|nullptr|NULL)(?:\s+<[^>]*>)?$/;
 const SMART_EMPTY = /^(?:std::)?(?:__\d+::|__cxx11::)?(?:shared_ptr|unique_ptr|weak_ptr)<[\s\S]*?(?:\(empty\)|get\(\) = 0x0+\b|__ptr_ = (?:0x0+|nullptr)\b|= nullptr\b)/;
 const NULL_MEMBER = /^\{[\s\S]*?\b([A-Za-z_]\w*) = 0x0+[,}\s]/;
@@ -126,6 +129,11 @@ export function classifyValue(v: NamedValue, fn: string): { kind: ValueKind; why
   if (SMART_EMPTY.test(value)) return { kind: 'empty-smart-pointer', why: `${who} is an empty smart pointer: dereferencing it reads through null` };
   if (NULL_VALUE.test(value)) {
     return { kind: 'null', why: v.name === 'this' ? `${fn} was called on a null object (this is null): any member access faults at the member's offset` : `${who} is null: dereferencing it faults in the null page` };
+  }
+  // `this` is always a pointer: a small non-zero one (this=0x10) is null plus a member's offset, the
+  // object reached through a member of a null pointer (p->member.f()). Other small values may be counts.
+  if (v.name === 'this' && NEAR_NULL.test(value) && BigInt(value.match(/0x[0-9a-fA-F]+/)![0]) < 0x1000n) {
+    return { kind: 'null', why: `${fn} was called on an object at ${value}, a member of a null pointer (null plus the member's offset)` };
   }
   const sv = UNREADABLE_VARIABLE.exec(value);
   if (sv) return { kind: 'stack-unreadable', why: `the debugger could not read ${who} at ${sv[1]} (its own stack slot): the stack itself is not mapped there, as when a thread runs past its stack's guard page` };

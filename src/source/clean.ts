@@ -34,6 +34,8 @@ const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d
 // gdb's pager prompt; after RET the next line is printed right after it, on the same line.
 const PAGER = /-{2,3}Type <(?:RET|return)> (?:for more, q to quit, c to continue without paging|to continue, or q <return> to quit)-{2,3}/;
 // A Markdown code fence line ("```", "```gdb"): the paste's wrapping, not its text.
+/** A whole line that is one inline-code span, after an optional list marker; group 1 is the code. */
+const INLINE_CODE_LINE = /^\s*(?:[-*+]\s+|\d{1,3}[.)]\s+)?`([^`]+)`\s*$/;
 const FENCE = /^\s*(?:```|~~~)[\w+-]*\s*$/;
 // HTML-escaped text copied from a rendered page or an e-mail (&lt; &gt; &amp; &quot; &#39;).
 const HTML_ENTITY = /&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});/g;
@@ -103,6 +105,11 @@ export function cleanLine(line: string): string {
     if (FENCE.test(line)) return '';
     // A stray backtick opening or closing an inline-code paste leaves the line with an odd number of
     // them; quoted text (`x`) and lldb's module`function pairs keep theirs.
+    // A line pasted as one inline-code span, often a Markdown list item ("   - `#0  0x... in f ()`",
+    // "1. `frame #3: ...`"): the marker and the two backticks go. Two backticks only: lldb's
+    // module`function keeps its own.
+    const span = INLINE_CODE_LINE.exec(line);
+    if (span) return span[1]!;
     if ((line.split('`').length - 1) % 2 === 1) {
       const opened = line.replace(/^\s*`(?=\S)/, '');
       line = opened !== line ? opened : line.replace(/(?<=\S)`\s*$/, '');

@@ -32,3 +32,13 @@ describe("findAbortMessage: V8's FATAL ERROR, not an application's", () => {
     expect(of(line, 'Program received signal SIGSEGV, Segmentation fault.')).toBeNull();
   });
 });
+
+describe("findAbortMessage: libc++'s hardening assertions (class: libc++ 18+ names its mode)", () => {
+  it.each([
+    '/usr/lib/llvm-18/bin/../include/c++/v1/vector:1393: libc++ Hardening assertion __n < size() failed: vector[] index out of bounds',
+    '/usr/include/c++/v1/optional:805: assertion this->has_value() failed: optional operator* called on a disengaged value',
+  ])('%j', (line) => expect(of('started', line)).toBe(line));
+  it('a log line that mentions an assertion is none', () => {
+    expect(of('note: assertion checks are on; none failed so far')).toBeNull();
+  });
+});

@@ -9,10 +9,15 @@ describe('logPrefixSplits', () => {
     ['api-1    | #0  0x1 in f () at a.c:3', ['pipe'], '#0  0x1 in f () at a.c:3'],
     ['[planner_node-3] #0  0x1 in f ()', ['bracket'], '#0  0x1 in f ()'],
     ['[2024-05-01 12:00:00.311] [crash] [error] ./prog(main+0x2c4) [0x55d1a2b2f9f4]', ['bracket', 'bracket', 'bracket'], './prog(main+0x2c4) [0x55d1a2b2f9f4]'],
-    ['[   12.345678] Thread 1 "x" received signal SIGSEGV', ['bracket'], 'Thread 1 "x" received signal SIGSEGV'],
+    ['[   12.345678] Thread 1 "x" received signal SIGSEGV', ['dmesg'], 'Thread 1 "x" received signal SIGSEGV'],
     ['  12 | frame #0: 0x1 a.out`main', ['pipe'], 'frame #0: 0x1 a.out`main'],
     ['12:00:01 ERROR ==1==ERROR: AddressSanitizer: SEGV', ['time', 'level'], '==1==ERROR: AddressSanitizer: SEGV'],
     ['api-1    | > #0  0x1 in f ()', ['pipe'], '#0  0x1 in f ()'],
+    // torchrun's rank before each line of a distributed job's output.
+    ['[rank0]: frame #2: ops::fwd(at::Tensor const&) + 0x3a1 (0x7f8b91c0a3a1 in /venv/ops/_C.so)', ['bracket'], 'frame #2: ops::fwd(at::Tensor const&) + 0x3a1 (0x7f8b91c0a3a1 in /venv/ops/_C.so)'],
+    // ctest -V: the test's number before each line of its output.
+    ['12: ==40511==ERROR: AddressSanitizer: heap-buffer-overflow', ['test'], '==40511==ERROR: AddressSanitizer: heap-buffer-overflow'],
+    ['7: #0  0x1 in f (this=0x0) at a.h:3', ['test'], '#0  0x1 in f (this=0x0) at a.h:3'],
   ])('%j', (line, kinds, rest) => {
     expect(logPrefixSplits(line)[0]).toEqual({ kinds, rest });
   });
@@ -22,6 +27,9 @@ describe('logPrefixSplits', () => {
     expect(logPrefixSplits('#0  0x1 in f () at a.c:3')).toEqual([]);
     expect(logPrefixSplits('[Switching to Thread 0x7ffff7d8a740 (LWP 42)]')).toEqual([]);
     expect(logPrefixSplits('    x = 1')).toEqual([]);
+    // A test number only first, never a time or a count in prose.
+    expect(logPrefixSplits('12:00:01 started').map((s) => s.kinds)).toEqual([['time']]);
+    expect(logPrefixSplits('[a] 12: x').map((s) => s.kinds)).toEqual([['bracket']]);
   });
 });
 
@@ -50,5 +58,54 @@ describe('a trace behind a log prefix', () => {
   ])('%s', (_what, lines) => {
     expect(plain).toEqual(['SIGSEGV | spool::Job::priority | spool::Queue::pick | main']);
     expect(analyze(lines.join('\n'), { rules: null }).reports.map((r) => r.signatureText)).toEqual(plain);
+  });
+});
+
+describe('a learned dmesg time (class: a kernel oops, then another program\'s numbered frames)', () => {
+  it('strips dmesg times only, never a "[1] " frame number', () => {
+    expect(stripLogPrefix('[  388.901180]  dump_stack_lvl+0x48/0x70', ['dmesg'])).toBe(' dump_stack_lvl+0x48/0x70');
+    expect(stripLogPrefix('[1] /lib/libc.so.6(+0x42520) [0x7f2e6c842520] (??:0)', ['dmesg'])).toBe('[1] /lib/libc.so.6(+0x42520) [0x7f2e6c842520] (??:0)');
+  });
+});
+
+describe('ctest -V output (class: every line carries its test number)', () => {
+  it('reads the sanitizer report and the gdb backtrace under the prefix', () => {
+    const asan = analyze([
+      '12: [ RUN      ] Codec.RoundTrip',
+      '12: ==4051==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000051 at pc 0x55f2b4c1e9a2 bp 0x1 sp 0x2',
+      '12: READ of size 1 at 0x602000000051 thread T0',
+      '12:     #0 0x55f2b4c1e9a1 in codec::Varint::decode(unsigned char const*) /src/varint.cc:57:18',
+      '12:     #1 0x55f2b4c0a5e1 in main /src/main.cc:40:3',
+      '12: ',
+      '12: SUMMARY: AddressSanitizer: heap-buffer-overflow /src/varint.cc:57:18 in codec::Varint::decode(unsigned char const*)',
+    ].join('\n')).reports;
+    expect(asan[0]?.signatureFrames[0]).toBe('codec::Varint::decode');
+    const gdb = analyze([
+      '7: Program received signal SIGSEGV, Segmentation fault.',
+      '7: #0  0x0000555555569e31 in rpc::Frame::size (this=0x0) at /src/rpc/frame.h:33',
+      '7: #1  0x000055555556b0a2 in rpc::Decoder::feed (this=0x7fffffffd9c0) at /src/rpc/decoder.cc:71',
+    ].join('\n')).reports;
+    expect(gdb[0]?.signatureFrames[0]).toBe('rpc::Frame::size');
+  });
+
+  it('a numbered list in prose starts nothing', () => {
+    expect(analyze('1: open the file\n2: press F5\n3: it hangs').reports).toEqual([]);
+  });
+});
+
+describe('a learned prefix only the start line carried (class: a pid before a runtime\'s signal line)', () => {
+  it("is forgotten after that trace, so a later crash handler's '[1] ' frame numbers stay", () => {
+    const reports = analyze([
+      '[28817] signal (11.1): Segmentation fault',
+      'in expression starting at /home/u/run.jl:41',
+      'qp_update at /opt/lib/libqp.so (unknown line)',
+      'optimize! at /home/u/.julia/packages/QP/a/src/model.jl:302',
+      'Allocations: 4821 (Pool: 4800; Big: 21); GC: 3',
+      'handle_crash: Program crashed with signal 11',
+      '[1] /lib/x86_64-linux-gnu/libc.so.6(+0x42520) [0x7f2e6c842520] (??:0)',
+      '[2] Scene::Node::notify(int) (/src/scene/node.cpp:412)',
+      '-- END OF BACKTRACE --',
+    ].join('\n')).reports;
+    expect(reports.map((r) => [r.format, r.signatureFrames[0]])).toEqual([['julia', 'qp_update'], ['godot', 'Scene::Node::notify']]);
   });
 });

@@ -20,6 +20,20 @@ describe('fatalNotice', () => {
     ['fatal runtime error: stack overflow', 'SIGABRT', null],
     ['memory allocation of 18446744073709551553 bytes failed', 'SIGABRT', null],
     ['F0812 08:45:04.059198   910 cache.cc:38] Check failed: size > 0', 'SIGABRT', null],
+    // Supervisors' lines about a child killed by a crash signal (launchers, IDEs, build and test tools).
+    ["[ERROR] [planner-1]: process has died [pid 597648, exit code -11, cmd '/opt/ros/humble/lib/planner/planner'].", 'SIGSEGV', null],
+    ['Process finished with exit code 134 (interrupted by signal 6: SIGABRT)', 'SIGABRT', null],
+    ["error: process didn't exit successfully: `target/debug/deps/app-1a2b` (signal: 11, SIGSEGV: invalid memory reference)", 'SIGSEGV', null],
+    [' 7/12 Test  #7: decoder_test .....................***Exception: SegFault  0.22 sec', 'SIGSEGV', null],
+    ["subprocess.CalledProcessError: Command '['./solver']' died with <Signals.SIGBUS: 7>.", 'SIGBUS', null],
+    ['api-1 exited with code 139', 'SIGSEGV', null],
+    ['[ros2run]: Aborted', 'SIGABRT', null],
+    ['make: *** [Makefile:12: test] Segmentation fault (core dumped)', 'SIGSEGV', null],
+    ['Fatal Python error: Segmentation fault', 'SIGSEGV', null],
+    ['Got a SIGSEGV while executing native code. This usually indicates', 'SIGSEGV', null],
+    // R's handler when a package's native code faults.
+    [' *** caught segfault ***', 'SIGSEGV', 'R'],
+    [' *** caught bus error ***', 'SIGBUS', 'R'],
     // The kernel's lines about a process (dmesg, journalctl -k), and systemd's about a service.
     ['gatewayd[30112]: segfault at 18 ip 000055d0c1e2a3f4 sp 00007ffc9c3e1a20 error 4 in gatewayd[55d0c1e00000+5a000] likely on CPU 3 (core 3, socket 0)', 'SIGSEGV', 'gatewayd'],
     ['[ 4521.118327] mixerd[2231]: segfault at 0 ip 0000000000000000 sp 00007ffd5c9f1e60 error 14 in mixerd[55d0c1e00000+4000]', 'SIGSEGV', 'mixerd'],
@@ -61,7 +75,11 @@ describe('fatalNotice', () => {
     expect([r.signal, r.diagnoses[0]?.category]).toEqual(['SIGSEGV', 'null-deref']);
   });
 
-  it.each(['Aborted 3 jobs after timeout', 'The test segmentation fault handler ran', 'fatal runtime error handling is documented', 'Check failed jobs: 3'])('is not a notice: %s', (line) => {
+  it.each(['Aborted 3 jobs after timeout', 'The test segmentation fault handler ran', 'fatal runtime error handling is documented', 'Check failed jobs: 3', 'the *** caught segfault *** line R prints is documented here',
+    // A stop is no crash: Ctrl-C, an IDE's stop button, a clean or failing exit.
+    "[ERROR] [x-1]: process has died [pid 5, exit code -2, cmd 'x'].", "[ERROR] [x-1]: process has died [pid 5, exit code 1, cmd 'x'].",
+    'Process finished with exit code 137 (interrupted by signal 9: SIGKILL)', 'api-1 exited with code 137', 'api-1 exited with code 0',
+    "subprocess.CalledProcessError: Command 'x' died with <Signals.SIGTERM: 15>."])('is not a notice: %s', (line) => {
     expect(fatalNotice(line)).toBeNull();
   });
 

@@ -45,6 +45,11 @@ describe('clues', () => {
     expect(kind('0x55d1c3a5a5b0')).toBeNull();
     expect(kind('0')).toBeNull();
     expect(classifyValue({ name: 'this', value: '0x0', text: 'this=0x0', where: 'argument' }, 'Cache::lookup')?.why).toMatch(/called on a null object/);
+    // A near-null this (class: a method called on a member of a null pointer); other small values are no pointers.
+    expect(classifyValue({ name: 'this', value: '0x10', text: 'this=0x10', where: 'argument' }, 'Cell::text')?.kind).toBe('null');
+    expect(classifyValue({ name: 'this', value: '0x0000000000000018', text: 'this=0x0000000000000018', where: 'argument' }, 'Cell::text')?.kind).toBe('null');
+    expect(classifyValue({ name: 'this', value: '0x55d1c3a5a5b0', text: 'this=0x55d1c3a5a5b0', where: 'argument' }, 'Cell::text')).toBeNull();
+    expect(classifyValue({ name: 'n', value: '0x10', text: 'n=0x10', where: 'argument' }, 'Cell::text')).toBeNull();
   });
 
   it('names each fill pattern', () => {
@@ -52,6 +57,10 @@ describe('clues', () => {
     expect(fillPattern('0xdddddddd')).toMatch(/MSVC/);
     expect(fillPattern('0xa5a5a5a5a5a5a5a5')).toMatch(/jemalloc/);
     expect(fillPattern('0x7ffff7a1b2c3')).toBeNull();
+    // The kernel's list poison, either link (a list entry used after list_del()); not any 0xdead... address.
+    expect(fillPattern('0xdead000000000122')).toMatch(/LIST_POISON/);
+    expect(fillPattern('0xdead000000000100')).toMatch(/LIST_POISON/);
+    expect(fillPattern('0xdead00000badc0de')).toBeNull();
   });
 
   it('finds clues in the crashing frame and its caller with the frame they were on', () => {

@@ -48,3 +48,18 @@ describe("rsyslog's escaped line feeds", () => {
     expect(splitEscapedNewlines('Stack dump:#0120.\tProgram arguments: clang#012#0 0x55d0c1e2a3f4 main')).toEqual(['Stack dump:', '0.\tProgram arguments: clang', '#0 0x55d0c1e2a3f4 main']);
   });
 });
+
+describe('cleanLine: a line pasted as one inline-code span (class: frames as Markdown list items)', () => {
+  it.each([
+    ['   - `#0  0x1 in sheet::Cell::text (this=0x10) at cell.cpp:27`', '#0  0x1 in sheet::Cell::text (this=0x10) at cell.cpp:27'],
+    ['* `#1  0x2 in main () at main.cpp:11`', '#1  0x2 in main () at main.cpp:11'],
+    ['2. `frame #3: 0x3 a.out`', 'frame #3: 0x3 a.out'],
+    ['`#0  0x1 in f ()`', '#0  0x1 in f ()'],
+  ])('%j -> %j', (line, clean) => expect(cleanLine(line)).toBe(clean));
+
+  it.each([
+    '  * frame #0: 0x1 netd`io::Socket::close(this=0x0) at socket.cc:201:9',
+    '- run `make check` first',
+    '    frame #1: 0x2 libc++abi.dylib`std::__terminate(void (*)()) + 16',
+  ])('keeps %j (a module`function pair, or code inside prose)', (line) => expect(cleanLine(line)).toBe(line));
+});

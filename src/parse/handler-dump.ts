@@ -1,0 +1,105 @@
+// The block every application crash handler's dump shares (Envoy, ClickHouse, Godot, Unreal...): a
+// header naming the signal (and perhaps the fault address), a few lines about the build, then one
+// stack of numbered frames in the program's own line shape, often behind its logger's prefix. A
+// dialect says how its lines look; this block reads the dump with them: it starts at the header,
+// takes the dialect's own lines, and ends at the first foreign line after the frames (before them,
+// a few foreign lines are tolerated: other threads' log lines interleave with the handler's).
+
+import { CappedStack, ForeignBudget, TraceSpan } from './framework.js';
+import { markMangled } from './backtrace-symbols.js';
+import { signalNameOf } from './signals.js';
+import type { BlockParser, FeedResult, ParsedFrame, ParsedTrace } from './types.js';
+
+/** What a dialect reads off a header line. */
+export interface DumpHeader {
+  signal: string | null;
+  description: string | null;
+  faultAddress: string | null;
+}
+
+/** A frame as a dialect reads it (the index is the block's). */
+export type DumpFrame = Omit<ParsedFrame, 'index'>;
+
+export interface HandlerDumpDialect {
+  format: string;
+  program: string | null;
+  /** The line without the dialect's log prefix, or null when the line is not the dump's at all. */
+  strip(line: string): string | null;
+  /** The header, read off the stripped line; null for any other line. */
+  header(text: string): DumpHeader | null;
+  /** A frame, read off the stripped line; null for any other line. */
+  frame(text: string): DumpFrame | null;
+  /** A line of the dump that is neither header nor frame (build info, module lines); taken. */
+  other(text: string): boolean;
+  /** The line that closes the dump ("-- END OF BACKTRACE --"); taken. */
+  end?: RegExp;
+}
+
+/** Foreign lines tolerated between the header and the first frame. */
+const MAX_FOREIGN_BEFORE_FRAMES = 8;
+
+/** The signal's name and gdb's words for it, from its number. */
+export function signalFromNumber(signo: number): Pick<DumpHeader, 'signal' | 'description'> {
+  const s = signalNameOf(signo);
+  return { signal: s.name, description: s.description };
+}
+
+/** A frame with only what a handler prints: an address, a name (maybe mangled), a module. */
+export function dumpFrame(address: string | null, rawFunction: string, module: string | null, raw: string, file: string | null = null, line: number | null = null): DumpFrame {
+  return { address, rawFunction, module, file, line, column: null, inlined: false, raw };
+}
+
+export class HandlerDumpBlock implements BlockParser {
+  private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_BEFORE_FRAMES));
+  private readonly stack = new CappedStack();
+  private head: DumpHeader = { signal: null, description: null, faultAddress: null };
+  private closed = false;
+
+  constructor(private readonly dialect: HandlerDumpDialect) {}
+
+  feed(line: string, lineNo: number): FeedResult {
+    if (this.closed) return 'end';
+    const text = this.dialect.strip(line);
+    if (text === null) return this.foreign();
+    const header = this.dialect.header(text);
+    if (header) {
+      if (this.stack.count > 0) return 'split';
+      this.head = header;
+      return this.span.took(lineNo);
+    }
+    const frame = this.dialect.frame(text);
+    if (frame) {
+      this.stack.push((index) => markMangled({ index, ...frame }));
+      return this.span.took(lineNo);
+    }
+    if (this.dialect.end?.test(text)) {
+      this.closed = true;
+      return this.span.took(lineNo);
+    }
+    // A blank line after the frames may still be followed by the dump's own closing lines.
+    if (text.trim() === '') return this.stack.count > 0 ? 'maybe' : this.span.took(lineNo);
+    if (this.dialect.other(text)) return this.span.took(lineNo);
+    return this.foreign();
+  }
+
+  /** A line that is not the dump's: tolerated before the frames, the end after them. */
+  private foreign(): FeedResult {
+    return this.stack.count > 0 ? 'end' : this.span.foreign();
+  }
+
+  finish(): ParsedTrace | null {
+    if (this.stack.count === 0) return null;
+    return {
+      format: this.dialect.format,
+      startLine: this.span.start,
+      endLine: this.span.end,
+      signal: this.head.signal,
+      signalDescription: this.head.description,
+      faultAddress: this.head.faultAddress,
+      program: this.dialect.program,
+      threads: [this.stack.thread()],
+      hints: [{ threadId: '1', reason: 'received-signal' }],
+      inside: [],
+    };
+  }
+}
