@@ -55,7 +55,8 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /^ASSERT(?: failure)? in .*: ".*"/,
   // Qt's Q_ASSERT (qt_assert): 'ASSERT: "index >= 0" in file model.cpp, line 142'.
   /^ASSERT: ".*" in file /,
-  /^Fatal error: /,
+  // Swift's runtime trap; Xcode shows it as the stopped thread's banner ("Thread 1: Fatal error: ...").
+  /^(?:Thread \d+: )?Fatal error: /,
   // Fatal log lines before a sanitizer's report of the abort: Chromium's "[...:FATAL:file.cc(12)] ..."
   // (DCHECK failed, NOTREACHED hit, Assert failed), glog's "F0812 21:22:15.159294 61315 file.cc:89] ...",
   // Envoy's "[critical][assert] ...] assert failure: ...", WebKit's, GLib's and V8's assertions,

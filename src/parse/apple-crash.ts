@@ -40,8 +40,9 @@ const CRASHLYTICS_FATAL = /^\s*Fatal Exception: (\S.*?)\s*$/;
 /** "Thread 3:", "Thread 0 Crashed::  Dispatch queue: q", "Thread 4:: worker", "Thread 3 name:  q". */
 const THREAD = /^\s*Thread (\d+)( Crashed)?::?(?:\s+(.*?))?\s*$/;
 /** Xcode's banner at a stopped thread ("Thread 1: EXC_BAD_ACCESS (code=1, address=0x0)", "Thread 4: signal
- *  SIGABRT"): a line above a debugger's stack (parse/context-signal.ts), not a crash report's thread. */
-const XCODE_BANNER = /^\s*Thread \d+: (?:EXC_[A-Z_]+|signal SIG[A-Z]+)/;
+ *  SIGABRT", "Thread 1: Fatal error: ..."): a line above a debugger's stack (parse/context-signal.ts), not
+ *  a crash report's thread, whose header holds nothing after one colon but its dispatch queue. */
+const XCODE_BANNER = /^\s*Thread \d+: (?!\s*Dispatch queue)\S/;
 const THREAD_NAME = /^\s*Thread (\d+) name:\s+(.*?)\s*$/;
 /** "Thread 3705687": a bare header (Crashpad-style reports of Electron apps), only inside a report. */
 const BARE_THREAD = /^\s*Thread (\d+)\s*$/;

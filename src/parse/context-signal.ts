@@ -23,15 +23,17 @@ export function signalFromContext(before: Lines, earlier: Lines): StatedSignal |
   return handlerLine(before);
 }
 
-/** The banner Xcode shows at the line a thread stopped: "Thread 1: EXC_BAD_ACCESS (code=1, address=0x0)", "Thread 4: signal SIGABRT". */
-const XCODE_BANNER = /^Thread (\d+): (?:(EXC_[A-Z_]+)(?: \(code=\d+(?:, (address|subcode)=(0x[0-9a-fA-F]+))?\))?|signal (SIG[A-Z]+))/;
+/** The banner Xcode shows at the line a thread stopped: "Thread 1: EXC_BAD_ACCESS (code=1, address=0x0)", "Thread 4: signal SIGABRT",
+ *  "Thread 1: Fatal error: Unexpectedly found nil while unwrapping an Optional value" (Swift). */
+const XCODE_BANNER = /^Thread (\d+): (?:(EXC_[A-Z_]+)(?: \(code=\d+(?:, (address|subcode)=(0x[0-9a-fA-F]+))?\))?|signal (SIG[A-Z]+)|(Fatal error): )/;
 
 /** Xcode's banner among the last lines before a trace (pasted above the Debug navigator's copy of the threads). */
 function xcodeBanner(before: Lines): StatedSignal | null {
   for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
     const m = XCODE_BANNER.exec(text.trim());
     if (!m) continue;
-    const signal = m[5] ?? MACH_EXCEPTION_SIGNALS[m[2]!];
+    // Swift's runtime traps ("Fatal error: Unexpectedly found nil ..."): a breakpoint instruction.
+    const signal = m[6] ? 'SIGTRAP' : (m[5] ?? MACH_EXCEPTION_SIGNALS[m[2]!]);
     if (!signal) return null;
     return { signal, faultAddress: m[3] === 'address' ? `0x${m[4]!.slice(2).replace(/^0+(?=.)/, '').toLowerCase()}` : null, threadId: m[1]! };
   }

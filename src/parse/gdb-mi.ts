@@ -149,14 +149,19 @@ function parseResults(s: string, i: number): MiTuple | null {
   return r < 0 ? null : out;
 }
 
+/** Tuples and lists nested deeper than any frame record holds (frame={... args=[{...}]}): beyond it a
+ *  line is no record (and its recursion stays far from the stack's limit). */
+const MAX_DEPTH = 32;
+
 /** Reads results into `out` up to `close` (or the end of the line); the index after them, or -1. */
-function readResults(s: string, i: number, out: MiTuple, close: string): number {
+function readResults(s: string, i: number, out: MiTuple, close: string, depth = 0): number {
+  if (depth > MAX_DEPTH) return -1;
   while (i < s.length && s[i] !== close) {
     const eq = s.indexOf('=', i);
     if (eq < 0) return -1;
     const name = s.slice(i, eq);
     if (!/^[\w-]+$/.test(name)) return -1;
-    const [value, next] = readValue(s, eq + 1);
+    const [value, next] = readValue(s, eq + 1, depth);
     if (next < 0) return -1;
     out[name] = value;
     i = next;
@@ -167,12 +172,13 @@ function readResults(s: string, i: number, out: MiTuple, close: string): number 
   return i;
 }
 
-function readValue(s: string, i: number): [MiValue, number] {
+function readValue(s: string, i: number, depth: number): [MiValue, number] {
   const c = s[i];
   if (c === '"') return readCString(s, i);
+  if (depth >= MAX_DEPTH) return ['', -1];
   if (c === '{') {
     const t: MiTuple = {};
-    const end = readResults(s, i + 1, t, '}');
+    const end = readResults(s, i + 1, t, '}', depth + 1);
     return end < 0 || s[end] !== '}' ? ['', -1] : [t, end + 1];
   }
   if (c === '[') {
@@ -181,7 +187,7 @@ function readValue(s: string, i: number): [MiValue, number] {
     while (i < s.length && s[i] !== ']') {
       // A list holds values ([{...},{...}]) or results ([frame={...},frame={...}]): names are dropped.
       const named = /^[\w-]+=/.exec(s.slice(i, i + 64));
-      const [v, next] = readValue(s, named ? i + named[0].length : i);
+      const [v, next] = readValue(s, named ? i + named[0].length : i, depth + 1);
       if (next < 0) return ['', -1];
       list.push(v);
       i = next;

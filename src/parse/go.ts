@@ -106,9 +106,10 @@ class GoBlock implements BlockParser {
       return 'take';
     }
     if (!this.current) return /^(?:panic|fatal error|\s)/.test(line) ? 'take' : 'end';
-    // A location line is tab-indented; pasted without its tab its path still holds no space (a line
-    // such as Gecko's "Hit MOZ_CRASH(...) at file:412" printed after the panic is the next report).
-    if ((m = LOCATION.exec(line)) && (line.charCodeAt(0) === 9 || line.charCodeAt(0) === 32 || !/\s/.test(m[1]!))) {
+    // A location line is tab-indented; pasted without its tab it is a Go file, or a path without a
+    // space (a line such as Gecko's "Hit MOZ_CRASH(...) at file.cpp:412" printed after the panic is
+    // the next report; "C:/Users/John Doe/go/src/app/server.go:42 +0x22" is a location).
+    if ((m = LOCATION.exec(line)) && (line.charCodeAt(0) === 9 || line.charCodeAt(0) === 32 || !/\s/.test(m[1]!) || m[1]!.endsWith('.go'))) {
       const f = this.current.frames[this.current.frames.length - 1];
       if (f && !this.createdBy && f.file === null) Object.assign(f, { file: m[1]!, line: Number(m[2]), raw: `${f.raw}\n${line}` });
       return 'take';

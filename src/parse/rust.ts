@@ -100,7 +100,7 @@ class RustBlock implements BlockParser {
       return this.span.took(lineNo);
     }
     let m: RegExpExecArray | null;
-    if (this.stack.count > 0 && line.includes('panicked at') && (m = HEADER.exec(line)) && RUNTIME_PANIC.test(m[3]!)) {
+    if (this.stack.count > 0 && line.includes('panicked at') && (m = HEADER.exec(line)) && m[1] === this.thread && RUNTIME_PANIC.test(m[3]!)) {
       // Its frames (the runtime's abort and the boundary) go on this stack, as they always did.
       this.followUp.push({ line: lineNo, text: line });
       this.followUpMessage = !m[3]!.startsWith("'");

@@ -51,6 +51,12 @@ describe('traces back to back', () => {
     const one = analyze([...panic('lookup', 9).slice(0, -1), ...followUp].join('\n')).reports;
     expect(one.map((r) => [r.format, r.signatureFrames[0]])).toEqual([['rust', 'shard::lookup']]);
     expect(one[0]!.diagnoses[0]!.ruleId).toBe('generic/rust-panic-across-ffi');
+    // ... but not another thread's panic raised by the runtime (a precondition check): a second crash.
+    const other = ["thread 'main' panicked at library/core/src/panicking.rs:220:5:", 'unsafe precondition(s) violated: slice::from_raw_parts', 'stack backtrace:', '   0: core::panicking::panic_nounwind', '   1: shard::main'];
+    expect(read([...panic('lookup', 9).slice(0, -1), ...other].join('\n'))).toEqual([
+      ['rust', 'shard::lookup'],
+      ['rust', 'shard::main'],
+    ]);
   });
 
   it("a Go location line without its tab is read, another report's \"at file:line\" line is not", () => {
@@ -59,6 +65,9 @@ describe('traces back to back', () => {
       ['main.pick', './pick.go', 12],
       ['main.main', './pick.go', 30],
     ]);
+    // ... also when its path holds a space (a Windows user's folder).
+    const spaced = analyze([...go, 'C:/Users/John Doe/go/src/app/pick.go:12 +0x22', 'main.main()', 'C:/Users/John Doe/go/src/app/main.go:10 +0x1d'].join('\n'), { rules: null }).reports[0]!;
+    expect(spaced.threads[0]!.frames.map((f) => [f.function, f.line])).toEqual([['main.pick', 12], ['main.main', 10]]);
     const gecko = ['Hit MOZ_CRASH(layer released twice) at /src/gfx/layers/Tree.cpp:412', '#01: mozilla::layers::Tree::Find(unsigned long) (/src/gfx/layers/Tree.cpp:412)', '#02: mozilla::layers::Tree::Apply() (/src/gfx/layers/Tree.cpp:287)'];
     expect(read([...go, '\t./pick.go:12', 'exit status 2', ...gecko].join('\n'))).toEqual([
       ['go', 'main.pick'],

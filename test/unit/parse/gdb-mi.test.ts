@@ -39,6 +39,14 @@ describe('gdb/mi parser', () => {
     expect(parseWith(gdbMiParser, '*stopped,reason="breakpoint-hit",disp="keep",bkptno="1",frame={addr="0x1",func="main"},thread-id="1"')).toEqual([]);
   });
 
+  it('a record nested beyond any frame record is no stack, and never exhausts the call stack', () => {
+    const stop = '*stopped,reason="signal-received",signal-name="SIGSEGV",frame={addr="0x1",func="f"},thread-id="1"';
+    for (const listing of [`^done,stack=[${'['.repeat(5000)}${']'.repeat(5000)}]`, `^done,stack=[frame=${'{a='.repeat(200000)}"x"${'}'.repeat(200000)}]`]) {
+      const r = analyze([stop, listing].join('\n')).reports;
+      expect(r.map((x) => x.threads[0]!.frames.map((f) => f.rawFunction))).toEqual([['f']]);
+    }
+  });
+
   it('a malformed record is no stack; a C string keeps its escaped quotes', () => {
     const stop = '*stopped,reason="signal-received",signal-name="SIGSEGV",frame={addr="0x10",func="load",args=[{name="path",value="0x4006 \\"a.conf\\""}]},thread-id="1"';
     const [t] = parseWith(gdbMiParser, [stop, '^done,stack=[frame={level="0",addr="0x10",func="load"'].join('\n'));

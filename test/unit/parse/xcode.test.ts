@@ -35,7 +35,12 @@ describe('xcode parser', () => {
 
   it("the banner does not start a macOS crash report; the copy's tabs turned into spaces after its thread header are still read", () => {
     expect(appleCrashParser.startsTrace('Thread 1: EXC_BAD_ACCESS (code=1, address=0x0)')).toBe(false);
+    expect(appleCrashParser.startsTrace('Thread 1: Fatal error: Unexpectedly found nil while unwrapping an Optional value')).toBe(false);
     expect(appleCrashParser.startsTrace('Thread 0 Crashed:: Dispatch queue: com.apple.main-thread')).toBe(true);
+    expect(appleCrashParser.startsTrace('Thread 1:  Dispatch queue: com.apple.libdispatch-manager')).toBe(true);
+    // Swift's trap under its banner: SIGTRAP, the message the abort message.
+    const swift = analyze(['Thread 1: Fatal error: Unexpectedly found nil while unwrapping an Optional value', '', ...NAVIGATOR.slice(0, 4)].join('\n')).reports;
+    expect(swift.map((r) => [r.format, r.signal, r.abortMessage !== null])).toEqual([['xcode', 'SIGTRAP', true]]);
     const spaced = analyze(NAVIGATOR.slice(0, 4).map((l) => l.replace('\t', '  ')).join('\n')).reports;
     expect(spaced.map((r) => [r.format, r.signatureFrames])).toEqual([['xcode', ['Parser::next', 'main']]]);
   });
