@@ -57,6 +57,23 @@ if (realworld) {
   }
 }
 
+// The re-enacted pastes of test/pastes (committed; judged as test/unit/pastes.test.ts judges them):
+// the README's figure for them comes from here.
+{
+  const dir = join(here, '..', 'test', 'pastes');
+  const cases = readFileSync(join(dir, 'expected.tsv'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split('\t'));
+  const score = { found: 0, frame: 0, category: 0 };
+  for (const [file, frame, category] of cases) {
+    const r = (await analyzeFile(join(dir, 'cases', file))).reports[0];
+    if (!r) continue;
+    score.found++;
+    if (frame === '-' || (r.signatureFrames[0] ?? '').includes(frame)) score.frame++;
+    if (category === '-' || (r.diagnoses[0]?.category ?? 'none') === category) score.category++;
+  }
+  const p = (k) => `${score[k]}/${cases.length} (${((100 * score[k]) / cases.length).toFixed(1)}%)`;
+  console.log(`re-enacted pastes (test/pastes): found ${p('found')}, expected frame ${p('frame')}, category ${p('category')}`);
+}
+
 if (!existsSync(corpus)) {
   console.log(`conformance: no corpus at ${corpus}; nothing to do`);
   process.exit(realworldFailed ? 1 : 0);
