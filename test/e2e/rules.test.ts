@@ -73,7 +73,7 @@ describe('bundled rule packs', () => {
     let total = 0;
     const wrong: string[] = [];
     for (const f of sampleNames().filter((f) => /^(gdb|lldb)-/.test(f))) {
-      const program = f.replace(/^(gdb|lldb)-(live|core)-/, '').replace(/\.txt$/, '');
+      const program = f.replace(/^(gdb|lldb)-(live|core|mi)-/, '').replace(/\.txt$/, '');
       if (program === 'brpc_reenact') continue; // a library's bug: judged with the brpc pack below
       const expected = EXPECTED[program];
       expect(expected, f).toBeDefined();
