@@ -42,8 +42,9 @@ const CALL_SITE_COLUMN = /^\s*(#\s+)?Call Site\s*$/;
 const CALL_SITE_FRAME = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?([\w$](?:[\w.$-]*[\w$])?(?:![^\s!]\S*(?:\s+>\S*)*|\+0x[0-9a-fA-F]+)(?:\s+\[[^[\]]+ @ \d+\])?)$/;
 const INLINE = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?\(Inline/;
 /** "render_core!scene::Mesh::upload+0x2a", kp's "f(int x = 0n5)+0x2a", then "[c:\src\mesh.cpp @ 118]". */
-const SOURCE = /^(.*?)\s+\[([^[\]]+) @ (\d+)\]$/;
-const FPO_NOTES = /(?:\s+\((?:FPO|CONV): [^()]*\))+$/;
+// (Lookbehinds, not a leading "(.*?)\s+" or "\s+": those cost the square of a long run of spaces.)
+const SOURCE = /(?<=\s)\[([^[\]]+) @ (\d+)\]$/;
+const FPO_NOTES = /(?<=\S)(?:\s+\((?:FPO|CONV): [^()]*\))+$/;
 const SYMBOL = /^([^!\s]+)!(.+?)(?:\+0x([0-9a-fA-F]+))?$/;
 const MODULE_OFFSET = /^([^!\s]+)\+0x([0-9a-fA-F]+)$/;
 const BARE_ADDRESS = /^0x([0-9a-fA-F`]+)$/;
@@ -55,9 +56,9 @@ const THREAD = /^\s*([.#])?\s*(\d+)\s+Id: ([0-9a-fA-F]+)\.([0-9a-fA-F]+) Suspend
 const EVENT = /^\s*\(([0-9a-fA-F]+)\.([0-9a-fA-F]+)\): (.+?) - code ([0-9a-fA-F]{8}) \(([^()]*chance[^()]*)\)\s*$/;
 const BANNER = /^\s*\*\s+Exception Analysis\s+\*\s*$/;
 /** !analyze's named fields ("PROCESS_NAME:  viewer.exe"): words joined by '_' (a log's "WARNING:" is none). */
-const FIELD = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+|CONTEXT|BUGCHECK|Followup):\s*(.*?)\s*$/;
+const FIELD = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+|CONTEXT|BUGCHECK|Followup):\s*(.*)$/;
 /** The exception record's lines ("   ExceptionCode: c0000005 (Access violation)", "Parameter[1]: 10"). */
-const RECORD = /^\s*(ExceptionAddress|ExceptionCode|ExceptionFlags|NumberParameters|Parameter\[(\d+)\]|Subcode):\s*(.*?)\s*$/;
+const RECORD = /^\s*(ExceptionAddress|ExceptionCode|ExceptionFlags|NumberParameters|Parameter\[(\d+)\]|Subcode):\s*(.*)$/;
 const ATTEMPT = /^\s*Attempt to (read from|write to|execute non-executable) address ([0-9a-fA-F`]+)/;
 const PROMPT = /^\s*\d+:\d+(?::[\w-]+)?> /;
 /** What the debugger says around stacks: warnings, symbol errors, the event's boilerplate. */
@@ -344,8 +345,8 @@ function frameOf(index: number, site: string, inlined: boolean, line: string): P
   let text = site;
   let m: RegExpExecArray | null;
   if ((m = SOURCE.exec(text))) {
-    text = m[1]!;
-    [base.file, base.line] = [m[2]!, Number(m[3])];
+    text = text.slice(0, m.index).trimEnd();
+    [base.file, base.line] = [m[1]!, Number(m[2])];
   }
   // kv's frame-pointer-omission and calling-convention notes after a 32-bit frame.
   text = text.replace(FPO_NOTES, '');

@@ -229,4 +229,30 @@ describe('WinDbg and cdb stacks', () => {
     const large = cpu(40_000);
     expect(large / small, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(8);
   }, 120_000);
+
+  // Class: a pathological line (a long run of spaces inside a frame, a field, a record line): its
+  // cost grows with its length, not its square ("(.*?)\s*$", "^(.*?)\s+\[", an unanchored "\s+").
+  it('reads lines with long runs of spaces in time linear in their length', () => {
+    const input = (n: number) => {
+      const gap = ' '.repeat(n);
+      return ['(1a2c.3b4c): Access violation - code c0000005 (!!! second chance !!!)', `PROCESS_NAME:  a${gap}b`, `ExceptionCode: c0000005${gap}b`,
+        ' # Child-SP          RetAddr               Call Site', `00 00000098\`7b2ff5a8 00007ff6\`1a2b1045     viewer!main+0x10${gap}x`,
+        `01 00000098\`7b2ff5e0 00007ff6\`1a2b2000     viewer!f+0x1${gap}(FPO: x)`, ' # Call Site', `00 viewer!f${gap}x`].join('\n');
+    };
+    const cpu = (n: number) => {
+      let ms = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const start = process.cpuUsage();
+        analyze(input(n), { rules: null });
+        const used = process.cpuUsage(start);
+        ms = Math.min(ms, (used.user + used.system) / 1000);
+      }
+      return ms;
+    };
+    cpu(2_000); // warm-up
+    const small = cpu(10_000);
+    const large = cpu(40_000);
+    expect(large, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(4 * small + 200);
+    expect(cpu(200_000)).toBeLessThan(2_000);
+  }, 300_000);
 });
