@@ -4,7 +4,7 @@
 // of their own while the input holds one; the extractor reports them only when it found none.
 
 import { signalFromWords, signalName } from './signals.js';
-import { windowsException } from './windows-exception.js';
+import { WINDOWS_EXCEPTION_CODES, windowsException } from './windows-exception.js';
 
 export interface FatalNotice {
   /** The signal the notice names or implies, or null when it implies none. */
@@ -20,8 +20,15 @@ export interface FatalNotice {
   faultAddress?: string;
 }
 
-/** The Windows exit codes a crash leaves (an NTSTATUS: signed, unsigned or hex), as their lines print them. */
-const WINDOWS_EXIT_CODE_MARKERS = ['-10737', '-2147483645', '32212', '2147483651', '0xc0000', '0xC0000', '0x80000003', '0xe06d7363', '0xE06D7363'];
+/** The Windows exit codes a crash leaves (an NTSTATUS: hex in either case, unsigned or signed decimal),
+ *  as their lines print them: every form of every code windows-exception.ts knows. The markers and
+ *  the reader (WINDOWS_EXIT) are both made of this one list, so they cannot drift apart (class: a code
+ *  the reader accepts but the markers lack, 0x80000002 or e06d7363's -529697949, is never read). */
+export const WINDOWS_EXIT_CODE_FORMS: readonly string[] = WINDOWS_EXCEPTION_CODES.flatMap((code) => {
+  const unsigned = parseInt(code, 16);
+  return [...new Set([`0x${code}`, `0x${code.toUpperCase()}`, String(unsigned), String(unsigned | 0)])];
+});
+const WINDOWS_EXIT_CODE_MARKERS = WINDOWS_EXIT_CODE_FORMS;
 
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
 export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
@@ -146,7 +153,10 @@ function programOf(command: string | undefined): string | null {
 //   error: test failed ... (exit code: 0xc00000fd, STATUS_STACK_OVERFLOW)   (cargo)
 //   error MSB3073: The command "..." exited with code -1073740791.         (MSBuild)
 //   Command '...' returned non-zero exit status 3221225477.                 (Python's subprocess)
-const WINDOWS_EXIT = /\b(?:exit(?:ed)?|returned)\b.{0,60}?\b(?:code|status)\b:?\s*(-1073\d{6}|-2147483645|3221\d{6}|2147483651|0x[cC8eE][0-9a-fA-F]{7})\b/;
+const WINDOWS_EXIT = new RegExp(
+  String.raw`\b(?:exit(?:ed)?|returned)\b.{0,60}?\b(?:code|status)\b:?\s*(` +
+    [...WINDOWS_EXIT_CODE_FORMS].sort((a, b) => b.length - a.length).join('|') + String.raw`)(?![0-9a-zA-Z])`,
+);
 const VS_PROGRAM = /^The program '\[\d+\] (.+?)' has exited/;
 
 /** The crash a Windows exit code says, or null for a code that is no crash (only lines holding a code's digits get here). */
@@ -158,7 +168,8 @@ function windowsExitNotice(line: string): FatalNotice | null {
   if (!exception) return null;
   return { signal: exception.signal, crashKind: exception.crashKind, program: VS_PROGRAM.exec(line)?.[1] ?? null, source: 'shell' };
 }
-const mayHoldWindowsExitCode = (line: string) => WINDOWS_EXIT_CODE_MARKERS.some((m) => line.includes(m));
+const mayHoldWindowsExitCode = (line: string) =>
+  (line.includes('code') || line.includes('status')) && WINDOWS_EXIT_CODE_MARKERS.some((m) => line.includes(m));
 
 /** The notice a line is, or null. Cheap for ordinary lines: one character test rules most out. */
 export function fatalNotice(line: string): FatalNotice | null {
@@ -180,11 +191,19 @@ export function fatalNotice(line: string): FatalNotice | null {
     if (supervisor) return supervisor;
   }
   // Every line of an input without a trace comes here: one literal test before the shell forms.
-  if (!SHELL_HINT.test(line)) return KERNEL_HINT.test(line) ? kernelNotice(line) : mayHoldWindowsExitCode(line) ? windowsExitNotice(line) : null;
-  if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);
-  if ((m = ZSH.exec(line))) return shell(m[1]!, m[2]);
-  if ((m = SHELL_JOB.exec(line))) return shell(m[1]!, m[2]);
-  return null;
+  if (SHELL_HINT.test(line)) {
+    if ((m = SHELL_ALONE.exec(line))) return shell(m[1]!, null);
+    if ((m = ZSH.exec(line))) return shell(m[1]!, m[2]);
+    if ((m = SHELL_JOB.exec(line))) return shell(m[1]!, m[2]);
+  }
+  // A shell word that made no shell notice does not hide the other readings (class: cargo's "process
+  // didn't exit successfully: `...\abort_on_drop-1a2b.exe` (exit code: 0xc0000005, ...)", whose path
+  // holds "abort").
+  if (KERNEL_HINT.test(line)) {
+    const kernel = kernelNotice(line);
+    if (kernel) return kernel;
+  }
+  return mayHoldWindowsExitCode(line) ? windowsExitNotice(line) : null;
 }
 
 function shell(words: string, command: string | undefined | null): FatalNotice {

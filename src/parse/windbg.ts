@@ -30,15 +30,21 @@ const COLUMNS = /^\s*(?:#\s+)?(?:Child-SP|ChildEBP)\s+RetAddr\b/;
  *  colon), the call site. */
 const FRAME = new RegExp(
   `^\\s*(?:[0-9a-fA-F]{2,4}\\s+)?(?:${ADDR}\\s+${ADDR}|\\(Inline(?: Function)?\\)\\s+-{8}(?:\`-{8})?)\\s+` +
-    `(?::\\s+(?:[-0-9a-fA-F\`]+\\s+)*(?::\\s+)?|(?:[0-9a-fA-F]{8}\\s+){3}(?=\\S*[!+]))?(\\S.*?)\\s*$`,
+    `(?::\\s+(?:[-0-9a-fA-F\`]+\\s+)*(?::\\s+)?|(?:[0-9a-fA-F]{8}\\s+){3}(?=\\S*[!+]))?(\\S.*)$`,
 );
-/** kc's header and frames: " # Call Site", "00 render_core!scene::Mesh::upload [c:\src\mesh.cpp @ 118]". */
-const CALL_SITE_COLUMN = /^\s*(?:#\s+)?Call Site\s*$/;
-const CALL_SITE_FRAME = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?([^\s!]+(?:!|\+0x)\S.*?)\s*$/;
+/** kc's header and frames: " # Call Site", "00 render_core!scene::Mesh::upload [c:\src\mesh.cpp @ 118]". A bare
+ *  "Call Site" (no frame-number column) is the header only when a frame follows it directly (class: a
+ *  document's "Call Site" heading over "=========" and prose). */
+const CALL_SITE_COLUMN = /^\s*(#\s+)?Call Site\s*$/;
+/** A call site: a module token (word characters, inner dots or dashes: no '*', no trailing punctuation),
+ *  then '!' and a symbol (spaces only before a template's closing '>') or '+0x' and an offset, then the
+ *  source (class: prose's "Wow!This is great", markdown's "**Note!** the cost" are no frames). */
+const CALL_SITE_FRAME = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?([\w$](?:[\w.$-]*[\w$])?(?:![^\s!]\S*(?:\s+>\S*)*|\+0x[0-9a-fA-F]+)(?:\s+\[[^[\]]+ @ \d+\])?)$/;
 const INLINE = /^\s*(?:[0-9a-fA-F]{2,4}\s+)?\(Inline/;
 /** "render_core!scene::Mesh::upload+0x2a", kp's "f(int x = 0n5)+0x2a", then "[c:\src\mesh.cpp @ 118]". */
-const SOURCE = /^(.*?)\s+\[([^[\]]+) @ (\d+)\]$/;
-const FPO_NOTES = /(?:\s+\((?:FPO|CONV): [^()]*\))+$/;
+// (Lookbehinds, not a leading "(.*?)\s+" or "\s+": those cost the square of a long run of spaces.)
+const SOURCE = /(?<=\s)\[([^[\]]+) @ (\d+)\]$/;
+const FPO_NOTES = /(?<=\S)(?:\s+\((?:FPO|CONV): [^()]*\))+$/;
 const SYMBOL = /^([^!\s]+)!(.+?)(?:\+0x([0-9a-fA-F]+))?$/;
 const MODULE_OFFSET = /^([^!\s]+)\+0x([0-9a-fA-F]+)$/;
 const BARE_ADDRESS = /^0x([0-9a-fA-F`]+)$/;
@@ -50,9 +56,9 @@ const THREAD = /^\s*([.#])?\s*(\d+)\s+Id: ([0-9a-fA-F]+)\.([0-9a-fA-F]+) Suspend
 const EVENT = /^\s*\(([0-9a-fA-F]+)\.([0-9a-fA-F]+)\): (.+?) - code ([0-9a-fA-F]{8}) \(([^()]*chance[^()]*)\)\s*$/;
 const BANNER = /^\s*\*\s+Exception Analysis\s+\*\s*$/;
 /** !analyze's named fields ("PROCESS_NAME:  viewer.exe"): words joined by '_' (a log's "WARNING:" is none). */
-const FIELD = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+|CONTEXT|BUGCHECK|Followup):\s*(.*?)\s*$/;
+const FIELD = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+|CONTEXT|BUGCHECK|Followup):\s*(.*)$/;
 /** The exception record's lines ("   ExceptionCode: c0000005 (Access violation)", "Parameter[1]: 10"). */
-const RECORD = /^\s*(ExceptionAddress|ExceptionCode|ExceptionFlags|NumberParameters|Parameter\[(\d+)\]|Subcode):\s*(.*?)\s*$/;
+const RECORD = /^\s*(ExceptionAddress|ExceptionCode|ExceptionFlags|NumberParameters|Parameter\[(\d+)\]|Subcode):\s*(.*)$/;
 const ATTEMPT = /^\s*Attempt to (read from|write to|execute non-executable) address ([0-9a-fA-F`]+)/;
 const PROMPT = /^\s*\d+:\d+(?::[\w-]+)?> /;
 /** What the debugger says around stacks: warnings, symbol errors, the event's boilerplate. */
@@ -86,6 +92,8 @@ class WindbgBlock implements BlockParser {
   private inStack = false;
   /** kc: the call sites alone, without the stack and return addresses. */
   private callSitesOnly = false;
+  /** A bare "Call Site" header was read: the next line must be a call site, or it was no header. */
+  private callSiteOnProbation = false;
   private readonly hints: CrashedThreadHint[] = [];
   private exception: WindowsException | null = null;
   private description: string | null = null;
@@ -94,6 +102,9 @@ class WindbgBlock implements BlockParser {
   private subcode: number | null = null;
   /** The thread id of the exception event ("(1a2c.3b4c)") or FAULTING_THREAD. */
   private eventThread: string | null = null;
+  /** An exception event was read, and whether it was a first-chance one (a later event replaces it). */
+  private eventSeen = false;
+  private eventFirstChance = false;
   /** kP: a frame whose parameters follow on their own lines, until the one closing them. */
   private openFrame: ParsedFrame | null = null;
   private readonly inside: { line: number; text: string }[] = [];
@@ -108,12 +119,20 @@ class WindbgBlock implements BlockParser {
     return this.span.account(verdict, lineNo);
   }
 
-  private get hasFrames(): boolean {
-    return this.threads.some((t) => t.frames.length > 0);
-  }
+  /** Whether any thread has a frame: a flag set as frames are read, and the ids of the threads read, so
+   *  each line costs the same however many threads came before (class: ~*k of tens of thousands of
+   *  threads, quadratic with a scan of the threads per line). */
+  private hasFrames = false;
+  private readonly threadIds = new Set<string>();
 
-  private classify(line: string, lineNo: number): FeedResult {
+  private classify(untrimmed: string, lineNo: number): FeedResult {
+    // Patterns run on the line without its trailing white space (no "(.*?)\s*$" over a long run of spaces).
+    const line = untrimmed.trimEnd();
     let m: RegExpExecArray | null;
+    if (this.callSiteOnProbation) {
+      this.callSiteOnProbation = false;
+      if (!CALL_SITE_FRAME.test(line)) [this.inStack, this.callSitesOnly] = [false, false];
+    }
     if (line.trim() === '') {
       this.inStack = this.inStack && !this.current?.frames.length;
       this.openFrame = null;
@@ -130,6 +149,7 @@ class WindbgBlock implements BlockParser {
       const frame = frameOf(this.current.frames.length, site, INLINE.test(line), line);
       if (!frame) return this.hasFrames ? this.foreign() : 'maybe';
       pushCapped(this.current, frame);
+      this.hasFrames = true;
       if (/\($/.test(site)) this.openFrame = frame;
       return 'take';
     }
@@ -137,30 +157,42 @@ class WindbgBlock implements BlockParser {
       const frame = frameOf(this.current.frames.length, m[1]!, false, line);
       if (!frame) return this.hasFrames ? this.foreign() : 'maybe';
       pushCapped(this.current, frame);
+      this.hasFrames = true;
       return 'take';
     }
     if ((m = THREAD.exec(line))) {
       const [, mark, id, , tid, name] = m as unknown as (string | undefined)[];
-      if (this.threads.some((t) => t.id === id)) return 'split';
+      if (this.threadIds.has(id!)) return 'split';
       this.current = { id: id!, name: name ?? null, lwp: parseInt(tid!, 16), frames: [] };
       this.threads.push(this.current);
+      this.threadIds.add(id!);
       if (mark === '#') this.hints.push({ threadId: id!, reason: 'received-signal' });
       if (mark === '.') this.hints.push({ threadId: id!, reason: 'selected-thread' });
       this.inStack = false;
       return 'take';
     }
-    if (COLUMNS.test(line) || CALL_SITE_COLUMN.test(line)) {
+    const callSite = CALL_SITE_COLUMN.exec(line);
+    if (COLUMNS.test(line) || callSite) {
       // Another k of a stack already read: a new trace.
       if (this.current?.frames.length) return 'split';
       this.current ??= this.addThread('0');
       this.inStack = true;
-      this.callSitesOnly = CALL_SITE_COLUMN.test(line);
+      this.callSitesOnly = callSite !== null;
+      this.callSiteOnProbation = callSite !== null && !callSite[1];
       return 'take';
     }
     if ((m = EVENT.exec(line))) {
       if (this.hasFrames) return 'split';
+      // A later event replaces a first-chance one whole: its code, description, fault address and
+      // thread (class: cdb's initial "Break instruction exception - code 80000003 (first chance)", or a
+      // first-chance "C++ EH exception - code e06d7363", before the second-chance access violation).
+      // After a second-chance event the process is gone: a later one is not its crash.
+      if (this.eventSeen && !this.eventFirstChance) return 'take';
+      if (this.eventFirstChance) [this.exception, this.description, this.faultAddress, this.subcode] = [null, null, null, null];
       this.setException(m[4]!);
       this.eventThread = String(parseInt(m[2]!, 16));
+      this.eventSeen = true;
+      this.eventFirstChance = /^first chance$/i.test(m[5]!.trim());
       this.inside.push({ line: lineNo, text: line.trim() });
       return 'take';
     }
@@ -199,6 +231,7 @@ class WindbgBlock implements BlockParser {
   private addThread(id: string): ParsedThread {
     const thread: ParsedThread = { id, name: null, lwp: null, frames: [] };
     this.threads.push(thread);
+    this.threadIds.add(id);
     return thread;
   }
 
@@ -312,8 +345,8 @@ function frameOf(index: number, site: string, inlined: boolean, line: string): P
   let text = site;
   let m: RegExpExecArray | null;
   if ((m = SOURCE.exec(text))) {
-    text = m[1]!;
-    [base.file, base.line] = [m[2]!, Number(m[3])];
+    text = text.slice(0, m.index).trimEnd();
+    [base.file, base.line] = [m[1]!, Number(m[2])];
   }
   // kv's frame-pointer-omission and calling-convention notes after a 32-bit frame.
   text = text.replace(FPO_NOTES, '');

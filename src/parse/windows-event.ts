@@ -24,7 +24,11 @@ import { type BlockParser, type FeedResult, type ParsedTrace, type TraceParser }
 
 /** The event's and the dialog's fields, by the name each form gives them. A PowerShell listing puts
  *  "Message : " before the first; other text may precede it on that line. */
-const FIELD = /(?:^|\s)(Faulting application name|Faulting module name|Exception code|Fault offset|Faulting process id|Faulting process ID|Faulting application start time|Faulting application path|Faulting module path|Report Id|Faulting package full name|Faulting package-relative application ID|Problem Event Name|Application Name|Application Version|Application Timestamp|Fault Module Name|Fault Module Version|Fault Module Timestamp|Exception Code|Exception Offset|OS Version|Locale ID|Additional Information \d+):[ \t]*(.*?)\s*$/;
+const FIELD = /(?:^|\s)(Faulting application name|Faulting module name|Exception code|Fault offset|Faulting process id|Faulting process ID|Faulting application start time|Faulting application path|Faulting module path|Report Id|Faulting package full name|Faulting package-relative application ID|Problem Event Name|Application Name|Application Version|Application Timestamp|Fault Module Name|Fault Module Version|Fault Module Timestamp|Exception Code|Exception Offset|OS Version|Locale ID|Additional Information \d+):[ \t]*(.*)$/;
+/** A file name (a module's, a program's): no spaces, no angle brackets, no characters a file name cannot hold. */
+const FILE_NAME = /^[^\s<>"|*?]+$/;
+/** An NTSTATUS as the event ("0xc0000005") and the dialog ("c0000005") print it. */
+const CODE = /^(?:0x)?[0-9a-fA-F]{8}$/;
 const START = /(?:^|\s)(?:Faulting application name|Problem Event Name|Fault Module Name):[ \t]/;
 
 export const windowsEventParser: TraceParser = {
@@ -51,8 +55,11 @@ class WindowsEventBlock implements BlockParser {
   /** The crash dialog leaves a blank line between its signature and its additional information. */
   private readonly blanks = new ForeignBudget(1);
 
-  feed(line: string, lineNo: number): FeedResult {
+  feed(untrimmed: string, lineNo: number): FeedResult {
     this.span.open(lineNo);
+    // FIELD runs on the line without its trailing white space: its value is "(.*)$", not "(.*?)\s*$",
+    // whose cost is the square of a long run of spaces (class: a pathological line).
+    const line = untrimmed.trimEnd();
     const m = FIELD.exec(line);
     if (!m) return line.trim() === '' ? this.blanks.spend() : 'end';
     this.blanks.reset();
@@ -61,16 +68,20 @@ class WindowsEventBlock implements BlockParser {
     if (this.seen.has(key)) return 'split';
     this.seen.add(key);
     const value = m[2]!;
+    // Names must be file names and the code hex (class: documentation's placeholders, "Faulting
+    // application name: <your app>", "Exception code: <the code>", are no event).
+    const name = value.split(',')[0]!.trim();
     switch (key) {
       case 'faulting application name':
       case 'application name':
-        this.program = value.split(',')[0]!.trim() || null;
+        this.program = FILE_NAME.test(name) ? name : null;
         break;
       case 'faulting module name':
       case 'fault module name':
-        this.module = value.split(',')[0]!.trim() || null;
+        this.module = FILE_NAME.test(name) ? name : null;
         break;
       case 'exception code':
+        if (!CODE.test(value)) break;
         this.code = value;
         this.exception = windowsException(value);
         this.inside.push({ line: lineNo, text: line.trim() });

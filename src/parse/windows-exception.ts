@@ -47,6 +47,8 @@ const CODES: readonly WindowsException[] = [
   E('e06d7363', 'CPP_EH_EXCEPTION', 'SIGABRT'),
 ];
 const BY_CODE = new Map(CODES.map((c) => [c.code, c]));
+/** Every code with a fault meaning, as 8 lower-case hex digits (notice.ts reads them as exit codes). */
+export const WINDOWS_EXCEPTION_CODES: readonly string[] = CODES.map((c) => c.code);
 const BY_NAME = new Map(CODES.map((c) => [c.name, c]));
 
 /** The exception a code names ("0xC0000005", "c0000005", "C0000005"), or null for codes without a fault meaning. */

@@ -2,7 +2,8 @@
 // without frames when the input holds no trace; never a report of their own next to a trace.
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/pipeline.js';
-import { fatalNotice, NOTICE_MARKERS } from '../../../src/parse/notice.js';
+import { fatalNotice, NOTICE_MARKERS, WINDOWS_EXIT_CODE_FORMS } from '../../../src/parse/notice.js';
+import { WINDOWS_EXCEPTION_CODES, windowsException } from '../../../src/parse/windows-exception.js';
 
 describe('fatalNotice', () => {
   it.each([
@@ -106,5 +107,30 @@ describe('a crash shown only by its notice', () => {
     const text = 'Segmentation fault (core dumped)\n$ gdb ./prog core\nProgram terminated with signal SIGSEGV, Segmentation fault.\n#0  0x000055555555513d in compute (p=0x0) at calc.c:4\n#1  0x0000555555555180 in main () at calc.c:14\n';
     const reports = analyze(text, { rules: null }).reports;
     expect(reports.map((r) => r.format)).toEqual(['gdb']);
+  });
+});
+
+describe('Windows exit codes in a notice', () => {
+  // Class: a line holding a shell word ("abort" in a test binary's path) that is no shell notice.
+  it('reads the exit code of a line whose path holds a shell word', () => {
+    const line = "  process didn't exit successfully: `C:\\src\\target\\debug\\deps\\abort_on_drop-1a2b3c.exe` (exit code: 0xc0000005, STATUS_ACCESS_VIOLATION)";
+    expect(fatalNotice(line)?.signal).toBe('SIGSEGV');
+    expect(analyze(line, { rules: null }).reports.map((r) => [r.format, r.signal])).toEqual([['notice', 'SIGSEGV']]);
+    expect(fatalNotice('Error: Segmentation fault handler exited with code -1073741819')?.signal).toBe('SIGSEGV');
+  });
+
+  // Class: a code the reader accepts that the markers (the reader's skipping of unmarked stretches) lacked.
+  it('finds every code form the reader accepts through the markers', () => {
+    for (const code of ['0x80000002', '0x80000004', '-529697949', '3765269347', '0xE06D7363', '-1073741819', '3221225725']) expect(WINDOWS_EXIT_CODE_FORMS).toContain(code);
+    for (const code of WINDOWS_EXCEPTION_CODES) {
+      const unsigned = parseInt(code, 16);
+      for (const form of [`0x${code}`, `0x${code.toUpperCase()}`, String(unsigned), String(unsigned | 0)]) {
+        const line = `Error: Process completed with exit code ${form}.`;
+        const notice = fatalNotice(line);
+        expect(notice?.signal, line).toBe(windowsException(code)!.signal);
+        expect(NOTICE_MARKERS.some((m) => line.includes(m)), line).toBe(true);
+        expect(analyze(`step 3\n${line}\n`, { rules: null }).reports.map((r) => r.signal), line).toEqual([notice!.signal]);
+      }
+    }
   });
 });

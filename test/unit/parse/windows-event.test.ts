@@ -75,3 +75,32 @@ describe('Windows exit codes', () => {
   });
 });
 
+describe('Windows events: what is no event, and long lines', () => {
+  // Class: documentation that shows the event's fields with placeholders.
+  it('reads no event out of placeholders: names must be file names and the code hex', () => {
+    expect(reportsOf(['Faulting application name: <your app>', 'Faulting module name: <the module>', 'Exception code: <the code>'].join('\n'))).toEqual([]);
+    expect(reportsOf(['Faulting application name: your app, version: x', 'Faulting module name: the module', 'Exception code: the code'].join('\n'))).toEqual([]);
+    const r = only(['Faulting application name: <your app>', 'Faulting module name: render_core.dll, version: 2.4.1.0', 'Exception code: 0xc0000005', 'Fault offset: 0x1a2b4'].join('\n'));
+    expect([r.program, r.signal, r.threads[0]!.frames[0]!.module]).toEqual([null, 'SIGSEGV', 'render_core.dll']);
+  });
+
+  // Class: a pathological line (a long run of spaces inside a field's value): linear in its length.
+  it('reads a field with a long run of spaces in time linear in its length', () => {
+    const input = (n: number) => ['Faulting application name: viewer.exe', `Faulting module name: render_core.dll${' '.repeat(n)}x`, `Exception code: 0xc0000005${' '.repeat(n)}x`].join('\n');
+    const cpu = (n: number) => {
+      let ms = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const start = process.cpuUsage();
+        analyze(input(n), { rules: null });
+        const used = process.cpuUsage(start);
+        ms = Math.min(ms, (used.user + used.system) / 1000);
+      }
+      return ms;
+    };
+    cpu(2_000); // warm-up
+    const small = cpu(10_000);
+    const large = cpu(40_000);
+    expect(large, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(4 * small + 200);
+    expect(cpu(200_000)).toBeLessThan(2_000);
+  }, 300_000);
+});

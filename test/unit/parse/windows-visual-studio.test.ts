@@ -162,4 +162,59 @@ describe('Visual Studio call stacks', () => {
       ['parse.exe', 'SIGABRT', 'stack-buffer-overflow', 'read_token'], ['calc.exe', 'SIGFPE', 'SIGFPE', 'ratio'],
     ]);
   });
+
+  // Class: frame-shaped lines that are no call stack (WinUI/WIL Output window lines, an installer's
+  // "setup.exe!Install failed", a quoted "> kernel32.dll!LoadLibraryW(name)" pair).
+  it('reads no stack out of frame-shaped lines without the Call Stack window shape or an exception line', () => {
+    const wil = 'combase.dll!00007FFD3C3A1B2C: (caller: 00007FFD3C3A0F11) ReturnHr(1) tid(2a4c) 80070005 Access is denied.';
+    expect(reportsOf([wil, wil].join('\n'))).toEqual([]);
+    expect(reportsOf('setup.exe!Install failed\nmsiexec.exe!Install (retry)\n')).toEqual([]);
+    expect(reportsOf('> kernel32.dll!LoadLibraryW(name)\n> kernel32.dll!LoadLibraryW(name)\n')).toEqual([]);
+    expect(reportsOf('kernel32.dll!LoadLibraryW(name)\nkernel32.dll!LoadLibraryW(name)\n')).toEqual([]);
+    // The window's own copy, without the exception line, is still read (its Line and language columns).
+    const copied = only(['>\tviewer.exe!draw(int x) Line 12\tC++', ' \tviewer.exe!main() Line 30\tC++'].join('\n'));
+    expect(crashed(copied).frames.map((f) => f.function)).toEqual(['draw', 'main']);
+    const bare = only([' \tkernel32.dll!00007ffd3c4e7034()\tUnknown', ' \tntdll.dll!00007ffd3e8a26a1()\tUnknown'].join('\n'));
+    expect(crashed(bare).frames.map((f) => f.module)).toEqual(['kernel32.dll', 'ntdll.dll']);
+    // Under an exception line a frame must still be a name and its parameters.
+    const r = only(['Unhandled exception at 0x00007FF6A1B2C3D4 in viewer.exe: 0xC0000005: Access violation reading location 0x0000000000000010.', 'viewer.exe!draw(int x) Line 12\tC++', 'viewer.exe!Install failed', 'viewer.exe!main() Line 30\tC++'].join('\n'));
+    expect(crashed(r).frames.map((f) => f.function)).toEqual(['draw', 'main']);
+  });
+
+  // Class: a handled first-chance exception before the unhandled one; the unhandled one wins whole.
+  it('forgets the fault address and kind of a first-chance exception an unhandled one replaces', () => {
+    const r = only([
+      'Exception thrown at 0x00007FF6A1B2C3D4 in viewer.exe: 0xC0000005: Access violation reading location 0x0000000000000010.',
+      'Unhandled exception at 0x00007FFD3C1A4F99 in viewer.exe: Microsoft C++ exception: std::runtime_error at memory location 0x000000A1B2CFF6E0.',
+      '>\tKernelBase.dll!00007ffd3c1a4f99()\tUnknown',
+      ' \tviewer.exe!main() Line 30\tC++',
+    ].join('\n'));
+    expect([r.signal, r.crashKind, r.faultAddress]).toEqual(['SIGABRT', 'SIGABRT', null]);
+    expect(r.signalDescription).toBe('Microsoft C++ exception: std::runtime_error at memory location 0x000000A1B2CFF6E0');
+  });
+
+  // Class: a pathological line (a long run of spaces inside a frame-, exception- or check-shaped
+  // line): its cost grows with its length, not with its square ("(.*?)\s*$", unanchored "\s{2,}").
+  it('reads long lines of spaces in time linear in their length', () => {
+    const input = (n: number) => {
+      const gap = ' '.repeat(n);
+      return [`x.exe!a${gap}b`, `x.exe!f(${gap})`, `x.exe!f()${gap}Line 3${gap}x`, `Unhandled exception at 0x1 in a.exe: x${gap}b`, `Run-Time Check Failure #2 - a${gap}b`,
+        'Exception thrown: read access violation.', `p${gap}x`].join('\n');
+    };
+    const cpu = (n: number) => {
+      let ms = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const start = process.cpuUsage();
+        analyze(input(n), { rules: null });
+        const used = process.cpuUsage(start);
+        ms = Math.min(ms, (used.user + used.system) / 1000);
+      }
+      return ms;
+    };
+    cpu(2_000); // warm-up
+    const small = cpu(10_000);
+    const large = cpu(40_000);
+    expect(large, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(4 * small + 200);
+    expect(cpu(200_000)).toBeLessThan(2_000);
+  }, 300_000);
 });

@@ -174,4 +174,85 @@ describe('WinDbg and cdb stacks', () => {
     const two = reportsOf([...KN.slice(4), '0:000> k', ...KN.slice(4, 6), 'Segmentation fault (core dumped)'].join('\n'));
     expect(two.map((r) => [r.format, crashed(r).frames.length])).toEqual([['windbg', 6], ['windbg', 1]]);
   });
+
+  // Class: a document's "Call Site" heading (reStructuredText's underline) and prose with '!' in words.
+  it('starts no kc stack at a "Call Site" heading, and reads no prose word with a "!" as a call site', () => {
+    const rst = ['Call Site', '=========', '', 'The call site is where a function is invoked.', '', '**Note!** the cost of a call depends on its target.', 'Wow!This is great', 'viewer!main'].join('\n');
+    expect(reportsOf(rst)).toEqual([]);
+    // The k column header with its frame-number column, then prose: no frame out of the prose.
+    expect(reportsOf([' # Call Site', 'Wow!This is great', '**Note!** the cost'].join('\n'))).toEqual([]);
+    // A bare "Call Site" followed directly by call sites is kc's header.
+    const kc = only(['Call Site', 'ntdll!NtWaitForSingleObject+0x14', 'viewer!main+0x33 [c:\\src\\main.cpp @ 31]', 'KERNEL32!BaseThreadInitThunk+0x14'].join('\n'));
+    expect(crashed(kc).frames.map((f) => f.function)).toEqual(['NtWaitForSingleObject', 'main', 'BaseThreadInitThunk']);
+    const templ = only([' # Call Site', '00 geo!std::vector<int,std::allocator<int> >::push_back+0x1a', '01 geo!main+0x10'].join('\n'));
+    expect(crashed(templ).frames.map((f) => f.function)).toEqual(['std::vector<>::push_back', 'main']);
+  });
+
+  // Class: cdb's log of a live session, where first-chance events (the initial breakpoint, a C++
+  // throw) come before the second-chance crash.
+  it('lets the second-chance event replace first-chance ones: code, description and fault address', () => {
+    const r = only([
+      '(1a2c.3b4c): Break instruction exception - code 80000003 (first chance)',
+      '(1a2c.3b4c): C++ EH exception - code e06d7363 (first chance)',
+      '(1a2c.3b4c): Access violation - code c0000005 (!!! second chance !!!)',
+      ...KN.slice(3),
+    ].join('\n'));
+    expect([r.signal, r.signalDescription]).toEqual(['SIGSEGV', 'EXCEPTION_ACCESS_VIOLATION']);
+    const afterSecond = only(['(1a2c.3b4c): Access violation - code c0000005 (!!! second chance !!!)', '(1a2c.3b4c): Break instruction exception - code 80000003 (first chance)', ...KN.slice(3)].join('\n'));
+    expect(afterSecond.signal).toBe('SIGSEGV');
+  });
+
+  // Class: ~*k over tens of thousands of threads: linear in their number (a scan of the threads read
+  // per line made it quadratic). Four times the threads may cost at most eight times as long.
+  it('reads ~*k of many threads in time linear in their number', () => {
+    const input = (n: number) => {
+      const parts: string[] = [];
+      for (let t = 0; t < n; t++) {
+        parts.push(`  ${t}  Id: 1a2c.${(0x1000 + t).toString(16)} Suspend: 1 Teb: 00000098\`7b0c1000 Unfrozen`, ' # Child-SP          RetAddr               Call Site',
+          `00 00000098\`7b2ff5a8 00007ff6\`1a2b1045     ntdll!NtWaitForSingleObject+0x14`, `01 00000098\`7b2ff5e0 00007ff6\`1a2b2000     viewer!worker_${t % 50}+0x2a`);
+      }
+      return parts.join('\n');
+    };
+    const cpu = (n: number) => {
+      let ms = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const start = process.cpuUsage();
+        const r = analyze(input(n), { rules: null });
+        const used = process.cpuUsage(start);
+        ms = Math.min(ms, (used.user + used.system) / 1000);
+        expect(r.reports[0]?.threads).toHaveLength(n);
+      }
+      return ms;
+    };
+    cpu(2_000); // warm-up
+    const small = cpu(10_000);
+    const large = cpu(40_000);
+    expect(large / small, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(8);
+  }, 120_000);
+
+  // Class: a pathological line (a long run of spaces inside a frame, a field, a record line): its
+  // cost grows with its length, not its square ("(.*?)\s*$", "^(.*?)\s+\[", an unanchored "\s+").
+  it('reads lines with long runs of spaces in time linear in their length', () => {
+    const input = (n: number) => {
+      const gap = ' '.repeat(n);
+      return ['(1a2c.3b4c): Access violation - code c0000005 (!!! second chance !!!)', `PROCESS_NAME:  a${gap}b`, `ExceptionCode: c0000005${gap}b`,
+        ' # Child-SP          RetAddr               Call Site', `00 00000098\`7b2ff5a8 00007ff6\`1a2b1045     viewer!main+0x10${gap}x`,
+        `01 00000098\`7b2ff5e0 00007ff6\`1a2b2000     viewer!f+0x1${gap}(FPO: x)`, ' # Call Site', `00 viewer!f${gap}x`].join('\n');
+    };
+    const cpu = (n: number) => {
+      let ms = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const start = process.cpuUsage();
+        analyze(input(n), { rules: null });
+        const used = process.cpuUsage(start);
+        ms = Math.min(ms, (used.user + used.system) / 1000);
+      }
+      return ms;
+    };
+    cpu(2_000); // warm-up
+    const small = cpu(10_000);
+    const large = cpu(40_000);
+    expect(large, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(4 * small + 200);
+    expect(cpu(200_000)).toBeLessThan(2_000);
+  }, 300_000);
 });
