@@ -28,7 +28,9 @@ export const WINDOWS_EXIT_CODE_FORMS: readonly string[] = WINDOWS_EXCEPTION_CODE
   const unsigned = parseInt(code, 16);
   return [...new Set([`0x${code}`, `0x${code.toUpperCase()}`, String(unsigned), String(unsigned | 0)])];
 });
-const WINDOWS_EXIT_CODE_MARKERS = WINDOWS_EXIT_CODE_FORMS;
+/** Their first six characters, once each: every form holds one, and the reader's marker search over a
+ *  log carries a dozen strings instead of sixty (`0xc000`, `-10737`, `322122`, ...). */
+const WINDOWS_EXIT_CODE_MARKERS = [...new Set(WINDOWS_EXIT_CODE_FORMS.map((form) => form.slice(0, 6)))];
 
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
 export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
