@@ -95,6 +95,8 @@ class WindbgBlock implements BlockParser {
   /** A bare "Call Site" header was read: the next line must be a call site, or it was no header. */
   private callSiteOnProbation = false;
   private readonly hints: CrashedThreadHint[] = [];
+  /** The only stack read is !analyze's STACK_TEXT (a k listing right after it may replace it). */
+  private stackTextOnly = false;
   private exception: WindowsException | null = null;
   private description: string | null = null;
   private faultAddress: string | null = null;
@@ -161,6 +163,7 @@ class WindbgBlock implements BlockParser {
       return 'take';
     }
     if ((m = THREAD.exec(line))) {
+      this.stackTextOnly = false;
       const [, mark, id, , tid, name] = m as unknown as (string | undefined)[];
       if (this.threadIds.has(id!)) return 'split';
       this.current = { id: id!, name: name ?? null, lwp: parseInt(tid!, 16), frames: [] };
@@ -173,8 +176,16 @@ class WindbgBlock implements BlockParser {
     }
     const callSite = CALL_SITE_COLUMN.exec(line);
     if (COLUMNS.test(line) || callSite) {
-      // Another k of a stack already read: a new trace.
-      if (this.current?.frames.length) return 'split';
+      if (this.current?.frames.length) {
+        // Another k of a stack already read: a new trace; but the k an analyst types right after
+        // !analyze's STACK_TEXT lists the same faulting thread, often with frames STACK_TEXT left
+        // out (frame-pointer omission): it replaces that stack in the same report (class: a cdb log of
+        // `!analyze -v; k`, one crash read as two).
+        if (!this.stackTextOnly) return 'split';
+        this.stackTextOnly = false;
+        this.current.frames = [];
+        delete this.current.droppedFrames;
+      }
       this.current ??= this.addThread('0');
       this.inStack = true;
       this.callSitesOnly = callSite !== null;
@@ -276,6 +287,7 @@ class WindbgBlock implements BlockParser {
         this.current = this.addThread(this.eventThread ?? '0');
         this.hints.push({ threadId: this.current.id, reason: 'received-signal' });
         this.inStack = true;
+        this.stackTextOnly = true;
         return 'take';
       case 'FAULTING_IP':
       case 'EXCEPTION_RECORD':

@@ -170,6 +170,31 @@ describe('WinDbg and cdb stacks', () => {
     expect(r.unreadableFrames?.map((u) => u.line)).toEqual([3]);
   });
 
+  it("takes the k typed after !analyze's STACK_TEXT as that stack (fuller), in the same report; a k after that is another", () => {
+    const analyzeThenK = [
+      '   ExceptionCode: c0000005 (Access violation)',
+      'Attempt to read from address 0000000000000000',
+      'STACK_TEXT:  ',
+      '002df7e4 00fd1423 00fd1078 00fd1078 7f956000 calc!crash+0x1e',
+      '002df8b8 00fd1969 00000001 00a81a80 00a81ac8 calc!wmain+0x23',
+      '',
+      'FAILURE_BUCKET_ID:  NULL_POINTER_READ_c0000005_calc.exe!crash',
+      'Followup: MachineOwner',
+      '---------',
+      '',
+      '0:000> k',
+      'ChildEBP RetAddr',
+      '002df7e4 00fd1423 calc!crash+0x1e',
+      '002df7e4 00fd1433 calc!parse_term+0x1f',
+      '002df7e4 00fd1443 calc!parse_expr+0x1c',
+      '002df8b8 00fd1969 calc!wmain+0x23',
+    ];
+    const one = reportsOf(analyzeThenK.join('\n'));
+    expect(one.map((r) => [r.signal, r.faultAddress, r.signatureFrames])).toEqual([['SIGSEGV', '0x0', ['crash', 'parse_term', 'parse_expr']]]);
+    const two = reportsOf([...analyzeThenK, '', '0:000> k', 'ChildEBP RetAddr', '002df7e4 00fd1423 calc!crash+0x1e'].join('\n'));
+    expect(two.map((r) => crashed(r).frames.length)).toEqual([4, 1]);
+  });
+
   it('keeps a k after a finished stack, and a report after the stack, apart', () => {
     const two = reportsOf([...KN.slice(4), '0:000> k', ...KN.slice(4, 6), 'Segmentation fault (core dumped)'].join('\n'));
     expect(two.map((r) => [r.format, crashed(r).frames.length])).toEqual([['windbg', 6], ['windbg', 1]]);
