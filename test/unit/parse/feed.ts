@@ -30,3 +30,27 @@ export function where(frames: readonly ParsedFrame[]): [string, string | null, n
 export function lines(...text: string[]): string {
   return text.join('\n') + '\n';
 }
+
+/**
+ * Asserts that analyzing `input(n)` costs CPU time linear in n (class: a regex or step quadratic in a
+ * line's length): 40,000 at most 4x 10,000 plus 200 ms, and 200,000 under 2 s. Each size is the best
+ * of two runs, after a warm-up.
+ */
+export function expectLinearInLength(analyzeText: (text: string) => unknown, input: (n: number) => string): void {
+  const cpu = (n: number) => {
+    let ms = Infinity;
+    for (let i = 0; i < 2; i++) {
+      const start = process.cpuUsage();
+      analyzeText(input(n));
+      const used = process.cpuUsage(start);
+      ms = Math.min(ms, (used.user + used.system) / 1000);
+    }
+    return ms;
+  };
+  cpu(2_000); // warm-up
+  const small = cpu(10_000);
+  const large = cpu(40_000);
+  if (!(large < 4 * small + 200)) throw new Error(`not linear: ${small.toFixed(0)} ms for 10,000 vs ${large.toFixed(0)} ms for 40,000`);
+  const huge = cpu(200_000);
+  if (!(huge < 2_000)) throw new Error(`200,000 took ${huge.toFixed(0)} ms (limit 2,000)`);
+}
