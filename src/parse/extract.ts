@@ -4,6 +4,7 @@
 
 import { signalFromContext } from './context-signal.js';
 import { fatalNotice, type FatalNotice } from './notice.js';
+import { linePrefilter, type LinePrefilter } from './line-prefilter.js';
 import { logPrefixSplits, stripLogPrefix, type PrefixKind } from './log-prefix.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
 
@@ -55,14 +56,17 @@ export class Extractor {
   private open: ExtractedTrace | null = null;
   private readonly contextBefore: number;
   private readonly contextAfter: number;
+  /** Which parsers a line's markers allow to start a trace on it (the others are not asked). */
+  private readonly prefilter: LinePrefilter;
 
   constructor(
-    private readonly parsers: readonly TraceParser[],
+    parsers: readonly TraceParser[],
     private readonly onTrace: (t: ExtractedTrace) => void,
     options: ExtractOptions = {},
   ) {
     this.contextBefore = options.contextBefore ?? 40;
     this.contextAfter = options.contextAfter ?? 10;
+    this.prefilter = linePrefilter(parsers);
   }
 
   /**
@@ -121,7 +125,7 @@ export class Extractor {
         // A line the trace does not own but a format starts with: this trace is over (an ASan report
         // printed right after an lldb session; a second Rust panic right after the first), whatever
         // the parser would tolerate.
-        if (this.parsers.some((p) => p.startsTrace(text))) {
+        if (this.prefilter.starter(text)) {
           this.closeAndReplay();
           return this.feedLine(text, line);
         }
@@ -199,20 +203,25 @@ export class Extractor {
   }
 
   private idle(text: string, line: number): void {
-    // An indented start line: when it starts a trace without its indentation too, the indentation
-    // is the paste's (a code block) and goes from every later line; some parsers accept the
-    // indented start line itself but not the indented lines after it.
+    // Only the parsers whose markers the line holds may start a trace on it, in any of the forms
+    // tried below (each is a part of the line): most lines ask no parser at all.
+    const starters = this.prefilter.candidates(text);
     const c = text.charCodeAt(0);
-    // A logger's prefix first (also over an indented "  12 | " line number), then the parsers on the
-    // line as it is: several find their start anywhere in a line, and would read a prefixed trace as
-    // one line of it.
-    if (this.pastePrefix === null && this.startsWithoutLogPrefix(text, line)) return;
-    if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutPastePrefix(text, line)) return;
-    for (const parser of this.parsers) {
-      if (parser.startsTrace(text)) return this.start(parser, text, line);
+    if (starters.length > 0) {
+      // A logger's prefix first (also over an indented "  12 | " line number), then the parsers on
+      // the line as it is: several find their start anywhere in a line, and would read a prefixed
+      // trace as one line of it.
+      if (this.pastePrefix === null && this.startsWithoutLogPrefix(text, line, starters)) return;
+      // An indented start line: when it starts a trace without its indentation too, the indentation
+      // is the paste's (a code block) and goes from every later line; some parsers accept the
+      // indented start line itself but not the indented lines after it.
+      if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutPastePrefix(text, line, starters)) return;
+      for (const parser of starters) {
+        if (parser.startsTrace(text)) return this.start(parser, text, line);
+      }
     }
     if (text.trim() === '') return;
-    if (this.pastePrefix === null && (c === 61 /* = */ || (c === 67 /* C */ && text.startsWith('CRASH LOG:'))) && this.startsWithoutPastePrefix(text, line)) return;
+    if (starters.length > 0 && this.pastePrefix === null && (c === 61 /* = */ || (c === 67 /* C */ && text.startsWith('CRASH LOG:'))) && this.startsWithoutPastePrefix(text, line, starters)) return;
     const entry = { line, text };
     if (this.open) {
       this.open.after.push(entry);
@@ -236,7 +245,7 @@ export class Extractor {
    * four spaces of a Markdown code block, a tab, a crash handler's "==PID== " (Valgrind's is read by
    * its parser), Centipede's "CRASH LOG: ". The prefix is then removed from the rest of the input.
    */
-  private startsWithoutPastePrefix(text: string, line: number): boolean {
+  private startsWithoutPastePrefix(text: string, line: number, starters: readonly TraceParser[]): boolean {
     const c = text.charCodeAt(0);
     let prefix: { indent: number } | { tag: string } | null = null;
     let rest = '';
@@ -252,7 +261,7 @@ export class Extractor {
       prefix = { tag: m[0] };
       rest = text.slice(m[0].length).replace(/^ /, '');
     } else return false;
-    const parser = this.parsers.find((p) => p.startsTrace(rest));
+    const parser = starters.find((p) => p.startsTrace(rest));
     if (!parser) return false;
     this.pastePrefix = prefix;
     this.start(parser, rest, line);
@@ -264,9 +273,9 @@ export class Extractor {
    * A line that starts a trace once a logger's or supervisor's prefix is gone (log-prefix.ts): the
    * prefix's shape is learned and removed from the lines of this input that carry it.
    */
-  private startsWithoutLogPrefix(text: string, line: number): boolean {
+  private startsWithoutLogPrefix(text: string, line: number, starters: readonly TraceParser[]): boolean {
     for (const split of logPrefixSplits(text)) {
-      const parser = this.parsers.find((p) => p.startsTrace(split.rest));
+      const parser = starters.find((p) => p.startsTrace(split.rest));
       if (!parser) continue;
       this.pastePrefix = { log: split.kinds };
       this.logPrefixCarried = 0;

@@ -76,8 +76,10 @@ export interface TraceParser {
   /** What the parser looks for, in words a user recognizes ("no backtrace found; looked for ..."). */
   readonly label?: string;
   /**
-   * Byte strings of which every starting line contains at least one. Lets the reader skip whole
-   * chunks of a large log without decoding them; a parser without markers disables that.
+   * Strings of which every starting line contains at least one, in the form `startsTrace` is given
+   * it. The extractor asks a parser about a line only when the line holds one of its markers
+   * (parse/line-prefilter.ts), and the reader skips whole chunks of a large log holding none without
+   * decoding them; a parser without markers is asked about every line and disables the skipping.
    */
   readonly markers?: readonly string[];
   /** Cheap, exact test for a line that begins a trace of this format. */

@@ -295,6 +295,8 @@ export function releaseSearchBuffer(buf: Buffer): boolean {
 const COMMON = ` 0e12t:a-5.o3i4n/s6r789=l_cdTu,Zhmp[]fgyb\nwvkSEIANRO()DCLPMF"'xBUHGWVK;>*Y<#jqz+JX&%@?!$Q|{}~\\^\``;
 const RANK = new Uint8Array(256).fill(255);
 for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
+/** A byte's place in COMMON (0: the commonest; 255: not listed, rare). */
+export const byteRank = (byte: number): number => RANK[byte & 0xff]!;
 /** A byte's rough share of log text (Zipf-like by rank; unlisted bytes rare). */
 const BYTE_WEIGHT = Float64Array.from(RANK, (r) => (r === 255 ? 0.0002 : 1 / (r + 4)));
 /** Fingerprints are up to this many bytes of each marker (fewer false candidates than two). */

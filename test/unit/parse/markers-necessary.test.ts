@@ -2,8 +2,11 @@
 // (nor a fatal notice's) is skipped undecoded (source/lines.ts, source/marker-search.ts) but for
 // the extractor's context lines before the next marker (40 by default), and what follows a marker
 // is read. So every line a parser starts a trace on must hold a marker, or have one within a few
-// lines (a Go panic's header, its frames' '+0x' below; a coloured gdb frame, '#0 ' above). Held here over every line of every committed text, each also
+// lines (a coloured gdb frame, '#0 ' above). Held here over every line of every committed text, each also
 // with its log prefixes taken off as the extractor does, and over frame shapes a marker once missed.
+// The extractor holds the parsers to more (parse/line-prefilter.ts): a parser is asked about a line
+// only when the line holds one of its own markers, so each start line, in the form the parser was
+// given (cleaned, without the log prefix it starts without), must hold one of that parser's markers.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +52,30 @@ function violations(lines: readonly string[], where = ''): string[] {
   return out;
 }
 
+/** Start lines without a marker of the parser that starts on them, in the form it was given. */
+function ownMarkerMissing(lines: readonly string[], where = ''): string[] {
+  const out: string[] = [];
+  lines.forEach((raw, i) => {
+    const clean = cleanLine(raw);
+    const forms = [clean, clean.trimStart(), ...logPrefixSplits(clean).map((s) => s.rest)];
+    for (const p of PARSERS) {
+      const form = forms.find((text) => p.startsTrace(text));
+      if (form !== undefined && !(p.markers ?? []).some((m) => form.includes(m))) out.push(`${where}:${i + 1} ${p.format}: ${JSON.stringify(raw)}`);
+    }
+  });
+  return out;
+}
+
 describe("parsers' markers", () => {
+  it("are in every committed start line, the starting parser's own, in the form it was given", () => {
+    const found = FILES.flatMap((f) => ownMarkerMissing(readFileSync(f, 'utf8').split(/\r?\n/), f.slice(ROOT.length + 1)));
+    expect(found).toEqual([]);
+  });
+  it("are in start lines whose only marker was once a later line's (Go's headers, macOS' 'Triggered by Thread:', backward-cpp's frame after '|')", () => {
+    const shapes = ['fatal error: all goroutines are asleep - deadlock!', 'panic: runtime error: index out of range [5] with length 3', 'SIGSEGV: segmentation violation', 'Triggered by Thread:  3', '#3  | Source "src/a.cpp", line 97, in f()'];
+    for (const s of shapes) expect(PARSERS.some((p) => p.startsTrace(s)), s).toBe(true);
+    expect(ownMarkerMissing(shapes)).toEqual([]);
+  });
   it('reads committed texts', () => expect(FILES.length).toBeGreaterThan(200));
   it('are in every committed line a parser starts a trace on', () => {
     const found = FILES.flatMap((f) => violations(readFileSync(f, 'utf8').split(/\r?\n/), f.slice(ROOT.length + 1)));
