@@ -390,7 +390,9 @@ function frameOnThread(label: string, pattern: FramePattern, which: 'any' | 'oth
 function threadCount(min: number, patterns: FramePattern[]): Condition {
   return {
     label: `threads: at least ${min} with [${patterns.map((p) => p.describe).join('] and [')}]`,
-    tokens: patterns[0]!.tokens,
+    // Every pattern must match when a thread is wanted (the one with the fewest alternatives indexes
+    // best); with min 0 the condition holds whatever the frames.
+    tokens: min >= 1 ? patterns.map((p) => p.tokens).filter((t): t is string[][] => t !== null && t.length > 0).sort((a, b) => a.length - b.length)[0] ?? null : null,
     test(ctx) {
       // A pattern no frame can match: no thread matches them all (and a min of 0 still holds).
       const live = patterns.map((p) => (p.literals ? liveAlternatives(p.literals, ctx.functionText()) : undefined));

@@ -303,8 +303,7 @@ export function compileFramePattern(spec: FramePatternSpec): FramePattern {
   // component's identifiers.
   let tokens: string[][] | null = null;
   if (fn && fn.every((p) => p.tokens.length > 0)) tokens = fn.map((p, i) => unqualified[i]?.tokens ?? p.tokens);
-  // A match of the whole glob contains its last component's literal too, so that literal serves both forms.
-  const literals = fn?.map((p, i) => (unqualified[i] ? (globLiterals(lastScopePart(p.source))[0] ?? null) : p.literal)) ?? null;
+  const literals = functionLiterals(spec);
   return {
     describe: parts.join(', '),
     tokens,
@@ -362,11 +361,6 @@ export function scopeParts(name: string): string[] {
   return parts;
 }
 
-function lastScopePart(name: string): string {
-  const parts = scopeParts(name);
-  return parts[parts.length - 1]!;
-}
-
 /** True when a frame's name carries a scope ("ns::f", "C::m", "(anonymous namespace)::f"). */
 function hasScope(name: string): boolean {
   return name.includes('::') && scopeParts(name).length > 1;
@@ -377,14 +371,34 @@ function hasScope(name: string): boolean {
  * glob is not qualified or its last component names no identifier ("*", "*_op<>").
  */
 export function unqualifiedForm(glob: string): { match: (name: string) => boolean; tokens: string[] } | null {
+  const last = unqualifiedPart(glob);
+  if (last === null) return null;
+  const m = compileGlob(last);
+  return { match: (name) => m(name), tokens: globTokens(last) };
+}
+
+/** The last component of a qualified glob when it names an identifier of its own (see unqualifiedForm), else null. */
+function unqualifiedPart(glob: string): string | null {
   const parts = scopeParts(glob);
   if (parts.length < 2) return null;
   const last = parts[parts.length - 1]!;
-  const tokens = globTokens(last);
   // Operators (a lambda's "operator()") and bare wildcards say nothing on their own.
-  if (last === '' || tokens.length === 0 || /^operator\b/.test(last)) return null;
-  const m = compileGlob(last);
-  return { match: (name) => m(name), tokens };
+  if (last === '' || globTokens(last).length === 0 || /^operator\b/.test(last)) return null;
+  return last;
+}
+
+/**
+ * Per alternative of a frame pattern's `function`, text every frame it matches holds in its function
+ * or full name (null: nothing certain), without compiling anything; null when the pattern has no
+ * `function`. A match of a whole qualified glob contains its last component's literal too, so that
+ * literal serves both forms (see unqualifiedForm).
+ */
+export function functionLiterals(spec: FramePatternSpec): (string | null)[] | null {
+  if (spec.function === undefined) return null;
+  return fnSpec(spec).map((p) => {
+    if (typeof p !== 'string') return requiredLiteral(p.regex);
+    return globLiterals(unqualifiedPart(p) ?? p)[0] ?? null;
+  });
 }
 
 /** The argument list as printed: "f (a=0x0, b=1) at x.c:3" -> "a=0x0, b=1" (empty when none). */

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/pipeline.js';
-import { createContext, type MatchContext } from '../../../src/rules/conditions.js';
+import { compileConditions, createContext, type MatchContext } from '../../../src/rules/conditions.js';
 import { builtinRules } from '../../../src/rules/load.js';
 import { TextIndex } from '../../../src/rules/pattern.js';
 import { mayFire, ruleNeeds } from '../../../src/rules/prefilter.js';
@@ -90,4 +90,31 @@ describe('the literal short cut of conditions', () => {
       expect(index.has(l)).toBe(index.text.includes(l));
     }
   });
+
+  // Rules with crash_kind globs and frame patterns whose names end in a wildcard were tried on every
+  // report (no index token, no plain value): their needs now rule them out first.
+  const report = (crashKind: string, functions: string[]) => analyze(['==1==ERROR: AddressSanitizer: ' + crashKind + ' on address 0x602000000010', ...functions.map((f, i) => `    #${i} 0x4005d${i} in ${f} /src/a.cc:${i + 1}:3`)].join('\n'), { rules: null }).reports[0]!;
+  it('matches crash_kind globs and wants a frame pattern’s function literal in the report', () => {
+    const needs = ruleNeeds({ crash_kind: ['SIGSEGV', '*use-after-free*'], stack: [{ function: ['__lll_lock_wait*', 'pthread_mutex_lock'] }] })!;
+    expect(needs.functions).toEqual([['__lll_lock_wait', 'pthread_mutex_lock']]);
+    const uaf = report('heap-use-after-free', ['__lll_lock_wait_private', 'main']);
+    expect(uaf.crashKind).toMatch(/use-after-free/);
+    expect(mayFire(needs, createContext(uaf))).toBe(true);
+    expect(mayFire(needs, createContext(report('heap-use-after-free', ['Widget::draw', 'main'])))).toBe(false);
+    expect(mayFire(needs, createContext(report('heap-buffer-overflow', ['__lll_lock_wait_private', 'main'])))).toBe(false);
+  });
+  it('asks nothing of frames a condition does not need (threads with min 0, patterns without a function)', () => {
+    expect(ruleNeeds({ threads: { min: 0, frames: [{ function: 'bthread::TaskGroup::*' }] } })).toBeNull();
+    expect(ruleNeeds({ any_thread: [{ module: '*libssl*' }] })).toBeNull();
+  });
 });
+
+describe('the rule index of a threads condition', () => {
+  it('files the rule under its most selective pattern, and not at all when no thread is needed', () => {
+    const [two] = compileConditions({ threads: { min: 2, frames: [{ function: ['__lll_lock_wait*', 'std::mutex::lock'] }, { function: 'bthread::TaskGroup::*' }] } });
+    expect(two!.tokens).toEqual([['TaskGroup', 'bthread']]);
+    const [none] = compileConditions({ threads: { min: 0, frames: [{ function: 'bthread::TaskGroup::*' }] } });
+    expect(none!.tokens).toBeNull();
+  });
+});
+
