@@ -69,7 +69,9 @@ const MAX_HEADER_LINES = 200;
 export const appleCrashParser: TraceParser = {
   format: 'apple-crash',
   label: "macOS/iOS crash reports ('Exception Type: EXC_...', 'Thread N Crashed:')",
-  markers: ['Process:', 'Exception Type:', 'Crashed Thread:', 'Triggered by Thread:', 'Thread ', 'Crashed: '],
+  markers: ['Process:', 'Exception Type:', 'Crashed Thread:', 'Thread ', 'Crashed: '],
+  // A paste may start at 'Triggered by Thread:' (a thread's frames, with 'Thread ', follow it).
+  lineMarkers: ['Process:', 'Exception Type:', 'Crashed Thread:', 'Triggered by Thread:', 'Thread ', 'Crashed: '],
   startsTrace(line: string): boolean {
     return HEADER_START.test(line) || (line.includes('Thread ') && ((THREAD.test(line) && !XCODE_BANNER.test(line)) || THREAD_NAME.test(line))) || CRASHLYTICS_CRASHED.test(line);
   },

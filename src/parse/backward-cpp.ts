@@ -39,7 +39,9 @@ const MORE_SIGNALS: Record<string, string> = { 'Trace/breakpoint trap': 'SIGTRAP
 export const backwardCppParser: TraceParser = {
   format: 'backward-cpp',
   label: "backward-cpp stack traces ('Stack trace (most recent call last):', '#0    Source \"file\", line N, in f')",
-  markers: ['Stack trace (most recent call ', 'Source "', 'Object "'],
+  markers: ['Stack trace (most recent call ', '    Source "', '    Object "'],
+  // A paste may start at a numbered frame ('#3  | Source "...'), its indented lines below.
+  lineMarkers: ['Stack trace (most recent call ', 'Source "', 'Object "'],
   startsTrace(line: string): boolean {
     // A paste may start at a frame: only a numbered one starts a trace.
     return HEADER.test(line) || (/^\s*#\d+ /.test(line) && LOCATION_LINE.test(line));

@@ -47,8 +47,10 @@ export const goParser: TraceParser = {
   // Every dump has frame locations with a pc offset ("\t/src/main.go:20 +0xd1") a few lines under
   // the panic/fatal error header (kept as context); "+0x" is far cheaper to search raw bytes for
   // than the header words, whose first letters are everywhere in a log.
-  // The header lines a trace starts with, and the frames' offsets (a paste cut above its header).
-  markers: ['+0x', 'panic: ', 'fatal error: ', 'SIGSEGV: ', 'SIGBUS: ', 'SIGABRT: ', 'SIGILL: ', 'SIGFPE: ', 'SIGTRAP: ', 'SIGSYS: '],
+  // The reader skips to the frames' offsets (the header is among the context lines kept before
+  // them); the extractor asks about the header lines themselves.
+  markers: ['+0x'],
+  lineMarkers: ['+0x', 'panic: ', 'fatal error: ', 'SIGSEGV: ', 'SIGBUS: ', 'SIGABRT: ', 'SIGILL: ', 'SIGFPE: ', 'SIGTRAP: ', 'SIGSYS: '],
   startsTrace: (line: string) => ((line.startsWith('panic: ') || line.startsWith('fatal error: ')) && HEADER.test(line)) || (line.startsWith('SIG') && RAW_SIGNAL.test(line)),
   begin: () => new GoBlock(),
 };

@@ -4,7 +4,7 @@
 // line no longer grows with the number of registered formats (ClusterFuzz's shape, avoided: every
 // line tried against every pattern).
 //
-// Each marker is looked for by its rarest two characters (the byte-frequency ranks of the reader's
+// Each marker (a parser's lineMarkers, else its markers) is looked for by its rarest two characters (the byte-frequency ranks of the reader's
 // marker search): one table lookup per character of the line, and a marker compared only where its
 // two characters stand. A parser without markers (a library user's own) is asked about every line.
 
@@ -38,8 +38,9 @@ export class LinePrefilter {
     const byMarker = new Map<string, number[]>();
     parsers.forEach((p, i) => {
       // An empty marker is in every line: the parser is asked about every line, as without markers.
-      if (!p.markers || p.markers.length === 0 || p.markers.some((m) => m.length === 0)) return void this.always.push(i);
-      for (const m of p.markers) byMarker.set(m, [...(byMarker.get(m) ?? []), i]);
+      const markers = p.lineMarkers ?? p.markers;
+      if (!markers || markers.length === 0 || markers.some((m) => m.length === 0)) return void this.always.push(i);
+      for (const m of markers) byMarker.set(m, [...(byMarker.get(m) ?? []), i]);
     });
     for (const [marker, owners] of byMarker) {
       const offset = rarestPair(marker);

@@ -76,12 +76,18 @@ export interface TraceParser {
   /** What the parser looks for, in words a user recognizes ("no backtrace found; looked for ..."). */
   readonly label?: string;
   /**
-   * Strings of which every starting line contains at least one, in the form `startsTrace` is given
-   * it. The extractor asks a parser about a line only when the line holds one of its markers
-   * (parse/line-prefilter.ts), and the reader skips whole chunks of a large log holding none without
-   * decoding them; a parser without markers is asked about every line and disables the skipping.
+   * Byte strings of which every starting line contains at least one, or has one within a few lines
+   * (a Go panic's header, its frames' '+0x' below). Lets the reader skip whole chunks of a large
+   * log without decoding them (keeping the context lines before the next marker); a parser without
+   * markers disables that.
    */
   readonly markers?: readonly string[];
+  /**
+   * Strings of which every starting line itself contains at least one, in the form `startsTrace` is
+   * given it (default: `markers`). The extractor asks a parser about a line only when the line holds
+   * one of these (parse/line-prefilter.ts); a parser with neither is asked about every line.
+   */
+  readonly lineMarkers?: readonly string[];
   /** Cheap, exact test for a line that begins a trace of this format. */
   startsTrace(line: string): boolean;
   /**

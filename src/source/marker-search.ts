@@ -73,7 +73,7 @@ const name = (s: string) => [...leb(s.length), ...Buffer.from(s)];
  * whatever the number of fingerprints: ~3 instructions per byte position, a few per block.
  * Locals: 0 p, 1 end, 2 candidates, 3 bytes, 4 the 0x0f mask, 5... the tables (low, high per j).
  */
-export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairTable: number | null = null): Uint8Array<ArrayBuffer> {
+export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairTable: number | null = null, triples = false): Uint8Array<ArrayBuffer> {
   const P = 0, END = 1, M = 2, V = 3, NIB = 4;
   const width = Math.max(1, ...probes.map((p) => p.length));
   const tables = teddyTables(probes, width);
@@ -95,7 +95,10 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairT
    * A block's candidates (m on the stack's local M): the first whose two bytes begin some
    * fingerprint is returned; the others are passed over here, not handed to JS one call each (with
    * many fingerprints, a bucket's nibble combinations let common words through: "wor", "req").
-   * Without a pair table: the first candidate.
+   * Without a pair table: the first candidate. With `triples` (every fingerprint three bytes long)
+   * the table is indexed by a hash of the candidate's three bytes instead (tripleHash), which
+   * lets far fewer common words through than their first two bytes ("d r" of "handled request"
+   * for a fingerprint "d p").
    */
   const hit = pairTable === null
     ? [...op.localGet(P), ...op.localGet(M), ...op.v128zero, ...op.ne8, ...op.bitmask8, 0x68, 0x6a, 0x0f] // return p + ctz(bitmask(m != 0))
@@ -103,7 +106,9 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairT
         ...op.localGet(M), ...op.v128zero, ...op.ne8, ...op.bitmask8, ...op.localSet(BITS),
         0x03, 0x40, // loop over the bits
         ...op.localGet(P), ...op.localGet(BITS), 0x68, 0x6a, ...op.localTee(Q), // q = p + ctz(bits)
-        0x2f, 0x00, 0x00, ...op.localTee(K), // k = load16_u(q): its two bytes, little-endian
+        ...(triples
+          ? [0x28, 0x00, 0x00, ...op.i32(0xffffff), 0x71, ...op.i32(TRIPLE_MULTIPLIER | 0), 0x6c, ...op.i32(16), 0x76, ...op.localTee(K)] // k = tripleHash(load(q) & 0xffffff)
+          : [0x2f, 0x00, 0x00, ...op.localTee(K)]), // k = load16_u(q): its two bytes, little-endian
         ...op.i32(3), 0x76, 0x2d, 0x00, ...leb(pairTable), // table byte k >> 3
         ...op.localGet(K), ...op.i32(7), 0x71, 0x76, ...op.i32(1), 0x71, // >> (k & 7) & 1
         0x04, 0x40, ...op.localGet(Q), 0x0f, 0x0b, // a pair some fingerprint begins with: return q
@@ -242,7 +247,12 @@ interface Arena {
   tables: number;
 }
 
-/** A marker set's pair table: one bit per two-byte value (see kernel's `hit`). */
+/** Multiplier of the hash of three bytes (Knuth's golden ratio constant): see tripleHash. */
+const TRIPLE_MULTIPLIER = 0x9e3779b1;
+/** A 16-bit hash of three bytes read as a little-endian value k = b0 | b1 << 8 | b2 << 16 (the kernel's, in JS). */
+export const tripleHash = (k: number): number => Math.imul(k, TRIPLE_MULTIPLIER) >>> 16;
+
+/** A marker set's pair table: one bit per two-byte value, or per hash of three (see kernel's `hit`). */
 const PAIR_TABLE_BYTES = 65536 / 8;
 /** Marker sets whose kernel gets a pair table (more get kernels without one: slower, still right). */
 const PAIR_TABLES = 65536 / PAIR_TABLE_BYTES;
@@ -337,6 +347,8 @@ export class MarkerSet {
    * "Pyt" and "zer"), thrown out here before any map lookup.
    */
   private readonly pairs: Uint8Array | null;
+  /** Every fingerprint is three bytes long: the kernel's table is indexed by their hash. */
+  private readonly triples: boolean;
 
   constructor(readonly markers: readonly Buffer[]) {
     const prints = new Map<number, number[]>();
@@ -355,6 +367,7 @@ export class MarkerSet {
     for (const m of markers) if (m.length > 0) this.firstByte[m[0]!] = 1;
     this.lengths = [...new Set(this.prints.map((p) => p.length))].sort((a, b) => a - b);
     this.pairs = this.lengths[0]! >= 2 ? new Uint8Array(65536) : null;
+    this.triples = this.lengths[0] === 3;
     for (const p of this.prints) if (this.pairs) this.pairs[(p[0]! << 8) | p[1]!] = 1;
     this.maxOffset = maxOffset;
     this.maxLength = maxLength;
@@ -365,9 +378,10 @@ export class MarkerSet {
     if (!this.pairs || a.tables >= PAIR_TABLES) return null;
     const offset = a.size + a.tables++ * PAIR_TABLE_BYTES;
     const bits = new Uint8Array(a.memory.buffer, offset, PAIR_TABLE_BYTES);
-    // Bit k for the two bytes b0 b1 read as a little-endian 16-bit value k = b0 | b1 << 8.
+    // Bit k for the two bytes b0 b1 read as a little-endian 16-bit value k = b0 | b1 << 8, or for
+    // the hash of three.
     for (const p of this.prints) {
-      const k = p[0]! | (p[1]! << 8);
+      const k = this.triples ? tripleHash(p[0]! | (p[1]! << 8) | (p[2]! << 16)) : p[0]! | (p[1]! << 8);
       bits[k >> 3]! |= 1 << (k & 7);
     }
     return offset;
@@ -380,7 +394,7 @@ export class MarkerSet {
     const a = arenaState;
     if (!a || this.markers.length === 0 || this.markers.some((m) => m.length === 0)) return null;
     try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernel(this.prints, 2, this.placePairTable(a))), { e: { m: a.memory } });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernel(this.prints, 2, this.placePairTable(a), this.triples)), { e: { m: a.memory } });
       this.compiled = instance.exports.find as (p: number, end: number) => number;
     } catch {
       this.compiled = null;

@@ -70,7 +70,7 @@ function traces(parsers: readonly TraceParser[], text: string) {
 
 describe('the extractor with the prefilter', () => {
   // Without markers every parser is asked about every line: what the prefilter must not change.
-  const unfiltered = PARSERS.map((p) => ({ ...p, markers: undefined, startsTrace: p.startsTrace.bind(p), begin: p.begin.bind(p) }));
+  const unfiltered = PARSERS.map((p) => ({ ...p, markers: undefined, lineMarkers: undefined, startsTrace: p.startsTrace.bind(p), begin: p.begin.bind(p) }));
   const files = [join(ROOT, 'samples'), join(ROOT, 'test', 'pastes', 'cases')].flatMap(texts);
   it('reads the committed texts', () => expect(files.length).toBeGreaterThan(300));
   it('finds the same traces in every committed text as asking every parser', () => {

@@ -60,7 +60,7 @@ function ownMarkerMissing(lines: readonly string[], where = ''): string[] {
     const forms = [clean, clean.trimStart(), ...logPrefixSplits(clean).map((s) => s.rest)];
     for (const p of PARSERS) {
       const form = forms.find((text) => p.startsTrace(text));
-      if (form !== undefined && !(p.markers ?? []).some((m) => form.includes(m))) out.push(`${where}:${i + 1} ${p.format}: ${JSON.stringify(raw)}`);
+      if (form !== undefined && !(p.lineMarkers ?? p.markers ?? []).some((m) => form.includes(m))) out.push(`${where}:${i + 1} ${p.format}: ${JSON.stringify(raw)}`);
     }
   });
   return out;

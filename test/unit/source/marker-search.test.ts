@@ -33,9 +33,13 @@ describe('marker search, all formats at once', () => {
 
   it('the kernel is valid WebAssembly for fingerprints of 1, 2 and 3 bytes', () => {
     expect(WebAssembly.validate(kernel([[0x23], [0x72, 0x75], [0x61, 0x62, 0x63]]))).toBe(true);
+    expect(WebAssembly.validate(kernel([[0x23], [0x72, 0x75], [0x61, 0x62, 0x63]], 2, 0))).toBe(true);
+    expect(WebAssembly.validate(kernel([[0x61, 0x62, 0x63], [0x64, 0x20, 0x70]], 2, 0, true))).toBe(true);
   });
 
-  for (const [label, markers] of [['registered', REGISTERED], ['registered + dummy', [...REGISTERED, ...DUMMIES]]] as const) {
+  // Three-byte fingerprints only (the kernel's table hashes them) and with a two-byte one (its table
+  // holds fingerprints' first two bytes).
+  for (const [label, markers] of [['registered', REGISTERED], ['registered + dummy', [...REGISTERED, ...DUMMIES]], ['registered + a two-byte', [...REGISTERED, Buffer.from('Q!')]]] as const) {
     it(`finds the first marker exactly like indexOf (${label} markers)`, () => {
       const set = new MarkerSet(markers);
       const inKernel = takeSearchBuffer(CHUNK_SIZE);
