@@ -49,6 +49,13 @@ writeFileSync(RULE_INDEX_FILE, JSON.stringify({ schemaDigest: schemaDigest(RULE_
 const { PARSED_SKIP_FILE, builtSkipFile } = await import('../dist/normalize/skip-list.js');
 writeFileSync(PARSED_SKIP_FILE, builtSkipFile());
 
+// The marker search's Teddy tables for the registered formats' markers (src/source/marker-search.ts).
+const { builtTeddyTables } = await import('../dist/source/marker-search.js');
+const { markersOf } = await import('../dist/pipeline.js');
+const { PARSERS } = await import('../dist/parse/registry.js');
+const teddy = builtTeddyTables([markersOf(PARSERS)]);
+writeFileSync(teddy.file, teddy.text);
+
 // The rule types are generated from the schema (bench/rule-types.js): rewritten here when the schema
 // changed, so the next tsc compiles the new ones (test/unit/rules/rule-types.test.ts fails meanwhile).
 const { GENERATED_FILE, ruleSpecTypes } = await import('./rule-types.js');

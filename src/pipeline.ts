@@ -237,7 +237,7 @@ export async function analyzeCore(path: string, options: CoreOptions & AnalyzeOp
 const markerCache = new WeakMap<readonly TraceParser[], Buffer[] | null>();
 
 /** The raw-byte markers the reader skips by (null when some parser has none), once per parser list. */
-function markersOf(parsers: readonly TraceParser[]): Buffer[] | null {
+export function markersOf(parsers: readonly TraceParser[]): Buffer[] | null {
   let markers = markerCache.get(parsers);
   if (markers === undefined) {
     markers = parsers.every((p) => p.markers) ? minimalMarkers([...parsers.flatMap((p) => p.markers!), ...NOTICE_MARKERS]).map((m) => Buffer.from(m)) : null;

@@ -16,6 +16,9 @@
 // (`takeSearchBuffer`) is searched in place; without WebAssembly SIMD, one Buffer.indexOf per
 // marker.
 
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 // --- the kernel, in WebAssembly binary form ---------------------------------------------------
 
 const SIMD = 0xfd;
@@ -76,7 +79,7 @@ const name = (s: string) => [...leb(s.length), ...Buffer.from(s)];
 export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairTable: number | null = null, triples = false): Uint8Array<ArrayBuffer> {
   const P = 0, END = 1, M = 2, V = 3, NIB = 4;
   const width = Math.max(1, ...probes.map((p) => p.length));
-  const tables = teddyTables(probes, width);
+  const tables = tablesFor(probes, width);
   const LO = (j: number) => 5 + 2 * j, HI = (j: number) => 6 + 2 * j;
   // i32 locals after the v128 ones: the block's candidate bits, a candidate, its first two bytes.
   const BITS = 5 + 2 * width, Q = 6 + 2 * width, K = 7 + 2 * width;
@@ -159,6 +162,38 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairT
 }
 
 /**
+ * Teddy tables the build worked out for the registered formats' markers (bench/build-validators.js),
+ * keyed by the probes they are for: placing ~130 fingerprints in buckets is ~4,000 cost estimates,
+ * a tenth of a one-paste start-up while the code is not yet compiled. A set not in the file (other
+ * parsers, a changed marker) is placed here as before: the file is a shortcut, never an answer of its own.
+ */
+const TEDDY_FILE = fileURLToPath(new URL('./teddy-tables.json', import.meta.url));
+let prebuiltTables: Record<string, number[][]> | null | undefined;
+const tablesKey = (probes: readonly (readonly number[])[], width: number) => `${width}|${probes.map((p) => p.join(',')).join(' ')}`;
+
+function tablesFor(probes: readonly (readonly number[])[], width: number): number[][] {
+  if (prebuiltTables === undefined) {
+    try {
+      prebuiltTables = JSON.parse(readFileSync(TEDDY_FILE, 'utf8')) as Record<string, number[][]>;
+    } catch {
+      prebuiltTables = null; // not built (running from the sources)
+    }
+  }
+  return prebuiltTables?.[tablesKey(probes, width)] ?? teddyTables(probes, width);
+}
+
+/** What the build writes to TEDDY_FILE: the tables of these marker sets' kernels. */
+export function builtTeddyTables(sets: readonly (readonly Buffer[])[]): { file: string; text: string } {
+  const out: Record<string, number[][]> = {};
+  for (const markers of sets) {
+    const probes = new MarkerSet(markers).prints;
+    const width = Math.max(1, ...probes.map((p) => p.length));
+    out[tablesKey(probes, width)] = teddyTables(probes, width);
+  }
+  return { file: TEDDY_FILE, text: JSON.stringify(out) };
+}
+
+/**
  * Teddy's nibble tables for these fingerprints: [low0, high0, low1, high1, ...], 16 bytes each,
  * bit b set where bucket b allows that nibble at that position. A bucket allows every combination
  * of the nibbles its fingerprints have at a position ("mem" and "us " in one bucket let "ms " and
@@ -170,36 +205,21 @@ export function kernel(probes: readonly (readonly number[])[], unroll = 2, pairT
 function teddyTables(probes: readonly (readonly number[])[], width: number): number[][] {
   const lengths = [...new Set(probes.map((p) => p.length))].sort((a, b) => a - b);
   // Buckets per length: one for each shorter length, the rest for the longest.
-  const buckets: { length: number; fps: (readonly number[])[] }[] = [];
+  const buckets: TeddyBucket[] = [];
   for (const len of lengths) {
     const n = len === lengths[lengths.length - 1] ? 8 - buckets.length : 1;
-    for (let k = 0; k < n; k++) buckets.push({ length: len, fps: [] });
+    for (let k = 0; k < n; k++) buckets.push(new TeddyBucket(len));
   }
-  /** How much log text a bucket holding these fingerprints lets through (the product over positions). */
-  const cost = (fps: readonly (readonly number[])[], len: number) => {
-    if (fps.length === 0) return 0;
-    let p = 1;
-    for (let j = 0; j < len; j++) {
-      let lo = 0;
-      let hi = 0;
-      for (const f of fps) (lo |= 1 << (f[j]! & 15)), (hi |= 1 << (f[j]! >> 4));
-      let sum = 0;
-      for (let hs = hi; hs; hs &= hs - 1)
-        for (let ls = lo, h = 31 - Math.clz32(hs & -hs); ls; ls &= ls - 1) sum += BYTE_WEIGHT[(h << 4) | (31 - Math.clz32(ls & -ls))]!;
-      p *= sum;
-    }
-    return p;
-  };
-  const order = [...probes].sort((a, b) => cost([b], b.length) - cost([a], a.length));
+  const order = [...probes].sort((a, b) => new TeddyBucket(b.length).cost(b) - new TeddyBucket(a.length).cost(a));
   for (const fp of order) {
-    let best = -1;
+    let best: TeddyBucket | null = null;
     let bestAdded = Infinity;
-    buckets.forEach((b, i) => {
-      if (b.length !== fp.length) return;
-      const added = cost([...b.fps, fp], b.length) - cost(b.fps, b.length);
-      if (added < bestAdded) (bestAdded = added), (best = i);
-    });
-    buckets[best]!.fps.push(fp);
+    for (const b of buckets) {
+      if (b.length !== fp.length) continue;
+      const added = b.cost(fp) - b.current;
+      if (added < bestAdded) (bestAdded = added), (best = b);
+    }
+    best!.add(fp);
   }
   // Then single moves while one lowers the total (greedy placement alone can trap a common
   // fingerprint's nibbles with another's).
@@ -207,18 +227,17 @@ function teddyTables(probes: readonly (readonly number[])[], width: number): num
     moved = false;
     for (const from of buckets)
       for (const fp of [...from.fps]) {
-        const rest = from.fps.filter((f) => f !== fp);
-        const saved = cost(from.fps, from.length) - cost(rest, from.length);
-        let target: (typeof buckets)[number] | null = null;
+        const saved = from.current - from.cost(null, fp);
+        let target: TeddyBucket | null = null;
         let gain = 1e-12;
         for (const to of buckets) {
           if (to === from || to.length !== from.length) continue;
-          const g = saved - (cost([...to.fps, fp], to.length) - cost(to.fps, to.length));
+          const g = saved - (to.cost(fp) - to.current);
           if (g > gain) (gain = g), (target = to);
         }
         if (target) {
-          from.fps = rest;
-          target.fps.push(fp);
+          from.remove(fp);
+          target.add(fp);
           moved = true;
         }
       }
@@ -234,6 +253,77 @@ function teddyTables(probes: readonly (readonly number[])[], width: number): num
       }
   });
   return tables;
+}
+
+/**
+ * Fingerprints of one length in one Teddy bucket, with how many have each nibble at each position:
+ * what the bucket would let through with one fingerprint more or less is worked out from those
+ * counts, not from the list again (the placement asks that ~10,000 times for 130 fingerprints).
+ */
+class TeddyBucket {
+  fps: (readonly number[])[] = [];
+  /** Fingerprints with low (high) nibble n at position j: index j * 16 + n. */
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+  /** Per position, the low (high) nibbles some fingerprint has there, one bit each. */
+  private readonly loMask: Int32Array;
+  private readonly hiMask: Int32Array;
+  /** cost() of the bucket as it is. */
+  current = 0;
+
+  constructor(readonly length: number) {
+    this.lo = new Int32Array(length * 16);
+    this.hi = new Int32Array(length * 16);
+    this.loMask = new Int32Array(length);
+    this.hiMask = new Int32Array(length);
+  }
+
+  add(fp: readonly number[]): void {
+    this.fps.push(fp);
+    this.count(fp, 1);
+  }
+
+  remove(fp: readonly number[]): void {
+    this.fps = this.fps.filter((f) => f !== fp);
+    this.count(fp, -1);
+  }
+
+  private count(fp: readonly number[], d: number): void {
+    for (let j = 0; j < this.length; j++) {
+      const l = j * 16 + (fp[j]! & 15);
+      const h = j * 16 + (fp[j]! >> 4);
+      this.lo[l]! += d;
+      this.hi[h]! += d;
+      // The position's nibble sets: a nibble stays while some fingerprint has it.
+      this.loMask[j] = this.lo[l]! > 0 ? this.loMask[j]! | (1 << (fp[j]! & 15)) : this.loMask[j]! & ~(1 << (fp[j]! & 15));
+      this.hiMask[j] = this.hi[h]! > 0 ? this.hiMask[j]! | (1 << (fp[j]! >> 4)) : this.hiMask[j]! & ~(1 << (fp[j]! >> 4));
+    }
+    this.current = this.cost();
+  }
+
+  /**
+   * How much log text the bucket lets through with `plus` added or `minus` taken out (the product
+   * over positions of the weights of every low/high nibble combination it allows there).
+   */
+  cost(plus: readonly number[] | null = null, minus: readonly number[] | null = null): number {
+    if (this.fps.length + (plus ? 1 : 0) - (minus ? 1 : 0) === 0) return 0;
+    let p = 1;
+    for (let j = 0; j < this.length; j++) {
+      let lo = this.loMask[j]!;
+      let hi = this.hiMask[j]!;
+      if (plus) (lo |= 1 << (plus[j]! & 15)), (hi |= 1 << (plus[j]! >> 4));
+      if (minus) {
+        // Gone with it: a nibble only `minus` had.
+        if (this.lo[j * 16 + (minus[j]! & 15)] === 1) lo &= ~(1 << (minus[j]! & 15));
+        if (this.hi[j * 16 + (minus[j]! >> 4)] === 1) hi &= ~(1 << (minus[j]! >> 4));
+      }
+      let sum = 0;
+      for (let hs = hi; hs; hs &= hs - 1)
+        for (let ls = lo, h = 31 - Math.clz32(hs & -hs); ls; ls &= ls - 1) sum += BYTE_WEIGHT[(h << 4) | (31 - Math.clz32(ls & -ls))]!;
+      p *= sum;
+    }
+    return p;
+  }
 }
 
 // --- the memory chunk buffers live in ----------------------------------------------------------
@@ -338,7 +428,8 @@ export class MarkerSet {
   private readonly lengths: number[];
   private readonly maxOffset: number;
   private readonly maxLength: number;
-  private readonly prints: number[][];
+  /** The fingerprints, one per distinct one (the kernel's probes). */
+  readonly prints: number[][];
   /** Nonzero for the bytes some marker starts with. */
   private readonly firstByte = new Uint8Array(256);
   /**

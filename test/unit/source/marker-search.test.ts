@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { minimalMarkers } from '../../../src/pipeline.js';
 import { CHUNK_SIZE } from '../../../src/source/lines.js';
-import { fingerprint, kernel, MarkerSet, takeSearchBuffer } from '../../../src/source/marker-search.js';
+import { builtTeddyTables, fingerprint, kernel, MarkerSet, takeSearchBuffer } from '../../../src/source/marker-search.js';
 import { NOTICE_MARKERS } from '../../../src/parse/notice.js';
 import { PARSERS } from '../../../src/parse/registry.js';
 
@@ -73,4 +73,21 @@ describe('marker search, all formats at once', () => {
       expect(set.find(d, at + 1, d.length)).toBe(-1);
     }
   });
+
+  it('writes the registered markers\' Teddy tables for the build, keyed by their probes', () => {
+    const { text } = builtTeddyTables([REGISTERED]);
+    const entries = Object.entries(JSON.parse(text) as Record<string, number[][]>);
+    expect(entries.length).toBe(1);
+    const [key, tables] = entries[0]!;
+    const probes = new MarkerSet(REGISTERED).prints;
+    expect(key).toBe(`3|${probes.map((p) => p.join(',')).join(' ')}`);
+    expect(tables.length).toBe(6);
+    // Every fingerprint is allowed by some bucket at every position: none can be missed.
+    for (const p of probes) {
+      let buckets = 0xff;
+      p.forEach((b, j) => (buckets &= tables[2 * j]![b & 15]! & tables[2 * j + 1]![b >> 4]!));
+      expect(buckets).not.toBe(0);
+    }
+  });
 });
+
