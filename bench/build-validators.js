@@ -24,7 +24,7 @@ writeFileSync(out, code);
 // left out (loading them reports the problems as usual).
 const { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles } = await import('../dist/rules/load.js');
 const { RULE_INDEX_FILE, compilerDigest, textHash } = await import('../dist/rules/rule-index.js');
-const { readFileSync } = await import('node:fs');
+const { readFileSync, statSync } = await import('node:fs');
 const { relative } = await import('node:path');
 const { indexedRule } = await import('../dist/rules/compile.js');
 const rules = {};
@@ -41,7 +41,10 @@ for (const file of ruleFiles(BUILTIN_RULES_DIR, [])) {
     const parts = lazy.whenParts.flatMap((part) => part().map((c) => c.label));
     if (parts.join('\n') !== rule.when.map((c) => c.label).join('\n')) throw new Error(`${file}: [when] compiled in parts is not [when] (src/rules/compile.ts WHEN_ORDER): ${parts.join(', ')}`);
   }
-  if (rule && problems.length === 0) rules[relative(BUILTIN_RULES_DIR, file)] = { sha256: textHash(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), spec: rule.spec, tokens: rule.indexTokens };
+  if (rule && problems.length === 0) {
+    const { size, mtimeMs } = statSync(file);
+    rules[relative(BUILTIN_RULES_DIR, file)] = { sha256: textHash(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')), size, mtimeMs, spec: rule.spec, tokens: rule.indexTokens };
+  }
 }
 writeFileSync(RULE_INDEX_FILE, JSON.stringify({ schemaDigest: schemaDigest(RULE_SCHEMA), compilerDigest: compilerDigest(), rules }));
 

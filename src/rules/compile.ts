@@ -83,6 +83,7 @@ function lazyParts(when: ConditionsSpec): (() => Condition[])[] {
 export function indexedRule(spec: RuleSpec, file: string, indexTokens: string[][] | null): CompiledRule {
   let when: Condition[] | null = null;
   let evidence: CompiledEvidence[] | null = null;
+  let gate: Condition[] | null = null;
   const gateSpec: ConditionsSpec = {};
   for (const key of GATE_KEYS) if (spec.when[key] !== undefined) (gateSpec as Record<string, unknown>)[key] = spec.when[key];
   return {
@@ -94,7 +95,10 @@ export function indexedRule(spec: RuleSpec, file: string, indexTokens: string[][
       return (evidence ??= compileEvidence(spec));
     },
     indexTokens,
-    gate: compileConditions(gateSpec),
+    // Compiled when the engine first gets to the rule (most rules are ruled out by their needs first).
+    get gate() {
+      return (gate ??= compileConditions(gateSpec));
+    },
     whenParts: lazyParts(spec.when),
   };
 }

@@ -9,7 +9,7 @@ import { compileTextPattern, PatternError } from './pattern.js';
 import { RULE_SCHEMA, type RuleSpec } from './schema.js';
 import { keyLines, lineOf } from './toml-lines.js';
 import { closest, parseRuleText, schemaDigest, type RuleProblem } from './validate.js';
-import { indexedEntry, readRuleIndex } from './rule-index.js';
+import { indexedEntry, indexedEntryByStat, readRuleIndex } from './rule-index.js';
 
 /** The packs shipped with coredx (rules/ at the package root). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -76,15 +76,19 @@ let ruleSchemaDigest: string | null = null;
 
 /** A bundled rule whose text is what the build indexed: its spec is already known valid, its
  *  index tokens known, and its conditions are compiled when a report first gets near it. */
-function fromIndex(file: string, text: string): CompiledRule | null {
+function fromIndex(file: string, text: string | null): CompiledRule | null {
   if (!file.startsWith(BUILTIN_RULES_DIR)) return null;
   ruleSchemaDigest ??= schemaDigest(RULE_SCHEMA);
-  const entry = indexedEntry(readRuleIndex(ruleSchemaDigest), BUILTIN_RULES_DIR, file, text);
+  const index = readRuleIndex(ruleSchemaDigest);
+  // Without the text: only a file the build saw as it is now (its size and time), else null.
+  const entry = text === null ? indexedEntryByStat(index, BUILTIN_RULES_DIR, file) : indexedEntry(index, BUILTIN_RULES_DIR, file, text);
   return entry ? indexedRule(entry.spec, file, entry.tokens) : null;
 }
 
 /** Loads and checks one rule file; `useIndex: false` checks it in full even when the build indexed it. */
 export function loadRuleFile(file: string, options: { useIndex?: boolean } = {}): { rule: CompiledRule | null; problems: RuleProblem[] } {
+  const unread = options.useIndex === false ? null : fromIndex(file, null);
+  if (unread) return { rule: unread, problems: [] };
   let text: string;
   try {
     // A byte-order mark at the start (editors on Windows write one) is not TOML syntax.

@@ -40,7 +40,7 @@ const NO_CAPTURES: TextMatch = { captures: {} };
 export function compileTextPattern(spec: TextPatternSpec): TextPattern {
   if (typeof spec === 'string') {
     const glob = compileGlob(spec);
-    return { source: spec, match: (t) => (glob(t) ? NO_CAPTURES : null), tokens: globTokens(spec), literal: globLiterals(spec)[0] ?? null };
+    return { source: spec, match: (t) => (glob(t) ? NO_CAPTURES : null), tokens: globTokens(spec), literal: textPatternLiteral(spec) };
   }
   // Compiled on first use: most rules never get as far as their regexes for a given crash, and
   // re2js compiles slowly (half the start-up of a one-paste analyze). Rule loading checks every
@@ -57,7 +57,7 @@ export function compileTextPattern(spec: TextPatternSpec): TextPattern {
     return (compiled = { re, names: Object.keys(re.namedGroups()) });
   };
   // A text without the regex's required literal cannot match: ruled out without compiling it.
-  const literal = requiredLiteral(spec.regex);
+  const literal = textPatternLiteral(spec);
   return {
     source: `/${spec.regex}/`,
     tokens: [],
@@ -188,6 +188,16 @@ function withPlainGroupsInlined(regex: string): string {
 
 export function compileTextPatterns(spec: TextPatternsSpec): TextPattern[] {
   return (Array.isArray(spec) ? spec : [spec]).map(compileTextPattern);
+}
+
+/** What compileTextPattern(spec).literal is, without compiling the pattern. */
+export function textPatternLiteral(spec: TextPatternSpec): string | null {
+  return typeof spec === 'string' ? (globLiterals(spec)[0] ?? null) : requiredLiteral(spec.regex);
+}
+
+/** Each pattern's textPatternLiteral. */
+export function textPatternLiterals(spec: TextPatternsSpec): (string | null)[] {
+  return (Array.isArray(spec) ? spec : [spec]).map(textPatternLiteral);
 }
 
 /**

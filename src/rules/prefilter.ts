@@ -9,7 +9,7 @@
 // have no effects, so diagnoses are the same.
 
 import type { MatchContext } from './conditions.js';
-import { compileTextPatterns, functionLiterals, mayMatchIn } from './pattern.js';
+import { functionLiterals, mayMatchIn, textPatternLiterals } from './pattern.js';
 import { compileGlob } from '../normalize/glob.js';
 import type { Report } from '../model.js';
 import type { ConditionsSpec, FramePatternSpec } from './schema.js';
@@ -43,8 +43,9 @@ export function ruleNeeds(when: ConditionsSpec): RuleNeeds | null {
     if (globs.some((g) => g.includes('*') || g.includes('?'))) return [{ get: VALUE_OF[key], allowed: null, globs: globs.map((g) => compileGlob(g, { caseInsensitive: true })) }];
     return [{ get: VALUE_OF[key], allowed: new Set(globs.map((g) => g.toLowerCase())), globs: [] }];
   });
-  const log = (when.log ?? []).map((l) => compileTextPatterns(l.pattern).map((p) => p.literal)).filter((ls) => !ls.includes(null));
-  const abortMessage = when.abort_message === undefined ? null : compileTextPatterns(when.abort_message).map((p) => p.literal);
+  // Literals only: nothing is compiled for a rule these rule out.
+  const log = (when.log ?? []).map((l) => textPatternLiterals(l.pattern)).filter((ls) => !ls.includes(null));
+  const abortMessage = when.abort_message === undefined ? null : textPatternLiterals(when.abort_message);
   // Each frame pattern that must match a frame somewhere: every stack step, every any/other/main
   // thread pattern, and the threads condition's patterns when it wants at least one thread.
   const required: FramePatternSpec[] = [...(when.stack ?? []), ...(when.any_thread ?? []), ...(when.other_thread ?? []), ...(when.main_thread ?? []), ...(when.threads && when.threads.min >= 1 ? when.threads.frames : [])];

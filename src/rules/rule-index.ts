@@ -4,12 +4,15 @@
 // one-paste `coredx analyze` is then reading and hashing the files. A file that changed since the
 // build (an edited rule, a user's checkout) is parsed and checked as usual: the index is only ever
 // a shortcut for text it has already seen, never a second source of truth.
+// A file whose size and modification time are what the build saw is taken as the text it indexed
+// without reading it (as make, and bin/coredx.js for the CLI bundle, judge freshness): editing a
+// file changes its time, so it is read and hashed again; a package's copies (other times) are too.
 // Each entry also holds the rule's index tokens (what compiling its conditions gives), so a bundled
 // rule is compiled only when a report gets near it (compile.ts, `indexedRule`); the index names the
 // compiler it was made by (COMPILER_FILES' text), and a changed compiler makes it unusable too.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuleSpec } from './schema.js';
@@ -27,6 +30,9 @@ export interface RuleIndex {
 
 export interface IndexEntry {
   sha256: string;
+  /** The file's size and modification time when the build read it. */
+  size: number;
+  mtimeMs: number;
   spec: RuleSpec;
   /** CompiledRule.indexTokens of the compiled spec. */
   tokens: string[][] | null;
@@ -67,6 +73,24 @@ export function readRuleIndex(schemaDigest: string): RuleIndex | null {
 /** The index entry of `file` (under `rulesDir`) when its text is exactly what was indexed. */
 export function indexedEntry(index: RuleIndex | null, rulesDir: string, file: string, text: string): IndexEntry | null {
   if (!index) return null;
-  const entry = index.rules[relative(rulesDir, file)];
+  const entry = index.rules[indexKey(rulesDir, file)];
   return entry && entry.sha256 === textHash(text) ? entry : null;
+}
+
+/** The index entry of `file` when its size and modification time are the ones the build saw (see above). */
+export function indexedEntryByStat(index: RuleIndex | null, rulesDir: string, file: string): IndexEntry | null {
+  if (!index) return null;
+  const entry = index.rules[indexKey(rulesDir, file)];
+  if (!entry || entry.size === undefined) return null;
+  try {
+    const st = statSync(file);
+    return st.size === entry.size && st.mtimeMs === entry.mtimeMs ? entry : null;
+  } catch {
+    return null; // read as usual, which reports why it cannot be
+  }
+}
+
+/** A file's key in the index: its path under the rules folder (a slice for the usual case; path.relative resolves both paths). */
+function indexKey(rulesDir: string, file: string): string {
+  return file.startsWith(rulesDir) && file[rulesDir.length] === '/' && !file.includes('/.', rulesDir.length) ? file.slice(rulesDir.length + 1) : relative(rulesDir, file);
 }
