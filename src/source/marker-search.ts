@@ -430,8 +430,8 @@ export class MarkerSet {
   private readonly maxLength: number;
   /** The fingerprints, one per distinct one (the kernel's probes). */
   readonly prints: number[][];
-  /** Nonzero for the bytes some marker starts with. */
-  private readonly firstByte = new Uint8Array(256);
+  /** The markers by their first byte (null: none starts with it). */
+  private readonly byFirstByte: (Buffer[] | null)[] = new Array<Buffer[] | null>(256).fill(null);
   /**
    * Nonzero for the first two bytes of some fingerprint (null when one is shorter): most of the
    * kernel's candidates are nibble combinations of a bucket's fingerprints ("pa" of "path" through
@@ -455,7 +455,7 @@ export class MarkerSet {
       maxLength = Math.max(maxLength, m.length);
     }
     this.prints = [...prints.values()];
-    for (const m of markers) if (m.length > 0) this.firstByte[m[0]!] = 1;
+    for (const m of markers) if (m.length > 0) (this.byFirstByte[m[0]!] ??= []).push(m);
     this.lengths = [...new Set(this.prints.map((p) => p.length))].sort((a, b) => a - b);
     this.pairs = this.lengths[0]! >= 2 ? new Uint8Array(65536) : null;
     this.triples = this.lengths[0] === 3;
@@ -580,8 +580,11 @@ export class MarkerSet {
 
   /** Byte by byte, for the few bytes the kernel's blocks do not reach. */
   private scalar(buf: Buffer, from: number, to: number): number {
-    const first = this.firstByte;
-    for (let i = from; i < to; i++) if (first[buf[i]!]) for (const m of this.markers) if (this.startsWith(buf, i, m)) return i;
+    const byFirst = this.byFirstByte;
+    for (let i = from; i < to; i++) {
+      const list = byFirst[buf[i]!];
+      if (list) for (const m of list) if (this.startsWith(buf, i, m)) return i;
+    }
     return -1;
   }
 
