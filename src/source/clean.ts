@@ -126,9 +126,18 @@ export function cleanLine(line: string): string {
   return line;
 }
 
+/**
+ * A Windows path (D:\a\_temp\src\x.cpp, .\_deps\lib, \\server\share\_out): its backslashes are
+ * separators, not Markdown escapes, even before punctuation (GitHub Actions' Windows runners build
+ * under D:\a\_temp and D:\a\_work: unescaped, every such location would lose a backslash).
+ */
+const WINDOWS_PATH = /(?:(?<![\w\\])[A-Za-z]:|(?<![\w\\.])\.{1,2}(?=\\)|(?<![\w\\])\\(?=\\\w))\\[^\s"'<>|*?`]*/g;
+
 /** A line of Markdown source without its escapes, and without the quote or list marker they hid. */
 function unescapeMarkdown(line: string): string {
-  line = line.replace(MARKDOWN_ESCAPE, '$1');
+  const paths: [number, number][] = [];
+  for (const m of line.matchAll(WINDOWS_PATH)) paths.push([m.index, m.index + m[0].length]);
+  line = line.replace(MARKDOWN_ESCAPE, (escape, char: string, at: number) => (paths.some(([from, to]) => at >= from && at < to) ? escape : char));
   return line.charCodeAt(0) === 62 ? line.replace(QUOTE, '') : line;
 }
 

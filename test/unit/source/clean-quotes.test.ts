@@ -36,6 +36,19 @@ describe('cleanLine: text as web pages and Markdown sources carry it', () => {
     expect(cleanLine('#0  0x1 in f () at C:\\src\\net\\sock.cpp:12')).toBe('#0  0x1 in f () at C:\\src\\net\\sock.cpp:12');
     expect(cleanLine('value &#99999999; left')).toBe('value &#99999999; left');
   });
+
+  // Class: Windows paths with a backslash before punctuation (GitHub Actions' D:\a\_temp, D:\a\_work,
+  // CMake's .\_deps, a share's \\build\_out) lost it as a Markdown escape.
+  it.each([
+    'D:\\a\\_temp\\build\\src\\main.cpp(42): fatal error C1083',
+    '#3  0x7ff6 in app::run () at D:\\a\\_work\\app\\src\\run.cpp:88',
+    '   viewer.exe!Render::draw() Line 42\tC++ .\\_deps\\fmt-src\\format.h',
+    'frame #2: 0x1 in f at \\\\build01\\_out\\x\\f.cpp:3',
+  ])('keeps the backslashes of a Windows path before punctuation: %j', (line) => expect(cleanLine(line)).toBe(line));
+
+  it('still unescapes Markdown outside a Windows path on the same line', () => {
+    expect(cleanLine('\\#0  0x1 in \\_\\_run () at D:\\a\\_work\\x.cpp:3')).toBe('#0  0x1 in __run () at D:\\a\\_work\\x.cpp:3');
+  });
 });
 
 describe("rsyslog's escaped line feeds", () => {
