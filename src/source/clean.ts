@@ -29,8 +29,11 @@ const PREFIXES: RegExp[] = [
 const QUOTE = /^[ \t]*>(?:[ \t]*>)*(?:[ \t]|$)/;
 // Sysinternals DebugView and similar Windows viewers: "00000001\t23:44:41\t[7340] ".
 const DEBUG_VIEWER = /^\d{6,10}\t\d\d:\d\d:\d\d(?:[.,]\d+)?\t(?:\[\d+\] ?)?/;
-// syslog and journalctl's short formats: "Jan 12 03:04:05 host prog[1234]: ", also with an ISO time.
-const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?) [\w.-]+ [\w./@:-]+(?:\[\d+\])?: /;
+// syslog and journalctl's short formats: "Jan 12 03:04:05 host prog[1234]: ", also with an ISO time
+// as journalctl's short-iso and rsyslog write it, with a numeric UTC offset. After a CI runner's
+// time ("...T10:00:00.1234567Z", or none) "host prog: " is too often the message's own words
+// ("Fatal error: ", "Assertion failed: "): only a program with its pid is taken as syslog's there.
+const SYSLOG = /^(?:(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?[+-]\d\d:?\d\d) [\w.-]+ [\w./@:-]+(?:\[\d+\])?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?Z? [\w.-]+ [\w./@:-]+\[\d+\]): /;
 // gdb's pager prompt; after RET the next line is printed right after it, on the same line.
 const PAGER = /-{2,3}Type <(?:RET|return)> (?:for more, q to quit, c to continue without paging|to continue, or q <return> to quit)-{2,3}/;
 // A Markdown code fence line ("```", "```gdb"): the paste's wrapping, not its text.

@@ -76,3 +76,23 @@ describe('cleanLine: a line pasted as one inline-code span (class: frames as Mar
     '    frame #1: 0x2 libc++abi.dylib`std::__terminate(void (*)()) + 16',
   ])('keeps %j (a module`function pair, or code inside prose)', (line) => expect(cleanLine(line)).toBe(line));
 });
+
+describe('cleanLine: syslog prefixes', () => {
+  it.each([
+    ['Jan 12 03:04:05 build-7 prog[1234]: #0  0x1 in f ()', '#0  0x1 in f ()'],
+    ['Jan  2 03:04:05 host kernel: app[12]: segfault at 0', 'app[12]: segfault at 0'],
+    // journalctl -o short-iso, rsyslog's RFC 3339 times: a numeric offset.
+    ['2024-05-01T10:00:00+0000 host kernel: app[12]: segfault at 0', 'app[12]: segfault at 0'],
+    ['2024-05-01T10:00:00.123456+00:00 myhost app[77]: #0  0x1 in f ()', '#0  0x1 in f ()'],
+    ['2024-05-01T10:00:00Z myhost app[77]: #0  0x1 in f ()', '#0  0x1 in f ()'],
+  ])('%j -> %j', (line, clean) => expect(cleanLine(line)).toBe(clean));
+
+  // Class: a CI runner's time, then a message starting with two words and a colon, read as a host
+  // and a program ("Fatal error", "Assertion failed"): the message lost its first words.
+  it.each([
+    ['2024-05-01T10:00:00.1234567Z Fatal error: signal 11 received', 'Fatal error: signal 11 received'],
+    ['2024-05-01T10:00:00Z Assertion failed: n > 0, file src/a.c, line 12', 'Assertion failed: n > 0, file src/a.c, line 12'],
+    ['2024-05-01T10:00:00.1234567Z test failed: expected 3, got 4', 'test failed: expected 3, got 4'],
+  ])('keeps the message after a CI time: %j', (line, clean) => expect(cleanLine(line)).toBe(clean));
+});
+
