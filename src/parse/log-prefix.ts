@@ -16,7 +16,8 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   dmesg: /^\[\s*\d+\.\d{3,}\][ \t]?/,
   // "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level;
   // torchrun's "[rank0]: " puts a colon after it.
-  bracket: /^\[[^[\]]{1,80}\]:?[ \t]?/,
+  // Open MPI's --tag-output names the stream after the rank: "[1,0]<stderr>:".
+  bracket: /^\[[^[\]]{1,80}\](?:<std(?:out|err|diag)>)?:?[ \t]?/,
   // "name | " and "12 | ": docker compose (service name, padded), numbered lines.
   pipe: /^[ \t]*[\w.@/-]{1,64}[ \t]+\|[ \t]?/,
   // "12:00:01 ", "12:00:01.123 ", "2024-05-01 12:00:01,5 " (forms the cleaner does not take).

@@ -45,7 +45,9 @@ function frame(text: string) {
   else return null;
   const wasm = WASM_LOCATION.exec(where);
   if (wasm && (wasm[2] !== undefined || /\.wasm$|^wasm:/.test(wasm[1]!))) {
-    const f = dumpFrame(null, name ? cleanName(name) : '??', wasm[1]!, text);
+    // A named frame keeps no module: the module links its libc in (Emscripten's musl), so "abort" or
+    // "__assert_fail" in it are the C library's, which the skip list knows by name only without one.
+    const f = dumpFrame(null, name ? cleanName(name) : '??', name ? null : wasm[1]!, text);
     return { ...f, moduleOffset: wasm[3]!.toLowerCase() };
   }
   const js = JS_LOCATION.exec(where);

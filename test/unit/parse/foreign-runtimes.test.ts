@@ -59,6 +59,10 @@ describe('a WebAssembly trap', () => {
     expect(r.signatureFrames[0]).toBe('dispatch_cb');
     expect(r.threads[0]!.frames[1]!.moduleOffset).toBe('0x3aa0');
   });
+  it("the module's own libc (abort, __assert_fail) is skipped like any libc", () => {
+    const r = analyze(['RuntimeError: unreachable', '    at app.wasm.abort (app.wasm:0x4f1a2)', '    at app.wasm.__assert_fail (app.wasm:0x4f0c8)', '    at app.wasm.mesh_weld (app.wasm:0x2a3b4)'].join('\n')).reports[0]!;
+    expect([r.signal, r.signatureFrames[0]]).toEqual(['SIGABRT', 'mesh_weld']);
+  });
   it("reads Firefox's and DevTools' frames", () => {
     const ff = analyze(['RuntimeError: unreachable executed', 'panic_abort@https://x.test/app.wasm:wasm-function[9]:0x1f2', 'parse_hdr@https://x.test/app.wasm:wasm-function[31]:0x88a'].join('\n')).reports[0]!;
     expect([ff.signal, ff.threads[0]!.frames.map((f) => f.function)]).toEqual(['SIGABRT', ['panic_abort', 'parse_hdr']]);

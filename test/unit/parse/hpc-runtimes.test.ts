@@ -23,6 +23,10 @@ describe("Open MPI's signal report", () => {
     expect(r[0]!.signatureFrames.slice(0, 2)).toEqual(['md::NeighList::build', 'main']);
     expect(r[0]!.diagnoses[0]!.category).toBe('null-deref');
   });
+  it("behind mpirun --tag-output's \"[1,0]<stderr>:\" too", () => {
+    const r = analyze(['[1,3]<stderr>:[c12:4401] *** Process received signal ***', '[1,3]<stderr>:[c12:4401] Signal: Aborted (6)', '[1,3]<stderr>:[c12:4401] [ 0] /lib64/libc.so.6(+0x3c050)[0x7f1]', '[1,3]<stderr>:[c12:4401] [ 1] ./md(check_box+0x10)[0x401]', '[1,3]<stderr>:[c12:4401] *** End of error message ***'].join('\n')).reports[0]!;
+    expect([r.format, r.signal, r.signatureFrames[0]]).toEqual(['openmpi', 'SIGABRT', 'check_box']);
+  });
   it('"(nil)" is address 0', () => {
     const r = analyze(['*** Process received signal ***', 'Signal: Bus error (7)', 'Failing at address: (nil)', '[ 0] /lib/libc.so.6(+0x3c050)[0x7f1]', '[ 1] ./io(read_block+0x10)[0x401]', '*** End of error message ***'].join('\n')).reports[0]!;
     expect([r.signal, r.faultAddress, r.signatureFrames[0]]).toEqual(['SIGBUS', '0x0', 'read_block']);
