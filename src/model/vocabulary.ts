@@ -254,6 +254,10 @@ export const FORMATS = [
   // (a MEX file's crash); parse/wasm.ts: a WebAssembly trap as the JavaScript engine reports it;
   // parse/compute-sanitizer.ts: NVIDIA compute-sanitizer's errors in a CUDA kernel.
   'wine', 'matlab', 'wasm', 'compute-sanitizer',
+  // parse/mongodb.ts: MongoDB's structured-log BACKTRACE (the stack as a JSON array in one line).
+  'mongodb',
+  // parse/freebsd-kernel.ts: a FreeBSD kernel panic's KDB backtrace.
+  'freebsd-kernel',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

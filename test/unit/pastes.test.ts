@@ -18,8 +18,6 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 /** Not read yet, each a class of its own. */
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
-  's15_mongod_backtrace_json.txt': "MongoDB 4.4+'s structured log: the stack is a JSON array inside one log line (\"msg\":\"BACKTRACE\"), no parser reads it yet",
-  's16_freebsd_kdb_panic.txt': "a FreeBSD kernel panic's KDB backtrace ('f() at f+0x24/frame 0x...'), no parser reads it yet",
 };
 
 function judge(c: (typeof cases)[number]): string | null {
