@@ -258,6 +258,9 @@ export const FORMATS = [
   'mongodb',
   // parse/freebsd-kernel.ts: a FreeBSD kernel panic's KDB backtrace.
   'freebsd-kernel',
+  // parse/blender.ts, parse/obs.ts: applications' own crash files on Windows (Blender's crash.txt,
+  // OBS Studio's crash log); parse/dotnet.ts: .NET's fatal error with its managed stack.
+  'blender', 'obs', 'dotnet',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

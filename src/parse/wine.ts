@@ -15,7 +15,8 @@
 import { dumpFrame, HandlerDumpBlock, type DumpHeader, type HandlerDumpDialect } from './handler-dump.js';
 import type { TraceParser } from './types.js';
 
-const UNHANDLED = /^(?:wine: Unhandled|Unhandled exception:) (.*?)(?: at address [0-9A-Fa-fx]+ \(thread [0-9a-f]+\), starting debugger\.\.\.|(?: in (?:wow64 )?(?:16|32|64)-bit code \((?:0x)?[0-9a-fA-F]+\))?\.?)\s*$/;
+// (OBS Studio's crash log starts "Unhandled exception: c0000005", a bare code: not Wine's words.)
+const UNHANDLED = /^(?:wine: Unhandled|Unhandled exception:) (?![0-9a-fA-F]{1,8}\s*$)(.*?)(?: at address [0-9A-Fa-fx]+ \(thread [0-9a-f]+\), starting debugger\.\.\.|(?: in (?:wow64 )?(?:16|32|64)-bit code \((?:0x)?[0-9a-fA-F]+\))?\.?)\s*$/;
 const ACCESS = /^page fault on (?:read|write|execute) access to (?:0x)?([0-9a-fA-F]+)/;
 const FRAME = /^(?:=>)?\s*(\d{1,4}) (0x[0-9a-fA-F]+)(?: (.*?))? \((?:0x)?[0-9a-fA-F]+\)\s*$/;
 const NAMED = /^(\S+?)\+0x[0-9a-fA-F]+\(.*?\)(?: \[(.*?):(\d+)\])?(?: in (.+?))?$/;
