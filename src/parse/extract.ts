@@ -4,7 +4,7 @@
 
 import { signalFromContext } from './context-signal.js';
 import { fatalNotice, NOTICE_MARKERS, type FatalNotice } from './notice.js';
-import { logPrefixSplits, stripLogPrefix, type PrefixKind } from './log-prefix.js';
+import { logPrefixSplits, mayHavePrefix, stripLogPrefix, type PrefixKind } from './log-prefix.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
 
 /** Any notice's marker (notice.ts), for the cheap test before a prefix is tried on a line. */
@@ -108,7 +108,7 @@ export class Extractor {
   /** A notice behind a logger's or a build tool's prefix ("#14 32.15 qemu: uncaught target signal 11 ..."):
    *  the prefix is only tried on a line that holds a notice's word at all. */
   private prefixedNotice(text: string): FatalNotice | null {
-    if (!NOTICE_HINT.test(text)) return null;
+    if (!mayHavePrefix(text) || !NOTICE_HINT.test(text)) return null;
     for (const split of logPrefixSplits(text)) {
       const notice = fatalNotice(split.rest);
       if (notice) return notice;

@@ -39,7 +39,7 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
 const MAX_PARTS = 4;
 
 /** Whether the line may carry a prefix at all: one cheap test before any regex. */
-function mayHavePrefix(text: string): boolean {
+export function mayHavePrefix(text: string): boolean {
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || c === 35 /* # */ || (c >= 48 && c <= 57)) return true;
   const bar = text.indexOf('|');
