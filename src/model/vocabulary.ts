@@ -261,6 +261,9 @@ export const FORMATS = [
   // parse/blender.ts, parse/obs.ts: applications' own crash files on Windows (Blender's crash.txt,
   // OBS Studio's crash log); parse/dotnet.ts: .NET's fatal error with its managed stack.
   'blender', 'obs', 'dotnet',
+  // parse/swift-backtrace.ts, parse/zig.ts: the Swift runtime's backtracer (5.9+) and Zig's panic and
+  // signal handlers.
+  'swift-backtrace', 'zig',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',
