@@ -16,7 +16,9 @@ import { dumpFrame, HandlerDumpBlock, type DumpHeader, type HandlerDumpDialect }
 import type { TraceParser } from './types.js';
 
 const FATAL = /^(?:Fatal error\. (System\.AccessViolationException|0xC0000005|Internal CLR error\.)|(Stack overflow\.))(.*)$/;
-const FRAME = /^at (\S.*?)(?: in (\S.*?):line (\d+))?\s*$/;
+const FRAME = /^at (\S.*)$/;
+/** " in /src/Reader.cs:line 40" at the end of a frame (read from the last " in ": linear). */
+const LOCATION = /^(\S.*):line (\d+)$/;
 const OTHER = /^(?:Repeat \d+ times:|-{10,}|at \S.*)$/;
 
 function header(m: RegExpExecArray): DumpHeader {
@@ -36,9 +38,14 @@ const dialect: HandlerDumpDialect = {
   frame(text) {
     const m = FRAME.exec(text);
     if (!m) return null;
+    let method = m[1]!;
+    let location: RegExpExecArray | null = null;
+    const inAt = method.lastIndexOf(' in ');
+    if (inAt > 0 && (location = LOCATION.exec(method.slice(inAt + 4)))) method = method.slice(0, inAt);
     // The method with its namespace and class, without the parameter types.
-    const name = m[1]!.replace(/\(.*\)$/, '');
-    return dumpFrame(null, name, null, text, m[2] ?? null, m[3] ? Number(m[3]) : null);
+    const paren = method.indexOf('(');
+    const name = paren > 0 ? method.slice(0, paren) : method;
+    return dumpFrame(null, name, null, text, location?.[1] ?? null, location ? Number(location[2]) : null);
   },
   other: (text) => OTHER.test(text),
 };

@@ -15,7 +15,8 @@ import { dumpFrame, HandlerDumpBlock, type DumpHeader, type HandlerDumpDialect }
 import type { TraceParser } from './types.js';
 
 const TRAP = /(?:^|\s|: )(?:Uncaught (?:\(in promise\) )?)?RuntimeError: (.*?)\s*$/;
-const V8 = /^at (?:(.+?) \((.*?)\)|(\S+))$/;
+// The location in the last parentheses, which hold none: linear in the line's length.
+const V8 = /^at (?:(.+) \(([^()]*)\)|(\S+))$/;
 const FIREFOX = /^(\S*?)@(\S+)$/;
 const DEVTOOLS = /^(\S+) @ (\S+)$/;
 const WASM_LOCATION = /^(.*?)(?::wasm-function\[(\d+)\])?:(0x[0-9a-fA-F]+)$/;

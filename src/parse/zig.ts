@@ -14,7 +14,8 @@ import type { TraceParser } from './types.js';
 
 const PANIC = /^(?:error: )?thread (\d+) panic: (.*?)\s*$/;
 const SIGNAL = /^(Segmentation fault|General protection exception|Illegal instruction|Bus error|Floating point exception|Arithmetic exception) at address (0x[0-9a-fA-F]+)\s*$/;
-const FRAME = /^(\S.*?):(\d+|\?):(?:\d+|\?): (0x[0-9a-fA-F]+) in (.+?) \((.*?)\)\s*$/;
+// The module in the last parentheses, which hold no parentheses: one backtracking point (linear).
+const FRAME = /^(\S.*?):(\d+|\?):(?:\d+|\?): (0x[0-9a-fA-F]+) in (.+) \(([^()]*)\)$/;
 const CARET = /^\s*\^\s*$/;
 const MACHINERY = /^(?:std\.debug\.|debug\.(?:assert|panic\w*|defaultPanic)$|builtin\.(?:default_panic|panic\w*)|std\.builtin\.|posix\.abort|std\.posix\.abort|os\.abort|_?start\.)/;
 const SIGNALS: Record<string, string> = {
