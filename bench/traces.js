@@ -309,6 +309,21 @@ exit status 2
     ['linux-kernel', 'test/pastes/cases/q44_kasan_uaf_dmesg.txt'],
     ['mono', 'test/pastes/cases/q53_mono_native_crash_unity.txt'],
     ['julia', 'test/pastes/cases/q55_julia_ccall_segfault.txt'],
+    ['openmpi', 'test/pastes/cases/s01_openmpi_process_received_signal.txt'],
+    ['ucx', 'test/pastes/cases/s26_ucx_old_bts_frames.txt'],
+    ['gfortran', 'test/pastes/cases/s02_gfortran_backtrace_for_this_error.txt'],
+    ['forrtl', 'test/pastes/cases/s04_ifort_forrtl_traceback.txt'],
+    ['obs', 'test/pastes/cases/s31_obs_crash_log.txt'],
+    ['wine', 'test/pastes/cases/s05_wine_backtrace.txt'],
+    ['matlab', 'test/pastes/cases/s22_matlab_mac_sigtramp.txt'],
+    ['wasm', 'test/pastes/cases/s08_emscripten_node_wasm_oob.txt'],
+    ['compute-sanitizer', 'test/pastes/cases/s09_compute_sanitizer_global_read.txt'],
+    ['mongodb', 'test/pastes/cases/s15_mongod_backtrace_json.txt'],
+    ['freebsd-kernel', 'test/pastes/cases/s16_freebsd_kdb_panic.txt'],
+    ['blender', 'test/pastes/cases/s30_blender_win_crash_txt.txt'],
+    ['dotnet', 'test/pastes/cases/s32_dotnet_access_violation_pinvoke.txt'],
+    ['swift-backtrace', 'test/pastes/cases/s36_swift_linux_backtracer.txt'],
+    ['zig', 'test/pastes/cases/s37_zig_segv_c_interop.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];

@@ -247,6 +247,23 @@ export const FORMATS = [
   'mono',
   // parse/julia.ts: Julia's report of a fatal signal (a ccall'd library's crash).
   'julia',
+  // parse/openmpi.ts, parse/ucx.ts, parse/gfortran.ts, parse/forrtl.ts: HPC runtimes' own signal
+  // reports (Open MPI's, UCX's, the gfortran and Intel Fortran runtimes').
+  'openmpi', 'ucx', 'gfortran', 'forrtl',
+  // parse/wine.ts: Wine's debugger on an unhandled exception; parse/matlab.ts: MATLAB's crash report
+  // (a MEX file's crash); parse/wasm.ts: a WebAssembly trap as the JavaScript engine reports it;
+  // parse/compute-sanitizer.ts: NVIDIA compute-sanitizer's errors in a CUDA kernel.
+  'wine', 'matlab', 'wasm', 'compute-sanitizer',
+  // parse/mongodb.ts: MongoDB's structured-log BACKTRACE (the stack as a JSON array in one line).
+  'mongodb',
+  // parse/freebsd-kernel.ts: a FreeBSD kernel panic's KDB backtrace.
+  'freebsd-kernel',
+  // parse/blender.ts, parse/obs.ts: applications' own crash files on Windows (Blender's crash.txt,
+  // OBS Studio's crash log); parse/dotnet.ts: .NET's fatal error with its managed stack.
+  'blender', 'obs', 'dotnet',
+  // parse/swift-backtrace.ts, parse/zig.ts: the Swift runtime's backtracer (5.9+) and Zig's panic and
+  // signal handlers.
+  'swift-backtrace', 'zig',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -48,6 +48,9 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /^thread '.*' has overflowed its stack/,
   /^fatal runtime error: /,
   /^thread '.*' panicked at /,
+  // MongoDB's failed invariant() and fassert() (parse/mongodb.ts writes its JSON log's in these words).
+  /^Invariant failure .+ \S+ \d+$/,
+  /^Fatal Assertion \S+ at \S+ \d+$/,
   // Go's fatal errors and panics, which say what went wrong in the runtime's own words.
   /^fatal error: /,
   /^panic: /,

@@ -22,7 +22,9 @@ import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread,
 
 /** Logcat's prefixes: threadtime ("12-01 10:11:12.345  1234  1234 F DEBUG   : ") and brief ("F/DEBUG ( 1234): "). */
 // (A log cleaner may already have taken a "2026-12-01 10:11:12.345 " date away: then "pid tid F TAG: " remains.)
-const LOGCAT = /^(?:(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d+\s+)?\d+\s+\d+ [VDIWEF] [\w.-]+\s*: ?|[VDIWEF]\/[\w.-]+\s*\(\s*\d+\): ?)/;
+// Android Studio's Logcat window (2022+) copies "2024-06-02 21:14:09.551 30122-30122 DEBUG   pid-30122   A  ":
+// date, time, pid-tid, tag, package (or "pid-N"), level, then the message.
+const LOGCAT = /^(?:(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d+\s+)?\d+\s+\d+ [VDIWEF] [\w.-]+\s*: ?|[VDIWEF]\/[\w.-]+\s*\(\s*\d+\): ?|(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ +)?\d+-\d+ +\S+ +\S+ +[VDIWEFA] {1,2})/;
 const BANNER = /^\*\*\* \*\*\* \*\*\* \*\*\* \*\*\*/;
 const FINGERPRINT = /^Build fingerprint: '/;
 const PID = /^pid: (\d+), tid: (\d+), name: (.*?)\s+>>> (.*?) <<<\s*$/;
@@ -31,6 +33,10 @@ const ABORT = /^Abort message: '(.*)'\s*$/;
 /** "#00 pc 000000000001a2b4  /system/lib64/libc.so (abort+164) (BuildId: ...)"; Android 4 put two spaces before "pc". */
 const FRAME = /^\s*#(\d+) {1,2}pc ([0-9a-fA-F]+)\s+(.*?)\s*$/;
 const SEPARATOR = /^--- --- --- /;
+/** GWP-ASan's and MTE's stacks of the faulting allocation (Android 11+), after the crashing thread's backtrace. */
+const ALLOCATION_STACK = /^(deallocated|allocated) by thread (\d+):\s*$/;
+/** The tombstone's own verdict ("Cause: [GWP-ASan]: Use After Free, 16 bytes into a 48-byte allocation at 0x..."). */
+const CAUSE = /^Cause: \S/;
 /** Header fields of the tombstone that say nothing the report keeps. */
 const HEADER_FIELD = /^(?:Revision|ABI|Timestamp|Process uptime|Cmdline|uid|tagged_addr_ctrl|pac_enabled_keys|Cause|Kernel Release|Build type|Abort message|LD_PRELOAD|GWP-ASan|Scudo|MTE|Note|Fatal signal)\b|^\s+(?:[xrv]\d{1,2}|lr|sp|pc|pst|ip|fp|cpsr|e?[abcd]x|e?[sd]i|e?[bsi]p|r\d\d?|rax|rbx|rcx|rdx|rsi|rdi|rbp|rsp|rip|d\d{1,2}|fpscr|scr)\s+[0-9a-f]{8,16}\b/;
 /** Sections after the backtrace: taken as the tombstone's, their lines are no frames. */
@@ -121,6 +127,17 @@ class TombstoneBlock implements BlockParser {
     }
     if ((m = ABORT.exec(line))) {
       // normalize/abort-message.ts reads the message from this line.
+      this.inside.push({ line: lineNo, text: line.trim() });
+      return 'take';
+    }
+    if ((m = ALLOCATION_STACK.exec(line))) {
+      const role = m[1] === 'deallocated' ? 'freed-by' : 'allocated-by';
+      this.inDump = false;
+      this.threads.push((this.current = { id: `${role}:${m[2]}`, name: null, lwp: Number(m[2]), frames: [], role }));
+      return 'take';
+    }
+    if (CAUSE.test(line)) {
+      // Rules read the verdict (a use after free, a double free, an overflow) from this line.
       this.inside.push({ line: lineNo, text: line.trim() });
       return 'take';
     }

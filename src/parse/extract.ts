@@ -3,10 +3,13 @@
 // Memory: a small ring of recent lines, the trace being read, and nothing else.
 
 import { signalFromContext } from './context-signal.js';
-import { fatalNotice, type FatalNotice } from './notice.js';
+import { fatalNotice, NOTICE_MARKERS, type FatalNotice } from './notice.js';
 import { linePrefilter, type LinePrefilter } from './line-prefilter.js';
-import { logPrefixSplits, stripLogPrefix, type PrefixKind } from './log-prefix.js';
+import { logPrefixSplits, mayHavePrefix, stripLogPrefix, type PrefixKind } from './log-prefix.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
+
+/** Any notice's marker (notice.ts), for the cheap test before a prefix is tried on a line. */
+const NOTICE_HINT = new RegExp(NOTICE_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 
 /** Fatal notices remembered per input while it has shown no trace (see notice.ts). */
 const MAX_NOTICES = 8;
@@ -106,9 +109,20 @@ export class Extractor {
   private emitted = 0;
   private readonly notices: { notice: FatalNotice; line: number; text: string }[] = [];
 
+  /** A notice behind a logger's or a build tool's prefix ("#14 32.15 qemu: uncaught target signal 11 ..."):
+   *  the prefix is only tried on a line that holds a notice's word at all. */
+  private prefixedNotice(text: string): FatalNotice | null {
+    if (!mayHavePrefix(text) || !NOTICE_HINT.test(text)) return null;
+    for (const split of logPrefixSplits(text)) {
+      const notice = fatalNotice(split.rest);
+      if (notice) return notice;
+    }
+    return null;
+  }
+
   private feedLine(text: string, line: number): void {
     if (this.emitted === 0 && this.notices.length < MAX_NOTICES) {
-      const notice = fatalNotice(text);
+      const notice = fatalNotice(text) ?? this.prefixedNotice(text);
       if (notice) this.notices.push({ notice, line, text });
     }
     const a = this.active;

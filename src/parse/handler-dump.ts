@@ -15,6 +15,8 @@ export interface DumpHeader {
   signal: string | null;
   description: string | null;
   faultAddress: string | null;
+  /** A verdict the dump states beyond its signal (a memory checker's kind), as ParsedTrace's crashKind. */
+  crashKind?: string | null;
 }
 
 /** A frame as a dialect reads it (the index is the block's). */
@@ -69,7 +71,9 @@ export class HandlerDumpBlock implements BlockParser {
     }
     const frame = this.dialect.frame(text);
     if (frame) {
-      this.stack.push((index) => markMangled({ index, ...frame }));
+      // The dialect's own object becomes the frame: a later line of the dump may complete it (a
+      // location or module printed on the next line).
+      this.stack.push((index) => markMangled(Object.assign(frame, { index })));
       return this.span.took(lineNo);
     }
     if (this.dialect.end?.test(text)) {
@@ -100,6 +104,7 @@ export class HandlerDumpBlock implements BlockParser {
       threads: [this.stack.thread()],
       hints: [{ threadId: '1', reason: 'received-signal' }],
       inside: [],
+      ...(this.head.crashKind ? { crashKind: this.head.crashKind } : {}),
     };
   }
 }

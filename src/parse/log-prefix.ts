@@ -6,7 +6,7 @@
 // learns a prefix's shape (the kinds in order) at the line a trace starts with once it is gone,
 // then removes that shape from every line that has it; other lines are left as they are.
 
-export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test';
+export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test' | 'buildkit' | 'logcat';
 
 const PATTERNS: Record<PrefixKind, RegExp> = {
   // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
@@ -16,7 +16,8 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   dmesg: /^\[\s*\d+\.\d{3,}\][ \t]?/,
   // "[anything without brackets]" up to 80 characters: a timestamp, a logger or node name, a level;
   // torchrun's "[rank0]: " puts a colon after it.
-  bracket: /^\[[^[\]]{1,80}\]:?[ \t]?/,
+  // Open MPI's --tag-output names the stream after the rank: "[1,0]<stderr>:".
+  bracket: /^\[[^[\]]{1,80}\](?:<std(?:out|err|diag)>)?:?[ \t]?/,
   // "name | " and "12 | ": docker compose (service name, padded), numbered lines.
   pipe: /^[ \t]*[\w.@/-]{1,64}[ \t]+\|[ \t]?/,
   // "12:00:01 ", "12:00:01.123 ", "2024-05-01 12:00:01,5 " (forms the cleaner does not take).
@@ -25,6 +26,12 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   // ctest -V's "12: " before each line of test 12's output; a bare "12:" on an empty line of it.
   // Only a line's first part: "12:00:01" is a time (the colon is followed by a blank here).
   test: /^\d{1,4}:(?: |$)/,
+  // docker build's (BuildKit's) plain progress: the step number and the seconds into it, "#14 32.157 ".
+  buildkit: /^#\d{1,4} \d{1,5}\.\d{1,3}[ \t]/,
+  // Android's logcat (threadtime): "03-11 10:22:41.118  8812  8812 I hwasan  : " (a sanitizer's or
+  // a library's report in `adb logcat`), and Android Studio's Logcat window, "2024-06-02 21:14:09.551
+  // 30122-30122 DEBUG   pid-30122   A  " (the line cleaner may have taken the date and time away).
+  logcat: /^(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\d+ [VDIWEF] [^\s:]{1,40}\s*: ?|(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +)?\d+-\d+ +\S+ +\S+ +[VDIWEFA] {1,2})/,
   level: /^(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|[DIWEF])(?:[ \t]*:)?[ \t]/,
 };
 
@@ -32,9 +39,9 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
 const MAX_PARTS = 4;
 
 /** Whether the line may carry a prefix at all: one cheap test before any regex. */
-function mayHavePrefix(text: string): boolean {
+export function mayHavePrefix(text: string): boolean {
   const c = text.charCodeAt(0);
-  if (c === 91 /* [ */ || (c >= 48 && c <= 57)) return true;
+  if (c === 91 /* [ */ || c === 35 /* # */ || (c >= 48 && c <= 57)) return true;
   const bar = text.indexOf('|');
   return bar > 0 && bar < 72;
 }
@@ -54,9 +61,9 @@ export function logPrefixSplits(text: string): { kinds: PrefixKind[]; rest: stri
   const kinds: PrefixKind[] = [];
   let rest = text;
   outer: while (kinds.length < MAX_PARTS) {
-    for (const kind of ['dmesg', 'bracket', 'pipe', 'time', 'level', 'test'] as const) {
+    for (const kind of ['dmesg', 'logcat', 'buildkit', 'bracket', 'pipe', 'time', 'level', 'test'] as const) {
       if (kind === 'level' && kinds.length === 0) continue;
-      if (kind === 'test' && kinds.length > 0) continue;
+      if ((kind === 'test' || kind === 'logcat') && kinds.length > 0) continue;
       // A timestamp after a bracket or a pipe belongs to the program's own log format (Ceph's,
       // Redis'), which its parser reads: only a line's first part may be a bare time.
       if (kind === 'time' && kinds.length > 0) continue;

@@ -37,7 +37,7 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
-  'exited with code 13', 'non-zero exit status -', 'while executing native code',
+  'exited with code 13', 'non-zero exit status -', 'while executing native code', 'uncaught target signal',
   ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
@@ -89,9 +89,12 @@ const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
   [new RegExp(`^make(?:\\[\\d+\\])?: \\*\\*\\* \\[[^\\]]*\\] (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
   [/^Fatal Python error: (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)\s*$/, (m) => signalFromWords(m[1]!)],
   [/^Got a (SIG[A-Z]+) while executing native code\b/, (m) => m[1]!],
+  // QEMU's user-mode emulation (a foreign-architecture docker build or test under binfmt_misc):
+  // "qemu: uncaught target signal 11 (Segmentation fault) - core dumped".
+  [/^qemu(?:-[\w-]+)?: uncaught target signal (\d{1,2}) \(/, (m) => signalName(m[1]!)],
 ];
 const CTEST_WORDS: Record<string, string> = { SegFault: 'SIGSEGV', Illegal: 'SIGILL', Numerical: 'SIGFPE', 'Bus error': 'SIGBUS' };
-const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error/;
+const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error|uncaught target signal/;
 
 /** The signals a crash dies of: an interrupt, a kill or a stop (Ctrl-C, an IDE's stop button) is no crash. */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);

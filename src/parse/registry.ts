@@ -41,9 +41,24 @@ import { espIdfParser } from './esp-idf.js';
 import { linuxOopsParser } from './linux-oops.js';
 import { monoParser } from './mono.js';
 import { juliaParser } from './julia.js';
+import { openmpiParser } from './openmpi.js';
+import { ucxParser } from './ucx.js';
+import { gfortranParser } from './gfortran.js';
+import { forrtlParser } from './forrtl.js';
+import { wineParser } from './wine.js';
+import { matlabParser } from './matlab.js';
+import { wasmParser } from './wasm.js';
+import { computeSanitizerParser } from './compute-sanitizer.js';
+import { mongodbParser } from './mongodb.js';
+import { freebsdKernelParser } from './freebsd-kernel.js';
+import { blenderParser } from './blender.js';
+import { obsParser } from './obs.js';
+import { dotnetParser } from './dotnet.js';
+import { swiftBacktraceParser } from './swift-backtrace.js';
+import { zigParser } from './zig.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, gdbMiParser, xcodeParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, openmpiParser, ucxParser, gfortranParser, forrtlParser, obsParser, wineParser, matlabParser, wasmParser, computeSanitizerParser, mongodbParser, freebsdKernelParser, blenderParser, dotnetParser, swiftBacktraceParser, zigParser, gdbMiParser, xcodeParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');

@@ -6,6 +6,7 @@ import { PARSERS } from '../../src/parse/registry.js';
 // @ts-expect-error: a plain JavaScript module of the benchmarks
 import { TRACE_MAKERS } from '../../bench/traces.js';
 import { analyze } from '../../src/pipeline.js';
+import { logPrefixSplits } from '../../src/parse/log-prefix.js';
 
 describe('the benchmark traces', () => {
   const makers = TRACE_MAKERS as [string, (n: number) => string][];
@@ -42,7 +43,8 @@ describe('the benchmark traces', () => {
     const claimed = new Set<unknown>();
     for (const [, make] of makers)
       for (const line of make(1).split('\n')) {
-        const parser = PARSERS.find((p) => p.startsTrace(line));
+        // As the extractor asks: the line as it is, then without a logger's prefix ("[host:pid] ").
+        const parser = PARSERS.find((p) => p.startsTrace(line)) ?? logPrefixSplits(line).map((split) => PARSERS.find((p) => p.startsTrace(split.rest))).find((p) => p);
         if (parser) {
           claimed.add(parser);
           break;
