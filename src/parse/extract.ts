@@ -86,7 +86,12 @@ export class Extractor {
     // indented) met between traces ends it, or the next trace (the report printed after an indented
     // coredumpctl or Markdown block) would lose indentation of its own that its parser reads.
     if ('indent' in this.pastePrefix && this.active === null && text.length > 0 && c !== 32 && c !== 9) this.pastePrefix = null;
-    this.feedLine(this.pastePrefix ? this.removePastePrefix(text) : text, line);
+    if (this.pastePrefix === null) return this.feedLine(text, line);
+    const rest = this.removePastePrefix(text);
+    // So does a logger's prefix: a line without it met between traces ends it, or the next trace
+    // (Godot's dump after Open MPI's "[host:pid] " lines) would lose its own "[1] " frame numbers.
+    if ('log' in this.pastePrefix && rest === text && this.active === null && text.trim() !== '') this.pastePrefix = null;
+    this.feedLine(rest, line);
   }
 
   /** Lines after the start line that carried a learned log prefix (see close()). */
@@ -137,9 +142,10 @@ export class Extractor {
         return;
       case 'maybe':
         // A line the trace does not own but a format starts with: this trace is over (an ASan report
-        // printed right after an lldb session; a second Rust panic right after the first), whatever
-        // the parser would tolerate.
-        if (this.prefilter.starter(text)) {
+        // printed right after an lldb session; a second Rust panic right after the first; Open MPI's
+        // "[host:pid] *** Process received signal ***" after a gdb session), whatever the parser
+        // would tolerate.
+        if (this.startsAnyTrace(text)) {
           this.closeAndReplay();
           return this.feedLine(text, line);
         }
@@ -155,6 +161,14 @@ export class Extractor {
         return this.active ? this.feedLine(text, line) : this.start(a.parser, text, line);
       }
     }
+  }
+
+  /** Whether some parser starts a trace with the line, as it is or without a logger's prefix (no effects). */
+  private startsAnyTrace(text: string): boolean {
+    const starters = this.prefilter.candidates(text);
+    if (starters.length === 0) return false;
+    if (starters.some((p) => p.startsTrace(text))) return true;
+    return this.pastePrefix === null && logPrefixSplits(text).some((split) => starters.some((p) => p.startsTrace(split.rest)));
   }
 
   /** True when no trace is being read and no report waits for its after-context lines (the reader may skip lines). */

@@ -31,8 +31,11 @@ export interface HandlerDumpDialect {
   header(text: string): DumpHeader | null;
   /** A frame, read off the stripped line; null for any other line. */
   frame(text: string): DumpFrame | null;
-  /** A line of the dump that is neither header nor frame (build info, module lines); taken. */
+  /** A line of the dump that is neither header nor frame (build info, module lines): taken before the
+   *  frames, tolerated after them (a line another format starts with ends the dump). */
   other(text: string): boolean;
+  /** Several processes' dumps interleave line by line: `other` lines are taken after the frames too. */
+  interleaved?: boolean;
   /** The line that closes the dump ("-- END OF BACKTRACE --"); taken. */
   end?: RegExp;
 }
@@ -82,7 +85,10 @@ export class HandlerDumpBlock implements BlockParser {
     }
     // A blank line after the frames may still be followed by the dump's own closing lines.
     if (text.trim() === '') return this.stack.count > 0 ? 'maybe' : this.span.took(lineNo);
-    if (this.dialect.other(text)) return this.span.took(lineNo);
+    // The dump's other lines: its own before the frames; after them, tolerated (another format's
+    // start line after the dump ends it: "Fault Count: 1" and "panic: ..." look alike to a dialect),
+    // unless the dialect's dumps interleave (Open MPI's ranks: another's header inside a stack).
+    if (this.dialect.other(text)) return this.stack.count > 0 && !this.dialect.interleaved ? 'maybe' : this.span.took(lineNo);
     return this.foreign();
   }
 

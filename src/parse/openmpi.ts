@@ -53,6 +53,7 @@ function dialect(): HandlerDumpDialect {
       return dumpFrame(bts[3]!, bts[2]!.replace(/[+-]0x[0-9a-fA-F]+$/, '') || '??', bts[1]!, text);
     },
     other: (text) => OTHER.test(text),
+    interleaved: true,
     end: /^\*\*\* End of error message \*\*\*\s*$/,
   };
 }

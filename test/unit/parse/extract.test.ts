@@ -74,4 +74,56 @@ describe('traces back to back', () => {
       ['mozilla', 'mozilla::layers::Tree::Find'],
     ]);
   });
+
+  // Classes of the fourth red-team round's back-to-back pairs (bench/traces.js, all formats paired).
+  const openmpi = [
+    '[n3:4411] *** Process received signal ***',
+    '[n3:4411] Signal: Segmentation fault (11)',
+    '[n3:4411] [ 0] /lib/x86_64-linux-gnu/libc.so.6(+0x42520)[0x7f3b0c842520]',
+    '[n3:4411] [ 1] ./solver(_ZN3cfd4Mesh9face_areaEi+0x2c)[0x55d0e3a4f81c]',
+    '[n3:4411] [ 2] ./solver(main+0x11)[0x55d0e3a4f900]',
+    '[n3:4411] *** End of error message ***',
+  ];
+  it("a logger's prefix learned from one report ends at a line without it: the next keeps its own '[1] ' frame numbers", () => {
+    const godot = [
+      'handle_crash: Program crashed with signal 11',
+      'Engine version: Godot Engine v4.2.1.stable.official',
+      'Dumping the backtrace. Please include this when reporting the bug to the project developer.',
+      '[1] /lib/x86_64-linux-gnu/libc.so.6(+0x42520) [0x7f0a1c442520] (??:0)',
+      '[2] Node::remove_child(Node*) (scene/main/node.cpp:1450)',
+      '[3] Main::iteration() (main/main.cpp:3601)',
+      '-- END OF BACKTRACE --',
+    ];
+    expect(read([...openmpi, 'mpirun noticed that process rank 0 exited on signal 11.', ...godot].join('\n'))).toEqual([
+      ['openmpi', 'cfd::Mesh::face_area'],
+      ['godot', 'Node::remove_child'],
+    ]);
+  });
+  it("a report behind a logger's prefix ends the report before it (Open MPI's after a gdb session)", () => {
+    const gdb = ['Program received signal SIGSEGV, Segmentation fault.', '#0  0x0000555555555131 in app::run (n=0) at app.cc:5', '#1  0x000055555555514f in main () at main.cc:9'];
+    expect(read([...gdb, ...openmpi].join('\n'))).toEqual([
+      ['gdb', 'app::run'],
+      ['openmpi', 'cfd::Mesh::face_area'],
+    ]);
+  });
+  it("a crash handler's dump tolerates its own key: value lines after its frames, and ends at another report's start", () => {
+    const matlab = [
+      '       Segmentation violation detected at 2024-03-05 14:02:11 +0100',
+      'Stack Trace (from fault):',
+      '[  0] 0x00007f0a3c2161a5 /home/lab/mex/grid.mexa64+00008613 _ZN4grid6Interp6sampleEPKdm+00000053',
+      '[  1] 0x00007f0b9d436d4f /opt/MATLAB/bin/glnxa64/libmex.so+00855375 mexRunMexFile+00000100',
+      'This error was detected while a MEX-file was running.',
+    ];
+    const go = ['panic: runtime error: index out of range [5] with length 3', '', 'goroutine 1 [running]:', 'main.fill(...)', '\t/src/app/main.go:12 +0x1d', 'main.main()', '\t/src/app/main.go:20 +0x25'];
+    expect(read([...matlab, ...go].join('\n'))).toEqual([
+      ['matlab', 'grid::Interp::sample'],
+      ['go', 'main.fill'],
+    ]);
+  });
+  it("a Go trace does not take a line that is no Go call ('[host:pid:0] Caught signal 11 (...)' after it)", () => {
+    const go = ['panic: boom', '', 'goroutine 1 [running]:', 'main.main()', '\t/src/app/main.go:20 +0x25', 'exit status 2'];
+    const ucx = ['[hpc-n3:30511:0] Caught signal 11 (Segmentation fault: address not mapped to object at address (nil))', '==== backtrace ====', ' 0  ./lbm(_ZN3lbm7Lattice6streamEv+0x5a) [0x41b2ca]', ' 1  ./lbm(main+0x2b1) [0x4096f1]', '==================='];
+    expect(read([...go, ...ucx].join('\n')).map((r) => r[0])).toEqual(['go', 'ucx']);
+  });
 });
+
