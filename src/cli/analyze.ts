@@ -31,7 +31,7 @@ interface AnalyzeFlags extends RuleFlags, CoreFlags {
 export function registerAnalyze(program: Command): void {
   const cmd = program
     .command('analyze')
-    .description('explain the crashes in files or stdin: gdb/lldb backtraces, sanitizer and Valgrind reports, crash-handler dumps, ELF core files')
+    .description('explain the crashes in files or stdin: gdb/lldb backtraces (also GDB/MI, Xcode), sanitizer and Valgrind reports, crash handlers\' dumps, Go/Rust/Python/JVM/.NET runtime reports, macOS, Android and Windows (Visual Studio, WinDbg, WER) crash reports, kernel oopses, ELF core files; the README\'s "What it understands" lists every format')
     .addHelpText('after', '\nExit codes: 0 at least one crash analyzed; 1 no backtrace found; 2 bad usage or an unreadable input.')
     .argument('[files...]', 'files to read; "-" or none reads stdin')
     .option('-f, --format <format>', 'output format: text or json', 'text')
