@@ -4,12 +4,17 @@
 
 import { signalFromContext } from './context-signal.js';
 import { fatalNotice, NOTICE_MARKERS, type FatalNotice } from './notice.js';
-import { linePrefilter, type LinePrefilter } from './line-prefilter.js';
+import { LinePrefilter, linePrefilter } from './line-prefilter.js';
 import { logPrefixSplits, mayHavePrefix, stripLogPrefix, type PrefixKind } from './log-prefix.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
 
-/** Any notice's marker (notice.ts), for the cheap test before a prefix is tried on a line. */
-const NOTICE_HINT = new RegExp(NOTICE_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+/**
+ * Whether a line may be a fatal notice: it holds a notice's marker (notice.ts), as every notice but
+ * glog's "F0812 ..." line does (its first character is tested instead). One pass over the line for
+ * all markers, as for the parsers' (test/unit/parse/notice.test.ts holds notices to it).
+ */
+const NOTICE_LINES = new LinePrefilter([{ markers: NOTICE_MARKERS }]);
+const mayBeNotice = (text: string) => text.charCodeAt(0) === 70 /* F */ || NOTICE_LINES.candidates(text).length > 0;
 
 /** Fatal notices remembered per input while it has shown no trace (see notice.ts). */
 const MAX_NOTICES = 8;
@@ -117,7 +122,7 @@ export class Extractor {
   /** A notice behind a logger's or a build tool's prefix ("#14 32.15 qemu: uncaught target signal 11 ..."):
    *  the prefix is only tried on a line that holds a notice's word at all. */
   private prefixedNotice(text: string): FatalNotice | null {
-    if (!mayHavePrefix(text) || !NOTICE_HINT.test(text)) return null;
+    if (!mayHavePrefix(text)) return null;
     for (const split of logPrefixSplits(text)) {
       const notice = fatalNotice(split.rest);
       if (notice) return notice;
@@ -126,7 +131,7 @@ export class Extractor {
   }
 
   private feedLine(text: string, line: number): void {
-    if (this.emitted === 0 && this.notices.length < MAX_NOTICES) {
+    if (this.emitted === 0 && this.notices.length < MAX_NOTICES && mayBeNotice(text)) {
       const notice = fatalNotice(text) ?? this.prefixedNotice(text);
       if (notice) this.notices.push({ notice, line, text });
     }

@@ -21,9 +21,16 @@ interface Entry {
 
 /** The 16 bits a pair of characters is looked up by (only the low bytes: collisions are compared away). */
 const pairKey = (a: number, b: number) => ((a & 0xff) << 8) | (b & 0xff);
-const NONE: readonly TraceParser[] = [];
 
-export class LinePrefilter {
+/** What a prefilter selects: a parser, or anything else that names the markers its lines hold. */
+export interface Marked {
+  readonly markers?: readonly string[];
+  readonly lineMarkers?: readonly string[];
+}
+
+const NONE: readonly never[] = [];
+
+export class LinePrefilter<T extends Marked = TraceParser> {
   /** Nonzero for the pair keys some marker is looked for by. */
   private readonly table = new Uint8Array(65536);
   private readonly byPair = new Map<number, Entry[]>();
@@ -33,7 +40,7 @@ export class LinePrefilter {
   private readonly stamp: Uint32Array;
   private line = 0;
 
-  constructor(readonly parsers: readonly TraceParser[]) {
+  constructor(readonly parsers: readonly T[]) {
     this.stamp = new Uint32Array(parsers.length);
     const byMarker = new Map<string, number[]>();
     parsers.forEach((p, i) => {
@@ -62,7 +69,7 @@ export class LinePrefilter {
    * lines). A fresh list otherwise, so a caller may start a trace (and its report callbacks run)
    * before it is done with it.
    */
-  candidates(text: string): readonly TraceParser[] {
+  candidates(text: string): readonly T[] {
     const stamp = ++this.line === 0xffffffff ? this.restart() : this.line;
     let count = 0;
     for (const i of this.always) if (this.stamp[i] !== stamp) (this.stamp[i] = stamp), count++;
@@ -81,16 +88,9 @@ export class LinePrefilter {
       }
     }
     if (count === 0) return NONE;
-    const out: TraceParser[] = [];
+    const out: T[] = [];
     for (let i = 0; i < this.parsers.length && out.length < count; i++) if (this.stamp[i] === stamp) out.push(this.parsers[i]!);
     return out;
-  }
-
-  /** The first parser (in list order) whose markers the line holds and that starts a trace with it. */
-  starter(text: string): TraceParser | undefined {
-    const list = this.candidates(text);
-    for (const p of list) if (p.startsTrace(text)) return p;
-    return undefined;
   }
 
   private restart(): number {

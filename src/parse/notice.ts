@@ -35,7 +35,7 @@ const WINDOWS_EXIT_CODE_MARKERS = [...new Set(WINDOWS_EXIT_CODE_FORMS.map((form)
 /** Byte strings every notice line contains one of, for the reader's skipping of unmarked stretches. */
 export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error', 'llegal ', 'loating point exception', 'breakpoint trap',
   'terminated by signal', 'overflowed its stack', 'fatal runtime error', 'memory allocation of', 'Check failed',
-  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'Main process exited', '*** caught ',
+  'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'ut of memory: Kill', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
   'exited with code 13', 'non-zero exit status -', 'while executing native code', 'uncaught target signal',
   ...WINDOWS_EXIT_CODE_MARKERS];
