@@ -69,7 +69,8 @@ export const computeSanitizerParser: TraceParser = {
   markers: ['========= '],
   startsTrace(line) {
     const t = line.trimStart();
-    return PREFIX.test(t) && HEADER.test(t.replace(PREFIX, '').trim());
+    // The tool's prefix with its space, as its marker says (a line of the body may lose the space).
+    return t.startsWith('========= ') && HEADER.test(t.replace(PREFIX, '').trim());
   },
   begin: () => new HandlerDumpBlock(dialect()),
 };

@@ -49,7 +49,8 @@ interface Active {
   /** The line that started the trace: context again if the trace turns out not to be one. */
   first: { line: number; text: string };
   inside: { line: number; text: string }[];
-  pending: { line: number; text: string }[];
+  /** Lines tolerated, not owned, with the line as the input had it (`raw`: before a learned prefix went). */
+  pending: { line: number; text: string; raw: string }[];
   earlier: { line: number; text: string }[];
 }
 
@@ -84,7 +85,11 @@ export class Extractor {
    */
   private pastePrefix: { indent: number } | { tag: string } | { log: PrefixKind[] } | null = null;
 
+  /** The line being fed as the input had it (push's argument), for the pending lines (see Active). */
+  private raw = '';
+
   push(text: string, line: number): void {
+    this.raw = text;
     if (this.pastePrefix === null) return this.feedLine(text, line);
     const c = text.charCodeAt(0);
     // A paste's indentation lasts as long as its block: a line at the margin (not blank, not
@@ -141,7 +146,7 @@ export class Extractor {
     switch (verdict) {
       case 'take':
         if (a.pending.length) {
-          a.inside.push(...a.pending);
+          for (const p of a.pending) a.inside.push({ line: p.line, text: p.text });
           a.pending = [];
         }
         return;
@@ -154,7 +159,7 @@ export class Extractor {
           this.closeAndReplay();
           return this.feedLine(text, line);
         }
-        if (text.trim() !== '') a.pending.push({ line, text });
+        if (text.trim() !== '') a.pending.push({ line, text, raw: this.raw });
         return;
       case 'end': {
         this.closeAndReplay();
@@ -231,8 +236,21 @@ export class Extractor {
    */
   private closeAndReplay(): void {
     const replay = this.active?.pending ?? [];
+    const prefix = this.pastePrefix;
     this.close();
-    for (const p of replay) this.feedLine(p.text, p.line);
+    // A prefix learned from a start line only is gone with its trace (close): the lines it was taken
+    // from are read again as the input had them (a logger's "Caught signal 11 (...)" behind a compose
+    // prefix, no report after all: its frames are the next trace's, prefix and all).
+    const relearn = prefix !== null && this.pastePrefix === null;
+    const current = this.raw;
+    for (const p of replay) {
+      if (relearn) this.push(p.raw, p.line);
+      else {
+        this.raw = p.raw;
+        this.feedLine(p.text, p.line);
+      }
+    }
+    this.raw = current; // the line that ended the trace is fed next
   }
 
   private idle(text: string, line: number): void {
@@ -313,7 +331,13 @@ export class Extractor {
       this.pastePrefix = { log: split.kinds };
       this.logPrefixCarried = 0;
       this.start(parser, split.rest, line);
-      if (this.active !== null) return true;
+      if (this.active !== null) {
+        // The lines before it carried the prefix too: read without it, as the trace's context (a
+        // handler's "*** Segmentation fault" above a catchsegv dump says which signal it was).
+        const before = this.active.before;
+        for (let i = 0; i < before.length; i++) before[i] = { line: before[i]!.line, text: stripLogPrefix(before[i]!.text, split.kinds) };
+        return true;
+      }
       this.pastePrefix = null;
     }
     return false;

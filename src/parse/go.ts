@@ -39,9 +39,9 @@ const FATAL_KINDS: [RegExp, string][] = [
   [/^stack overflow/, 'stack-overflow'],
   [/^concurrent map (?:writes|read and map write|iteration and map write)/, 'concurrent-map-access'],
 ];
-// A call: an import path's function (it starts with a letter or an underscore; "[host:pid:0] Caught
-// signal 11 (...)" printed after a panic is another program's report).
-const CALL = /^([A-Za-z_].*)\((.*)\)$/;
+// A call: an import path's function (it starts with a letter, a digit as in "9fans.net/go/acme", or
+// an underscore; "[host:pid:0] Caught signal 11 (...)" printed after a panic is another program's).
+const CALL = /^([A-Za-z0-9_].*)\((.*)\)$/;
 
 export const goParser: TraceParser = {
   format: 'go',

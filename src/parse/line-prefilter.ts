@@ -36,6 +36,8 @@ export class LinePrefilter<T extends Marked = TraceParser> {
   private readonly byPair = new Map<number, Entry[]>();
   /** Parsers asked about every line (no markers), by index. */
   private readonly always: number[] = [];
+  /** One-character markers (no pair to look them up by), each searched for in the line. */
+  private readonly singles: { char: string; owners: number[] }[] = [];
   /** The line each parser was last found a candidate for (per-parser stamps: no clearing per line). */
   private readonly stamp: Uint32Array;
   private line = 0;
@@ -53,8 +55,8 @@ export class LinePrefilter<T extends Marked = TraceParser> {
       const offset = rarestPair(marker);
       const key = offset < 0 ? -1 : pairKey(marker.charCodeAt(offset), marker.charCodeAt(offset + 1));
       if (key < 0) {
-        // A one-character marker: its parsers are asked about every line.
-        this.always.push(...owners);
+        // A one-character marker ('!' of a Visual Studio frame): looked for on its own.
+        this.singles.push({ char: marker, owners });
         continue;
       }
       this.table[key] = 1;
@@ -73,6 +75,7 @@ export class LinePrefilter<T extends Marked = TraceParser> {
     const stamp = ++this.line === 0xffffffff ? this.restart() : this.line;
     let count = 0;
     for (const i of this.always) if (this.stamp[i] !== stamp) (this.stamp[i] = stamp), count++;
+    for (const { char, owners } of this.singles) if (text.includes(char)) for (const o of owners) if (this.stamp[o] !== stamp) (this.stamp[o] = stamp), count++;
     const n = text.length;
     const table = this.table;
     let prev = n > 0 ? text.charCodeAt(0) : 0;

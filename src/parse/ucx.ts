@@ -14,7 +14,9 @@ import { parseLine } from './backtrace-symbols.js';
 import { dumpFrame, HandlerDumpBlock, signalFromNumber, type HandlerDumpDialect } from './handler-dump.js';
 import type { TraceParser } from './types.js';
 
-const CAUGHT = /(?:^|\] )Caught signal (\d{1,2}) \(([^:)]+)(?::[^)]*?)?(?: at address (0x[0-9a-fA-F]+|\(nil\)))?\)/;
+// After UCX's own "[host:pid:thread(:tid)] " or at the line's start (a logger's prefix removed), the
+// line ending there: a logger's "[2024-05-01 10:00:00] [error] Caught signal 11 (...), backtrace:" is not UCX's.
+const CAUGHT = /(?:^|\[[\w.-]+(?::\d+)+\] )Caught signal (\d{1,2}) \(([^:)]+)(?::[^)]*?)?(?: at address (0x[0-9a-fA-F]+|\(nil\)))?\)\s*$/;
 const FRAME = /^\s*(\d{1,4})\s+(0x[0-9a-fA-F]+)\s+(.*?)\s+(\S+):(\d+|\?)\s*$/;
 const OLD_FRAME = /^\s*\d{1,4}\s+(\S.*)$/;
 const OTHER = /^==== backtrace \(tid:\s*\d+\) ====\s*$/;

@@ -66,7 +66,10 @@ const MAX_FOREIGN_LINES = 2;
 export const visualStudioParser: TraceParser = {
   format: 'visual-studio',
   label: "Visual Studio call stacks ('Unhandled exception at 0x... in app.exe', 'app.exe!f() Line 12 C++')",
-  markers: ['.dll!', '.exe!', '.DLL!', '.EXE!', '.Dll!', 'exception at 0x', 'thrown at 0x', 'Exception thrown: ', 'Unhandled exception thrown: ', 'Exception Unhandled: ', 'Run-Time Check Failure'],
+  markers: ['.dll!', '.exe!', '.DLL!', '.EXE!', '.Dll!', '.pyd!', '.sys!', '.node!', 'exception at 0x', 'thrown at 0x', 'Exception thrown: ', 'Unhandled exception thrown: ', 'Exception Unhandled: ', 'Run-Time Check Failure'],
+  // A frame's module may have any extension in any case ("_native.cp311-win_amd64.pyd!", "mydrv.SYS!"):
+  // its start lines hold a '!' (the reader skips by the usual extensions above).
+  lineMarkers: ['!', 'exception at 0x', 'thrown at 0x', 'Exception thrown: ', 'Unhandled exception thrown: ', 'Exception Unhandled: ', 'Run-Time Check Failure'],
   startsTrace(untrimmed: string): boolean {
     const line = untrimmed.trimEnd();
     if (line.includes(' at 0x')) return EXCEPTION_AT.test(line);

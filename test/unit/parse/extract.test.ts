@@ -125,5 +125,35 @@ describe('traces back to back', () => {
     const ucx = ['[hpc-n3:30511:0] Caught signal 11 (Segmentation fault: address not mapped to object at address (nil))', '==== backtrace ====', ' 0  ./lbm(_ZN3lbm7Lattice6streamEv+0x5a) [0x41b2ca]', ' 1  ./lbm(main+0x2b1) [0x4096f1]', '==================='];
     expect(read([...go, ...ucx].join('\n')).map((r) => r[0])).toEqual(['go', 'ucx']);
   });
+
+  // Review findings (each lost a trace, a frame or a signal).
+  it("a logger's 'Caught signal 11 (...)' behind a compose prefix is no UCX report: its backtrace_symbols frames stay one trace", () => {
+    const lines = [
+      '[2024-05-01 12:00:00.311] [error] Caught signal 11 (Segmentation fault), backtrace:',
+      './tileserver(_ZN4crash7handlerEi+0x3a)[0x55d1a2b3c41a]',
+      '/lib/x86_64-linux-gnu/libc.so.6(+0x42520)[0x7f0a2c242520]',
+      './tileserver(_ZN5tiles5Cache5evictEm+0x61)[0x55d1a2b4e1b1]',
+      './tileserver(main+0x2c4)[0x55d1a2b2f9f4]',
+    ].map((l) => `api-1  | ${l}`);
+    const reports = analyze(lines.join('\n'), { rules: null }).reports;
+    expect(reports.map((r) => [r.format, r.threads[0]?.frames.length])).toEqual([['backtrace_symbols', 4]]);
+  });
+  it("the lines before a trace lose the logger's prefix it was learned from: a handler's signal line above it is read", () => {
+    const dump = ['*** Segmentation fault', 'Backtrace:', './bin/pxconv(_ZN2px7Decoder4readEv+0x2a)[0x5621a3e0c12a]', './bin/pxconv(main+0x51)[0x5621a3e0b3c1]', '/lib/x86_64-linux-gnu/libc.so.6(__libc_start_main+0xf3)[0x7f1b4c1d10b3]'];
+    const prefixed = (l: string) => `api-1  | ${l}`;
+    const text = [...dump.map(prefixed), 'api-1 exited with code 139', 'worker-1  | restarting', ...dump.map(prefixed)].join('\n');
+    const reports = analyze(text, { rules: null }).reports;
+    expect(reports.map((r) => r.signal)).toEqual(['SIGSEGV', 'SIGSEGV']);
+  });
+  it('a Go frame of a module whose path starts with a digit is read', () => {
+    const go = ['panic: runtime error: invalid memory address or nil pointer dereference', '', 'goroutine 1 [running]:', '9fans.net/go/acme.(*Win).ReadAll(0x0)', '\t/go/pkg/mod/9fans.net/go/acme/acme.go:312 +0x1c', 'main.main()', '\t/src/app/main.go:20 +0x25'];
+    expect(read(go.join('\n'))).toEqual([['go', '9fans.net/go/acme.(*Win).ReadAll']]);
+  });
+  it('a Visual Studio stack whose crashing frame is in a module of another extension (.pyd, .sys) keeps it', () => {
+    const vs = ['>\t_native.cp311-win_amd64.pyd!crash_here(int * p) Line 12\tC++', '\tpython311.dll!_PyEval_EvalFrameDefault(_ts * tstate) Line 4780\tC', '\tpython311.dll!PyEval_EvalCode(_object * co) Line 1148\tC'];
+    expect(analyze(vs.join('\n'), { rules: null }).reports.map((r) => r.threads[0]!.frames[0]!.function)).toEqual(['crash_here']);
+    const driver = ['>\tmydrv.sys!DispatchIoctl(_DEVICE_OBJECT * dev, _IRP * irp) Line 88\tC', '\tmydrv.sys!DriverDispatch(_DEVICE_OBJECT * dev) Line 40\tC'];
+    expect(read(driver.join('\n'))).toEqual([['visual-studio', 'DispatchIoctl']]);
+  });
 });
 
