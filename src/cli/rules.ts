@@ -1,6 +1,6 @@
 // `coredx rules lint|test|new|list|show`: for rule contributors. Flags -> library -> exit code.
 
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../pipeline.js';
@@ -14,6 +14,7 @@ import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rule-tester.js';
 import { MAX_SAMPLE_BYTES, readSampleBytes, SampleFileError } from '../rules/sample-file.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
+import { ReportWriteError, writeReportFile } from './write-report.js';
 
 /** The loaded rules, and the folders they were loaded from (a rule's test samples must be inside them). */
 function load(dirs: string[]): (LoadedRules & { roots: string[] }) | null {
@@ -171,11 +172,19 @@ export function registerRules(program: Command): void {
           process.stderr.write(`coredx: ${relative(process.cwd(), sample)} exists with other content; not overwriting it\n`);
           return void (process.exitCode = EXIT.USAGE_OR_INPUT);
         }
-        mkdirSync(dirname(sample), { recursive: true }); // a new pack's folder too
-        writeFileSync(sample, text);
       }
-      mkdirSync(pack, { recursive: true });
-      writeFileSync(flags.output, ruleSkeleton(report, { id: flags.id, sample: relative(pack, sample).split('\\').join('/') }));
+      // Each file whole or not at all (a temporary file renamed), a write error one line naming it.
+      try {
+        if (sample !== resolve(flags.from)) {
+          mkdirSync(dirname(sample), { recursive: true }); // a new pack's folder too
+          writeReportFile(relative(process.cwd(), sample) || sample, text, 'the sample');
+        }
+        mkdirSync(pack, { recursive: true });
+        writeReportFile(flags.output, ruleSkeleton(report, { id: flags.id, sample: relative(pack, sample).split('\\').join('/') }), 'the rule');
+      } catch (err) {
+        process.stderr.write(`coredx: ${err instanceof ReportWriteError ? err.message : describeError(err)}\n`);
+        return void (process.exitCode = EXIT.USAGE_OR_INPUT);
+      }
       const copied = sample !== resolve(flags.from) ? ` and the trace to ${relative(process.cwd(), sample)}` : '';
       process.stderr.write(`coredx: wrote ${flags.output}${copied}; finish the TODOs, then run \`${selfCommand()} rules test ${shellQuote(dirname(flags.output))}\`\n`);
     });

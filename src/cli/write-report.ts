@@ -113,8 +113,8 @@ function enoentInPlace(err: unknown, file: string): string | null {
  * (removed on failure). A target that exists and is not a regular file (/dev/stdout, a FIFO) is
  * written in place. Throws ReportWriteError ("FILE: cannot write the report: REASON").
  */
-export function writeReportFile(file: string, text: string): void {
-  writeReportChunks(file, [text]);
+export function writeReportFile(file: string, text: string, what = 'the report'): void {
+  writeReportChunks(file, [text], what);
 }
 
 /**
@@ -122,8 +122,8 @@ export function writeReportFile(file: string, text: string): void {
  * memory holds about one chunk, not the report. An error of the renderer removes the temporary
  * file (the target is left as it was) and is thrown as it is.
  */
-export function writeReportChunks(file: string, chunks: Iterable<string>): void {
-  const fail = (err: unknown) => unwrap(err) ?? new ReportWriteError(`${file}: cannot write the report: ${enoentInPlace(err, file) ?? writeReason(err)}`);
+export function writeReportChunks(file: string, chunks: Iterable<string>, what = 'the report'): void {
+  const fail = (err: unknown) => unwrap(err) ?? new ReportWriteError(`${file}: cannot write ${what}: ${enoentInPlace(err, file) ?? writeReason(err)}`);
   let special = false;
   try {
     const st = statSync(file);
