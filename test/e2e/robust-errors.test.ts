@@ -109,6 +109,22 @@ describe('read errors', () => {
   });
 });
 
+describe('paths that cannot be reached', () => {
+  it('a symlink loop, a file used as a folder, a name too long: the reason in words, exit 2', () => {
+    const dir = tempDir('robust-err');
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    writeFileSync(join(dir, 'a.log'), TRACE);
+    const long = 'x'.repeat(300);
+    const analyzed = sh(`exec "$NODE" "$BIN" analyze --no-builtin loop-a a.log/x ${long}`, dir);
+    expect(analyzed.code).toBe(2);
+    expect(analyzed.stderr).toBe(`coredx: loop-a: too many levels of symbolic links (a symlink loop)\ncoredx: a.log/x: a part of the path is not a directory\ncoredx: ${long}: file name too long\n`);
+    const scanned = sh('exec "$NODE" "$BIN" scan --no-builtin -q loop-a a.log/x', dir);
+    expect(scanned.code).toBe(2);
+    expect(scanned.stderr).toBe('coredx: a.log/x: a part of the path is not a directory\ncoredx: loop-a: symlink loop\n');
+  });
+});
+
 describe('cores', () => {
   it('a little-endian core with its byte-order byte flipped is a core that cannot be read (exit 2), not "an ELF executable"', () => {
     const dir = tempDir('robust-core');
