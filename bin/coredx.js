@@ -11,11 +11,23 @@ const require = createRequire(import.meta.url);
 const { readFileSync, statSync } = require('node:fs');
 const { fileURLToPath } = require('node:url');
 
-// A reader that closes the pipe early (`coredx rules list | head`) is normal: stop quietly.
-for (const stream of [process.stdout, process.stderr]) {
+// A reader that closes the pipe early (`coredx rules list | head`) is normal: stop quietly. Any other
+// write error (`coredx rules list > /dev/full`, a full disk, an I/O error) is one line naming the
+// stream and the reason, exit 2 (it was a Node stack trace and exit 1, "no backtrace found"). The
+// reports of analyze, scan and merge are written by src/cli/write-report.ts, which says the same.
+const WRITE_REASONS = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EFBIG: 'file too large', EIO: 'I/O error', EBADF: 'closed (not open for writing)', EROFS: 'read-only file system' };
+for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]]) {
   stream.on('error', (err) => {
     if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    const reason = (err && WRITE_REASONS[err.code]) || (err && err.code) || String(err);
+    if (name === 'stdout') {
+      try {
+        require('node:fs').writeSync(2, `coredx: stdout: cannot write the output: ${reason}\n`);
+      } catch {
+        // stderr is gone too
+      }
+    }
+    process.exit(2);
   });
 }
 

@@ -44,6 +44,11 @@ export function describeError(err: unknown): string {
       EACCES: 'permission denied',
       EISDIR: 'is a directory',
       EMFILE: 'too many open files',
+      ELOOP: 'too many levels of symbolic links (a symlink loop)',
+      ENAMETOOLONG: 'file name too long',
+      ENOTDIR: 'a part of the path is not a directory',
+      EPERM: 'operation not permitted',
+      ENXIO: 'no such device or address (a socket, or a device with no driver)',
     };
     return `${e.path}: ${what[e.code] ?? e.code}`;
   }

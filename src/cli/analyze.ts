@@ -10,6 +10,7 @@ import { SCHEMA_VERSION, type AnalyzeResult, type Report } from '../model.js';
 import { SIGNATURE_VERSION } from '../normalize/signature.js';
 import { renderJson, TOOL } from '../render/json.js';
 import { renderText } from '../render/text.js';
+import { jsonChunks, JsonArrayStream } from '../render/stream.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { fromCoredumpctl } from './coredumpctl.js';
@@ -187,9 +188,21 @@ export function jsonReportWriter(write: (s: string) => void) {
   };
   return {
     add(report: Report): void {
-      pending += `${count === 0 ? `${head()}\n` : ',\n'}${indentJson(JSON.stringify(report, null, 2))}`;
+      pending += count === 0 ? `${head()}\n` : ',\n';
       count++;
-      flush(false);
+      if (report.threads.length <= STREAMED_THREADS) {
+        pending += indentJson(JSON.stringify(report, null, 2));
+        flush(false);
+        return;
+      }
+      // A report of 100,000s of threads (a debugger flooding its output, a Go program's goroutines)
+      // is written a thread at a time: its JSON as one string, then indented (a second copy), cost
+      // several times its size (2.6 GB of peak RSS for 64 MB of debugger output).
+      pending += '    ';
+      for (const chunk of jsonChunks({ ...report, threads: new JsonArrayStream(report.threads) }, '    ')) {
+        pending += chunk;
+        flush(false);
+      }
     },
     end(): void {
       if (count === 0) pending = renderJson({ schemaVersion: SCHEMA_VERSION, signatureVersion: SIGNATURE_VERSION, reports: [] });
@@ -198,6 +211,9 @@ export function jsonReportWriter(write: (s: string) => void) {
     },
   };
 }
+
+/** Reports with more threads than this are serialized a thread at a time. */
+const STREAMED_THREADS = 64;
 
 /**
  * A report's JSON indented by four spaces, as an element of the report list. Only "\n" ends a line

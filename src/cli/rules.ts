@@ -1,9 +1,11 @@
 // `coredx rules lint|test|new|list|show`: for rule contributors. Flags -> library -> exit code.
 
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { analyze } from '../pipeline.js';
+import { analyze, analyzeStream } from '../pipeline.js';
+import type { Report } from '../model.js';
+import { forEachLine } from '../source/lines.js';
 import { loadConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '../rules/load.js';
@@ -11,9 +13,10 @@ import { RULE_ID } from '../rules/schema.js';
 import { ruleSkeleton } from '../rules/skeleton.js';
 import { openInput } from '../source/open.js';
 import { resolveSample, runRuleTests, SAMPLE_OUTSIDE } from '../rule-tester.js';
-import { MAX_SAMPLE_BYTES, readSampleBytes, SampleFileError } from '../rules/sample-file.js';
+import { MAX_SAMPLE_BYTES, SampleFileError } from '../rules/sample-file.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
+import { ReportWriteError, writeReportFile } from './write-report.js';
 
 /** The loaded rules, and the folders they were loaded from (a rule's test samples must be inside them). */
 function load(dirs: string[]): (LoadedRules & { roots: string[] }) | null {
@@ -129,21 +132,14 @@ export function registerRules(program: Command): void {
         process.stderr.write(`coredx: --id "${flags.id}" is not a rule id: "pack/name", lower case letters, digits, "-" and "_" (e.g. "myteam/cache-use-after-free")\n`);
         return void (process.exitCode = EXIT.USAGE_OR_INPUT);
       }
-      let text: string;
+      let trace: TraceFrom;
       try {
-        // What it is, as analyze judges it (source/open.ts, its words): binary data or an executable
-        // is refused, gzip text is read, a core needs its backtrace saved first.
-        const opened = await openInput(readSampleBytes(flags.from), { name: flags.from });
-        if (opened.kind === 'core') {
-          process.stderr.write(`coredx: ${flags.from}: an ELF core file; save its backtrace first (coredx analyze CORE, or gdb)\n`);
-          return void (process.exitCode = EXIT.USAGE_OR_INPUT);
-        }
-        text = await textOf(opened.chunks, flags.from);
+        trace = await traceFrom(flags.from);
       } catch (err) {
         process.stderr.write(`coredx: ${err instanceof SampleFileError ? err.message : describeError(err)}\n`);
         return void (process.exitCode = EXIT.USAGE_OR_INPUT);
       }
-      const report = analyze(text, { path: flags.from, rules: null }).reports[0];
+      const { text, report, excerpt } = trace;
       if (!report) {
         process.stderr.write(`coredx: no backtrace found in ${flags.from}\n`);
         return void (process.exitCode = EXIT.NO_TRACE);
@@ -155,8 +151,7 @@ export function registerRules(program: Command): void {
       if (!flags.output) {
         // On stdout there is no rule folder to put a sample in: the trace goes into the test inline
         // (its lines and the 20 before it, where rules find log evidence).
-        const lines = text.split('\n');
-        const input = lines.slice(Math.max(0, report.source.line - 21), report.source.endLine + 5).join('\n');
+        const input = excerpt ? text : text.split('\n').slice(Math.max(0, report.source.line - 21), report.source.endLine + 5).join('\n');
         return void process.stdout.write(ruleSkeleton(report, { id: flags.id, input: tomlMultiline(input) }));
       }
       // The test's sample lives with the rule (<pack>/samples/), where `rules test` reads it and a
@@ -164,18 +159,27 @@ export function registerRules(program: Command): void {
       const pack = dirname(resolve(flags.output));
       const inPack = (p: string) => !relative(pack, p).startsWith('..') && !isAbsolute(relative(pack, p));
       let sample = resolve(flags.from);
-      if (!inPack(sample)) {
+      // An excerpt (the trace cut out of a log too large for a sample) is a file of its own.
+      if (!inPack(sample) || excerpt) {
         const name = basename(flags.from).replace(/\.gz$/, '');
-        sample = join(pack, 'samples', /\.(txt|log)$/.test(name) ? name : `${name}.txt`);
+        sample = join(pack, 'samples', excerpt ? `${name.replace(/\.(txt|log)$/, '')}.trace.txt` : /\.(txt|log)$/.test(name) ? name : `${name}.txt`);
         if (existsSync(sample) && readFileSync(sample, 'utf8') !== text) {
           process.stderr.write(`coredx: ${relative(process.cwd(), sample)} exists with other content; not overwriting it\n`);
           return void (process.exitCode = EXIT.USAGE_OR_INPUT);
         }
-        mkdirSync(dirname(sample), { recursive: true }); // a new pack's folder too
-        writeFileSync(sample, text);
       }
-      mkdirSync(pack, { recursive: true });
-      writeFileSync(flags.output, ruleSkeleton(report, { id: flags.id, sample: relative(pack, sample).split('\\').join('/') }));
+      // Each file whole or not at all (a temporary file renamed), a write error one line naming it.
+      try {
+        if (sample !== resolve(flags.from)) {
+          mkdirSync(dirname(sample), { recursive: true }); // a new pack's folder too
+          writeReportFile(relative(process.cwd(), sample) || sample, text, 'the sample');
+        }
+        mkdirSync(pack, { recursive: true });
+        writeReportFile(flags.output, ruleSkeleton(report, { id: flags.id, sample: relative(pack, sample).split('\\').join('/') }), 'the rule');
+      } catch (err) {
+        process.stderr.write(`coredx: ${err instanceof ReportWriteError ? err.message : describeError(err)}\n`);
+        return void (process.exitCode = EXIT.USAGE_OR_INPUT);
+      }
       const copied = sample !== resolve(flags.from) ? ` and the trace to ${relative(process.cwd(), sample)}` : '';
       process.stderr.write(`coredx: wrote ${flags.output}${copied}; finish the TODOs, then run \`${selfCommand()} rules test ${shellQuote(dirname(flags.output))}\`\n`);
     });
@@ -212,14 +216,63 @@ export function registerRules(program: Command): void {
     });
 }
 
-/** A sample's text, decompressed when it was gzip; refused past the sample cap (a gzip bomb). */
-async function textOf(chunks: AsyncIterable<Buffer>, name: string): Promise<string> {
+interface TraceFrom {
+  /** The input's text (it becomes the rule's sample), or when it was larger than a sample can be, its excerpt. */
+  text: string;
+  /** The first report in it. */
+  report: Report | undefined;
+  /** Whether `text` is the first report's lines and the 20 before it and 5 after it (a large log), not the whole input. */
+  excerpt: boolean;
+}
+
+/**
+ * The trace a rule skeleton starts from, read as analyze reads a file (streamed, judged by source/
+ * open.ts's words: binary data or an executable is refused, gzip text is read, a core needs its
+ * backtrace saved first). An input of up to MAX_SAMPLE_BYTES of text is kept whole as the sample;
+ * a larger one (a whole CI log, 1 GB past V8's string limit) is read through with bounded memory
+ * and its first trace cut out of it (a second pass keeps only those lines).
+ */
+async function traceFrom(from: string): Promise<TraceFrom> {
+  // A device or FIFO (/dev/zero) never ends: a trace is saved to a file first.
+  if (!statSync(from).isFile()) throw new SampleFileError(`${from}: not a regular file (a device, FIFO or directory); save the trace to a file first`);
+  const open = async () => {
+    const opened = await openInput(from, { name: from });
+    if (opened.kind === 'core') throw new SampleFileError(`${from}: an ELF core file; save its backtrace first (coredx analyze CORE, or gdb)`);
+    return opened;
+  };
+  const opened = await open();
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of chunks) {
-    size += chunk.length;
-    if (size > MAX_SAMPLE_BYTES) throw new SampleFileError(`${name}: more than ${MAX_SAMPLE_BYTES / 2 ** 20} MB of text once decompressed; cut the trace out of it`);
-    parts.push(chunk);
+  const kept = async function* () {
+    for await (const chunk of opened.chunks) {
+      size += chunk.length;
+      if (size <= MAX_SAMPLE_BYTES) parts.push(chunk);
+      else parts.length = 0;
+      yield chunk;
+    }
+  };
+  let first: Report | undefined;
+  await analyzeStream(kept(), { path: from, rules: null, onReport: (r) => void (first ??= r) });
+  if (size <= MAX_SAMPLE_BYTES) {
+    const text = Buffer.concat(parts).toString('utf8');
+    return { text, report: analyze(text, { path: from, rules: null }).reports[0], excerpt: false };
   }
-  return Buffer.concat(parts).toString('utf8');
+  if (!first) return { text: '', report: undefined, excerpt: true };
+  const from_ = Math.max(1, first.source.line - 20);
+  const to = first.source.endLine + 5;
+  const lines: string[] = [];
+  const done = new Error('excerpt read');
+  try {
+    await forEachLine((await open()).chunks, {
+      raw: true,
+      push(line, lineNo) {
+        if (lineNo > to) throw done;
+        if (lineNo >= from_) lines.push(line);
+      },
+    });
+  } catch (err) {
+    if (err !== done) throw err;
+  }
+  const text = `${lines.join('\n')}\n`;
+  return { text, report: analyze(text, { path: from, rules: null }).reports[0], excerpt: true };
 }

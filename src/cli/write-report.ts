@@ -3,7 +3,7 @@
 // truncated report where a complete one is expected. Every write error is one line naming the file
 // (or stdout) and the reason; the caller exits 2.
 
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export class ReportWriteError extends Error {
@@ -113,8 +113,8 @@ function enoentInPlace(err: unknown, file: string): string | null {
  * (removed on failure). A target that exists and is not a regular file (/dev/stdout, a FIFO) is
  * written in place. Throws ReportWriteError ("FILE: cannot write the report: REASON").
  */
-export function writeReportFile(file: string, text: string): void {
-  writeReportChunks(file, [text]);
+export function writeReportFile(file: string, text: string, what = 'the report'): void {
+  writeReportChunks(file, [text], what);
 }
 
 /**
@@ -122,8 +122,8 @@ export function writeReportFile(file: string, text: string): void {
  * memory holds about one chunk, not the report. An error of the renderer removes the temporary
  * file (the target is left as it was) and is thrown as it is.
  */
-export function writeReportChunks(file: string, chunks: Iterable<string>): void {
-  const fail = (err: unknown) => unwrap(err) ?? new ReportWriteError(`${file}: cannot write the report: ${enoentInPlace(err, file) ?? writeReason(err)}`);
+export function writeReportChunks(file: string, chunks: Iterable<string>, what = 'the report'): void {
+  const fail = (err: unknown) => unwrap(err) ?? new ReportWriteError(`${file}: cannot write ${what}: ${enoentInPlace(err, file) ?? writeReason(err)}`);
   let special = false;
   try {
     const st = statSync(file);
@@ -186,9 +186,37 @@ export function writeStdout(text: string): void {
 
 /** writeStdout for a report given as chunks (a renderer's generator); an error of the renderer is thrown as it is. */
 export function writeStdoutChunks(chunks: Iterable<string>): void {
+  warnIfStdoutClosed();
   try {
     writeChunks(1, chunks);
   } catch (err) {
     throw unwrap(err) ?? new ReportWriteError(`stdout: cannot write the report: ${writeReason(err)}`);
+  }
+}
+
+let stdoutChecked = false;
+
+/**
+ * A closed stdout (`coredx analyze x.log >&-`) cannot fail a write: Node opens /dev/null in its
+ * place, read-write, before any of coredx runs. On Linux that is told apart from `> /dev/null`
+ * (opened write-only by the shell) by the descriptor's access mode, and a warning says the report
+ * goes nowhere, once per run; the exit code is unchanged (a program's stdout set to /dev/null
+ * read-write on purpose, as Python's subprocess.DEVNULL does, looks the same).
+ */
+export function warnIfStdoutClosed(): void {
+  if (stdoutChecked) return;
+  stdoutChecked = true;
+  if (stdoutIsNodesDevNull()) process.stderr.write('coredx: warning: stdout is closed (or /dev/null opened read-write): the report is written nowhere\n');
+}
+
+/** Whether fd 1 is /dev/null (character device 1:3) opened read-write (Linux: /proc/self/fdinfo). */
+export function stdoutIsNodesDevNull(): boolean {
+  try {
+    const st = fstatSync(1);
+    if (!st.isCharacterDevice() || st.rdev !== 0x103) return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2;
+  } catch {
+    return false; // not Linux, or no /proc: nothing is said
   }
 }

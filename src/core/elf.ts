@@ -84,7 +84,15 @@ function readElfCoreFd(fd: number, size: number, path: string): ElfCore {
   if (h.length < EHDR_SIZE) throw bad(`truncated core: the file ends inside the ELF header (${h.length} of ${EHDR_SIZE} bytes)`);
   if (h[4] === 1) throw bad('32-bit ELF core; coredx reads 64-bit (ELF64) cores only');
   if (h[4] !== 2) throw bad(`corrupt ELF header (class byte ${h[4]})`);
-  if (h[5] === 2) throw bad('big-endian ELF core; coredx reads little-endian cores only');
+  if (h[5] === 2) {
+    // A little-endian core whose byte-order byte was damaged reads as ET_CORE of a known machine in
+    // little-endian order (a real big-endian core's type and machine read byte-swapped that way).
+    const machine = MACHINES[h.readUInt16LE(18)];
+    if (h.readUInt16LE(16) === ET_CORE && machine && h.readUInt16BE(16) !== ET_CORE) {
+      throw bad(`corrupt ELF header: its byte-order byte says big-endian, but the header reads as a little-endian ${machine} core (a damaged core)`);
+    }
+    throw bad('big-endian ELF core; coredx reads little-endian cores only');
+  }
   if (h[5] !== 1) throw bad(`corrupt ELF header (data encoding byte ${h[5]})`);
   const type = h.readUInt16LE(16);
   if (type !== ET_CORE) throw bad(`not a core file (ELF type ${type}, expected ${ET_CORE}, ET_CORE)`);

@@ -59,8 +59,10 @@ function trailingParamsStart(s: string): number {
   for (let i = 0; i < end; i++) {
     const c = s[i]!;
     if (paren > 0 && (c === '"' || c === "'")) {
-      // Argument values: quoted strings and chars may hold any bracket.
-      i = skipQuoted(s, i, end);
+      // Argument values: quoted strings and chars may hold any bracket. A quote never closed is
+      // text (as the frame parser reads it): skipped to the end it took the parameter list's ')'.
+      const close = skipQuoted(s, i, end);
+      if (close > i && s[close] === c) i = close;
       continue;
     }
     const op = c === 'o' ? operatorLength(s, i) : 0;

@@ -70,6 +70,9 @@ class TombstoneBlock implements BlockParser {
   private program: string | null = null;
   private crashedTid: string | null = null;
   private readonly threads: ParsedThread[] = [];
+  /** The threads' ids, and whether any has a frame: asked at every thread's header (a Set, not a search of the list). */
+  private readonly ids = new Set<string>();
+  private framed = false;
   private current: ParsedThread | null = null;
   private readonly inside: { line: number; text: string }[] = [];
   /** In a memory/stack dump section: its lines are taken, never read as frames. */
@@ -83,14 +86,18 @@ class TombstoneBlock implements BlockParser {
 
   private thread(): ParsedThread {
     if (!this.current) {
-      this.current = { id: this.crashedTid ?? '1', name: null, lwp: this.crashedTid ? Number(this.crashedTid) : null, frames: [] };
-      this.threads.push(this.current);
+      this.add((this.current = { id: this.crashedTid ?? '1', name: null, lwp: this.crashedTid ? Number(this.crashedTid) : null, frames: [] }));
     }
     return this.current;
   }
 
+  private add(thread: ParsedThread): void {
+    this.threads.push(thread);
+    this.ids.add(thread.id);
+  }
+
   private get hasFrames(): boolean {
-    return this.threads.some((t) => t.frames.length > 0);
+    return this.framed;
   }
 
   private classify(line: string, lineNo: number): FeedResult {
@@ -110,12 +117,15 @@ class TombstoneBlock implements BlockParser {
         this.crashedTid = tid!;
         this.program = process!;
         // A stack read before this line (frames pasted first) is the crashed thread's.
-        if (this.current) Object.assign(this.current, { id: tid!, lwp: Number(tid), name: name! });
-        else this.threads.push((this.current = { id: tid!, name: name!, lwp: Number(tid), frames: [] }));
+        if (this.current) {
+          this.ids.delete(this.current.id);
+          Object.assign(this.current, { id: tid!, lwp: Number(tid), name: name! });
+          this.ids.add(tid!);
+        } else this.add((this.current = { id: tid!, name: name!, lwp: Number(tid), frames: [] }));
         return 'take';
       }
-      if (this.threads.some((t) => t.id === tid)) return 'split';
-      this.threads.push((this.current = { id: tid!, name: name!, lwp: Number(tid), frames: [] }));
+      if (this.ids.has(tid!)) return 'split';
+      this.add((this.current = { id: tid!, name: name!, lwp: Number(tid), frames: [] }));
       return 'take';
     }
     if ((m = SIGNAL.exec(line))) {
@@ -164,6 +174,7 @@ class TombstoneBlock implements BlockParser {
       // Numbering back at #00 under one thread: another crash's backtrace.
       if (index === 0 && last) return 'split';
       pushCapped(thread, frameOf(index, m[2]!, m[3]!, line.trim()));
+      this.framed = true;
       return 'take';
     }
     if (HEADER_FIELD.test(line)) return 'take';

@@ -192,7 +192,10 @@ function scanArguments(s: string, start: number, depth: number): { end: number; 
   for (; i < s.length; i++) {
     const c = s[i]!;
     if (c === '"' || c === "'") {
-      i = skipQuoted(s, i, s.length);
+      // A quote never closed on this line (a string cut or mangled in a paste: `"abc\\"de) at a.c:3`)
+      // is read as text: skipped to the line's end it took the ')' and the frame's location with it.
+      const close = skipQuoted(s, i, s.length);
+      if (close > i && s[close] === c) i = close;
       continue;
     }
     if (c === '(') depth++;

@@ -44,6 +44,8 @@ class GdbMiBlock implements BlockParser {
   private stoppedThread = '1';
   private stopFrame: ParsedFrame | null = null;
   private readonly threads: ParsedThread[] = [];
+  /** The listed threads' ids: a listing of a thread already read is asked at every listing (a Set, not a search of the list). */
+  private readonly ids = new Set<string>();
   /** The thread the last stack request named (null: the stopped one, or not asked). */
   private requested: string | null = null;
 
@@ -72,13 +74,14 @@ class GdbMiBlock implements BlockParser {
       if (!Array.isArray(stack)) return 'maybe';
       const id = this.requested ?? (this.threads.length === 0 ? this.stoppedThread : null);
       this.requested = null;
-      if (id === null || this.threads.some((t) => t.id === id)) return 'maybe';
+      if (id === null || this.ids.has(id)) return 'maybe';
       const thread: ParsedThread = { id, name: null, lwp: null, frames: [] };
       for (const f of stack) if (isTuple(f)) pushCapped(thread, toFrame(f, thread.frames.length, stringify(f)));
       // The listing names no arguments; the stop's frame does, for the same frame of the stopped thread.
       const top = thread.frames[0];
       if (top && id === this.stoppedThread && this.stopFrame && top.address === this.stopFrame.address) top.rawFunction = this.stopFrame.rawFunction;
       this.threads.push(thread);
+      this.ids.add(id);
       return 'take';
     }
     const request = STACK_REQUEST.exec(line);

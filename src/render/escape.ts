@@ -18,16 +18,38 @@ export function visibleControls(s: string, keepNewlines = false): string {
 const PROSE_KEYS = new Set(['summary', 'rootCause', 'remediation', 'notes']);
 
 /**
- * A copy of a result with the control characters of every string made visible, for renderers
+ * The result with the control characters of every string made visible (a copy of what holds one,
+ * the same objects where nothing changes), for renderers
  * whose output reaches a terminal, a workflow log or an XML parser. Diagnosis prose keeps its line feeds.
  */
 export function withVisibleControls<T>(value: T, keepNewlines = false): T {
+  // Copied only where a string changes: a report of 100,000s of threads without control characters
+  // is handed back as it is, not doubled in memory (a debugger's 64 MB flood of thread headers).
   if (typeof value === 'string') return visibleControls(value, keepNewlines) as T;
-  if (Array.isArray(value)) return value.map((v) => withVisibleControls(v, keepNewlines)) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const w = withVisibleControls(v, keepNewlines);
+      if (out) out.push(w);
+      else if (w !== v) (out = value.slice(0, i)).push(w);
+    }
+    return (out ?? value) as T;
+  }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = withVisibleControls(v, keepNewlines || PROSE_KEYS.has(k));
-    return out as T;
+    const entries = Object.entries(value);
+    let out: Record<string, unknown> | null = null;
+    for (let i = 0; i < entries.length; i++) {
+      const [k, v] = entries[i]!;
+      const w = withVisibleControls(v, keepNewlines || PROSE_KEYS.has(k));
+      if (w === v && !out) continue;
+      if (!out) {
+        out = {};
+        for (let j = 0; j < i; j++) out[entries[j]![0]] = entries[j]![1];
+      }
+      out[k] = w;
+    }
+    return (out ?? value) as T;
   }
   return value;
 }

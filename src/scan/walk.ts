@@ -180,10 +180,12 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
 
   for (const input of inputs) {
     let s;
+    let statError: unknown = null;
     try {
       s = await stat(input);
-    } catch {
+    } catch (err) {
       s = null;
+      statError = err;
     }
     if (s?.isDirectory() || s?.isFile() || (s && specialKind(s))) {
       let real: string;
@@ -212,7 +214,7 @@ export async function walkArtifacts(inputs: string[], options: WalkOptions = {})
       if (system) add(root, real!, systemReason(system));
       else if (real !== null) walkTree(root, real, '.', match, globDepth(glob));
       if (added === before) problems.push({ path: input, reason: 'glob matched no file' });
-    } else problems.push({ path: input, reason: 'no such file or directory' });
+    } else problems.push({ path: input, reason: statError ? reasonOf(statError) : 'no such file or directory' });
   }
 
   const entries = [...found.values()];
@@ -228,6 +230,6 @@ export function reasonOf(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   // zlib's own words ("unexpected end of file") do not say it is the gzip data that is bad.
   if (typeof code === 'string' && code.startsWith('Z_')) return `corrupt gzip data: ${(err as Error).message.split('\n')[0]}`;
-  const known: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ELOOP: 'symlink loop', EISDIR: 'is a directory', EPERM: 'operation not permitted' };
+  const known: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ELOOP: 'symlink loop', EISDIR: 'is a directory', EPERM: 'operation not permitted', ENAMETOOLONG: 'file name too long', ENOTDIR: 'a part of the path is not a directory' };
   return (code && known[code]) ?? (err as Error)?.message?.split('\n')[0] ?? String(err);
 }

@@ -38,6 +38,16 @@ export interface LineSink {
   skip?: { markers: Buffer[]; keepTail: number; canSkip(): boolean };
   /** Told about every line cut to MAX_LINE_LENGTH (its number and full length in bytes). */
   longLine?(lineNo: number, bytes: number): void;
+  /**
+   * Lines as the input has them (decoded, over-long ones cut, a line end's CR dropped), without
+   * cleanLine's removal of CI prefixes and paste wrapping: `rules new` cutting a trace out of a log.
+   */
+  raw?: boolean;
+}
+
+/** pushLine for a raw sink: the line as it is, but for a CRLF line end's CR. */
+function pushRawLine(raw: string, lineNo: number, push: (line: string, lineNo: number) => void): void {
+  push(raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw, lineNo);
 }
 
 const NL = 10;
@@ -115,6 +125,7 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
   // is never looked at line by line. Chunk buffers stay valid until the next chunk is handled.
   let deferred: Deferred | null = null;
   const push = (line: string, n: number) => sink.push(line, n);
+  const pushOne = sink.raw ? pushRawLine : pushLine;
   const pushLong = (head: Buffer, tail: Buffer, bytes: number) => {
     // The tail starts after the cut: not inside a UTF-8 character.
     let skip = 0;
@@ -130,12 +141,12 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, sink: L
     }
     lineNo++;
     sink.longLine?.(lineNo, bytes);
-    pushLine(decodeLine(head, 0, head.length) + cutMarker(bytes - head.length - tail.length) + decodeLine(tail, 0, tail.length), lineNo, push);
+    pushOne(decodeLine(head, 0, head.length) + cutMarker(bytes - head.length - tail.length) + decodeLine(tail, 0, tail.length), lineNo, push);
   };
   const emit = (buf: Buffer, start: number, end: number) => {
     if (end - start > MAX_LINE_LENGTH) return pushLong(buf.subarray(start, start + LONG_HEAD), buf.subarray(end - LONG_TAIL, end), end - start);
     lineNo++;
-    pushLine(decodeLine(buf, start, end), lineNo, push);
+    pushOne(decodeLine(buf, start, end), lineNo, push);
   };
   /** Adds bytes to the over-long line in progress (keeping only its last LONG_TAIL bytes). */
   const extendLong = (buf: Buffer, start: number, end: number) => {

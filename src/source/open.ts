@@ -4,7 +4,8 @@
 // an ELF core to read in place at its path, or a rejection naming the input and the reason, in
 // the words analyze prints and scan lists. No other module judges an input or words a rejection.
 
-import { fstatSync } from 'node:fs';
+import { constants, fstatSync, openSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { describeError, InputRejection, type InputErrorKind } from '../errors.js';
 import { gunzip, openFile, problemSink, type ReadProblem } from './lines.js';
@@ -60,6 +61,10 @@ export async function openInput(source: InputSource, options: OpenOptions = {}):
 }
 
 async function openPath(path: string, name: string): Promise<OpenedInput> {
+  if (isFifo(path)) {
+    const opened = await openStream(fifoStream(path), name);
+    return opened.kind === 'text' ? { ...opened, path } : opened;
+  }
   const file = openFile(path);
   const where: Where = { name, byPath: true };
   if (file.kind === 'directory') throw rejected(where, 'directory');
@@ -73,6 +78,28 @@ async function openPath(path: string, name: string): Promise<OpenedInput> {
     if (err instanceof InputRejection) err.size = file.size;
     throw err;
   }
+}
+
+function isFifo(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false; // openFile names the error
+  }
+}
+
+/**
+ * A named pipe (or a pipe by path: `coredx analyze <(gdb ...)`'s /dev/fd/63), read through the event
+ * loop: opened without waiting for a writer and read as a socket, so an interrupt (Ctrl-C, SIGTERM)
+ * ends the run while nobody writes. A blocking open or read held the main thread (signals were never
+ * handled: only SIGKILL stopped `coredx analyze FIFO`), and one on the thread pool kept the process
+ * from exiting. Its end is the writer's close, as for `cat FIFO`.
+ */
+function fifoStream(path: string): AsyncIterable<Buffer> {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  // Loaded only here (start-up), by require: the CLI bundle runs as a script without dynamic import().
+  const { Socket } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
+  return new Socket({ fd, readable: true, writable: false });
 }
 
 async function openStream(stream: AsyncIterable<Buffer | string>, name: string): Promise<OpenedInput> {

@@ -109,6 +109,22 @@ describe('read errors', () => {
   });
 });
 
+describe('paths that cannot be reached', () => {
+  it('a symlink loop, a file used as a folder, a name too long: the reason in words, exit 2', () => {
+    const dir = tempDir('robust-err');
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    writeFileSync(join(dir, 'a.log'), TRACE);
+    const long = 'x'.repeat(300);
+    const analyzed = sh(`exec "$NODE" "$BIN" analyze --no-builtin loop-a a.log/x ${long}`, dir);
+    expect(analyzed.code).toBe(2);
+    expect(analyzed.stderr).toBe(`coredx: loop-a: too many levels of symbolic links (a symlink loop)\ncoredx: a.log/x: a part of the path is not a directory\ncoredx: ${long}: file name too long\n`);
+    const scanned = sh('exec "$NODE" "$BIN" scan --no-builtin -q loop-a a.log/x', dir);
+    expect(scanned.code).toBe(2);
+    expect(scanned.stderr).toBe('coredx: a.log/x: a part of the path is not a directory\ncoredx: loop-a: symlink loop\n');
+  });
+});
+
 describe('cores', () => {
   it('a little-endian core with its byte-order byte flipped is a core that cannot be read (exit 2), not "an ELF executable"', () => {
     const dir = tempDir('robust-core');
@@ -117,8 +133,18 @@ describe('cores', () => {
     writeFileSync(join(dir, 'core.7'), core);
     const r = sh('exec "$NODE" "$BIN" analyze --no-builtin --debugger none core.7', dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^coredx: core\.7: big-endian ELF core; coredx reads little-endian cores only\n$/);
+    expect(r.stderr).toBe('coredx: core.7: corrupt ELF header: its byte-order byte says big-endian, but the header reads as a little-endian x86-64 core (a damaged core)\n');
     expect(r.stderr).not.toMatch(/executable/);
+  });
+  it('a big-endian core (its type and machine in big-endian order) is still called one', () => {
+    const dir = tempDir('robust-core');
+    const core = buildCore({ machine: EM_X86_64, notes: [prpsinfo(7, 'prog', './prog'), prstatus(EM_X86_64, 7, 11, 0x401000n, 0x7ffe0000n), siginfo(11, 1, 0n)] });
+    core[5] = 2;
+    core.writeUInt16BE(4, 16); // ET_CORE
+    core.writeUInt16BE(22, 18); // EM_S390
+    writeFileSync(join(dir, 'core.7'), core);
+    const r = sh('exec "$NODE" "$BIN" analyze --no-builtin --debugger none core.7', dir);
+    expect([r.code, r.stderr]).toEqual([2, 'coredx: core.7: big-endian ELF core; coredx reads little-endian cores only\n']);
   });
   it('a core whose note segment (PT_NOTE) is zeroed is a corrupt core: one line, exit 2', () => {
     const dir = tempDir('robust-core');

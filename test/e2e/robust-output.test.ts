@@ -90,6 +90,38 @@ describe('report files are written whole or not at all', () => {
   });
 });
 
+describe('every command\'s output, not only the reports', () => {
+  it('a full stdout under rules list/show/new/lint, --help and --version: one line, exit 2, no stack trace', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'a.log'), TRACE);
+    for (const args of ['rules list', 'rules show generic/abort', 'rules new --from a.log', 'rules lint', '--help', '--version']) {
+      const r = sh(`exec "$NODE" "$BIN" ${args} > /dev/full`, dir);
+      expect([args, r.code, r.stderr]).toEqual([args, 2, 'coredx: stdout: cannot write the output: no space left on device\n']);
+    }
+  });
+  it('a closed stdout (>&-, /dev/null read-write in its place) is warned about once; > /dev/null is not', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'a.log'), TRACE);
+    const warning = 'coredx: warning: stdout is closed (or /dev/null opened read-write): the report is written nowhere\n';
+    const linux = existsSync('/proc/self/fdinfo');
+    for (const args of ['analyze --no-builtin a.log', 'analyze --no-builtin --format json a.log', 'scan --no-builtin -q a.log']) {
+      const closed = sh(`exec "$NODE" "$BIN" ${args} >&-`, dir);
+      expect([args, closed.stderr]).toEqual([args, linux ? warning : '']);
+      expect(sh(`exec "$NODE" "$BIN" ${args} > /dev/null`, dir).stderr).toBe('');
+    }
+    // A report written to a file is not stdout's.
+    expect(sh('exec "$NODE" "$BIN" scan --no-builtin -q a.log -f json=out.json >&-', dir).stderr).toBe('');
+  });
+  it('rules new -o on a full disk names the file and leaves no partial sample or rule', () => {
+    const dir = tempDir('robust-out');
+    writeFileSync(join(dir, 'a.log'), `${'a log line before the crash\n'.repeat(400)}${TRACE}`);
+    const r = sh(`trap '' XFSZ; ulimit -f 4; exec "$NODE" "$BIN" rules new --from a.log -o pack/rule.toml`, dir);
+    expect([r.code, r.stderr]).toEqual([2, 'coredx: pack/samples/a.log: cannot write the sample: file too large\n']);
+    expect(readdirSync(join(dir, 'pack', 'samples'))).toEqual([]);
+    expect(existsSync(join(dir, 'pack', 'rule.toml'))).toBe(false);
+  });
+});
+
 describe('JSON output of many reports', () => {
   it('is streamed a report at a time, byte for byte what renderJson gives', () => {
     for (const n of [0, 1, 3, 2000]) {

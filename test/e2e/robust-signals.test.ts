@@ -160,3 +160,30 @@ describe('a debugger child that leaves the process group (setsid)', () => {
     expect(cleanUp(seconds)).toEqual([]);
   }, 40_000);
 });
+
+describe('a named pipe (FIFO) given to analyze', () => {
+  const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!hasMkfifo)('that nobody writes to is interrupted by SIGTERM (it held the main thread: only SIGKILL stopped it)', async () => {
+    const dir = tempDir('robust-fifo');
+    const fifo = join(dir, 'crash.pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const child = spawn(process.execPath, [BIN, 'analyze', '--no-builtin', fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    await sleep(1500);
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(5000).then(() => 'still running')]);
+    if (code === 'still running') child.kill('SIGKILL');
+    expect(code).toBe(143);
+  }, 20_000);
+  it.skipIf(!hasMkfifo)('is read when written to, under its own name', () => {
+    const dir = tempDir('robust-fifo');
+    const fifo = join(dir, 'crash.pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const trace = 'Program terminated with signal SIGSEGV, Segmentation fault.\n#0  0x0000000000401136 in parse_header (p=0x0) at src/parse.c:5\n';
+    writeFileSync(join(dir, 'crash.txt'), trace);
+    const r = spawnSync('sh', ['-c', `(sleep 0.5; cat crash.txt > crash.pipe) & exec "${process.execPath}" "${BIN}" analyze --no-builtin --format json crash.pipe`], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout).reports[0];
+    expect([report.source.path, report.signatureFrames]).toEqual(['crash.pipe', ['parse_header']]);
+  }, 30_000);
+});

@@ -26,4 +26,8 @@ describe('frame text', () => {
   it('an unbalanced quote in a string argument does not swallow the next frames', () => {
     expect(frames(['#0  0x0000555555555169 in parse (s=0x5555 "abc\\"de) at a.c:3', '#1  0x0000555555555170 in run () at a.c:9', '#2  0x0000555555555180 in main () at a.c:14'])).toEqual(['parse', 'run', 'main']);
   });
+  it('an unbalanced quote in a string argument keeps the frame\'s location', () => {
+    const r = analyze(['Program received signal SIGSEGV, Segmentation fault.', '#0  0x0000555555555169 in parse (s=0x5555 "abc\\"de, n=3) at a.c:3', '#1  0x0000555555555170 in load (q=0x1 "x) at l.c:7', "#2  0x0000555555555175 in step (c=39 '\\'', d=0x1 \"ok\") at s.c:4", '#3  0x0000555555555180 in main () at a.c:14'].join('\n'), { rules: null }).reports[0]!;
+    expect(r.threads[0]!.frames.map((f) => [f.function, f.file, f.line])).toEqual([['parse', 'a.c', 3], ['load', 'l.c', 7], ['step', 's.c', 4], ['main', 'a.c', 14]]);
+  });
 });

@@ -32,4 +32,24 @@ describe('many threads', () => {
     const large = best(threads(40_000), 40_000);
     expect(large / small, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(8);
   }, 120_000);
+
+  // Every format whose thread header looked its id up in the list of threads read so far.
+  const android = (n: number) => {
+    const parts = ["*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***\nBuild fingerprint: 'acme/falcon/falcon:13/TQ3A.230805.001/10316531:userdebug/dev-keys'\npid: 7310, tid: 7352, name: AudioDecoder  >>> org.acme.player <<<\nsignal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x0\n\nbacktrace:\n      #00 pc 00000000000c7e10  /data/app/lib/arm64/libplayer.so (media::RingBuffer::push+40)\n"];
+    for (let t = 1; t < n; t++) parts.push(`--- --- --- --- --- --- --- --- --- --- --- --- --- --- --- ---\npid: 7310, tid: ${8000 + t}, name: w${t}  >>> org.acme.player <<<\nuid: 10211\n\nbacktrace:\n      #00 pc 00000000000d26e8  /apex/com.android.runtime/lib64/bionic/libc.so (__epoll_pwait+8)\n      #01 pc 00000000000d26e8  /system/lib64/libx.so (worker_${t % 50}+8)\n\n`);
+    return parts.join('');
+  };
+  const gdbMi = (n: number) => {
+    const parts = ['*stopped,reason="signal-received",signal-name="SIGSEGV",signal-meaning="Segmentation fault",frame={addr="0x0000555555555343",func="pool::run_job",args=[],file="threads.cpp",fullname="./threads.cpp",line="22",arch="i386:x86-64"},thread-id="1",stopped-threads="all",core="1"\n'];
+    for (let t = 1; t <= n; t++) parts.push(`-stack-list-frames --thread ${t}\n^done,stack=[frame={level="0",addr="0x00007ffff7a9f0b0",func="worker_${t % 50}",file="w.cpp",fullname="./w.cpp",line="${t % 90}",arch="i386:x86-64"}]\n`);
+    return parts.join('');
+  };
+  for (const [name, make] of [['an Android tombstone', android], ['GDB/MI stack listings', gdbMi]] as const) {
+    it(`${name}: time linear in the number of threads (10,000 vs 40,000)`, () => {
+      best(make(2000), 2000);
+      const small = best(make(10_000), 10_000);
+      const large = best(make(40_000), 40_000);
+      expect(large / small, `${small.toFixed(0)} ms vs ${large.toFixed(0)} ms`).toBeLessThan(8);
+    }, 120_000);
+  }
 });
