@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, PARSERS } from '../dist/index.js';
 import { minimalMarkers } from '../dist/pipeline.js';
+import { logPrefixSplits } from '../dist/parse/log-prefix.js';
 import { TRACE_MAKERS } from './traces.js';
 
 /** Distinct crashes per trace maker: every maker's crashes appear several times (duplicates to group). */
@@ -39,7 +40,8 @@ export function checkFormats() {
     const reports = analyze(text, { rules: null }).reports;
     if (reports.length !== 1 || reports[0].format !== format) throw new Error(`bench trace maker "${format}" gives ${reports.map((r) => r.format).join(', ') || 'no report'}`);
     for (const line of text.split('\n')) {
-      const parser = PARSERS.find((p) => p.startsTrace(line));
+      // As the extractor asks: the line as it is, then without a logger's prefix ("[host:pid] ").
+      const parser = PARSERS.find((p) => p.startsTrace(line)) ?? logPrefixSplits(line).map((split) => PARSERS.find((p) => p.startsTrace(split.rest))).find((p) => p);
       if (parser) {
         claimedBy.add(parser);
         break;

@@ -326,6 +326,11 @@ exit status 2
     ['zig', 'test/pastes/cases/s37_zig_segv_c_interop.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
-    return [format, () => (text.endsWith('\n') ? text : `${text}\n`)];
+    const whole = text.endsWith('\n') ? text : `${text}\n`;
+    // Ceph reads a dump with the same frames (addresses and all) as a copy of one it read before in
+    // the same input (its log's dump of recent events): each crash of the tree is another process's,
+    // its addresses elsewhere.
+    if (format === 'ceph') return [format, (n) => whole.replace(/\[0x([0-9a-f]+)\]/g, (_, h) => `[0x${(BigInt(`0x${h}`) + BigInt(n) * 0x10000n).toString(16)}]`)];
+    return [format, () => whole];
   }),
 ];
