@@ -4,7 +4,7 @@
 import { cappedStackNotes, unreadableFrameLines } from '../parse/framework.js';
 import type { ContextLine, Frame, Report, Thread } from '../model.js';
 import type { ExtractedTrace } from '../parse/extract.js';
-import type { ParsedFrame } from '../parse/types.js';
+import { MAX_THREADS_PER_TRACE, type ParsedFrame } from '../parse/types.js';
 import { findAbortMessage } from './abort-message.js';
 import { chooseCrashedThread } from './crashed-thread.js';
 import { normalizeFunctionName } from './function-name.js';
@@ -53,6 +53,7 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   const unreadable = unreadableFrameLines(trace.inside, extracted.after);
   // A stack cut at the per-thread cap says so: its signature and rules saw only the kept frames.
   const capped = cappedStackNotes(threads);
+  if (trace.droppedThreads) capped.push(`${trace.droppedThreads} thread${trace.droppedThreads === 1 ? '' : 's'} beyond the first ${MAX_THREADS_PER_TRACE} were read but not kept (the thread list was capped)`);
   return {
     ...(capped.length > 0 ? { warnings: capped } : {}),
     ...(unreadable.length > 0 ? { unreadableFrames: unreadable } : {}),

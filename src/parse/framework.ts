@@ -5,7 +5,7 @@
 // `thread apply all bt`, lldb's stop banner then `bt all`), and the diagnostics of lines that looked
 // like frames but were not read. A parser keeps only what its format says.
 
-import { MAX_FRAMES_PER_THREAD, type CrashedThreadHint, type FeedResult, type ParsedFrame, type ParsedThread } from './types.js';
+import { MAX_FRAMES_PER_THREAD, MAX_THREADS_PER_TRACE, type CrashedThreadHint, type FeedResult, type ParsedFrame, type ParsedThread } from './types.js';
 
 /**
  * How many lines that are not the trace's own a trace tolerates in a row: each one spent is a
@@ -106,6 +106,8 @@ export interface ReprintRules {
    * copy of the current thread, printed outside any thread header).
    */
   restartUnderHeader: 'split' | 'headerless';
+  /** Past MAX_THREADS_PER_TRACE, whether a thread is kept all the same (the one the debugger named). */
+  keep?: (id: string) => boolean;
 }
 
 /**
@@ -141,10 +143,21 @@ export class ThreadBook {
    */
   header(thread: ParsedThread): ParsedThread | null {
     this.reprintOf = this.byId.get(thread.id) ?? null;
-    if (!this.reprintOf) this.add(thread);
+    if (!this.reprintOf) {
+      if (this.threads.length >= MAX_THREADS_PER_TRACE && !this.rules.keep?.(thread.id)) {
+        // Read (its frames go to it), not kept: nothing refers to it after the next header.
+        this.dropped++;
+        this.current = thread;
+        return null;
+      }
+      this.add(thread);
+    }
     this.current = thread;
     return this.reprintOf;
   }
+
+  /** Threads read past MAX_THREADS_PER_TRACE and not kept. */
+  dropped = 0;
 
   /** No thread is being read (a header's lines are over, or the stack was dropped). */
   clearCurrent(): void {

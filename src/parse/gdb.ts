@@ -106,7 +106,7 @@ class GdbBlock implements BlockParser {
   private program: string | null = null;
   private faultAddress: string | null = null;
   /** Threads as read; a thread printed again replaces its copy or splits the trace (see ThreadBook). */
-  private readonly book = new ThreadBook({ restartUnderHeader: 'headerless' });
+  private readonly book = new ThreadBook({ restartUnderHeader: 'headerless', keep: (id) => this.hints.some((h) => h.threadId === id) });
   private readonly hints: CrashedThreadHint[] = [];
   private frame: ParsedFrame | null = null;
   /** Open parenthesis depth of a frame whose argument list gdb wrapped onto more lines. */
@@ -442,6 +442,7 @@ class GdbBlock implements BlockParser {
       threads,
       hints: this.hints,
       inside: [],
+      ...(this.book.dropped > 0 ? { droppedThreads: this.book.dropped } : {}),
     };
   }
 }

@@ -68,7 +68,7 @@ class LldbBlock implements BlockParser {
   private faultAddress: string | null = null;
   private program: string | null = null;
   /** Threads as read; a thread printed again replaces its copy or splits the trace (see ThreadBook). */
-  private readonly book = new ThreadBook({ restartUnderHeader: 'split' });
+  private readonly book = new ThreadBook({ restartUnderHeader: 'split', keep: (id) => this.hints.some((h) => h.threadId === id) });
   private readonly hints: CrashedThreadHint[] = [];
   private sawFrames = false;
 
@@ -197,6 +197,7 @@ class LldbBlock implements BlockParser {
       threads,
       hints: this.hints,
       inside: [],
+      ...(this.book.dropped > 0 ? { droppedThreads: this.book.dropped } : {}),
     };
   }
 }

@@ -51,6 +51,8 @@ export interface ParsedTrace {
   inside: { line: number; text: string }[];
   /** A crash kind the format itself states (a sanitizer verdict); null to derive it from the signal. */
   crashKind?: string | null;
+  /** Threads read past MAX_THREADS_PER_TRACE and not kept (a debugger flooding thread headers). */
+  droppedThreads?: number;
 }
 
 /**
@@ -99,3 +101,10 @@ export interface TraceParser {
 
 /** Frames kept per thread; deeper stacks (runaway recursion) keep the innermost ones and a count. */
 export const MAX_FRAMES_PER_THREAD = 2000;
+
+/**
+ * Threads kept per trace (gdb's and lldb's thread lists): past it a thread is read but not kept,
+ * unless the debugger named it the current or crashing one, and the report says how many went. A
+ * debugger flooding distinct thread headers (400,000 in 64 MB) no longer holds ~1 KB per thread.
+ */
+export const MAX_THREADS_PER_TRACE = 10_000;
