@@ -82,7 +82,8 @@ export async function readCore(path: string, options: CoreOptions = {}): Promise
         native.warnings!.push(...notes, ...missingSymbolsAdvice(facts, 'debugger-failed', `${why}; this is the native summary only`));
         return done(native);
       }
-      parsed.warnings = [...native.warnings!, ...(problem ? [problem] : []), ...notes];
+      // The parsed report's own warnings (a capped stack, a capped thread list) stay, after the core's.
+      parsed.warnings = [...native.warnings!, ...(problem ? [problem] : []), ...notes, ...(parsed.warnings ?? [])];
       return done(merge(parsed, native, facts, run));
     },
   };

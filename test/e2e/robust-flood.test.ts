@@ -35,6 +35,34 @@ describe('a debugger that floods its output', () => {
       expect(kb / 1024).toBeLessThan(600);
     }
   }, 150_000);
+
+  // Class: distinct thread headers without end (~390,000 threads in 64 MB): the thread list is
+  // capped (MAX_THREADS_PER_TRACE), the report says how many threads went (it held ~1 KB each: 2.6 GB).
+  it('printing thread after thread: the thread list is capped, the report says so, memory stays bounded', () => {
+    const dir = tempDir('robust-flood-threads');
+    const core = join(dir, 'core.1');
+    writeFileSync(core, buildCore({ machine: EM_X86_64, notes: [prpsinfo(4242, 'prog', './prog'), prstatus(EM_X86_64, 4242, 11, 0x401000n, 0x7ffe0000n), siginfo(11, 1, 0n)] }));
+    writeFileSync(join(dir, 'prog'), 'not really a program\n');
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'gdb'), `#!/bin/sh\necho "Program terminated with signal SIGSEGV, Segmentation fault."\nawk 'BEGIN { for (i = 1; ; i++) printf "\\nThread %d (Thread 0x7f%010x (LWP %d) \\"worker-%d\\"):\\n#0  0x0000555555555169 in work_%d (n=1) at w.c:3\\n", i, i, i, i, i % 50 }'\n`);
+    chmodSync(join(bin, 'gdb'), 0o755);
+    const args = [process.execPath, BIN, 'analyze', core, '--exe', join(dir, 'prog'), '--debugger', 'gdb', '--format', 'json'];
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const r = time
+      ? spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', ...args], { encoding: 'utf8', env, timeout: 120_000, maxBuffer: 256 << 20 })
+      : spawnSync(args[0]!, args.slice(1), { encoding: 'utf8', env, timeout: 120_000, maxBuffer: 256 << 20 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout).reports[0];
+    const warnings = report.warnings.join('\n');
+    expect(warnings).toMatch(/gdb printed more than 64 MB and was stopped there/);
+    expect(warnings).toMatch(/\d+ threads beyond the first 10000 were read but not kept \(the thread list was capped\)/);
+    expect(report.threads.length).toBeLessThanOrEqual(10_001);
+    if (time) {
+      const kb = Number(/maxrss=(\d+)/.exec(r.stderr)![1]);
+      expect(kb / 1024).toBeLessThan(400);
+    }
+  }, 150_000);
 });
 
 describe('a gzip file that inflates beyond the limit', () => {
