@@ -34,7 +34,8 @@ export { readCoreFacts, type CoreFacts } from './core/native.js';
 // What the CLI builds on beyond the calls above (test/unit/cli/public-api.test.ts keeps the list
 // complete): input problems, debugger processes, rule files and samples, scan results' streaming
 // renderers, baselines, shards and merging.
-export { onReadProblem, type ReadProblem } from './source/lines.js';
+export { forEachLine, onReadProblem, type ReadProblem } from './source/lines.js';
+export { jsonChunks, JsonArrayStream } from './render/stream.js';
 export { installInterruptHandlers, MAX_TIMEOUT_MS, onPath, lldbEnv } from './core/debugger.js';
 export { TOOL } from './model/tool.js';
 export { LOOKED_FOR } from './parse/registry.js';

@@ -62,7 +62,7 @@ export async function openInput(source: InputSource, options: OpenOptions = {}):
 
 async function openPath(path: string, name: string): Promise<OpenedInput> {
   if (isFifo(path)) {
-    const opened = await openStream(fifoStream(path), name);
+    const opened = await openStream(fifoStream(path), name, true);
     return opened.kind === 'text' ? { ...opened, path } : opened;
   }
   const file = openFile(path);
@@ -102,8 +102,10 @@ function fifoStream(path: string): AsyncIterable<Buffer> {
   return new Socket({ fd, readable: true, writable: false });
 }
 
-async function openStream(stream: AsyncIterable<Buffer | string>, name: string): Promise<OpenedInput> {
-  const where: Where = { name, byPath: false };
+async function openStream(stream: AsyncIterable<Buffer | string>, name: string, byPath = false): Promise<OpenedInput> {
+  // byPath: a named pipe, read as a stream but given by its path (a core through it is "a core file
+  // through a pipe": pass the core file itself).
+  const where: Where = { name, byPath };
   let bytes = 0;
   const counted = async function* () {
     for await (const chunk of stream) {
