@@ -53,5 +53,6 @@ export { sarifChunks } from './render/sarif.js';
 export { scanJsonChunks } from './render/scan-json.js';
 export { scanTextChunks } from './render/scan-text.js';
 export { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from './scan/baseline.js';
-export { scanParallel } from './scan/parallel.js';
+export { scanParallel, threadsFor, type ParallelScanOptions } from './scan/parallel.js';
+export { startScanThreads, type ScanThreads } from './scan/threads.js';
 export { parseShard } from './scan/shard.js';

@@ -13,7 +13,8 @@ import { scanJsonChunks } from '../render/scan-json.js';
 import { scanTextChunks } from '../render/scan-text.js';
 import { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from '../scan/baseline.js';
 import { SEVERITIES, spillReports, type Severity } from '../scan/group.js';
-import { scanParallel } from '../scan/parallel.js';
+import { scanParallel, threadsFor } from '../scan/parallel.js';
+import { startScanThreads, type ScanThreads } from '../scan/threads.js';
 import type { ScanResult } from '../scan/scan.js';
 import { parseShard } from '../scan/shard.js';
 import { sarifContext } from '../scan/render-context.js';
@@ -128,8 +129,15 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const symbolize = symbolizeOptions(flags);
   if (typeof core === 'string') return fail(core);
 
-  const loaded = loadRulesForCli(flags);
-  if (!loaded) return EXIT.USAGE_OR_INPUT;
+  // The scan's threads start while this thread loads its rules and walks the tree (each thread
+  // loads its own rules: compiled ones cannot be sent); a tree of a few files stops them unused.
+  const analyze = { core, ...(symbolize ? { symbolize } : {}) };
+  let threadsStarted: ScanThreads | undefined;
+  const loaded = loadRulesForCli(flags, (source) => (threadsStarted = startScanThreads(threadsFor(jobs) - 1, { rules: source, analyze })));
+  if (!loaded) {
+    void threadsStarted?.close();
+    return EXIT.USAGE_OR_INPUT;
+  }
   // CLI globs are relative to the directory given; the config's to the config file's directory.
   const { config } = loaded;
   const rooted = config.path && (config.scan.include.length || config.scan.exclude.length) ? { base: dirname(config.path), ...config.scan } : undefined;
@@ -139,8 +147,6 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const progress = progressReporter(process.stderr, !flags.quiet);
   let result: ScanResult;
   try {
-    // Threads load the same rules as loadRulesForCli did (they cannot be sent the compiled ones).
-    const ruleSource = { dirs: [...config.rules.dirs, ...flags.rules], builtin: flags.builtin && config.rules.builtin };
     result = await scanParallel(paths.length ? paths : ['.'], {
       include: flags.include,
       exclude: flags.exclude,
@@ -150,8 +156,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
       jobs,
       ...(shard ? { shard } : {}),
       onProgress: progress.update,
-      analyze: { rules: loaded.ruleSet, core, ...(symbolize ? { symbolize } : {}) },
-      ruleSource,
+      analyze: { rules: loaded.ruleSet, ...analyze },
+      ruleSource: loaded.source,
+      ...(threadsStarted ? { threadsStarted } : {}),
     });
   } catch (err) {
     progress.done();

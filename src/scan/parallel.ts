@@ -6,11 +6,11 @@
 // whatever the number of threads and the order files finish in.
 
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { LoadOptions } from '../rules/load.js';
 import { GroupFold, type PackedGroup } from './group.js';
 import { scanFiles, scanResult, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
 import { inShard } from './shard.js';
+import { ScanThreads, type ScanThread } from './threads.js';
 import { walkArtifacts } from './walk.js';
 
 export interface ParallelScanOptions extends ScanOptions {
@@ -24,6 +24,11 @@ export interface ParallelScanOptions extends ScanOptions {
   ruleSource?: LoadOptions | null;
   /** Groups past which this thread stops reading batches of its own and only folds (default 20,000). */
   foldOnlyAfter?: number;
+  /**
+   * Threads started ahead (startScanThreads, with this scan's rule source and analyze options):
+   * taken instead of starting new ones after the walk; those not needed are stopped.
+   */
+  threadsStarted?: ScanThreads;
 }
 
 /** What a worker is given once. */
@@ -32,7 +37,12 @@ export interface WorkerSetup {
   rules: LoadOptions | null | undefined;
   /** The analyze options but the rules and parsers (core options, context sizes). */
   analyze: Omit<NonNullable<ScanOptions['analyze']>, 'rules' | 'parsers'>;
-  /** Files each thread analyzes at once. */
+}
+
+/** What a worker is sent once: every batch, the shared index of the next one to take, files at once. */
+export interface WorkerBatches {
+  batches: string[][];
+  claim: Int32Array;
   jobs: number;
 }
 
@@ -45,39 +55,22 @@ export interface FileResult {
   crashes: number;
 }
 
+/** Files, bytes and crashes done since the last message said. */
+export interface Progress {
+  files: number;
+  bytes: number;
+  crashes: number;
+}
+
 export type WorkerMessage =
-  | { type: 'progress'; files: number; bytes: number; crashes: number }
+  | ({ type: 'progress' } & Progress)
   | { type: 'warning'; path: string; message: string }
-  | { type: 'file'; result: FileResult }
+  | { type: 'file'; result: FileResult; progress: Progress }
   | { type: 'done' }
   | { type: 'error'; message: string };
 
-/** Files in a batch at most (a worker posts each file's result as it finishes it; a batch only bounds a thread's share). */
+/** Files in a batch at most (a worker posts each file's result as it finishes it; a batch only bounds a thread's share of files taken at once). */
 const MAX_BATCH = 16;
-
-/**
- * A worker's young generation, MB (V8's default lets it grow to 3 x 16 MB per thread): what a
- * worker keeps is one file's groups at a time, so a small nursery costs no time. Measured on 20
- * files of 1,000 crashes each, same wall time: 8 MB saved ~13 MB of peak RSS, 4 MB ~4 MB more.
- */
-const WORKER_YOUNG_MB = 4;
-
-/** Set by bin/run-bundle.cjs in a process that runs the CLI bundle: its bundle and the runner. */
-const BUNDLE_KEY = Symbol.for('coredx.cli-bundle');
-/** A thread that runs the bundle the process runs (its exports' scanWorker, see cli/main.ts). */
-const WORKER_FROM_BUNDLE = `const { parentPort, workerData } = require('node:worker_threads');
-require(workerData.runner).runBundle(workerData.bundle, { useCache: false }).scanWorker().then((run) => run(parentPort, workerData.setup));`;
-
-/**
- * A scan thread: from the CLI bundle when this process runs it (a thread then starts from
- * compiled code, ~3x less CPU than loading dist's modules), else from dist's scan-worker.js.
- */
-function startWorker(setup: WorkerSetup): Worker {
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
-  const bundled = (globalThis as Record<symbol, { bundle: string; runner: string } | undefined>)[BUNDLE_KEY];
-  if (bundled) return new Worker(WORKER_FROM_BUNDLE, { eval: true, workerData: { ...bundled, setup }, resourceLimits });
-  return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: setup, resourceLimits });
-}
 
 /** Groups past which the main thread stops reading batches of its own (see inThreads). */
 const FOLD_ONLY_GROUPS = 20_000;
@@ -85,7 +78,18 @@ const FOLD_ONLY_GROUPS = 20_000;
 /** Below this many files, starting threads (each loads the rules) costs more than it saves. */
 const MIN_FILES_PER_THREAD = 4;
 
+/** Threads a scan of `jobs` files at once uses at most (this one included): one per core. */
+export const threadsFor = (jobs: number, threads = availableParallelism()): number => Math.max(1, Math.min(threads, jobs));
+
 export async function scanParallel(inputs: string[], options: ParallelScanOptions = {}): Promise<ScanResult> {
+  try {
+    return await scanTree(inputs, options);
+  } finally {
+    void options.threadsStarted?.close(); // those not taken (a tree of a few files, an error)
+  }
+}
+
+async function scanTree(inputs: string[], options: ParallelScanOptions): Promise<ScanResult> {
   const jobs = Math.max(1, options.jobs ?? 4);
   const walked = await walkArtifacts(inputs, options);
   if (options.shard) {
@@ -97,7 +101,7 @@ export async function scanParallel(inputs: string[], options: ParallelScanOption
   const files = walked.files;
   // Threads get plain data: the rules' source, core options, context sizes (not parser objects).
   const canThread = (options.analyze?.rules === undefined || options.ruleSource !== undefined) && options.analyze?.parsers === undefined;
-  const threads = canThread ? Math.min(options.threads ?? availableParallelism(), jobs, Math.floor(files.length / MIN_FILES_PER_THREAD)) : 1;
+  const threads = canThread ? Math.min(threadsFor(jobs, options.threads), Math.floor(files.length / MIN_FILES_PER_THREAD)) : 1;
   const progress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, crashes: 0 };
   const skipped: SkippedFile[] = [...walked.problems.map((p) => ({ ...p, error: true })), ...walked.special.map((p) => ({ ...p, error: false }))];
   if (threads <= 1) {
@@ -141,9 +145,16 @@ async function inThreads(
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
   const { rules: _rules, parsers: _parsers, ...analyze } = options.analyze ?? {};
-  const setup: WorkerSetup = { rules: options.ruleSource, analyze, jobs: Math.ceil(jobs / threads) };
-  let next = 0;
-  const workers: Worker[] = [];
+  const setup: WorkerSetup = { rules: options.ruleSource, analyze };
+  const perThread = Math.ceil(jobs / threads);
+  // The next batch's index, shared with the workers: a thread takes its next batch itself the
+  // moment it is free (Atomics.add), not when this thread's event loop gets to its message (a
+  // worker sat idle ~35% of a 10,000-file scan waiting for this thread to hand it a batch).
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  const nextBatch = () => Atomics.add(claim, 0, 1);
+  // Threads started ahead when the caller did (ready sooner), else now; this thread is one of them.
+  const workers = (options.threadsStarted ?? new ScanThreads(threads - 1, setup)).take(threads - 1);
+  if (workers.length < threads - 1) workers.push(...new ScanThreads(threads - 1 - workers.length, setup).take(threads));
   const count = (files: number, bytes: number, crashes: number) => {
     progress.filesDone += files;
     progress.bytesDone += bytes;
@@ -157,10 +168,10 @@ async function inThreads(
   // This thread is one of the lanes: it has the rules loaded already, so only threads - 1 workers
   // start (each loading its own), and this thread does not sit idle.
   const here = async () => {
-    for (let batch = next++; batch < batches.length; batch = next++) {
+    for (let batch = nextBatch(); batch < batches.length; batch = nextBatch()) {
       let last = { filesDone: 0, bytesDone: 0, crashes: 0 };
       const r = await scanFiles(batches[batch]!, {
-        jobs: setup.jobs,
+        jobs: perThread,
         ...(options.analyze ? { analyze: options.analyze } : {}),
         onWarning: warn,
         onProgress: (p) => {
@@ -171,7 +182,7 @@ async function inThreads(
       // Folded now (consumed: not two sets of its groups); its groups are this thread's, compact already.
       for (const g of r.groups) totals.fold.add(g);
       addTotals(totals, { scanned: r.files.scanned, skipped: r.files.skipped, bytes: r.totals.bytes, crashes: r.totals.crashes });
-      // The workers' messages (a batch done: send the next) wait for this thread's event loop; a
+      // The workers' results wait for this thread's event loop to be folded (held until then); a
       // batch of small files is read without one I/O callback, so give them their turn here.
       await new Promise((resolve) => setImmediate(resolve));
       // Groups by the ten thousand: this thread only folds from now on (a batch of its own would hold
@@ -182,44 +193,43 @@ async function inThreads(
   try {
     await Promise.all([
       here(),
-      ...Array.from({ length: threads - 1 }, () => {
-        const worker = startWorker(setup);
-        workers.push(worker);
-        return new Promise<void>((resolve, reject) => {
-          // Batches in flight, counted so the last "done" ends the worker's share. One at a time:
-          // two kept the worker busier while this thread read its own batch, but held more memory
-          // (bench/memory-bench.js: 315 vs 332-338 MB for 100,000 groups); this thread now lets
-          // the "done" in between its batches instead.
-          let inFlight = 0;
-          const feed = () => {
-            if (next < batches.length) {
-              const batch = next++;
-              inFlight++;
-              worker.postMessage({ files: batches[batch] });
-            } else if (inFlight === 0) resolve();
-          };
-          worker.on('message', (m: WorkerMessage) => {
-            if (m.type === 'progress') count(m.files, m.bytes, m.crashes);
-            else if (m.type === 'warning') warn(m.path, m.message);
-            else if (m.type === 'file') {
-              // Folded as it arrives: its reports go to the spill file as the JSON text they came as.
-              for (const g of sharePaths(m.result.groups)) totals.fold.addPacked(g);
-              addTotals(totals, m.result);
-            } else if (m.type === 'done') {
-              inFlight--;
-              feed();
-            }
-            else reject(new Error(m.message));
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (next < batches.length || code !== 0 ? reject(new Error(`scan worker exited (code ${code})`)) : resolve()));
-          feed();
-        });
-      }),
+      ...workers.map((thread) => inWorker(thread, { batches, claim, jobs: perThread }, totals, count, warn)),
     ]);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((t) => t.worker.terminate()));
   }
+}
+
+/** A worker's share: it takes batches until none is left; its files' results are folded as they come. */
+function inWorker(
+  { worker, ended }: ScanThread,
+  work: WorkerBatches,
+  totals: Totals,
+  count: (files: number, bytes: number, crashes: number) => void,
+  warn: (path: string, message: string) => void,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const exited = (code: number) => new Error(`scan worker exited (code ${code})`);
+    // Ended while starting (before it was taken): its error or exit was kept.
+    if (ended) return reject('error' in ended ? ended.error : exited(ended.code));
+    let done = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') count(m.files, m.bytes, m.crashes);
+      else if (m.type === 'warning') warn(m.path, m.message);
+      else if (m.type === 'file') {
+        // Folded as it arrives: its reports go to the spill file as the JSON text they came as.
+        for (const g of sharePaths(m.result.groups)) totals.fold.addPacked(g);
+        addTotals(totals, m.result);
+        count(m.progress.files, m.progress.bytes, m.progress.crashes);
+      } else if (m.type === 'done') {
+        done = true;
+        resolve();
+      } else reject(new Error(m.message));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (!done || code !== 0 ? reject(exited(code)) : resolve()));
+    worker.postMessage(work);
+  });
 }
 
 /**

@@ -1,17 +1,33 @@
-// A scan thread's work (see parallel.ts): loads the rules once, then scans the files of each batch
-// it is sent and posts each file's result as soon as it is done (its groups packed: one report per
-// group as JSON text), so that it never holds more than the reports of the files it is reading.
-// Started from scan-worker.ts (dist/), or from the CLI bundle when the process runs it.
+// A scan thread's work (see parallel.ts): loads the rules once (as soon as it starts, while the
+// main thread walks the tree), then takes batch after batch and posts each file's result as soon as
+// it is done (its groups packed: one report per group as JSON text), so that it never holds more
+// than the reports of the files it is reading. Started from scan-worker.ts (dist/), or from the
+// CLI bundle when the process runs it.
 
 import type { MessagePort } from 'node:worker_threads';
 import { loadRules } from '../rules/load.js';
 import { packGroup } from './group.js';
-import type { FileResult, WorkerMessage, WorkerSetup } from './parallel.js';
+import type { FileResult, Progress, WorkerBatches, WorkerMessage, WorkerSetup } from './parallel.js';
 import { scanFiles } from './scan.js';
+
+/**
+ * Progress of a file being read is posted at most this often (ms); the rest goes with the file's
+ * result. A message for each file's progress beside its result was half the messages of a scan of
+ * 10,000 small files.
+ */
+const PROGRESS_EVERY_MS = 100;
 
 export function runScanWorker(port: MessagePort, setup: WorkerSetup): void {
   const rules = setup.rules === undefined ? undefined : setup.rules === null ? null : loadRules(setup.rules).ruleSet;
   const post = (m: WorkerMessage) => port.postMessage(m);
+  let unsaid: Progress = { files: 0, bytes: 0, crashes: 0 };
+  let saidAt = Date.now();
+  const said = () => {
+    const p = unsaid;
+    unsaid = { files: 0, bytes: 0, crashes: 0 };
+    saidAt = Date.now();
+    return p;
+  };
 
   /** One file: a scanFiles() of it alone (not walked again), posted packed. */
   async function scanFile(path: string): Promise<void> {
@@ -21,21 +37,46 @@ export function runScanWorker(port: MessagePort, setup: WorkerSetup): void {
       analyze: { ...setup.analyze, ...(rules !== undefined ? { rules } : {}) },
       onWarning: (path, message) => post({ type: 'warning', path, message }),
       onProgress: (p) => {
-        post({ type: 'progress', files: p.filesDone - last.filesDone, bytes: p.bytesDone - last.bytesDone, crashes: p.crashes - last.crashes });
+        unsaid.files += p.filesDone - last.filesDone;
+        unsaid.bytes += p.bytesDone - last.bytesDone;
+        unsaid.crashes += p.crashes - last.crashes;
         last = { filesDone: p.filesDone, bytesDone: p.bytesDone, crashes: p.crashes };
+        if (Date.now() - saidAt >= PROGRESS_EVERY_MS) post({ type: 'progress', ...said() });
       },
     });
+    if (!r.groups.length && !r.files.skipped.length) {
+      quiet.scanned += r.files.scanned;
+      quiet.bytes += r.totals.bytes;
+      quiet.crashes += r.totals.crashes;
+      return;
+    }
     const result: FileResult = { groups: r.groups.map(packGroup), scanned: r.files.scanned, skipped: r.files.skipped, bytes: r.totals.bytes, crashes: r.totals.crashes };
-    post({ type: 'file', result });
+    post({ type: 'file', result, progress: said() });
   }
 
-  port.on('message', async ({ files }: { files: string[] }) => {
+  /**
+   * Files without a crash or a problem (most of a tree) are counted here and posted as one result
+   * at the end of their batch: a message per file was most of a worker's cost on small files.
+   */
+  let quiet = { scanned: 0, bytes: 0, crashes: 0 };
+  const postQuiet = () => {
+    if (!quiet.scanned && !quiet.bytes && !quiet.crashes) return;
+    post({ type: 'file', result: { groups: [], skipped: [], ...quiet }, progress: said() });
+    quiet = { scanned: 0, bytes: 0, crashes: 0 };
+  };
+
+  port.on('message', async ({ batches, claim, jobs }: WorkerBatches) => {
     try {
-      // setup.jobs files at once, each posted when done; lanes take the next file by index.
-      let next = 0;
-      await Promise.all(Array.from({ length: Math.min(setup.jobs, files.length) }, async () => {
-        while (next < files.length) await scanFile(files[next++]!);
-      }));
+      // Batch after batch, each taken by the shared index (the threads share the batches), until
+      // none is left; `jobs` files of a batch at once, each posted when done.
+      for (let b = Atomics.add(claim, 0, 1); b < batches.length; b = Atomics.add(claim, 0, 1)) {
+        const files = batches[b]!;
+        let next = 0;
+        await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, async () => {
+          while (next < files.length) await scanFile(files[next++]!);
+        }));
+        postQuiet();
+      }
       post({ type: 'done' });
     } catch (err) {
       post({ type: 'error', message: (err as Error)?.stack ?? String(err) });

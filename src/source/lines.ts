@@ -363,13 +363,14 @@ export function problemSink(name: string, problems: ReadProblem[]): ProblemSink 
 }
 
 /**
- * Opens a file once: size, kind (from the first bytes) and its chunks, all from one descriptor.
+ * Opens a file once (or takes its descriptor, `opened`, which it then owns): size, kind (from the
+ * first bytes) and its chunks, all from one descriptor.
  * What is done with each kind (and what is said about it) is source/open.ts's to decide.
  * Regular files are read with blocking reads into reused buffers, several times faster than a
  * read stream for many small files (no thread-pool round trip per chunk).
  */
-export function openFile(path: string): OpenedFile {
-  const fd = openSync(path, 'r');
+export function openFile(path: string, opened?: number): OpenedFile {
+  const fd = opened ?? openSync(path, 'r');
   let closed = false;
   const close = () => {
     if (!closed) closeSync(fd);

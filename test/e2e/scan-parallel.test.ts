@@ -76,3 +76,30 @@ wt.Worker = class extends Base { constructor(what, opts) { fs.appendFileSync(${J
   spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', '1', '--quiet', '-f', 'json=b1.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
   expect(readFileSync(join(top, 'b2.json'), 'utf8')).toBe(readFileSync(join(top, 'b1.json'), 'utf8'));
 }, 120_000);
+
+it('threads started ahead (while the rules load and the tree is walked) are taken, and the ones a small tree does not need are stopped', async () => {
+  const { scan } = await import(join(DIST, 'scan', 'scan.js'));
+  const { scanParallel } = await import(join(DIST, 'scan', 'parallel.js'));
+  const { startScanThreads } = await import(join(DIST, 'scan', 'threads.js'));
+  const tree = join(top, 'tree');
+  const serial = JSON.stringify(await scan([tree], { jobs: 1 }));
+  const ahead = startScanThreads(2, { rules: {}, analyze: {} });
+  expect(ahead.size).toBe(2);
+  expect(JSON.stringify(await scanParallel([tree], { jobs: 8, threads: 3, ruleSource: {}, threadsStarted: ahead }))).toBe(serial);
+  expect(ahead.size).toBe(0);
+  // One file: no thread is used; those started are stopped (not left holding the process).
+  const one = join(top, 'tree', 'd3', 'clean.log');
+  const few = startScanThreads(1, { rules: {}, analyze: {} });
+  const r = await scanParallel([one], { jobs: 8, threads: 2, ruleSource: {}, threadsStarted: few });
+  expect(r.totals).toMatchObject({ files: 1, crashes: 0 });
+  expect(few.size).toBe(0);
+}, 120_000);
+
+it('a thread that failed while starting (before the walk ended) fails the scan with its error instead of leaving it waiting', async () => {
+  const { scanParallel } = await import(join(DIST, 'scan', 'parallel.js'));
+  const { startScanThreads } = await import(join(DIST, 'scan', 'threads.js'));
+  // A rule source its loader cannot read (dirs not a list): the thread throws as it starts.
+  const broken = startScanThreads(1, { rules: { dirs: 42 }, analyze: {} });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await expect(scanParallel([join(top, 'tree')], { jobs: 8, threads: 2, ruleSource: {}, threadsStarted: broken })).rejects.toThrow(/not iterable|exited/);
+}, 120_000);
