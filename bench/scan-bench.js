@@ -96,13 +96,13 @@ export function buildTree(root, totalBytes, files = 2000, traces = TRACE_MAKERS.
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const BIN = fileURLToPath(new URL('../bin/coredx.js', import.meta.url));
 
-/** One `coredx scan --jobs 1` process: wall time (start-up included), peak RSS, the JSON result. */
-function coredxRun(root, out, rules) {
+/** One `coredx scan --jobs N` process (1 unless said): wall time (start-up included), peak RSS, the JSON result. */
+function coredxRun(root, out, rules, jobs = 1) {
   // The CLI runs inside a small wrapper only to read the process's own peak RSS at exit.
   const wrapper = `process.on('exit', () => process.stderr.write('\\nRSS ' + process.resourceUsage().maxRSS / 1024 + '\\n'));
     process.argv = [process.argv[0], ${JSON.stringify(BIN)}, ...process.argv.slice(1)];
     await import(${JSON.stringify(new URL('../bin/coredx.js', import.meta.url).href)});`;
-  const args = ['scan', root, '--jobs', '1', '--quiet', '--fail-on', 'none', '-f', `json=${out}`, ...(rules ? [] : ['--no-builtin'])];
+  const args = ['scan', root, '--jobs', String(jobs), '--quiet', '--fail-on', 'none', '-f', `json=${out}`, ...(rules ? [] : ['--no-builtin'])];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -128,7 +128,7 @@ export async function run({ gb = 1, runs = 3 } = {}) {
     const tree = buildTree(root, gb * 1e9);
     const markers = minimalMarkers(PARSERS.flatMap((p) => p.markers ?? []));
     const hasRg = rgRun(root, markers) !== null; // also warms the page cache for both
-    const times = { rules: [], none: [], rg: [] };
+    const times = { rules: [], none: [], rg: [], two: [] };
     let last = {};
     for (let i = 0; i < runs; i++) {
       for (const rules of [false, true]) {
@@ -137,6 +137,11 @@ export async function run({ gb = 1, runs = 3 } = {}) {
         last[rules ? 'rules' : 'none'] = r;
       }
       if (hasRg) times.rg.push(rgRun(root, markers).seconds);
+      // --jobs 2 (issue 13: parallel scan), bundled rules: a tree large enough for the threads'
+      // start-up not to be most of it.
+      const two = coredxRun(root, out, true, 2);
+      times.two.push(two.seconds);
+      last.two = two;
     }
     const { result } = last.rules;
     const found = {};
@@ -149,6 +154,10 @@ export async function run({ gb = 1, runs = 3 } = {}) {
     for (const [key, label] of [['none', 'no rules (--no-builtin)'], ['rules', 'bundled rules']]) {
       console.log(`coredx scan --jobs 1, ${label.padEnd(23)} ${s[key].toFixed(2)} s (median of ${runs}, whole process): ${(mb / s[key]).toFixed(0)} MB/s, ${(result.totals.crashes / s[key]).toFixed(0)} crashes/s, peak RSS ${last[key].rss.toFixed(0)} MB`);
     }
+    const two = median(times.two);
+    const same = JSON.stringify(last.two.result.groups) === JSON.stringify(result.groups);
+    console.log(`coredx scan --jobs 2, bundled rules         ${two.toFixed(2)} s (median of ${runs}, whole process, wall): ${(s.rules / two).toFixed(2)}x --jobs 1 (2 cores; target 1.8x), peak RSS ${last.two.rss.toFixed(0)} MB; same groups: ${same ? 'yes' : 'NO'}`);
+    if (!same) process.exitCode = 1;
     if (!hasRg) console.log('ripgrep:      rg not installed (apt-get install ripgrep): comparison skipped');
     else {
       const rg = median(times.rg);

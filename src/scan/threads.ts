@@ -4,6 +4,7 @@
 // thread had done half of it; started while the main thread loads its own rules and walks the tree,
 // it is ready about when the first batch is.
 
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerSetup } from './parallel.js';
 
@@ -16,9 +17,8 @@ const WORKER_YOUNG_MB = 4;
 
 /** Set by bin/run-bundle.cjs in a process that runs the CLI bundle: its bundle and the runner. */
 const BUNDLE_KEY = Symbol.for('coredx.cli-bundle');
-/** A thread that runs the bundle the process runs (its exports' scanWorker, see cli/main.ts). */
-const WORKER_FROM_BUNDLE = `const { parentPort, workerData } = require('node:worker_threads');
-require(workerData.runner).runBundle(workerData.bundle, { useCache: false }).scanWorker().then((run) => run(parentPort, workerData.setup));`;
+/** A thread's script that runs the bundle the process runs (its exports' scanWorker, see cli/main.ts), beside the runner. */
+const BUNDLE_THREAD = 'scan-thread.cjs';
 
 /**
  * A scan thread: from the CLI bundle when this process runs it (a thread then starts from
@@ -27,7 +27,7 @@ require(workerData.runner).runBundle(workerData.bundle, { useCache: false }).sca
 function startWorker(setup: WorkerSetup): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
   const bundled = (globalThis as Record<symbol, { bundle: string; runner: string } | undefined>)[BUNDLE_KEY];
-  if (bundled) return new Worker(WORKER_FROM_BUNDLE, { eval: true, workerData: { ...bundled, setup }, resourceLimits });
+  if (bundled) return new Worker(join(dirname(bundled.runner), BUNDLE_THREAD), { workerData: { bundle: bundled.bundle, setup }, resourceLimits });
   return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: setup, resourceLimits });
 }
 

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -68,13 +69,20 @@ it('threads of a CLI run from its bundle run the bundle too (not dist/ modules),
     `const wt = require('node:worker_threads'); const fs = require('node:fs'); const Base = wt.Worker;
 wt.Worker = class extends Base { constructor(what, opts) { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ eval: !!(opts && opts.eval), bundle: opts && opts.workerData && opts.workerData.bundle, script: opts && opts.eval ? null : String(what) }) + '\\n'); super(what, opts); } };`,
   );
-  const r = spawnSync(process.execPath, ['--require', preload, BIN, 'scan', 'tree', '--jobs', '2', '--quiet', '-f', 'json=b2.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
-  expect(r.status, r.stderr).toBe(2); // the dangling symlink
-  const started = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  expect(started.length).toBeGreaterThan(0);
-  for (const w of started) expect(w).toEqual({ eval: true, bundle: join(DIST, 'cli-bundle', 'coredx-cli.cjs'), script: null });
-  spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', '1', '--quiet', '-f', 'json=b1.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
-  expect(readFileSync(join(top, 'b2.json'), 'utf8')).toBe(readFileSync(join(top, 'b1.json'), 'utf8'));
+  // --input-type=module, which threads inherit, made a thread given its code as text an ES module without `require`.
+  // (as bench/scan-bench.js runs the CLI: code given with -e, which imports bin/coredx.js).
+  const asModule = `process.argv = [process.argv[0], ${JSON.stringify(BIN)}, ...process.argv.slice(1)]; await import(${JSON.stringify(pathToFileURL(BIN).href)});`;
+  for (const run of [[BIN], ['--input-type=module', '-e', asModule]]) {
+    rmSync(log, { force: true });
+    const r = spawnSync(process.execPath, ['--require', preload, ...run, 'scan', 'tree', '--jobs', '2', '--quiet', '-f', 'json=b2.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+    expect(r.status, r.stderr).toBe(2); // the dangling symlink
+    expect(r.stderr).not.toMatch(/require is not defined|scan worker/);
+    const started = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(started.length).toBeGreaterThan(0);
+    for (const w of started) expect(w).toEqual({ eval: false, bundle: join(DIST, 'cli-bundle', 'coredx-cli.cjs'), script: join(import.meta.dirname, '..', '..', 'bin', 'scan-thread.cjs') });
+    spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', '1', '--quiet', '-f', 'json=b1.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+    expect(readFileSync(join(top, 'b2.json'), 'utf8')).toBe(readFileSync(join(top, 'b1.json'), 'utf8'));
+  }
 }, 120_000);
 
 it('threads started ahead (while the rules load and the tree is walked) are taken, and the ones a small tree does not need are stopped', async () => {
