@@ -14,6 +14,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFile, normalizeFunctionName } from '../dist/index.js';
 import { scoreRealworld } from './realworld.js';
+import { scoreWrapped } from './realworld-wrapped.js';
 import { clusterfuzzKind } from './peer-kinds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,6 +45,8 @@ const realworldDir = args.includes('--realworld') ? args[args.indexOf('--realwor
 /** Goals on ../shared/realworld (issues 11 and 12): trace found in every case, the expected frame
  *  in 90%, the thread's category as the top diagnosis in 80%. */
 const REALWORLD_GOALS = { found: 1.0, frame: 0.9, category: 0.8 };
+/** Wrapped realworld pastes (quoted, indented, padded, timestamped, prefixed) giving what the paste gives. */
+const REALWORLD_WRAPPED_GOAL = 0.97;
 let realworldFailed = false;
 const realworld = await scoreRealworld(realworldDir, { verbose });
 if (realworld) {
@@ -54,6 +57,14 @@ if (realworld) {
       console.log(`goal not yet met: realworld ${k} ${p(k)} < ${min * 100}%`);
       if (args.includes('--check-realworld')) realworldFailed = true;
     }
+  }
+  // The same pastes wrapped as pastes get wrapped (realworld-wrapped.js): the outcome should not move.
+  const w = scoreWrapped(realworldDir);
+  const moved = Object.entries(w.changed).filter(([, l]) => l.length).map(([k, l]) => `${k}: ${l.join(' ')}`);
+  console.log(`realworld pastes wrapped ${w.ways} ways: ${w.kept}/${w.total} (${((100 * w.kept) / w.total).toFixed(1)}%) give what the paste gives${moved.length ? `; moved: ${moved.join('; ')}` : ''}`);
+  if (w.kept / w.total < REALWORLD_WRAPPED_GOAL) {
+    console.log(`goal not yet met: realworld wrapped ${w.kept}/${w.total} < ${REALWORLD_WRAPPED_GOAL * 100}%`);
+    if (args.includes('--check-realworld')) realworldFailed = true;
   }
 }
 

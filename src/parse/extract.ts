@@ -39,6 +39,15 @@ export interface ExtractedTrace {
 }
 
 /** Words of a message a program dies with: a cheap filter for the lines kept in `earlier`. */
+/**
+ * A paste's own prefix on every line, learned at a trace's start line (see startsWithoutPastePrefix):
+ * a code block's indentation, a tag ("==PID== " of a crash handler, Centipede's "CRASH LOG: "), both
+ * (an indented block of tagged lines), or a logger's prefix shape (log-prefix.ts).
+ */
+type PastePrefix = { indent: number; tag?: string } | { tag: string } | { log: PrefixKind[] };
+/** A tag a paste's lines carry, read at the start of a line or after its indentation. */
+const PASTE_TAG = /^(?:==\d+==|CRASH LOG:)/;
+
 const DEATH_WORDS = /fail|fatal|assert|abort|panic|exceeded|unreachable|\[BUG\]/i;
 const MAX_EARLIER = 4;
 
@@ -83,7 +92,7 @@ export class Extractor {
    * "==PID== "), learned when a trace started only without it; removed from every later line of
    * this input that carries it.
    */
-  private pastePrefix: { indent: number } | { tag: string } | { log: PrefixKind[] } | null = null;
+  private pastePrefix: PastePrefix | null = null;
 
   /** The line being fed as the input had it (push's argument), for the pending lines (see Active). */
   private raw = '';
@@ -114,10 +123,14 @@ export class Extractor {
       if (rest !== text) this.logPrefixCarried++;
       return rest;
     }
-    if ('tag' in p) return text.startsWith(p.tag) ? text.slice(text.charCodeAt(p.tag.length) === 32 ? p.tag.length + 1 : p.tag.length) : text;
-    let i = 0;
-    while (i < p.indent && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-    return i === 0 ? text : text.slice(i);
+    let rest = text;
+    if ('indent' in p) {
+      let i = 0;
+      while (i < p.indent && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      if (i > 0) rest = text.slice(i);
+    }
+    if (p.tag !== undefined && rest.startsWith(p.tag)) rest = rest.slice(rest.charCodeAt(p.tag.length) === 32 ? p.tag.length + 1 : p.tag.length);
+    return rest;
   }
 
   /** Traces reported so far from this input. */
@@ -129,15 +142,20 @@ export class Extractor {
   private prefixedNotice(text: string): FatalNotice | null {
     if (!mayHavePrefix(text)) return null;
     for (const split of logPrefixSplits(text)) {
-      const notice = fatalNotice(split.rest);
+      // The program's line may be indented after the prefix (a code block's lines in a compose log).
+      const notice = fatalNotice(split.rest) ?? (/^[ \t]/.test(split.rest) ? fatalNotice(split.rest.trimStart()) : null);
       if (notice) return notice;
     }
     return null;
   }
 
   private feedLine(text: string, line: number): void {
-    if (this.emitted === 0 && this.notices.length < MAX_NOTICES && mayBeNotice(text)) {
-      const notice = fatalNotice(text) ?? this.prefixedNotice(text);
+    if (this.emitted === 0 && this.notices.length < MAX_NOTICES) {
+      // Also indented, as a code block or a quoted paste leaves a program's last words (a Rust
+      // "memory allocation of N bytes failed" and the shell's "[1] 4118 abort (core dumped)").
+      const c = text.charCodeAt(0);
+      const bare = c === 32 || c === 9 ? text.trimStart() : text;
+      const notice = (mayBeNotice(text) ? fatalNotice(text) ?? this.prefixedNotice(text) : null) ?? (bare !== text && mayBeNotice(bare) ? fatalNotice(bare) ?? this.prefixedNotice(bare) : null);
       if (notice) this.notices.push({ notice, line, text });
     }
     const a = this.active;
@@ -298,26 +316,31 @@ export class Extractor {
    */
   private startsWithoutPastePrefix(text: string, line: number, starters: readonly TraceParser[]): boolean {
     const c = text.charCodeAt(0);
-    let prefix: { indent: number } | { tag: string } | null = null;
-    let rest = '';
+    // The ways to read the prefix off this line, in order: the indentation alone, then the
+    // indentation and a tag after it (a crash handler's "==PID== " lines pasted into a code block).
+    const tries: { prefix: PastePrefix; rest: string }[] = [];
     if (c === 32 || c === 9) {
       const indent = text.length - text.trimStart().length;
       if (indent > 16) return false;
-      prefix = { indent };
-      rest = text.slice(indent);
-    } else if (c === 61 /* = */ || c === 67 /* C */) {
+      const rest = text.slice(indent);
+      tries.push({ prefix: { indent }, rest });
+      const tag = PASTE_TAG.exec(rest);
+      if (tag) tries.push({ prefix: { indent, tag: tag[0] }, rest: rest.slice(tag[0].length).replace(/^ /, '') });
+    } else {
       // Centipede prints its runner's log as "CRASH LOG: <line>".
-      const m = /^(?:==\d+==|CRASH LOG:)/.exec(text);
-      if (!m) return false;
-      prefix = { tag: m[0] };
-      rest = text.slice(m[0].length).replace(/^ /, '');
-    } else return false;
-    const parser = starters.find((p) => p.startsTrace(rest));
-    if (!parser) return false;
-    this.pastePrefix = prefix;
-    this.start(parser, rest, line);
-    if (this.active === null) this.pastePrefix = null;
-    return this.active !== null;
+      const tag = PASTE_TAG.exec(text);
+      if (!tag) return false;
+      tries.push({ prefix: { tag: tag[0] }, rest: text.slice(tag[0].length).replace(/^ /, '') });
+    }
+    for (const { prefix, rest } of tries) {
+      const parser = starters.find((p) => p.startsTrace(rest));
+      if (!parser) continue;
+      this.pastePrefix = prefix;
+      this.start(parser, rest, line);
+      if (this.active !== null) return true;
+      this.pastePrefix = null;
+    }
+    return false;
   }
 
   /**

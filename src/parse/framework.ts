@@ -242,10 +242,11 @@ export function mergeHeaderlessCopy(threads: ParsedThread[], merge: HeaderlessMe
  * How a frame line starts in the formats coredx reads: gdb's "#3 0x... in", a '#'-less "3  0x... in",
  * lldb's "frame #3:", sanitizers' "#3 0x... in", Valgrind's "at 0x...:" / "by 0x...:", Rust's
  * "  3: 0x...", glog's "@ 0x...", Visual Studio's "app.exe!f", WinDbg's "03 00000098`7b2ff5a8 00007ff6`1a2b1045 ",
- * a GDB/MI stack listing (not its JSON-escaped copy). A line of the trace (or right after it) shaped
+ * a GDB/MI stack listing (not its JSON-escaped copy). Lines come without trailing blanks (the
+ * cleaner's): a WinDbg frame whose call site is empty ends at its return address. A line of the trace (or right after it) shaped
  * like this that no parser took was a frame the paste mangled or a variant not known yet.
  */
-export const FRAME_LIKE = /^\s*(?:#\d{1,5} +(?:0x[0-9a-fA-F]+\b|[A-Za-z_~<(])|\d{1,5}\s+0x[0-9a-fA-F]+ in |\*?\s*frame #\d+:|(?:==\d+==\s+)?(?:at|by) 0x[0-9A-Fa-f]+: |\d{1,4}: +0x[0-9a-f]+ |@\s+0x[0-9a-f]+ |(?:\[Inline Frame\] )?[\w$+~-][\w.$+~-]*\.(?:exe|dll|EXE|DLL|Dll)!|(?:[0-9a-f]{2,4} +)?[0-9a-f]{8}`[0-9a-f]{8} +[0-9a-f]{8}`[0-9a-f]{8} |.*\^done,stack=\[frame=\{level=")/;
+export const FRAME_LIKE = /^\s*(?:#\d{1,5} +(?:0x[0-9a-fA-F]+\b|[A-Za-z_~<(])|\d{1,5}\s+0x[0-9a-fA-F]+ in |\*?\s*frame #\d+:|(?:==\d+==\s+)?(?:at|by) 0x[0-9A-Fa-f]+: |\d{1,4}: +0x[0-9a-f]+ |@\s+0x[0-9a-f]+ |(?:\[Inline Frame\] )?[\w$+~-][\w.$+~-]*\.(?:exe|dll|EXE|DLL|Dll)!|(?:[0-9a-f]{2,4} +)?[0-9a-f]{8}`[0-9a-f]{8} +[0-9a-f]{8}`[0-9a-f]{8}(?: |$)|.*\^done,stack=\[frame=\{level=")/;
 /** Context after a trace looked at for frame lines (a mangled last frame ends the trace early). */
 export const AFTER_LINES_CHECKED = 3;
 

@@ -20,8 +20,9 @@ import {
 
 const THREAD = /^(\*)?\s*thread #(\d+)(?::\s*tid = (\d+))?(.*)$/;
 const SOURCE_ARROW = /^\s*->\s+(\d+)\s*\t?(.*)$/;
-/** The lines around it: "   10  \tint Node::value() const {". */
-const SOURCE_CONTEXT = /^ {3}\s*\d+\s*\t/;
+/** The lines around it: "   10  \tint Node::value() const {"; an empty one is its number alone (the
+ *  cleaner drops trailing blanks, its tab with them). */
+const SOURCE_CONTEXT = /^ {3}\s*\d+(?:\s*\t|$)/;
 const FRAME = /^\s*(\*)?\s*frame #(\d+): (0x[0-9a-fA-F]+)(?: (.*))?$/s;
 /** Frames summarized by hand: a range ("frame #3-7:"), an elision ("frame #4: ..."), no address. */
 const SUMMARY_FRAME = /^\s*(\*)?\s*frame #(\d+)(?:\s*(?:-|\.\.|to)\s*#?(\d+))?: (?!0x[0-9a-fA-F]+(?:\s|$))(\S.*)$/s;
@@ -38,7 +39,7 @@ const CHATTER: RegExp[] = [
   /^\(lldb\) /,
   /^Process \d+ (?:launched|exited|resuming)/,
   /^Current executable set to /,
-  /^\s*(?:->)?\s*\d+\s+\t/, // source listing "-> 7   \tcode"
+  /^\s*(?:->)?\s*\d+(?:\s+\t|$)/, // source listing "-> 7   \tcode", an empty line "   8"
   /^\s+\^\s*$/, // column marker under the source line
   /^\s*(?:->)?\s+0x[0-9a-fA-F]+ <\+\d+>:/, // disassembly ("0x1139 <+8>:"; not a sanitizer's shadow dump)
   /^\S+`\S.*:$/, // "module`symbol:" heading of a disassembly

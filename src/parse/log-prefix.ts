@@ -10,7 +10,8 @@ export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test
 
 const PATTERNS: Record<PrefixKind, RegExp> = {
   // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
-// frame's source line, a local variable), and that indentation is the trace's.
+// frame's source line, a local variable), and that indentation is the trace's. On an empty line
+// the blank is gone (the cleaner drops trailing blanks): the line's end stands for it.
   // dmesg's seconds since boot, "[ 4211.123456] ": a kind of its own, so that a learned dmesg prefix
   // never strips a later trace's numbered frames ("[1] /lib/libc.so.6(+0x42520) ..." of a crash handler).
   dmesg: /^\[\s*\d+\.\d{3,}\][ \t]?/,
@@ -21,18 +22,18 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   // "name | " and "12 | ": docker compose (service name, padded), numbered lines.
   pipe: /^[ \t]*[\w.@/-]{1,64}[ \t]+\|[ \t]?/,
   // "12:00:01 ", "12:00:01.123 ", "2024-05-01 12:00:01,5 " (forms the cleaner does not take).
-  time: /^(?:\d{4}[-/]\d\d[-/]\d\d[ T])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?[ \t]/,
+  time: /^(?:\d{4}[-/]\d\d[-/]\d\d[ T])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?:[ \t]|$)/,
   // A level word after a timestamp: "ERROR ", "E ", "[error] " is a bracket.
   // ctest -V's "12: " before each line of test 12's output; a bare "12:" on an empty line of it.
   // Only a line's first part: "12:00:01" is a time (the colon is followed by a blank here).
   test: /^\d{1,4}:(?: |$)/,
   // docker build's (BuildKit's) plain progress: the step number and the seconds into it, "#14 32.157 ".
-  buildkit: /^#\d{1,4} \d{1,5}\.\d{1,3}[ \t]/,
+  buildkit: /^#\d{1,4} \d{1,5}\.\d{1,3}(?:[ \t]|$)/,
   // Android's logcat (threadtime): "03-11 10:22:41.118  8812  8812 I hwasan  : " (a sanitizer's or
   // a library's report in `adb logcat`), and Android Studio's Logcat window, "2024-06-02 21:14:09.551
   // 30122-30122 DEBUG   pid-30122   A  " (the line cleaner may have taken the date and time away).
-  logcat: /^(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\d+ [VDIWEF] [^\s:]{1,40}\s*: ?|(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +)?\d+-\d+ +\S+ +\S+ +[VDIWEFA] {1,2})/,
-  level: /^(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|[DIWEF])(?:[ \t]*:)?[ \t]/,
+  logcat: /^(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\d+ [VDIWEF] [^\s:]{1,40}\s*: ?|(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +)?\d+-\d+ +\S+ +\S+ +[VDIWEFA](?: {1,2}|$))/,
+  level: /^(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|[DIWEF])(?:[ \t]*:)?(?:[ \t]|$)/,
 };
 
 /** Prefixes stripped at most, in a row ("[time] [logger] [level] "). */

@@ -10,7 +10,7 @@ import type { LoadOptions } from '../rules/load.js';
 import { GroupFold, type PackedGroup } from './group.js';
 import { scanFiles, scanResult, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
 import { inShard } from './shard.js';
-import { ScanThreads, type ScanThread } from './threads.js';
+import { ScanThreads, type ScanThread, type WorkerSetup } from './threads.js';
 import { walkArtifacts } from './walk.js';
 
 export interface ParallelScanOptions extends ScanOptions {
@@ -29,14 +29,6 @@ export interface ParallelScanOptions extends ScanOptions {
    * taken instead of starting new ones after the walk; those not needed are stopped.
    */
   threadsStarted?: ScanThreads;
-}
-
-/** What a worker is given once. */
-export interface WorkerSetup {
-  /** undefined: the bundled packs (analyze's default). */
-  rules: LoadOptions | null | undefined;
-  /** The analyze options but the rules and parsers (core options, context sizes). */
-  analyze: Omit<NonNullable<ScanOptions['analyze']>, 'rules' | 'parsers'>;
 }
 
 /** What a worker is sent once: every batch, the shared index of the next one to take, files at once. */

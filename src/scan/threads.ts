@@ -6,7 +6,16 @@
 
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { WorkerSetup } from './parallel.js';
+import type { LoadOptions } from '../rules/load.js';
+import type { ScanOptions } from './scan.js';
+
+/** What a worker is given once. */
+export interface WorkerSetup {
+  /** undefined: the bundled packs (analyze's default). */
+  rules: LoadOptions | null | undefined;
+  /** The analyze options but the rules and parsers (core options, context sizes). */
+  analyze: Omit<NonNullable<ScanOptions['analyze']>, 'rules' | 'parsers'>;
+}
 
 /**
  * A worker's young generation, MB (V8's default lets it grow to 3 x 16 MB per thread): what a

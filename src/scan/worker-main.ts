@@ -7,7 +7,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import { loadRules } from '../rules/load.js';
 import { packGroup } from './group.js';
-import type { FileResult, Progress, WorkerBatches, WorkerMessage, WorkerSetup } from './parallel.js';
+import type { FileResult, Progress, WorkerBatches, WorkerMessage } from './parallel.js';
+import type { WorkerSetup } from './threads.js';
 import { scanFiles } from './scan.js';
 
 /**

@@ -63,6 +63,11 @@ const HAS_MARKDOWN_ESCAPE = /\\[#*`_]/;
  *  entities, the pager's prompt, invisible characters): a line without any is done then. */
 const WRAPPING_CHARS = /[\x1b`~\\&\u200B-\u200D\u2060\uFEFF]|Type </;
 
+/** A space, a tab, or a no-break space (what a rendered page's copy gives for a space). */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 160;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -91,6 +96,16 @@ function stripPasteWrapping(line: string): string {
 
 /** Removes a trailing CR, ANSI escape sequences, CI timestamp / pid prefixes and paste wrapping. */
 export function cleanLine(line: string): string {
+  // Trailing blanks, last (a prefix's own blank is part of its form): a web page, an editor or a
+  // terminal copy pads lines with them (and an editor strips those a tool wrote, as Valgrind's
+  // "==PID== "): no line's meaning is in them, and a parser's line ends where its text does.
+  const cleaned = unwrapLine(line);
+  let end = cleaned.length;
+  while (end > 0 && isBlank(cleaned.charCodeAt(end - 1))) end--;
+  return end < cleaned.length ? cleaned.slice(0, end) : cleaned;
+}
+
+function unwrapLine(line: string): string {
   if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
   // Most lines hold none of what the steps after the prefixes look for: one search says so, and
   // removing prefixes only removes characters.
@@ -114,7 +129,7 @@ export function cleanLine(line: string): string {
     const span = INLINE_CODE_LINE.exec(line);
     if (span) return span[1]!;
     if ((line.split('`').length - 1) % 2 === 1) {
-      const opened = line.replace(/^\s*`(?=\S)/, '');
+      const opened = line.replace(/^(\s*)`(?=\S)/, '$1'); // the indentation is the paste's (a code block): kept for the extractor
       line = opened !== line ? opened : line.replace(/(?<=\S)`\s*$/, '');
     }
   } else if (line.includes('~~~') && FENCE.test(line)) return '';

@@ -13,6 +13,7 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'Markdown quote "> "': (s) => lines(s, (l) => '> ' + l),
   'nested quote ">> "': (s) => lines(s, (l) => '>> ' + l),
   'code block indentation (4 spaces)': (s) => lines(s, (l) => '    ' + l),
+  'code block indentation with trailing blanks': (s) => lines(s, (l) => '    ' + l + '  '),
   'a tab': (s) => lines(s, (l) => '\t' + l),
   'quoted code block': (s) => lines(s, (l) => '>     ' + l),
   'HTML-escaped': (s) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;'),
@@ -22,6 +23,10 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'Markdown fence around it': (s) => '```gdb\n' + s + '\n```',
   'stray backtick on the first line': (s) => '`' + s,
   'CRLF line ends': (s) => s.replaceAll('\n', '\r\n'),
+  // A rendered page's or an editor's copy pads lines (spaces, a tab, no-break spaces); an editor's
+  // save strips the blanks a tool wrote ("==PID== ", "(gdb) ").
+  'trailing blanks on every line': (s) => lines(s, (l, i) => l + ['   ', '\t', ' \u00a0'][i % 3]),
+  'trailing blanks stripped': (s) => lines(s, (l) => l.replace(/[ \t]+$/, '')),
   // CI runners' in-band escapes: Buildkite timestamps every line with an APC sequence.
   'Buildkite "ESC _bk;t=... BEL" timestamps': (s) => lines(s, (l, i) => `\x1b_bk;t=${1714000000000 + i}\x07` + l),
   // rsyslog forwarding a multi-line journal message: one line, its line feeds written "#012" (a

@@ -157,3 +157,32 @@ describe('traces back to back', () => {
   });
 });
 
+
+describe('a paste indented as a code block', () => {
+  it('reads a crash handler\'s tagged lines ("==PID== 3 prog(f+0x3c) [0x...]") under the indentation', () => {
+    const handler = [
+      '==4410== myd 1.2 crashed by Signal 11',
+      '==4410==',
+      '==4410== STACK TRACE:',
+      '==4410==',
+      '==4410== 0 myd(on_sigsegv+0x168) [0x408408]',
+      '==4410== 1 /lib/x86_64-linux-gnu/libc.so.6(+0x42520) [0x7f07c3c42520]',
+      '==4410== 2 myd(parse_field+0x3c) [0x40761c]',
+      '==4410== 3 myd(main+0xbcf) [0x40602f]',
+    ];
+    const plain = analyze(handler.join('\n'), { rules: null }).reports;
+    const indented = analyze(handler.map((l) => '    ' + l).join('\n'), { rules: null }).reports;
+    expect(plain.length).toBe(1);
+    expect(indented.map((r) => r.signatureText)).toEqual(plain.map((r) => r.signatureText));
+    expect(indented[0]!.signatureFrames[0]).toBe('parse_field');
+  });
+
+  it('reads a program\'s indented last words as its notice (a Rust allocation failure and the shell\'s abort)', () => {
+    const words = ['$ ./indexer --depth 0', 'memory allocation of 18446744073709551600 bytes failed', '[1]    40311 abort (core dumped)  ./indexer --depth 0'];
+    for (const indent of ['', '    ', '\t']) {
+      const [r] = analyze(words.map((l) => indent + l).join('\n'), { rules: null }).reports;
+      expect(r?.signal, JSON.stringify(indent)).toBe('SIGABRT');
+      expect(r?.abortMessage).toMatch(/^memory allocation of \d+ bytes failed$/);
+    }
+  });
+});
