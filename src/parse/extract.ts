@@ -42,9 +42,19 @@ export interface ExtractedTrace {
 /**
  * A paste's own prefix on every line, learned at a trace's start line (see startsWithoutPastePrefix):
  * a code block's indentation, a tag ("==PID== " of a crash handler, Centipede's "CRASH LOG: "), both
- * (an indented block of tagged lines), or a logger's prefix shape (log-prefix.ts).
+ * (an indented block of tagged lines), or a logger's prefix shape (log-prefix.ts), also under an
+ * indentation.
  */
-type PastePrefix = { indent: number; tag?: string } | { tag: string } | { log: PrefixKind[] };
+type PastePrefix = { indent: number; tag?: string } | { tag: string } | { log: PrefixKind[]; indent?: number };
+
+/** A line without a learned logger's prefix (and the indentation before it), or the line itself when it lacks the prefix. */
+function withoutLogPrefix(text: string, p: { log: PrefixKind[]; indent?: number }): string {
+  let i = 0;
+  while (i < (p.indent ?? 0) && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  const body = i ? text.slice(i) : text;
+  const rest = stripLogPrefix(body, p.log);
+  return rest === body ? text : rest;
+}
 /** A tag a paste's lines carry, read at the start of a line or after its indentation. */
 const PASTE_TAG = /^(?:==\d+==|CRASH LOG:)/;
 
@@ -119,7 +129,7 @@ export class Extractor {
   private removePastePrefix(text: string): string {
     const p = this.pastePrefix!;
     if ('log' in p) {
-      const rest = stripLogPrefix(text, p.log);
+      const rest = withoutLogPrefix(text, p);
       if (rest !== text) this.logPrefixCarried++;
       return rest;
     }
@@ -284,6 +294,9 @@ export class Extractor {
       // An indented start line: when it starts a trace without its indentation too, the indentation
       // is the paste's (a code block) and goes from every later line; some parsers accept the
       // indented start line itself but not the indented lines after it.
+      // A logger's prefix under a code block's indentation (a ctest or Open MPI log pasted as an
+      // indented block) first, for the same reason: both are learned and removed.
+      if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutLogPrefix(text, line, starters, true)) return;
       if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutPastePrefix(text, line, starters)) return;
       for (const parser of starters) {
         if (parser.startsTrace(text)) return this.start(parser, text, line);
@@ -347,18 +360,20 @@ export class Extractor {
    * A line that starts a trace once a logger's or supervisor's prefix is gone (log-prefix.ts): the
    * prefix's shape is learned and removed from the lines of this input that carry it.
    */
-  private startsWithoutLogPrefix(text: string, line: number, starters: readonly TraceParser[]): boolean {
-    for (const split of logPrefixSplits(text)) {
+  private startsWithoutLogPrefix(text: string, line: number, starters: readonly TraceParser[], indented = false): boolean {
+    const indent = indented ? text.length - text.trimStart().length : 0;
+    if (indent > 16) return false;
+    for (const split of logPrefixSplits(indent ? text.slice(indent) : text)) {
       const parser = starters.find((p) => p.startsTrace(split.rest));
       if (!parser) continue;
-      this.pastePrefix = { log: split.kinds };
+      this.pastePrefix = indent ? { log: split.kinds, indent } : { log: split.kinds };
       this.logPrefixCarried = 0;
       this.start(parser, split.rest, line);
       if (this.active !== null) {
         // The lines before it carried the prefix too: read without it, as the trace's context (a
         // handler's "*** Segmentation fault" above a catchsegv dump says which signal it was).
         const before = this.active.before;
-        for (let i = 0; i < before.length; i++) before[i] = { line: before[i]!.line, text: stripLogPrefix(before[i]!.text, split.kinds) };
+        for (let i = 0; i < before.length; i++) before[i] = { line: before[i]!.line, text: withoutLogPrefix(before[i]!.text, this.pastePrefix) };
         return true;
       }
       this.pastePrefix = null;

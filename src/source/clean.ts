@@ -83,6 +83,24 @@ function stripCiPrefixes(line: string): string {
   return line;
 }
 
+/**
+ * A CI log or a journal pasted as a Markdown code block: the block's indentation, then the runner's
+ * timestamp or syslog's prefix ("    2025-01-02T03:04:05.1234567Z ==12==ERROR: ...", "    Jan 12
+ * 03:04:05 host prog[12]: #0 ..."). Both go when such a prefix follows the indentation; the
+ * program's own indentation after it stays. Any other indented line is left as it is.
+ */
+function stripIndentedPrefixes(line: string): string {
+  let i = 0;
+  while (i < 8 && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  const c = line.charCodeAt(i);
+  if (i === 8 || !(isDigit(c) || c === 91 || (c >= 65 && c <= 90))) return line;
+  const rest = line.slice(i);
+  let stripped = isDigit(c) ? rest.replace(DEBUG_VIEWER, '') : rest;
+  if (c !== 91) stripped = stripped.replace(SYSLOG, '');
+  if (isDigit(stripped.charCodeAt(0)) || stripped.charCodeAt(0) === 91) stripped = stripCiPrefixes(stripped);
+  return stripped === rest ? line : stripped;
+}
+
 /** Removes what a paste picked up around each line: quoting, viewer and syslog prefixes, fences, entities. */
 function stripPasteWrapping(line: string): string {
   let c = line.charCodeAt(0);
@@ -115,7 +133,11 @@ function unwrapLine(line: string): string {
   if (first === 62 || first === 32 || first === 9 || (first >= 65 && first <= 90) || isDigit(first)) line = stripPasteWrapping(line);
   const c = line.charCodeAt(0);
   // Fast path: every CI prefix starts with a digit or '['.
-  if (isDigit(c) || c === 91) line = stripCiPrefixes(line);
+  if (isDigit(c) || c === 91) {
+    const stripped = stripCiPrefixes(line);
+    // A journal printed in a CI log: syslog's prefix after the runner's time.
+    if (stripped !== line) line = /^[A-Z\d]/.test(stripped) ? stripped.replace(SYSLOG, '') : stripped;
+  } else if (c === 32 || c === 9) line = stripIndentedPrefixes(line);
   // Quoting inside a CI log ("2025-...Z > #0 ..."), rare but cheap to check.
   if (line.charCodeAt(0) === 62) line = line.replace(QUOTE, '');
   if (plain) return line;

@@ -14,6 +14,11 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'nested quote ">> "': (s) => lines(s, (l) => '>> ' + l),
   'code block indentation (4 spaces)': (s) => lines(s, (l) => '    ' + l),
   'code block indentation with trailing blanks': (s) => lines(s, (l) => '    ' + l + '  '),
+  // Logs pasted as a Markdown code block: the block's indentation before the runner's or logger's prefix.
+  'a CI log as a code block': (s) => lines(s, (l, i) => `    2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.1234567Z ` + l),
+  'a journal as a code block': (s) => lines(s, (l) => '    Jan 12 03:04:05 build-7 prog[1234]: ' + l),
+  'a ctest -V log as a code block': (s) => lines(s, (l) => '    12: ' + l),
+  'a journal printed in a CI log': (s) => lines(s, (l, i) => `2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.1234567Z Jan 12 03:04:05 build-7 prog[1234]: ` + l),
   'a tab': (s) => lines(s, (l) => '\t' + l),
   'quoted code block': (s) => lines(s, (l) => '>     ' + l),
   'HTML-escaped': (s) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;'),
