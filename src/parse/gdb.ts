@@ -91,6 +91,10 @@ export const gdbParser: TraceParser = {
     // A paste may start anywhere in a `bt` ("#8 ..."): a later frame starts a trace when it has
     // gdb's full shape (an address, " in ", an argument list), which log lines numbered "#8" lack.
     if (c === 35 /* # */) return line.startsWith('#0 ') ? looksLikeGdbFrame(line) || splitBareFrameHead(line) !== null : MID_TRACE_FRAME.test(line) && looksLikeGdbFrame(line);
+    // A bt whose '#' the paste lost ("0  0x... in raise () at /usr/lib/libc.so.6", as IDE consoles
+    // print it) also starts at its frame 0 when the signal line above it was not pasted: gdb's full
+    // frame shape (address, " in ", an argument list) is what a log line numbered "0" lacks.
+    if (c === 48 /* 0 */) return LOST_HASH_FRAME.test(line) && /^0\s/.test(line) && looksLikeGdbFrame('#' + line);
     if (c === 67 /* C */) return CORE_GENERATED.test(line);
     if (c === 80 /* P */) return TERMINATED.test(line) || RECEIVED.test(line);
     if (c === 84 /* T */) return RECEIVED.test(line) || THREAD_HEADER.test(line);

@@ -7,7 +7,7 @@
 import { cleanRustName, demangleRustLegacy } from './rust-demangle.js';
 import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
-import { type BlockParser, type FeedResult, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
+import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const TOOLS: Record<string, string> = {
   AddressSanitizer: 'asan', LeakSanitizer: 'lsan', MemorySanitizer: 'msan', ThreadSanitizer: 'tsan',
@@ -128,6 +128,10 @@ export const sanitizerParser: TraceParser = {
 
 /** Non-frame lines tolerated inside a report (shadow dumps, hints, register values) before giving up. */
 const MAX_FOREIGN_LINES = 120;
+/** A frame line shorter than this was not cut by a terminal's width. */
+const MIN_WRAP_WIDTH = 60;
+/** The rest of a cut frame line that holds its location: it ends in "file:line[:column]". */
+const WRAPPED_LOCATION_END = /\S+:\d+(?::\d+)?$/;
 
 class SanitizerBlock implements BlockParser {
   private readonly span = new TraceSpan(new ForeignBudget(MAX_FOREIGN_LINES));
@@ -174,6 +178,9 @@ class SanitizerBlock implements BlockParser {
   }
 
   private classify(line: string, lineNo: number): FeedResult {
+    // Only the line right after a frame may be its rest (joinsWrappedFrame).
+    const last = this.lastFrame;
+    this.lastFrame = null;
     // A second report's header after this one's stacks (a heap profile, then the crash) starts anew.
     if (this.threads.length > 0 && line.includes('Sanitizer') && sanitizerParser.startsTrace(line) && !UBSAN.test(line)) return 'split';
     if (this.afterSummary) {
@@ -204,9 +211,11 @@ class SanitizerBlock implements BlockParser {
         if (!this.current || (frame.index === 0 && this.current.frames.length > 0)) this.newStack(null, this.threads.length === 0 ? 'access' : 'stack');
         pushCapped(this.current!, frame);
         if (this.tool === 'ubsan') this.ubsanFrames = true;
+        this.lastFrame = { text: line, frame, joined: 0 };
         return 'take';
       }
     }
+    if (last && this.joinsWrappedFrame(line, last)) return 'take';
     // UBSan's notes between the error and its stack: "<loc>: note: pointer points here" with a
     // hex dump and a caret line under it, or "note: f defined here".
     if (this.ubsanLocation && this.threads.length === 0 && this.ubsanNotes < 8 && UBSAN_NOTE.test(line)) {
@@ -257,6 +266,32 @@ class SanitizerBlock implements BlockParser {
   }
 
   private pendingThread: string | null = null;
+
+  /** The frame line just read, while the lines after it may be its rest (a terminal's hard wrap). */
+  private lastFrame: { text: string; frame: ParsedFrame; joined: number } | null = null;
+
+  /**
+   * A frame line a terminal or a mail client cut at its width goes on at the start of the next
+   * line: the rest of its location ("al:1927", "inux.cpp:52:3"), or of its argument list and then
+   * the location. Joined when the frame line is that long (60+ characters), the line after it is no
+   * frame or report line, and is that rest: one word, or text ending in a file:line location when
+   * the frame had none. The frame is read again from the joined text (at most 3 pieces).
+   */
+  private joinsWrappedFrame(line: string, last: { text: string; frame: ParsedFrame; joined: number }): boolean {
+    if (last.joined >= 2 || last.text.length < MIN_WRAP_WIDTH || line.trim() === '' || /^\s/.test(line) && !/^ \S/.test(line)) return false;
+    const word = /^\S+$/.test(line);
+    if (!word && !(last.frame.file === null && WRAPPED_LOCATION_END.test(line))) return false;
+    if (/^(?:#\d|==\d|SUMMARY|Shadow|0x[0-9a-f]+ is|[A-Z]+ of size|Thread T\d|freed by|previously allocated)/.test(line)) return false;
+    const joined = last.text + line;
+    const frame = parseSanitizerFrame(joined);
+    if (!frame || frame.index !== last.frame.index) return false;
+    const frames = this.current!.frames;
+    const i = frames.lastIndexOf(last.frame);
+    if (i < 0) return false;
+    frames[i] = frame;
+    this.lastFrame = { text: joined, frame, joined: last.joined + 1 };
+    return true;
+  }
   /** ASan's SUMMARY was read: only a thread's creation stack and ABORTING may follow. */
   private afterSummary = false;
 

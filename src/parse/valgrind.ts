@@ -44,6 +44,13 @@ import { type BlockParser, type FeedResult, type InputState, type ParsedFrame, t
  */
 const PREFIX = /==(?:\d\d:\d\d:\d\d:\d\d\.\d{3} )?(\d+)==(?: |$)/;
 /** The pid and the message of a valgrind line, or null. */
+/** An error's header line (or the thread line or repeat before one). */
+function startsWithHeader(line: string): boolean {
+  const p = prefixed(line);
+  if (!p || !HEADER_WORDS.test(p.text)) return false;
+  return THREAD.test(p.text) || REPEAT.test(p.text) || HEADERS.some(([re]) => re.test(p.text));
+}
+
 function prefixed(line: string): { pid: string; text: string } | null {
   if (!line.includes('==')) return null;
   const p = PREFIX.exec(line);
@@ -90,6 +97,12 @@ const HEADER_WORDS = /^(?:Invalid|Mismatched|Conditional|Use of|Syscall|Uninit|U
 /** valgrind's thread line before an error of a multi-threaded program: "Thread 2:", "Thread 3 worker:". */
 const THREAD = /^Thread (\d+)(?: (.+?))?:$/;
 const FRAME = /^\s+(at|by) (0x[0-9A-Fa-f]+): (.*)$/;
+/** The first frame of a stack ("==12==    at 0x4C2FA3F: malloc (in ...)"), read as a start only where no header came. */
+/** A frame line shorter than this (with its prefix) was not cut by a terminal's width. */
+const MIN_WRAP_WIDTH = 60;
+/** Where a thread's creation stack begins. */
+const CREATION_POINT = /^(?:clone3?|__clone|pthread_create(?:@\S*)?)\b/;
+const HEADERLESS_STACK = /^ {3,4}at 0x[0-9A-Fa-f]+: \S/;
 const IN_MODULE = /^(.*)\s\(in ([^()]+)\)$/;
 const IN_FILE = /^(.*)\s\(([^()]+):(\d+)\)$/;
 /** A block description: where the address is, which may open the stack of its free or allocation. */
@@ -107,9 +120,9 @@ export const valgrindParser: TraceParser = {
   // Every start line has the "==PID== " prefix; "==" is rare in ordinary logs.
   markers: ['== '],
   startsTrace(line: string): boolean {
+    if (startsWithHeader(line)) return true;
     const p = prefixed(line);
-    if (!p || !HEADER_WORDS.test(p.text)) return false;
-    return THREAD.test(p.text) || REPEAT.test(p.text) || HEADERS.some(([re]) => re.test(p.text));
+    return p !== null && HEADERLESS_STACK.test(p.text);
   },
   begin: (input) => new ValgrindBlock(input),
 };
@@ -153,6 +166,15 @@ class ValgrindBlock implements BlockParser {
       const key = `valgrind:thread:${this.pid}`;
       if (t) this.input.set(key, (this.threadName = t[2] ?? `thread ${t[1]}`));
       else if (REPEAT.test(text)) this.repeat = true;
+      else if (HEADERLESS_STACK.test(text)) {
+        // A stack pasted without its error's header (the paste starts below it): an error of
+        // unknown kind, its stack read as any other (a signal may still be inferred from its frames).
+        this.header = '';
+        this.threadName = (this.input.get(key) as string | undefined) ?? null;
+        const f = FRAME.exec(text)!;
+        this.newStack('access');
+        pushCapped(this.current!, parseFrame(0, f[2]!, f[3]!, text));
+      }
       else {
         this.threadName = (this.input.get(key) as string | undefined) ?? null;
         this.readHeader(text);
@@ -160,6 +182,9 @@ class ValgrindBlock implements BlockParser {
       return 'take';
     }
     const p = prefixed(line);
+    const wrapped = this.lastFrame;
+    this.lastFrame = null;
+    if (!p && wrapped && this.joinsWrappedFrame(line, wrapped)) return this.took(lineNo);
     if (!p || p.pid !== this.pid) {
       // Program output or another process between the lines of one error.
       return this.span.foreign();
@@ -187,13 +212,15 @@ class ValgrindBlock implements BlockParser {
       this.raceBlank = true;
       return 'maybe';
     }
-    if (valgrindParser.startsTrace(line)) return 'split';
+    // The next error's header; a first frame ("at 0x...") inside this one is this error's stack.
+    if (startsWithHeader(line)) return 'split';
     const onStack = this.onStack;
     this.onStack = false;
     const f = FRAME.exec(text);
     if (f) {
       if (!this.current) this.newStack(this.threads.length === 0 ? (this.kind === 'leak' || this.kind === 'still-reachable' ? 'leak' : 'access') : 'stack');
       pushCapped(this.current!, parseFrame(this.current!.frames.length, f[2]!, f[3]!, text));
+      this.lastFrame = { text, joined: 0 };
       return this.took(lineNo);
     }
     const a = ADDRESS.exec(text);
@@ -271,7 +298,28 @@ class ValgrindBlock implements BlockParser {
   }
 
   /** The crash kind, from the header and what the first block description said. */
+  /** The frame line just read (its text after the prefix), while the line after it may be its rest. */
+  private lastFrame: { text: string; joined: number } | null = null;
+
+  /**
+   * A frame line a terminal cut at its width goes on at the start of the next line, without the
+   * "==PID== " prefix: "(in /usr/lib/x86_64-linux-gnu/libstdc++.so" then ".6.0.28)". Joined when the
+   * frame line is that long (60+ characters with its prefix) and the next line is one word; the frame
+   * is read again from the joined text (at most 3 pieces).
+   */
+  private joinsWrappedFrame(line: string, last: { text: string; joined: number }): boolean {
+    if (last.joined >= 2 || last.text.length + this.pid.length + 4 < MIN_WRAP_WIDTH || !/^\S+$/.test(line)) return false;
+    const joined = last.text + line;
+    const f = FRAME.exec(joined);
+    const frames = this.current?.frames;
+    if (!f || !frames?.length) return false;
+    frames[frames.length - 1] = parseFrame(frames.length - 1, f[2]!, f[3]!, joined);
+    this.lastFrame = { text: joined, joined: last.joined + 1 };
+    return true;
+  }
+
   private crashKind(): string | null {
+    if (this.kind === null) return null; // a stack without its header: the frames may tell (signal inference)
     const block = this.block ?? '';
     const b = BLOCK.exec(block);
     // A block realloc() moved is reported alloc'd (its new place) but the old address was freed.
@@ -313,6 +361,9 @@ class ValgrindBlock implements BlockParser {
     const threads = this.threads.filter((t) => t.frames.length > 0);
     // A header without a stack is prose that happens to look like one, or a cut log.
     if (this.repeat || this.header === null || threads.length === 0) return null;
+    // A stack without a header that begins where a thread was created (Helgrind's and DRD's thread
+    // announcements: "Thread #3 was created" then "at 0x...: clone") is no error.
+    if (this.header === '' && CREATION_POINT.test(threads[0]!.frames[0]!.rawFunction)) return null;
     threads.forEach((t, i) => {
       t.id = String(i + 1);
       // Inlined calls share their caller's address: every frame but the last of such a run is inlined.
@@ -329,7 +380,7 @@ class ValgrindBlock implements BlockParser {
       startLine: this.span.start,
       endLine: this.span.end,
       signal: this.signal,
-      signalDescription: this.description ?? this.header,
+      signalDescription: this.description ?? (this.header || null),
       faultAddress: this.faultAddress,
       program: null,
       threads,

@@ -80,6 +80,18 @@ describe('gdb output hard-wrapped by a terminal (cut at the column, mid-word)', 
   });
 });
 
+describe('sanitizer and Valgrind output hard-wrapped by a terminal', () => {
+  const cut = (s: string, width: number) => lines(s, (l) => (l.match(new RegExp(`.{1,${width}}`, 'g')) ?? ['']).join('\n'));
+  // Signatures (the frames' functions) of the reports whose frame lines hold no blank where the
+  // terminal cut them: the rest of a cut frame is one word, or ends in the location a frame lacked.
+  const wrapped = samples.filter((s) => /^(?:asan|lsan|valgrind)-/.test(s.name));
+  it.each([100, 132, 160])('every ASan, LSan and Valgrind sample signs as itself at %i columns', (width) => {
+    expect(wrapped.length).toBeGreaterThan(8);
+    const differ = wrapped.filter((s) => JSON.stringify(analyze(cut(s.text, width), { rules: null }).reports.map((r) => r.signatureText)) !== JSON.stringify(s.expected)).map((s) => s.name);
+    expect(differ).toEqual([]);
+  });
+});
+
 describe('gdb output wrapped by a mail client (72 columns, indentation lost)', () => {
   const wrap = (s: string, width: number) =>
     s.split('\n').flatMap((l) => {

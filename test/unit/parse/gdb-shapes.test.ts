@@ -271,3 +271,25 @@ describe('gdb thread names with a double quote', () => {
     expect(r.threads[r.crashedThread!]!.id).toBe('3');
   });
 });
+
+describe("a bt whose '#' the paste lost, without the signal line above it", () => {
+  it('starts at its frame 0 and is read as gdb prints it', () => {
+    const text = [
+      'demo: main.cpp:23: int main(int, char**): Assertion `cfg != nullptr\' failed.',
+      '(gdb) bt',
+      '0  0x00007ffff54178a0 in raise () at /usr/lib/libc.so.6',
+      '1  0x00007ffff5418f09 in abort () at /usr/lib/libc.so.6',
+      '2  0x00007ffff54100dc in __assert_fail_base () at /usr/lib/libc.so.6',
+      '3  0x0000555555585da8 in main(int, char**) (argc=2, argv=0x7fffffffea78)',
+      '    at /home/dev/demo/main.cpp:23',
+    ].join('\n');
+    const [r] = analyze(text, { rules: null }).reports;
+    expect(r?.format).toBe('gdb');
+    expect(r?.signatureFrames[0]).toBe('main');
+    expect(r?.signal).toBe('SIGABRT');
+  });
+
+  it('is not started by a log line numbered 0 that lacks a frame\'s shape', () => {
+    expect(analyze('0  0x1f in total, 2 retries\n1  0x20 in total\n0 0x7f in stage build\n', { rules: null }).reports).toEqual([]);
+  });
+});
