@@ -18,6 +18,24 @@ const cases = readFileSync(join(DIR, 'expected.tsv'), 'utf8')
 /** Not read yet, each a class of its own. */
 const KNOWN_MISSES: Record<string, string> = {
   'x02_rendered_md.txt': "copied from rendered Markdown, which ate glibc's double underscores (__GI___libc_free became GI__libc_free)",
+  't01_abrt_truncated_backtrace.txt': 'ABRT\'s "Truncated backtrace:" (Fedora bugzilla): frames "#N func at file:line" without an address, not read',
+  't02_abrt_truncated_abort_assert.txt': 'ABRT\'s "Truncated backtrace:" (Fedora bugzilla), not read',
+  't03_apport_stacktracetop.txt': 'apport\'s "StacktraceTop:" (Launchpad): frames without numbers, not read',
+  't04_musl_mallocng_acrash.txt': 'musl\'s mallocng (a_crash, get_meta, __libc_free) blamed instead of the caller of free',
+  't05_musl_get_meta_wild.txt': 'musl\'s mallocng (get_meta, __libc_free) blamed instead of the caller of free',
+  't06_mimalloc_secure_double_free.txt': 'mimalloc\'s error path (mi_error_default, mi_free) blamed; its double-free message not read',
+  't08_grpc_gpr_assert_mac.txt': 'a macOS backtrace_symbols table ("0   lib   0x... sym + off") after a handler\'s "Caught signal", not read',
+  't09_py314_faulthandler_c_stack.txt': 'Python 3.14 faulthandler\'s "Current thread\'s C stack trace" not read: the Python frame is blamed',
+  't14_grep_context_prefixes.txt': 'grep -n -A\'s "5713:" and "5714-" line prefixes not removed',
+  't16_objc_uncaught_nsexception.txt': 'an uncaught NSException\'s "First throw call stack:" (a macOS backtrace_symbols table), not read',
+  't17_xorg_ee_backtrace.txt': 'Xorg\'s "(EE) Backtrace:" table, not read',
+  't18_glib_fatal_criticals_sigtrap.txt': 'GLib\'s fatal criticals (SIGTRAP in _g_log_abort): GLib\'s logging blamed, no diagnosis',
+  't19_boost_test_memory_access_violation.txt': 'Boost.Test\'s "memory access violation at address", not read',
+  't21_phpfpm_child_signal.txt': 'php-fpm\'s "child N exited on signal 11", not read',
+  't22_apache_child_exit_signal.txt': 'Apache\'s "AH00052: child pid N exit signal Segmentation fault (11)", not read',
+  't24_mingw_gdb_fastfail_unknown.txt': 'MinGW gdb\'s "received signal ?, Unknown signal" for a terminate(): no uncaught-exception diagnosis',
+  't29_ubsan_minimal_runtime.txt': 'UBSan\'s minimal runtime ("ubsan: add-overflow by 0x..."), not read',
+  't30_doctest_crashed.txt': 'doctest\'s "test case CRASHED: SIGSEGV", not read',
 };
 
 function judge(c: (typeof cases)[number]): string | null {
