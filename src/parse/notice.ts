@@ -38,6 +38,7 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'ut of memory: Kill', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
   'exited with code 13', 'non-zero exit status -', 'while executing native code', 'uncaught target signal',
+  'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
   ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
@@ -76,7 +77,13 @@ const R_SIGNALS: Record<string, string> = { segfault: 'SIGSEGV', 'bus error': 'S
 //   make: *** [Makefile:12: test] Segmentation fault (core dumped)                     (make)
 //   Fatal Python error: Segmentation fault                                             (faulthandler's header alone)
 //   Got a SIGSEGV while executing native code. This usually indicates                  (Mono, after its native stack)
-const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
+//   WARNING: [pool www] child 21873 exited on signal 11 (SIGSEGV - core dumped) after 15.2 seconds   (php-fpm)
+//   worker process 4120 exited on signal 11 (core dumped)                              (nginx)
+//   AH00052: child pid 40211 exit signal Segmentation fault (11)                       (Apache httpd)
+//   /src/t.cpp:88: ERROR: test case CRASHED: SIGSEGV - Segmentation violation signal  (doctest; Catch2's
+//     "due to a fatal error condition:" prints the same "SIGSEGV - ... signal" on a line of its own)
+//   fatal error: in "suite/case": memory access violation at address: 0x00000010: no mapping at fault address   (Boost.Test)
+const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | Pick<FatalNotice, 'signal' | 'faultAddress'> | null][] = [
   [/process has died \[pid \d+, exit code -(\d{1,2})\b/, (m) => signalName(m[1]!)],
   [/^Process finished with exit code \d+ \(interrupted by signal (\d{1,2}): (SIG[A-Z]+)\)/, (m) => m[2]!],
   [/process didn't exit successfully: .*\(signal: \d{1,2}, (SIG[A-Z]+)(?::[^)]*)?\)\s*$/, (m) => m[1]!],
@@ -92,9 +99,14 @@ const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
   // QEMU's user-mode emulation (a foreign-architecture docker build or test under binfmt_misc):
   // "qemu: uncaught target signal 11 (Segmentation fault) - core dumped".
   [/^qemu(?:-[\w-]+)?: uncaught target signal (\d{1,2}) \(/, (m) => signalName(m[1]!)],
+  [/\b(?:child|process) \d+ exited on signal (\d{1,2})\b/, (m) => signalName(m[1]!)],
+  [/\bchild pid \d+ exit signal [A-Z][\w ()/-]*?\((\d{1,2})\)/, (m) => signalName(m[1]!)],
+  [/(?:^\s*|test case CRASHED: )(SIG[A-Z]+) - [A-Z][\w ()]* signal\s*$/, (m) => m[1]!],
+  [/fatal error: in "[^"]*": (?:memory access violation at address: (0x[0-9a-fA-F]+)|signal: (SIG[A-Z]+)|integer divide by zero)/,
+    (m) => (m[1] ? { signal: 'SIGSEGV', faultAddress: `0x${BigInt(m[1]).toString(16)}` } : (m[2] ?? 'SIGFPE'))],
 ];
 const CTEST_WORDS: Record<string, string> = { SegFault: 'SIGSEGV', Illegal: 'SIGILL', Numerical: 'SIGFPE', 'Bus error': 'SIGBUS' };
-const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error|uncaught target signal/;
+const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error|uncaught target signal|exited on signal|exit signal |SIG[A-Z]+ - |fatal error: in "/;
 
 /** The signals a crash dies of: an interrupt, a kill or a stop (Ctrl-C, an IDE's stop button) is no crash. */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);
@@ -103,8 +115,9 @@ const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL
 function supervisorNotice(line: string): FatalNotice | null {
   for (const [re, signal] of SUPERVISOR) {
     const m = re.exec(line);
-    const s = m ? signal(m) : null;
-    if (s && CRASH_SIGNALS.has(s)) return { signal: s, crashKind: null, program: null, source: 'supervisor' };
+    const said = m ? signal(m) : null;
+    const { signal: s, faultAddress } = typeof said === 'string' ? { signal: said, faultAddress: undefined } : (said ?? { signal: null, faultAddress: undefined });
+    if (s && CRASH_SIGNALS.has(s)) return { signal: s, crashKind: null, program: null, source: 'supervisor', ...(faultAddress ? { faultAddress } : {}) };
   }
   return null;
 }

@@ -30,12 +30,8 @@ const KNOWN_MISSES: Record<string, string> = {
   't16_objc_uncaught_nsexception.txt': 'an uncaught NSException\'s "First throw call stack:" (a macOS backtrace_symbols table), not read',
   't17_xorg_ee_backtrace.txt': 'Xorg\'s "(EE) Backtrace:" table, not read',
   't18_glib_fatal_criticals_sigtrap.txt': 'GLib\'s fatal criticals (SIGTRAP in _g_log_abort): GLib\'s logging blamed, no diagnosis',
-  't19_boost_test_memory_access_violation.txt': 'Boost.Test\'s "memory access violation at address", not read',
-  't21_phpfpm_child_signal.txt': 'php-fpm\'s "child N exited on signal 11", not read',
-  't22_apache_child_exit_signal.txt': 'Apache\'s "AH00052: child pid N exit signal Segmentation fault (11)", not read',
   't24_mingw_gdb_fastfail_unknown.txt': 'MinGW gdb\'s "received signal ?, Unknown signal" for a terminate(): no uncaught-exception diagnosis',
   't29_ubsan_minimal_runtime.txt': 'UBSan\'s minimal runtime ("ubsan: add-overflow by 0x..."), not read',
-  't30_doctest_crashed.txt': 'doctest\'s "test case CRASHED: SIGSEGV", not read',
 };
 
 function judge(c: (typeof cases)[number]): string | null {

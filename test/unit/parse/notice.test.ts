@@ -32,6 +32,16 @@ describe('fatalNotice', () => {
     ['make: *** [Makefile:12: test] Segmentation fault (core dumped)', 'SIGSEGV', null],
     ['Fatal Python error: Segmentation fault', 'SIGSEGV', null],
     ['Got a SIGSEGV while executing native code. This usually indicates', 'SIGSEGV', null],
+    // Servers' masters about a worker killed by a signal (php-fpm, nginx, Apache httpd).
+    ['[03-Feb-2025 11:20:41] WARNING: [pool www] child 21873 exited on signal 11 (SIGSEGV - core dumped) after 1532.2 seconds from start', 'SIGSEGV', null],
+    ['2024/06/10 08:12:44 [alert] 1207#1207: worker process 40211 exited on signal 6 (core dumped)', 'SIGABRT', null],
+    ['[Mon Jun 10 08:12:44.102938 2024] [core:notice] [pid 1207:tid 139912] AH00052: child pid 40211 exit signal Segmentation fault (11)', 'SIGSEGV', null],
+    ['AH00051: child pid 40230 exit signal Aborted (6), possible coredump in /etc/apache2', 'SIGABRT', null],
+    // Test frameworks catching the signal of a test case (doctest, Catch2, Boost.Test).
+    ['/src/tests/test_ringbuf.cpp:88: ERROR: test case CRASHED: SIGSEGV - Segmentation violation signal', 'SIGSEGV', null],
+    ['  SIGABRT - Abort (abnormal termination) signal', 'SIGABRT', null],
+    ['unknown location(0): fatal error: in "geo/clip": memory access violation at address: 0x00000010: no mapping at fault address', 'SIGSEGV', null],
+    ['unknown location(0): fatal error: in "geo/clip": signal: SIGABRT (application abort requested)', 'SIGABRT', null],
     // R's handler when a package's native code faults.
     [' *** caught segfault ***', 'SIGSEGV', 'R'],
     [' *** caught bus error ***', 'SIGBUS', 'R'],
@@ -85,8 +95,14 @@ describe('fatalNotice', () => {
     // A stop is no crash: Ctrl-C, an IDE's stop button, a clean or failing exit.
     "[ERROR] [x-1]: process has died [pid 5, exit code -2, cmd 'x'].", "[ERROR] [x-1]: process has died [pid 5, exit code 1, cmd 'x'].",
     'Process finished with exit code 137 (interrupted by signal 9: SIGKILL)', 'api-1 exited with code 137', 'api-1 exited with code 0',
-    "subprocess.CalledProcessError: Command 'x' died with <Signals.SIGTERM: 15>."])('is not a notice: %s', (line) => {
+    "subprocess.CalledProcessError: Command 'x' died with <Signals.SIGTERM: 15>.",
+    '[pool www] child 21873 exited on signal 15 (SIGTERM) after 3.1 seconds from start', '  SIGINT - Terminal interrupt signal'])('is not a notice: %s', (line) => {
     expect(fatalNotice(line)).toBeNull();
+  });
+
+  it("Boost.Test's memory access violation gives the fault address", () => {
+    const r = analyze('unknown location(0): fatal error: in "geo/clip": memory access violation at address: 0x00000010: no mapping at fault address\n').reports[0]!;
+    expect([r.signal, r.faultAddress, r.diagnoses[0]?.category]).toEqual(['SIGSEGV', '0x10', 'null-deref']);
   });
 
   it('a stack overflow notice states the kind', () => {
