@@ -187,6 +187,13 @@ PC: @     0x${hex(n)}  (unknown)  kv::Table::get_${n}()
 ./loader(main+0x27)[0x56283a728245]
 /lib/x86_64-linux-gnu/libc.so.6(__libc_start_main+0x85)[0x7fc5ff1d1305]
 `],
+  ['backtrace_symbols', (n) => `Caught signal SIGSEGV
+0   libcrash.dylib                      0x000000010c2a190b _ZL13crash_handleriP9__siginfoPv + 139
+1   libsystem_platform.dylib            0x00007ff80a2c4dfd _sigtramp + 29
+2   tiled                               0x000000010c7f2c48 tile::Atlas::pack_${n}() + 200
+3   tiled                               0x000000010b9e1d84 main + 420
+4   dyld                                0x0000000189aa10e0 start + 2360
+`],
   ['eu-stack', (n) => `PID 2622${n} - core
 TID 2622${n + 5}:
 #0  0x${hex(n, 16)} pool::run_job_${n}(pool::Job const&) - threads

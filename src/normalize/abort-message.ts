@@ -69,6 +69,8 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /\] (?:assert failure: |panic: )/,
   /^ASSERTION FAILED: /,
   /: assertion failed: /,
+  // gRPC's GPR_ASSERT before 1.65 (gpr_log): "E0412 09:14:03.120045000 1231454 sync.cc:92]   assertion failed: x == 0".
+  /^[EF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]\s+assertion failed: /,
   // libc++'s hardened assertions: "include/c++/v1/optional:2343: assertion this->has_value() failed: <why>";
   // libc++ 18+ says "libc++ Hardening assertion ... failed: <why>".
   /:\d+: ?(?:libc\+\+ Hardening )?assertion .+ failed: /,

@@ -21,8 +21,6 @@ const KNOWN_MISSES: Record<string, string> = {
   't01_abrt_truncated_backtrace.txt': 'ABRT\'s "Truncated backtrace:" (Fedora bugzilla): frames "#N func at file:line" without an address, not read',
   't02_abrt_truncated_abort_assert.txt': 'ABRT\'s "Truncated backtrace:" (Fedora bugzilla), not read',
   't03_apport_stacktracetop.txt': 'apport\'s "StacktraceTop:" (Launchpad): frames without numbers, not read',
-  't08_grpc_gpr_assert_mac.txt': 'a macOS backtrace_symbols table ("0   lib   0x... sym + off") after a handler\'s "Caught signal", not read',
-  't16_objc_uncaught_nsexception.txt': 'an uncaught NSException\'s "First throw call stack:" (a macOS backtrace_symbols table), not read',
   't17_xorg_ee_backtrace.txt': 'Xorg\'s "(EE) Backtrace:" table, not read',
   't24_mingw_gdb_fastfail_unknown.txt': 'MinGW gdb\'s "received signal ?, Unknown signal" for a terminate(): no uncaught-exception diagnosis',
   't29_ubsan_minimal_runtime.txt': 'UBSan\'s minimal runtime ("ubsan: add-overflow by 0x..."), not read',
