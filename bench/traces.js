@@ -194,6 +194,29 @@ PC: @     0x${hex(n)}  (unknown)  kv::Table::get_${n}()
 3   tiled                               0x000000010b9e1d84 main + 420
 4   dyld                                0x0000000189aa10e0 start + 2360
 `],
+  ['xorg', (n) => `[  4023.870] (EE) Backtrace:
+[  4023.871] (EE) 0: /usr/lib/xorg/Xorg (xorg_backtrace+0x56) [0x55d2a8f1c0a6]
+[  4023.871] (EE) 1: /lib/x86_64-linux-gnu/libc.so.6 (__sigaction+0x50) [0x7f4c3e842520]
+[  4023.872] (EE) 2: /usr/lib/xorg/modules/drivers/tile_drv.so (tile_crtc_set_mode_${n}+0x1b4) [0x7f4c3c61a2f4]
+[  4023.872] (EE) 3: /usr/lib/xorg/Xorg (xf86DPMSSet+0x8c) [0x55d2a8e4b3dc]
+[  4023.873] (EE) Segmentation fault at address 0x28
+`],
+  ['abrt', (n) => `reason:         tabulon killed by SIGSEGV
+Truncated backtrace:
+Thread no. 1 (3 frames)
+ #0 tab_strip_detach_page_${n} at ../src/tab-strip.c:412
+ #1 tab_strip_drag_end at ../src/tab-strip.c:988
+ #2 g_closure_invoke at ../gobject/gclosure.c:834
+`],
+  ['apport', (n) => `SegvReason: reading NULL VMA
+Signal: 11
+SourcePackage: pixelwell
+StacktraceTop:
+ pw_layer_get_bounds_${n} () from /usr/lib/x86_64-linux-gnu/libpixelwell.so.2
+ pw_canvas_invalidate_layer () from /usr/lib/x86_64-linux-gnu/libpixelwell.so.2
+ g_closure_invoke () from /lib/x86_64-linux-gnu/libgobject-2.0.so.0
+Title: pixelwell crashed with SIGSEGV in pw_layer_get_bounds_${n}()
+`],
   ['eu-stack', (n) => `PID 2622${n} - core
 TID 2622${n + 5}:
 #0  0x${hex(n, 16)} pool::run_job_${n}(pool::Job const&) - threads
