@@ -38,7 +38,7 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'ut of memory: Kill', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
   'exited with code 13', 'non-zero exit status -', 'while executing native code', 'uncaught target signal',
-  'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
+  'ubsan: ', 'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
   ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
@@ -59,6 +59,18 @@ const FISH = /^fish: (?:Job \d+, )?'(.*?)' terminated by signal (SIG[A-Z]+)/;
 const RUST_OVERFLOW = /^thread '.*' has overflowed its stack\s*$/;
 const RUST_FATAL = /^fatal runtime error: (.+)$/;
 const RUST_ALLOC = /^memory allocation of \d+ bytes failed\s*$/;
+// UBSan's minimal runtime (-fsanitize-minimal-runtime, production hardening builds): one line per
+// check, the check's name and the pc, no stack; "ubsan: add-overflow by 0x55d81a2f4b3c". Its names
+// as the full runtime's verdicts (the sanitizer parser's crash kinds); the process goes on unless
+// built to abort, so no signal.
+const UBSAN_MINIMAL = /^ubsan: ([a-z-]+) by 0x[0-9a-fA-F]+\b/;
+const UBSAN_MINIMAL_KINDS: Record<string, string> = {
+  'add-overflow': 'signed-integer-overflow', 'sub-overflow': 'signed-integer-overflow', 'mul-overflow': 'signed-integer-overflow',
+  'negate-overflow': 'signed-integer-overflow', 'shift-out-of-bounds': 'invalid-shift', 'out-of-bounds': 'index-out-of-bounds',
+  'builtin-unreachable': 'unreachable', 'pointer-overflow': 'pointer-overflow', 'float-cast-overflow': 'float-cast-overflow',
+  'load-invalid-value': 'invalid-value', 'implicit-conversion': 'implicit-conversion', 'vla-bound-not-positive': 'vla-bound',
+  'function-type-mismatch': 'function-type-mismatch', 'alignment-assumption': 'assumption-violation',
+};
 // R's handler when a package's C/C++ code faults (class: a runtime embedding native code that prints
 // only its own stack): " *** caught segfault ***", then "address 0x10, cause 'memory not mapped'".
 const R_CAUGHT = /^\s*\*\*\* caught (segfault|bus error|illegal operation) \*\*\*\s*$/;
@@ -203,6 +215,7 @@ export function fatalNotice(line: string): FatalNotice | null {
     if ((m = FISH.exec(line))) return { signal: signalName(m[2]!), crashKind: null, program: programOf(m[1]), source: 'shell' };
   }
   if (c === 109 /* m */ && RUST_ALLOC.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
+  if (c === 117 /* u */ && (m = UBSAN_MINIMAL.exec(line))) return { signal: null, crashKind: `ubsan: ${UBSAN_MINIMAL_KINDS[m[1]!] ?? 'undefined-behavior'}`, program: null, source: 'runtime' };
   if ((c === 32 || c === 42) && line.includes('*** caught ') && (m = R_CAUGHT.exec(line))) return { signal: R_SIGNALS[m[1]!]!, crashKind: null, program: 'R', source: 'runtime' };
   if (SUPERVISOR_HINT.test(line)) {
     const supervisor = supervisorNotice(line);

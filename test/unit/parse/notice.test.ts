@@ -105,6 +105,14 @@ describe('fatalNotice', () => {
     expect([r.signal, r.faultAddress, r.diagnoses[0]?.category]).toEqual(['SIGSEGV', '0x10', 'null-deref']);
   });
 
+  it("UBSan's minimal runtime states the check as the full runtime's verdict, no signal", () => {
+    expect(fatalNotice('ubsan: add-overflow by 0x55d81a2f4b3c')).toMatchObject({ signal: null, crashKind: 'ubsan: signed-integer-overflow' });
+    expect(fatalNotice('ubsan: type-mismatch by 0x55d81a2f4b3c')?.crashKind).toBe('ubsan: undefined-behavior');
+    expect(fatalNotice('ubsan: add-overflow is what the minimal runtime prints')).toBeNull();
+    const r = analyze('+ ./fuzz_smoke seed\nubsan: shift-out-of-bounds by 0x55d81a2f4c10\n').reports[0]!;
+    expect([r.format, r.crashKind, r.diagnoses[0]?.category]).toEqual(['notice', 'ubsan: invalid-shift', 'arithmetic']);
+  });
+
   it('a stack overflow notice states the kind', () => {
     expect(fatalNotice("thread 'main' has overflowed its stack")?.crashKind).toBe('stack-overflow');
   });
