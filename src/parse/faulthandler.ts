@@ -26,6 +26,7 @@
 
 import { signalFromWords } from './signals.js';
 import { bareFrame } from './stack.js';
+import { markMangled } from './backtrace-symbols.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import type { BlockParser, FeedResult, ParsedThread, ParsedTrace, TraceParser } from './types.js';
 
@@ -35,6 +36,8 @@ const THREAD = /^\s*(Current thread|Thread) (0x[0-9a-fA-F]+) (?:\[[^\]]*\] )?\(m
 const STACK = /^\s*Stack \(most recent call first\):\s*$/;
 const FRAME = /^\s+File "(.+)", line (\d+) in (.+?)\s*$/;
 const EXTENSIONS = /^\s*Extension modules: /;
+/** What a thread without Python frames shows (a native thread, one in C code only). */
+const NO_FRAME = /^\s+<no Python frame>\s*$/;
 const C_STACK = /^\s*Current thread's C stack trace \(most recent call first\):\s*$/;
 const C_FRAME = /^\s+Binary file "(.+)", at (\S*?)(?:[+-]0x[0-9a-fA-F]+)? \[(0x[0-9a-fA-F]+)\]\s*$/;
 /** What the C stack prints instead of frames, or after the 32nd. */
@@ -96,9 +99,10 @@ class FaulthandlerBlock implements BlockParser {
       return 'take';
     }
     if (this.native && ((m = C_FRAME.exec(line)) || C_NOTE.test(line))) {
-      if (m) pushCapped(this.native, bareFrame(this.native.frames.length, m[3]!, m[2] || '??', m[1]!, line.trim()));
+      if (m) pushCapped(this.native, markMangled(bareFrame(this.native.frames.length, m[3]!, m[2] || '??', m[1]!, line.trim())));
       return 'take';
     }
+    if (NO_FRAME.test(line)) return 'take';
     // The native modules loaded: what the crash most likely happened in.
     if (EXTENSIONS.test(line)) {
       this.inside.push({ line: lineNo, text: line.trim() });

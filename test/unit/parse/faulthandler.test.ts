@@ -58,4 +58,24 @@ ${extension}  Binary file "/usr/local/bin/python3.14", at _PyEval_EvalFrameDefau
     const [r] = reportsOf(cStack('  Binary file "/srv/app/geo/_mesh.cpython-314-x86_64-linux-gnu.so", at +0xcdf6 [0x77b7315dddf6]\n'));
     expect(r!.signatureFrames[0]).toBe('simplify');
   });
+
+  it('reads a thread without Python frames, and demangles a C++ extension symbol of the C stack', () => {
+    const [r, ...more] = reportsOf(`Fatal Python error: Segmentation fault
+
+Thread 0x0000ffff7d5ff1a0 [worker] (most recent call first):
+  <no Python frame>
+
+Current thread 0x0000ffff8d3c6020 [python] (most recent call first):
+  File "/srv/ops.py", line 77 in scatter_add
+
+Current thread's C stack trace (most recent call first):
+  Binary file "/usr/lib/libpython3.14.so.1.0", at _Py_DumpStack+0x40 [0xffff8d12a4b0]
+  Binary file "linux-vdso.so.1", at __kernel_rt_sigreturn+0x0 [0xffff8d3e0850]
+  Binary file "/srv/_C.cpython-314-aarch64-linux-gnu.so", at _ZN2sk6kernel3addEPKfPf+0x64 [0xffff7f2a1c24]
+  Binary file "/usr/lib/libpython3.14.so.1.0", at _PyObject_MakeTpCall+0x90 [0xffff8cf1a9d0]
+`);
+    expect(more).toEqual([]);
+    expect(r!.signal).toBe('SIGSEGV');
+    expect(r!.signatureFrames[0]).toBe('sk::kernel::add');
+  });
 });
