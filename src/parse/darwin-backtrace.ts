@@ -13,10 +13,9 @@
 // the table on its own, from its frame 0, numbered 0, 1, 2, ... without a gap. Reported in the
 // backtrace_symbols format, as glibc's lines are.
 
-import { CappedStack, TraceSpan } from './framework.js';
-import { markMangled } from './backtrace-symbols.js';
+import { BacktraceSymbolsBlock, markMangled } from './backtrace-symbols.js';
 import { bareFrame } from './stack.js';
-import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.js';
+import type { ParsedFrame, TraceParser } from './types.js';
 
 /** index, module (may hold blanks: "Google Chrome Framework"), address, symbol, " + " offset, an optional "(file:line)". */
 const LINE = /^\s*(\d{1,4})\s+(\S.*?)\s+(0x[0-9a-fA-F]{1,16})\s+(\S.*?) \+ \d+(?: \((.+?):(\d+)(?::\d+)?\))?\s*$/;
@@ -26,38 +25,13 @@ export const darwinBacktraceParser: TraceParser = {
   label: "macOS backtrace_symbols tables ('0   libfoo.dylib   0x... symbol + 12', an uncaught NSException's 'First throw call stack')",
   markers: [' + '],
   startsTrace: (line: string) => /^\s*0\s/.test(line) && LINE.test(line),
-  begin: () => new DarwinBacktraceBlock(),
+  begin: () => new BacktraceSymbolsBlock(darwinFrame),
 };
 
-class DarwinBacktraceBlock implements BlockParser {
-  private readonly span = new TraceSpan();
-  private readonly stack = new CappedStack();
-
-  feed(line: string, lineNo: number): FeedResult {
-    const m = LINE.exec(line);
-    if (!m || Number(m[1]) !== this.stack.count) return 'end';
-    const symbol = /^0x[0-9a-fA-F]+$/.test(m[4]!) ? '??' : m[4]!;
-    this.stack.push((index) => {
-      const frame = markMangled(bareFrame(index, m[3]!, symbol, m[2]!, line.trim()));
-      if (m[5]) Object.assign(frame, { file: m[5], line: Number(m[6]) });
-      return frame;
-    });
-    return this.span.took(lineNo);
-  }
-
-  finish(): ParsedTrace | null {
-    if (this.stack.frames.length < 2) return null;
-    return {
-      format: 'backtrace_symbols',
-      startLine: this.span.start,
-      endLine: this.span.end,
-      signal: null,
-      signalDescription: null,
-      faultAddress: null,
-      program: null,
-      threads: [this.stack.thread()],
-      hints: [],
-      inside: [],
-    };
-  }
+/** The frame numbered `count` (the table's next), or null. */
+function darwinFrame(line: string, count: number): ParsedFrame | null {
+  const m = LINE.exec(line);
+  if (!m || Number(m[1]) !== count) return null;
+  const frame = markMangled(bareFrame(0, m[3]!, /^0x[0-9a-fA-F]+$/.test(m[4]!) ? '??' : m[4]!, m[2]!, line.trim()));
+  return m[5] ? Object.assign(frame, { file: m[5], line: Number(m[6]) }) : frame;
 }
