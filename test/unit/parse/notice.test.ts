@@ -37,6 +37,12 @@ describe('fatalNotice', () => {
     ['2024/06/10 08:12:44 [alert] 1207#1207: worker process 40211 exited on signal 6 (core dumped)', 'SIGABRT', null],
     ['[Mon Jun 10 08:12:44.102938 2024] [core:notice] [pid 1207:tid 139912] AH00052: child pid 40211 exit signal Segmentation fault (11)', 'SIGSEGV', null],
     ['AH00051: child pid 40230 exit signal Aborted (6), possible coredump in /etc/apache2', 'SIGABRT', null],
+    // Runtimes' last words before they abort: MSVC's assertion dialog and console form, the pure virtual call handlers'.
+    ['Debug Assertion Failed!', 'SIGABRT', null],
+    ['Assertion failed!', 'SIGABRT', null],
+    ['- pure virtual function call', 'SIGABRT', null],
+    ['libc++abi: Pure virtual function called!', 'SIGABRT', null],
+    ['pure virtual method called', 'SIGABRT', null],
     // Test frameworks catching the signal of a test case (doctest, Catch2, Boost.Test).
     ['/src/tests/test_ringbuf.cpp:88: ERROR: test case CRASHED: SIGSEGV - Segmentation violation signal', 'SIGSEGV', null],
     ['  SIGABRT - Abort (abnormal termination) signal', 'SIGABRT', null],
@@ -96,7 +102,8 @@ describe('fatalNotice', () => {
     "[ERROR] [x-1]: process has died [pid 5, exit code -2, cmd 'x'].", "[ERROR] [x-1]: process has died [pid 5, exit code 1, cmd 'x'].",
     'Process finished with exit code 137 (interrupted by signal 9: SIGKILL)', 'api-1 exited with code 137', 'api-1 exited with code 0',
     "subprocess.CalledProcessError: Command 'x' died with <Signals.SIGTERM: 15>.",
-    '[pool www] child 21873 exited on signal 15 (SIGTERM) after 3.1 seconds from start', '  SIGINT - Terminal interrupt signal'])('is not a notice: %s', (line) => {
+    '[pool www] child 21873 exited on signal 15 (SIGTERM) after 3.1 seconds from start', '  SIGINT - Terminal interrupt signal',
+    'Assertion failed! is what the CRT prints', 'a pure virtual method called from a constructor is undefined'])('is not a notice: %s', (line) => {
     expect(fatalNotice(line)).toBeNull();
   });
 
