@@ -217,6 +217,17 @@ StacktraceTop:
  g_closure_invoke () from /lib/x86_64-linux-gnu/libgobject-2.0.so.0
 Title: pixelwell crashed with SIGSEGV in pw_layer_get_bounds_${n}()
 `],
+  ['macos-sample', (n) => `Call graph:
+    900 Thread_71   DispatchQueue_1: com.apple.main-thread  (serial)
+    + 900 start  (in dyld) + 2840  [0x18a0f3154]
+    +   900 main  (in pump) + 312  [0x100a4c7f8]  main.cpp:58
+    +     900 pm::Pool::wait_all_${n}()  (in pump) + 96  [0x100a5a1e0]  pool.cpp:20
+    +       900 __psynch_mutexwait  (in libsystem_kernel.dylib) + 8  [0x18a3f5b8c]
+    900 Thread_72
+    + 900 thread_start  (in libsystem_pthread.dylib) + 8  [0x18a42ee28]
+    +   900 pm::Pool::worker()  (in pump) + 72  [0x100a59f08]  pool.cpp:64
+    +     900 __psynch_mutexwait  (in libsystem_kernel.dylib) + 8  [0x18a3f5b8c]
+`],
   ['eu-stack', (n) => `PID 2622${n} - core
 TID 2622${n + 5}:
 #0  0x${hex(n, 16)} pool::run_job_${n}(pool::Job const&) - threads
