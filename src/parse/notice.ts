@@ -38,7 +38,7 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'ut of memory: Kill', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
   'exited with code 13', 'non-zero exit status -', 'while executing native code', 'uncaught target signal',
-  'ubsan: ', 'Debug Assertion Failed!', 'Assertion failed!', 'pure virtual ', 'Pure virtual function called!', 'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
+  'ubsan: ', 'Debug Assertion Failed!', 'Debug Error!', 'Runtime Error!', 'Assertion failed!', 'pure virtual ', 'Pure virtual function called!', 'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
   ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
@@ -64,11 +64,12 @@ const RUST_ALLOC = /^memory allocation of \d+ bytes failed\s*$/;
 // as the full runtime's verdicts (the sanitizer parser's crash kinds); the process goes on unless
 // built to abort, so no signal.
 const UBSAN_MINIMAL = /^ubsan: ([a-z-]+) by 0x[0-9a-fA-F]+\b/;
-// C and C++ runtimes' last words before they abort, alone on their line: the MSVC runtime's assertion
-// dialog ("Debug Assertion Failed!", copied with Ctrl-C) and its console form ("Assertion failed!"),
+// C and C++ runtimes' last words before they abort, alone on their line: the MSVC runtime's dialogs
+// copied with Ctrl-C ("Debug Assertion Failed!", "Debug Error!" over the debug heap's "HEAP CORRUPTION
+// DETECTED" or abort(), the release runtime's "Runtime Error!") and its console form ("Assertion failed!"),
 // and the pure virtual call handlers' (MSVC's "R6025" then "- pure virtual function call",
 // libstdc++'s "pure virtual method called", libc++abi's "Pure virtual function called!").
-const RUNTIME_ABORT = /^(?:Debug Assertion Failed!|Assertion failed!|-\s*pure virtual function call|(?:libc\+\+abi(?:\.dylib)?: )?Pure virtual function called!|pure virtual method called)\s*$/;
+const RUNTIME_ABORT = /^(?:Debug Assertion Failed!|Debug Error!|Runtime Error!|Assertion failed!|-\s*pure virtual function call|(?:libc\+\+abi(?:\.dylib)?: )?Pure virtual function called!|pure virtual method called)\s*$/;
 const UBSAN_MINIMAL_KINDS: Record<string, string> = {
   'add-overflow': 'signed-integer-overflow', 'sub-overflow': 'signed-integer-overflow', 'mul-overflow': 'signed-integer-overflow',
   'negate-overflow': 'signed-integer-overflow', 'shift-out-of-bounds': 'invalid-shift', 'out-of-bounds': 'index-out-of-bounds',
@@ -220,7 +221,7 @@ export function fatalNotice(line: string): FatalNotice | null {
     if ((m = FISH.exec(line))) return { signal: signalName(m[2]!), crashKind: null, program: programOf(m[1]), source: 'shell' };
   }
   if (c === 109 /* m */ && RUST_ALLOC.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
-  if ((c === 68 || c === 65 || c === 45 || c === 112 || c === 108 || c === 80) && RUNTIME_ABORT.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
+  if ((c === 68 || c === 82 || c === 65 || c === 45 || c === 112 || c === 108 || c === 80) && RUNTIME_ABORT.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
   if (c === 117 /* u */ && (m = UBSAN_MINIMAL.exec(line))) return { signal: null, crashKind: `ubsan: ${UBSAN_MINIMAL_KINDS[m[1]!] ?? 'undefined-behavior'}`, program: null, source: 'runtime' };
   if ((c === 32 || c === 42) && line.includes('*** caught ') && (m = R_CAUGHT.exec(line))) return { signal: R_SIGNALS[m[1]!]!, crashKind: null, program: 'R', source: 'runtime' };
   if (SUPERVISOR_HINT.test(line)) {

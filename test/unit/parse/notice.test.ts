@@ -39,6 +39,8 @@ describe('fatalNotice', () => {
     ['AH00051: child pid 40230 exit signal Aborted (6), possible coredump in /etc/apache2', 'SIGABRT', null],
     // Runtimes' last words before they abort: MSVC's assertion dialog and console form, the pure virtual call handlers'.
     ['Debug Assertion Failed!', 'SIGABRT', null],
+    ['Debug Error!', 'SIGABRT', null],
+    ['Runtime Error!', 'SIGABRT', null],
     ['Assertion failed!', 'SIGABRT', null],
     ['- pure virtual function call', 'SIGABRT', null],
     ['libc++abi: Pure virtual function called!', 'SIGABRT', null],
