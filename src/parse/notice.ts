@@ -38,7 +38,7 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'ut of memory: Kill', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
   'exited with code 13', 'non-zero exit status -', 'while executing native code', 'uncaught target signal',
-  'ubsan: ', 'Debug Assertion Failed!', 'Debug Error!', 'Runtime Error!', 'Assertion failed!', 'pure virtual ', 'Pure virtual function called!', 'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
+  'exit code 13', '] Error 13', 'ubsan: ', 'Debug Assertion Failed!', 'Debug Error!', 'Runtime Error!', 'Assertion failed!', 'pure virtual ', 'Pure virtual function called!', 'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
   ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
@@ -49,9 +49,10 @@ const WORDS = 'Segmentation fault|Aborted|Abort trap|Bus error|Illegal instructi
 const LOWER_WORDS = 'segmentation fault|abort|bus error|illegal hardware instruction|floating point exception';
 /** A word every shell notice holds (case as the shells print them). */
 const SHELL_HINT = /egmentation fault|[Aa]bort|us error|llegal|loating point|breakpoint trap/;
-// bash, dash, sh: the notice alone, or a script's job notice with its pid and command.
+// bash, dash, sh: the notice alone, or a script's job notice with its pid and command (bash pads the
+// pid to five columns: "line 1:  2211 Segmentation fault").
 const SHELL_ALONE = new RegExp(`^(${WORDS})(?:: \\d+)?(?: \\(core dumped\\))?\\s*$`);
-const SHELL_JOB = new RegExp(`^(?:\\S+: )?(?:line \\d+: )?\\d+ (${WORDS})(?:: \\d+)?\\s+(?:\\(core dumped\\)\\s*)?(\\S.*)?$`);
+const SHELL_JOB = new RegExp(`^(?:\\S+: )?(?:line \\d+: +)?\\d+ (${WORDS})(?:: \\d+)?\\s+(?:\\(core dumped\\)\\s*)?(\\S.*)?$`);
 // zsh: "zsh: segmentation fault (core dumped)  ./prog", "[1]    4118790 abort (core dumped)  dust -w 0".
 const ZSH = new RegExp(`^(?:zsh: |\\[\\d+\\]\\s+[+-]?\\s*\\d+ )(${LOWER_WORDS})(?: \\(core dumped\\))?\\s+(\\S.*)$`);
 // fish: "fish: Job 1, './prog' terminated by signal SIGSEGV (Address boundary error)".
@@ -91,6 +92,8 @@ const R_SIGNALS: Record<string, string> = { segfault: 'SIGSEGV', 'bus error': 'S
 //   subprocess.CalledProcessError: Command '...' died with <Signals.SIGSEGV: 11>.     (Python)
 //   ... returned non-zero exit status -11.                                             (Python)
 //   api-1 exited with code 139                                                         (docker compose)
+//   ##[error]Process completed with exit code 139.                                     (GitHub Actions on Linux: bash's 128+N)
+//   make[2]: *** [CMakeFiles/check.dir/build.make:70: check] Error 139                (make, a recipe's shell's 128+N)
 //   [ros2run]: Segmentation fault                                                      (ros2 run)
 //   make: *** [Makefile:12: test] Segmentation fault (core dumped)                     (make)
 //   Fatal Python error: Segmentation fault                                             (faulthandler's header alone)
@@ -110,6 +113,8 @@ const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | Pick<FatalNotice, 's
   [/died with <Signals\.(SIG[A-Z]+): \d{1,2}>/, (m) => m[1]!],
   [/returned non-zero exit status -(\d{1,2})\.?\s*$/, (m) => signalName(m[1]!)],
   [/^\S+ exited with code (13[2-6]|139)\s*$/, (m) => signalName(String(Number(m[1]) - 128))],
+  [/^(?:##\[error\])?(?:Error: )?Process completed with exit code (13[2-6]|139)\.?\s*$/, (m) => signalName(String(Number(m[1]) - 128))],
+  [/^make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error (13[2-6]|139)\s*$/, (m) => signalName(String(Number(m[1]) - 128))],
   [new RegExp(`^\\[ros2run\\]: (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
   [new RegExp(`^make(?:\\[\\d+\\])?: \\*\\*\\* \\[[^\\]]*\\] (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
   [/^Fatal Python error: (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)\s*$/, (m) => signalFromWords(m[1]!)],
@@ -124,7 +129,7 @@ const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | Pick<FatalNotice, 's
     (m) => (m[1] ? { signal: 'SIGSEGV', faultAddress: `0x${BigInt(m[1]).toString(16)}` } : (m[2] ?? 'SIGFPE'))],
 ];
 const CTEST_WORDS: Record<string, string> = { SegFault: 'SIGSEGV', Illegal: 'SIGILL', Numerical: 'SIGFPE', 'Bus error': 'SIGBUS' };
-const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error|uncaught target signal|exited on signal|exit signal |SIG[A-Z]+ - |fatal error: in "/;
+const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|exit code 13|^\[ros2run\]|^make|^Fatal Python error|uncaught target signal|exited on signal|exit signal |SIG[A-Z]+ - |fatal error: in "/;
 
 /** The signals a crash dies of: an interrupt, a kill or a stop (Ctrl-C, an IDE's stop button) is no crash. */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);

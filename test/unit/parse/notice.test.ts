@@ -14,6 +14,8 @@ describe('fatalNotice', () => {
     ['Bus error (core dumped)', 'SIGBUS', null],
     ['./run.sh: line 3: 48213 Floating point exception(core dumped) ./calc', null, null],
     ['./run.sh: line 3: 48213 Illegal instruction     (core dumped) ./prog --fast', 'SIGILL', './prog'],
+    // bash pads the pid to five columns.
+    ['/__w/_temp/3f2a.sh: line 1:  2211 Segmentation fault      (core dumped) ./build/tests/codec_tests', 'SIGSEGV', './build/tests/codec_tests'],
     ['zsh: segmentation fault (core dumped)  ./server -c conf', 'SIGSEGV', './server'],
     ['[1]    4118790 abort (core dumped)  tool -w 0', 'SIGABRT', 'tool'],
     ["fish: Job 1, './prog' terminated by signal SIGSEGV (Address boundary error)", 'SIGSEGV', './prog'],
@@ -28,6 +30,9 @@ describe('fatalNotice', () => {
     [' 7/12 Test  #7: decoder_test .....................***Exception: SegFault  0.22 sec', 'SIGSEGV', null],
     ["subprocess.CalledProcessError: Command '['./solver']' died with <Signals.SIGBUS: 7>.", 'SIGBUS', null],
     ['api-1 exited with code 139', 'SIGSEGV', null],
+    ['##[error]Process completed with exit code 139.', 'SIGSEGV', null],
+    ['Error: Process completed with exit code 134.', 'SIGABRT', null],
+    ['make[2]: *** [CMakeFiles/check.dir/build.make:70: CMakeFiles/check] Error 139', 'SIGSEGV', null],
     ['[ros2run]: Aborted', 'SIGABRT', null],
     ['make: *** [Makefile:12: test] Segmentation fault (core dumped)', 'SIGSEGV', null],
     ['Fatal Python error: Segmentation fault', 'SIGSEGV', null],
@@ -105,7 +110,8 @@ describe('fatalNotice', () => {
     'Process finished with exit code 137 (interrupted by signal 9: SIGKILL)', 'api-1 exited with code 137', 'api-1 exited with code 0',
     "subprocess.CalledProcessError: Command 'x' died with <Signals.SIGTERM: 15>.",
     '[pool www] child 21873 exited on signal 15 (SIGTERM) after 3.1 seconds from start', '  SIGINT - Terminal interrupt signal',
-    'Assertion failed! is what the CRT prints', 'a pure virtual method called from a constructor is undefined'])('is not a notice: %s', (line) => {
+    'Assertion failed! is what the CRT prints', 'Error: Process completed with exit code 137.', 'Error: Process completed with exit code 1.',
+    'make[1]: *** [CMakeFiles/Makefile2:120: all] Error 2', 'a pure virtual method called from a constructor is undefined'])('is not a notice: %s', (line) => {
     expect(fatalNotice(line)).toBeNull();
   });
 
