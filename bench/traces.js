@@ -187,6 +187,47 @@ PC: @     0x${hex(n)}  (unknown)  kv::Table::get_${n}()
 ./loader(main+0x27)[0x56283a728245]
 /lib/x86_64-linux-gnu/libc.so.6(__libc_start_main+0x85)[0x7fc5ff1d1305]
 `],
+  ['backtrace_symbols', (n) => `Caught signal SIGSEGV
+0   libcrash.dylib                      0x000000010c2a190b _ZL13crash_handleriP9__siginfoPv + 139
+1   libsystem_platform.dylib            0x00007ff80a2c4dfd _sigtramp + 29
+2   tiled                               0x000000010c7f2c48 tile::Atlas::pack_${n}() + 200
+3   tiled                               0x000000010b9e1d84 main + 420
+4   dyld                                0x0000000189aa10e0 start + 2360
+`],
+  ['xorg', (n) => `[  4023.870] (EE) Backtrace:
+[  4023.871] (EE) 0: /usr/lib/xorg/Xorg (xorg_backtrace+0x56) [0x55d2a8f1c0a6]
+[  4023.871] (EE) 1: /lib/x86_64-linux-gnu/libc.so.6 (__sigaction+0x50) [0x7f4c3e842520]
+[  4023.872] (EE) 2: /usr/lib/xorg/modules/drivers/tile_drv.so (tile_crtc_set_mode_${n}+0x1b4) [0x7f4c3c61a2f4]
+[  4023.872] (EE) 3: /usr/lib/xorg/Xorg (xf86DPMSSet+0x8c) [0x55d2a8e4b3dc]
+[  4023.873] (EE) Segmentation fault at address 0x28
+`],
+  ['abrt', (n) => `reason:         tabulon killed by SIGSEGV
+Truncated backtrace:
+Thread no. 1 (3 frames)
+ #0 tab_strip_detach_page_${n} at ../src/tab-strip.c:412
+ #1 tab_strip_drag_end at ../src/tab-strip.c:988
+ #2 g_closure_invoke at ../gobject/gclosure.c:834
+`],
+  ['apport', (n) => `SegvReason: reading NULL VMA
+Signal: 11
+SourcePackage: pixelwell
+StacktraceTop:
+ pw_layer_get_bounds_${n} () from /usr/lib/x86_64-linux-gnu/libpixelwell.so.2
+ pw_canvas_invalidate_layer () from /usr/lib/x86_64-linux-gnu/libpixelwell.so.2
+ g_closure_invoke () from /lib/x86_64-linux-gnu/libgobject-2.0.so.0
+Title: pixelwell crashed with SIGSEGV in pw_layer_get_bounds_${n}()
+`],
+  ['macos-sample', (n) => `Call graph:
+    900 Thread_71   DispatchQueue_1: com.apple.main-thread  (serial)
+    + 900 start  (in dyld) + 2840  [0x18a0f3154]
+    +   900 main  (in pump) + 312  [0x100a4c7f8]  main.cpp:58
+    +     900 pm::Pool::wait_all_${n}()  (in pump) + 96  [0x100a5a1e0]  pool.cpp:20
+    +       900 __psynch_mutexwait  (in libsystem_kernel.dylib) + 8  [0x18a3f5b8c]
+    900 Thread_72
+    + 900 thread_start  (in libsystem_pthread.dylib) + 8  [0x18a42ee28]
+    +   900 pm::Pool::worker()  (in pump) + 72  [0x100a59f08]  pool.cpp:64
+    +     900 __psynch_mutexwait  (in libsystem_kernel.dylib) + 8  [0x18a3f5b8c]
+`],
   ['eu-stack', (n) => `PID 2622${n} - core
 TID 2622${n + 5}:
 #0  0x${hex(n, 16)} pool::run_job_${n}(pool::Job const&) - threads

@@ -264,6 +264,10 @@ export const FORMATS = [
   // parse/swift-backtrace.ts, parse/zig.ts: the Swift runtime's backtracer (5.9+) and Zig's panic and
   // signal handlers.
   'swift-backtrace', 'zig',
+  // parse/xorg.ts: the X server's backtrace in its log; parse/abrt.ts, parse/apport.ts: Fedora's and
+  // Ubuntu's crash reporters' reports (ABRT's truncated backtrace, apport's StacktraceTop);
+  // parse/macos-sample.ts: macOS' sample call graph of a hung process.
+  'xorg', 'abrt', 'apport', 'macos-sample',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

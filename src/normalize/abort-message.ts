@@ -23,7 +23,9 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   // debug STL's ("vector subscript out of range", "cannot dereference value-initialized map/set
   // iterator") and the debug heap's (_CrtIsValidHeapPointer(block): a pointer freed twice or not
   // from this heap). Only these: "Expression:" alone is too common a word to be a death message.
-  /^Expression: (?:.*(?:out of range|dereferenc|incrementable|decrementable|incompatible|cannot seek|iterator)|_CrtIsValidHeapPointer|__acrt_first_block_is_valid_heap_pointer|is_block_type_valid|_BLOCK_TYPE_IS_VALID)/,
+  /^Expression: (?:.*(?:out of range|dereferenc|incrementable|decrementable|incompatible|cannot seek|iterator)|_CrtIsValidHeapPointer|__acrt_first_block_is_valid_heap_pointer|__acrt_first_block == header|is_block_type_valid|_BLOCK_TYPE_IS_VALID)/,
+  // Its "Debug Error!" dialog when a freed block's guard bytes were overwritten.
+  /^HEAP CORRUPTION DETECTED: /,
   /Check failed: /,
   /^Fatal glibc error: /,
   // V8's fatal errors as Node.js prints them (node::OnFatalError / OOMErrorHandler: "FATAL ERROR:
@@ -69,6 +71,8 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /\] (?:assert failure: |panic: )/,
   /^ASSERTION FAILED: /,
   /: assertion failed: /,
+  // gRPC's GPR_ASSERT before 1.65 (gpr_log): "E0412 09:14:03.120045000 1231454 sync.cc:92]   assertion failed: x == 0".
+  /^[EF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]\s+assertion failed: /,
   // libc++'s hardened assertions: "include/c++/v1/optional:2343: assertion this->has_value() failed: <why>";
   // libc++ 18+ says "libc++ Hardening assertion ... failed: <why>".
   /:\d+: ?(?:libc\+\+ Hardening )?assertion .+ failed: /,

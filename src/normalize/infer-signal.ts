@@ -16,6 +16,8 @@ export interface InferredSignal {
 
 /** Frames that only run when the process aborts itself. */
 const ABORT_FRAME = /^(?:raise|__GI_raise|gsignal|abort|__GI_abort|__pthread_kill_implementation|__pthread_kill_internal|__pthread_kill|pthread_kill|__GI___pthread_kill|__assert_fail|__assert_fail_base|__assert_rtn|__libc_message|_os_crash|abort_message)$/;
+/** The module before a DLL export's name, as gdb on Windows prints it ("ucrtbase!abort", "KERNELBASE!RaiseException"). */
+const DLL_EXPORT = /^[\w.-]+!(?=[A-Za-z_])/;
 /** How far down the crashing stack abort machinery is looked for (a handler may sit above it). */
 const ABORT_SEARCH_FRAMES = 8;
 /** Messages that are printed right before abort() (glibc, libstdc++, libc++abi, assert, glog, Rust). */
@@ -47,7 +49,8 @@ export function inferSignal(frames: Frame[], context: { text: string }[], abortM
   // then aborts or re-raises another signal.
   const handler = handlerArgument(frames);
   if (handler) return handler;
-  const abortAt = frames.slice(0, ABORT_SEARCH_FRAMES).find((f) => ABORT_FRAME.test(f.function));
+  // gdb on Windows names a DLL's export as WinDbg does ("ucrtbase!abort"): the name after the module's.
+  const abortAt = frames.slice(0, ABORT_SEARCH_FRAMES).find((f) => ABORT_FRAME.test(f.function.replace(DLL_EXPORT, '')));
   if (abortAt) return { signal: 'SIGABRT', from: `${abortAt.function}() on the crashing stack` };
   if (abortMessage && ABORTING_MESSAGE.test(abortMessage)) return { signal: 'SIGABRT', from: 'the message printed before the abort' };
   for (const { text } of context) {

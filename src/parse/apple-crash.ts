@@ -63,6 +63,8 @@ const HEADER_FIELDS = new Set(['Process', 'Path', 'Identifier', 'Version', 'Code
   'Application Specific Information', 'Application Specific Signatures', 'Application Specific Backtrace 0', 'Kernel Triage',
   'VM Region Info', 'Crashing on exception', 'Abort Cause', 'Hardware Model', 'Incident Identifier', 'CrashReporter Key', 'Beta Identifier']);
 
+const SAMPLE_CALL_GRAPH = /^\s*Call graph:\s*$/;
+
 /** Header lines a report may hold before its first thread (registers of a VM region, long messages). */
 const MAX_HEADER_LINES = 200;
 
@@ -146,6 +148,9 @@ class AppleCrashBlock implements BlockParser {
     }
     if (this.threads.some((t) => t.frames.length > 0)) return HEADER_START.test(line) ? 'split' : 'end';
     if (this.headerLines.spend() === 'end') return 'end';
+    // `sample`'s report has the same header fields ("Process:", "Path:", "OS Version:"), then its call
+    // graph, which parse/macos-sample.ts reads: this is no crash report.
+    if (SAMPLE_CALL_GRAPH.test(line)) return 'end';
     // The application's own lines ("Assertion failed: (x), function f, ...") may look like fields.
     if ((m = FIELD.exec(line)) && (!this.appInfo || HEADER_FIELDS.has(m[1]!))) this.field(m[1]!, m[2]!, line, lineNo);
     else if (this.appInfo) this.inside.push({ line: lineNo, text: line.trim() });

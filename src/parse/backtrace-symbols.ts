@@ -49,22 +49,30 @@ export function markMangled(frame: ParsedFrame): ParsedFrame {
 }
 
 
-class BacktraceSymbolsBlock implements BlockParser {
+/** A glibc backtrace_symbols line as a frame (its index set by the block), or null. */
+function glibcFrame(line: string): ParsedFrame | null {
+  const m = parseLine(line);
+  if (!m) return null;
+  const symbol = m[2]!.replace(/[+-]0x[0-9a-fA-F]+$|^0x[0-9a-fA-F]+$/, '');
+  const frame = markMangled(bareFrame(0, m[3]!, symbol || '??', m[1]!, line.trim()));
+  if (m[4]) {
+    frame.file = m[4];
+    frame.line = Number(m[5]);
+  }
+  return frame;
+}
+
+/** One stack of backtrace_symbols lines, read by `read` (given the number of frames so far); ends at the first other line. */
+export class BacktraceSymbolsBlock implements BlockParser {
   private readonly span = new TraceSpan();
   private readonly stack = new CappedStack();
 
+  constructor(private readonly read: (line: string, count: number) => ParsedFrame | null = glibcFrame) {}
+
   feed(line: string, lineNo: number): FeedResult {
-    const m = parseLine(line);
-    if (!m) return 'end';
-    const symbol = m[2]!.replace(/[+-]0x[0-9a-fA-F]+$|^0x[0-9a-fA-F]+$/, '');
-    this.stack.push((index) => {
-      const frame = markMangled(bareFrame(index, m[3]!, symbol || '??', m[1]!, line.trim()));
-      if (m[4]) {
-        frame.file = m[4];
-        frame.line = Number(m[5]);
-      }
-      return frame;
-    });
+    const frame = this.read(line, this.stack.count);
+    if (!frame) return 'end';
+    this.stack.push((index) => Object.assign(frame, { index }));
     return this.span.took(lineNo);
   }
 

@@ -13,8 +13,20 @@
 //     File "/usr/lib/python3.11/threading.py", line 320 in wait
 //
 //   Extension modules: numpy.core._multiarray_umath, mylib._native (total: 2)
+//
+// Python 3.14 adds the current thread's native stack after its Python frames (backtrace() and
+// dladdr(): a symbol when the object exports one, else the offset in the object). Those frames are
+// the current thread's, above the Python ones: the faulthandler's own (_Py_DumpStack and unnamed
+// frames in python), the signal trampoline (an unnamed libc frame), then the extension's code.
+//
+//   Current thread's C stack trace (most recent call first):
+//     Binary file "/usr/bin/python3.14", at _Py_DumpStack+0x4c [0x55f0c1a3b47c]
+//     Binary file "/lib/x86_64-linux-gnu/libc.so.6", at +0x45330 [0x7f21b3245330]
+//     Binary file "/srv/venv/.../_mesh.cpython-314-x86_64-linux-gnu.so", at gk_edge_collapse+0x5a [0x7f21b0c1e2fa]
 
 import { signalFromWords } from './signals.js';
+import { bareFrame } from './stack.js';
+import { markMangled } from './backtrace-symbols.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
 import type { BlockParser, FeedResult, ParsedThread, ParsedTrace, TraceParser } from './types.js';
 
@@ -24,6 +36,15 @@ const THREAD = /^\s*(Current thread|Thread) (0x[0-9a-fA-F]+) (?:\[[^\]]*\] )?\(m
 const STACK = /^\s*Stack \(most recent call first\):\s*$/;
 const FRAME = /^\s+File "(.+)", line (\d+) in (.+?)\s*$/;
 const EXTENSIONS = /^\s*Extension modules: /;
+/** What a thread without Python frames shows (a native thread, one in C code only). */
+const NO_FRAME = /^\s+<no Python frame>\s*$/;
+const C_STACK = /^\s*Current thread's C stack trace \(most recent call first\):\s*$/;
+const C_FRAME = /^\s+Binary file "(.+)", at (\S*?)(?:[+-]0x[0-9a-fA-F]+)? \[(0x[0-9a-fA-F]+)\]\s*$/;
+/** What the C stack prints instead of frames, or after the 32nd. */
+const C_NOTE = /^\s+<(?:truncated rest of calls|system returned no stack trace|cannot get C stack on this system|failed to get stack trace)>\s*$/;
+
+/** The interpreter's own object (python3.14, libpython3.14.so.1.0, python314.dll). */
+const isInterpreter = (module: string | null): boolean => /^(?:lib)?python[\d.]*[dmt]?(?:\.so[.\d]*|\.dylib|\.dll|\.exe)?$/i.test(module?.split(/[\\/]/).pop() ?? '');
 
 /** strsignal()'s words (signalFromWords), and macOS's for SIGABRT. */
 const signalOf = (words: string): string | null => signalFromWords(words) ?? (words === 'Abort trap' ? 'SIGABRT' : null);
@@ -44,6 +65,8 @@ class FaulthandlerBlock implements BlockParser {
   private current: ParsedThread | null = null;
   private crashed: string | null = null;
   private readonly inside: { line: number; text: string }[] = [];
+  /** The current thread's native frames (Python 3.14), once its C stack's header was read. */
+  private native: ParsedThread | null = null;
 
   feed(line: string, lineNo: number): FeedResult {
     this.span.open(lineNo);
@@ -70,6 +93,16 @@ class FaulthandlerBlock implements BlockParser {
       pushCapped(this.current, { index: this.current.frames.length, address: null, rawFunction: m[3]!, module: null, file: m[1]!, line: Number(m[2]), column: null, inlined: false, raw: line.trim() });
       return 'take';
     }
+    if (C_STACK.test(line)) {
+      this.native = { id: 'C', name: null, lwp: null, frames: [] };
+      this.current = null;
+      return 'take';
+    }
+    if (this.native && ((m = C_FRAME.exec(line)) || C_NOTE.test(line))) {
+      if (m) pushCapped(this.native, markMangled(bareFrame(this.native.frames.length, m[3]!, m[2] || '??', m[1]!, line.trim())));
+      return 'take';
+    }
+    if (NO_FRAME.test(line)) return 'take';
     // The native modules loaded: what the crash most likely happened in.
     if (EXTENSIONS.test(line)) {
       this.inside.push({ line: lineNo, text: line.trim() });
@@ -79,6 +112,7 @@ class FaulthandlerBlock implements BlockParser {
   }
 
   finish(): ParsedTrace | null {
+    this.joinNativeFrames();
     const threads = this.threads.filter((t) => t.frames.length > 0);
     if (threads.length === 0) return null;
     return {
@@ -93,5 +127,17 @@ class FaulthandlerBlock implements BlockParser {
       hints: this.crashed && threads.some((t) => t.id === this.crashed) ? [{ threadId: this.crashed, reason: 'stop-reason' }] : [],
       inside: this.inside,
     };
+  }
+
+  /** The C stack's frames go above the current thread's Python frames, down to where the interpreter
+   *  called the native code: from there on the Python frames say better what ran. */
+  private joinNativeFrames(): void {
+    const all = this.native?.frames ?? [];
+    const current = this.threads.find((t) => t.id === this.crashed);
+    if (!all.length || !current) return;
+    const own = all.findIndex((f) => !isInterpreter(f.module));
+    const back = own < 0 ? -1 : all.findIndex((f, i) => i > own && isInterpreter(f.module));
+    const frames = back < 0 ? all : all.slice(0, back);
+    current.frames = [...frames, ...current.frames].map((f, index) => ({ ...f, index }));
   }
 }

@@ -38,6 +38,9 @@ export interface HandlerDumpDialect {
   interleaved?: boolean;
   /** The line that closes the dump ("-- END OF BACKTRACE --"); taken. */
   end?: RegExp;
+  /** A line after the frames that completes the header (Xorg states the signal and the fault address
+   *  after its backtrace); taken. */
+  trailer?(text: string): Partial<DumpHeader> | null;
 }
 
 /** Foreign lines tolerated between the header and the first frame. */
@@ -66,6 +69,11 @@ export class HandlerDumpBlock implements BlockParser {
     if (this.closed) return 'end';
     const text = this.dialect.strip(line);
     if (text === null) return this.foreign();
+    const trailer = this.stack.count > 0 ? this.dialect.trailer?.(text) : null;
+    if (trailer) {
+      this.head = { ...this.head, ...trailer };
+      return this.span.took(lineNo);
+    }
     const header = this.dialect.header(text);
     if (header) {
       if (this.stack.count > 0) return 'split';

@@ -2,11 +2,12 @@
 // line cleaner (source/clean.ts) does not know by form: docker compose's "api-1    | ", ROS launch's
 // "[planner_node-3] ", spdlog's "[2024-05-01 12:00:00.311] [crash] [error] ", dmesg's
 // "[   12.345678] ", a bare "12:00:01 " or "12:00:01 ERROR ", a line number "12 | ", ctest -V's test
-// number "12: " (every line of a test's output in a CTest log carries it). The extractor
+// number "12: " (every line of a test's output in a CTest log carries it), grep -n's line numbers
+// ("5712:" on a matching line, "5713-" on its -A/-B/-C context). The extractor
 // learns a prefix's shape (the kinds in order) at the line a trace starts with once it is gone,
 // then removes that shape from every line that has it; other lines are left as they are.
 
-export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test' | 'buildkit' | 'logcat';
+export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test' | 'grep' | 'buildkit' | 'logcat';
 
 const PATTERNS: Record<PrefixKind, RegExp> = {
   // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
@@ -27,6 +28,9 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   // ctest -V's "12: " before each line of test 12's output; a bare "12:" on an empty line of it.
   // Only a line's first part: "12:00:01" is a time (the colon is followed by a blank here).
   test: /^\d{1,4}:(?: |$)/,
+  // grep -n: the line number and ':' on a matching line, '-' on a context line (-A, -B, -C), nothing
+  // in between; a digit after it is a year's ("2024-06-03"), not a grepped line's start.
+  grep: /^\d{1,9}[:-](?=\D|$)/,
   // docker build's (BuildKit's) plain progress: the step number and the seconds into it, "#14 32.157 ".
   buildkit: /^#\d{1,4} \d{1,5}\.\d{1,3}(?:[ \t]|$)/,
   // Android's logcat (threadtime): "03-11 10:22:41.118  8812  8812 I hwasan  : " (a sanitizer's or
@@ -62,9 +66,9 @@ export function logPrefixSplits(text: string): { kinds: PrefixKind[]; rest: stri
   const kinds: PrefixKind[] = [];
   let rest = text;
   outer: while (kinds.length < MAX_PARTS) {
-    for (const kind of ['dmesg', 'logcat', 'buildkit', 'bracket', 'pipe', 'time', 'level', 'test'] as const) {
+    for (const kind of ['dmesg', 'logcat', 'buildkit', 'bracket', 'pipe', 'time', 'level', 'test', 'grep'] as const) {
       if (kind === 'level' && kinds.length === 0) continue;
-      if ((kind === 'test' || kind === 'logcat') && kinds.length > 0) continue;
+      if ((kind === 'test' || kind === 'grep' || kind === 'logcat') && kinds.length > 0) continue;
       // A timestamp after a bracket or a pipe belongs to the program's own log format (Ceph's,
       // Redis'), which its parser reads: only a line's first part may be a bare time.
       if (kind === 'time' && kinds.length > 0) continue;

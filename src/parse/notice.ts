@@ -38,6 +38,7 @@ export const NOTICE_MARKERS = ['egmentation fault', 'Abort', 'abort ', 'us error
   'segfault at', 'general protection', 'trap divide error', 'trap invalid opcode', 'Killed process', 'ut of memory: Kill', 'Main process exited', '*** caught ',
   'process has died', 'interrupted by signal', "didn't exit successfully", '***Exception: ', 'died with <Signals.', 'Fatal Python error: ',
   'exited with code 13', 'non-zero exit status -', 'while executing native code', 'uncaught target signal',
+  'exit code 13', '] Error 13', 'ubsan: ', 'Debug Assertion Failed!', 'Debug Error!', 'Runtime Error!', 'Assertion failed!', 'pure virtual ', 'Pure virtual function called!', 'exited on signal', 'exit signal ', 'SIGSEGV - ', 'SIGABRT - ', 'SIGBUS - ', 'SIGFPE - ', 'SIGILL - ', 'fatal error: in "',
   ...WINDOWS_EXIT_CODE_MARKERS];
 
 /** The shells' words beyond strsignal()'s (signalFromWords, any case): zsh's and macOS's. */
@@ -48,9 +49,10 @@ const WORDS = 'Segmentation fault|Aborted|Abort trap|Bus error|Illegal instructi
 const LOWER_WORDS = 'segmentation fault|abort|bus error|illegal hardware instruction|floating point exception';
 /** A word every shell notice holds (case as the shells print them). */
 const SHELL_HINT = /egmentation fault|[Aa]bort|us error|llegal|loating point|breakpoint trap/;
-// bash, dash, sh: the notice alone, or a script's job notice with its pid and command.
+// bash, dash, sh: the notice alone, or a script's job notice with its pid and command (bash pads the
+// pid to five columns: "line 1:  2211 Segmentation fault").
 const SHELL_ALONE = new RegExp(`^(${WORDS})(?:: \\d+)?(?: \\(core dumped\\))?\\s*$`);
-const SHELL_JOB = new RegExp(`^(?:\\S+: )?(?:line \\d+: )?\\d+ (${WORDS})(?:: \\d+)?\\s+(?:\\(core dumped\\)\\s*)?(\\S.*)?$`);
+const SHELL_JOB = new RegExp(`^(?:\\S+: )?(?:line \\d+: +)?\\d+ (${WORDS})(?:: \\d+)?\\s+(?:\\(core dumped\\)\\s*)?(\\S.*)?$`);
 // zsh: "zsh: segmentation fault (core dumped)  ./prog", "[1]    4118790 abort (core dumped)  dust -w 0".
 const ZSH = new RegExp(`^(?:zsh: |\\[\\d+\\]\\s+[+-]?\\s*\\d+ )(${LOWER_WORDS})(?: \\(core dumped\\))?\\s+(\\S.*)$`);
 // fish: "fish: Job 1, './prog' terminated by signal SIGSEGV (Address boundary error)".
@@ -58,6 +60,24 @@ const FISH = /^fish: (?:Job \d+, )?'(.*?)' terminated by signal (SIG[A-Z]+)/;
 const RUST_OVERFLOW = /^thread '.*' has overflowed its stack\s*$/;
 const RUST_FATAL = /^fatal runtime error: (.+)$/;
 const RUST_ALLOC = /^memory allocation of \d+ bytes failed\s*$/;
+// UBSan's minimal runtime (-fsanitize-minimal-runtime, production hardening builds): one line per
+// check, the check's name and the pc, no stack; "ubsan: add-overflow by 0x55d81a2f4b3c". Its names
+// as the full runtime's verdicts (the sanitizer parser's crash kinds); the process goes on unless
+// built to abort, so no signal.
+const UBSAN_MINIMAL = /^ubsan: ([a-z-]+) by 0x[0-9a-fA-F]+\b/;
+// C and C++ runtimes' last words before they abort, alone on their line: the MSVC runtime's dialogs
+// copied with Ctrl-C ("Debug Assertion Failed!", "Debug Error!" over the debug heap's "HEAP CORRUPTION
+// DETECTED" or abort(), the release runtime's "Runtime Error!") and its console form ("Assertion failed!"),
+// and the pure virtual call handlers' (MSVC's "R6025" then "- pure virtual function call",
+// libstdc++'s "pure virtual method called", libc++abi's "Pure virtual function called!").
+const RUNTIME_ABORT = /^(?:Debug Assertion Failed!|Debug Error!|Runtime Error!|Assertion failed!|-\s*pure virtual function call|(?:libc\+\+abi(?:\.dylib)?: )?Pure virtual function called!|pure virtual method called)\s*$/;
+const UBSAN_MINIMAL_KINDS: Record<string, string> = {
+  'add-overflow': 'signed-integer-overflow', 'sub-overflow': 'signed-integer-overflow', 'mul-overflow': 'signed-integer-overflow',
+  'negate-overflow': 'signed-integer-overflow', 'shift-out-of-bounds': 'invalid-shift', 'out-of-bounds': 'index-out-of-bounds',
+  'builtin-unreachable': 'unreachable', 'pointer-overflow': 'pointer-overflow', 'float-cast-overflow': 'float-cast-overflow',
+  'load-invalid-value': 'invalid-value', 'implicit-conversion': 'implicit-conversion', 'vla-bound-not-positive': 'vla-bound',
+  'function-type-mismatch': 'function-type-mismatch', 'alignment-assumption': 'assumption-violation',
+};
 // R's handler when a package's C/C++ code faults (class: a runtime embedding native code that prints
 // only its own stack): " *** caught segfault ***", then "address 0x10, cause 'memory not mapped'".
 const R_CAUGHT = /^\s*\*\*\* caught (segfault|bus error|illegal operation) \*\*\*\s*$/;
@@ -72,11 +92,19 @@ const R_SIGNALS: Record<string, string> = { segfault: 'SIGSEGV', 'bus error': 'S
 //   subprocess.CalledProcessError: Command '...' died with <Signals.SIGSEGV: 11>.     (Python)
 //   ... returned non-zero exit status -11.                                             (Python)
 //   api-1 exited with code 139                                                         (docker compose)
+//   ##[error]Process completed with exit code 139.                                     (GitHub Actions on Linux: bash's 128+N)
+//   make[2]: *** [CMakeFiles/check.dir/build.make:70: check] Error 139                (make, a recipe's shell's 128+N)
 //   [ros2run]: Segmentation fault                                                      (ros2 run)
 //   make: *** [Makefile:12: test] Segmentation fault (core dumped)                     (make)
 //   Fatal Python error: Segmentation fault                                             (faulthandler's header alone)
 //   Got a SIGSEGV while executing native code. This usually indicates                  (Mono, after its native stack)
-const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
+//   WARNING: [pool www] child 21873 exited on signal 11 (SIGSEGV - core dumped) after 15.2 seconds   (php-fpm)
+//   worker process 4120 exited on signal 11 (core dumped)                              (nginx)
+//   AH00052: child pid 40211 exit signal Segmentation fault (11)                       (Apache httpd)
+//   /src/t.cpp:88: ERROR: test case CRASHED: SIGSEGV - Segmentation violation signal  (doctest; Catch2's
+//     "due to a fatal error condition:" prints the same "SIGSEGV - ... signal" on a line of its own)
+//   fatal error: in "suite/case": memory access violation at address: 0x00000010: no mapping at fault address   (Boost.Test)
+const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | Pick<FatalNotice, 'signal' | 'faultAddress'> | null][] = [
   [/process has died \[pid \d+, exit code -(\d{1,2})\b/, (m) => signalName(m[1]!)],
   [/^Process finished with exit code \d+ \(interrupted by signal (\d{1,2}): (SIG[A-Z]+)\)/, (m) => m[2]!],
   [/process didn't exit successfully: .*\(signal: \d{1,2}, (SIG[A-Z]+)(?::[^)]*)?\)\s*$/, (m) => m[1]!],
@@ -85,6 +113,8 @@ const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
   [/died with <Signals\.(SIG[A-Z]+): \d{1,2}>/, (m) => m[1]!],
   [/returned non-zero exit status -(\d{1,2})\.?\s*$/, (m) => signalName(m[1]!)],
   [/^\S+ exited with code (13[2-6]|139)\s*$/, (m) => signalName(String(Number(m[1]) - 128))],
+  [/^(?:##\[error\])?(?:Error: )?Process completed with exit code (13[2-6]|139)\.?\s*$/, (m) => signalName(String(Number(m[1]) - 128))],
+  [/^make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error (13[2-6]|139)\s*$/, (m) => signalName(String(Number(m[1]) - 128))],
   [new RegExp(`^\\[ros2run\\]: (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
   [new RegExp(`^make(?:\\[\\d+\\])?: \\*\\*\\* \\[[^\\]]*\\] (${'Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception'})\\b`), (m) => signalFromWords(m[1]!)],
   [/^Fatal Python error: (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)\s*$/, (m) => signalFromWords(m[1]!)],
@@ -92,9 +122,14 @@ const SUPERVISOR: [RegExp, (m: RegExpExecArray) => string | null][] = [
   // QEMU's user-mode emulation (a foreign-architecture docker build or test under binfmt_misc):
   // "qemu: uncaught target signal 11 (Segmentation fault) - core dumped".
   [/^qemu(?:-[\w-]+)?: uncaught target signal (\d{1,2}) \(/, (m) => signalName(m[1]!)],
+  [/\b(?:child|process) \d+ exited on signal (\d{1,2})\b/, (m) => signalName(m[1]!)],
+  [/\bchild pid \d+ exit signal [A-Z][\w ()/-]*?\((\d{1,2})\)/, (m) => signalName(m[1]!)],
+  [/(?:^\s*|test case CRASHED: )(SIG[A-Z]+) - [A-Z][\w ()]* signal\s*$/, (m) => m[1]!],
+  [/fatal error: in "[^"]*": (?:memory access violation at address: (0x[0-9a-fA-F]+)|signal: (SIG[A-Z]+)|integer divide by zero)/,
+    (m) => (m[1] ? { signal: 'SIGSEGV', faultAddress: `0x${BigInt(m[1]).toString(16)}` } : (m[2] ?? 'SIGFPE'))],
 ];
 const CTEST_WORDS: Record<string, string> = { SegFault: 'SIGSEGV', Illegal: 'SIGILL', Numerical: 'SIGFPE', 'Bus error': 'SIGBUS' };
-const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|^\[ros2run\]|^make|^Fatal Python error|uncaught target signal/;
+const SUPERVISOR_HINT = /while executing native code|process has died|interrupted by signal|didn't exit successfully|\*\*\*Exception|died with <Signals|non-zero exit status -|exited with code 13|exit code 13|^\[ros2run\]|^make|^Fatal Python error|uncaught target signal|exited on signal|exit signal |SIG[A-Z]+ - |fatal error: in "/;
 
 /** The signals a crash dies of: an interrupt, a kill or a stop (Ctrl-C, an IDE's stop button) is no crash. */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);
@@ -103,8 +138,9 @@ const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL
 function supervisorNotice(line: string): FatalNotice | null {
   for (const [re, signal] of SUPERVISOR) {
     const m = re.exec(line);
-    const s = m ? signal(m) : null;
-    if (s && CRASH_SIGNALS.has(s)) return { signal: s, crashKind: null, program: null, source: 'supervisor' };
+    const said = m ? signal(m) : null;
+    const { signal: s, faultAddress } = typeof said === 'string' ? { signal: said, faultAddress: undefined } : (said ?? { signal: null, faultAddress: undefined });
+    if (s && CRASH_SIGNALS.has(s)) return { signal: s, crashKind: null, program: null, source: 'supervisor', ...(faultAddress ? { faultAddress } : {}) };
   }
   return null;
 }
@@ -190,6 +226,8 @@ export function fatalNotice(line: string): FatalNotice | null {
     if ((m = FISH.exec(line))) return { signal: signalName(m[2]!), crashKind: null, program: programOf(m[1]), source: 'shell' };
   }
   if (c === 109 /* m */ && RUST_ALLOC.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
+  if ((c === 68 || c === 82 || c === 65 || c === 45 || c === 112 || c === 108 || c === 80) && RUNTIME_ABORT.test(line)) return { signal: 'SIGABRT', crashKind: null, program: null, source: 'runtime' };
+  if (c === 117 /* u */ && (m = UBSAN_MINIMAL.exec(line))) return { signal: null, crashKind: `ubsan: ${UBSAN_MINIMAL_KINDS[m[1]!] ?? 'undefined-behavior'}`, program: null, source: 'runtime' };
   if ((c === 32 || c === 42) && line.includes('*** caught ') && (m = R_CAUGHT.exec(line))) return { signal: R_SIGNALS[m[1]!]!, crashKind: null, program: 'R', source: 'runtime' };
   if (SUPERVISOR_HINT.test(line)) {
     const supervisor = supervisorNotice(line);

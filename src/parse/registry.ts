@@ -11,6 +11,7 @@ import { llvmParser } from './llvm.js';
 import { cephParser } from './ceph.js';
 import { redisParser } from './redis.js';
 import { backtraceSymbolsParser } from './backtrace-symbols.js';
+import { darwinBacktraceParser } from './darwin-backtrace.js';
 import { rustParser } from './rust.js';
 import { goParser } from './go.js';
 import { butilParser } from './butil.js';
@@ -56,9 +57,13 @@ import { obsParser } from './obs.js';
 import { dotnetParser } from './dotnet.js';
 import { swiftBacktraceParser } from './swift-backtrace.js';
 import { zigParser } from './zig.js';
+import { xorgParser } from './xorg.js';
+import { abrtParser } from './abrt.js';
+import { apportParser } from './apport.js';
+import { macosSampleParser } from './macos-sample.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, openmpiParser, ucxParser, gfortranParser, forrtlParser, obsParser, wineParser, matlabParser, wasmParser, computeSanitizerParser, mongodbParser, freebsdKernelParser, blenderParser, dotnetParser, swiftBacktraceParser, zigParser, gdbMiParser, xcodeParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, openmpiParser, ucxParser, gfortranParser, forrtlParser, obsParser, wineParser, matlabParser, wasmParser, computeSanitizerParser, mongodbParser, freebsdKernelParser, blenderParser, dotnetParser, swiftBacktraceParser, zigParser, xorgParser, abrtParser, apportParser, macosSampleParser, gdbMiParser, xcodeParser, darwinBacktraceParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');

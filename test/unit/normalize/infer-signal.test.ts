@@ -12,6 +12,10 @@ describe('signal inference', () => {
     expect(r.crashKind).toBe('SIGABRT');
     expect(r.signatureFrames[0]).toBe('check_config');
   });
+  it("gdb on Windows (MinGW) names abort as the DLL's export, after 'received signal ?, Unknown signal'", () => {
+    const r = first('Thread 1 received signal ?, Unknown signal.\n#0  0x00007ffd4b2a9e3c in ucrtbase!abort () from C:\\WINDOWS\\System32\\ucrtbase.dll\n#1  0x00007ffd4b2a8b71 in ucrtbase!terminate () from C:\\WINDOWS\\System32\\ucrtbase.dll\n#2  0x00007ff78a1c16f2 in parse_port (s=0x0) at ../src/cli.cpp:29\n');
+    expect([r.signal, r.signalInferredFrom]).toEqual(['SIGABRT', 'ucrtbase!abort() on the crashing stack']);
+  });
   it('the shell\'s notice after the trace wins over the stack', () => {
     const r = first('#0  0x000055555555513d in compute (p=0x0) at calc.c:4\n#1  0x0000555555555180 in main () at calc.c:14\nSegmentation fault (core dumped)\n');
     expect(r.signal).toBe('SIGSEGV');

@@ -31,4 +31,51 @@ describe('faulthandler parser', () => {
   it('finds nothing in a Python traceback, which is not a crash dump', () => {
     expect(reportsOf('Traceback (most recent call last):\n  File "/src/a.py", line 3, in f\n    x = 1/0\nZeroDivisionError: division by zero\n')).toEqual([]);
   });
+
+  // Python 3.14's C stack of the current thread: its frames go above the Python ones, down to where
+  // the interpreter called the extension; the handler's frames and the trampoline are skipped.
+  const cStack = (extension: string) => `Fatal Python error: Segmentation fault
+
+Current thread 0x00007f21b35fe740 [python3] (most recent call first):
+  File "/srv/app/geo/mesh.py", line 212 in simplify
+  File "/srv/app/main.py", line 17 in <module>
+
+Current thread's C stack trace (most recent call first):
+  Binary file "/usr/local/bin/python3.14", at _Py_DumpStack+0x4c [0x55f0c1a3b47c]
+  Binary file "/usr/local/bin/python3.14", at +0x2f1cbd [0x55f0c1a47cbd]
+  Binary file "/lib/x86_64-linux-gnu/libc.so.6", at +0x45330 [0x7f21b3245330]
+${extension}  Binary file "/usr/local/bin/python3.14", at _PyEval_EvalFrameDefault+0x8d1 [0x55f0c18a1c31]
+  Binary file "/usr/local/bin/python3.14", at PyEval_EvalCode+0xb2 [0x55f0c1954a12]
+  <truncated rest of calls>
+`;
+  it("reads Python 3.14's C stack above the Python frames, without the interpreter's", () => {
+    const [r] = reportsOf(cStack('  Binary file "/srv/app/geo/_mesh.cpython-314-x86_64-linux-gnu.so", at gk_edge_collapse+0x5a [0x7f21b0c1e2fa]\n'));
+    expect(r!.threads[r!.crashedThread!]!.frames.map((f) => f.function)).toEqual(['_Py_DumpStack', '??', '??', 'gk_edge_collapse', 'simplify', '<module>']);
+    expect(r!.signatureText).toBe('SIGSEGV | gk_edge_collapse | simplify');
+  });
+
+  it('keeps blaming the Python frame when the C stack names no extension function', () => {
+    const [r] = reportsOf(cStack('  Binary file "/srv/app/geo/_mesh.cpython-314-x86_64-linux-gnu.so", at +0xcdf6 [0x77b7315dddf6]\n'));
+    expect(r!.signatureFrames[0]).toBe('simplify');
+  });
+
+  it('reads a thread without Python frames, and demangles a C++ extension symbol of the C stack', () => {
+    const [r, ...more] = reportsOf(`Fatal Python error: Segmentation fault
+
+Thread 0x0000ffff7d5ff1a0 [worker] (most recent call first):
+  <no Python frame>
+
+Current thread 0x0000ffff8d3c6020 [python] (most recent call first):
+  File "/srv/ops.py", line 77 in scatter_add
+
+Current thread's C stack trace (most recent call first):
+  Binary file "/usr/lib/libpython3.14.so.1.0", at _Py_DumpStack+0x40 [0xffff8d12a4b0]
+  Binary file "linux-vdso.so.1", at __kernel_rt_sigreturn+0x0 [0xffff8d3e0850]
+  Binary file "/srv/_C.cpython-314-aarch64-linux-gnu.so", at _ZN2sk6kernel3addEPKfPf+0x64 [0xffff7f2a1c24]
+  Binary file "/usr/lib/libpython3.14.so.1.0", at _PyObject_MakeTpCall+0x90 [0xffff8cf1a9d0]
+`);
+    expect(more).toEqual([]);
+    expect(r!.signal).toBe('SIGSEGV');
+    expect(r!.signatureFrames[0]).toBe('sk::kernel::add');
+  });
 });

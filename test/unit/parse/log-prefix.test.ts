@@ -18,6 +18,9 @@ describe('logPrefixSplits', () => {
     // ctest -V: the test's number before each line of its output.
     ['12: ==40511==ERROR: AddressSanitizer: heap-buffer-overflow', ['test'], '==40511==ERROR: AddressSanitizer: heap-buffer-overflow'],
     ['7: #0  0x1 in f (this=0x0) at a.h:3', ['test'], '#0  0x1 in f (this=0x0) at a.h:3'],
+    // grep -n: ':' after a matching line's number, '-' after a context line's (-A, -B, -C).
+    ['5712:Program terminated with signal SIGSEGV, Segmentation fault.', ['grep'], 'Program terminated with signal SIGSEGV, Segmentation fault.'],
+    ['5713-#0  0x1 in f (this=0x0) at a.h:3', ['grep'], '#0  0x1 in f (this=0x0) at a.h:3'],
   ])('%j', (line, kinds, rest) => {
     expect(logPrefixSplits(line)[0]).toEqual({ kinds, rest });
   });
@@ -30,6 +33,8 @@ describe('logPrefixSplits', () => {
     // A test number only first, never a time or a count in prose.
     expect(logPrefixSplits('12:00:01 started').map((s) => s.kinds)).toEqual([['time']]);
     expect(logPrefixSplits('[a] 12: x').map((s) => s.kinds)).toEqual([['bracket']]);
+    // A date is no grep line number: a digit follows its dash.
+    expect(logPrefixSplits('2024-06-03 build 7 failed')).toEqual([]);
   });
 });
 
@@ -55,6 +60,7 @@ describe('a trace behind a log prefix', () => {
   it.each([
     ['interleaved docker compose services', gdb.flatMap((l, i) => [`api-1    | ${l}`, ...(i === 2 ? ['db-1     | LOG:  checkpoint starting: time'] : [])])],
     ['ROS launch with launch lines between', ['[INFO] [launch]: process started with pid [41822]', ...gdb.map((l) => `[spool-3] ${l}`)]],
+    ['grep -n -A: the first line matched, the others its context', ['$ grep -n -A6 received run.log', ...gdb.map((l, i) => `${812 + i}${i ? '-' : ':'}${l}`), '--']],
   ])('%s', (_what, lines) => {
     expect(plain).toEqual(['SIGSEGV | spool::Job::priority | spool::Queue::pick | main']);
     expect(analyze(lines.join('\n'), { rules: null }).reports.map((r) => r.signatureText)).toEqual(plain);

@@ -14,6 +14,8 @@ describe('fatalNotice', () => {
     ['Bus error (core dumped)', 'SIGBUS', null],
     ['./run.sh: line 3: 48213 Floating point exception(core dumped) ./calc', null, null],
     ['./run.sh: line 3: 48213 Illegal instruction     (core dumped) ./prog --fast', 'SIGILL', './prog'],
+    // bash pads the pid to five columns.
+    ['/__w/_temp/3f2a.sh: line 1:  2211 Segmentation fault      (core dumped) ./build/tests/codec_tests', 'SIGSEGV', './build/tests/codec_tests'],
     ['zsh: segmentation fault (core dumped)  ./server -c conf', 'SIGSEGV', './server'],
     ['[1]    4118790 abort (core dumped)  tool -w 0', 'SIGABRT', 'tool'],
     ["fish: Job 1, './prog' terminated by signal SIGSEGV (Address boundary error)", 'SIGSEGV', './prog'],
@@ -28,10 +30,31 @@ describe('fatalNotice', () => {
     [' 7/12 Test  #7: decoder_test .....................***Exception: SegFault  0.22 sec', 'SIGSEGV', null],
     ["subprocess.CalledProcessError: Command '['./solver']' died with <Signals.SIGBUS: 7>.", 'SIGBUS', null],
     ['api-1 exited with code 139', 'SIGSEGV', null],
+    ['##[error]Process completed with exit code 139.', 'SIGSEGV', null],
+    ['Error: Process completed with exit code 134.', 'SIGABRT', null],
+    ['make[2]: *** [CMakeFiles/check.dir/build.make:70: CMakeFiles/check] Error 139', 'SIGSEGV', null],
     ['[ros2run]: Aborted', 'SIGABRT', null],
     ['make: *** [Makefile:12: test] Segmentation fault (core dumped)', 'SIGSEGV', null],
     ['Fatal Python error: Segmentation fault', 'SIGSEGV', null],
     ['Got a SIGSEGV while executing native code. This usually indicates', 'SIGSEGV', null],
+    // Servers' masters about a worker killed by a signal (php-fpm, nginx, Apache httpd).
+    ['[03-Feb-2025 11:20:41] WARNING: [pool www] child 21873 exited on signal 11 (SIGSEGV - core dumped) after 1532.2 seconds from start', 'SIGSEGV', null],
+    ['2024/06/10 08:12:44 [alert] 1207#1207: worker process 40211 exited on signal 6 (core dumped)', 'SIGABRT', null],
+    ['[Mon Jun 10 08:12:44.102938 2024] [core:notice] [pid 1207:tid 139912] AH00052: child pid 40211 exit signal Segmentation fault (11)', 'SIGSEGV', null],
+    ['AH00051: child pid 40230 exit signal Aborted (6), possible coredump in /etc/apache2', 'SIGABRT', null],
+    // Runtimes' last words before they abort: MSVC's assertion dialog and console form, the pure virtual call handlers'.
+    ['Debug Assertion Failed!', 'SIGABRT', null],
+    ['Debug Error!', 'SIGABRT', null],
+    ['Runtime Error!', 'SIGABRT', null],
+    ['Assertion failed!', 'SIGABRT', null],
+    ['- pure virtual function call', 'SIGABRT', null],
+    ['libc++abi: Pure virtual function called!', 'SIGABRT', null],
+    ['pure virtual method called', 'SIGABRT', null],
+    // Test frameworks catching the signal of a test case (doctest, Catch2, Boost.Test).
+    ['/src/tests/test_ringbuf.cpp:88: ERROR: test case CRASHED: SIGSEGV - Segmentation violation signal', 'SIGSEGV', null],
+    ['  SIGABRT - Abort (abnormal termination) signal', 'SIGABRT', null],
+    ['unknown location(0): fatal error: in "geo/clip": memory access violation at address: 0x00000010: no mapping at fault address', 'SIGSEGV', null],
+    ['unknown location(0): fatal error: in "geo/clip": signal: SIGABRT (application abort requested)', 'SIGABRT', null],
     // R's handler when a package's native code faults.
     [' *** caught segfault ***', 'SIGSEGV', 'R'],
     [' *** caught bus error ***', 'SIGBUS', 'R'],
@@ -85,8 +108,24 @@ describe('fatalNotice', () => {
     // A stop is no crash: Ctrl-C, an IDE's stop button, a clean or failing exit.
     "[ERROR] [x-1]: process has died [pid 5, exit code -2, cmd 'x'].", "[ERROR] [x-1]: process has died [pid 5, exit code 1, cmd 'x'].",
     'Process finished with exit code 137 (interrupted by signal 9: SIGKILL)', 'api-1 exited with code 137', 'api-1 exited with code 0',
-    "subprocess.CalledProcessError: Command 'x' died with <Signals.SIGTERM: 15>."])('is not a notice: %s', (line) => {
+    "subprocess.CalledProcessError: Command 'x' died with <Signals.SIGTERM: 15>.",
+    '[pool www] child 21873 exited on signal 15 (SIGTERM) after 3.1 seconds from start', '  SIGINT - Terminal interrupt signal',
+    'Assertion failed! is what the CRT prints', 'Error: Process completed with exit code 137.', 'Error: Process completed with exit code 1.',
+    'make[1]: *** [CMakeFiles/Makefile2:120: all] Error 2', 'a pure virtual method called from a constructor is undefined'])('is not a notice: %s', (line) => {
     expect(fatalNotice(line)).toBeNull();
+  });
+
+  it("Boost.Test's memory access violation gives the fault address", () => {
+    const r = analyze('unknown location(0): fatal error: in "geo/clip": memory access violation at address: 0x00000010: no mapping at fault address\n').reports[0]!;
+    expect([r.signal, r.faultAddress, r.diagnoses[0]?.category]).toEqual(['SIGSEGV', '0x10', 'null-deref']);
+  });
+
+  it("UBSan's minimal runtime states the check as the full runtime's verdict, no signal", () => {
+    expect(fatalNotice('ubsan: add-overflow by 0x55d81a2f4b3c')).toMatchObject({ signal: null, crashKind: 'ubsan: signed-integer-overflow' });
+    expect(fatalNotice('ubsan: type-mismatch by 0x55d81a2f4b3c')?.crashKind).toBe('ubsan: undefined-behavior');
+    expect(fatalNotice('ubsan: add-overflow is what the minimal runtime prints')).toBeNull();
+    const r = analyze('+ ./fuzz_smoke seed\nubsan: shift-out-of-bounds by 0x55d81a2f4c10\n').reports[0]!;
+    expect([r.format, r.crashKind, r.diagnoses[0]?.category]).toEqual(['notice', 'ubsan: invalid-shift', 'arithmetic']);
   });
 
   it('a stack overflow notice states the kind', () => {
