@@ -16,14 +16,17 @@ export const MAX_DUMP_GAP = 150;
 
 /**
  * Reorders `reports` in place: a sanitizer report right after a handler's dump of the same death
- * comes first. `changed` is called for each sanitizer report that received the dump's abort
+ * (a death signal, or any verdict after a dump that names no death of its own) comes first. `changed` is called for each sanitizer report that received the dump's abort
  * message (its diagnoses may depend on it).
  */
 export function preferSanitizerReports(reports: Report[], changed?: (report: Report) => void): void {
   for (let i = 0; i + 1 < reports.length; i++) {
     const dump = reports[i]!;
     const sanitizer = reports[i + 1]!;
-    if (!HANDLER_DUMPS.has(dump.format) || !SANITIZERS.has(sanitizer.format) || !DEATHS.has(sanitizer.crashKind)) continue;
+    // A dump that did not say how the program died gives way to any verdict (Swift's runtime freed
+    // what it never allocated while reporting its assertion: ASan's bad-free is that death).
+    const verdict = DEATHS.has(sanitizer.crashKind) || dump.crashKind === 'UNKNOWN';
+    if (!HANDLER_DUMPS.has(dump.format) || !SANITIZERS.has(sanitizer.format) || !verdict) continue;
     if (dump.source.path !== sanitizer.source.path || sanitizer.source.line - dump.source.endLine > MAX_DUMP_GAP) continue;
     reports[i] = sanitizer;
     reports[i + 1] = dump;

@@ -201,6 +201,25 @@ describe("a crash handler's dump and the sanitizer's report of the same death", 
     expect(reports[0]!.abortMessage).toContain('Check failed: 1 == map.count(key).');
     expect(reports[0]!.signatureFrames[0]).toBe('net::Cache::Lookup');
   });
+  it("puts the sanitizer's verdict first after a dump that names no death of its own (a runtime's stack printed on its way down)", () => {
+    const dump = [
+      'Fatal error: Unexpectedly found nil while unwrapping an Optional value',
+      'Current stack trace:',
+      '0    fuzz-target    0x0000555f6035db52 <unavailable> + 32258898',
+      '1    fuzz-target    0x0000555f5ee31df0 Decoder.decodeGroup<A>(value:) + 2648',
+      '2    fuzz-target    0x0000555f5fa613b0 Message.decode<A>(decoder:) + 1797',
+      '3    libc.so.6      0x00007f87e963b750 __libc_start_main + 240',
+      '=================================================================',
+      '==77==ERROR: AddressSanitizer: attempting free on address which was not malloc()-ed: 0x555f65177ff0 in thread T0',
+      '    #0 0x555f5ed935cd in free /src/llvm/compiler-rt/lib/asan/asan_malloc_linux.cpp:123:3',
+      '    #1 0x555f603b53ac in _swift_stdlib_reportFatalErrorInFile (/out/fuzz-target+0x1f1b3ac)',
+      '    #2 0x555f5ee31def in Decoder.decodeGroup /src/Decoder.swift:953:9',
+      'SUMMARY: AddressSanitizer: bad-free /src/llvm/compiler-rt/lib/asan/asan_malloc_linux.cpp:123:3 in free',
+      '==77==ABORTING',
+    ].join('\n');
+    const reports = run(dump);
+    expect(reports.map((r) => [r.format, r.crashKind])).toEqual([['asan', 'bad-free'], ['backtrace_symbols', 'UNKNOWN']]);
+  });
   it('keeps input order when the sanitizer found a bug of its own', () => {
     const other = log.replace('ABRT on unknown address 0x03e90000001f', 'heap-use-after-free on address 0x602000000010').replace('SUMMARY: AddressSanitizer: ABRT', 'SUMMARY: AddressSanitizer: heap-use-after-free');
     expect(run(other).map((r) => r.format)).toEqual(['chromium', 'asan']);
