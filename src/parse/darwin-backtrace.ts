@@ -23,7 +23,9 @@ const LINE = /^\s*(\d{1,4})\s+(\S.*?)\s+(0x[0-9a-fA-F]{1,16})\s+(\S.*?) \+ \d+(?
 export const darwinBacktraceParser: TraceParser = {
   format: 'backtrace_symbols',
   label: "macOS backtrace_symbols tables ('0   libfoo.dylib   0x... symbol + 12', an uncaught NSException's 'First throw call stack')",
-  markers: [' + '],
+  // The frame's address (' 0x', which gdb's frames share): ' + ' is in too many ordinary lines (code,
+  // arithmetic, prose), and every line holding a marker is read in full instead of skipped.
+  markers: [' 0x'],
   startsTrace: (line: string) => /^\s*0\s/.test(line) && LINE.test(line),
   begin: () => new BacktraceSymbolsBlock(darwinFrame),
 };

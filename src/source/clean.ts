@@ -72,6 +72,12 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Whether a line may start with syslog's prefix: a month ("Jan 12 ...") or an ISO date ("2026-01-12T..."). */
+function mayBeSyslog(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return (c >= 65 && c <= 90 && line.charCodeAt(3) === 32) || (isDigit(c) && line.charCodeAt(4) === 45);
+}
+
 /** Removes the CI timestamp and pid prefixes of PREFIXES, in order. */
 function stripCiPrefixes(line: string): string {
   for (const re of PREFIXES) {
@@ -96,7 +102,7 @@ function stripIndentedPrefixes(line: string): string {
   if (i === 8 || !(isDigit(c) || c === 91 || (c >= 65 && c <= 90))) return line;
   const rest = line.slice(i);
   let stripped = isDigit(c) ? rest.replace(DEBUG_VIEWER, '') : rest;
-  if (c !== 91) stripped = stripped.replace(SYSLOG, '');
+  if (mayBeSyslog(stripped)) stripped = stripped.replace(SYSLOG, '');
   if (isDigit(stripped.charCodeAt(0)) || stripped.charCodeAt(0) === 91) stripped = stripCiPrefixes(stripped);
   return stripped === rest ? line : stripped;
 }
@@ -108,7 +114,7 @@ function stripPasteWrapping(line: string): string {
   c = line.charCodeAt(0);
   if (isDigit(c)) line = line.replace(DEBUG_VIEWER, '');
   c = line.charCodeAt(0);
-  if ((c >= 65 && c <= 90) || isDigit(c)) line = line.replace(SYSLOG, '');
+  if (mayBeSyslog(line)) line = line.replace(SYSLOG, '');
   return line;
 }
 
@@ -136,7 +142,7 @@ function unwrapLine(line: string): string {
   if (isDigit(c) || c === 91) {
     const stripped = stripCiPrefixes(line);
     // A journal printed in a CI log: syslog's prefix after the runner's time.
-    if (stripped !== line) line = /^[A-Z\d]/.test(stripped) ? stripped.replace(SYSLOG, '') : stripped;
+    if (stripped !== line) line = mayBeSyslog(stripped) ? stripped.replace(SYSLOG, '') : stripped;
   } else if (c === 32 || c === 9) line = stripIndentedPrefixes(line);
   // Quoting inside a CI log ("2025-...Z > #0 ..."), rare but cheap to check.
   if (line.charCodeAt(0) === 62) line = line.replace(QUOTE, '');
