@@ -1,6 +1,7 @@
 // The realworld pastes (../shared/realworld, read in place) wrapped the ways a paste gets wrapped
 // on its way to coredx: quoted in a reply, indented as a code block, padded with trailing blanks by a
-// page's copy, timestamped by a CI runner, behind docker compose's service prefix, with a reporter's
+// page's copy, timestamped by a CI runner, behind docker compose's service prefix or in a container's
+// log file, indented with a rendered page's no-break spaces, with a reporter's
 // words around it. Each wrapped paste should give what the paste itself gives (found, first signature
 // frame, top category): the wrapping is the paste's, never the crash's. Run by bench/conformance.js.
 
@@ -20,6 +21,8 @@ export const WRAPPED = {
   'Markdown fence': (s) => `\`\`\`\n${s}\n\`\`\``,
   'words around it': (s) => `I get this crash when running the tests:\n\n${s}\n\nAny idea? Thanks!\n`,
   'docker compose prefix': (s) => eachLine(s, (l) => `worker-1  | ${l}`),
+  'container log (CRI)': (s) => eachLine(s, (l, i) => `2026-03-01T10:00:00.${String(100000000 + i)}Z stderr F ${l}`),
+  'no-break spaces': (s) => eachLine(s, (l) => `    ${l}`.replace(/^ +/, (m) => '\u00a0'.repeat(m.length))),
 };
 
 const outcome = (text) => {

@@ -10,8 +10,10 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]_^XP][^\x07\x1b]*(?:\x07|\x1b\\)|\x
 // Prefixes CI systems and process supervisors put in front of every line. Tried once each, in
 // this order (a timestamp comes before a pid prefix), anchored at the start of the line.
 const PREFIXES: RegExp[] = [
-  // GitHub Actions / Azure: 2025-01-02T03:04:05.1234567Z
-  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? ?/,
+  // GitHub Actions / Azure: 2025-01-02T03:04:05.1234567Z. Then, in a container's log file as the
+  // CRI runtimes (containerd, CRI-O) write it, the stream and a full/partial flag ("stderr F "), or
+  // in GitLab's timestamped job log the stream's number and type ("00O ", "01E+ ").
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? ?(?:(?:stdout|stderr) [FP] |\d\d[OE]\+? )?/,
   // [2025-01-02 03:04:05], [2025-01-02T03:04:05.123Z], [03:04:05]
   /^\[\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?/,
   /^\[\d\d:\d\d:\d\d(?:[.,]\d+)?\] ?/,
@@ -66,6 +68,19 @@ const WRAPPING_CHARS = /[\x1b`~\\&\u200B-\u200D\u2060\uFEFF]|Type </;
 /** A space, a tab, or a no-break space (what a rendered page's copy gives for a space). */
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 160;
+}
+
+const NBSP = /\u00a0/g;
+
+/** The program's line of a Docker json-file log line ({"log":"...\n","stream":"stderr","time":"..."}), or the line. */
+function dockerLogLine(line: string): string {
+  try {
+    const entry: unknown = JSON.parse(line);
+    const log = entry !== null && typeof entry === 'object' ? (entry as { log?: unknown }).log : undefined;
+    return typeof log === 'string' ? log.replace(/\r?\n$/, '') : line;
+  } catch {
+    return line; // not one JSON object: left as it is
+  }
 }
 
 function isDigit(c: number): boolean {
@@ -131,6 +146,11 @@ export function cleanLine(line: string): string {
 
 function unwrapLine(line: string): string {
   if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+  // Docker's json-file log: each line a JSON object whose "log" is the program's line.
+  if (line.charCodeAt(0) === 123 /* { */ && line.startsWith('{"log":"')) line = dockerLogLine(line);
+  // No-break spaces for spaces: a rendered page's copy (a code block's indentation, the gaps of a
+  // table) gives them; every pattern after this reads blanks as spaces.
+  if (line.indexOf('\u00a0') !== -1) line = line.replace(NBSP, ' ');
   // Most lines hold none of what the steps after the prefixes look for: one search says so, and
   // removing prefixes only removes characters.
   const plain = !WRAPPING_CHARS.test(line);

@@ -18,6 +18,13 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'a CI log as a code block': (s) => lines(s, (l, i) => `    2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.1234567Z ` + l),
   'a journal as a code block': (s) => lines(s, (l) => '    Jan 12 03:04:05 build-7 prog[1234]: ' + l),
   'a ctest -V log as a code block': (s) => lines(s, (l) => '    12: ' + l),
+  // Container logs as a node keeps them: the CRI runtimes' file format, Docker's json-file driver,
+  // and GitLab's timestamped job log.
+  "a container's log file (CRI: time, stream, F)": (s) => lines(s, (l, i) => `2026-03-01T10:00:00.${String(100000000 + i)}Z stderr F ` + l),
+  "Docker's json-file log": (s) => lines(s, (l) => JSON.stringify({ log: l + '\n', stream: 'stderr', time: '2026-03-01T10:00:00.1Z' })),
+  "GitLab's timestamped job log (00O)": (s) => lines(s, (l, i) => `2026-03-01T10:00:00.${String(100000 + i)}Z 00O ` + l),
+  // A rendered page's copy of a code block: its indentation (and the program's) as no-break spaces.
+  'no-break spaces for spaces': (s) => lines(s, (l) => ('    ' + l).replace(/^ +/, (m) => '\u00a0'.repeat(m.length))),
   'a journal printed in a CI log': (s) => lines(s, (l, i) => `2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.1234567Z Jan 12 03:04:05 build-7 prog[1234]: ` + l),
   'a tab': (s) => lines(s, (l) => '\t' + l),
   'quoted code block': (s) => lines(s, (l) => '>     ' + l),
