@@ -233,3 +233,24 @@ export function splitEscapedNewlines(line: string): string[] | null {
   if (sure < 2) return null;
   return line.replace(/#011/g, '\t').split(SYSLOG_NEWLINE);
 }
+
+/** A line feed or CR LF written as an escape ("\\n", "\\r\\n"), not after an escaped backslash. */
+const ESCAPED_NEWLINE = /(?<!\\)(?:\\r)?\\n/;
+/** A backslash that starts no JSON or C escape (an escaped backslash is skipped as a pair). */
+const NOT_AN_ESCAPE = /(?<!\\)(?:\\\\)*\\[^nrt"\\/bfu0]/;
+const JSON_ESCAPES: Record<string, string> = { t: '\t', '"': '"', '\\': '\\', '/': '/' };
+
+/**
+ * A raw line holding a multi-line text as a JSON or C string ("\\n" for each line feed: a structured
+ * logger's stack field, a test report's message, Python's repr), split into its lines and unescaped,
+ * or null. Taken with three escaped line feeds at least: a message with a "\\n" or two in it is left
+ * as it is; text of many lines is read as the lines it was (a trace in it is then found as any other).
+ */
+export function splitJsonEscapedNewlines(line: string): string[] | null {
+  // A backslash before anything a string escape is not (a Windows path's "\\Program Files\\nodejs"):
+  // raw text, whose "\\n" are a path's.
+  if (NOT_AN_ESCAPE.test(line)) return null;
+  const parts = line.split(ESCAPED_NEWLINE);
+  if (parts.length < 4) return null;
+  return parts.map((p) => (p.includes('\\') ? p.replace(/\\([t"\\/])/g, (_, c: string) => JSON_ESCAPES[c]!) : p));
+}

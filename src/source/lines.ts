@@ -7,7 +7,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import * as zlib from 'node:zlib';
 import { createInflateRaw } from 'node:zlib';
 import { CoredxInputError } from '../errors.js';
-import { cleanLine, splitEscapedNewlines } from './clean.js';
+import { cleanLine, splitEscapedNewlines, splitJsonEscapedNewlines } from './clean.js';
 import { markerSet, type MarkerSet } from './marker-search.js';
 import { bomEncoding, crashMarker, holdsText, looksBinary, sniff, SNIFF_BYTES, type BomEncoding, type FileKind } from './sniff.js';
 
@@ -21,9 +21,9 @@ const LONG_TAIL = 4 * 1024;
 const LONG_HEAD = MAX_LINE_LENGTH - LONG_TAIL;
 const cutMarker = (bytes: number) => `\u2026{${bytes} bytes cut}\u2026`;
 
-/** Cleans a raw line and hands it on: as several lines when it is a syslog-flattened message. */
+/** Cleans a raw line and hands it on: as several lines when it is a syslog-flattened message or a trace escaped into one line. */
 function pushLine(raw: string, lineNo: number, push: (line: string, lineNo: number) => void): void {
-  const parts = raw.length > 8 && raw.includes('#012') ? splitEscapedNewlines(raw) : null;
+  const parts = raw.length > 8 && raw.includes('#012') ? splitEscapedNewlines(raw) : raw.length > 64 && raw.includes('\\n') ? splitJsonEscapedNewlines(raw) : null;
   if (!parts) return push(cleanLine(raw), lineNo);
   for (const part of parts) push(cleanLine(part), lineNo);
 }

@@ -23,6 +23,9 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   "a container's log file (CRI: time, stream, F)": (s) => lines(s, (l, i) => `2026-03-01T10:00:00.${String(100000000 + i)}Z stderr F ` + l),
   "Docker's json-file log": (s) => lines(s, (l) => JSON.stringify({ log: l + '\n', stream: 'stderr', time: '2026-03-01T10:00:00.1Z' })),
   "GitLab's timestamped job log (00O)": (s) => lines(s, (l, i) => `2026-03-01T10:00:00.${String(100000 + i)}Z 00O ` + l),
+  // A whole trace as a string in one log line (a structured logger's stack field, a test report's
+  // message): its line feeds escaped, on a line of its own after the logger's words.
+  'a trace escaped into one JSON log line': (s) => s.length > 32 * 1024 ? s : `{"level":"fatal","msg":"worker crashed","stack":"\\n${JSON.stringify(s).slice(1, -1)}"}`,
   // A rendered page's copy of a code block: its indentation (and the program's) as no-break spaces.
   'no-break spaces for spaces': (s) => lines(s, (l) => ('    ' + l).replace(/^ +/, (m) => '\u00a0'.repeat(m.length))),
   'a journal printed in a CI log': (s) => lines(s, (l, i) => `2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.1234567Z Jan 12 03:04:05 build-7 prog[1234]: ` + l),

@@ -2,7 +2,7 @@
 // block inside a quote inside a code block, and an HTML-escaped quote ("&gt; "). A '>' that closes
 // a wrapped template argument list is text.
 import { describe, expect, it } from 'vitest';
-import { cleanLine, splitEscapedNewlines } from '../../../src/source/clean.js';
+import { cleanLine, splitEscapedNewlines, splitJsonEscapedNewlines } from '../../../src/source/clean.js';
 
 describe('cleanLine: quote markers wherever the paste put them', () => {
   it.each([
@@ -96,3 +96,22 @@ describe('cleanLine: syslog prefixes', () => {
   ])('keeps the message after a CI time: %j', (line, clean) => expect(cleanLine(line)).toBe(clean));
 });
 
+
+describe('a multi-line text escaped into one line (splitJsonEscapedNewlines)', () => {
+  it('splits a structured logger\'s stack field at its escaped line feeds and unescapes it', () => {
+    const line = '{"msg":"crash","stack":"Program received signal SIGSEGV.\\n#0  0x0000555555555131 in f (p=0x0) at \\"a.c\\":5\\n#1  0x000055555555514f in main () at a.c:9\\n\\tnote"}';
+    expect(splitJsonEscapedNewlines(line)).toEqual([
+      '{"msg":"crash","stack":"Program received signal SIGSEGV.',
+      '#0  0x0000555555555131 in f (p=0x0) at "a.c":5',
+      '#1  0x000055555555514f in main () at a.c:9',
+      '\tnote"}',
+    ]);
+  });
+
+  it('leaves a line with one or two escaped line feeds, or a Windows path\'s "\\n", as it is', () => {
+    expect(splitJsonEscapedNewlines('retrying: "timeout\\nreset\\nagain"')).toBeNull();
+    expect(splitJsonEscapedNewlines('C:\\Program Files\\nodejs\\node.exe[21344]: c:\\ws\\src\\node_buffer.cc:254: \\new\\n')).toBeNull();
+    // An escaped backslash before an "n" is a path's "\\n" in an escaped string, not a line feed.
+    expect(splitJsonEscapedNewlines('"C:\\\\nodejs\\\\nw\\\\node.exe a\\nb\\nc\\nd"')).toEqual(['"C:\\nodejs\\nw\\node.exe a', 'b', 'c', 'd"']);
+  });
+});
