@@ -7,7 +7,7 @@
 // learns a prefix's shape (the kinds in order) at the line a trace starts with once it is gone,
 // then removes that shape from every line that has it; other lines are left as they are.
 
-export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test' | 'grep' | 'buildkit' | 'logcat';
+export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test' | 'grep' | 'buildkit' | 'logcat' | 'lineno';
 
 const PATTERNS: Record<PrefixKind, RegExp> = {
   // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
@@ -37,8 +37,15 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   // a library's report in `adb logcat`), and Android Studio's Logcat window, "2024-06-02 21:14:09.551
   // 30122-30122 DEBUG   pid-30122   A  " (the line cleaner may have taken the date and time away).
   logcat: /^(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\d+ [VDIWEF] [^\s:]{1,40}\s*: ?|(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +)?\d+-\d+ +\S+ +\S+ +[VDIWEFA](?: {1,2}|$))/,
+  // A viewer's line numbers: `cat -n` and `nl` ("     1\t"; an empty line's is the number alone once
+  // its trailing tab is gone). Only with the tab: a number and a blank is too often a line's own
+  // ("0  0x... in f", a stack dump's "1.  Program arguments"), less -N's and vim's columns are not taken.
+  lineno: /^ *\d{1,7}(?:\t|$)/,
   level: /^(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|[DIWEF])(?:[ \t]*:)?(?:[ \t]|$)/,
 };
+
+/** A right-aligned line number: blanks, then a digit (cheap to rule out for an indented line). */
+const LINE_NUMBER_START = /^ {1,7}\d/;
 
 /** Prefixes stripped at most, in a row ("[time] [logger] [level] "). */
 const MAX_PARTS = 4;
@@ -47,6 +54,7 @@ const MAX_PARTS = 4;
 export function mayHavePrefix(text: string): boolean {
   const c = text.charCodeAt(0);
   if (c === 91 /* [ */ || c === 35 /* # */ || (c >= 48 && c <= 57)) return true;
+  if (c === 32 && LINE_NUMBER_START.test(text)) return true;
   const bar = text.indexOf('|');
   return bar > 0 && bar < 72;
 }
@@ -66,9 +74,9 @@ export function logPrefixSplits(text: string): { kinds: PrefixKind[]; rest: stri
   const kinds: PrefixKind[] = [];
   let rest = text;
   outer: while (kinds.length < MAX_PARTS) {
-    for (const kind of ['dmesg', 'logcat', 'buildkit', 'bracket', 'pipe', 'time', 'level', 'test', 'grep'] as const) {
+    for (const kind of ['dmesg', 'logcat', 'buildkit', 'bracket', 'pipe', 'time', 'level', 'test', 'grep', 'lineno'] as const) {
       if (kind === 'level' && kinds.length === 0) continue;
-      if ((kind === 'test' || kind === 'grep' || kind === 'logcat') && kinds.length > 0) continue;
+      if ((kind === 'test' || kind === 'grep' || kind === 'logcat' || kind === 'lineno') && kinds.length > 0) continue;
       // A timestamp after a bracket or a pipe belongs to the program's own log format (Ceph's,
       // Redis'), which its parser reads: only a line's first part may be a bare time.
       if (kind === 'time' && kinds.length > 0) continue;

@@ -26,6 +26,8 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   // A whole trace as a string in one log line (a structured logger's stack field, a test report's
   // message): its line feeds escaped, on a line of its own after the logger's words.
   'a trace escaped into one JSON log line': (s) => s.length > 32 * 1024 ? s : `{"level":"fatal","msg":"worker crashed","stack":"\\n${JSON.stringify(s).slice(1, -1)}"}`,
+  // A viewer's line numbers copied with the text: `cat -n` (and `nl`), a number and a tab.
+  '`cat -n` line numbers': (s) => lines(s, (l, i) => `${String(i + 1).padStart(6)}\t` + l),
   // A rendered page's copy of a code block: its indentation (and the program's) as no-break spaces.
   'no-break spaces for spaces': (s) => lines(s, (l) => ('    ' + l).replace(/^ +/, (m) => '\u00a0'.repeat(m.length))),
   'a journal printed in a CI log': (s) => lines(s, (l, i) => `2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.1234567Z Jan 12 03:04:05 build-7 prog[1234]: ` + l),
