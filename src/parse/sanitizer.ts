@@ -279,7 +279,8 @@ class SanitizerBlock implements BlockParser {
    */
   private joinsWrappedFrame(line: string, last: { text: string; frame: ParsedFrame; joined: number }): boolean {
     if (last.joined >= 2 || last.text.length < MIN_WRAP_WIDTH || line.trim() === '' || /^\s/.test(line) && !/^ \S/.test(line)) return false;
-    const word = /^\S+$/.test(line);
+    // One word with something but letters in it: a shell's "Aborted" or "Killed" after the stack is no rest of a frame.
+    const word = /^\S+$/.test(line) && /[^A-Za-z]/.test(line);
     if (!word && !(last.frame.file === null && WRAPPED_LOCATION_END.test(line))) return false;
     if (/^(?:#\d|==\d|SUMMARY|Shadow|0x[0-9a-f]+ is|[A-Z]+ of size|Thread T\d|freed by|previously allocated)/.test(line)) return false;
     const joined = last.text + line;

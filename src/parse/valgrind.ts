@@ -308,7 +308,7 @@ class ValgrindBlock implements BlockParser {
    * is read again from the joined text (at most 3 pieces).
    */
   private joinsWrappedFrame(line: string, last: { text: string; joined: number }): boolean {
-    if (last.joined >= 2 || last.text.length + this.pid.length + 4 < MIN_WRAP_WIDTH || !/^\S+$/.test(line)) return false;
+    if (last.joined >= 2 || last.text.length + this.pid.length + 4 < MIN_WRAP_WIDTH || !/^\S+$/.test(line) || !/[^A-Za-z]/.test(line)) return false;
     const joined = last.text + line;
     const f = FRAME.exec(joined);
     const frames = this.current?.frames;

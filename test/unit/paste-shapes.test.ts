@@ -191,3 +191,14 @@ describe('a crash handler\'s own ==PID== prefix (not Valgrind)', () => {
     expect(r!.skipped.find((s) => s.frame === 0)!.reason).toMatch(/crash handler/);
   });
 });
+
+describe("a frame line's rest after a terminal's cut, and what is not one", () => {
+  it("joins an ASan frame's cut location, and leaves a shell's word after the stack alone", () => {
+    const head = '==7==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1 bp 0x2 sp 0x3\nREAD of size 4 at 0x602000000010 thread T0\n';
+    const cut = head + '    #0 0x55d0c0a1b2cd in store::Table::lookup(unsigned long) const /src/store/tab\nle.cc:41:9\n    #1 0x55d0c0a1b3de in main /src/main.cc:5:3\n';
+    const [r] = analyze(cut, { rules: null }).reports;
+    expect(r!.threads[0]!.frames.map((f) => [f.function, f.file, f.line])).toEqual([['store::Table::lookup', '/src/store/table.cc', 41], ['main', '/src/main.cc', 5]]);
+    const after = head + '    #0 0x55d0c0a1b2cd in store::Table::lookup(unsigned long) const /src/store/table.cc:41:9\nAborted\n';
+    expect(analyze(after, { rules: null }).reports[0]!.threads[0]!.frames[0]!.file).toBe('/src/store/table.cc');
+  });
+});
