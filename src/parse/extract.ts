@@ -47,11 +47,16 @@ export interface ExtractedTrace {
  */
 type PastePrefix = { indent: number; tag?: string } | { tag: string } | { log: PrefixKind[]; indent?: number };
 
+/** `text` without up to `indent` leading blanks (a paste's indentation: a line may have less of it). */
+function dedent(text: string, indent: number): string {
+  let i = 0;
+  while (i < indent && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i ? text.slice(i) : text;
+}
+
 /** A line without a learned logger's prefix (and the indentation before it), or the line itself when it lacks the prefix. */
 function withoutLogPrefix(text: string, p: { log: PrefixKind[]; indent?: number }): string {
-  let i = 0;
-  while (i < (p.indent ?? 0) && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-  const body = i ? text.slice(i) : text;
+  const body = dedent(text, p.indent ?? 0);
   const rest = stripLogPrefix(body, p.log);
   return rest === body ? text : rest;
 }
@@ -133,12 +138,7 @@ export class Extractor {
       if (rest !== text) this.logPrefixCarried++;
       return rest;
     }
-    let rest = text;
-    if ('indent' in p) {
-      let i = 0;
-      while (i < p.indent && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-      if (i > 0) rest = text.slice(i);
-    }
+    let rest = 'indent' in p ? dedent(text, p.indent) : text;
     if (p.tag !== undefined && rest.startsWith(p.tag)) rest = rest.slice(rest.charCodeAt(p.tag.length) === 32 ? p.tag.length + 1 : p.tag.length);
     return rest;
   }

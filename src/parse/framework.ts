@@ -247,6 +247,9 @@ export function mergeHeaderlessCopy(threads: ParsedThread[], merge: HeaderlessMe
  * like this that no parser took was a frame the paste mangled or a variant not known yet.
  */
 export const FRAME_LIKE = /^\s*(?:#\d{1,5} +(?:0x[0-9a-fA-F]+\b|[A-Za-z_~<(])|\d{1,5}\s+0x[0-9a-fA-F]+ in |\*?\s*frame #\d+:|(?:==\d+==\s+)?(?:at|by) 0x[0-9A-Fa-f]+: |\d{1,4}: +0x[0-9a-f]+ |@\s+0x[0-9a-f]+ |(?:\[Inline Frame\] )?[\w$+~-][\w.$+~-]*\.(?:exe|dll|EXE|DLL|Dll)!|(?:[0-9a-f]{2,4} +)?[0-9a-f]{8}`[0-9a-f]{8} +[0-9a-f]{8}`[0-9a-f]{8}(?: |$)|.*\^done,stack=\[frame=\{level=")/;
+/** A frame line shorter than this was not cut by a terminal's width (the narrowest is 80 columns,
+ *  less a prefix): gdb's, the sanitizers' and Valgrind's readers join a cut frame's rest only after a longer one. */
+export const MIN_WRAP_WIDTH = 60;
 /** Context after a trace looked at for frame lines (a mangled last frame ends the trace early). */
 export const AFTER_LINES_CHECKED = 3;
 

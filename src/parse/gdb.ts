@@ -3,7 +3,7 @@
 // merged into one set of threads.
 
 import { continueArguments, functionPart, looksLikeGdbFrame, parseFrameTail, splitBareFrameHead, splitGdbFrame, type GdbFrameParts } from './gdb-frame.js';
-import { ForeignBudget, mergeHeaderlessCopy, pushCapped, ThreadBook, TraceSpan } from './framework.js';
+import { ForeignBudget, mergeHeaderlessCopy, MIN_WRAP_WIDTH, pushCapped, ThreadBook, TraceSpan } from './framework.js';
 import { signalName } from './signals.js';
 import {
   type BlockParser,
@@ -56,8 +56,6 @@ const MAX_FOREIGN_LINES = 25;
 const NO_LOCALS = /^(?:No locals\.|No symbol table info available\.)\s*$/;
 /** Terminal widths start here: a line this long that stops mid-frame was cut by the terminal. */
 const TERMINAL_WIDTH = 79;
-/** A frame line shorter than this that does not read is not a wrapped one. */
-const MIN_WRAP_WIDTH = 60;
 /** Lines a wrapped frame line may take (a long template name at 80 columns takes several). */
 const MAX_WRAPPED_LINES = 12;
 const FRAME_HEAD_LIKE = /^#\d+ +(?:0x[0-9a-fA-F]+ in )?\S/;

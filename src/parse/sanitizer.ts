@@ -6,7 +6,7 @@
 
 import { cleanRustName, demangleRustLegacy } from './rust-demangle.js';
 import { parseSanitizerFrame, SANITIZER_FRAME } from './sanitizer-frame.js';
-import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import { ForeignBudget, MIN_WRAP_WIDTH, pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 const TOOLS: Record<string, string> = {
@@ -128,8 +128,6 @@ export const sanitizerParser: TraceParser = {
 
 /** Non-frame lines tolerated inside a report (shadow dumps, hints, register values) before giving up. */
 const MAX_FOREIGN_LINES = 120;
-/** A frame line shorter than this was not cut by a terminal's width. */
-const MIN_WRAP_WIDTH = 60;
 /** The rest of a cut frame line that holds its location: it ends in "file:line[:column]". */
 const WRAPPED_LOCATION_END = /\S+:\d+(?::\d+)?$/;
 

@@ -33,7 +33,7 @@
 //             (its "Other segment start (thread 2)" opens the other thread's stack)
 
 import { signalName } from './signals.js';
-import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
+import { ForeignBudget, MIN_WRAP_WIDTH, pushCapped, TraceSpan } from './framework.js';
 import { type BlockParser, type FeedResult, type InputState, type ParsedFrame, type ParsedThread, type ParsedTrace, type TraceParser } from './types.js';
 
 /**
@@ -98,8 +98,6 @@ const HEADER_WORDS = /^(?:Invalid|Mismatched|Conditional|Use of|Syscall|Uninit|U
 const THREAD = /^Thread (\d+)(?: (.+?))?:$/;
 const FRAME = /^\s+(at|by) (0x[0-9A-Fa-f]+): (.*)$/;
 /** The first frame of a stack ("==12==    at 0x4C2FA3F: malloc (in ...)"), read as a start only where no header came. */
-/** A frame line shorter than this (with its prefix) was not cut by a terminal's width. */
-const MIN_WRAP_WIDTH = 60;
 /** Where a thread's creation stack begins. */
 const CREATION_POINT = /^(?:clone3?|__clone|pthread_create(?:@\S*)?)\b/;
 const HEADERLESS_STACK = /^ {3,4}at 0x[0-9A-Fa-f]+: \S/;
