@@ -230,8 +230,23 @@ export async function analyzeInput(input: OpenedInput, options: AnalyzeOptions =
 export async function analyzeCore(path: string, options: CoreOptions & AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const reading = await readCore(path, options);
   const text = reading.text;
-  const parsed = text ? parseText(text.output, [text.debugger === 'gdb' ? gdbParser : lldbParser], path, {})[0] : undefined;
+  const parsed = text ? (await parseChunks(text.output, [text.debugger === 'gdb' ? gdbParser : lldbParser], path))[0] : undefined;
   return diagnosed([reading.complete(parsed)], options);
+}
+
+/**
+ * Parses text held as the buffers it was read in (a debugger's output), line by line as a stream;
+ * each buffer is let go once read (a flooding debugger's 64 MB are not held to the end).
+ */
+async function parseChunks(chunks: Buffer[], parsers: readonly TraceParser[], path: string): Promise<Report[]> {
+  const { extractor, result } = collector(parsers, path, {});
+  await forEachLine(asStream(chunks), { push: (line, n) => extractor.push(line, n) });
+  extractor.end();
+  return result();
+}
+
+async function* asStream(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  while (chunks.length > 0) yield chunks.shift()!;
 }
 
 const markerCache = new WeakMap<readonly TraceParser[], Buffer[] | null>();

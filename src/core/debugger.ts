@@ -2,6 +2,7 @@
 // thread's stack with symbols. The output goes to the same parsers a pasted trace goes to.
 
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
@@ -13,7 +14,11 @@ export type DebuggerName = 'gdb' | 'lldb';
 export interface DebuggerRun {
   debugger: DebuggerName;
   command: string;
-  output: string;
+  /**
+   * What the debugger printed (stdout and stderr as they came), at most MAX_OUTPUT bytes, as read:
+   * never joined into one string (64 MB of it would be held three times over), parsed as a stream.
+   */
+  output: Buffer[];
   exitCode: number | null;
   /** The signal that ended the debugger (SIGKILL after a timeout, SIGSEGV when it crashed). */
   signal: NodeJS.Signals | null;
@@ -389,7 +394,7 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
         signalProcs(offspring([], [`${marker}\0`]), 'SIGKILL');
         untrack(pgid);
       }
-      resolve({ debugger: name, command, output: Buffer.concat(chunks).toString('utf8'), ...run, ...(outputCut ? { outputCut: true, signal: null } : {}) });
+      resolve({ debugger: name, command, output: chunks, ...run, ...(outputCut ? { outputCut: true, signal: null } : {}) });
     };
     let outputCut = false;
     const take = (b: Buffer) => {
@@ -437,18 +442,61 @@ export function runDebugger(name: DebuggerName, core: string, exe: string | null
  */
 export function debuggerNotes(run: DebuggerRun, sysroot: string | null = null): string[] {
   const notes: string[] = [];
-  const out = run.output;
-  if (/core file may not match specified executable file/.test(out)) {
+  let mismatch = false;
+  let libs: RegExpExecArray | null = null;
+  let internal: RegExpExecArray | null = null;
+  const unopened: string[] = [];
+  const nodebug = new Set<string>();
+  for (const text of outputLines(run.output)) {
+    mismatch ||= text.includes('core file may not match specified executable file');
+    libs ??= /Could not load shared library symbols for (\d+) librar(?:y|ies), e\.g\. (.+?)\.?$/m.exec(text);
+    if (text.includes("Can't open file")) for (const m of text.matchAll(/Can't open file (.+?) during file-backed mapping note processing/g)) unopened.push(m[1]!);
+    if (text.includes('No debugging symbols')) for (const m of text.matchAll(/\(No debugging symbols found in (.+?)\)/g)) nodebug.add(m[1]!);
+    // Its regex only where a literal of it is: run over every line, it cost more than parsing them.
+    if (!internal && (text.includes('internal-error: ') || text.includes('Fatal signal: ') || text.includes('Assertion '))) internal = /^(?:.*internal-error: .*|Fatal signal: .*|.*Assertion .* failed\.)$/m.exec(text);
+  }
+  if (mismatch) {
     notes.push(`${run.debugger}: the core may not match the executable (a different build?); symbols and stacks may be wrong: pass the exact binary that crashed with --exe`);
   }
-  const libs = /Could not load shared library symbols for (\d+) librar(?:y|ies), e\.g\. (.+?)\.?$/m.exec(out);
   const where = sysroot ? `--sysroot ${sysroot} must hold the crashed machine's libraries at their paths (e.g. ${sysroot}/lib/...)` : "pass --sysroot DIR holding the crashed machine's libraries";
   if (libs) notes.push(`${run.debugger} could not load ${libs[1]} shared librar${libs[1] === '1' ? 'y' : 'ies'} (e.g. ${libs[2]}): ${where}`);
-  const unopened = [...out.matchAll(/Can't open file (.+?) during file-backed mapping note processing/g)].map((m) => m[1]!);
   if (unopened.length && !libs) notes.push(`${run.debugger} could not open ${unopened.length} file${unopened.length === 1 ? '' : 's'} the core maps (e.g. ${unopened[0]}): ${where}`);
-  const nodebug = [...new Set([...out.matchAll(/\(No debugging symbols found in (.+?)\)/g)].map((m) => m[1]!))];
-  for (const file of nodebug.slice(0, 3)) notes.push(`${file} has no debug symbols: build with -g, or install its debug symbols (Debian: the -dbgsym/-dbg package)`);
-  const internal = /^(?:.*internal-error: .*|Fatal signal: .*|.*Assertion .* failed\.)$/m.exec(out);
+  for (const file of [...nodebug].slice(0, 3)) notes.push(`${file} has no debug symbols: build with -g, or install its debug symbols (Debian: the -dbgsym/-dbg package)`);
   if (internal) notes.push(`${run.debugger} reported an internal error: ${internal[0].trim().slice(0, 200)}`);
   return notes;
+}
+
+/**
+ * The debugger's output as text, a run of whole lines at a time (a chunk's partial last line is
+ * carried into the next run), so line-anchored searches see each line whole without the output
+ * ever being one string.
+ */
+export function* outputLines(output: readonly Buffer[]): Generator<string> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  for (const chunk of output) {
+    const text = carry + decoder.write(chunk);
+    const end = text.lastIndexOf('\n');
+    if (end < 0) {
+      carry = text;
+      continue;
+    }
+    carry = text.slice(end + 1);
+    yield text.slice(0, end);
+  }
+  const rest = carry + decoder.end();
+  if (rest) yield rest;
+}
+
+/** The first line of the debugger's output that holds something (for "printed no backtrace (...)"). */
+export function firstOutputLine(output: readonly Buffer[]): string | null {
+  for (const text of outputLines(output)) {
+    for (let start = 0; start < text.length; ) {
+      const end = text.indexOf('\n', start);
+      const line = text.slice(start, end < 0 ? text.length : end).trim();
+      if (line) return line.slice(0, 200);
+      start = end < 0 ? text.length : end + 1;
+    }
+  }
+  return null;
 }

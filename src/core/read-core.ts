@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Report } from '../model.js';
 import { detectHang, HANG_DUMP_SIGNALS } from '../normalize/hang.js';
 import { computeSignature, signatureOptions } from '../normalize/signature.js';
-import { debuggerNotes, MAX_OUTPUT, onPath, runDebugger, type DebuggerName, type DebuggerRun } from './debugger.js';
+import { debuggerNotes, firstOutputLine, MAX_OUTPUT, onPath, runDebugger, type DebuggerName, type DebuggerRun } from './debugger.js';
 import { readCoreFacts, type CoreFacts } from './native.js';
 import { debugPackageHint } from './packages.js';
 import { missingSymbolsAdvice, nativeReport } from './summary.js';
@@ -31,8 +31,11 @@ export const DEFAULT_DEBUGGER_TIMEOUT_MS = 60_000;
 /** A core file read: what the pipeline parses, and how the parsed report becomes the core's report. */
 export interface CoreReading {
   facts: CoreFacts;
-  /** The debugger's output to parse (with the parser of `debugger`), or null: the native summary is the report. */
-  text: { debugger: DebuggerName; output: string } | null;
+  /**
+   * The debugger's output to parse (with the parser of `debugger`), in the buffers it was read in,
+   * or null: the native summary is the report. Handed over: the parser may empty the list as it reads.
+   */
+  text: { debugger: DebuggerName; output: Buffer[] } | null;
   /**
    * The report: the first report parsed from `text` merged with the core's facts, or (none parsed,
    * no debugger run) the native summary with warnings saying what to do. Undiagnosed.
@@ -73,12 +76,13 @@ export async function readCore(path: string, options: CoreOptions = {}): Promise
   const run = await runDebugger(name, path, exe, { sysroot: options.sysroot ?? null, timeoutMs: options.timeoutMs ?? DEFAULT_DEBUGGER_TIMEOUT_MS });
   const problem = debuggerProblem(run);
   const notes = debuggerNotes(run, options.sysroot ?? null);
+  const firstLine = firstOutputLine(run.output);
   return {
     facts,
-    text: run.output ? { debugger: name, output: run.output } : null,
+    text: run.output.some((chunk) => chunk.length > 0) ? { debugger: name, output: run.output } : null,
     complete(parsed) {
       if (!parsed || parsed.threads.length === 0) {
-        const why = problem ?? `${name} printed no backtrace (${firstLine(run.output) ?? 'no output'})`;
+        const why = problem ?? `${name} printed no backtrace (${firstLine ?? 'no output'})`;
         native.warnings!.push(...notes, ...missingSymbolsAdvice(facts, 'debugger-failed', `${why}; this is the native summary only`));
         return done(native);
       }
@@ -113,10 +117,6 @@ function debuggerProblem(run: DebuggerRun): string | null {
   if (run.outputCut) return `${run.debugger} printed more than ${MAX_OUTPUT >> 20} MB and was stopped there; the stacks after that were not read`;
   if (run.signal) return `${run.debugger} crashed (${run.signal}); the stacks may be incomplete`;
   return null;
-}
-
-function firstLine(text: string): string | null {
-  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0)?.slice(0, 200) ?? null;
 }
 
 /** The debugger's report, corrected and completed by the facts the kernel wrote into the core. */
