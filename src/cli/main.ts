@@ -23,6 +23,8 @@ const SUBCOMMANDS: readonly (readonly [string, () => Promise<Register>])[] = [
  * they run the same bundle, compiled from its code cache. Loaded only when a thread asks.
  */
 export const scanWorker = async () => (await import('../scan/worker-main.js')).runScanWorker;
+/** A scan worker process's side of its channel (bin/scan-process.cjs): listening from its first moment. */
+export { processPort as scanProcessPort, failStarting as scanWorkerFailed } from '../scan/process-port.js';
 
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);

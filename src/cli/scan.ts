@@ -108,7 +108,7 @@ export function registerScan(program: Command): void {
     .option('--exclude <glob>', 'leave out files matching this glob, relative to the directory given (repeatable)', collect, [])
     .option('--hidden', 'also read hidden files and walk hidden folders')
     .option('--follow', 'follow symlinks that lead out of the scanned tree (never into /proc, /sys, /dev; loops walked once)')
-    .option('-j, --jobs <n>', 'files analyzed at once, spread over worker threads (as many as cores, at most n)', '4')
+    .option('-j, --jobs <n>', 'files analyzed at once, spread over worker processes (as many as cores, at most n)', '4')
     .option('--shard <i/n>', 'scan only shard I of N of the files (by a hash of each path); combine the JSON reports with `coredx merge`')
     .option('--exe <path>', "text traces: the crashed program, to symbolize their unnamed frames with (cores keep the executable each names)");
   addRuleOptions(addCoreOptions(addReportOptions(cmd), true)).action(async (paths: string[], flags: ScanFlags) => {
@@ -129,8 +129,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const symbolize = symbolizeOptions(flags);
   if (typeof core === 'string') return fail(core);
 
-  // The scan's threads start while this thread loads its rules and walks the tree (each thread
-  // loads its own rules: compiled ones cannot be sent); a tree of a few files stops them unused.
+  // The scan's worker processes start while this one loads its rules and walks the tree (each
+  // worker loads its own rules: compiled ones cannot be sent); a tree of a few files stops them unused.
   const analyze = { core, ...(symbolize ? { symbolize } : {}) };
   let threadsStarted: ScanThreads | undefined;
   const loaded = loadRulesForCli(flags, (source) => (threadsStarted = startScanThreads(threadsFor(jobs) - 1, { rules: source, analyze })));

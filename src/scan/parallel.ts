@@ -10,7 +10,7 @@ import type { LoadOptions } from '../rules/load.js';
 import { GroupFold, type PackedGroup } from './group.js';
 import { scanFiles, scanResult, type ScanOptions, type ScanResult, type SkippedFile } from './scan.js';
 import { inShard } from './shard.js';
-import { ScanThreads, type ScanThread, type WorkerSetup } from './threads.js';
+import { ScanThreads, type ScanThread, type WorkerKind, type WorkerSetup } from './threads.js';
 import { walkArtifacts } from './walk.js';
 
 export interface ParallelScanOptions extends ScanOptions {
@@ -22,6 +22,8 @@ export interface ParallelScanOptions extends ScanOptions {
    * the scan stays on this thread); null: no rules.
    */
   ruleSource?: LoadOptions | null;
+  /** What the workers are (default processes; see WorkerKind). Threads started ahead are what they were started as. */
+  workers?: WorkerKind;
   /** Groups past which this thread stops reading batches of its own and only folds (default 20,000). */
   foldOnlyAfter?: number;
   /**
@@ -31,12 +33,23 @@ export interface ParallelScanOptions extends ScanOptions {
   threadsStarted?: ScanThreads;
 }
 
-/** What a worker is sent once: every batch, the shared index of the next one to take, files at once. */
+/**
+ * What a worker is sent once: every batch, the shared index of the next one to take (a thread;
+ * null for a process: its batches are handed over one by one, BatchHanded), files at once.
+ */
 export interface WorkerBatches {
   batches: string[][];
-  claim: Int32Array;
+  claim: Int32Array | null;
   jobs: number;
 }
+
+/** A batch handed to a worker process (it says 'took' when it starts one: the next is handed then). */
+export interface BatchHanded {
+  type: 'batch';
+  index: number;
+}
+
+export type ToWorker = WorkerBatches | BatchHanded;
 
 /** What a worker posts of one file it scanned: its groups packed, and its part of the totals. */
 export interface FileResult {
@@ -58,8 +71,12 @@ export type WorkerMessage =
   | ({ type: 'progress' } & Progress)
   | { type: 'warning'; path: string; message: string }
   | { type: 'file'; result: FileResult; progress: Progress }
+  | { type: 'took' }
   | { type: 'done' }
   | { type: 'error'; message: string };
+
+/** Batches a worker process holds ahead: the one it reads and the next (no wait for this thread between two). */
+const HANDED_AHEAD = 2;
 
 /** Files in a batch at most (a worker posts each file's result as it finishes it; a batch only bounds a thread's share of files taken at once). */
 const MAX_BATCH = 16;
@@ -145,8 +162,8 @@ async function inThreads(
   const claim = new Int32Array(new SharedArrayBuffer(4));
   const nextBatch = () => Atomics.add(claim, 0, 1);
   // Threads started ahead when the caller did (ready sooner), else now; this thread is one of them.
-  const workers = (options.threadsStarted ?? new ScanThreads(threads - 1, setup)).take(threads - 1);
-  if (workers.length < threads - 1) workers.push(...new ScanThreads(threads - 1 - workers.length, setup).take(threads));
+  const workers = (options.threadsStarted ?? new ScanThreads(threads - 1, setup, options.workers)).take(threads - 1);
+  if (workers.length < threads - 1) workers.push(...new ScanThreads(threads - 1 - workers.length, setup, options.workers).take(threads));
   const count = (files: number, bytes: number, crashes: number) => {
     progress.filesDone += files;
     progress.bytesDone += bytes;
@@ -185,7 +202,7 @@ async function inThreads(
   try {
     await Promise.all([
       here(),
-      ...workers.map((thread) => inWorker(thread, { batches, claim, jobs: perThread }, totals, count, warn)),
+      ...workers.map((thread) => inWorker(thread, { batches, claim, jobs: perThread }, nextBatch, totals, count, warn)),
     ]);
   } finally {
     await Promise.all(workers.map((t) => t.worker.terminate()));
@@ -196,6 +213,7 @@ async function inThreads(
 function inWorker(
   { worker, ended }: ScanThread,
   work: WorkerBatches,
+  nextBatch: () => number,
   totals: Totals,
   count: (files: number, bytes: number, crashes: number) => void,
   warn: (path: string, message: string) => void,
@@ -205,8 +223,10 @@ function inWorker(
     // Ended while starting (before it was taken): its error or exit was kept.
     if (ended) return reject('error' in ended ? ended.error : exited(ended.code));
     let done = false;
+    const hand = () => worker.postMessage({ type: 'batch', index: nextBatch() } satisfies BatchHanded);
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') count(m.files, m.bytes, m.crashes);
+      if (m.type === 'took') hand();
+      else if (m.type === 'progress') count(m.files, m.bytes, m.crashes);
       else if (m.type === 'warning') warn(m.path, m.message);
       else if (m.type === 'file') {
         // Folded as it arrives: its reports go to the spill file as the JSON text they came as.
@@ -220,7 +240,9 @@ function inWorker(
     });
     worker.on('error', reject);
     worker.on('exit', (code) => (!done || code !== 0 ? reject(exited(code)) : resolve()));
-    worker.postMessage(work);
+    if (worker.sharesMemory) return worker.postMessage(work);
+    worker.postMessage({ ...work, claim: null });
+    for (let i = 0; i < HANDED_AHEAD; i++) hand();
   });
 }
 

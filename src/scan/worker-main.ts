@@ -1,13 +1,12 @@
-// A scan thread's work (see parallel.ts): loads the rules once (as soon as it starts, while the
-// main thread walks the tree), then takes batch after batch and posts each file's result as soon as
-// it is done (its groups packed: one report per group as JSON text), so that it never holds more
-// than the reports of the files it is reading. Started from scan-worker.ts (dist/), or from the
-// CLI bundle when the process runs it.
+// A scan worker's work, a thread's or a process's (see parallel.ts, lanes.ts): loads the rules once
+// (as soon as it starts, while the main thread walks the tree), then takes batch after batch and
+// posts each file's result as soon as it is done (its groups packed: one report per group as JSON
+// text), so that it never holds more than the reports of the files it is reading. Started from
+// scan-worker.ts / scan-process.ts (dist/), or from the CLI bundle when the process runs it.
 
-import type { MessagePort } from 'node:worker_threads';
 import { loadRules } from '../rules/load.js';
 import { packGroup } from './group.js';
-import type { FileResult, Progress, WorkerBatches, WorkerMessage } from './parallel.js';
+import type { FileResult, Progress, ToWorker, WorkerBatches, WorkerMessage } from './parallel.js';
 import type { WorkerSetup } from './threads.js';
 import { scanFiles } from './scan.js';
 
@@ -18,7 +17,13 @@ import { scanFiles } from './scan.js';
  */
 const PROGRESS_EVERY_MS = 100;
 
-export function runScanWorker(port: MessagePort, setup: WorkerSetup): void {
+/** What a worker talks to the scan through: a thread's port, or a process's IPC channel (process-port.ts). */
+export interface ScanPort {
+  postMessage(message: WorkerMessage): void;
+  on(event: 'message', listener: (message: ToWorker) => void): unknown;
+}
+
+export function runScanWorker(port: ScanPort, setup: WorkerSetup): void {
   const rules = setup.rules === undefined ? undefined : setup.rules === null ? null : loadRules(setup.rules).ruleSet;
   const post = (m: WorkerMessage) => port.postMessage(m);
   let unsaid: Progress = { files: 0, bytes: 0, crashes: 0 };
@@ -66,14 +71,25 @@ export function runScanWorker(port: MessagePort, setup: WorkerSetup): void {
     quiet = { scanned: 0, bytes: 0, crashes: 0 };
   };
 
-  port.on('message', async ({ batches, claim, jobs }: WorkerBatches) => {
+  // Batches handed over by message (a process shares no memory to claim them through), in order.
+  const handed: number[] = [];
+  let wake: (() => void) | null = null;
+  const nextBatch = async ({ claim }: WorkerBatches): Promise<number> => {
+    if (claim) return Atomics.add(claim, 0, 1);
+    while (handed.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    // Said at once, so the scan hands over the next while this one is read (one always waits here).
+    post({ type: 'took' });
+    return handed.shift()!;
+  };
+
+  const work = async (batches: WorkerBatches) => {
     try {
-      // Batch after batch, each taken by the shared index (the threads share the batches), until
-      // none is left; `jobs` files of a batch at once, each posted when done.
-      for (let b = Atomics.add(claim, 0, 1); b < batches.length; b = Atomics.add(claim, 0, 1)) {
-        const files = batches[b]!;
+      // Batch after batch, each taken by the shared index (threads) or as handed over (processes),
+      // until none is left; `jobs` files of a batch at once, each posted when done.
+      for (let b = await nextBatch(batches); b < batches.batches.length; b = await nextBatch(batches)) {
+        const files = batches.batches[b]!;
         let next = 0;
-        await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, async () => {
+        await Promise.all(Array.from({ length: Math.min(batches.jobs, files.length) }, async () => {
           while (next < files.length) await scanFile(files[next++]!);
         }));
         postQuiet();
@@ -82,5 +98,13 @@ export function runScanWorker(port: MessagePort, setup: WorkerSetup): void {
     } catch (err) {
       post({ type: 'error', message: (err as Error)?.stack ?? String(err) });
     }
+  };
+
+  port.on('message', (m: ToWorker) => {
+    if ('type' in m) {
+      handed.push(m.index);
+      wake?.();
+      wake = null;
+    } else void work(m);
   });
 }

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCore, EM_X86_64, prpsinfo, prstatus, siginfo } from '../support/elfcore.js';
+import { buildCore, EM_X86_64, fileNote, prpsinfo, prstatus, siginfo } from '../support/elfcore.js';
 import { tempDir } from '../support/tmp.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coredx.js');
@@ -63,6 +63,55 @@ describe('an interrupted core analysis leaves no debugger process behind', () =>
       for (const pid of left) process.kill(pid, 'SIGKILL'); // never leave them to the next test
       expect(left).toEqual([]);
     }, 30_000);
+  }
+});
+
+// A scan's worker processes run debuggers of their own: the scan interrupted, each worker (its
+// channel to the scan closed) kills its debuggers' groups before it ends.
+describe('an interrupted scan of cores over worker processes leaves no debugger process behind', () => {
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${signal}: every debugger's group is killed, the main thread's and the workers'`, async () => {
+      const dir = tempDir('robust-signal-scan');
+      const cores = join(dir, 'cores');
+      mkdirSync(cores);
+      for (let i = 0; i < 8; i++) {
+        // The program is mapped as /opt/prog: the one beside the cores is used (a core names its own executable).
+        const mapped = fileNote([{ start: 0x400000n, end: 0x401000n, offset: 0n, path: '/opt/prog' }]);
+        writeFileSync(join(cores, `core.${i}`), buildCore({ machine: EM_X86_64, notes: [prpsinfo(4242 + i, 'prog', '/opt/prog'), prstatus(EM_X86_64, 4242 + i, 11, 0x401000n, 0x7ffe0000n), siginfo(11, 1, 0n), mapped] }));
+      }
+      writeFileSync(join(cores, 'prog'), 'not really a program\n');
+      const bin = join(dir, 'bin');
+      const pids = join(dir, 'pids');
+      mkdirSync(bin);
+      mkdirSync(pids);
+      writeFileSync(join(bin, 'gdb'), `#!/bin/sh\n(trap '' TERM; sleep 300) &\necho $$ > ${pids}/$$.tmp && mv ${pids}/$$.tmp ${pids}/$$\nsleep 300\n`);
+      chmodSync(join(bin, 'gdb'), 0o755);
+      const child = spawn(process.execPath, [BIN, 'scan', cores, '--jobs', '2', '--debugger', 'gdb', '--quiet'], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+      try {
+        // A file at a time on each of two lanes (8 files: batches of one): one debugger the main
+        // process runs, one a worker process runs.
+        for (let i = 0; i < 300 && readdirSync(pids).filter((f) => !f.endsWith('.tmp')).length < 2; i++) await sleep(50);
+        const groups = readdirSync(pids).filter((f) => !f.endsWith('.tmp')).map(Number);
+        expect(groups.length, stderr).toBe(2);
+        const parents = new Set(groups.map((g) => readFileSync(`/proc/${g}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
+        expect(parents.size, 'debuggers of the main process and of a worker process').toBe(2);
+        child.kill(signal);
+        expect(await exited).toBe(code);
+        const left = () => groups.flatMap(groupMembers);
+        for (let i = 0; i < 60 && left().length > 0; i++) await sleep(50);
+        const still = left();
+        for (const pid of still) process.kill(pid, 'SIGKILL'); // never leave them to the next test
+        expect(still).toEqual([]);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }, 40_000);
   }
 });
 

@@ -1,0 +1,42 @@
+// A scan worker process's side of its IPC channel (see lanes.ts), shaped like a thread's port
+// (postMessage, on('message')), so worker-main.ts runs the same in both. Messages that arrive
+// before the worker listens (its setup is the first, and the bundle loads asynchronously) are
+// kept and handed over when it does. When the channel closes (the scan's process ended or was
+// killed), this process ends: SIGTERM to itself, so a debugger it runs is killed first (see
+// core/debugger.ts: its handlers are installed while a debugger runs).
+
+import type { ScanPort } from './worker-main.js';
+
+/** How a worker process that could not start says why, on its stderr (read by process-lane.ts). */
+export const STARTING_FAILED = 'coredx scan worker could not start: ';
+
+/** Ends a worker process that could not start (its rules could not be loaded), saying why. */
+export function failStarting(err: unknown): void {
+  // A pipe: written before exit (pipes are synchronous on Linux and macOS).
+  process.stderr.write(`${STARTING_FAILED}${String((err as Error)?.message ?? err).split('\n')[0]}\n`);
+  process.exit(1);
+}
+
+export function processPort(): ScanPort & { first(): Promise<unknown> } {
+  const held: unknown[] = [];
+  let listener: ((m: unknown) => void) | null = null;
+  let firstWaiter: ((m: unknown) => void) | null = null;
+  process.on('message', (m) => {
+    if (firstWaiter) {
+      const w = firstWaiter;
+      firstWaiter = null;
+      return w(m);
+    }
+    if (listener) listener(m);
+    else held.push(m);
+  });
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  return {
+    postMessage: (m) => void process.send?.(m),
+    on(_event, fn) {
+      listener = fn as (m: unknown) => void;
+      for (const m of held.splice(0)) listener(m);
+    },
+    first: () => (held.length ? Promise.resolve(held.shift()) : new Promise((resolve) => (firstWaiter = resolve))),
+  };
+}
