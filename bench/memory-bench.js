@@ -22,9 +22,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../bin/coredx.js', import.meta.url));
-// Loaded before the CLI in the measured process: writes its peak RSS (KB) to $COREDX_BENCH_RSS on exit.
+// Loaded before the CLI in the measured process and in its scan worker processes (NODE_OPTIONS):
+// each adds its pid and peak RSS (KB) to $COREDX_BENCH_RSS on exit.
 const PRELOAD = `data:text/javascript,${encodeURIComponent(
-  "import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(process.env.COREDX_BENCH_RSS,String(process.resourceUsage().maxRSS)));",
+  "import{appendFileSync}from'node:fs';process.on('exit',()=>appendFileSync(process.env.COREDX_BENCH_RSS,process.pid+' '+process.resourceUsage().maxRSS+'\\n'));",
 )}`;
 
 const valgrindError = (i) => `==4242== Invalid read of size 4
@@ -65,20 +66,23 @@ function measure(args, dir, stdoutFile = null, nodeOptions = []) {
   const rssFile = join(dir, `rss-${process.hrtime.bigint()}`);
   const out = stdoutFile ? openSync(stdoutFile, 'w') : 'ignore';
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [...nodeOptions, '--import', PRELOAD, CLI, ...args], {
-    env: { ...process.env, COREDX_BENCH_RSS: rssFile, NO_COLOR: '1' },
+  const r = spawnSync(process.execPath, [...nodeOptions, CLI, ...args], {
+    env: { ...process.env, COREDX_BENCH_RSS: rssFile, NO_COLOR: '1', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${PRELOAD}`.trim() },
     stdio: ['ignore', out, 'pipe'],
     maxBuffer: 64 << 20,
   });
   if (typeof out === 'number') closeSync(out);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   let rssMb = NaN;
+  let workersMb = [];
   try {
-    rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+    rssMb = (peaks.find(([pid]) => pid === r.pid)?.[1] ?? NaN) / 1024;
+    workersMb = peaks.filter(([pid]) => pid !== r.pid).map(([, kb]) => kb / 1024);
   } catch {
     // killed before it could write it
   }
-  return { code: r.status, signal: r.signal, stderr: String(r.stderr).trim().split('\n').slice(-3).join(' | '), rssMb, seconds };
+  return { code: r.status, signal: r.signal, stderr: String(r.stderr).trim().split('\n').slice(-3).join(' | '), rssMb, workersMb, seconds };
 }
 
 /**
@@ -254,10 +258,10 @@ export async function runMemoryBench({ n = 100_000, goalMb = 300, keep = false, 
       checks.push(`${o.file.split('/').pop()}: ${good ? `valid JSON, ${counted.toLocaleString('en')} entries, ${mb(statSize(o.file))} MB` : `BAD (${counted})`}`);
     }
     const exited = r.exit === undefined ? r.run.code !== null && r.run.code <= 1 : r.run.code === r.exit;
-    const under = r.run.rssMb < goalMb;
+    const under = r.run.rssMb < goalMb && r.run.workersMb.every((m) => m < goalMb);
     ok &&= under && exited;
     log(
-      `${r.name}${heapMb ? ` (--max-old-space-size=${heapMb})` : ''}\n  peak RSS ${r.run.rssMb.toFixed(0)} MB (goal < ${goalMb} MB: ${under ? 'met' : 'NOT met'}), ${r.run.seconds.toFixed(1)} s, exit ${r.run.code ?? r.run.signal}${exited ? '' : ' (UNEXPECTED)'}${r.run.code === 2 ? ` (${r.run.stderr})` : ''}\n  ${checks.join('\n  ')}`,
+      `${r.name}${heapMb ? ` (--max-old-space-size=${heapMb})` : ''}\n  peak RSS ${r.run.rssMb.toFixed(0)} MB (goal < ${goalMb} MB: ${under ? 'met' : 'NOT met'})${r.run.workersMb.length ? `, its worker process${r.run.workersMb.length > 1 ? 'es' : ''} ${r.run.workersMb.map((m) => m.toFixed(0)).join(', ')} MB` : ''}, ${r.run.seconds.toFixed(1)} s, exit ${r.run.code ?? r.run.signal}${exited ? '' : ' (UNEXPECTED)'}${r.run.code === 2 ? ` (${r.run.stderr})` : ''}\n  ${checks.join('\n  ')}`,
     );
   };
   try {

@@ -74,13 +74,25 @@ export class ProcessLane extends EventEmitter implements LaneWorker {
     (this.child.stderr as { unref?: () => void } | null)?.unref?.();
   }
 
-  /** Ends the process (SIGTERM: a debugger it runs is killed first, see core/debugger.ts). */
+  /**
+   * Ends the process: its channel closed, it exits (a debugger it runs killed first); SIGKILL if it
+   * has not after KILL_AFTER_MS.
+   */
   terminate(): Promise<void> {
     this.stopping = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      if (this.child.connected) this.child.disconnect();
+      else this.child.kill('SIGTERM');
+      const kill = setTimeout(() => this.child.kill('SIGKILL'), KILL_AFTER_MS);
+      kill.unref();
+      void this.exited.then(() => clearTimeout(kill));
+    }
     return this.exited;
   }
 }
+
+/** How long a worker process gets to end after its channel closed (a debugger's group is given 2 s). */
+const KILL_AFTER_MS = 5000;
 
 /** Why a worker process died: what it said when it could not start, else its last words but Node's version line. */
 function lastLine(text: string): string {

@@ -1,9 +1,9 @@
 // A scan worker process's side of its IPC channel (see lanes.ts), shaped like a thread's port
 // (postMessage, on('message')), so worker-main.ts runs the same in both. Messages that arrive
 // before the worker listens (its setup is the first, and the bundle loads asynchronously) are
-// kept and handed over when it does. When the channel closes (the scan's process ended or was
-// killed), this process ends: SIGTERM to itself, so a debugger it runs is killed first (see
-// core/debugger.ts: its handlers are installed while a debugger runs).
+// kept and handed over when it does. When the channel closes (the scan is done with it, or its
+// process ended or was killed), this process ends, a debugger it runs killed first (see
+// core/debugger.ts: its signal handlers are installed while a debugger runs).
 
 import type { ScanPort } from './worker-main.js';
 
@@ -30,7 +30,8 @@ export function processPort(): ScanPort & { first(): Promise<unknown> } {
     if (listener) listener(m);
     else held.push(m);
   });
-  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  // A debugger running: its SIGTERM handler kills the debugger's group first, then exits.
+  process.on('disconnect', () => (process.listenerCount('SIGTERM') > 0 ? process.kill(process.pid, 'SIGTERM') : process.exit(0)));
   return {
     postMessage: (m) => void process.send?.(m),
     on(_event, fn) {
