@@ -88,6 +88,7 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /^Uncaught Kotlin exception: \S/,
   /^Unhandled [Ee]xception[.:] (?:[A-Za-z_]\w*\.)+\w*(?:Exception|Error)\b/,
   /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\)/,
+  /^Error: unhandled exception: .* \[\w+(?:Defect|Error)\]$/,
   /^SIG(?:SEGV|BUS|FPE|ILL|ABRT): (?:Illegal storage access|Arithmetic error|Illegal operation|Abnormal termination)/,
 ];
 

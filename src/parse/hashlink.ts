@@ -20,7 +20,12 @@ function strip(line: string): string {
   return t.startsWith('| ') ? t.slice(2).trim() : t;
 }
 
-const dialect: HandlerDumpDialect = {
+/** Haxe's standard library statics at the top of the stack (reflection calls): where it failed, not why. */
+const STD_TOP = /^\$(?:Reflect|Type|Std)\./;
+
+function dialect(): HandlerDumpDialect {
+  let kept = 0;
+  return {
   format: 'hashlink',
   program: 'hl',
   strip,
@@ -31,17 +36,20 @@ const dialect: HandlerDumpDialect = {
   },
   frame(text) {
     let m = FRAME.exec(text);
-    if (m) return dumpFrame(null, m[1]!, null, text, m[2]!, Number(m[3]));
-    m = CALLED.exec(text);
-    return m ? dumpFrame(null, m[1]!, null, text, m[2] ?? null, m[3] ? Number(m[3]) : null) : null;
+    let frame = m ? dumpFrame(null, m[1]!, null, text, m[2]!, Number(m[3])) : null;
+    if (!frame && (m = CALLED.exec(text))) frame = dumpFrame(null, m[1]!, null, text, m[2] ?? null, m[3] ? Number(m[3]) : null);
+    if (!frame || (kept === 0 && STD_TOP.test(frame.rawFunction))) return null;
+    kept++;
+    return frame;
   },
-  other: () => false,
-};
+  other: (text) => FRAME.test(text) || CALLED.test(text),
+  };
+}
 
 export const hashlinkParser: TraceParser = {
   format: 'hashlink',
   label: "HashLink's fatal signal with the Haxe stack ('SIGNAL 11', 'pkg.Class.method(file.hx:12)')",
-  markers: ['SIGNAL '],
-  startsTrace: (line) => line.includes('SIGNAL ') && HEADER.test(strip(line)),
-  begin: () => new HandlerDumpBlock(dialect),
+  markers: ['SIGNAL ', 'Access violation'],
+  startsTrace: (line) => (line.includes('SIGNAL ') && HEADER.test(strip(line))) || (line.includes('Access violation') && strip(line) === 'Access violation'),
+  begin: () => new HandlerDumpBlock(dialect()),
 };

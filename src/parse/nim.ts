@@ -15,12 +15,14 @@ const HEADER = 'Traceback (most recent call last)';
 const FRAME = /^(\S.*?\.nim)\((\d+)(?:, \d+)?\)\s+(\S+)$/;
 const SIGNAL = /^(SIGSEGV|SIGBUS|SIGFPE|SIGILL|SIGABRT|SIGPIPE): (.*)$/;
 const UNHANDLED = /^Error: unhandled exception: (.*)$/;
+/** The system module's raising of a Defect, innermost (listed last): where the check failed, not why. */
+const MACHINERY = /^(?:sysFatal|raiseIndexError\d*|raiseRangeError\w*|raiseOverflow|raiseDivByZero|raiseFieldError\w*|raiseAssert|failedAssertImpl|raiseObjectConversionError|chckNil\w*|nilAccess\w*)$/;
 
 function trailer(text: string): Partial<DumpHeader> | null {
   let m = SIGNAL.exec(text);
   if (m) return { signal: m[1]!, description: `${m[1]}: ${m[2]}` };
   m = UNHANDLED.exec(text);
-  return m ? { signal: 'SIGABRT', description: `unhandled exception: ${m[1]}` } : null;
+  return m ? { signal: 'SIGABRT', description: m[0] } : null;
 }
 
 const dialect: HandlerDumpDialect = {
@@ -30,10 +32,12 @@ const dialect: HandlerDumpDialect = {
   header: (text) => (text === HEADER ? { signal: null, description: null, faultAddress: null } : null),
   frame(text) {
     const m = FRAME.exec(text);
-    return m ? dumpFrame(null, m[3]!, null, text, m[1]!, Number(m[2])) : null;
+    // The system module's raising frames come last (innermost): not kept.
+    if (!m || (MACHINERY.test(m[3]!) && /(?:^|[\\/])(?:lib[\\/]system[\\/]|system\.nim$|fatal\.nim$|assertions\.nim$)/.test(m[1]!))) return null;
+    return dumpFrame(null, m[3]!, null, text, m[1]!, Number(m[2]));
   },
   trailer,
-  other: () => false,
+  other: (text) => FRAME.test(text),
   innermostLast: true,
 };
 
