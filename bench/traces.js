@@ -365,6 +365,12 @@ exit status 2
     ['dotnet', 'test/pastes/cases/s32_dotnet_access_violation_pinvoke.txt'],
     ['swift-backtrace', 'test/pastes/cases/s36_swift_linux_backtracer.txt'],
     ['zig', 'test/pastes/cases/s37_zig_segv_c_interop.txt'],
+    ['dart-vm', 'test/pastes/cases/u01_dart_vm_crash_linux.txt'],
+    ['crystal', 'test/pastes/cases/u04_crystal_invalid_memory_access.txt'],
+    ['nim', 'test/pastes/cases/u07_nim_sigsegv_traceback.txt'],
+    ['d-runtime', 'test/pastes/cases/u09_d_assert_error_druntime.txt'],
+    ['kotlin-native', 'test/pastes/cases/u16_kotlin_native_uncaught.txt'],
+    ['hashlink', 'test/pastes/cases/u12_hashlink_signal11.txt'],
   ].map(([format, file]) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     const whole = text.endsWith('\n') ? text : `${text}\n`;

@@ -264,6 +264,11 @@ export const FORMATS = [
   // parse/swift-backtrace.ts, parse/zig.ts: the Swift runtime's backtracer (5.9+) and Zig's panic and
   // signal handlers.
   'swift-backtrace', 'zig',
+  // parse/dart-vm.ts, parse/crystal.ts, parse/nim.ts, parse/d-runtime.ts, parse/kotlin-native.ts,
+  // parse/hashlink.ts: other languages' runtimes' own crash output (the Dart VM's "===== CRASH =====",
+  // Crystal's segfault handler, Nim's traceback, druntime's uncaught Error, Kotlin/Native's uncaught
+  // exception, HashLink's "SIGNAL 11").
+  'dart-vm', 'crystal', 'nim', 'd-runtime', 'kotlin-native', 'hashlink',
   // parse/xorg.ts: the X server's backtrace in its log; parse/abrt.ts, parse/apport.ts: Fedora's and
   // Ubuntu's crash reporters' reports (ABRT's truncated backtrace, apport's StacktraceTop);
   // parse/macos-sample.ts: macOS' sample call graph of a hung process.

@@ -81,6 +81,15 @@ export const ABORT_MESSAGES: readonly RegExp[] = [
   /: Assertion `.* failed\.$/,
   // Centipede's watchdog, before it aborts the run ("========= Per-input timeout exceeded: 26 > 25 (sec); exiting").
   /^=+ (?:Stack limit|Per-input timeout|Per-batch timeout|RSS limit) exceeded: /,
+  // Other languages' runtimes' words for the error that ended the process: Kotlin/Native's uncaught
+  // exception, .NET's unhandled exception (also a Native AOT build's), druntime's uncaught Error
+  // ("core.exception.AssertError@src/a.d(12): Assertion failure"), Nim's fatal signal ("SIGSEGV:
+  // Illegal storage access. (Attempt to read from nil?)").
+  /^Uncaught Kotlin exception: \S/,
+  /^Unhandled [Ee]xception[.:] (?:[A-Za-z_]\w*\.)+\w*(?:Exception|Error)\b/,
+  /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\)/,
+  /^Error: unhandled exception: .* \[\w+(?:Defect|Error)\]$/,
+  /^SIG(?:SEGV|BUS|FPE|ILL|ABRT): (?:Illegal storage access|Arithmetic error|Illegal operation|Abnormal termination)/,
 ];
 
 /** ABORT_MESSAGES as one alternation: one regex run per line instead of one per message kind (a

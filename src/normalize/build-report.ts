@@ -5,7 +5,10 @@ import { cappedStackNotes, unreadableFrameLines } from '../parse/framework.js';
 import type { ContextLine, Frame, Report, Thread } from '../model.js';
 import type { ExtractedTrace } from '../parse/extract.js';
 import { MAX_THREADS_PER_TRACE, type ParsedFrame } from '../parse/types.js';
-import { findAbortMessage } from './abort-message.js';
+import { ANY_ABORT_MESSAGE, findAbortMessage } from './abort-message.js';
+
+/** Formats whose header states the error the process died of, kept as the trace's description. */
+const RUNTIME_VERDICTS: ReadonlySet<string> = new Set(['kotlin-native', 'dotnet', 'd-runtime', 'nim']);
 import { chooseCrashedThread } from './crashed-thread.js';
 import { normalizeFunctionName } from './function-name.js';
 import { computeSignature, SIGNATURE_VERSION, signatureOptions } from './signature.js';
@@ -33,7 +36,13 @@ export function buildReport(extracted: ExtractedTrace, path: string): Report {
   ];
   // Go and Rust state what went wrong in their own header ("fatal error: concurrent map writes",
   // "panicked: attempt to subtract with overflow"): the message the program died with.
-  const verdictMessage = (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '') : null;
+  // So do other languages' runtimes, whose header line is the error's (Kotlin/Native's "Uncaught Kotlin
+  // exception: ...", .NET's "Unhandled exception. ...", druntime's "core.exception.AssertError@...",
+  // Nim's "SIGSEGV: Illegal storage access."): their parsers keep it as the description.
+  const verdictMessage =
+    (trace.format === 'go' || trace.format === 'rust') && trace.signalDescription ? trace.signalDescription.replace(/^panicked: /, '')
+    : RUNTIME_VERDICTS.has(trace.format) && trace.signalDescription && ANY_ABORT_MESSAGE.test(trace.signalDescription) ? trace.signalDescription
+    : null;
   const abortMessage = findAbortMessage([...trace.inside, ...extracted.before.slice().reverse(), ...extracted.after]) ?? verdictMessage ?? earlierMessage(extracted);
   // A signal the lines around the trace stated is already the trace's (parse/context-signal.ts).
   const stated = trace.signal;

@@ -41,6 +41,9 @@ export interface HandlerDumpDialect {
   /** A line after the frames that completes the header (Xorg states the signal and the fault address
    *  after its backtrace); taken. */
   trailer?(text: string): Partial<DumpHeader> | null;
+  /** The dump prints the outermost call first (Nim's "Traceback (most recent call last)"): its frames
+   *  are reversed, so frame 0 is the innermost as in every other format. */
+  innermostLast?: boolean;
 }
 
 /** Foreign lines tolerated between the header and the first frame. */
@@ -107,6 +110,7 @@ export class HandlerDumpBlock implements BlockParser {
 
   finish(): ParsedTrace | null {
     if (this.stack.count === 0) return null;
+    if (this.dialect.innermostLast) this.stack.frames.reverse().forEach((f, i) => { f.index = i; });
     return {
       format: this.dialect.format,
       startLine: this.span.start,

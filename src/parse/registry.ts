@@ -61,9 +61,15 @@ import { xorgParser } from './xorg.js';
 import { abrtParser } from './abrt.js';
 import { apportParser } from './apport.js';
 import { macosSampleParser } from './macos-sample.js';
+import { dartVmParser } from './dart-vm.js';
+import { crystalParser } from './crystal.js';
+import { nimParser } from './nim.js';
+import { dRuntimeParser } from './d-runtime.js';
+import { kotlinNativeParser } from './kotlin-native.js';
+import { hashlinkParser } from './hashlink.js';
 import type { TraceParser } from './types.js';
 
-export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, openmpiParser, ucxParser, gfortranParser, forrtlParser, obsParser, wineParser, matlabParser, wasmParser, computeSanitizerParser, mongodbParser, freebsdKernelParser, blenderParser, dotnetParser, swiftBacktraceParser, zigParser, xorgParser, abrtParser, apportParser, macosSampleParser, gdbMiParser, xcodeParser, darwinBacktraceParser, gdbParser, lldbParser];
+export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, openmpiParser, ucxParser, gfortranParser, forrtlParser, obsParser, wineParser, matlabParser, wasmParser, computeSanitizerParser, mongodbParser, freebsdKernelParser, blenderParser, dotnetParser, swiftBacktraceParser, zigParser, dartVmParser, crystalParser, nimParser, dRuntimeParser, kotlinNativeParser, hashlinkParser, xorgParser, abrtParser, apportParser, macosSampleParser, gdbMiParser, xcodeParser, darwinBacktraceParser, gdbParser, lldbParser];
 
 /** The formats looked for, for messages that say nothing was found. */
 export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');
