@@ -45,7 +45,11 @@ export interface ExtractedTrace {
  * (an indented block of tagged lines), or a logger's prefix shape (log-prefix.ts), also under an
  * indentation.
  */
-type PastePrefix = { indent: number; tag?: string } | { tag: string } | { log: PrefixKind[]; indent?: number };
+/**
+ * A paste's prefix; a logger's (`log`) may have indentation before it (`indent`), and after it
+ * indentation (`after`) and a crash handler's tag (`tag`, "==PID== ").
+ */
+type PastePrefix = { indent: number; tag?: string } | { tag: string } | { log: PrefixKind[]; indent?: number; after?: number; tag?: string };
 
 /** `text` without up to `indent` leading blanks (a paste's indentation: a line may have less of it). */
 function dedent(text: string, indent: number): string {
@@ -55,11 +59,16 @@ function dedent(text: string, indent: number): string {
 }
 
 /** A line without a learned logger's prefix (and the indentation before it), or the line itself when it lacks the prefix. */
-function withoutLogPrefix(text: string, p: { log: PrefixKind[]; indent?: number }): string {
+function withoutLogPrefix(text: string, p: { log: PrefixKind[]; indent?: number; after?: number; tag?: string }): string {
   const body = dedent(text, p.indent ?? 0);
-  const rest = stripLogPrefix(body, p.log);
-  return rest === body ? text : rest;
+  let rest = stripLogPrefix(body, p.log);
+  if (rest === body) return text;
+  if (p.after) rest = dedent(rest, p.after);
+  return p.tag !== undefined && rest.startsWith(p.tag) ? withoutTag(rest, p.tag) : rest;
 }
+
+/** A line without a paste's tag and the blank after it. */
+const withoutTag = (text: string, tag: string) => text.slice(text.charCodeAt(tag.length) === 32 ? tag.length + 1 : tag.length);
 /** A tag a paste's lines carry, read at the start of a line or after its indentation. */
 const PASTE_TAG = /^(?:==\d+==|CRASH LOG:)/;
 
@@ -139,7 +148,7 @@ export class Extractor {
       return rest;
     }
     let rest = 'indent' in p ? dedent(text, p.indent) : text;
-    if (p.tag !== undefined && rest.startsWith(p.tag)) rest = rest.slice(rest.charCodeAt(p.tag.length) === 32 ? p.tag.length + 1 : p.tag.length);
+    if (p.tag !== undefined && rest.startsWith(p.tag)) rest = withoutTag(rest, p.tag);
     return rest;
   }
 
@@ -364,11 +373,29 @@ export class Extractor {
     const indent = indented ? text.length - text.trimStart().length : 0;
     if (indent > 16) return false;
     for (const split of logPrefixSplits(indent ? text.slice(indent) : text)) {
-      const parser = starters.find((p) => p.startsTrace(split.rest));
+      let rest = split.rest;
+      // The program's output indented under the prefix (an indented paste, a code block, printed
+      // again by a container: "worker-1  |     #0  0x... in f ()"): that indentation goes too,
+      // tried first, as for an indented paste (some parsers take an indented start line but not
+      // the indented lines after it).
+      let after = rest.charCodeAt(0) === 32 || rest.charCodeAt(0) === 9 ? rest.length - rest.trimStart().length : 0;
+      if (after > 16) after = 0;
+      let parser = after ? starters.find((p) => p.startsTrace(rest.slice(after))) : undefined;
+      if (parser) rest = rest.slice(after);
+      else {
+        after = 0;
+        parser = starters.find((p) => p.startsTrace(rest));
+      }
+      // A crash handler's "==PID== " on each line of its dump, behind the prefix.
+      const tag = parser ? null : PASTE_TAG.exec(rest)?.[0];
+      if (tag) {
+        rest = withoutTag(rest, tag);
+        parser = starters.find((p) => p.startsTrace(rest));
+      }
       if (!parser) continue;
-      this.pastePrefix = indent ? { log: split.kinds, indent } : { log: split.kinds };
+      this.pastePrefix = { log: split.kinds, ...(indent ? { indent } : {}), ...(after ? { after } : {}), ...(tag ? { tag } : {}) };
       this.logPrefixCarried = 0;
-      this.start(parser, split.rest, line);
+      this.start(parser, rest, line);
       if (this.active !== null) {
         // The lines before it carried the prefix too: read without it, as the trace's context (a
         // handler's "*** Segmentation fault" above a catchsegv dump says which signal it was).

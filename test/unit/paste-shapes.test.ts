@@ -55,6 +55,9 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'zero-width space after "#"': (s) => lines(s, (l) => l.replace(/#(\d)/g, '#\u200b$1')),
   // Loggers and supervisors whose prefixes the cleaner does not know by form (parse/log-prefix.ts).
   'docker compose "api-1    | "': (s) => lines(s, (l) => 'api-1    | ' + l),
+  // A container printing an indented paste (a code block, a test runner's indented output): the
+  // indentation is under the prefix.
+  'docker compose over an indented paste': (s) => lines(s, (l) => 'api-1    |     ' + l),
   'ROS launch "[planner_node-3] "': (s) => lines(s, (l) => '[planner_node-3] ' + l),
   'spdlog "[time] [logger] [level] "': (s) => lines(s, (l, i) => `[2024-05-01 12:00:${String(i % 60).padStart(2, '0')}.311] [crash] [error] ` + l),
   'dmesg "[   12.345678] "': (s) => lines(s, (l, i) => `[${String(12 + i).padStart(5)}.345678] ` + l),
@@ -189,6 +192,16 @@ describe('a crash handler\'s own ==PID== prefix (not Valgrind)', () => {
     expect(r!.signal).toBe('SIGSEGV');
     expect(r!.signatureFrames).toEqual(['parse_header', 'main']);
     expect(r!.skipped.find((s) => s.frame === 0)!.reason).toMatch(/crash handler/);
+  });
+
+  it("is learned behind a logger's prefix too (the handler's dump in a container's log)", () => {
+    const text = ['==4242== myserver 2.1 crashed by signal 11', '==4242== STACK TRACE:', '==4242== 0 myserver(on_sigsegv+0x168) [0x408408]',
+      '==4242== 1 /lib/x86_64-linux-gnu/libc.so.6(+0x42520) [0x7f07c3c42520]', '==4242== 2 myserver(parse_header+0x3c) [0x40761c]',
+      '==4242== 3 myserver(main+0xbcf) [0x40602f]'].map((l) => `web-1  | ${l}`).join('\n');
+    const [r] = analyze(text, { rules: null }).reports;
+    expect(r!.format).toBe('backtrace_symbols');
+    expect(r!.signal).toBe('SIGSEGV');
+    expect(r!.signatureFrames).toEqual(['parse_header', 'main']);
   });
 });
 
