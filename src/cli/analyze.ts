@@ -14,7 +14,7 @@ import { jsonChunks, JsonArrayStream } from '../render/stream.js';
 import { chalkFor } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { fromCoredumpctl } from './coredumpctl.js';
-import { LOOKED_FOR } from '../parse/registry.js';
+import { LOOKED_FOR_EACH } from '../parse/registry.js';
 import { addCoreOptions, coreOptions, symbolizeOptions, type CoreFlags } from './core-options.js';
 import { addRuleOptions, loadRulesForCli, type RuleFlags } from './rule-options.js';
 import type { CoreOptions } from '../core/read-core.js';
@@ -39,7 +39,7 @@ export function registerAnalyze(program: Command): void {
     .option('-a, --all-threads', 'text output: show every thread, not only the crashing one')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never colour text output')
-    .option('--explain', 'show, per report, the rules that came closest and which conditions held')
+    .option('--explain', 'show, per report, the rules that came closest and which conditions held; with no backtrace found, every format looked for')
     .option('--exe <path>', 'the crashed program (core files: default the one the core names; text traces: symbolize their unnamed frames with it)')
     .option('--coredumpctl [match]', 'take the newest core from systemd-coredump (optionally matching PID, name or path)');
   addRuleOptions(addCoreOptions(cmd)).action(async (files: string[], flags: AnalyzeFlags) => {
@@ -146,7 +146,10 @@ async function analyzeInputs(files: string[], flags: AnalyzeFlags, loaded: NonNu
   }
   if (failed) return EXIT.USAGE_OR_INPUT;
   if (found === 0) {
-    process.stderr.write(`coredx: no backtrace found in ${inputs.map((i) => (i === '-' ? 'stdin' : i)).join(', ')}; looked for ${LOOKED_FOR}\n`);
+    // One line a person reads at a glance; the list of every format (~9 KB on one line) on request.
+    const where = inputs.map((i) => (i === '-' ? 'stdin' : i)).join(', ');
+    if (flags.explain) process.stderr.write(`coredx: no backtrace found in ${where}; looked for:\n${LOOKED_FOR_EACH.map((f) => `  - ${f}\n`).join('')}`);
+    else process.stderr.write(`coredx: no backtrace found in ${where}; looked for ${LOOKED_FOR_EACH.length} formats (gdb and lldb backtraces, sanitizer and Valgrind reports, crash handlers' and language runtimes' dumps, macOS, Android and Windows crash reports, kernel oopses; --explain lists each and the lines that mark it)\n`);
     return EXIT.NO_TRACE;
   }
   return EXIT.OK;

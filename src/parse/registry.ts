@@ -71,5 +71,6 @@ import type { TraceParser } from './types.js';
 
 export const PARSERS: readonly TraceParser[] = [sanitizerParser, libfuzzerParser, llvmParser, cephParser, redisParser, valgrindParser, glogParser, elfutilsParser, backtraceSymbolsParser, rustParser, goParser, butilParser, appleCrashParser, appleIpsParser, minidumpParser, visualStudioParser, windbgParser, windowsEventParser, androidTombstoneParser, backwardCppParser, boostStacktraceParser, goRaceParser, faulthandlerParser, nodeNativeParser, libbacktraceParser, jvmHsErrParser, mozillaParser, envoyParser, clickhouseParser, godotParser, unrealParser, pytorchParser, espIdfParser, linuxOopsParser, monoParser, juliaParser, openmpiParser, ucxParser, gfortranParser, forrtlParser, obsParser, wineParser, matlabParser, wasmParser, computeSanitizerParser, mongodbParser, freebsdKernelParser, blenderParser, dotnetParser, swiftBacktraceParser, zigParser, dartVmParser, crystalParser, nimParser, dRuntimeParser, kotlinNativeParser, hashlinkParser, xorgParser, abrtParser, apportParser, macosSampleParser, gdbMiParser, xcodeParser, darwinBacktraceParser, gdbParser, lldbParser];
 
-/** The formats looked for, for messages that say nothing was found. */
-export const LOOKED_FOR = PARSERS.map((p) => p.label ?? `${p.format} reports`).join('; ');
+/** The formats looked for, each in words with the lines that mark it, for messages that say nothing was found. */
+export const LOOKED_FOR_EACH: readonly string[] = PARSERS.map((p) => p.label ?? `${p.format} reports`);
+export const LOOKED_FOR = LOOKED_FOR_EACH.join('; ');

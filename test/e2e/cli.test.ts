@@ -184,7 +184,15 @@ describe('coredx analyze', () => {
   it('exits 1 with a clear message when there is no backtrace', () => {
     const r = run(['analyze', file('none.log', 'all tests passed\n#1 priority: fix the build\n')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^coredx: no backtrace found in .*none\.log; looked for sanitizer reports .*; gdb backtraces .*; lldb backtraces [^\n]*\n$/);
+    // One short line; --explain lists every format, one a line.
+    expect(r.stderr).toMatch(/^coredx: no backtrace found in .*none\.log; looked for \d{2,} formats \(gdb and lldb backtraces, [^\n]*--explain lists each[^\n]*\)\n$/);
+    expect(r.stderr.length).toBeLessThan(400);
+    const all = run(['analyze', '--explain', join(dir, 'none.log')]);
+    expect(all.code).toBe(1);
+    const listed = all.stderr.split('\n').filter((l) => l.startsWith('  - '));
+    expect(all.stderr).toMatch(/^coredx: no backtrace found in .*none\.log; looked for:\n/);
+    expect(listed.length).toBe(Number(/looked for (\d+) formats/.exec(r.stderr)![1]));
+    expect(listed).toContain("  - gdb backtraces ('#0 ...' frames, 'Thread N (...):')");
   });
 
   it('exits 2 with one line for missing, binary and core files, and bad usage', () => {
