@@ -25,6 +25,7 @@
 //     Binary file "/srv/venv/.../_mesh.cpython-314-x86_64-linux-gnu.so", at gk_edge_collapse+0x5a [0x7f21b0c1e2fa]
 
 import { signalFromWords } from './signals.js';
+import { windowsException } from './windows-exception.js';
 import { bareFrame } from './stack.js';
 import { markMangled } from './backtrace-symbols.js';
 import { ForeignBudget, pushCapped, TraceSpan } from './framework.js';
@@ -32,6 +33,18 @@ import type { BlockParser, FeedResult, ParsedThread, ParsedTrace, TraceParser } 
 
 // Anywhere in a line: pytest prints it right after the test file's name and its dots.
 const FATAL = /Fatal Python error: (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction|Abort trap|[A-Z]\w*(?: \w+)*)/;
+// On Windows the interpreter's exception handler names the exception instead (faulthandler.c:
+// "access violation", "stack overflow", ..., else "code 0x%08x").
+const WINDOWS = /Windows fatal exception: (access violation|stack overflow|int divide by zero|float divide by zero|float overflow|illegal instruction|in page error|code 0x([0-9a-fA-F]{8}))/;
+const WINDOWS_CODES: Record<string, string> = {
+  'access violation': 'c0000005',
+  'stack overflow': 'c00000fd',
+  'int divide by zero': 'c0000094',
+  'float divide by zero': 'c000008e',
+  'float overflow': 'c0000091',
+  'illegal instruction': 'c000001d',
+  'in page error': 'c0000006',
+};
 const THREAD = /^\s*(Current thread|Thread) (0x[0-9a-fA-F]+) (?:\[[^\]]*\] )?\(most recent call first\):\s*$/;
 const STACK = /^\s*Stack \(most recent call first\):\s*$/;
 const FRAME = /^\s+File "(.+)", line (\d+) in (.+?)\s*$/;
@@ -52,8 +65,8 @@ const signalOf = (words: string): string | null => signalFromWords(words) ?? (wo
 export const faulthandlerParser: TraceParser = {
   format: 'python-faulthandler',
   label: "Python faulthandler dumps ('Fatal Python error: Segmentation fault', 'Current thread 0x...')",
-  markers: ['Fatal Python error', 'most recent call first'],
-  startsTrace: (line: string) => FATAL.test(line) || (line.includes('most recent call first') && (THREAD.test(line) || STACK.test(line))),
+  markers: ['Fatal Python error', 'Windows fatal exception', 'most recent call first'],
+  startsTrace: (line: string) => FATAL.test(line) || WINDOWS.test(line) || (line.includes('most recent call first') && (THREAD.test(line) || STACK.test(line))),
   begin: () => new FaulthandlerBlock(),
 };
 
@@ -61,6 +74,7 @@ class FaulthandlerBlock implements BlockParser {
   private readonly span = new TraceSpan(new ForeignBudget(3));
   private signal: string | null = null;
   private description: string | null = null;
+  private crashKind: string | null = null;
   private readonly threads: ParsedThread[] = [];
   private current: ParsedThread | null = null;
   private crashed: string | null = null;
@@ -79,6 +93,15 @@ class FaulthandlerBlock implements BlockParser {
       if (this.threads.length) return 'split';
       this.signal = signalOf(m[1]!);
       this.description = m[1]!;
+      this.inside.push({ line: lineNo, text: line.trim() });
+      return 'take';
+    }
+    if ((m = WINDOWS.exec(line))) {
+      if (this.threads.length) return 'split';
+      const exception = windowsException(m[2] ?? WINDOWS_CODES[m[1]!]!);
+      this.signal = exception?.signal ?? null;
+      this.crashKind = exception?.crashKind ?? null;
+      this.description = exception?.name ?? m[1]!;
       this.inside.push({ line: lineNo, text: line.trim() });
       return 'take';
     }
@@ -121,6 +144,7 @@ class FaulthandlerBlock implements BlockParser {
       endLine: this.span.end,
       signal: this.signal,
       signalDescription: this.description,
+      ...(this.crashKind ? { crashKind: this.crashKind } : {}),
       faultAddress: null,
       program: null,
       threads,

@@ -21,6 +21,18 @@ describe('faulthandler parser', () => {
     expect(r!.context.some((c) => c.text.startsWith('Extension modules: numpy'))).toBe(true);
   });
 
+  // Windows: the interpreter's exception handler names the exception (faulthandler.c), no signal.
+  it.each([
+    ['access violation', 'SIGSEGV', 'EXCEPTION_ACCESS_VIOLATION', 'SIGSEGV'],
+    ['stack overflow', 'SIGSEGV', 'EXCEPTION_STACK_OVERFLOW', 'stack-overflow'],
+    ['int divide by zero', 'SIGFPE', 'EXCEPTION_INT_DIVIDE_BY_ZERO', 'SIGFPE'],
+    ['code 0xc0000374', 'SIGABRT', 'STATUS_HEAP_CORRUPTION', 'heap-corruption'],
+  ])('reads "Windows fatal exception: %s" as %s (%s)', (words, signal, name, kind) => {
+    const [r] = reportsOf(`opening device 2...\nWindows fatal exception: ${words}\n\nCurrent thread 0x00002b9c (most recent call first):\n  File "C:\\app\\drv.py", line 14 in read_block\n  File "C:\\app\\run.py", line 3 in <module>\n`);
+    expect([r!.format, r!.signal, r!.signalDescription, r!.crashKind]).toEqual(['python-faulthandler', signal, name, kind]);
+    expect(r!.signatureFrames).toEqual(['read_block']);
+  });
+
   it.each([
     ['Aborted', 'SIGABRT'], ['Bus error', 'SIGBUS'], ['Floating point exception', 'SIGFPE'], ['Illegal instruction', 'SIGILL'],
   ])('maps "Fatal Python error: %s" to %s, and reads a bare "Stack" dump', (words, signal) => {
