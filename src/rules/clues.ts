@@ -38,6 +38,11 @@ export const FILL_PATTERNS: readonly { value: bigint; label: string }[] = [
   { value: 0xa5a5a5a5n, label: '0xa5a5a5a5, jemalloc\'s junk fill for fresh allocations (or a freed pattern)' },
   { value: 0xbebebeben, label: '0xbebebebe, tcmalloc\'s debug fill' },
   { value: 0xcdcdcdcdn, label: '0xcdcdcdcd, a debug allocator\'s fill (gperftools\' freed blocks, MSVC\'s uninitialized heap)' },
+  // macOS' malloc under MallocScribble (and Xcode's "Malloc Scribble"): freed blocks are 0x55 bytes.
+  // Only the whole pattern: a PIE address under gdb (0x555555555169) is no fill.
+  { value: 0x55555555n, label: '0x55555555, macOS malloc\'s scribble fill for freed memory (MallocScribble)' },
+  // The kernel's slab debugging (slub_debug=P): a freed object's bytes are POISON_FREE, 0x6b.
+  { value: 0x6b6b6b6bn, label: '0x6b6b6b6b, the Linux kernel slab\'s POISON_FREE (slub_debug): a freed object' },
   // A kernel oops' fault address (class: a list entry used after list_del(), which poisons its links).
   { value: 0xdead000000000100n, label: '0xdead000000000100, the Linux kernel\'s LIST_POISON1 (0x122: LIST_POISON2): a list entry used after list_del()' },
 ];

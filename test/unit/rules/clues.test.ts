@@ -57,6 +57,9 @@ describe('clues', () => {
     expect(fillPattern('0xdddddddd')).toMatch(/MSVC/);
     expect(fillPattern('0xa5a5a5a5a5a5a5a5')).toMatch(/jemalloc/);
     expect(fillPattern('0x7ffff7a1b2c3')).toBeNull();
+    expect(fillPattern('0x5555555555555565')).toMatch(/MallocScribble/);
+    expect(fillPattern('0x555555555169')).toBeNull(); // a PIE program's code under gdb
+    expect(fillPattern('0x6b6b6b6b6b6b6b7b')).toMatch(/POISON_FREE/);
     // The kernel's list poison, either link (a list entry used after list_del()); not any 0xdead... address.
     expect(fillPattern('0xdead000000000122')).toMatch(/LIST_POISON/);
     expect(fillPattern('0xdead000000000100')).toMatch(/LIST_POISON/);
