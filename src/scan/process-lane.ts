@@ -5,8 +5,9 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { STARTING_FAILED } from './process-port.js';
-import type { WorkerSetup } from './threads.js';
+
+/** How a worker process that could not start says why, on its stderr (process-port.ts writes it). */
+export const STARTING_FAILED = 'coredx scan worker could not start: ';
 
 /** What parallel.ts uses of a scan worker, a thread's or a process's. */
 export interface LaneWorker {
@@ -31,7 +32,8 @@ export class ProcessLane extends EventEmitter implements LaneWorker {
   private stopping = false;
   private readonly exited: Promise<void>;
 
-  constructor(script: string, args: string[], setup: WorkerSetup) {
+  /** `setup`: the worker's first message (threads.ts' WorkerSetup). */
+  constructor(script: string, args: string[], setup: object) {
     super();
     // No inherited flags: a bench's `--input-type=module -e ...` or a user's inspector are the
     // scan's, not its workers'.

@@ -5,10 +5,8 @@
 // process ended or was killed), this process ends, a debugger it runs killed first (see
 // core/debugger.ts: its signal handlers are installed while a debugger runs).
 
+import { STARTING_FAILED } from './process-lane.js';
 import type { ScanPort } from './worker-main.js';
-
-/** How a worker process that could not start says why, on its stderr (read by process-lane.ts). */
-export const STARTING_FAILED = 'coredx scan worker could not start: ';
 
 /** Ends a worker process that could not start (its rules could not be loaded), saying why. */
 export function failStarting(err: unknown): void {
