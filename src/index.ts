@@ -38,7 +38,7 @@ export { forEachLine, onReadProblem, type ReadProblem } from './source/lines.js'
 export { jsonChunks, JsonArrayStream } from './render/stream.js';
 export { installInterruptHandlers, MAX_TIMEOUT_MS, onPath, lldbEnv } from './core/debugger.js';
 export { TOOL } from './model/tool.js';
-export { LOOKED_FOR } from './parse/registry.js';
+export { LOOKED_FOR, LOOKED_FOR_EACH } from './parse/registry.js';
 export type { SymbolizeOptions } from './symbolize/index.js';
 export { mergeResults, readScanReport, MergeError, type MergeInput } from './scan/merge.js';
 export { spillReports } from './scan/group.js';
