@@ -54,5 +54,5 @@ export { scanJsonChunks } from './render/scan-json.js';
 export { scanTextChunks } from './render/scan-text.js';
 export { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from './scan/baseline.js';
 export { scanParallel, threadsFor, type ParallelScanOptions } from './scan/parallel.js';
-export { startScanThreads, type ScanThreads } from './scan/threads.js';
+export { startScanThreads, type ScanThreads, type WorkerKind } from './scan/threads.js';
 export { parseShard } from './scan/shard.js';

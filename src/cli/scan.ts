@@ -14,7 +14,7 @@ import { scanTextChunks } from '../render/scan-text.js';
 import { BaselineError, baselineSummary, compareWithBaseline, readBaseline, type Baseline, type ScanReport } from '../scan/baseline.js';
 import { SEVERITIES, spillReports, type Severity } from '../scan/group.js';
 import { scanParallel, threadsFor } from '../scan/parallel.js';
-import { startScanThreads, type ScanThreads } from '../scan/threads.js';
+import { startScanThreads, type ScanThreads, type WorkerKind } from '../scan/threads.js';
 import type { ScanResult } from '../scan/scan.js';
 import { parseShard } from '../scan/shard.js';
 import { sarifContext } from '../scan/render-context.js';
@@ -43,6 +43,7 @@ interface ScanFlags extends RuleFlags, CoreFlags, ReportFlags {
   hidden?: boolean;
   follow?: boolean;
   jobs: string;
+  workers: string;
   shard?: string;
 }
 
@@ -108,7 +109,8 @@ export function registerScan(program: Command): void {
     .option('--exclude <glob>', 'leave out files matching this glob, relative to the directory given (repeatable)', collect, [])
     .option('--hidden', 'also read hidden files and walk hidden folders')
     .option('--follow', 'follow symlinks that lead out of the scanned tree (never into /proc, /sys, /dev; loops walked once)')
-    .option('-j, --jobs <n>', 'files analyzed at once, spread over worker processes (as many as cores, at most n)', '4')
+    .option('-j, --jobs <n>', 'files analyzed at once, spread over worker threads (as many as cores, at most n)', '4')
+    .option('--workers <kind>', 'what the workers of --jobs are: threads, or processes (no heap shared with the scan)', 'threads')
     .option('--shard <i/n>', 'scan only shard I of N of the files (by a hash of each path); combine the JSON reports with `coredx merge`')
     .option('--exe <path>', "text traces: the crashed program, to symbolize their unnamed frames with (cores keep the executable each names)");
   addRuleOptions(addCoreOptions(addReportOptions(cmd), true)).action(async (paths: string[], flags: ScanFlags) => {
@@ -124,16 +126,18 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (typeof shard === 'string') return fail(shard);
   const jobs = Number(flags.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) return fail(`--jobs must be a positive integer, got "${flags.jobs}"`);
+  if (flags.workers !== 'threads' && flags.workers !== 'processes') return fail(`--workers must be threads or processes, got "${flags.workers}"`);
+  const workers: WorkerKind = flags.workers;
   // --exe names one program for text traces; every core names its own executable.
   const core = coreOptions({ ...flags, exe: undefined });
   const symbolize = symbolizeOptions(flags);
   if (typeof core === 'string') return fail(core);
 
-  // The scan's worker processes start while this one loads its rules and walks the tree (each
-  // worker loads its own rules: compiled ones cannot be sent); a tree of a few files stops them unused.
+  // The scan's workers start while this thread loads its rules and walks the tree (each worker
+  // loads its own rules: compiled ones cannot be sent); a tree of a few files stops them unused.
   const analyze = { core, ...(symbolize ? { symbolize } : {}) };
   let threadsStarted: ScanThreads | undefined;
-  const loaded = loadRulesForCli(flags, (source) => (threadsStarted = startScanThreads(threadsFor(jobs) - 1, { rules: source, analyze })));
+  const loaded = loadRulesForCli(flags, (source) => (threadsStarted = startScanThreads(threadsFor(jobs) - 1, { rules: source, analyze }, workers)));
   if (!loaded) {
     void threadsStarted?.close();
     return EXIT.USAGE_OR_INPUT;
@@ -154,6 +158,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
       hidden: flags.hidden,
       follow: flags.follow,
       jobs,
+      workers,
       ...(shard ? { shard } : {}),
       onProgress: progress.update,
       analyze: { rules: loaded.ruleSet, ...analyze },

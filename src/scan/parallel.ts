@@ -22,7 +22,7 @@ export interface ParallelScanOptions extends ScanOptions {
    * the scan stays on this thread); null: no rules.
    */
   ruleSource?: LoadOptions | null;
-  /** What the workers are (default processes; see WorkerKind). Threads started ahead are what they were started as. */
+  /** What the workers are (default threads; see WorkerKind). Threads started ahead are what they were started as. */
   workers?: WorkerKind;
   /** Groups past which this thread stops reading batches of its own and only folds (default 20,000). */
   foldOnlyAfter?: number;

@@ -68,9 +68,9 @@ describe('an interrupted core analysis leaves no debugger process behind', () =>
 
 // A scan's worker processes run debuggers of their own: the scan interrupted, each worker (its
 // channel to the scan closed) kills its debuggers' groups before it ends.
-describe('an interrupted scan of cores over worker processes leaves no debugger process behind', () => {
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
-    it(`${signal}: every debugger's group is killed, the main thread's and the workers'`, async () => {
+describe('an interrupted scan of cores over workers leaves no debugger process behind', () => {
+  for (const [signal, code, workers] of [['SIGTERM', 143, 'processes'], ['SIGINT', 130, 'processes'], ['SIGTERM', 143, 'threads']] as const) {
+    it(`${signal}, ${workers}: every debugger's group is killed, the main thread's and the workers'`, async () => {
       const dir = tempDir('robust-signal-scan');
       const cores = join(dir, 'cores');
       mkdirSync(cores);
@@ -86,7 +86,7 @@ describe('an interrupted scan of cores over worker processes leaves no debugger 
       mkdirSync(pids);
       writeFileSync(join(bin, 'gdb'), `#!/bin/sh\n(trap '' TERM; sleep 300) &\necho $$ > ${pids}/$$.tmp && mv ${pids}/$$.tmp ${pids}/$$\nsleep 300\n`);
       chmodSync(join(bin, 'gdb'), 0o755);
-      const child = spawn(process.execPath, [BIN, 'scan', cores, '--jobs', '2', '--debugger', 'gdb', '--quiet'], {
+      const child = spawn(process.execPath, [BIN, 'scan', cores, '--jobs', '2', '--workers', workers, '--debugger', 'gdb', '--quiet'], {
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -95,12 +95,13 @@ describe('an interrupted scan of cores over worker processes leaves no debugger 
       const exited = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
       try {
         // A file at a time on each of two lanes (8 files: batches of one): one debugger the main
-        // process runs, one a worker process runs.
+        // thread runs, one a worker runs.
         for (let i = 0; i < 300 && readdirSync(pids).filter((f) => !f.endsWith('.tmp')).length < 2; i++) await sleep(50);
         const groups = readdirSync(pids).filter((f) => !f.endsWith('.tmp')).map(Number);
         expect(groups.length, stderr).toBe(2);
         const parents = new Set(groups.map((g) => readFileSync(`/proc/${g}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
-        expect(parents.size, 'debuggers of the main process and of a worker process').toBe(2);
+        // Worker threads' debuggers are the scan process's children; a worker process's are its own.
+        expect(parents.size, 'debuggers of the main process and of a worker process').toBe(workers === 'processes' ? 2 : 1);
         child.kill(signal);
         expect(await exited).toBe(code);
         const left = () => groups.flatMap(groupMembers);

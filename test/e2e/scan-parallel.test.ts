@@ -53,13 +53,42 @@ it.each(['processes', 'threads'])('gives what a serial scan gives, whatever the 
   expect(JSON.stringify(await scanParallel([tree], { jobs: 8, threads: 2, shard, workers }))).toBe(JSON.stringify(await scan([tree], { jobs: 1, shard })));
 }, 120_000);
 
-it('coredx scan --jobs N writes the same reports as --jobs 1', () => {
-  const run = (jobs: string) => {
-    const r = spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', jobs, '--quiet', '-f', `json=j${jobs}.json`, '-f', `text=j${jobs}.txt`], { cwd: top, encoding: 'utf8', timeout: 60000 });
+it('coredx scan --jobs N writes the same reports as --jobs 1, with threads or processes; a bad --workers is one line, exit 2', () => {
+  const run = (jobs: string, workers = 'threads') => {
+    const r = spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', jobs, '--workers', workers, '--quiet', '-f', `json=j${jobs}.json`, '-f', `text=j${jobs}.txt`], { cwd: top, encoding: 'utf8', timeout: 60000 });
     expect(r.status).toBe(2); // the dangling symlink
     return readFileSync(join(top, `j${jobs}.json`), 'utf8') + readFileSync(join(top, `j${jobs}.txt`), 'utf8');
   };
-  expect(run('8')).toBe(run('1'));
+  const serial = run('1');
+  expect(run('8')).toBe(serial);
+  expect(run('8', 'processes')).toBe(serial);
+  const bad = spawnSync(process.execPath, [BIN, 'scan', 'tree', '--workers', 'fibers'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+  expect([bad.status, bad.stderr]).toEqual([2, 'coredx: --workers must be threads or processes, got "fibers"\n']);
+}, 120_000);
+
+it('threads of a CLI run from its bundle run the bundle too (not dist/ modules), with the same reports', () => {
+  // A preload records how each Worker is started (the bundle's require of worker_threads sees it).
+  const log = join(top, 'workers.log');
+  const preload = join(top, 'record-workers.cjs');
+  writeFileSync(
+    preload,
+    `const wt = require('node:worker_threads'); const fs = require('node:fs'); const Base = wt.Worker;
+wt.Worker = class extends Base { constructor(what, opts) { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ eval: !!(opts && opts.eval), bundle: opts && opts.workerData && opts.workerData.bundle, script: opts && opts.eval ? null : String(what) }) + '\\n'); super(what, opts); } };`,
+  );
+  // --input-type=module, which threads inherit, made a thread given its code as text an ES module without `require`.
+  // (as bench/scan-bench.js runs the CLI: code given with -e, which imports bin/coredx.js).
+  const asModule = `process.argv = [process.argv[0], ${JSON.stringify(BIN)}, ...process.argv.slice(1)]; await import(${JSON.stringify(pathToFileURL(BIN).href)});`;
+  for (const run of [[BIN], ['--input-type=module', '-e', asModule]]) {
+    rmSync(log, { force: true });
+    const r = spawnSync(process.execPath, ['--require', preload, ...run, 'scan', 'tree', '--jobs', '2', '--quiet', '-f', 'json=b2.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+    expect(r.status, r.stderr).toBe(2); // the dangling symlink
+    expect(r.stderr).not.toMatch(/require is not defined|scan worker/);
+    const started = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(started.length).toBeGreaterThan(0);
+    for (const w of started) expect(w).toEqual({ eval: false, bundle: join(DIST, 'cli-bundle', 'coredx-cli.cjs'), script: join(import.meta.dirname, '..', '..', 'bin', 'scan-thread.cjs') });
+    spawnSync(process.execPath, [BIN, 'scan', 'tree', '--jobs', '1', '--quiet', '-f', 'json=b1.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+    expect(readFileSync(join(top, 'b2.json'), 'utf8')).toBe(readFileSync(join(top, 'b1.json'), 'utf8'));
+  }
 }, 120_000);
 
 it('worker processes of a CLI run from its bundle run the bundle too (not dist/ modules), with the same reports', () => {
@@ -76,7 +105,7 @@ cp.fork = (script, args, opts) => { fs.appendFileSync(${JSON.stringify(log)}, JS
   const asModule = `process.argv = [process.argv[0], ${JSON.stringify(BIN)}, ...process.argv.slice(1)]; await import(${JSON.stringify(pathToFileURL(BIN).href)});`;
   for (const run of [[BIN], ['--input-type=module', '-e', asModule]]) {
     rmSync(log, { force: true });
-    const r = spawnSync(process.execPath, ['--require', preload, ...run, 'scan', 'tree', '--jobs', '2', '--quiet', '-f', 'json=b2.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
+    const r = spawnSync(process.execPath, ['--require', preload, ...run, 'scan', 'tree', '--jobs', '2', '--workers', 'processes', '--quiet', '-f', 'json=b2.json'], { cwd: top, encoding: 'utf8', timeout: 60000 });
     expect(r.status, r.stderr).toBe(2); // the dangling symlink
     expect(r.stderr).not.toMatch(/scan worker/);
     const started = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -114,7 +143,7 @@ it('a worker process outlives no scan: when the scan is killed, its workers end'
   // Enough to read for a few seconds, in files enough for two lanes.
   const filler = `${'[INFO] request served in 3 ms from the cache of the front end\n'.repeat(20_000)}`;
   for (let i = 0; i < 40; i++) writeFileSync(join(dir, `f${i}.log`), filler.repeat(3) + crash(`fn_${i % 7}`));
-  const scanProc = spawn(process.execPath, [BIN, 'scan', dir, '--jobs', '2', '--quiet', '-f', `json=${join(top, 'killed.json')}`], { stdio: 'ignore' });
+  const scanProc = spawn(process.execPath, [BIN, 'scan', dir, '--jobs', '2', '--workers', 'processes', '--quiet', '-f', `json=${join(top, 'killed.json')}`], { stdio: 'ignore' });
   const childrenOf = (pid: number) =>
     readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
       try {
