@@ -1,4 +1,4 @@
-// A scan worker process of a scan that runs the CLI bundle (src/scan/lanes.ts): it runs the same
+// A scan worker process of a scan that runs the CLI bundle (src/scan/process-lane.ts): it runs the same
 // bundle, from its code cache; its setup is the first message, then it works as a thread does.
 'use strict';
 const { runBundle } = require('./run-bundle.cjs');

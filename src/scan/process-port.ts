@@ -1,4 +1,4 @@
-// A scan worker process's side of its IPC channel (see lanes.ts), shaped like a thread's port
+// A scan worker process's side of its IPC channel (see process-lane.ts), shaped like a thread's port
 // (postMessage, on('message')), so worker-main.ts runs the same in both. Messages that arrive
 // before the worker listens (its setup is the first, and the bundle loads asynchronously) are
 // kept and handed over when it does. When the channel closes (the scan is done with it, or its

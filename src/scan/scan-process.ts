@@ -1,4 +1,4 @@
-// A scan worker process's script when the scan's process runs dist/ as modules (see lanes.ts):
+// A scan worker process's script when the scan's process runs dist/ as modules (see process-lane.ts):
 // its setup is the first message, then it works as a thread does (worker-main.ts).
 
 import { failStarting, processPort } from './process-port.js';

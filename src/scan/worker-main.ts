@@ -1,4 +1,4 @@
-// A scan worker's work, a thread's or a process's (see parallel.ts, lanes.ts): loads the rules once
+// A scan worker's work, a thread's or a process's (see parallel.ts, process-lane.ts): loads the rules once
 // (as soon as it starts, while the main thread walks the tree), then takes batch after batch and
 // posts each file's result as soon as it is done (its groups packed: one report per group as JSON
 // text), so that it never holds more than the reports of the files it is reading. Started from
