@@ -475,14 +475,17 @@ export function* outputLines(output: readonly Buffer[]): Generator<string> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   for (const chunk of output) {
-    const text = carry + decoder.write(chunk);
-    const end = text.lastIndexOf('\n');
+    // The line end is looked for in the new text only: a line longer than a read (a debugger
+    // printing megabytes without one) is not searched again at every read.
+    const piece = decoder.write(chunk);
+    const end = piece.lastIndexOf('\n');
     if (end < 0) {
-      carry = text;
+      carry += piece;
       continue;
     }
-    carry = text.slice(end + 1);
-    yield text.slice(0, end);
+    const text = carry + piece.slice(0, end);
+    carry = piece.slice(end + 1);
+    yield text;
   }
   const rest = carry + decoder.end();
   if (rest) yield rest;
