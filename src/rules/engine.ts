@@ -7,6 +7,7 @@ import { clueFrames, findClues, nullPageOffset } from './clues.js';
 import { createContext, type MatchContext, type Outcome } from './conditions.js';
 import { identifierTokens } from './pattern.js';
 import { mayFire, ruleNeeds, type RuleNeeds } from './prefilter.js';
+import { compileGlob, type GlobMatcher } from '../normalize/glob.js';
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 
@@ -23,6 +24,18 @@ const MAX_CONFIDENCE = 0.99;
 
 export class RuleSet {
   private readonly byToken = new Map<string, CompiledRule[]>();
+  /**
+   * Rules without index tokens, filed by a value their [when] requires (`crash_kind`, `signal` or
+   * `format`; a plain value's key first): a report meets only those its own values allow, so the
+   * ~160 such rules are not each asked about every report (their value test would fail them;
+   * prefilter.ts tests the same values the same way). Plain values by `key=value` (lower-cased);
+   * globs matched once per distinct value met (valueCache).
+   */
+  private readonly byValue = new Map<string, CompiledRule[]>();
+  private readonly byGlob: { key: ValueKey; rule: CompiledRule; matches: GlobMatcher[] }[] = [];
+  private readonly valueCache = new Map<string, readonly CompiledRule[]>();
+  /** Rules with neither index tokens nor a required value: tried on every report. */
+  private readonly always = new Set<CompiledRule>();
 
   constructor(readonly rules: readonly CompiledRule[]) {
     // Each alternative is filed under its rarest token among all rules, so a common identifier
@@ -30,7 +43,20 @@ export class RuleSet {
     const frequency = new Map<string, number>();
     for (const r of rules) for (const alt of r.indexTokens ?? []) for (const t of new Set(alt)) frequency.set(t, (frequency.get(t) ?? 0) + 1);
     for (const r of rules) {
-      if (!r.indexTokens) continue; // tried on every report
+      if (!r.indexTokens) {
+        const filed = requiredValues(r);
+        if (filed === null) this.always.add(r);
+        else if (filed.glob) this.byGlob.push({ key: filed.key, rule: r, matches: filed.values.map((g) => compileGlob(g, { caseInsensitive: true })) });
+        else {
+          for (const v of filed.values) {
+            const k = `${filed.key}=${v.toLowerCase()}`;
+            const list = this.byValue.get(k);
+            if (list) list.includes(r) || list.push(r);
+            else this.byValue.set(k, [r]);
+          }
+        }
+        continue;
+      }
       for (const alt of r.indexTokens) {
         const key = [...alt].sort((a, b) => frequency.get(a)! - frequency.get(b)! || b.length - a.length)[0]!;
         const list = this.byToken.get(key);
@@ -54,8 +80,12 @@ export class RuleSet {
 
   /** The positions of the rules worth trying, ascending. */
   private candidatePositions(report: Report): number[] {
-    // The unindexed rules are always tried: only the indexed ones are picked.
+    // Rules without tokens are picked by the report's values, or always tried.
     const picked = new Set<CompiledRule>();
+    for (const key of VALUE_KEYS) {
+      const v = VALUE_OF[key](report);
+      if (v !== null) for (const r of this.rulesForValue(key, v)) picked.add(r);
+    }
     const seen = new Set<string>();
     // Frames repeat within a report (the access, allocation and free stacks share callers).
     const names = new Set<string>();
@@ -72,9 +102,21 @@ export class RuleSet {
     }
     const out: number[] = [];
     this.rules.forEach((r, i) => {
-      if (!r.indexTokens || picked.has(r)) out.push(i);
+      if (picked.has(r) || this.always.has(r)) out.push(i);
     });
     return out;
+  }
+
+  /** The rules filed under a value of the report (plain or matching glob), worked out once per value. */
+  private rulesForValue(key: ValueKey, value: string): readonly CompiledRule[] {
+    const k = `${key}=${value.toLowerCase()}`;
+    let rules = this.valueCache.get(k);
+    if (rules) return rules;
+    rules = [...(this.byValue.get(k) ?? []), ...this.byGlob.filter((g) => g.key === key && g.matches.some((m) => m(value))).map((g) => g.rule)];
+    // Values come from the input (a sanitizer's own crash kind words): the cache is bounded.
+    if (this.valueCache.size >= 1024) this.valueCache.clear();
+    this.valueCache.set(k, rules);
+    return rules;
   }
 
   /** Ranked diagnoses: known issues first, then by confidence, severity and id. */
@@ -116,6 +158,31 @@ export class RuleSet {
       .sort((a, b) => Number(b.fired) - Number(a.fired) || (a.fired ? scoreOf(b) - scoreOf(a) : 0) || (b.specific ?? 0) - (a.specific ?? 0) || b.held / b.total - a.held / a.total || b.held - a.held)
       .slice(0, Math.max(limit, all.filter((e) => e.fired).length));
   }
+}
+
+/** The [when] keys a rule without index tokens is filed by, in the order tried (the rarest values first). */
+const VALUE_KEYS = ['crash_kind', 'signal', 'format'] as const;
+type ValueKey = (typeof VALUE_KEYS)[number];
+const VALUE_OF: Record<ValueKey, (r: Report) => string | null> = {
+  crash_kind: (r) => r.crashKind,
+  signal: (r) => r.signal,
+  format: (r) => r.format,
+};
+
+const isGlob = (v: string) => v.includes('*') || v.includes('?');
+
+/**
+ * What a rule is filed under: the values of a key its [when] requires, a key with plain values
+ * first (one lookup), else one with globs; null when it requires none.
+ */
+function requiredValues(rule: CompiledRule): { key: ValueKey; values: string[]; glob: boolean } | null {
+  const specs = VALUE_KEYS.flatMap((key) => {
+    const spec = rule.spec.when[key];
+    if (spec === undefined) return [];
+    const values = Array.isArray(spec) ? spec : [spec];
+    return [{ key, values, glob: values.some(isGlob) }];
+  });
+  return specs.find((s) => !s.glob) ?? specs[0] ?? null;
 }
 
 /** The confidence a rule that fired reached: its base and the evidence that held. */
