@@ -1,9 +1,10 @@
 // The realworld pastes (../shared/realworld, read in place) wrapped the ways a paste gets wrapped
 // on its way to coredx: quoted in a reply, indented as a code block, padded with trailing blanks by a
 // page's copy, timestamped by a CI runner, behind docker compose's service prefix or in a container's
-// log file, indented with a rendered page's no-break spaces, with a reporter's
-// words around it. Each wrapped paste should give what the paste itself gives (found, first signature
-// frame, top category): the wrapping is the paste's, never the crash's. Run by bench/conformance.js.
+// log file, indented with a rendered page's no-break spaces, with a reporter's words around it,
+// behind Python's logging, pm2 or TeamCity. Each wrapped paste should give what the paste itself
+// gives (found, first signature frame, top category): the wrapping is the paste's, never the
+// crash's. Run by bench/conformance.js.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,10 @@ export const WRAPPED = {
   'docker compose prefix': (s) => eachLine(s, (l) => `worker-1  | ${l}`),
   'container log (CRI)': (s) => eachLine(s, (l, i) => `2026-03-01T10:00:00.${String(100000000 + i)}Z stderr F ${l}`),
   'no-break spaces': (s) => eachLine(s, (l) => `    ${l}`.replace(/^ +/, (m) => '\u00a0'.repeat(m.length))),
+  // Loggers whose prefix coredx knows by no kind (learned from the trace's first line as a shape).
+  "Python's logging": (s) => eachLine(s, (l, i) => `2026-03-01 10:00:${String(i % 60).padStart(2, '0')},123 ERROR ${l}`),
+  'pm2 prefix': (s) => eachLine(s, (l) => `0|api      | ${l}`),
+  'TeamCity': (s) => eachLine(s, (l, i) => `[10:00:${String(i % 60).padStart(2, '0')}]W:\t [Step 2/3] ${l}`),
 };
 
 const outcome = (text) => {

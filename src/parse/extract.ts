@@ -5,7 +5,7 @@
 import { signalFromContext } from './context-signal.js';
 import { fatalNotice, NOTICE_MARKERS, type FatalNotice } from './notice.js';
 import { LinePrefilter, linePrefilter } from './line-prefilter.js';
-import { logPrefixSplits, mayHavePrefix, stripLogPrefix, type PrefixKind } from './log-prefix.js';
+import { logPrefixSplits, mayHavePrefix, shapeOf, shapeSplits, stripLogPrefix, stripShape, type PrefixKind } from './log-prefix.js';
 import type { BlockParser, InputState, ParsedTrace, TraceParser } from './types.js';
 
 /**
@@ -49,7 +49,9 @@ export interface ExtractedTrace {
  * A paste's prefix; a logger's (`log`) may have indentation before it (`indent`), and after it
  * indentation (`after`) and a crash handler's tag (`tag`, "==PID== ").
  */
-type PastePrefix = { indent: number; tag?: string } | { tag: string } | { log: PrefixKind[]; indent?: number; after?: number; tag?: string };
+type PastePrefix = { indent: number; tag?: string } | { tag: string } | LogPrefix;
+/** A logger's prefix: its kinds in order (log-prefix.ts), or a shape learned from the start line (`shape`, `log` empty). */
+type LogPrefix = { log: PrefixKind[]; shape?: RegExp; indent?: number; after?: number; tag?: string };
 
 /** `text` without up to `indent` leading blanks (a paste's indentation: a line may have less of it). */
 function dedent(text: string, indent: number): string {
@@ -59,9 +61,9 @@ function dedent(text: string, indent: number): string {
 }
 
 /** A line without a learned logger's prefix (and the indentation before it), or the line itself when it lacks the prefix. */
-function withoutLogPrefix(text: string, p: { log: PrefixKind[]; indent?: number; after?: number; tag?: string }): string {
+function withoutLogPrefix(text: string, p: LogPrefix): string {
   const body = dedent(text, p.indent ?? 0);
-  let rest = stripLogPrefix(body, p.log);
+  let rest = p.shape ? stripShape(body, p.shape) : stripLogPrefix(body, p.log);
   if (rest === body) return text;
   if (p.after) rest = dedent(rest, p.after);
   return p.tag !== undefined && rest.startsWith(p.tag) ? withoutTag(rest, p.tag) : rest;
@@ -307,9 +309,13 @@ export class Extractor {
       // indented block) first, for the same reason: both are learned and removed.
       if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutLogPrefix(text, line, starters, true)) return;
       if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutPastePrefix(text, line, starters)) return;
+      // A logger's prefix of a form no kind knows, learned as a shape from this line: one that ends
+      // as loggers' do first (see ShapeSplit.marked), any other last.
+      if (this.pastePrefix === null && this.startsWithoutShapedPrefix(text, line, starters, true)) return;
       for (const parser of starters) {
         if (parser.startsTrace(text)) return this.start(parser, text, line);
       }
+      if (this.pastePrefix === null && this.startsWithoutShapedPrefix(text, line, starters, false)) return;
     }
     if (text.trim() === '') return;
     if (starters.length > 0 && this.pastePrefix === null && (c === 61 /* = */ || (c === 67 /* C */ && text.startsWith('CRASH LOG:'))) && this.startsWithoutPastePrefix(text, line, starters)) return;
@@ -393,18 +399,38 @@ export class Extractor {
         parser = starters.find((p) => p.startsTrace(rest));
       }
       if (!parser) continue;
-      this.pastePrefix = { log: split.kinds, ...(indent ? { indent } : {}), ...(after ? { after } : {}), ...(tag ? { tag } : {}) };
-      this.logPrefixCarried = 0;
-      this.start(parser, rest, line);
-      if (this.active !== null) {
-        // The lines before it carried the prefix too: read without it, as the trace's context (a
-        // handler's "*** Segmentation fault" above a catchsegv dump says which signal it was).
-        const before = this.active.before;
-        for (let i = 0; i < before.length; i++) before[i] = { line: before[i]!.line, text: withoutLogPrefix(before[i]!.text, this.pastePrefix) };
-        return true;
-      }
-      this.pastePrefix = null;
+      if (this.startBehindLogPrefix({ log: split.kinds, ...(indent ? { indent } : {}), ...(after ? { after } : {}), ...(tag ? { tag } : {}) }, parser, rest, line)) return true;
     }
+    return false;
+  }
+
+  /**
+   * A line that starts a trace once words before it are gone that look like a logger's prefix of a
+   * form log-prefix.ts does not know (shapeSplits): their shape is learned and removed from the lines
+   * of this input that carry it, as a known prefix's kinds are.
+   */
+  private startsWithoutShapedPrefix(text: string, line: number, starters: readonly TraceParser[], marked: boolean): boolean {
+    for (const split of shapeSplits(text, marked)) {
+      const parser = starters.find((p) => p.startsTrace(split.rest));
+      if (!parser) continue;
+      return this.startBehindLogPrefix({ log: [], shape: shapeOf(split.prefix) }, parser, split.rest, line);
+    }
+    return false;
+  }
+
+  /** Starts a trace behind a learned logger's prefix; the context lines before it lose the prefix too. */
+  private startBehindLogPrefix(prefix: LogPrefix, parser: TraceParser, rest: string, line: number): boolean {
+    this.pastePrefix = prefix;
+    this.logPrefixCarried = 0;
+    this.start(parser, rest, line);
+    if (this.active !== null) {
+      // The lines before it carried the prefix too: read without it, as the trace's context (a
+      // handler's "*** Segmentation fault" above a catchsegv dump says which signal it was).
+      const before = this.active.before;
+      for (let i = 0; i < before.length; i++) before[i] = { line: before[i]!.line, text: withoutLogPrefix(before[i]!.text, prefix) };
+      return true;
+    }
+    this.pastePrefix = null;
     return false;
   }
 

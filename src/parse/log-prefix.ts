@@ -104,3 +104,93 @@ export function stripLogPrefix(text: string, kinds: readonly PrefixKind[]): stri
   }
   return rest.charCodeAt(0) === 62 || rest.charCodeAt(0) === 32 ? rest.replace(QUOTE, '') : rest;
 }
+
+/** A logger's level words: they change from line to line, so a learned shape takes any of them. */
+const LEVELS = 'TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?';
+const LEVEL_WORD = new RegExp(`^(?:${LEVELS}|${LEVELS.toLowerCase()})$`);
+const LEVEL_SHAPE = `(?:${LEVELS}|${LEVELS.toLowerCase()})`;
+/** A level word first: Python's logging once the cleaner took its time ("ERROR "), Rust's tracing ("ERROR api: "). */
+const LEVEL_FIRST = new RegExp(`^(?:${LEVELS})\\b`);
+/** How a logger ends its prefix: a bracket, a parenthesis, a bar, a colon, a '>', a time or a level word, then blanks. */
+const LOGGER_END = new RegExp(`(?:[\\]|:>)]|\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?|\\b(?:${LEVELS}))[ \\t]*$`);
+/** Punctuation after a bracket, bar, colon or '>' that makes the place no cut ("app[web.1]: " is cut after its blank). */
+const NOT_A_CUT = /[:|\]>,.;)]/;
+/** Longest prefix of an unknown shape tried, and most words in it. */
+const MAX_SHAPE_LENGTH = 120;
+const MAX_SHAPE_WORDS = 8;
+
+export interface ShapeSplit {
+  /** The words cut off (shapeOf makes them the shape the lines after it are stripped of). */
+  prefix: string;
+  rest: string;
+  /**
+   * A prefix that ends as loggers end theirs (LOGGER_END) and holds a number or a bracket, or starts
+   * with a level word: tried before the line as it is (a parser that finds its start anywhere in a
+   * line, Ceph's "*** Caught signal", would otherwise read the prefixed trace as one line of it),
+   * those ending in blanks longest first (pm2's "0|api      | " before its "0|", journalctl's "Jan 12
+   * 03:04:05.123456 host prog[12]: " before its time alone). The others are tried after the line as
+   * it is, shortest first.
+   */
+  marked: boolean;
+}
+
+/**
+ * A prefix of a form no kind above knows: a logger's own ("2026-03-01 10:00:00,123 ERROR " of
+ * Python's logging once the cleaner took its time, "Jan 12 03:04:05.123456 host prog[12]: " of
+ * journalctl -o short-precise, TeamCity's "[10:00:01]W:\t [Step 2/3] ", Heroku's "app[web.1]: ",
+ * pm2's "0|api      | ", Bazel's "(10:00:01) ", a mail quote's ">" without its blank). The ways to
+ * cut the line at a word's start (or right after a bracket, bar, colon or '>'), within 8 words and
+ * 120 characters, where the words before the cut hold what a logger writes and prose seldom does (a
+ * number, a bracket, a bar, a colon, a '>'; or a level word first): the extractor asks its parsers
+ * about the rest, and learns the cut-off words as a shape (shapeOf) to strip from the lines after it.
+ * `marked`: only the marked ones (longest first), else only the others (shortest first).
+ */
+export function shapeSplits(text: string, marked: boolean): ShapeSplit[] {
+  const out: ShapeSplit[] = [];
+  let words = 0;
+  let mark = LEVEL_FIRST.test(text);
+  let holds = mark;
+  const end = Math.min(text.length - 1, MAX_SHAPE_LENGTH);
+  for (let p = 1; p <= end; p++) {
+    const before = text.charCodeAt(p - 1);
+    const c = text.charCodeAt(p);
+    const blankBefore = before === 32 || before === 9;
+    const punctuation = before === 93 /* ] */ || before === 124 /* | */ || before === 58 /* : */ || before === 62; /* > */
+    if ((before >= 48 && before <= 57) || before === 91 /* [ */) holds = mark = true;
+    else if (punctuation) mark = true;
+    if (blankBefore && c !== 32 && c !== 9 && ++words >= MAX_SHAPE_WORDS) break;
+    if (c === 32 || c === 9 || !mark) continue;
+    if (!(blankBefore || (punctuation && !NOT_A_CUT.test(text[p]!)))) continue;
+    const prefix = text.slice(0, p);
+    const isMarked = holds && LOGGER_END.test(prefix);
+    if (isMarked === marked) out.push({ prefix, rest: text.slice(p), marked: isMarked });
+  }
+  if (!marked) return out;
+  // Those ending in blanks longest first, then the ones cut right after their punctuation ("##[error]").
+  const rank = (split: ShapeSplit) => (/[ \t]$/.test(split.prefix) ? -split.prefix.length : split.prefix.length);
+  return out.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * A prefix as the shape of the prefixes of the lines after it: its numbers any numbers (times,
+ * pids, counters), its level word any level word, a single capital letter any capital (glog's and
+ * logcat's "E"), its blanks inside any blanks (padding), its last blanks exactly (what follows may
+ * be the program's own indentation); everything else as written (a host, a program, a pod's name).
+ */
+export function shapeOf(prefix: string): RegExp {
+  const tokens = prefix.match(/\d+|[A-Za-z]+|[ \t]+|[^\dA-Za-z \t]/g) ?? [];
+  const source = tokens.map((t, i) => {
+    if (/^\d/.test(t)) return '\\d+';
+    // The last blanks, or the line's end: an empty line of the program's keeps no blank after the prefix.
+    if (/^[ \t]/.test(t)) return i === tokens.length - 1 ? `(?:${t.replace(/\t/g, '\\t')}|$)` : '[ \\t]+';
+    if (/^[A-Za-z]/.test(t)) return LEVEL_WORD.test(t) ? LEVEL_SHAPE : /^[A-Z]$/.test(t) ? '[A-Z]' : t;
+    return t.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  });
+  return new RegExp('^' + source.join(''));
+}
+
+/** `text` without a learned shape's prefix, or `text` itself when it does not start with one. */
+export function stripShape(text: string, shape: RegExp): string {
+  const m = shape.exec(text);
+  return m && m[0].length < text.length ? text.slice(m[0].length) : m ? '' : text;
+}

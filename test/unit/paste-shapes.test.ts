@@ -63,6 +63,15 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'dmesg "[   12.345678] "': (s) => lines(s, (l, i) => `[${String(12 + i).padStart(5)}.345678] ` + l),
   'numbered lines "12 | "': (s) => lines(s, (l, i) => `${String(i + 1).padStart(3)} | ` + l),
   'bare time and level "12:00:01 ERROR "': (s) => lines(s, (l, i) => `12:00:${String(i % 60).padStart(2, '0')} ERROR ` + l),
+  // Prefixes of forms no kind of log-prefix.ts knows: learned from the start line as a shape.
+  'TeamCity "[10:00:01]W:\t [Step 2/3] "': (s) => lines(s, (l, i) => `[10:00:${String(i % 60).padStart(2, '0')}]W:\t [Step 2/3] ` + l),
+  "Python's logging \"2026-03-01 10:00:01,123 ERROR \"": (s) => lines(s, (l, i) => `2026-03-01 10:00:${String(i % 60).padStart(2, '0')},123 ERROR ` + l),
+  'Heroku "app[web.1]: "': (s) => lines(s, (l, i) => `2026-03-01T10:00:00.${String(100000 + i)}+00:00 app[web.1]: ` + l),
+  'pm2 "0|api      | "': (s) => lines(s, (l) => '0|api      | ' + l),
+  'Rust tracing "... ERROR api: "': (s) => lines(s, (l) => '2026-03-01T10:00:00.123456Z ERROR api: ' + l),
+  'glog on every line "E0301 10:00:00.123456  1234 main.cc:42] "': (s) => lines(s, (l, i) => `E0301 10:00:${String(i % 60).padStart(2, '0')}.123456  1234 main.cc:42] ` + l),
+  'Bazel "(10:00:01) "': (s) => lines(s, (l, i) => `(10:00:${String(i % 60).padStart(2, '0')}) ` + l),
+  'Jenkins Timestamper "[2026-03-01T10:00:01.123Z] "': (s) => lines(s, (l, i) => `[2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.123Z] ` + l),
 };
 
 const samples = sampleNames()

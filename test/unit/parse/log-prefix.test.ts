@@ -1,7 +1,7 @@
 // Log prefixes the cleaner does not know by form (parse/log-prefix.ts): read off longest first, a
 // bare time only first, one blank taken after each part so a trace's own indentation stays.
 import { describe, expect, it } from 'vitest';
-import { logPrefixSplits, stripLogPrefix } from '../../../src/parse/log-prefix.js';
+import { logPrefixSplits, shapeOf, shapeSplits, stripLogPrefix, stripShape } from '../../../src/parse/log-prefix.js';
 import { analyze } from '../../../src/pipeline.js';
 
 describe('logPrefixSplits', () => {
@@ -113,5 +113,64 @@ describe('a learned prefix only the start line carried (class: a pid before a ru
       '-- END OF BACKTRACE --',
     ].join('\n')).reports;
     expect(reports.map((r) => [r.format, r.signatureFrames[0]])).toEqual([['julia', 'qp_update'], ['godot', 'Scene::Node::notify']]);
+  });
+});
+
+// Loggers' prefixes of forms log-prefix.ts does not know by kind: learned from the line a trace
+// starts on as a shape, and removed from the lines after it that have that shape.
+describe('shapeSplits and shapeOf', () => {
+  it('generalises numbers, level words and inner padding, and keeps the rest as written', () => {
+    const shape = shapeOf('0|api      | ');
+    expect(shape.test('12|api  | #1 ...')).toBe(true);
+    expect(shape.test('0|web      | #1 ...')).toBe(false);
+    const level = shapeOf('ERROR api: ');
+    expect(stripShape('WARN api: #1  0x2 in g ()', level)).toBe('#1  0x2 in g ()');
+    // The last blank exactly: the program's own indentation after it stays.
+    expect(stripShape('INFO api:     #1 0x2 in g', level)).toBe('    #1 0x2 in g');
+    // An empty line of the program's: the prefix alone (its blank gone with the line's end).
+    expect(stripShape('INFO api:', level)).toBe('');
+    expect(stripShape('#2  0x3 in h ()', level)).toBe('#2  0x3 in h ()');
+    const glog = shapeOf('E0301 10:00:00.123456  1234 main.cc:42] ');
+    expect(stripShape('F0301 10:00:01.5  1234 main.cc:7] *** Check failure stack trace: ***', glog)).toBe('*** Check failure stack trace: ***');
+  });
+
+  it('offers a cut only after words holding a logger’s marks, never after prose', () => {
+    // Prose with a colon is offered, but after the line as it is (not marked: no number, bracket or level word).
+    expect(shapeSplits('I get this crash: Program received signal SIGSEGV, Segmentation fault.', true)).toEqual([]);
+    expect(shapeSplits('I get this crash: Program received signal SIGSEGV, Segmentation fault.', false)[0]).toMatchObject({ prefix: 'I get this crash: ', marked: false });
+    expect(shapeSplits('I get this crash when I run it', false)).toEqual([]);
+    // After a bracket, bar, colon or '>' without a blank, where no more punctuation follows.
+    expect(shapeSplits('##[error]Program received signal SIGSEGV', true).map((s) => s.prefix)).toEqual(['##[error]']);
+    expect(shapeSplits('app[web.1]: #0  0x1 in f ()', true).map((s) => s.prefix)).toEqual(['app[web.1]: ']);
+  });
+
+  it('tries the prefixes that end as loggers end theirs first, longest first', () => {
+    const splits = shapeSplits('0|api      | 2024-03-05T10:46:36.123+0000 7f8d -1 *** Caught signal (Segmentation fault) **', true);
+    expect(splits[0]).toMatchObject({ prefix: '0|api      | ', marked: true });
+    const journal = shapeSplits('Jan 12 03:04:05.123456 build-7 prog[1234]: #0  0x1 in f ()', true);
+    expect(journal[0]).toMatchObject({ prefix: 'Jan 12 03:04:05.123456 build-7 prog[1234]: ', marked: true });
+    // A debugger's own words with a number are never tried before the line as it is.
+    expect(shapeSplits('Thread 1 "worker" received signal SIGSEGV, Segmentation fault.', true)).toEqual([]);
+  });
+});
+
+describe('a trace behind a logger prefix of an unknown form', () => {
+  const gdb = ['Program received signal SIGSEGV, Segmentation fault.', '0x0000555555555131 in Parser::next (this=0x0) at parser.cc:12', '12\t  return cur_->tok;', '#0  0x0000555555555131 in Parser::next (this=0x0) at parser.cc:12', '#1  0x000055555555516a in main () at main.cc:5'];
+  const expected = analyze(gdb.join('\n'), { rules: null }).reports.map((r) => r.signatureText);
+  it.each([
+    ['TeamCity', (l: string, i: number) => `[10:00:${String(i).padStart(2, '0')}]W:\t [Step 2/3] ${l}`],
+    ["Python's logging", (l: string, i: number) => `2026-03-01 10:00:0${i},123 ERROR ${l}`],
+    ['Heroku', (l: string) => `2026-03-01T10:00:00.123456+00:00 app[web.1]: ${l}`],
+    ['pm2', (l: string) => `0|api      | ${l}`],
+    ['Bazel', (l: string, i: number) => `(10:00:0${i}) ${l}`],
+  ])('%s', (_name, wrap) => {
+    expect(expected).toEqual(['SIGSEGV | Parser::next | main']);
+    expect(analyze(gdb.map(wrap).join('\n'), { rules: null }).reports.map((r) => r.signatureText)).toEqual(expected);
+  });
+  it('leaves lines without the learned shape as they are', () => {
+    const text = ['0|api      | Program received signal SIGSEGV, Segmentation fault.', '0|api      | #0  0x1 in Parser::next (this=0x0) at parser.cc:12', '1|web      | #1  0x2 in other () at o.cc:1', '0|api      | #1  0x2 in main () at main.cc:5'].join('\n');
+    const report = analyze(text, { rules: null }).reports[0]!;
+    expect(report.signatureText).toBe('SIGSEGV | Parser::next | main');
+    expect(report.threads[0]!.frames.map((f) => f.function)).toEqual(['Parser::next', 'main']);
   });
 });
