@@ -93,12 +93,18 @@ export function logPrefixSplits(text: string): { kinds: PrefixKind[]; rest: stri
   return out.reverse();
 }
 
+/**
+ * grep -n's prefix once learned: a digit may follow it ("3:0.\tProgram arguments: ..." of an LLVM
+ * stack dump, "12:2024-06-03 ..."), which is not taken as its start (a year's "2024-" is more likely there).
+ */
+const LEARNED_GREP = /^\d{1,9}[:-]/;
+
 /** `text` without the learned prefix shape, or `text` itself when it does not start with all of it. */
 export function stripLogPrefix(text: string, kinds: readonly PrefixKind[]): string {
   if (!mayHavePrefix(text)) return text;
   let rest = text;
   for (const kind of kinds) {
-    const m = PATTERNS[kind].exec(rest);
+    const m = (kind === 'grep' ? LEARNED_GREP : PATTERNS[kind]).exec(rest);
     if (!m) return text;
     rest = rest.slice(m[0].length);
   }

@@ -71,6 +71,8 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'Rust tracing "... ERROR api: "': (s) => lines(s, (l) => '2026-03-01T10:00:00.123456Z ERROR api: ' + l),
   'glog on every line "E0301 10:00:00.123456  1234 main.cc:42] "': (s) => lines(s, (l, i) => `E0301 10:00:${String(i % 60).padStart(2, '0')}.123456  1234 main.cc:42] ` + l),
   'Bazel "(10:00:01) "': (s) => lines(s, (l, i) => `(10:00:${String(i % 60).padStart(2, '0')}) ` + l),
+  // grep -n over a whole log: every line's number, a digit after it on some ("3:0.\tProgram arguments").
+  'grep -n "12:"': (s) => lines(s, (l, i) => `${i + 1}:` + l),
   'Jenkins Timestamper "[2026-03-01T10:00:01.123Z] "': (s) => lines(s, (l, i) => `[2026-03-01T10:00:${String(i % 60).padStart(2, '0')}.123Z] ` + l),
 };
 
