@@ -197,8 +197,9 @@ export const CRASH_KIND_NAMES: readonly string[] = [
 /** Input formats: every TraceParser's format, the formats a parser switches to, and core files. */
 export const FORMATS = [
   'gdb', 'lldb',
-  // parse/sanitizer.ts: the tool that wrote the report.
-  'asan', 'lsan', 'msan', 'tsan', 'hwasan', 'ubsan',
+  // parse/sanitizer.ts: the tool that wrote the report; `sanitizer-stack` for a stack pasted
+  // without its report (which tool, and what it found, unknown).
+  'asan', 'lsan', 'msan', 'tsan', 'hwasan', 'ubsan', 'sanitizer-stack',
   'valgrind',
   // parse/glog.ts: glog's handler, or Abseil's and folly's that print the same shape.
   'glog', 'abseil', 'folly',

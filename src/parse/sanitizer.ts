@@ -111,16 +111,29 @@ const SIGNALS: Record<string, string> = {
   'access-violation': 'SIGSEGV', 'illegal-instruction': 'SIGILL', breakpoint: 'SIGTRAP', 'int-divide-by-zero': 'SIGFPE',
 };
 
+/**
+ * A sanitizer's first frame with nothing of its report before it: the stack alone, as people paste
+ * it when asked for "the stack" (from "#0" on), or as a test framework prints
+ * __sanitizer_print_stack_trace(). Only the sanitizers' own shapes, with one blank after "#0": a
+ * function and its "file:line[:column]" without gdb's " at " before it, or a module and offset
+ * ("(prog+0x5ac20e)"), with the function before it or not; TSan's without an address ("#0 event_del
+ * src/event.c:2288:2", a source file's name). gdb's frames ("#0  0x... in f () at a.c:3", also with
+ * their blanks collapsed) and butil's ("#0 0x... f", no " in ") are not.
+ */
+const HEADERLESS_FIRST = /^\s*#0 (?:0x[0-9a-fA-F]{1,16} (?:in (?!.* at \S+:\d+\s*$)\S.*\S:\d+(?::\d+)?|(?:in \S.*)? \([^()\s]+\+0x[0-9a-fA-F]+\)(?: \(BuildId: [0-9a-fA-F]+\))?)|(?!0x|in )(?!.* at \S+:\d+\s*$)\S.*? \S+\.\w{1,4}:\d+(?::\d+)?(?: \([^()\s]+\+0x[0-9a-fA-F]+\))?)\s*$/;
+
 export const sanitizerParser: TraceParser = {
   format: 'asan',
-  label: 'sanitizer reports (ASan, LSan, MSan, TSan, UBSan, HWASan)',
-  // What every line startsTrace accepts holds: the tool's name, or UBSan's words (not a bare '#',
-  // which near-miss log lines are full of; the marker search costs the same for any length).
-  markers: ['Sanitizer', 'runtime error: '],
+  label: 'sanitizer reports (ASan, LSan, MSan, TSan, UBSan, HWASan), and their stacks pasted alone',
+  // What every line startsTrace accepts holds: the tool's name, or UBSan's words, or a first
+  // frame's "#0 " (not a bare '#', which near-miss log lines are full of; the marker search costs
+  // the same for any length).
+  markers: ['Sanitizer', 'runtime error: ', '#0 '],
   startsTrace(line: string): boolean {
     // ASan's "WARNING: AddressSanitizer failed to allocate 0x... bytes" (allocator_may_return_null=1)
     // is not fatal: the program goes on, and a report may follow.
     if (line.includes('Sanitizer')) return (ERROR.test(line) && !FAILED_ALLOCATION.test(line)) || TSAN_WARNING.test(line) || RSS_LIMIT.test(line);
+    if (line.includes('#0 ')) return HEADERLESS_FIRST.test(line);
     return line.includes('runtime error: ') && UBSAN.test(line);
   },
   begin: () => new SanitizerBlock(),
@@ -147,8 +160,16 @@ class SanitizerBlock implements BlockParser {
   private ubsanNotes = 0;
   private readonly notes: { line: number; text: string }[] = [];
 
+  /** The report's header was not pasted: the trace starts at its first frame (HEADERLESS_FIRST). */
+  private headerless = false;
+
   feed(line: string, lineNo: number): FeedResult {
     if (this.span.start === 0) {
+      if (line.includes('#0 ') && HEADERLESS_FIRST.test(line)) {
+        this.headerless = true;
+        this.tool = 'sanitizer-stack';
+        return this.span.account(this.classify(line, lineNo), lineNo);
+      }
       this.header(line);
       return this.span.took(lineNo);
     }
@@ -229,6 +250,7 @@ class SanitizerBlock implements BlockParser {
       return 'end';
     }
     if (SUMMARY.test(line)) {
+      if (this.headerless) this.verdictFromSummary(line);
       // TSan closes with a "==================" rule after SUMMARY; ASan may still print the
       // creation stack of the faulting thread ("Thread T35 (Compositor) created by T0 here:") and
       // "==N==ABORTING".
@@ -264,6 +286,23 @@ class SanitizerBlock implements BlockParser {
   }
 
   private pendingThread: string | null = null;
+
+  /**
+   * A stack pasted without its report, with the report's SUMMARY line after it: the tool and its
+   * verdict are there too ("SUMMARY: AddressSanitizer: SEGV (/out/prog+0x5ac20e)", "...:
+   * heap-use-after-free /src/a.c:12:3 in f", LSan's "...: 24 byte(s) leaked in 1 allocation(s).").
+   */
+  private verdictFromSummary(line: string): void {
+    const m = /^SUMMARY: (\w+Sanitizer): (.*)$/.exec(line);
+    if (!m || !TOOLS[m[1]!]) return;
+    // The verdict is its first word ("SEGV", "heap-use-after-free", "data race" is two): what follows is a location.
+    const words = m[2]!.replace(/\s*\(.*$/, '').replace(/ \S+:\d+(?::\d+)?(?: in .*)?$/, '').replace(/ in \S+$/, '').trim();
+    this.headerless = false;
+    this.tool = /^\d+ byte\(s\) leaked\b/.test(m[2]!) ? 'lsan' : TOOLS[m[1]!]!;
+    this.description = this.tool === 'lsan' ? m[2]!.trim() : words;
+    this.kind = this.tool === 'lsan' ? 'memory-leak' : kindOf(this.tool, words);
+    this.signal = SIGNALS[this.kind] ?? null;
+  }
 
   /** The frame line just read, while the lines after it may be its rest (a terminal's hard wrap). */
   private lastFrame: { text: string; frame: ParsedFrame; joined: number } | null = null;
@@ -332,7 +371,8 @@ class SanitizerBlock implements BlockParser {
       inside: this.notes,
       // A deadly signal the sanitizer caught ("SEGV on unknown address") is that signal: the report
       // then signs like the same crash under gdb or lldb.
-      crashKind: onlyIndirect ? 'indirect-memory-leak' : DEADLY_SIGNALS.has(this.kind) ? SIGNALS[this.kind]! : this.kind,
+      // Without its header, what the sanitizer found is not known (the signature says UNKNOWN).
+      crashKind: this.headerless ? null : onlyIndirect ? 'indirect-memory-leak' : DEADLY_SIGNALS.has(this.kind) ? SIGNALS[this.kind]! : this.kind,
     };
   }
 }
