@@ -293,3 +293,30 @@ describe("a bt whose '#' the paste lost, without the signal line above it", () =
     expect(analyze('0  0x1f in total, 2 retries\n1  0x20 in total\n0 0x7f in stage build\n', { rules: null }).reports).toEqual([]);
   });
 });
+
+describe("gdb 7's starred names of glibc's internal aliases", () => {
+  it('reads "*__GI_raise" and "*__GI_abort" (and so infers the abort)', () => {
+    const text = [
+      '#0  0x00007ffff4e95a75 in *__GI_raise (sig=<value optimised out>) at ../nptl/sysdeps/unix/sysv/linux/raise.c:64',
+      '#1  0x00007ffff4e995c0 in *__GI_abort () at abort.c:92',
+      '#2  0x00007ffff574b8c5 in __gnu_cxx::__verbose_terminate_handler() () from /usr/lib/libstdc++.so.6',
+      '#3  0x0000000000435791 in Store::load (this=0x668050) at store.cpp:18',
+    ].join('\n');
+    const [r] = analyze(text).reports;
+    expect(r!.threads[0]!.frames.map((f) => f.function)).toEqual(['__GI_raise', '__GI_abort', '__gnu_cxx::__verbose_terminate_handler', 'Store::load']);
+    expect(r!.signal).toBe('SIGABRT');
+    expect(r!.signatureFrames[0]).toBe('Store::load');
+  });
+
+  it('skips 32-bit ARM glibc\'s __libc_do_syscall above the kill', () => {
+    const text = [
+      'Thread 7 "pool" received signal SIGABRT, Aborted.',
+      '#0  __libc_do_syscall () at ../sysdeps/unix/sysv/linux/arm/libc-do-syscall.S:47',
+      '#1  0xb3b1e300 in __pthread_kill_implementation (threadid=<optimized out>, signo=6, no_tid=<optimized out>) at pthread_kill.c:43',
+      '#2  0xb3aefbb6 in __GI_raise (sig=sig@entry=6) at ../sysdeps/posix/raise.c:26',
+      '#3  0xb3ae15d4 in __GI_abort () at abort.c:79',
+      '#4  0xac18aab0 in Plugin::Impl::Query (this=0xa9f01a40) at Impl.h:44',
+    ].join('\n');
+    expect(analyze(text).reports[0]!.signatureFrames[0]).toBe('Plugin::Impl::Query');
+  });
+});
