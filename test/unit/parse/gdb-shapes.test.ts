@@ -320,3 +320,33 @@ describe("gdb 7's starred names of glibc's internal aliases", () => {
     expect(analyze(text).reports[0]!.signatureFrames[0]).toBe('Plugin::Impl::Query');
   });
 });
+
+describe('glibc frames named by their source file alone', () => {
+  it("skips __libc_do_syscall at libc-do-syscall.S (Raspberry Pi OS' glibc, no ../sysdeps/ path)", () => {
+    const text = [
+      'Program terminated with signal SIGABRT, Aborted.',
+      '#0  __libc_do_syscall () at libc-do-syscall.S:47',
+      '#1  0xb6d77fd6 in __GI_raise (sig=sig@entry=6) at ../sysdeps/unix/sysv/linux/raise.c:54',
+      '#2  0xb6d685a4 in __GI_abort () at abort.c:79',
+      '#3  0x00036e50 in cam::Capture::queue (this=0x5b1f08, buf=0x5b4c20) at ../src/capture.cpp:212',
+    ].join('\n');
+    expect(analyze(text).reports[0]!.signatureFrames[0]).toBe('cam::Capture::queue');
+  });
+});
+
+describe("Rust's allocation-failure path", () => {
+  it('is skipped for the allocation that failed', () => {
+    const text = [
+      'Program terminated with signal SIGABRT, Aborted.',
+      '#0  __pthread_kill_implementation (no_tid=0, signo=6, threadid=<optimized out>) at ./nptl/pthread_kill.c:44',
+      '#1  0x00007f5c8c0288ff in __GI_abort () at ./stdlib/abort.c:79',
+      '#2  0x000055b1e0d1a3c7 in std::sys::pal::unix::abort_internal () at library/std/src/sys/pal/unix/mod.rs:372',
+      '#3  0x000055b1e0d19a09 in std::process::abort () at library/std/src/process.rs:2373',
+      '#4  0x000055b1e0d1c2f1 in std::alloc::rust_oom () at library/std/src/alloc.rs:375',
+      '#5  0x000055b1e0d1c313 in std::alloc::_::__rg_oom () at library/std/src/alloc.rs:371',
+      '#6  0x000055b1e0c2e0a9 in alloc::alloc::handle_alloc_error () at library/alloc/src/alloc.rs:383',
+      '#7  0x000055b1e0c3f7e2 in grid::Grid::new (n=14) at src/grid.rs:41',
+    ].join('\n');
+    expect(analyze(text).reports[0]!.signatureFrames[0]).toBe('grid::Grid::new');
+  });
+});
