@@ -31,6 +31,13 @@ describe("an IDE's call-stack pane copied as text", () => {
     expect(analyze(text).reports[0]?.format).toBe('ide-frames');
   });
 
+  it("leaves a wrapped gdb frame's location line to gdb", () => {
+    const text = ['Program received signal SIGSEGV, Segmentation fault.', '0x00007ffff7fbc340 in geo::measure<int> (s=...)', 'at shapes.cpp:9',
+      '#0  0x00007ffff7fbc340 in geo::measure<int>', '(s=...) at shapes.cpp:9', '#1  0x0000555555555214 in main () at use_shapes.cpp:9'].join('\n');
+    const reports = analyze(text).reports;
+    expect(reports.map((r) => [r.format, r.signal])).toEqual([['gdb', 'SIGSEGV']]);
+  });
+
   it('leaves short runs and "name value" log lines alone', () => {
     expect(analyze(['alloc 0x00007f0012345678', 'free 0x00007f0012345678'].join('\n')).reports).toEqual([]);
     const log = ['buffer 0x7f0012345678', 'cursor 0x7f0012345690', 'base 0x7f0012340000', 'limit 0x7f0012350000', 'next 0x7f0012345700'].join('\n');
