@@ -228,6 +228,15 @@ Title: pixelwell crashed with SIGSEGV in pw_layer_get_bounds_${n}()
     +   900 pm::Pool::worker()  (in pump) + 72  [0x100a59f08]  pool.cpp:64
     +     900 __psynch_mutexwait  (in libsystem_kernel.dylib) + 8  [0x18a3f5b8c]
 `],
+  ['ide-frames', (n) => `pure virtual method called
+terminate called without an active exception
+__pthread_kill_implementation 0x00007ffff4a9999b
+__GI_abort 0x00007ffff4a268b7
+__cxa_pure_virtual 0x00007ffff4eb7c05
+Panel::~Panel_${n} panel.cpp:157
+Window::close window.cpp:88
+main main.cpp:31
+`],
   ['eu-stack', (n) => `PID 2622${n} - core
 TID 2622${n + 5}:
 #0  0x${hex(n, 16)} pool::run_job_${n}(pool::Job const&) - threads

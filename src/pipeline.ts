@@ -11,7 +11,7 @@ import type { AnalyzeResult, Report } from './model.js';
 import { SCHEMA_VERSION } from './model.js';
 import { buildReport } from './normalize/build-report.js';
 import { SIGNATURE_VERSION } from './normalize/signature.js';
-import { preferSanitizerReports } from './normalize/order-reports.js';
+import { preferDebuggerReports, preferSanitizerReports } from './normalize/order-reports.js';
 import { Extractor, type ExtractedTrace, type ExtractOptions } from './parse/extract.js';
 import { demangleTraces, demangleTracesSync } from './normalize/demangle.js';
 import { gdbParser } from './parse/gdb.js';
@@ -91,6 +91,7 @@ function reportStream(finish: (report: Report) => void, emit: (report: Report) =
       }
       const pair = [held, report];
       preferSanitizerReports(pair);
+      if (pair[0] === held) preferDebuggerReports(pair);
       held = null;
       if (pair[0] !== report) {
         finish(pair[0]!);
@@ -129,6 +130,8 @@ function collector(parsers: readonly TraceParser[], path: string, options: Extra
   const result = (): Report[] => {
     // A sanitizer's report of a death a crash handler printed a stack for just before comes first.
     preferSanitizerReports(reports);
+    // A debugger's stack of a death a runtime stated just before without frames comes first.
+    preferDebuggerReports(reports);
     return reports;
   };
   return { extractor, flush, result };

@@ -274,6 +274,8 @@ export const FORMATS = [
   // Ubuntu's crash reporters' reports (ABRT's truncated backtrace, apport's StacktraceTop);
   // parse/macos-sample.ts: macOS' sample call graph of a hung process.
   'xorg', 'abrt', 'apport', 'macos-sample',
+  // parse/ide-frames.ts: an IDE's call-stack pane copied as text (CLion's Frames list).
+  'ide-frames',
   'rust', 'go', 'butil',
   // parse/butil.ts: Chromium's base::debug stack dumps, read by the butil reader.
   'chromium',

@@ -6,6 +6,7 @@
 // fatal error), found around the dump, when it has none of its own.
 
 import type { Report } from '../model.js';
+import { computeSignature, signatureOptions } from './signature.js';
 
 const SANITIZERS = new Set(['asan', 'lsan', 'msan', 'tsan', 'ubsan', 'hwasan']);
 const HANDLER_DUMPS = new Set(['chromium', 'backtrace_symbols', 'butil', 'glog']);
@@ -34,6 +35,43 @@ export function preferSanitizerReports(reports: Report[], changed?: (report: Rep
       sanitizer.abortMessage = dump.abortMessage;
       changed?.(sanitizer);
     }
+    i++;
+  }
+}
+
+// One death, two reports the other way round: a runtime states its verdict in a line or two and
+// prints no frames (Rust's "thread 'main' has overflowed its stack" or a panic without
+// RUST_BACKTRACE), and the debugger run on the process or its core prints the stack of that same
+// death right after. The debugger's report is the one to read: it goes first, with the runtime's
+// verdict as its crash kind (its signature recomputed) and message.
+
+/** Runtimes whose report of a death may be a verdict without frames. */
+const FRAMELESS_VERDICTS = new Set(['rust']);
+const DEBUGGERS = new Set(['gdb', 'lldb', 'core+gdb', 'core+lldb']);
+/** The signals a debugger shows for the death a runtime reported (its abort, or the fault before it). */
+const VERDICT_DEATHS = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGTRAP', 'UNKNOWN']);
+/** At most this many lines between the verdict's last line and the debugger's first. */
+export const MAX_VERDICT_GAP = 40;
+
+/**
+ * Reorders `reports` in place: a debugger's report right after a runtime's frameless verdict on the
+ * same death comes first, and takes the verdict as its crash kind (and message, when it has none).
+ * `changed` is called for each debugger report so changed.
+ */
+export function preferDebuggerReports(reports: Report[], changed?: (report: Report) => void): void {
+  for (let i = 0; i + 1 < reports.length; i++) {
+    const verdict = reports[i]!;
+    const debugger_ = reports[i + 1]!;
+    if (!FRAMELESS_VERDICTS.has(verdict.format) || verdict.signatureFrames.length > 0 || verdict.crashKind === 'UNKNOWN') continue;
+    if (!DEBUGGERS.has(debugger_.format) || debugger_.signatureFrames.length === 0 || !VERDICT_DEATHS.has(debugger_.crashKind)) continue;
+    if (debugger_.source.path !== verdict.source.path || debugger_.source.line - verdict.source.endLine > MAX_VERDICT_GAP) continue;
+    const frames = debugger_.crashedThread === null ? [] : debugger_.threads[debugger_.crashedThread]!.frames;
+    Object.assign(debugger_, computeSignature(verdict.crashKind, frames, signatureOptions(debugger_.format, debugger_.program)));
+    debugger_.crashKind = verdict.crashKind;
+    if (debugger_.abortMessage === null) debugger_.abortMessage = verdict.abortMessage;
+    reports[i] = debugger_;
+    reports[i + 1] = verdict;
+    changed?.(debugger_);
     i++;
   }
 }

@@ -104,10 +104,19 @@ const KCRASH_SIGNAL = /^Application: .*\bsignal: (Segmentation fault|Aborted|Bus
  */
 const HANDLER_ADDRESS = /\b(?:for|at|fault(?:ing)?) address:? (0x[0-9a-fA-F]{1,16})\b/;
 
+/**
+ * A Mach exception as Xcode, lldb and the IDEs over them word it, in prose or a status line above a
+ * copied stack ("Stopped with EXC_BAD_ACCESS (code=1, address=0x0)", CLion's "Exception:
+ * EXC_BAD_ACCESS (code=2, address=0x16f603ff8)"): its signal, and the address a bad access names.
+ */
+const MACH_EXCEPTION_LINE = /\b(EXC_(?:BAD_ACCESS|BAD_INSTRUCTION|ARITHMETIC|CRASH|BREAKPOINT))\b(?: \(code=\d+(?:, address=(0x[0-9a-fA-F]{1,16}))?)?/;
+
 function handlerLine(before: Lines): StatedSignal | null {
   for (const { text } of before.slice(-HANDLER_LINES).reverse()) {
     const kcrash = KCRASH_SIGNAL.exec(text.trim());
     if (kcrash) return { signal: signalFromWords(kcrash[1]!)!, faultAddress: null };
+    const mach = MACH_EXCEPTION_LINE.exec(text);
+    if (mach) return { signal: MACH_EXCEPTION_SIGNALS[mach[1]!]!, faultAddress: mach[2] ? `0x${BigInt(mach[2]).toString(16)}` : null };
     const named = /\b(SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP|SYS))\b/.exec(text);
     const numbered = named ? null : /\bsignal (\d{1,2})\b/i.exec(text);
     const signal = named ? named[1]! : numbered ? signalName(numbered[1]!) : null;

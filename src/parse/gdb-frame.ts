@@ -88,6 +88,16 @@ const TAIL_SHAPE = /^\s*(?:at \S.*:\d+(?::\d+)?|at \S+\.(?:so(?:\.\d+)*|dylib|dl
 /** IDE front-ends (CLion's gdb console) print a library without line info as "at /usr/lib/libc.so.6". */
 const AT_MODULE = /^\s*at (\S+\.(?:so(?:\.\d+)*|dylib|dll))\s*$/;
 
+/**
+ * gdb 7.0-7.4 prints a function found through glibc's versioned internal aliases with a star
+ * ("#0  0x00007f... in *__GI_raise (sig=<value optimised out>) at ../nptl/.../raise.c:64"): the star
+ * is no part of the name.
+ */
+const STARRED_NAME = /^\*(?=[A-Za-z_])/;
+function withoutStar(rest: string): string {
+  return rest.charCodeAt(0) === 42 /* * */ ? rest.replace(STARRED_NAME, '') : rest;
+}
+
 /** Splits the frame line; returns null when it is not one. */
 export function splitGdbFrame(line: string): GdbFrameParts | null {
   if (line.charCodeAt(0) !== 35 /* # */) return null;
@@ -95,7 +105,7 @@ export function splitGdbFrame(line: string): GdbFrameParts | null {
   if (!m) return null;
   const index = Number(m[1]);
   const address = m[2] ?? null;
-  const rest = line.slice(m[0].length);
+  const rest = withoutStar(line.slice(m[0].length));
   if (rest.startsWith('<signal handler called>') || rest.startsWith('<function called from gdb>')) {
     const close = rest.indexOf('>');
     return { index, address, rawFunction: rest.slice(0, close + 1), open: false, depth: 0, tail: rest.slice(close + 1) };
@@ -130,7 +140,7 @@ export function splitBareFrameHead(line: string): { index: number; address: stri
   if (line.charCodeAt(0) !== 35 /* # */) return null;
   const m = FRAME_HEAD.exec(line);
   if (!m) return null;
-  const name = line.slice(m[0].length).trimEnd();
+  const name = withoutStar(line.slice(m[0].length)).trimEnd();
   if (name === '' || argumentListStart(name) !== -1 || !plausibleName(name)) return null;
   return { index: Number(m[1]), address: m[2] ?? null, name };
 }

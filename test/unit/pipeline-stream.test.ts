@@ -38,3 +38,19 @@ describe('analyzeStream with onReport', () => {
     expect(handed.map(key)).toEqual(whole.map(key));
   });
 });
+
+describe('analyzeStream with onReport, a frameless verdict then the debugger', () => {
+  it("puts the debugger's report of a Rust stack overflow first, as the whole result does", async () => {
+    const text = [
+      "thread 'main' has overflowed its stack", 'fatal runtime error: stack overflow', '',
+      'Program received signal SIGABRT, Aborted.',
+      '#0  0x00007ffff7c969fc in __pthread_kill_implementation () from /lib/x86_64-linux-gnu/libc.so.6',
+      '#1  0x00007ffff7c287f3 in abort () from /lib/x86_64-linux-gnu/libc.so.6',
+      '#2  0x00005555557d20e4 in shard::Index::lookup ()',
+      '#3  0x00005555557d2311 in shard::main ()',
+    ].join('\n');
+    const { whole, handed } = await both(text);
+    expect(handed.map((r) => r.format)).toEqual(['gdb', 'rust']);
+    expect(handed.map(key)).toEqual(whole.map(key));
+  });
+});

@@ -19,4 +19,10 @@ describe('signalFromContext', () => {
     expect(signalFromContext(at('fatal signal 11, backtrace:'), [])).toEqual({ signal: 'SIGSEGV', faultAddress: null });
     expect(signalFromContext(at('caught SIGFPE', ...Array.from({ length: 20 }, (_, i) => `step ${i}`)), [])).toEqual(null);
   });
+  it('reads a Mach exception worded in a line above a copied stack (an IDE, lldb prose), with a bad access\'s address', () => {
+    expect(signalFromContext(at('Stopped with EXC_BAD_ACCESS (code=1, address=0x0) in the debugger:', ''), [])).toEqual({ signal: 'SIGSEGV', faultAddress: '0x0' });
+    expect(signalFromContext(at('Exception: EXC_BAD_ACCESS (code=2, address=0x16f603ff8)'), [])).toEqual({ signal: 'SIGSEGV', faultAddress: '0x16f603ff8' });
+    expect(signalFromContext(at('EXC_ARITHMETIC (code=EXC_I386_DIV, subcode=0x0)'), [])).toEqual({ signal: 'SIGFPE', faultAddress: null });
+    expect(signalFromContext(at('the EXC_BAD_ACCESS_HANDLER flag is set'), [])).toEqual(null);
+  });
 });

@@ -293,3 +293,60 @@ describe("a bt whose '#' the paste lost, without the signal line above it", () =
     expect(analyze('0  0x1f in total, 2 retries\n1  0x20 in total\n0 0x7f in stage build\n', { rules: null }).reports).toEqual([]);
   });
 });
+
+describe("gdb 7's starred names of glibc's internal aliases", () => {
+  it('reads "*__GI_raise" and "*__GI_abort" (and so infers the abort)', () => {
+    const text = [
+      '#0  0x00007ffff4e95a75 in *__GI_raise (sig=<value optimised out>) at ../nptl/sysdeps/unix/sysv/linux/raise.c:64',
+      '#1  0x00007ffff4e995c0 in *__GI_abort () at abort.c:92',
+      '#2  0x00007ffff574b8c5 in __gnu_cxx::__verbose_terminate_handler() () from /usr/lib/libstdc++.so.6',
+      '#3  0x0000000000435791 in Store::load (this=0x668050) at store.cpp:18',
+    ].join('\n');
+    const [r] = analyze(text).reports;
+    expect(r!.threads[0]!.frames.map((f) => f.function)).toEqual(['__GI_raise', '__GI_abort', '__gnu_cxx::__verbose_terminate_handler', 'Store::load']);
+    expect(r!.signal).toBe('SIGABRT');
+    expect(r!.signatureFrames[0]).toBe('Store::load');
+  });
+
+  it('skips 32-bit ARM glibc\'s __libc_do_syscall above the kill', () => {
+    const text = [
+      'Thread 7 "pool" received signal SIGABRT, Aborted.',
+      '#0  __libc_do_syscall () at ../sysdeps/unix/sysv/linux/arm/libc-do-syscall.S:47',
+      '#1  0xb3b1e300 in __pthread_kill_implementation (threadid=<optimized out>, signo=6, no_tid=<optimized out>) at pthread_kill.c:43',
+      '#2  0xb3aefbb6 in __GI_raise (sig=sig@entry=6) at ../sysdeps/posix/raise.c:26',
+      '#3  0xb3ae15d4 in __GI_abort () at abort.c:79',
+      '#4  0xac18aab0 in Plugin::Impl::Query (this=0xa9f01a40) at Impl.h:44',
+    ].join('\n');
+    expect(analyze(text).reports[0]!.signatureFrames[0]).toBe('Plugin::Impl::Query');
+  });
+});
+
+describe('glibc frames named by their source file alone', () => {
+  it("skips __libc_do_syscall at libc-do-syscall.S (Raspberry Pi OS' glibc, no ../sysdeps/ path)", () => {
+    const text = [
+      'Program terminated with signal SIGABRT, Aborted.',
+      '#0  __libc_do_syscall () at libc-do-syscall.S:47',
+      '#1  0xb6d77fd6 in __GI_raise (sig=sig@entry=6) at ../sysdeps/unix/sysv/linux/raise.c:54',
+      '#2  0xb6d685a4 in __GI_abort () at abort.c:79',
+      '#3  0x00036e50 in cam::Capture::queue (this=0x5b1f08, buf=0x5b4c20) at ../src/capture.cpp:212',
+    ].join('\n');
+    expect(analyze(text).reports[0]!.signatureFrames[0]).toBe('cam::Capture::queue');
+  });
+});
+
+describe("Rust's allocation-failure path", () => {
+  it('is skipped for the allocation that failed', () => {
+    const text = [
+      'Program terminated with signal SIGABRT, Aborted.',
+      '#0  __pthread_kill_implementation (no_tid=0, signo=6, threadid=<optimized out>) at ./nptl/pthread_kill.c:44',
+      '#1  0x00007f5c8c0288ff in __GI_abort () at ./stdlib/abort.c:79',
+      '#2  0x000055b1e0d1a3c7 in std::sys::pal::unix::abort_internal () at library/std/src/sys/pal/unix/mod.rs:372',
+      '#3  0x000055b1e0d19a09 in std::process::abort () at library/std/src/process.rs:2373',
+      '#4  0x000055b1e0d1c2f1 in std::alloc::rust_oom () at library/std/src/alloc.rs:375',
+      '#5  0x000055b1e0d1c313 in std::alloc::_::__rg_oom () at library/std/src/alloc.rs:371',
+      '#6  0x000055b1e0c2e0a9 in alloc::alloc::handle_alloc_error () at library/alloc/src/alloc.rs:383',
+      '#7  0x000055b1e0c3f7e2 in grid::Grid::new (n=14) at src/grid.rs:41',
+    ].join('\n');
+    expect(analyze(text).reports[0]!.signatureFrames[0]).toBe('grid::Grid::new');
+  });
+});
