@@ -22,7 +22,8 @@ import type { BlockParser, FeedResult, ParsedTrace, TraceParser } from './types.
 /** A function as the pane names it: blanks only inside brackets ("std::function<void (int)>::operator()"). */
 // Not a word of a debugger's own lines: gdb wrapped in a narrow terminal moves a frame's location to a
 // line of its own ("at libshapes.cpp:9"), which is that frame's, not a stack.
-const NAME = String.raw`(?:<unknown>|(?!(?:at|from|in|by|of|to|see)\s)[A-Za-z_~](?:[\w:~.$]|<[^<>]*(?:<[^<>]*>[^<>]*)*>|\([^()]*\))*)`;
+// Nor a name ending in ':' (a register dump's "x3: 0x0000000000000000").
+const NAME = String.raw`(?:<unknown>|(?!(?:at|from|in|by|of|to|see)\s)[A-Za-z_~](?:[\w:~.$]|<[^<>]*(?:<[^<>]*>[^<>]*)*>|\([^()]*\))*(?<!:))`;
 const SOURCE_EXTENSIONS = 'c|cc|cpp|cxx|c\\+\\+|h|hh|hpp|hxx|inl|ipp|m|mm|rs|swift|go|zig|d';
 const LINE = new RegExp(String.raw`^\s*(${NAME}) (?:(0x[0-9a-fA-F]{6,16})|([\w./\\-]+\.(?:${SOURCE_EXTENSIONS})):(\d+))\s*$`);
 /** Frames a program's stack ends in: with them, a run of address-only lines is a stack too. */

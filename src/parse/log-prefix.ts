@@ -124,6 +124,7 @@ const NOT_A_CUT = /[:|\]>,.;)]/;
 /** Longest prefix of an unknown shape tried, and most words in it. */
 const MAX_SHAPE_LENGTH = 120;
 const MAX_SHAPE_WORDS = 8;
+const MAX_UNMARKED_WORDS = 3;
 
 export interface ShapeSplit {
   /** The words cut off (shapeOf makes them the shape the lines after it are stripped of). */
@@ -147,7 +148,8 @@ export interface ShapeSplit {
  * pm2's "0|api      | ", Bazel's "(10:00:01) ", a mail quote's ">" without its blank). The ways to
  * cut the line at a word's start (or right after a bracket, bar, colon or '>'), within 8 words and
  * 120 characters, where the words before the cut hold what a logger writes and prose seldom does (a
- * number, a bracket, a bar, a colon, a '>'; or a level word first): the extractor asks its parsers
+ * number, a bracket, a bar, a colon, a '>'; or a level word first; 3 words at most where the prefix
+ * does not end as a logger's does, see ShapeSplit.marked): the extractor asks its parsers
  * about the rest, and learns the cut-off words as a shape (shapeOf) to strip from the lines after it.
  * `marked`: only the marked ones (longest first), else only the others (shortest first).
  */
@@ -169,7 +171,9 @@ export function shapeSplits(text: string, marked: boolean): ShapeSplit[] {
     if (!(blankBefore || (punctuation && !NOT_A_CUT.test(text[p]!)))) continue;
     const prefix = text.slice(0, p);
     const isMarked = holds && LOGGER_END.test(prefix);
-    if (isMarked === marked) out.push({ prefix, rest: text.slice(p), marked: isMarked });
+    // An unmarked prefix of more than a few words is more likely the line's own text (a register
+    // dump's "x0: 0x0000000000000000   x1: ..." before its last pair) than a logger's.
+    if (isMarked === marked && (isMarked || words + (blankBefore ? 0 : 1) <= MAX_UNMARKED_WORDS)) out.push({ prefix, rest: text.slice(p), marked: isMarked });
   }
   if (!marked) return out;
   // Those ending in blanks longest first, then the ones cut right after their punctuation ("##[error]").

@@ -135,10 +135,14 @@ describe('shapeSplits and shapeOf', () => {
   });
 
   it('offers a cut only after words holding a logger’s marks, never after prose', () => {
-    // Prose with a colon is offered, but after the line as it is (not marked: no number, bracket or level word).
+    // Not prose, even with a colon (no number, bracket or level word; more than 3 words)...
     expect(shapeSplits('I get this crash: Program received signal SIGSEGV, Segmentation fault.', true)).toEqual([]);
-    expect(shapeSplits('I get this crash: Program received signal SIGSEGV, Segmentation fault.', false)[0]).toMatchObject({ prefix: 'I get this crash: ', marked: false });
+    expect(shapeSplits('I get this crash: Program received signal SIGSEGV, Segmentation fault.', false)).toEqual([]);
     expect(shapeSplits('I get this crash when I run it', false)).toEqual([]);
+    // ...nor a register dump's pairs before its last one; a short prefix without a logger's end is
+    // offered after the line as it is (stern's pod and container).
+    expect(shapeSplits('    x0: 0x0000000000000000   x1: 0x000000016f5f2e58   x2: 0x0000000000000003   x3: 0x0000000000000000', false).map((s) => s.prefix)).toEqual(['    x0: 0x0000000000000000   ']);
+    expect(shapeSplits('api-7d9f5c-x2x api Program received signal SIGSEGV', false)[0]).toMatchObject({ prefix: 'api-7d9f5c-x2x ', marked: false });
     // After a bracket, bar, colon or '>' without a blank, where no more punctuation follows.
     expect(shapeSplits('##[error]Program received signal SIGSEGV', true).map((s) => s.prefix)).toEqual(['##[error]']);
     expect(shapeSplits('app[web.1]: #0  0x1 in f ()', true).map((s) => s.prefix)).toEqual(['app[web.1]: ']);
