@@ -117,10 +117,11 @@ const SIGNALS: Record<string, string> = {
  * __sanitizer_print_stack_trace(). Only the sanitizers' own shapes, with one blank after "#0": a
  * function and its "file:line[:column]" without gdb's " at " before it, or a module and offset
  * ("(prog+0x5ac20e)"), with the function before it or not; TSan's without an address ("#0 event_del
- * src/event.c:2288:2", a source file's name). gdb's frames ("#0  0x... in f () at a.c:3", also with
- * their blanks collapsed) and butil's ("#0 0x... f", no " in ") are not.
+ * src/event.c:2288:2", or "#0 pthread_mutex_lock <null> (prog+0x4a3f1d)" without a location). gdb's
+ * frames ("#0  0x... in f () at a.c:3", also with their blanks collapsed) and butil's ("#0 0x... f",
+ * no " in ") are not.
  */
-const HEADERLESS_FIRST = /^\s*#0 (?:0x[0-9a-fA-F]{1,16} (?:in (?!.* at \S+:\d+\s*$)\S.*\S:\d+(?::\d+)?|(?:in \S.*)? \([^()\s]+\+0x[0-9a-fA-F]+\)(?: \(BuildId: [0-9a-fA-F]+\))?)|(?!0x|in )(?!.* at \S+:\d+\s*$)\S.*? \S+\.\w{1,4}:\d+(?::\d+)?(?: \([^()\s]+\+0x[0-9a-fA-F]+\))?)\s*$/;
+const HEADERLESS_FIRST = /^\s*#0 (?:0x[0-9a-fA-F]{1,16} (?:in (?!.* at \S+:\d+\s*$)\S.*\S:\d+(?::\d+)?|(?:in \S.*)? \([^()\s]+\+0x[0-9a-fA-F]+\)(?: \(BuildId: [0-9a-fA-F]+\))?)|(?!0x|in )(?!.* at \S+:\d+\s*$)\S.*? (?:\S+\.\w{1,4}:\d+(?::\d+)?(?: \([^()\s]+\+0x[0-9a-fA-F]+\))?|<null> \([^()\s]+\+0x[0-9a-fA-F]+\)))\s*$/;
 
 export const sanitizerParser: TraceParser = {
   format: 'asan',

@@ -39,6 +39,9 @@ describe('a sanitizer stack without its report', () => {
     expect(r.format).toBe('sanitizer-stack');
     expect(r.threads.map((t) => [t.role, t.frames.length])).toEqual([['access', 3], ['freed-by', 2]]);
     expect(r.signatureFrames[0]).toBe('event_del');
+    // An interceptor without a location ("<null>"), the report's SUMMARY after the stacks.
+    const cycle = analyze('    #0 pthread_mutex_lock <null> (bank+0x4a3f1d)\n    #1 bank::Account::transfer_to(bank::Account&, long) /src/account.cc:40:9 (bank+0x4d21a0)\n\nSUMMARY: ThreadSanitizer: lock-order-inversion (potential deadlock) (/out/bank+0x4a3f1d) in pthread_mutex_lock\n', { rules: null }).reports[0]!;
+    expect([cycle.format, cycle.crashKind, cycle.signatureFrames[0]]).toEqual(['tsan', 'lock-order-inversion', 'bank::Account::transfer_to']);
   });
 
   it('leaves gdb’s frames, butil’s and log lines that begin with "#0" to others', () => {
