@@ -42,6 +42,8 @@ const PAGER = /-{2,3}Type <(?:RET|return)> (?:for more, q to quit, c to continue
 /** A whole line that is one inline-code span, after an optional list marker; group 1 is the code. */
 const INLINE_CODE_LINE = /^\s*(?:[-*+]\s+|\d{1,3}[.)]\s+)?`([^`]+)`\s*$/;
 const FENCE = /^\s*(?:```|~~~)[\w+-]*\s*$/;
+const GLUED_FENCE_START = /^(\s*)```(?=\S+[ \t])/;
+const GLUED_FENCE_END = /(?<=\S)```\s*$/;
 // HTML-escaped text copied from a rendered page or an e-mail (&lt; &gt; &amp; &quot; &#39;).
 const HTML_ENTITY = /&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});/g;
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&apos;': "'", '&nbsp;': ' ' };
@@ -176,6 +178,10 @@ function unwrapLine(line: string): string {
     // module`function keeps its own.
     const span = INLINE_CODE_LINE.exec(line);
     if (span) return span[1]!;
+    // A fence glued to the paste's first or last line, as chat clients and quick replies leave it
+    // ("```Program received signal ...", "#3 0x... in main () at m.c:7```"): a fence line's language
+    // tag is one word, so the first line's fence has words after it.
+    if (line.includes('```')) line = line.replace(GLUED_FENCE_START, '$1').replace(GLUED_FENCE_END, '');
     if ((line.split('`').length - 1) % 2 === 1) {
       const opened = line.replace(/^(\s*)`(?=\S)/, '$1'); // the indentation is the paste's (a code block): kept for the extractor
       line = opened !== line ? opened : line.replace(/(?<=\S)`\s*$/, '');

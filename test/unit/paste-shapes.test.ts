@@ -38,6 +38,8 @@ const WRAPPINGS: Record<string, (s: string) => string> = {
   'syslog prefix': (s) => lines(s, (l) => 'Jan 12 03:04:05 build-7 prog[1234]: ' + l),
   'journald ISO prefix': (s) => lines(s, (l) => '2026-01-12T03:04:05+0000 build-7 systemd-coredump[88]: ' + l),
   'Markdown fence around it': (s) => '```gdb\n' + s + '\n```',
+  // A chat client's or a quick reply's fence glued to the first and last lines.
+  'a fence glued to the first and last lines': (s) => '```' + s.replace(/\n*$/, '') + '```',
   'stray backtick on the first line': (s) => '`' + s,
   'CRLF line ends': (s) => s.replaceAll('\n', '\r\n'),
   // A rendered page's or an editor's copy pads lines (spaces, a tab, no-break spaces); an editor's
@@ -150,6 +152,12 @@ describe('cleanLine', () => {
   it('removes gdb\'s pager prompt and keeps the frame printed after it', () => {
     expect(cleanLine('--Type <RET> for more, q to quit, c to continue without paging--#12 0x0000 in main () at a.c:3')).toBe('#12 0x0000 in main () at a.c:3');
     expect(cleanLine('---Type <return> to continue, or q <return> to quit---')).toBe('');
+  });
+  it('drops a fence glued to a line, and keeps a fence line\'s language tag out of the text', () => {
+    expect(cleanLine('```Program received signal SIGSEGV, Segmentation fault.')).toBe('Program received signal SIGSEGV, Segmentation fault.');
+    expect(cleanLine('#3  0x4011 in main () at m.c:7```')).toBe('#3  0x4011 in main () at m.c:7');
+    expect(cleanLine('```gdb')).toBe('');
+    expect(cleanLine('frame #0: 0x1 a.out`main at m.c:3')).toBe('frame #0: 0x1 a.out`main at m.c:3');
   });
   it('unescapes HTML entities, drops fences, keeps lldb backticks', () => {
     expect(cleanLine('#0 f (v=std::vector&lt;int&gt; &amp;) at a.cc:1')).toBe('#0 f (v=std::vector<int> &) at a.cc:1');
