@@ -411,9 +411,16 @@ export class Extractor {
    */
   private startsWithoutShapedPrefix(text: string, line: number, starters: readonly TraceParser[], marked: boolean): boolean {
     for (const split of shapeSplits(text, marked)) {
-      const parser = starters.find((p) => p.startsTrace(split.rest));
+      let rest = split.rest;
+      let parser = starters.find((p) => p.startsTrace(rest));
+      // A crash handler's "==PID== " on each line of its dump, behind the prefix.
+      const tag = parser ? null : PASTE_TAG.exec(rest)?.[0];
+      if (tag) {
+        rest = withoutTag(rest, tag);
+        parser = starters.find((p) => p.startsTrace(rest));
+      }
       if (!parser) continue;
-      return this.startBehindLogPrefix({ log: [], shape: shapeOf(split.prefix) }, parser, split.rest, line);
+      return this.startBehindLogPrefix({ log: [], shape: shapeOf(split.prefix), ...(tag ? { tag } : {}) }, parser, rest, line);
     }
     return false;
   }

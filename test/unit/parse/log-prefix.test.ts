@@ -171,6 +171,13 @@ describe('a trace behind a logger prefix of an unknown form', () => {
     expect(expected).toEqual(['SIGSEGV | Parser::next | main']);
     expect(analyze(gdb.map(wrap).join('\n'), { rules: null }).reports.map((r) => r.signatureText)).toEqual(expected);
   });
+  it("learns a crash handler's ==PID== tag behind the shape too", () => {
+    const dump = ['==4102== STACK TRACE:', '==4102==', '==4102== 0 tally(on_sigsegv+0x168) [0x408408]', '==4102== 1 /lib/x86_64-linux-gnu/libc.so.6(+0x42520) [0x7f07c3c42520]', '==4102== 2 tally(parse_row+0x3c) [0x40761c]', '==4102== 3 tally(main+0x91) [0x402a11]'];
+    const plain = analyze(dump.join('\n'), { rules: null }).reports.map((r) => r.signatureFrames);
+    expect(plain).toEqual([['parse_row', 'main']]);
+    const wrapped = dump.map((l, i) => `[10:00:${String(i).padStart(2, '0')}]W:\t [Step 2/3] ${l}`).join('\n');
+    expect(analyze(wrapped, { rules: null }).reports.map((r) => r.signatureFrames)).toEqual(plain);
+  });
   it('leaves lines without the learned shape as they are', () => {
     const text = ['0|api      | Program received signal SIGSEGV, Segmentation fault.', '0|api      | #0  0x1 in Parser::next (this=0x0) at parser.cc:12', '1|web      | #1  0x2 in other () at o.cc:1', '0|api      | #1  0x2 in main () at main.cc:5'].join('\n');
     const report = analyze(text, { rules: null }).reports[0]!;
