@@ -7,7 +7,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import * as zlib from 'node:zlib';
 import { createInflateRaw } from 'node:zlib';
 import { CoredxInputError } from '../errors.js';
-import { cleanLine, splitEscapedNewlines, splitJsonEscapedNewlines } from './clean.js';
+import { cleanLine, splitEscapedNewlines, splitJoinedFrames, splitJsonEscapedNewlines } from './clean.js';
 import { markerSet, type MarkerSet } from './marker-search.js';
 import { bomEncoding, crashMarker, holdsText, looksBinary, sniff, SNIFF_BYTES, type BomEncoding, type FileKind } from './sniff.js';
 
@@ -21,11 +21,28 @@ const LONG_TAIL = 4 * 1024;
 const LONG_HEAD = MAX_LINE_LENGTH - LONG_TAIL;
 const cutMarker = (bytes: number) => `\u2026{${bytes} bytes cut}\u2026`;
 
-/** Cleans a raw line and hands it on: as several lines when it is a syslog-flattened message or a trace escaped into one line. */
+/**
+ * Cleans a raw line and hands it on: as several lines when it is a syslog-flattened message, a trace
+ * escaped into one line, or a stack whose line breaks were lost (three frame numbers in a row).
+ */
 function pushLine(raw: string, lineNo: number, push: (line: string, lineNo: number) => void): void {
-  const parts = raw.length > 8 && raw.includes('#012') ? splitEscapedNewlines(raw) : raw.length > 64 && raw.includes('\\n') ? splitJsonEscapedNewlines(raw) : null;
+  const parts =
+    raw.length > 8 && raw.includes('#012') ? splitEscapedNewlines(raw)
+    : raw.length > 64 && raw.includes('\\n') ? splitJsonEscapedNewlines(raw)
+    : raw.length > 64 && mayHoldJoinedFrames(raw) ? splitJoinedFrames(raw)
+    : null;
   if (!parts) return push(cleanLine(raw), lineNo);
   for (const part of parts) push(cleanLine(part), lineNo);
+}
+
+/** Three "#" after a blank (" #"), the least a joined stack holds: one cheap look before any regex. */
+function mayHoldJoinedFrames(raw: string): boolean {
+  let at = raw.indexOf(' #');
+  for (let n = 1; at >= 0; n++) {
+    if (n === 3) return true;
+    at = raw.indexOf(' #', at + 2);
+  }
+  return false;
 }
 
 export interface LineSink {
