@@ -269,12 +269,15 @@ export function splitJsonEscapedNewlines(line: string): string[] | null {
  * and its parenthesis ("#0  compute (p=0x0) at ...": gdb's frame without an address).
  */
 const JOINED_FRAME = /(?<=\s)(?:\* )?(?:frame )?#(\d{1,4})(?=:? +(?:0x[0-9a-fA-F]+|[\w:~<>]+ ?\())/g;
+/** A tool's "==PID==" after a blank, as Valgrind puts it before each line. */
+const JOINED_TAG = /(?<=\s)==\d+==(?=\s)/g;
 /** Frames in a row a joined stack has at least: fewer are too likely a line's own words ("#1 and #2"). */
 const MIN_JOINED_FRAMES = 3;
 
 /**
  * A raw line split before each frame of a stack joined into it, or null when it holds none: a run
- * of at least 3 frame numbers counting up by one ("#0 ... #1 ... #2 ..."), each after a blank. Then
+ * of at least 3 frame numbers counting up by one ("#0 ... #1 ... #2 ..."), each after a blank, or 3
+ * of Valgrind's "==PID==" tags (the same each time), before each of which it is cut. Then
  * every run of two or more (another thread's stack) is split too, and so are the lines a debugger or
  * a sanitizer prints around its stacks (JOINED_HEADER); text before them is a line of its own.
  */
@@ -287,8 +290,12 @@ export function splitJoinedFrames(line: string): string[] | null {
     if (run && f.n === run[run.length - 1]!.n + 1) run.push(f);
     else runs.push([f]);
   }
-  if (!runs.some((r) => r.length >= MIN_JOINED_FRAMES)) return null;
+  // Valgrind's (and crash handlers') "==PID==" before each of their lines.
+  const tags = [...line.matchAll(JOINED_TAG)];
+  const tagged = tags.length >= MIN_JOINED_FRAMES && tags.every((t) => t[0] === tags[0]![0]);
+  if (!runs.some((r) => r.length >= MIN_JOINED_FRAMES) && !tagged) return null;
   const cuts = new Set<number>();
+  if (tagged) for (const t of tags) cuts.add(t.index!);
   for (const r of runs) if (r.length >= 2) for (const f of r) cuts.add(f.at);
   for (const m of line.matchAll(JOINED_HEADER)) cuts.add(m.index!);
   const parts: string[] = [];

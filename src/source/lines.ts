@@ -35,12 +35,16 @@ function pushLine(raw: string, lineNo: number, push: (line: string, lineNo: numb
   for (const part of parts) push(cleanLine(part), lineNo);
 }
 
-/** Three "#" after a blank (" #"), the least a joined stack holds: one cheap look before any regex. */
+/** Three " #" or " ==" (after a blank), the least a joined stack holds: a cheap look before any regex. */
 function mayHoldJoinedFrames(raw: string): boolean {
-  let at = raw.indexOf(' #');
+  return thrice(raw, ' #') || thrice(raw, ' ==');
+}
+
+function thrice(raw: string, what: string): boolean {
+  let at = raw.indexOf(what);
   for (let n = 1; at >= 0; n++) {
     if (n === 3) return true;
-    at = raw.indexOf(' #', at + 2);
+    at = raw.indexOf(what, at + what.length);
   }
   return false;
 }
