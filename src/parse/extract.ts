@@ -89,6 +89,51 @@ interface Active {
   earlier: { line: number; text: string }[];
 }
 
+/**
+ * A paste double-spaced by its way here (a page's or a mail client's copy that puts an empty line
+ * after each line): its single empty lines are dropped, so a trace's frames are together again (most
+ * formats end a stack at an empty line); two in a row stand for one of the paste's own, which is kept.
+ * It is double-spaced from its start when its first 6 lines alternate (a line, an empty line, ...;
+ * empty lines before its first line aside),
+ * or from the point where 2 lines in a row each came after exactly one empty line; two lines together
+ * end it, and so does a gap in the line numbers (lines the reader skipped).
+ */
+class DoubleSpacing {
+  /** The input's first lines, held until they say whether it is double-spaced from its start (null once they did). */
+  opening: { text: string; line: number }[] | null = [];
+  private on = false;
+  private last = 0;
+  /** Lines in a row that each came after exactly one empty line. */
+  private spaced = 0;
+  private blanks = 0;
+
+  /** Whether the held opening lines alternate from the first: the input is double-spaced from its start. */
+  decide(): void {
+    const lines = this.opening ?? [];
+    this.opening = null;
+    const blank = lines.map((l) => isBlank(l.text));
+    const first = blank.indexOf(false);
+    this.on = first >= 0 && lines.length - first >= OPENING_LINES && blank.every((b, i) => i < first || b === ((i - first) % 2 === 1));
+  }
+
+  drops(text: string, line: number): boolean {
+    if (line !== this.last + 1 && this.last > 0) (this.on = false), (this.spaced = 0), (this.blanks = 0);
+    this.last = line;
+    if (!isBlank(text)) {
+      if (this.blanks === 0 && this.last > 1) this.on = false;
+      this.spaced = this.blanks === 1 ? this.spaced + 1 : 0;
+      if (this.spaced >= MIN_SPACED_LINES) this.on = true;
+      this.blanks = 0;
+      return false;
+    }
+    this.blanks++;
+    return this.blanks === 1 && this.on;
+  }
+}
+const OPENING_LINES = 6;
+const MIN_SPACED_LINES = 2;
+const isBlank = (text: string) => text.length === 0 || text.trim() === '';
+
 /** Push-style extractor: feed cleaned lines in order, collect traces through `onTrace`. */
 export class Extractor {
   private readonly ring: { line: number; text: string }[] = [];
@@ -120,10 +165,21 @@ export class Extractor {
    */
   private pastePrefix: PastePrefix | null = null;
 
+  /** Whether the input is double-spaced (an empty line after each of its lines), and its empty lines to drop. */
+  private readonly spacing = new DoubleSpacing();
+
   /** The line being fed as the input had it (push's argument), for the pending lines (see Active). */
   private raw = '';
 
   push(text: string, line: number): void {
+    const opening = this.spacing.opening;
+    if (opening !== null) {
+      opening.push({ text, line });
+      // Empty lines before the paste's first line do not count (at most 20 are held).
+      if (opening.length - opening.findIndex((l) => !isBlank(l.text)) < OPENING_LINES + 1 && opening.length < 20) return;
+      return this.releaseOpening();
+    }
+    if (this.spacing.drops(text, line)) return;
     this.raw = text;
     if (this.pastePrefix === null) return this.feedLine(text, line);
     const c = text.charCodeAt(0);
@@ -223,7 +279,9 @@ export class Extractor {
   /** True when no trace is being read and no report waits for its after-context lines (the reader may skip lines). */
   isIdle(): boolean {
     // Nor while a fatal notice may become this input's report: its context is the lines around it.
-    return this.active === null && this.open === null && !(this.emitted === 0 && this.notices.length > 0);
+    // Nor while the input's opening lines are held (DoubleSpacing): they are not read yet.
+    // Nor while the input's opening lines are held (DoubleSpacing): they are not read yet.
+    return this.active === null && this.open === null && this.spacing.opening === null && !(this.emitted === 0 && this.notices.length > 0);
   }
 
   /** How many recent lines the extractor keeps as context before a trace. */
@@ -231,8 +289,16 @@ export class Extractor {
     return this.contextBefore;
   }
 
+  /** The input's opening lines, once they said whether it is double-spaced, fed in order. */
+  private releaseOpening(): void {
+    const lines = this.spacing.opening ?? [];
+    this.spacing.decide();
+    for (const l of lines) this.push(l.text, l.line);
+  }
+
   /** Ends the input: closes the trace being read and flushes the last one. */
   end(): void {
+    if (this.spacing.opening !== null) this.releaseOpening();
     // Each round replays fewer lines (the line that starts a trace is taken, not pending).
     while (this.active) this.closeAndReplay();
     this.flushOpen();

@@ -4,7 +4,8 @@
 // sample itself: the wrapping is the paste's, never the trace's.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/pipeline.js';
+import { join } from 'node:path';
+import { analyze, analyzeFile } from '../../src/pipeline.js';
 import { cleanLine } from '../../src/source/clean.js';
 import { sampleNames, samplePath } from '../support/samples.js';
 
@@ -94,6 +95,30 @@ describe('a paste wrapped the ways people paste reads as the trace itself', () =
       expect(differ).toEqual([]);
     });
   }
+});
+
+describe('a double-spaced paste (an empty line after each line: a page or mail client copy)', () => {
+  const double = (s: string) => s.split('\n').join('\n\n');
+  it('reads as the paste itself', () => {
+    const differ = samples
+      .map((s) => ({ name: s.name, expected: s.expected, got: analyze(double(s.text), { rules: null }).reports.map((r) => r.signatureText) }))
+      .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.expected))
+      .map((r) => `${r.name}: ${r.expected[0]} -> ${r.got[0] ?? 'nothing'}`);
+    expect(differ).toEqual([]);
+  });
+  it('reads a file as a text: no line is skipped while the opening lines are held', async () => {
+    // A paste whose frames gdb coloured hold no marker the reader's skip looks for ("#1  ESC[34m0x...").
+    const file = join(import.meta.dirname, '..', 'pastes', 'cases', 'gdb25_ansi.txt');
+    const text = analyze(readFileSync(file), { rules: null }).reports.map((r) => r.signatureText);
+    expect(text).toEqual(['SIGSEGV | filter::blur_row | filter::blur | main']);
+    expect((await analyzeFile(file, { rules: null })).reports.map((r) => r.signatureText)).toEqual(text);
+  });
+  it("keeps the paste's own empty lines (two in a row) and ends where two lines meet", () => {
+    const two = 'Thread 2 (Thread 0x7f1 (LWP 12)):\n#0  0x1 in __lll_lock_wait () from /lib/libc.so.6\n#1  0x2 in worker () at w.c:9\n\nThread 1 (Thread 0x7f2 (LWP 11)):\n#0  0x3 in __lll_lock_wait () from /lib/libc.so.6\n#1  0x4 in main () at m.c:3\n';
+    const plain = analyze(two, { rules: null }).reports.map((r) => r.threads.map((t) => t.frames.length));
+    expect(plain).toEqual([[2, 2]]);
+    expect(analyze(double(two), { rules: null }).reports.map((r) => r.threads.map((t) => t.frames.length))).toEqual(plain);
+  });
 });
 
 describe('gdb output hard-wrapped by a terminal (cut at the column, mid-word)', () => {
