@@ -15,6 +15,9 @@ const LOCK_WAIT = /lll_lock_wait|_L_lock_|mutex_?lock|Mutex::Lock|mutexwait|rwlo
 const IDLE_WAIT = /^(?:__GI___poll|__poll|poll|ppoll|epoll_wait|epoll_pwait|__GI_epoll_wait|select|__select|pselect|kevent|nanosleep|__GI___nanosleep|clock_nanosleep|__GI___clock_nanosleep|__clock_nanosleep.*|sleep|usleep|pause|sigwait|sigtimedwait|sigwaitinfo|__sigtimedwait|read|__libc_read|__GI___libc_read|recv|recvfrom|recvmsg|accept|accept4|__libc_accept|wait4|waitpid|__waitpid|syscall|__psynch_cvwait|mach_msg.*|__semwait_signal|__workq_kernreturn|__ulock_wait|runtime\.gopark|runtime\.notesleep|runtime\.futex|runtime\.usleep|runtime\.semasleep|NtDelayExecution|ZwDelayExecution|NtRemoveIoCompletion.*|GetQueuedCompletionStatus.*)$/;
 /** A program function that is itself a wait, by its name's last word. */
 const PROGRAM_WAIT = /(?:^|[_:.])(?:wait|timedwait|lock|acquire|join|P)$/i;
+/** A member function called on a null object ("Swapchain::acquire (this=0x0)"): it faulted at its
+ *  first member access, it is not waiting, whatever its name says. */
+const NULL_THIS = /[(,]\s*this=0x0+\s*[,)]/;
 /** How many frames from the top a wait may sit under (wrappers, inlined lock helpers). */
 const WAIT_DEPTH = 12;
 
@@ -71,7 +74,7 @@ function waitOf(thread: Thread, index: number): Waiting | null {
     if (reason !== null) continue; // machinery around the wait (libc wrappers, unnamed frames)
     // The program's own wait primitive on top (a paste trimmed the futex frames under it):
     // "Semaphore_wait", "Mutex::Lock", "CondVar::Wait". It is the frame a developer blames.
-    if (i === 0 && PROGRAM_WAIT.test(f.function)) return { index, lock: true, primitive: f.function, firstMeaningful: firstProgramFrame(frames, 1) };
+    if (i === 0 && PROGRAM_WAIT.test(f.function) && !NULL_THIS.test(f.raw)) return { index, lock: true, primitive: f.function, firstMeaningful: firstProgramFrame(frames, 1) };
     // The first program frame: it waits only if a wait sits above it.
     return wait ? { index, lock, primitive: null, firstMeaningful: f.function } : null;
   }

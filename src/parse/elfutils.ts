@@ -21,6 +21,13 @@ const CD_THREAD = /^\s*Stack trace of thread (\d+):\s*$/;
 const CD_FIELD = /^\s*(PID|Signal|Command Line|Executable|Message|Timestamp|UID|GID|Boot ID|Machine ID|Hostname|Storage|Disk Size|Size on Disk|Package|build-id|Module)\s*: ?(.*)$/;
 const FRAME = /^\s*#(\d+)\s+(0x[0-9a-fA-F]+)(?:\s+(.*))?$/;
 const CD_MODULE = /^(.*?)\s*\(([^()\s]+?)(?: \+ 0x[0-9a-fA-F]+)?\)$/;
+/**
+ * coredumpctl's first frame pasted without the lines above it (people paste "the stack" from its
+ * "#0" on, not its "Stack trace of thread N:" line): its own shape, a symbol then the module in
+ * parentheses with the offset spaced out ("raise (libc.so.6 + 0x3bf25)", which no other tool prints)
+ * or a shared library alone ("raise (libc.so.6)"). The first thread listed is still the crashed one.
+ */
+const CD_HEADERLESS_FIRST = /^\s*#0 +0x[0-9a-fA-F]{1,16} [^\s()]+ \((?:[^()\s]+ \+ 0x[0-9a-fA-F]+|[^()\s]*\.so(?:\.\d+)*)\)\s*$/;
 const EU_MODULE = /^(?:(.*?)\s+)?-\s+(\S+)$/;
 const SOURCE = /^\s{4,}(\S+?):(\d+)(?::(\d+))?\s*$/;
 /** coredumpctl's list of the modules mapped at the crash ("Module libc.so.6 with build-id ...", its metadata). */
@@ -31,9 +38,9 @@ export const elfutilsParser: TraceParser = {
   label: "eu-stack/coredumpctl stacks",
   // What every line startsTrace accepts holds (its headers; not a bare '#', which near-miss log lines
   // are full of).
-  markers: ['PID ', 'PID:', 'Stack trace of thread'],
+  markers: ['PID ', 'PID:', 'Stack trace of thread', '#0 '],
   startsTrace(line: string): boolean {
-    return EU_PID.test(line) || CD_THREAD.test(line) || (/^\s*PID: \d+ \(/.test(line));
+    return EU_PID.test(line) || CD_THREAD.test(line) || (/^\s*PID: \d+ \(/.test(line)) || CD_HEADERLESS_FIRST.test(line);
   },
   begin: () => new ElfutilsBlock(),
 };
@@ -57,7 +64,11 @@ class ElfutilsBlock implements BlockParser {
   private readonly blank = new ForeignBudget(MAX_BLANK_LINES);
   private readonly header = new ForeignBudget(MAX_HEADER_FOREIGN);
 
+  /** Lines fed so far: a headerless first frame starts the block only as its first line. */
+  private fed = 0;
+
   feed(line: string, lineNo: number): FeedResult {
+    this.fed++;
     this.span.open(lineNo);
     return this.span.account(this.classify(line), lineNo);
   }
@@ -69,7 +80,12 @@ class ElfutilsBlock implements BlockParser {
     if ((m = FRAME.exec(line))) {
       // A frame before any "Stack trace of thread"/"TID" line is another tool's (gdb's after
       // coredumpctl's header): this header ends here, and its lines go back to the other parsers.
-      if (!this.current) return 'end';
+      if (!this.current) {
+        if (this.fed !== 1 || !CD_HEADERLESS_FIRST.test(line)) return 'end';
+        this.format = 'coredumpctl';
+        this.current = { id: '', name: null, lwp: null, frames: [] };
+        this.threads.push(this.current);
+      }
       pushCapped(this.current, this.frame(m, line));
       return 'take';
     }

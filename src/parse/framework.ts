@@ -232,7 +232,12 @@ export function mergeHeaderlessCopy(threads: ParsedThread[], merge: HeaderlessMe
   const hinted = hints.find((h) => h.threadId !== '');
   if (hinted && !numbered.some((t) => t.id === hinted.threadId)) headerless.id = hinted.threadId;
   for (const h of hints) if (h.threadId === '') h.threadId = headerless.id;
-  if (!hints.some((h) => h.threadId === headerless.id) && numbered.length > 0) {
+  // Headerless frames first, numbered threads after and none of them its twin: the top of a `thread
+  // apply all bt` whose first "Thread N (...)" header the paste cut (people paste from the first
+  // frame on), not a `bt` of the current thread. Its order says nothing about the crash then; the
+  // usual choice (signal frames, the first thread not waiting) decides.
+  const cutListing = threads[0] === headerless;
+  if (!cutListing && !hints.some((h) => h.threadId === headerless.id) && numbered.length > 0) {
     hints.push({ threadId: headerless.id, reason: 'current-thread' });
   }
   return threads;

@@ -75,6 +75,11 @@ const MAIL_WRAPPED_LOCATION = /^\s*[^\s#:]+:\d+(?::\d+)?\s*$/;
 const WRAPPED_ARGUMENTS = /^\s*\(/;
 
 const MID_TRACE_FRAME = /^#\d{1,5} +0x[0-9a-fA-F]+ in \S/;
+/** A gdb frame line cut in its argument list or location: address, " in ", a name, "(" and a first argument (the rest on the next lines). */
+const CUT_FRAME_HEAD = /^#\d{1,5} +0x[0-9a-fA-F]+ in [\w:~<>,.*&$]+(?:\[[^\]]*\])? \([A-Za-z_]\w*=/;
+function cutFrameHead(line: string): boolean {
+  return line.length >= MIN_WRAP_WIDTH && CUT_FRAME_HEAD.test(line);
+}
 const LOST_HASH_FRAME = /^\d{1,5} +0x[0-9a-fA-F]+ in \S/;
 
 export const gdbParser: TraceParser = {
@@ -88,7 +93,11 @@ export const gdbParser: TraceParser = {
     const c = line.charCodeAt(0);
     // A paste may start anywhere in a `bt` ("#8 ..."): a later frame starts a trace when it has
     // gdb's full shape (an address, " in ", an argument list), which log lines numbered "#8" lack.
-    if (c === 35 /* # */) return line.startsWith('#0 ') ? looksLikeGdbFrame(line) || splitBareFrameHead(line) !== null : MID_TRACE_FRAME.test(line) && looksLikeGdbFrame(line);
+    // A frame line a terminal or mail client cut inside its argument list ("#0  0x... in f (this=0x5"
+    // then "5555c4a2d0, ...) at a.cc:4") starts one too when the paste begins there (its "Program
+    // received signal" line not pasted): gdb's address, " in ", a name and the open argument list,
+    // as wide as a wrapped line, not reading alone; the block joins the rest (continueWrapped).
+    if (c === 35 /* # */) return line.startsWith('#0 ') ? looksLikeGdbFrame(line) || splitBareFrameHead(line) !== null || cutFrameHead(line) : MID_TRACE_FRAME.test(line) && (looksLikeGdbFrame(line) || cutFrameHead(line));
     // A bt whose '#' the paste lost ("0  0x... in raise () at /usr/lib/libc.so.6", as IDE consoles
     // print it) also starts at its frame 0 when the signal line above it was not pasted: gdb's full
     // frame shape (address, " in ", an argument list) is what a log line numbered "0" lacks.
