@@ -107,13 +107,41 @@ class DoubleSpacing {
   private spaced = 0;
   private blanks = 0;
 
-  /** Whether the held opening lines alternate from the first: the input is double-spaced from its start. */
-  decide(): void {
+  /**
+   * Holds one of the input's first lines; true while they may still be double-spaced from the start.
+   * The first line that breaks the alternation (two lines together, two empty lines after the first
+   * line) ends the wait at once, so an ordinary input's lines are held for two lines at most (the
+   * reader does not skip lines while they are held: isIdle).
+   */
+  hold(text: string, line: number): boolean {
+    const lines = this.opening!;
+    lines.push({ text, line });
+    const blank = isBlank(text);
+    if (this.first < 0) {
+      if (!blank) this.first = lines.length - 1;
+      // Empty lines before the paste's first line do not count (at most 20 are held).
+      return lines.length < 20;
+    }
+    const k = lines.length - 1 - this.first;
+    if (blank !== (k % 2 === 1)) return false;
+    if (k + 1 < OPENING_LINES) return true;
+    this.on = true;
+    return false;
+  }
+
+  /** Whether lines are held now (the reader must not skip the lines after them). */
+  holding(): boolean {
+    return this.opening !== null && this.opening.length > 0;
+  }
+
+  /** Index of the first non-empty line held, or -1. */
+  private first = -1;
+
+  /** The held lines, handed back once: after this, lines are not held. */
+  release(): { text: string; line: number }[] {
     const lines = this.opening ?? [];
     this.opening = null;
-    const blank = lines.map((l) => isBlank(l.text));
-    const first = blank.indexOf(false);
-    this.on = first >= 0 && lines.length - first >= OPENING_LINES && blank.every((b, i) => i < first || b === ((i - first) % 2 === 1));
+    return lines;
   }
 
   drops(text: string, line: number): boolean {
@@ -172,11 +200,8 @@ export class Extractor {
   private raw = '';
 
   push(text: string, line: number): void {
-    const opening = this.spacing.opening;
-    if (opening !== null) {
-      opening.push({ text, line });
-      // Empty lines before the paste's first line do not count (at most 20 are held).
-      if (opening.length - opening.findIndex((l) => !isBlank(l.text)) < OPENING_LINES + 1 && opening.length < 20) return;
+    if (this.spacing.opening !== null) {
+      if (this.spacing.hold(text, line)) return;
       return this.releaseOpening();
     }
     if (this.spacing.drops(text, line)) return;
@@ -280,8 +305,7 @@ export class Extractor {
   isIdle(): boolean {
     // Nor while a fatal notice may become this input's report: its context is the lines around it.
     // Nor while the input's opening lines are held (DoubleSpacing): they are not read yet.
-    // Nor while the input's opening lines are held (DoubleSpacing): they are not read yet.
-    return this.active === null && this.open === null && this.spacing.opening === null && !(this.emitted === 0 && this.notices.length > 0);
+    return this.active === null && this.open === null && !this.spacing.holding() && !(this.emitted === 0 && this.notices.length > 0);
   }
 
   /** How many recent lines the extractor keeps as context before a trace. */
@@ -291,9 +315,7 @@ export class Extractor {
 
   /** The input's opening lines, once they said whether it is double-spaced, fed in order. */
   private releaseOpening(): void {
-    const lines = this.spacing.opening ?? [];
-    this.spacing.decide();
-    for (const l of lines) this.push(l.text, l.line);
+    for (const l of this.spacing.release()) this.push(l.text, l.line);
   }
 
   /** Ends the input: closes the trace being read and flushes the last one. */
