@@ -399,11 +399,12 @@ export class Extractor {
       if (this.pastePrefix === null && (c === 32 || c === 9) && this.startsWithoutPastePrefix(text, line, starters)) return;
       // A logger's prefix of a form no kind knows, learned as a shape from this line: one that ends
       // as loggers' do first (see ShapeSplit.marked), any other last.
-      if (this.pastePrefix === null && this.startsWithoutShapedPrefix(text, line, starters, true)) return;
+      // (Not after a space: a logger's prefix starts its line, and space-indented lines are most of a trace's.)
+      if (this.pastePrefix === null && c !== 32 && this.startsWithoutShapedPrefix(text, line, starters, true)) return;
       for (const parser of starters) {
         if (parser.startsTrace(text)) return this.start(parser, text, line);
       }
-      if (this.pastePrefix === null && this.startsWithoutShapedPrefix(text, line, starters, false)) return;
+      if (this.pastePrefix === null && c !== 32 && this.startsWithoutShapedPrefix(text, line, starters, false)) return;
     }
     if (text.trim() === '') return;
     if (starters.length > 0 && this.pastePrefix === null && (c === 61 /* = */ || (c === 67 /* C */ && text.startsWith('CRASH LOG:'))) && this.startsWithoutPastePrefix(text, line, starters)) return;

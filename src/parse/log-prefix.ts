@@ -117,8 +117,23 @@ const LEVEL_WORD = new RegExp(`^(?:${LEVELS}|${LEVELS.toLowerCase()})$`);
 const LEVEL_SHAPE = `(?:${LEVELS}|${LEVELS.toLowerCase()})`;
 /** A level word first: Python's logging once the cleaner took its time ("ERROR "), Rust's tracing ("ERROR api: "). */
 const LEVEL_FIRST = new RegExp(`^(?:${LEVELS})\\b`);
-/** How a logger ends its prefix: a bracket, a parenthesis, a bar, a colon, a '>', a time or a level word, then blanks. */
-const LOGGER_END = new RegExp(`(?:[\\]|:>)]|\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?|\\b(?:${LEVELS}))[ \\t]*$`);
+/** A time or a level word at the end of a prefix (its blanks gone). */
+const TIME_END = /\d\d:\d\d:\d\d(?:[.,]\d+)?$/;
+const LEVEL_END = new RegExp(`(?:^|[^A-Za-z])(?:${LEVELS})$`);
+
+/**
+ * Whether a prefix ends as a logger ends its own: a bracket, a parenthesis, a bar, a colon, a '>', a
+ * time or a level word, then blanks (its last characters looked at, not the whole prefix).
+ */
+function endsAsLogger(prefix: string): boolean {
+  let e = prefix.length - 1;
+  while (e >= 0 && (prefix.charCodeAt(e) === 32 || prefix.charCodeAt(e) === 9)) e--;
+  if (e < 0) return false;
+  const c = prefix.charCodeAt(e);
+  if (c === 93 /* ] */ || c === 124 /* | */ || c === 58 /* : */ || c === 62 /* > */ || c === 41 /* ) */) return true;
+  const tail = prefix.slice(Math.max(0, e - 31), e + 1);
+  return c >= 48 && c <= 57 ? TIME_END.test(tail) : LEVEL_END.test(tail);
+}
 /** Punctuation after a bracket, bar, colon or '>' that makes the place no cut ("app[web.1]: " is cut after its blank). */
 const NOT_A_CUT = /[:|\]>,.;)]/;
 /** Longest prefix of an unknown shape tried, and most words in it. */
@@ -131,7 +146,7 @@ export interface ShapeSplit {
   prefix: string;
   rest: string;
   /**
-   * A prefix that ends as loggers end theirs (LOGGER_END) and holds a number or a bracket, or starts
+   * A prefix that ends as loggers end theirs (endsAsLogger) and holds a number or a bracket, or starts
    * with a level word: tried before the line as it is (a parser that finds its start anywhere in a
    * line, Ceph's "*** Caught signal", would otherwise read the prefixed trace as one line of it),
    * those ending in blanks longest first (pm2's "0|api      | " before its "0|", journalctl's "Jan 12
@@ -170,7 +185,7 @@ export function shapeSplits(text: string, marked: boolean): ShapeSplit[] {
     if (c === 32 || c === 9 || !mark) continue;
     if (!(blankBefore || (punctuation && !NOT_A_CUT.test(text[p]!)))) continue;
     const prefix = text.slice(0, p);
-    const isMarked = holds && LOGGER_END.test(prefix);
+    const isMarked = holds && endsAsLogger(prefix);
     // An unmarked prefix of more than a few words is more likely the line's own text (a register
     // dump's "x0: 0x0000000000000000   x1: ..." before its last pair) than a logger's.
     if (isMarked === marked && (isMarked || words + (blankBefore ? 0 : 1) <= MAX_UNMARKED_WORDS)) out.push({ prefix, rest: text.slice(p), marked: isMarked });

@@ -29,11 +29,14 @@ function pushLine(raw: string, lineNo: number, push: (line: string, lineNo: numb
   const parts =
     raw.length > 8 && raw.includes('#012') ? splitEscapedNewlines(raw)
     : raw.length > 64 && raw.includes('\\n') ? splitJsonEscapedNewlines(raw)
-    : raw.length > 64 && mayHoldJoinedFrames(raw) ? splitJoinedFrames(raw)
+    : raw.length > MIN_JOINED_LENGTH && mayHoldJoinedFrames(raw) ? splitJoinedFrames(raw)
     : null;
   if (!parts) return push(cleanLine(raw), lineNo);
   for (const part of parts) push(cleanLine(part), lineNo);
 }
+
+/** Three frames joined into a line are longer than this (a gdb frame alone is ~50 characters or more). */
+const MIN_JOINED_LENGTH = 120;
 
 /** Three " #" or " ==" (after a blank), the least a joined stack holds: a cheap look before any regex. */
 function mayHoldJoinedFrames(raw: string): boolean {
