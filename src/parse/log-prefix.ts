@@ -136,6 +136,7 @@ function endsAsLogger(prefix: string): boolean {
 }
 /** Punctuation after a bracket, bar, colon or '>' that makes the place no cut ("app[web.1]: " is cut after its blank). */
 const NOT_A_CUT = /[:|\]>,.;)]/;
+const LIST_ITEM = /^[-*+] /;
 /** Longest prefix of an unknown shape tried, and most words in it. */
 const MAX_SHAPE_LENGTH = 120;
 const MAX_SHAPE_WORDS = 8;
@@ -171,7 +172,8 @@ export interface ShapeSplit {
 export function shapeSplits(text: string, marked: boolean): ShapeSplit[] {
   const out: ShapeSplit[] = [];
   let words = 0;
-  let mark = LEVEL_FIRST.test(text);
+  // A Markdown list item's marker ("- #0  0x... in f ()": frames pasted as a list) marks too.
+  let mark = LEVEL_FIRST.test(text) || LIST_ITEM.test(text);
   let holds = mark;
   const end = Math.min(text.length - 1, MAX_SHAPE_LENGTH);
   for (let p = 1; p <= end; p++) {

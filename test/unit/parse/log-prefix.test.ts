@@ -167,6 +167,8 @@ describe('a trace behind a logger prefix of an unknown form', () => {
     ['Heroku', (l: string) => `2026-03-01T10:00:00.123456+00:00 app[web.1]: ${l}`],
     ['pm2', (l: string) => `0|api      | ${l}`],
     ['Bazel', (l: string, i: number) => `(10:00:0${i}) ${l}`],
+    // Not a logger's: frames pasted as a Markdown list, each line an item.
+    ['a Markdown list', (l: string) => `- ${l}`],
   ])('%s', (_name, wrap) => {
     expect(expected).toEqual(['SIGSEGV | Parser::next | main']);
     expect(analyze(gdb.map(wrap).join('\n'), { rules: null }).reports.map((r) => r.signatureText)).toEqual(expected);
