@@ -75,6 +75,20 @@ const withoutTag = (text: string, tag: string) => text.slice(text.charCodeAt(tag
 /** A tag a paste's lines carry, read at the start of a line or after its indentation. */
 const PASTE_TAG = /^(?:==\d+==|CRASH LOG:)/;
 
+/**
+ * The parser that starts a trace with what is left of a line once a logger's prefix is gone: with it
+ * as it is, or without a crash handler's "==PID== " after the prefix (each line of its dump has one).
+ */
+function starterBehindTag(rest: string, starters: readonly TraceParser[]): { parser: TraceParser; rest: string; tag: string | null } | null {
+  const parser = starters.find((p) => p.startsTrace(rest));
+  if (parser) return { parser, rest, tag: null };
+  const tag = PASTE_TAG.exec(rest)?.[0];
+  if (!tag) return null;
+  const bare = withoutTag(rest, tag);
+  const behind = starters.find((p) => p.startsTrace(bare));
+  return behind ? { parser: behind, rest: bare, tag } : null;
+}
+
 const DEATH_WORDS = /fail|fatal|assert|abort|panic|exceeded|unreachable|\[BUG\]/i;
 const MAX_EARLIER = 4;
 
@@ -396,27 +410,21 @@ export class Extractor {
     const indent = indented ? text.length - text.trimStart().length : 0;
     if (indent > 16) return false;
     for (const split of logPrefixSplits(indent ? text.slice(indent) : text)) {
-      let rest = split.rest;
+      const rest = split.rest;
       // The program's output indented under the prefix (an indented paste, a code block, printed
       // again by a container: "worker-1  |     #0  0x... in f ()"): that indentation goes too,
       // tried first, as for an indented paste (some parsers take an indented start line but not
       // the indented lines after it).
       let after = rest.charCodeAt(0) === 32 || rest.charCodeAt(0) === 9 ? rest.length - rest.trimStart().length : 0;
       if (after > 16) after = 0;
-      let parser = after ? starters.find((p) => p.startsTrace(rest.slice(after))) : undefined;
-      if (parser) rest = rest.slice(after);
-      else {
+      let found = after ? starterBehindTag(rest.slice(after), starters) : null;
+      if (!found) {
         after = 0;
-        parser = starters.find((p) => p.startsTrace(rest));
+        found = starterBehindTag(rest, starters);
       }
-      // A crash handler's "==PID== " on each line of its dump, behind the prefix.
-      const tag = parser ? null : PASTE_TAG.exec(rest)?.[0];
-      if (tag) {
-        rest = withoutTag(rest, tag);
-        parser = starters.find((p) => p.startsTrace(rest));
-      }
-      if (!parser) continue;
-      if (this.startBehindLogPrefix({ log: split.kinds, ...(indent ? { indent } : {}), ...(after ? { after } : {}), ...(tag ? { tag } : {}) }, parser, rest, line)) return true;
+      if (!found) continue;
+      const { parser, tag } = found;
+      if (this.startBehindLogPrefix({ log: split.kinds, ...(indent ? { indent } : {}), ...(after ? { after } : {}), ...(tag ? { tag } : {}) }, parser, found.rest, line)) return true;
     }
     return false;
   }
@@ -428,16 +436,9 @@ export class Extractor {
    */
   private startsWithoutShapedPrefix(text: string, line: number, starters: readonly TraceParser[], marked: boolean): boolean {
     for (const split of shapeSplits(text, marked)) {
-      let rest = split.rest;
-      let parser = starters.find((p) => p.startsTrace(rest));
-      // A crash handler's "==PID== " on each line of its dump, behind the prefix.
-      const tag = parser ? null : PASTE_TAG.exec(rest)?.[0];
-      if (tag) {
-        rest = withoutTag(rest, tag);
-        parser = starters.find((p) => p.startsTrace(rest));
-      }
-      if (!parser) continue;
-      return this.startBehindLogPrefix({ log: [], shape: shapeOf(split.prefix), ...(tag ? { tag } : {}) }, parser, rest, line);
+      const found = starterBehindTag(split.rest, starters);
+      if (!found) continue;
+      return this.startBehindLogPrefix({ log: [], shape: shapeOf(split.prefix), ...(found.tag ? { tag: found.tag } : {}) }, found.parser, found.rest, line);
     }
     return false;
   }

@@ -9,6 +9,9 @@
 
 export type PrefixKind = 'dmesg' | 'bracket' | 'pipe' | 'time' | 'level' | 'test' | 'grep' | 'buildkit' | 'logcat' | 'lineno';
 
+/** A logger's level words (a learned shape takes any of them: they change from line to line). */
+const LEVELS = 'TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?';
+
 const PATTERNS: Record<PrefixKind, RegExp> = {
   // Each takes the one blank a logger puts after it, never more: what follows may be indented (a
 // frame's source line, a local variable), and that indentation is the trace's. On an empty line
@@ -41,7 +44,7 @@ const PATTERNS: Record<PrefixKind, RegExp> = {
   // its trailing tab is gone). Only with the tab: a number and a blank is too often a line's own
   // ("0  0x... in f", a stack dump's "1.  Program arguments"), less -N's and vim's columns are not taken.
   lineno: /^ *\d{1,7}(?:\t|$)/,
-  level: /^(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|[DIWEF])(?:[ \t]*:)?(?:[ \t]|$)/,
+  level: new RegExp(`^(?:${LEVELS}|[DIWEF])(?:[ \\t]*:)?(?:[ \\t]|$)`),
 };
 
 /** A right-aligned line number: blanks, then a digit (cheap to rule out for an indented line). */
@@ -111,8 +114,6 @@ export function stripLogPrefix(text: string, kinds: readonly PrefixKind[]): stri
   return rest.charCodeAt(0) === 62 || rest.charCodeAt(0) === 32 ? rest.replace(QUOTE, '') : rest;
 }
 
-/** A logger's level words: they change from line to line, so a learned shape takes any of them. */
-const LEVELS = 'TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?';
 const LEVEL_WORD = new RegExp(`^(?:${LEVELS}|${LEVELS.toLowerCase()})$`);
 const LEVEL_SHAPE = `(?:${LEVELS}|${LEVELS.toLowerCase()})`;
 /** A level word first: Python's logging once the cleaner took its time ("ERROR "), Rust's tracing ("ERROR api: "). */

@@ -24,7 +24,7 @@ const RUST_HALFWAY = /::h[0-9a-f]{16}$|\$(?:LT|GT|u[0-9a-f]{2})\$/;
 const FAILED_ALLOCATION = /WARNING: AddressSanitizer:? failed to allocate /;
 const UBSAN = /^(\S.*?):(\d+):(\d+): runtime error: (.*)$/;
 const UBSAN_NOTE = /: note: |^\s*(?:[0-9a-f]{2}\s+){4,}[0-9a-f]{2}\s*$|^\s*\^[~\s]*$|^\s+(?:vptr for |invalid vptr)|^<memory cannot be printed>\s*$/;
-const SUMMARY = /^SUMMARY: (\w+Sanitizer): /;
+const SUMMARY = /^SUMMARY: (\w+Sanitizer): (.*)$/;
 const ADDRESS = / (?:on (?:unknown )?address|at address|at) (0x[0-9a-fA-F]+)/;
 
 /** Headers of the stacks after the first, and the role each stack plays. */
@@ -294,7 +294,7 @@ class SanitizerBlock implements BlockParser {
    * heap-use-after-free /src/a.c:12:3 in f", LSan's "...: 24 byte(s) leaked in 1 allocation(s).").
    */
   private verdictFromSummary(line: string): void {
-    const m = /^SUMMARY: (\w+Sanitizer): (.*)$/.exec(line);
+    const m = SUMMARY.exec(line);
     if (!m || !TOOLS[m[1]!]) return;
     // The verdict is its first word ("SEGV", "heap-use-after-free", "data race" is two): what follows is a location.
     const words = m[2]!.replace(/\s*\(.*$/, '').replace(/ \S+:\d+(?::\d+)?(?: in .*)?$/, '').replace(/ in \S+$/, '').trim();

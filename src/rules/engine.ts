@@ -6,7 +6,7 @@ import type { CompiledRule } from './compile.js';
 import { clueFrames, findClues, nullPageOffset } from './clues.js';
 import { createContext, type MatchContext, type Outcome } from './conditions.js';
 import { identifierTokens } from './pattern.js';
-import { mayFire, ruleNeeds, type RuleNeeds } from './prefilter.js';
+import { mayFire, ruleNeeds, VALUE_OF, type RuleNeeds } from './prefilter.js';
 import { compileGlob, type GlobMatcher } from '../normalize/glob.js';
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
@@ -163,11 +163,6 @@ export class RuleSet {
 /** The [when] keys a rule without index tokens is filed by, in the order tried (the rarest values first). */
 const VALUE_KEYS = ['crash_kind', 'signal', 'format'] as const;
 type ValueKey = (typeof VALUE_KEYS)[number];
-const VALUE_OF: Record<ValueKey, (r: Report) => string | null> = {
-  crash_kind: (r) => r.crashKind,
-  signal: (r) => r.signal,
-  format: (r) => r.format,
-};
 
 const isGlob = (v: string) => v.includes('*') || v.includes('?');
 

@@ -15,7 +15,7 @@ import type { Report } from '../model.js';
 import type { ConditionsSpec, FramePatternSpec } from './schema.js';
 
 /** The report's value a [when] key names, as conditions.ts's valueGlobs reads it. */
-const VALUE_OF = {
+export const VALUE_OF = {
   format: (r: Report) => r.format,
   signal: (r: Report) => r.signal,
   crash_kind: (r: Report) => r.crashKind,
